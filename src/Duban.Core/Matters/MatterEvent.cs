@@ -1,0 +1,55 @@
+using Duban.TimeLimits;
+
+namespace Duban.Matters;
+
+/// <summary>Who acted: a person or an API token, and the unit they acted for.</summary>
+/// <param name="Id">A stable id such as <c>user:12</c> or <c>token:3</c>.</param>
+/// <param name="Name">The display name at the time.</param>
+/// <param name="UnitId">The unit acted for.</param>
+public sealed record ActorRef(string Id, string Name, long UnitId);
+
+/// <summary>
+/// The facts one event carries beyond who and when: enough to rebuild the matter's state without
+/// recomputing anything (deadlines are stored as computed, so a later holiday notice cannot rewrite history).
+/// </summary>
+public sealed record MatterEventData
+{
+    /// <summary>Assign: the kind.</summary>
+    public MatterKind? Kind { get; init; }
+
+    /// <summary>Assign: the assigning unit.</summary>
+    public long? AssignerUnitId { get; init; }
+
+    /// <summary>Assign, Transfer: the new lead unit.</summary>
+    public long? LeadUnitId { get; init; }
+
+    /// <summary>Transfer: the unit that had it.</summary>
+    public long? FromUnitId { get; init; }
+
+    /// <summary>Assign: co-handling units.</summary>
+    public IReadOnlyList<long>? CoUnitIds { get; init; }
+
+    /// <summary>Assign: the time-limit profile.</summary>
+    public string? Profile { get; init; }
+
+    /// <summary>Assign: marked complex.</summary>
+    public bool? Complex { get; init; }
+
+    /// <summary>Assign, Transfer, Reopen, Rate (dissatisfied): milestones (re)scheduled by this event.</summary>
+    public IReadOnlyList<ScheduledMilestone>? Schedule { get; init; }
+
+    /// <summary>Verify: accepted or sent back.</summary>
+    public bool? Accepted { get; init; }
+
+    /// <summary>Rate: the rating.</summary>
+    public Satisfaction? Satisfaction { get; init; }
+}
+
+/// <summary>One immutable entry in a matter's history.</summary>
+/// <param name="Sequence">1 for the assignment, then 2, 3, … without gaps.</param>
+/// <param name="Action">What was done.</param>
+/// <param name="At">When.</param>
+/// <param name="Actor">Who, for which unit.</param>
+/// <param name="Note">The note, reason or result text.</param>
+/// <param name="Data">The facts the action carries.</param>
+public sealed record MatterEvent(int Sequence, MatterAction Action, DateTimeOffset At, ActorRef Actor, string? Note, MatterEventData Data);

@@ -1,0 +1,288 @@
+using Duban.Calendar;
+using Duban.TimeLimits;
+
+namespace Duban.Matters;
+
+/// <summary>What a person asks to do to an existing matter.</summary>
+/// <param name="Action">The action.</param>
+public sealed record MatterCommand(MatterAction Action)
+{
+    /// <summary>Note, reason (return, transfer, reopen) or result (complete).</summary>
+    public string? Note { get; init; }
+
+    /// <summary>Verify: accepted or sent back.</summary>
+    public bool? Accepted { get; init; }
+
+    /// <summary>Rate: the rating.</summary>
+    public Satisfaction? Satisfaction { get; init; }
+
+    /// <summary>Transfer: the receiving unit.</summary>
+    public long? TargetUnitId { get; init; }
+
+    /// <summary>The version the client saw; a stale one is refused.</summary>
+    public int? ExpectedVersion { get; init; }
+}
+
+/// <summary>A new matter's clock settings, checked before the assignment event is made.</summary>
+/// <param name="Kind">The kind.</param>
+/// <param name="AssignerUnitId">The unit assigning it.</param>
+/// <param name="LeadUnitId">The lead unit.</param>
+/// <param name="CoUnitIds">Co-handling units.</param>
+/// <param name="Profile">The time-limit profile name.</param>
+/// <param name="Complex">Marked complex.</param>
+/// <param name="CompleteBy">An explicit completion deadline, replacing the profile's.</param>
+public sealed record AssignCommand(MatterKind Kind, long AssignerUnitId, long LeadUnitId, IReadOnlyList<long> CoUnitIds,
+    string Profile, bool Complex, DateTimeOffset? CompleteBy);
+
+/// <summary>Settings of the lifecycle.</summary>
+public sealed record LifecycleOptions
+{
+    /// <summary>How long after verification an appeal may be closed without a rating (回访期限).</summary>
+    public TimeLimit RatingWindow { get; init; } = TimeLimit.WorkingDays(5);
+
+    /// <summary>The latest explicit deadline accepted, counted from now.</summary>
+    public TimeSpan MaxExplicitDeadline { get; init; } = TimeSpan.FromDays(3 * 366);
+
+    /// <summary>The longest note, reason or result.</summary>
+    public int MaxNoteLength { get; init; } = 4000;
+}
+
+/// <summary>
+/// The lifecycle of a matter: 交办 → 签收 (or 退回) → 反馈 → 申请办结 → 审核 → 回访 → 销号, with 转办 and reopening.
+/// Decides whether an action is allowed and, if so, returns the event it makes. Pure: time, the calendar, the
+/// profiles and the unit tree come in as arguments.
+/// </summary>
+public sealed class MatterLifecycle
+{
+    private readonly WorkingCalendar _calendar;
+    private readonly IReadOnlyDictionary<string, TimeLimitProfile> _profiles;
+    private readonly LifecycleOptions _options;
+
+    /// <summary>Creates the lifecycle over a calendar and the configured profiles.</summary>
+    public MatterLifecycle(WorkingCalendar calendar, IEnumerable<TimeLimitProfile> profiles, LifecycleOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(calendar);
+        ArgumentNullException.ThrowIfNull(profiles);
+        _calendar = calendar;
+        _profiles = profiles.ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
+        _options = options ?? new LifecycleOptions();
+    }
+
+    /// <summary>The calendar deadlines are counted on.</summary>
+    public WorkingCalendar Calendar => _calendar;
+
+    /// <summary>The configured profiles by name.</summary>
+    public IReadOnlyDictionary<string, TimeLimitProfile> Profiles => _profiles;
+
+    /// <summary>Settings.</summary>
+    public LifecycleOptions Options => _options;
+
+    /// <summary>Checks a new matter's clock settings and makes its first event.</summary>
+    /// <exception cref="ForbiddenException">The actor may not assign.</exception>
+    /// <exception cref="ValidationFailedException">A setting is invalid.</exception>
+    public MatterEvent Assign(AssignCommand command, Actor actor, DateTimeOffset now, string? note = null)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(actor);
+        if (!AccessRules.MayAssign(actor))
+        {
+            throw new ForbiddenException("只有督查室、领导或管理员可以交办事项。");
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        if (!_profiles.TryGetValue(command.Profile, out var profile))
+        {
+            errors["profile"] = [$"未知的时限规则「{command.Profile}」，可选：{string.Join("、", _profiles.Keys)}。"];
+        }
+
+        if (command.CoUnitIds.Contains(command.LeadUnitId))
+        {
+            errors["coUnits"] = ["配合单位不能包含牵头单位。"];
+        }
+        else if (command.CoUnitIds.Distinct().Count() != command.CoUnitIds.Count)
+        {
+            errors["coUnits"] = ["配合单位重复。"];
+        }
+
+        if (command.CompleteBy is { } due && (due <= now || due > now + _options.MaxExplicitDeadline))
+        {
+            errors["dueAt"] = [$"办结期限必须晚于现在且不超过 {(int)_options.MaxExplicitDeadline.TotalDays} 天。"];
+        }
+
+        if (errors.Count > 0 || profile is null)
+        {
+            throw new ValidationFailedException(errors);
+        }
+
+        var completeBy = command.CompleteBy is { } explicitDue
+            ? new Deadline(ChinaTime.ToLocal(explicitDue), !_calendar.IsCertain(ChinaTime.DateOf(explicitDue)))
+            : (Deadline?)null;
+        var schedule = profile.Schedule(now, command.Complex, _calendar, completeBy);
+        return new MatterEvent(1, MatterAction.Assign, now, actor.Ref, note, new MatterEventData
+        {
+            Kind = command.Kind,
+            AssignerUnitId = command.AssignerUnitId,
+            LeadUnitId = command.LeadUnitId,
+            CoUnitIds = command.CoUnitIds,
+            Profile = profile.Name,
+            Complex = command.Complex,
+            Schedule = schedule,
+        });
+    }
+
+    /// <summary>The actions the actor may take on the matter right now.</summary>
+    public IReadOnlyList<MatterAction> AllowedActions(MatterState state, Actor actor, DateTimeOffset now, IUnitTree tree) =>
+        Enum.GetValues<MatterAction>()
+            .Where(a => a != MatterAction.Assign && MayAct(a, state, actor, tree) && StatusAllows(a, state, now))
+            .ToList();
+
+    /// <summary>Decides an action: returns the event it makes, or throws saying why not.</summary>
+    /// <exception cref="ConcurrencyConflictException">The client's version is stale.</exception>
+    /// <exception cref="ForbiddenException">The actor is not on the side that may take the action.</exception>
+    /// <exception cref="InvalidTransitionException">The action does not fit the status.</exception>
+    /// <exception cref="ValidationFailedException">A required field is missing or invalid.</exception>
+    public MatterEvent Decide(MatterState state, MatterCommand command, Actor actor, DateTimeOffset now, IUnitTree tree)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(actor);
+        var action = command.Action;
+        if (action == MatterAction.Assign)
+        {
+            throw new InvalidTransitionException(action, state.Status, AllowedActions(state, actor, now, tree));
+        }
+
+        if (command.ExpectedVersion is { } expected && expected != state.Version)
+        {
+            throw new ConcurrencyConflictException(expected, state.Version);
+        }
+
+        if (!MayAct(action, state, actor, tree))
+        {
+            throw new ForbiddenException(IsLeadUnitAction(action)
+                ? $"只有牵头单位可以{Labels.Of(action)}。"
+                : $"只有交办方（督查室、领导）可以{Labels.Of(action)}。");
+        }
+
+        if (!StatusAllows(action, state, now))
+        {
+            throw new InvalidTransitionException(action, state.Status, AllowedActions(state, actor, now, tree));
+        }
+
+        var note = Normalize(command.Note);
+        if (note is { Length: var length } && length > _options.MaxNoteLength)
+        {
+            throw ValidationFailedException.For(NoteField(action), $"不能超过 {_options.MaxNoteLength} 字。");
+        }
+
+        var data = action switch
+        {
+            MatterAction.Return or MatterAction.Feedback or MatterAction.Complete or MatterAction.Reopen
+                when note is null => throw ValidationFailedException.For(NoteField(action), $"{Labels.Of(action)}必须填写{NoteLabel(action)}。"),
+            MatterAction.Verify => VerifyData(command, note),
+            MatterAction.Rate => RateData(state, command, now),
+            MatterAction.Transfer => TransferData(state, command, note, now),
+            MatterAction.Reopen => new MatterEventData { Schedule = [ScheduleCompletion(state, now)] },
+            _ => new MatterEventData(),
+        };
+        return new MatterEvent(state.Version + 1, action, now, actor.Ref, note, data);
+    }
+
+    private static MatterEventData VerifyData(MatterCommand command, string? note)
+    {
+        if (command.Accepted is not { } accepted)
+        {
+            throw ValidationFailedException.For("accepted", "请选择审核结果：通过或退回重办。");
+        }
+
+        return !accepted && note is null
+            ? throw ValidationFailedException.For("note", "退回重办必须说明理由。")
+            : new MatterEventData { Accepted = accepted };
+    }
+
+    private MatterEventData RateData(MatterState state, MatterCommand command, DateTimeOffset now) => command.Satisfaction switch
+    {
+        null => throw ValidationFailedException.For("satisfaction", "请选择满意度：满意、基本满意或不满意。"),
+        Satisfaction.Dissatisfied => new MatterEventData
+        {
+            Satisfaction = Satisfaction.Dissatisfied,
+            Schedule = [ScheduleCompletion(state, now)],
+        },
+        { } rating => new MatterEventData { Satisfaction = rating },
+    };
+
+    private MatterEventData TransferData(MatterState state, MatterCommand command, string? note, DateTimeOffset now)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (command.TargetUnitId is not { } target)
+        {
+            errors["unit"] = ["请选择转办的单位。"];
+        }
+        else if (target == state.LeadUnitId)
+        {
+            errors["unit"] = ["转办单位与当前牵头单位相同。"];
+        }
+
+        if (note is null)
+        {
+            errors["reason"] = ["转办必须说明理由。"];
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ValidationFailedException(errors);
+        }
+
+        return new MatterEventData
+        {
+            FromUnitId = state.LeadUnitId,
+            LeadUnitId = command.TargetUnitId,
+            Schedule = ProfileOf(state).Schedule(now, state.Complex, _calendar),
+        };
+    }
+
+    /// <summary>Going back to handling restarts the completion clock from now; earlier stages stay met.</summary>
+    private ScheduledMilestone ScheduleCompletion(MatterState state, DateTimeOffset now) =>
+        ProfileOf(state).ScheduleStage(Stage.Complete, now, state.Complex, _calendar);
+
+    private TimeLimitProfile ProfileOf(MatterState state) =>
+        _profiles.TryGetValue(state.Profile, out var p) ? p : _profiles[TimeLimitProfile.DefaultName];
+
+    private static bool IsLeadUnitAction(MatterAction action) =>
+        action is MatterAction.Acknowledge or MatterAction.Return or MatterAction.Feedback or MatterAction.Complete;
+
+    private static bool MayAct(MatterAction action, MatterState state, Actor actor, IUnitTree tree) =>
+        IsLeadUnitAction(action) ? AccessRules.IsLeadUnit(actor, state) : AccessRules.IsAssigningSide(actor, state, tree);
+
+    private bool StatusAllows(MatterAction action, MatterState state, DateTimeOffset now) => action switch
+    {
+        MatterAction.Assign => false,
+        MatterAction.Acknowledge or MatterAction.Return => state.Status == MatterStatus.Assigned,
+        MatterAction.Feedback or MatterAction.Complete => state.Status == MatterStatus.Acknowledged,
+        MatterAction.Verify => state.Status == MatterStatus.Reported,
+        MatterAction.Rate => state.Status == MatterStatus.Verified,
+        MatterAction.Close => state.Status == MatterStatus.Rated
+            || (state.Status == MatterStatus.Verified && (state.Kind == MatterKind.Assignment || RatingWindowPassed(state, now))),
+        MatterAction.Transfer => state.Status is MatterStatus.Assigned or MatterStatus.Returned or MatterStatus.Acknowledged,
+        MatterAction.Reopen => state.Status is MatterStatus.Verified or MatterStatus.Rated or MatterStatus.Closed,
+    };
+
+    private bool RatingWindowPassed(MatterState state, DateTimeOffset now) =>
+        state.VerifiedAt is { } verified && now >= _options.RatingWindow.DueFrom(verified, _calendar).DueAt;
+
+    private static string? Normalize(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+
+    private static string NoteField(MatterAction action) => action switch
+    {
+        MatterAction.Return or MatterAction.Reopen or MatterAction.Transfer => "reason",
+        MatterAction.Complete => "result",
+        _ => "note",
+    };
+
+    private static string NoteLabel(MatterAction action) => action switch
+    {
+        MatterAction.Return or MatterAction.Reopen or MatterAction.Transfer => "理由",
+        MatterAction.Complete => "办理结果",
+        _ => "内容",
+    };
+}

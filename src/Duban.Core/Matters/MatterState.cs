@@ -1,0 +1,178 @@
+using Duban.TimeLimits;
+
+namespace Duban.Matters;
+
+/// <summary>
+/// A matter's current state, always the fold of its events (<see cref="Replay"/>): storing it is a cache of
+/// the events, and tests check the two agree.
+/// </summary>
+public sealed record MatterState
+{
+    /// <summary>The kind.</summary>
+    public required MatterKind Kind { get; init; }
+
+    /// <summary>The lifecycle status.</summary>
+    public required MatterStatus Status { get; init; }
+
+    /// <summary>The unit that assigned it (the assigning side verifies and closes).</summary>
+    public required long AssignerUnitId { get; init; }
+
+    /// <summary>The lead unit (牵头单位), who acknowledges, reports and completes.</summary>
+    public required long LeadUnitId { get; init; }
+
+    /// <summary>Co-handling units (配合单位).</summary>
+    public required IReadOnlyList<long> CoUnitIds { get; init; }
+
+    /// <summary>The time-limit profile name.</summary>
+    public required string Profile { get; init; }
+
+    /// <summary>Whether it is marked complex (longer completion limit).</summary>
+    public required bool Complex { get; init; }
+
+    /// <summary>The milestones, one per stage.</summary>
+    public required IReadOnlyList<Milestone> Milestones { get; init; }
+
+    /// <summary>When it was assigned.</summary>
+    public required DateTimeOffset AssignedAt { get; init; }
+
+    /// <summary>When its completion was last accepted.</summary>
+    public DateTimeOffset? VerifiedAt { get; init; }
+
+    /// <summary>When it was closed (销号).</summary>
+    public DateTimeOffset? ClosedAt { get; init; }
+
+    /// <summary>The last rating, cleared when the matter is reopened.</summary>
+    public Satisfaction? Satisfaction { get; init; }
+
+    /// <summary>How many ratings were dissatisfied.</summary>
+    public int DissatisfiedCount { get; init; }
+
+    /// <summary>How many times it went back to handling after verification (rated dissatisfied or reopened).</summary>
+    public int ReopenCount { get; init; }
+
+    /// <summary>The sequence number of the last event; the optimistic-concurrency version.</summary>
+    public required int Version { get; init; }
+
+    /// <summary>The milestone of a stage.</summary>
+    public Milestone MilestoneOf(Stage stage) => Milestones.First(m => m.Stage == stage);
+
+    /// <summary>Whether the lead unit's clock is stopped (returned, waiting for the assigner).</summary>
+    public bool IsClockSuspended => Status == MatterStatus.Returned;
+
+    /// <summary>Rebuilds the state from the full history.</summary>
+    /// <exception cref="InvalidOperationException">The history does not start with an assignment or has gaps.</exception>
+    public static MatterState Replay(IEnumerable<MatterEvent> events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        MatterState? state = null;
+        foreach (var e in events)
+        {
+            state = state is null ? Start(e) : state.Apply(e);
+        }
+
+        return state ?? throw new InvalidOperationException("A matter's history cannot be empty.");
+    }
+
+    /// <summary>The state created by the assignment event.</summary>
+    public static MatterState Start(MatterEvent assigned)
+    {
+        ArgumentNullException.ThrowIfNull(assigned);
+        if (assigned.Action != MatterAction.Assign || assigned.Sequence != 1)
+        {
+            throw new InvalidOperationException("A matter's history must start with its assignment as event 1.");
+        }
+
+        var d = assigned.Data;
+        return new MatterState
+        {
+            Kind = d.Kind ?? throw Missing(nameof(d.Kind)),
+            Status = MatterStatus.Assigned,
+            AssignerUnitId = d.AssignerUnitId ?? throw Missing(nameof(d.AssignerUnitId)),
+            LeadUnitId = d.LeadUnitId ?? throw Missing(nameof(d.LeadUnitId)),
+            CoUnitIds = d.CoUnitIds ?? [],
+            Profile = d.Profile ?? throw Missing(nameof(d.Profile)),
+            Complex = d.Complex ?? false,
+            Milestones = (d.Schedule ?? throw Missing(nameof(d.Schedule))).Select(Milestone.From).ToList(),
+            AssignedAt = assigned.At,
+            Version = 1,
+        };
+    }
+
+    /// <summary>The state after one more event.</summary>
+    /// <exception cref="InvalidOperationException">The event is out of sequence.</exception>
+    public MatterState Apply(MatterEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        if (e.Sequence != Version + 1)
+        {
+            throw new InvalidOperationException($"Event {e.Sequence} cannot follow version {Version}.");
+        }
+
+        var next = this with { Version = e.Sequence };
+        return e.Action switch
+        {
+            MatterAction.Assign => throw new InvalidOperationException("A matter is assigned only once."),
+            MatterAction.Acknowledge => next.Meet(Stage.Acknowledge, e.At) with { Status = MatterStatus.Acknowledged },
+            MatterAction.Return => next with { Status = MatterStatus.Returned },
+            MatterAction.Feedback => next.Meet(Stage.Feedback, e.At),
+            MatterAction.Complete => next.Meet(Stage.Feedback, e.At).Meet(Stage.Complete, e.At) with { Status = MatterStatus.Reported },
+            MatterAction.Verify when e.Data.Accepted == true => next with { Status = MatterStatus.Verified, VerifiedAt = e.At },
+            MatterAction.Verify => next.Unmeet(Stage.Complete) with { Status = MatterStatus.Acknowledged },
+            MatterAction.Rate when e.Data.Satisfaction == Matters.Satisfaction.Dissatisfied => next.Reschedule(e.Data.Schedule) with
+            {
+                Status = MatterStatus.Acknowledged,
+                Satisfaction = Matters.Satisfaction.Dissatisfied,
+                DissatisfiedCount = DissatisfiedCount + 1,
+                ReopenCount = ReopenCount + 1,
+                VerifiedAt = null,
+            },
+            MatterAction.Rate => next with { Status = MatterStatus.Rated, Satisfaction = e.Data.Satisfaction ?? throw Missing("Satisfaction") },
+            MatterAction.Close => next with { Status = MatterStatus.Closed, ClosedAt = e.At },
+            MatterAction.Transfer => next.Reschedule(e.Data.Schedule) with
+            {
+                Status = MatterStatus.Assigned,
+                LeadUnitId = e.Data.LeadUnitId ?? throw Missing(nameof(e.Data.LeadUnitId)),
+                CoUnitIds = CoUnitIds.Where(u => u != e.Data.LeadUnitId).ToList(),
+            },
+            MatterAction.Reopen => next.Reschedule(e.Data.Schedule) with
+            {
+                Status = MatterStatus.Acknowledged,
+                ReopenCount = ReopenCount + 1,
+                Satisfaction = null,
+                VerifiedAt = null,
+                ClosedAt = null,
+            },
+        };
+    }
+
+    private MatterState Meet(Stage stage, DateTimeOffset at) =>
+        Replace(stage, m => m.MetAt is null ? m with { MetAt = at } : m);
+
+    private MatterState Unmeet(Stage stage) => Replace(stage, m => m with { MetAt = null });
+
+    private MatterState Reschedule(IReadOnlyList<ScheduledMilestone>? schedule)
+    {
+        var byStage = (schedule ?? throw Missing("Schedule")).ToDictionary(s => s.Stage);
+        return this with
+        {
+            Milestones = Milestones.Select(m => byStage.TryGetValue(m.Stage, out var s) ? Milestone.From(s) : m).ToList(),
+        };
+    }
+
+    private MatterState Replace(Stage stage, Func<Milestone, Milestone> change) =>
+        this with { Milestones = Milestones.Select(m => m.Stage == stage ? change(m) : m).ToList() };
+
+    private static InvalidOperationException Missing(string field) => new($"The event lacks {field}.");
+
+    /// <summary>Value equality over the lists too, so a replayed state can be compared with a stored one.</summary>
+    public bool Equals(MatterState? other) =>
+        other is not null
+        && Kind == other.Kind && Status == other.Status && AssignerUnitId == other.AssignerUnitId
+        && LeadUnitId == other.LeadUnitId && CoUnitIds.SequenceEqual(other.CoUnitIds) && Profile == other.Profile
+        && Complex == other.Complex && Milestones.SequenceEqual(other.Milestones) && AssignedAt == other.AssignedAt
+        && VerifiedAt == other.VerifiedAt && ClosedAt == other.ClosedAt && Satisfaction == other.Satisfaction
+        && DissatisfiedCount == other.DissatisfiedCount && ReopenCount == other.ReopenCount && Version == other.Version;
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Status, LeadUnitId, Version, Milestones.Count);
+}

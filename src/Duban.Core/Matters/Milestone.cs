@@ -1,0 +1,51 @@
+using Duban.TimeLimits;
+
+namespace Duban.Matters;
+
+/// <summary>Where a milestone stands at a given instant.</summary>
+public enum MilestoneStatus
+{
+    /// <summary>Not yet due and outside the warning window.</summary>
+    Pending,
+
+    /// <summary>临期: inside the warning window.</summary>
+    DueSoon,
+
+    /// <summary>超期: past its due instant and not met.</summary>
+    Overdue,
+
+    /// <summary>Met by its due instant.</summary>
+    MetOnTime,
+
+    /// <summary>Met after its due instant.</summary>
+    MetLate,
+
+    /// <summary>The clock is stopped: the matter was returned and waits for the assigner.</summary>
+    Suspended,
+}
+
+/// <summary>One stage of a matter's clock.</summary>
+/// <param name="Stage">The stage.</param>
+/// <param name="DueAt">When it falls due.</param>
+/// <param name="DueSoonAt">When it turns due-soon.</param>
+/// <param name="IsProvisional">True when a year without a holiday notice was counted to reach the due instant.</param>
+/// <param name="MetAt">When the stage was met, if it was.</param>
+public sealed record Milestone(Stage Stage, DateTimeOffset DueAt, DateTimeOffset DueSoonAt, bool IsProvisional, DateTimeOffset? MetAt)
+{
+    /// <summary>A fresh, unmet milestone from a schedule.</summary>
+    public static Milestone From(ScheduledMilestone scheduled)
+    {
+        ArgumentNullException.ThrowIfNull(scheduled);
+        return new Milestone(scheduled.Stage, scheduled.DueAt, scheduled.DueSoonAt, scheduled.IsProvisional, null);
+    }
+
+    /// <summary>The status at <paramref name="now"/>; <paramref name="suspended"/> when the matter's clock is stopped.</summary>
+    public MilestoneStatus StatusAt(DateTimeOffset now, bool suspended = false) => MetAt switch
+    {
+        { } met => met <= DueAt ? MilestoneStatus.MetOnTime : MilestoneStatus.MetLate,
+        null when suspended => MilestoneStatus.Suspended,
+        null when now >= DueAt => MilestoneStatus.Overdue,
+        null when now >= DueSoonAt => MilestoneStatus.DueSoon,
+        null => MilestoneStatus.Pending,
+    };
+}

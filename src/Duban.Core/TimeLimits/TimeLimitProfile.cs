@@ -1,0 +1,148 @@
+using Duban.Calendar;
+
+namespace Duban.TimeLimits;
+
+/// <summary>The stages of the clock every matter runs on.</summary>
+public enum Stage
+{
+    /// <summary>签收/启动: the lead unit takes the matter on.</summary>
+    Acknowledge,
+
+    /// <summary>首次反馈: the first progress report.</summary>
+    Feedback,
+
+    /// <summary>办结: completion reported.</summary>
+    Complete,
+}
+
+/// <summary>One stage's limit within a profile.</summary>
+/// <param name="Stage">The stage.</param>
+/// <param name="Limit">The limit, counted from the assignment.</param>
+/// <param name="ComplexLimit">The limit for a matter marked complex, when it differs.</param>
+/// <param name="DueSoonWindow">How long before the due instant the milestone shows as due-soon (临期).</param>
+public sealed record StageLimit(Stage Stage, TimeLimit Limit, TimeLimit? ComplexLimit, TimeLimit DueSoonWindow)
+{
+    /// <summary>The limit that applies to a matter.</summary>
+    public TimeLimit LimitFor(bool complex) => complex && ComplexLimit is { } c ? c : Limit;
+}
+
+/// <summary>A milestone as scheduled: when it falls due and when it turns due-soon.</summary>
+/// <param name="Stage">The stage.</param>
+/// <param name="DueAt">The due instant.</param>
+/// <param name="DueSoonAt">When the due-soon window opens.</param>
+/// <param name="IsProvisional">True when a year without a holiday notice was counted.</param>
+public sealed record ScheduledMilestone(Stage Stage, DateTimeOffset DueAt, DateTimeOffset DueSoonAt, bool IsProvisional);
+
+/// <summary>
+/// A named list of stage limits (时限规则). The default <c>13710</c>: acknowledge within 1 working day, first
+/// feedback within 3, completion within 7, or 10 for a complex matter.
+/// </summary>
+/// <param name="Name">The key used in the API and configuration, e.g. <c>13710</c>.</param>
+/// <param name="DisplayName">The name shown to people.</param>
+/// <param name="Stages">The stage limits, one per <see cref="Stage"/>.</param>
+public sealed record TimeLimitProfile(string Name, string DisplayName, IReadOnlyList<StageLimit> Stages)
+{
+    /// <summary>The name of the default profile.</summary>
+    public const string DefaultName = "13710";
+
+    /// <summary>13710: 1 working day to acknowledge, 3 to first feedback, 7 to complete (10 if complex).</summary>
+    public static TimeLimitProfile Standard13710 { get; } = new(DefaultName, "13710 限时办结", [
+        new StageLimit(Stage.Acknowledge, TimeLimit.WorkingDays(1), null, TimeLimit.Hours(4)),
+        new StageLimit(Stage.Feedback, TimeLimit.WorkingDays(3), null, TimeLimit.WorkingDays(1)),
+        new StageLimit(Stage.Complete, TimeLimit.WorkingDays(7), TimeLimit.WorkingDays(10), TimeLimit.WorkingDays(1)),
+    ]);
+
+    /// <summary>Urgent matters, in hours: acknowledge within 2, first feedback within 12, complete within 48.</summary>
+    public static TimeLimitProfile Urgent { get; } = new("urgent", "紧急件（按小时）", [
+        new StageLimit(Stage.Acknowledge, TimeLimit.Hours(2), null, TimeLimit.Hours(1)),
+        new StageLimit(Stage.Feedback, TimeLimit.Hours(12), null, TimeLimit.Hours(4)),
+        new StageLimit(Stage.Complete, TimeLimit.Hours(48), null, TimeLimit.Hours(12)),
+    ]);
+
+    /// <summary>The limit for one stage.</summary>
+    public StageLimit For(Stage stage) =>
+        Stages.FirstOrDefault(s => s.Stage == stage)
+        ?? throw new InvalidOperationException($"Profile {Name} has no {stage} stage.");
+
+    /// <summary>Schedules one stage from <paramref name="start"/>, never later than <paramref name="cap"/>.</summary>
+    public ScheduledMilestone ScheduleStage(Stage stage, DateTimeOffset start, bool complex, WorkingCalendar calendar, Deadline? cap = null)
+    {
+        var limit = For(stage);
+        var due = limit.LimitFor(complex).DueFrom(start, calendar);
+        if (cap is { } c && c.DueAt < due.DueAt)
+        {
+            due = c;
+        }
+
+        var dueSoon = limit.DueSoonWindow.WindowStartBefore(due.DueAt, calendar);
+        if (dueSoon < start)
+        {
+            dueSoon = ChinaTime.ToLocal(start);
+        }
+
+        return new ScheduledMilestone(stage, due.DueAt, dueSoon, due.IsProvisional);
+    }
+
+    /// <summary>
+    /// Schedules every stage from the assignment instant. An explicit completion deadline replaces the
+    /// completion limit and caps the earlier stages.
+    /// </summary>
+    public IReadOnlyList<ScheduledMilestone> Schedule(DateTimeOffset start, bool complex, WorkingCalendar calendar, Deadline? completeBy = null)
+    {
+        var complete = completeBy is { } explicitDue
+            ? new ScheduledMilestone(Stage.Complete, explicitDue.DueAt,
+                Max(For(Stage.Complete).DueSoonWindow.WindowStartBefore(explicitDue.DueAt, calendar), ChinaTime.ToLocal(start)),
+                explicitDue.IsProvisional)
+            : ScheduleStage(Stage.Complete, start, complex, calendar);
+        var cap = new Deadline(complete.DueAt, complete.IsProvisional);
+        return
+        [
+            ScheduleStage(Stage.Acknowledge, start, complex, calendar, cap),
+            ScheduleStage(Stage.Feedback, start, complex, calendar, cap),
+            complete,
+        ];
+    }
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    /// <summary>
+    /// Builds a profile from configuration text: stage name → limit (<c>7wd</c>, <c>48h</c>…), optional complex
+    /// limit and due-soon window. Every stage must be present.
+    /// </summary>
+    /// <exception cref="FormatException">A value is missing or unreadable; the message names the key.</exception>
+    public static TimeLimitProfile FromSettings(string name, string? displayName,
+        IReadOnlyDictionary<string, (string? Limit, string? ComplexLimit, string? DueSoon)> stages, string keyPrefix)
+    {
+        ArgumentNullException.ThrowIfNull(stages);
+        var result = new List<StageLimit>();
+        foreach (var stage in Enum.GetValues<Stage>())
+        {
+            var stageKey = stage.ToString().ToLowerInvariant();
+            var entry = stages.FirstOrDefault(s => string.Equals(s.Key, stageKey, StringComparison.OrdinalIgnoreCase));
+            var key = $"{keyPrefix}:{stageKey}";
+            if (entry.Key is null)
+            {
+                throw new FormatException($"{key}: 缺少该阶段 / stage missing");
+            }
+
+            var limit = Read(entry.Value.Limit, $"{key}:Limit") ?? throw new FormatException($"{key}:Limit: 必填 / required");
+            var complex = Read(entry.Value.ComplexLimit, $"{key}:ComplexLimit");
+            var window = Read(entry.Value.DueSoon, $"{key}:DueSoon") ?? TimeLimit.WorkingDays(1);
+            result.Add(new StageLimit(stage, limit, complex, window));
+        }
+
+        return new TimeLimitProfile(name, string.IsNullOrWhiteSpace(displayName) ? name : displayName, result);
+    }
+
+    private static TimeLimit? Read(string? text, string key)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        return TimeLimit.TryParse(text, out var limit)
+            ? limit
+            : throw new FormatException($"{key}: \"{text}\" 不是有效时限（如 7wd、15d、48h）/ not a time limit such as 7wd, 15d, 48h");
+    }
+}
