@@ -1,0 +1,70 @@
+using System.Security.Cryptography;
+using System.Text;
+using Duban.Matters;
+using Microsoft.EntityFrameworkCore;
+
+namespace Duban.Data.Access;
+
+/// <summary>API tokens for integrations (hotlines, apps, scripts): one unit, one role. The secret is shown once;
+/// only its SHA-256 is kept, so a leaked database does not leak working tokens.</summary>
+public sealed class ApiTokens(DubanDbContext db, TimeProvider clock)
+{
+    private const string Prefix = "dbn_";
+
+    /// <summary>Creates a token and returns its secret.</summary>
+    /// <exception cref="ValidationFailedException">Unknown unit or role, or an empty name.</exception>
+    public async Task<string> CreateAsync(string unitCode, string role, string name, CancellationToken cancellationToken = default)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var unit = await db.Units.SingleOrDefaultAsync(u => u.Code == unitCode && u.Active, cancellationToken);
+        if (unit is null)
+        {
+            errors["unit"] = [$"单位代码「{unitCode}」不存在或已停用。"];
+        }
+
+        if (!WireEnum.TryParse<Role>(role, out var parsedRole))
+        {
+            errors["role"] = ["角色必须是 admin、leader、supervisor、handler 或 cadre。"];
+        }
+
+        if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 100)
+        {
+            errors["name"] = ["名称必填，不超过 100 字。"];
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ValidationFailedException(errors);
+        }
+
+        var secret = Prefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(30)).Replace('+', 'x').Replace('/', 'y');
+        db.ApiTokens.Add(new ApiToken
+        {
+            Name = name.Trim(),
+            UnitId = unit!.Id,
+            Role = parsedRole,
+            SecretHash = Hash(secret),
+            CreatedAt = clock.GetUtcNow(),
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        return secret;
+    }
+
+    /// <summary>The actor behind a secret, or null when it is unknown or revoked.</summary>
+    public async Task<Actor?> AuthenticateAsync(string secret, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrEmpty(secret) || !secret.StartsWith(Prefix, StringComparison.Ordinal) || secret.Length > 100)
+        {
+            return null;
+        }
+
+        var hash = Hash(secret);
+        var token = await db.ApiTokens.AsNoTracking().Include(t => t.Unit)
+            .SingleOrDefaultAsync(t => t.SecretHash == hash && t.RevokedAt == null, cancellationToken);
+        return token is null || token.Unit is not { Active: true }
+            ? null
+            : new Actor($"token:{token.Id}", token.Name, token.UnitId, new HashSet<Role> { token.Role });
+    }
+
+    private static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+}

@@ -1,0 +1,51 @@
+using Duban.Matters;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Duban.Data.Access;
+
+/// <summary>People's accounts, through ASP.NET Core Identity (hashed passwords, lockout).</summary>
+public sealed class UserAccounts(DubanDbContext db, UserManager<User> users, RoleManager<IdentityRole<long>> roles)
+{
+    /// <summary>Creates a person in a unit with roles and a password.</summary>
+    /// <exception cref="ValidationFailedException">A field is invalid or the password too weak.</exception>
+    public async Task<User> CreateAsync(string userName, string displayName, string unitCode, IReadOnlyList<Role> userRoles,
+        string password, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userRoles);
+        var unit = await db.Units.SingleOrDefaultAsync(u => u.Code == unitCode && u.Active, cancellationToken)
+            ?? throw ValidationFailedException.For("unit", $"单位代码「{unitCode}」不存在或已停用。");
+        var user = new User { UserName = userName, DisplayName = displayName, UnitId = unit.Id };
+        Check(await users.CreateAsync(user, password));
+        foreach (var role in userRoles)
+        {
+            var name = WireEnum.Name(role);
+            if (!await roles.RoleExistsAsync(name))
+            {
+                Check(await roles.CreateAsync(new IdentityRole<long>(name)));
+            }
+
+            Check(await users.AddToRoleAsync(user, name));
+        }
+
+        return user;
+    }
+
+    /// <summary>The actor for a signed-in person.</summary>
+    public async Task<Actor> ActorOfAsync(User user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var names = await users.GetRolesAsync(user);
+        var parsed = names.Select(n => WireEnum.TryParse<Role>(n, out var r) ? r : (Role?)null).OfType<Role>().ToHashSet();
+        return new Actor($"user:{user.Id}", user.DisplayName, user.UnitId, parsed);
+    }
+
+    private static void Check(IdentityResult result)
+    {
+        if (!result.Succeeded)
+        {
+            throw new ValidationFailedException(result.Errors.GroupBy(e => e.Code.StartsWith("Password", StringComparison.Ordinal) ? "password" : "userName")
+                .ToDictionary(g => g.Key, g => g.Select(e => e.Description).ToArray()));
+        }
+    }
+}

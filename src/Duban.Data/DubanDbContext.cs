@@ -1,0 +1,149 @@
+using Duban.Matters;
+using Duban.TimeLimits;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Duban.Data;
+
+/// <summary>The one DbContext, on SQLite or PostgreSQL; instants are stored in UTC on both.</summary>
+public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
+    : IdentityDbContext<User, IdentityRole<long>, long>(options)
+{
+    public DbSet<Unit> Units => Set<Unit>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<Matter> Matters => Set<Matter>();
+    public DbSet<MatterCoUnit> MatterCoUnits => Set<MatterCoUnit>();
+    public DbSet<MilestoneRow> Milestones => Set<MilestoneRow>();
+    public DbSet<MatterEventRow> MatterEvents => Set<MatterEventRow>();
+    public DbSet<CodeCounter> CodeCounters => Set<CodeCounter>();
+    public DbSet<CalendarYear> CalendarYears => Set<CalendarYear>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(configurationBuilder);
+        // Enums by name: readable in the database and stable when members are added.
+        configurationBuilder.Properties<MatterKind>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<MatterSource>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<MatterStatus>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<MatterAction>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<Satisfaction>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<Stage>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<Role>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<UnitLevel>().HaveConversion<string>().HaveMaxLength(16);
+
+        if (Database.IsSqlite())
+        {
+            // SQLite cannot compare or order DateTimeOffset; UTC DateTime text sorts and compares correctly.
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcSqliteConverter>();
+            configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UtcSqliteConverter>();
+        }
+        else
+        {
+            // timestamptz accepts only offset 0 from Npgsql.
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcConverter>();
+            configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UtcConverter>();
+        }
+    }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        base.OnModelCreating(builder);
+
+        builder.Entity<Unit>(e =>
+        {
+            e.ToTable("units");
+            e.HasIndex(u => u.Code).IsUnique();
+            e.HasIndex(u => u.Path);
+            e.Property(u => u.Code).HasMaxLength(64);
+            e.Property(u => u.Name).HasMaxLength(200);
+            e.Property(u => u.Path).HasMaxLength(400);
+            e.HasOne(u => u.Parent).WithMany().HasForeignKey(u => u.ParentId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<User>(e =>
+        {
+            e.Property(u => u.DisplayName).HasMaxLength(100);
+            e.HasOne(u => u.Unit).WithMany().HasForeignKey(u => u.UnitId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<ApiToken>(e =>
+        {
+            e.ToTable("api_tokens");
+            e.HasIndex(t => t.SecretHash).IsUnique();
+            e.Property(t => t.Name).HasMaxLength(100);
+            e.Property(t => t.SecretHash).HasMaxLength(64);
+            e.HasOne(t => t.Unit).WithMany().HasForeignKey(t => t.UnitId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<Matter>(e =>
+        {
+            e.ToTable("matters");
+            e.HasIndex(m => m.Code).IsUnique();
+            e.HasIndex(m => new { m.LeadUnitId, m.Status });
+            e.HasIndex(m => m.AssignerUnitId);
+            e.HasIndex(m => m.NextDueAt);
+            e.Property(m => m.Code).HasMaxLength(32);
+            e.Property(m => m.Title).HasMaxLength(200);
+            e.Property(m => m.Content).HasMaxLength(20000);
+            e.Property(m => m.Goal).HasMaxLength(4000);
+            e.Property(m => m.Standard).HasMaxLength(4000);
+            e.Property(m => m.Profile).HasMaxLength(32);
+            e.Property(m => m.Version).IsConcurrencyToken();
+            e.HasOne(m => m.LeadUnit).WithMany().HasForeignKey(m => m.LeadUnitId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne(m => m.AssignerUnit).WithMany().HasForeignKey(m => m.AssignerUnitId).OnDelete(DeleteBehavior.Restrict);
+            e.HasMany(m => m.CoUnits).WithOne().HasForeignKey(c => c.MatterId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(m => m.Milestones).WithOne().HasForeignKey(r => r.MatterId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(m => m.Events).WithOne().HasForeignKey(r => r.MatterId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<MatterCoUnit>(e =>
+        {
+            e.ToTable("matter_co_units");
+            e.HasKey(c => new { c.MatterId, c.UnitId });
+            e.HasIndex(c => c.UnitId);
+            e.HasOne(c => c.Unit).WithMany().HasForeignKey(c => c.UnitId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<MilestoneRow>(e =>
+        {
+            e.ToTable("milestones");
+            e.HasIndex(m => new { m.MatterId, m.Stage }).IsUnique();
+            e.HasIndex(m => m.DueAt);
+        });
+
+        builder.Entity<MatterEventRow>(e =>
+        {
+            e.ToTable("matter_events");
+            e.HasIndex(r => new { r.MatterId, r.Sequence }).IsUnique();
+            e.HasIndex(r => r.At);
+            e.Property(r => r.ActorId).HasMaxLength(64);
+            e.Property(r => r.ActorName).HasMaxLength(100);
+            e.Property(r => r.Note).HasMaxLength(4000);
+        });
+
+        builder.Entity<CodeCounter>(e =>
+        {
+            e.ToTable("code_counters");
+            e.HasKey(c => c.Year);
+            e.Property(c => c.Year).ValueGeneratedNever();
+        });
+
+        builder.Entity<CalendarYear>(e =>
+        {
+            e.ToTable("calendar_years");
+            e.HasKey(c => c.Year);
+            e.Property(c => c.Year).ValueGeneratedNever();
+        });
+    }
+
+    private sealed class UtcSqliteConverter() : ValueConverter<DateTimeOffset, DateTime>(
+        v => v.UtcDateTime,
+        v => new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc)));
+
+    private sealed class UtcConverter() : ValueConverter<DateTimeOffset, DateTimeOffset>(
+        v => v.ToUniversalTime(),
+        v => v);
+}

@@ -1,0 +1,244 @@
+using Duban.Matters;
+using Duban.TimeLimits;
+using Microsoft.AspNetCore.Identity;
+
+namespace Duban.Data;
+
+/// <summary>The level of a unit in the tree.</summary>
+public enum UnitLevel
+{
+    /// <summary>市.</summary>
+    City,
+
+    /// <summary>县（市、区）.</summary>
+    County,
+
+    /// <summary>乡镇（街道）.</summary>
+    Township,
+
+    /// <summary>村（社区）.</summary>
+    Village,
+
+    /// <summary>部门: a department of the government above it.</summary>
+    Department,
+}
+
+/// <summary>A unit (单位). <see cref="Path"/> is the materialized path of ids, e.g. <c>/1/4/9/</c>, so subtree
+/// queries are one indexed prefix match.</summary>
+public sealed class Unit
+{
+    public long Id { get; set; }
+    public required string Code { get; set; }
+    public required string Name { get; set; }
+    public long? ParentId { get; set; }
+    public Unit? Parent { get; set; }
+    public UnitLevel Level { get; set; }
+    public string Path { get; set; } = "/";
+    public bool Active { get; set; } = true;
+}
+
+/// <summary>A person who signs in. Passwords are hashed by ASP.NET Core Identity.</summary>
+public sealed class User : IdentityUser<long>
+{
+    public required string DisplayName { get; set; }
+    public long UnitId { get; set; }
+    public Unit? Unit { get; set; }
+}
+
+/// <summary>An API token for an integration: one unit, one role. Only the SHA-256 of the secret is stored.</summary>
+public sealed class ApiToken
+{
+    public long Id { get; set; }
+    public required string Name { get; set; }
+    public long UnitId { get; set; }
+    public Unit? Unit { get; set; }
+    public Role Role { get; set; }
+    public required string SecretHash { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? RevokedAt { get; set; }
+}
+
+/// <summary>A matter (事项): its text, the 四明确 and a snapshot of its state, which always equals the fold of its
+/// <see cref="Events"/>.</summary>
+public sealed class Matter
+{
+    public long Id { get; set; }
+    public required string Code { get; set; }
+    public MatterKind Kind { get; set; }
+    public MatterSource Source { get; set; }
+    public required string Title { get; set; }
+    public required string Content { get; set; }
+
+    /// <summary>目标任务.</summary>
+    public string? Goal { get; set; }
+
+    /// <summary>工作标准.</summary>
+    public string? Standard { get; set; }
+
+    public long AssignerUnitId { get; set; }
+    public Unit? AssignerUnit { get; set; }
+    public long LeadUnitId { get; set; }
+    public Unit? LeadUnit { get; set; }
+    public required string Profile { get; set; }
+    public bool Complex { get; set; }
+    public MatterStatus Status { get; set; }
+    public DateTimeOffset AssignedAt { get; set; }
+    public DateTimeOffset? VerifiedAt { get; set; }
+    public DateTimeOffset? ClosedAt { get; set; }
+    public Satisfaction? Satisfaction { get; set; }
+    public int DissatisfiedCount { get; set; }
+    public int ReopenCount { get; set; }
+
+    /// <summary>The earliest due instant of an unmet milestone while the clock runs; indexed, so "what is due"
+    /// costs what is due, not what is open.</summary>
+    public DateTimeOffset? NextDueAt { get; set; }
+
+    /// <summary>The number of the last event; the optimistic-concurrency token.</summary>
+    public int Version { get; set; }
+
+    public List<MatterCoUnit> CoUnits { get; set; } = [];
+    public List<MilestoneRow> Milestones { get; set; } = [];
+    public List<MatterEventRow> Events { get; set; } = [];
+
+    /// <summary>The lifecycle state held in this row.</summary>
+    public MatterState ToState() => new()
+    {
+        Kind = Kind,
+        Status = Status,
+        AssignerUnitId = AssignerUnitId,
+        LeadUnitId = LeadUnitId,
+        CoUnitIds = CoUnits.OrderBy(c => c.Position).Select(c => c.UnitId).ToList(),
+        Profile = Profile,
+        Complex = Complex,
+        Milestones = Milestones.OrderBy(m => m.Stage).Select(m => new Milestone(m.Stage, m.DueAt, m.DueSoonAt, m.IsProvisional, m.MetAt)).ToList(),
+        AssignedAt = AssignedAt,
+        VerifiedAt = VerifiedAt,
+        ClosedAt = ClosedAt,
+        Satisfaction = Satisfaction,
+        DissatisfiedCount = DissatisfiedCount,
+        ReopenCount = ReopenCount,
+        Version = Version,
+    };
+
+    /// <summary>Copies a new state into this row (and its milestone and co-unit rows).</summary>
+    public void Store(MatterState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        Kind = state.Kind;
+        Status = state.Status;
+        AssignerUnitId = state.AssignerUnitId;
+        LeadUnitId = state.LeadUnitId;
+        Profile = state.Profile;
+        Complex = state.Complex;
+        AssignedAt = state.AssignedAt;
+        VerifiedAt = state.VerifiedAt;
+        ClosedAt = state.ClosedAt;
+        Satisfaction = state.Satisfaction;
+        DissatisfiedCount = state.DissatisfiedCount;
+        ReopenCount = state.ReopenCount;
+        Version = state.Version;
+        NextDueAt = state.IsClockSuspended ? null : state.Milestones.Where(m => m.MetAt is null).Min(m => (DateTimeOffset?)m.DueAt);
+
+        CoUnits.RemoveAll(c => !state.CoUnitIds.Contains(c.UnitId));
+        for (var i = 0; i < state.CoUnitIds.Count; i++)
+        {
+            var existing = CoUnits.Find(c => c.UnitId == state.CoUnitIds[i]);
+            if (existing is null)
+            {
+                CoUnits.Add(new MatterCoUnit { UnitId = state.CoUnitIds[i], Position = i });
+            }
+            else
+            {
+                existing.Position = i;
+            }
+        }
+
+        foreach (var milestone in state.Milestones)
+        {
+            var row = Milestones.Find(m => m.Stage == milestone.Stage);
+            if (row is null)
+            {
+                row = new MilestoneRow { Stage = milestone.Stage };
+                Milestones.Add(row);
+            }
+
+            row.DueAt = milestone.DueAt;
+            row.DueSoonAt = milestone.DueSoonAt;
+            row.IsProvisional = milestone.IsProvisional;
+            row.MetAt = milestone.MetAt;
+        }
+    }
+}
+
+/// <summary>A co-handling unit (配合单位) of a matter.</summary>
+public sealed class MatterCoUnit
+{
+    public long MatterId { get; set; }
+    public long UnitId { get; set; }
+    public Unit? Unit { get; set; }
+    public int Position { get; set; }
+}
+
+/// <summary>One stage of a matter's clock.</summary>
+public sealed class MilestoneRow
+{
+    public long Id { get; set; }
+    public long MatterId { get; set; }
+    public Stage Stage { get; set; }
+    public DateTimeOffset DueAt { get; set; }
+    public DateTimeOffset DueSoonAt { get; set; }
+    public bool IsProvisional { get; set; }
+    public DateTimeOffset? MetAt { get; set; }
+}
+
+/// <summary>An immutable event in a matter's history; (MatterId, Sequence) is unique, so two writers cannot both
+/// append event N.</summary>
+public sealed class MatterEventRow
+{
+    public long Id { get; set; }
+    public long MatterId { get; set; }
+    public int Sequence { get; set; }
+    public MatterAction Action { get; set; }
+    public DateTimeOffset At { get; set; }
+    public required string ActorId { get; set; }
+    public required string ActorName { get; set; }
+    public long ActorUnitId { get; set; }
+    public string? Note { get; set; }
+
+    /// <summary>The event's facts as JSON (<see cref="MatterEventData"/>).</summary>
+    public required string Data { get; set; }
+
+    public static MatterEventRow From(MatterEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return new MatterEventRow
+        {
+            Sequence = e.Sequence,
+            Action = e.Action,
+            At = e.At,
+            ActorId = e.Actor.Id,
+            ActorName = e.Actor.Name,
+            ActorUnitId = e.Actor.UnitId,
+            Note = e.Note,
+            Data = EventJson.Serialize(e.Data),
+        };
+    }
+
+    public MatterEvent ToEvent() =>
+        new(Sequence, Action, At, new ActorRef(ActorId, ActorName, ActorUnitId), Note, EventJson.Deserialize(Data));
+}
+
+/// <summary>The last number handed out per year for matter codes (DB-2024-000123).</summary>
+public sealed class CodeCounter
+{
+    public int Year { get; set; }
+    public long Last { get; set; }
+}
+
+/// <summary>A holiday notice added after release (<c>duban calendar add-year</c>), shared by every instance.</summary>
+public sealed class CalendarYear
+{
+    public int Year { get; set; }
+    public required string NoticeJson { get; set; }
+    public DateTimeOffset AddedAt { get; set; }
+}

@@ -1,0 +1,64 @@
+using Duban.Matters;
+using Microsoft.EntityFrameworkCore;
+
+namespace Duban.Data.Matters;
+
+/// <summary>Any action on an existing matter: the lifecycle decides, the event and the new state are written
+/// together, and a concurrent writer is detected by the version.</summary>
+public sealed class ActOnMatter(DubanDbContext db, Rules rules, TimeProvider clock)
+{
+    /// <param name="matterId">The matter.</param>
+    /// <param name="command">The action and its fields.</param>
+    /// <param name="targetUnitCode">For a transfer: the receiving unit's code.</param>
+    /// <param name="actor">Who acts.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    public async Task ExecuteAsync(long matterId, MatterCommand command, string? targetUnitCode, Actor actor,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(actor);
+        var matter = await db.Matters.Include(m => m.CoUnits).Include(m => m.Milestones)
+            .SingleOrDefaultAsync(m => m.Id == matterId, cancellationToken)
+            ?? throw new NotFoundException($"事项 {matterId} 不存在。");
+        var state = matter.ToState();
+
+        if (command.Action == MatterAction.Transfer && !string.IsNullOrWhiteSpace(targetUnitCode))
+        {
+            var code = targetUnitCode.Trim();
+            var target = await db.Units.AsNoTracking().Where(u => u.Code == code && u.Active).Select(u => (long?)u.Id)
+                .SingleOrDefaultAsync(cancellationToken)
+                ?? throw ValidationFailedException.For("unit", $"单位代码「{code}」不存在或已停用。");
+            command = command with { TargetUnitId = target };
+        }
+
+        var tree = await UnitTree.LoadAsync(db,
+            [actor.UnitId, state.AssignerUnitId, state.LeadUnitId, .. state.CoUnitIds], cancellationToken);
+        if (!AccessRules.CanSee(actor, state, tree))
+        {
+            // Someone who may not see the matter learns nothing about it, not even that it exists.
+            throw new NotFoundException($"事项 {matterId} 不存在。");
+        }
+
+        var now = clock.GetUtcNow();
+        var next = rules.Lifecycle().Decide(state, command, actor, now, tree);
+        matter.Store(state.Apply(next));
+        matter.Events.Add(MatterEventRow.From(next));
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex)
+        {
+            // The version check (or the unique event number) caught another writer: nothing of ours was written.
+            db.ChangeTracker.Clear();
+            var actual = await db.Matters.AsNoTracking().Where(m => m.Id == matterId).Select(m => m.Version)
+                .SingleAsync(cancellationToken);
+            if (actual == state.Version)
+            {
+                throw new InvalidOperationException("Saving the matter failed for a reason other than a concurrent edit.", ex);
+            }
+
+            throw new ConcurrencyConflictException(state.Version, actual);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+using Duban.Matters;
+using Microsoft.EntityFrameworkCore;
+
+namespace Duban.Data.Matters;
+
+/// <summary>Filters for the matter list; all optional.</summary>
+public sealed record MatterFilter
+{
+    /// <summary>Lead unit code.</summary>
+    public string? Unit { get; init; }
+    public MatterStatus? Status { get; init; }
+    public MatterKind? Kind { get; init; }
+
+    /// <summary>Only matters with an unmet milestone past due (clock running).</summary>
+    public bool Overdue { get; init; }
+
+    /// <summary>Only matters whose next unmet milestone falls due before this instant.</summary>
+    public DateTimeOffset? DueBefore { get; init; }
+
+    public int Page { get; init; } = 1;
+    public int PageSize { get; init; } = 20;
+
+    public const int MaxPageSize = 200;
+}
+
+/// <summary>One page of matters and how many match in all.</summary>
+public sealed record MatterPage(IReadOnlyList<MatterSummary> Items, int Total, int Page, int PageSize);
+
+/// <summary>Reading matters, limited to what the reader may see.</summary>
+public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider clock)
+{
+    /// <exception cref="NotFoundException">No such matter, or the reader may not see it.</exception>
+    public async Task<MatterDetails> GetAsync(long id, Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var matter = await db.Matters.AsNoTracking().AsSplitQuery()
+            .Include(m => m.CoUnits).ThenInclude(c => c.Unit)
+            .Include(m => m.Milestones)
+            .Include(m => m.Events.OrderBy(e => e.Sequence))
+            .Include(m => m.LeadUnit).Include(m => m.AssignerUnit)
+            .SingleOrDefaultAsync(m => m.Id == id, cancellationToken)
+            ?? throw new NotFoundException($"事项 {id} 不存在。");
+        var state = matter.ToState();
+        var tree = await UnitTree.LoadAsync(db, [actor.UnitId, state.AssignerUnitId, state.LeadUnitId, .. state.CoUnitIds], cancellationToken);
+        if (!AccessRules.CanSee(actor, state, tree))
+        {
+            throw new NotFoundException($"事项 {id} 不存在。");
+        }
+
+        var actorUnitIds = matter.Events.Select(e => e.ActorUnitId).Distinct().ToList();
+        var actorUnits = await db.Units.AsNoTracking().Where(u => actorUnitIds.Contains(u.Id))
+            .ToDictionaryAsync(u => u.Id, ViewMapping.Ref, cancellationToken);
+        var now = clock.GetUtcNow();
+        return new MatterDetails(matter.Id, matter.Code, matter.Title, matter.Content, matter.Kind, matter.Source,
+            matter.Goal, matter.Standard, ViewMapping.Ref(matter.AssignerUnit!), ViewMapping.Ref(matter.LeadUnit!),
+            matter.CoUnits.OrderBy(c => c.Position).Select(c => ViewMapping.Ref(c.Unit!)).ToList(),
+            matter.Profile, matter.Complex, matter.Status, Labels.Of(matter.Status), Calendar.ChinaTime.ToLocal(matter.AssignedAt),
+            Local(matter.VerifiedAt), Local(matter.ClosedAt), matter.Satisfaction, matter.ReopenCount, matter.Version,
+            ViewMapping.IsOverdue(state, now), state.Milestones.Any(m => m.IsProvisional),
+            ViewMapping.Milestones(state, now),
+            matter.Events.OrderBy(e => e.Sequence).Select(e => new EventView(e.Sequence, e.Action, Labels.Of(e.Action),
+                Calendar.ChinaTime.ToLocal(e.At), e.ActorId, e.ActorName, actorUnits.GetValueOrDefault(e.ActorUnitId), e.Note,
+                EventJson.Deserialize(e.Data))).ToList(),
+            rules.Lifecycle().AllowedActions(state, actor, now, tree));
+    }
+
+    /// <summary>A page of the matters the reader may see, newest first.</summary>
+    public async Task<MatterPage> ListAsync(MatterFilter filter, Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentNullException.ThrowIfNull(actor);
+        var now = clock.GetUtcNow();
+        var query = await VisibleToAsync(actor, cancellationToken);
+        if (!string.IsNullOrWhiteSpace(filter.Unit))
+        {
+            var code = filter.Unit.Trim();
+            query = query.Where(m => m.LeadUnit!.Code == code);
+        }
+
+        if (filter.Status is { } status)
+        {
+            query = query.Where(m => m.Status == status);
+        }
+
+        if (filter.Kind is { } kind)
+        {
+            query = query.Where(m => m.Kind == kind);
+        }
+
+        if (filter.Overdue)
+        {
+            query = query.Where(m => m.NextDueAt != null && m.NextDueAt <= now);
+        }
+
+        if (filter.DueBefore is { } dueBefore)
+        {
+            query = query.Where(m => m.NextDueAt != null && m.NextDueAt < dueBefore);
+        }
+
+        var total = await query.CountAsync(cancellationToken);
+        var rows = await query.OrderByDescending(m => m.Id)
+            .Skip((filter.Page - 1) * filter.PageSize).Take(filter.PageSize)
+            .Include(m => m.LeadUnit).Include(m => m.Milestones).Include(m => m.CoUnits)
+            .AsNoTracking().AsSplitQuery().ToListAsync(cancellationToken);
+        var items = rows.Select(m =>
+        {
+            var state = m.ToState();
+            return new MatterSummary(m.Id, m.Code, m.Title, m.Kind, m.Status, Labels.Of(m.Status), ViewMapping.Ref(m.LeadUnit!),
+                Calendar.ChinaTime.ToLocal(m.AssignedAt), Local(m.NextDueAt), ViewMapping.IsOverdue(state, now), m.Version,
+                ViewMapping.Milestones(state, now));
+        }).ToList();
+        return new MatterPage(items, total, filter.Page, filter.PageSize);
+    }
+
+    /// <summary>The matters the actor may see, as a query: the same rule as <see cref="AccessRules.CanSee"/>.</summary>
+    private async Task<IQueryable<Matter>> VisibleToAsync(Actor actor, CancellationToken cancellationToken)
+    {
+        var matters = db.Matters.AsQueryable();
+        if (actor.Has(Role.Admin))
+        {
+            return matters;
+        }
+
+        var unitId = actor.UnitId;
+        var tree = await UnitTree.LoadAsync(db, [unitId], cancellationToken);
+        var scope = tree.OversightPath(actor);
+        return scope is null
+            ? matters.Where(m => m.LeadUnitId == unitId || m.AssignerUnitId == unitId || m.CoUnits.Any(c => c.UnitId == unitId))
+            : matters.Where(m => m.LeadUnitId == unitId || m.AssignerUnitId == unitId || m.CoUnits.Any(c => c.UnitId == unitId)
+                || m.LeadUnit!.Path.StartsWith(scope) || m.AssignerUnit!.Path.StartsWith(scope));
+    }
+
+    private static DateTimeOffset? Local(DateTimeOffset? instant) => instant is { } i ? Calendar.ChinaTime.ToLocal(i) : null;
+}

@@ -1,0 +1,45 @@
+using Duban.Calendar;
+using Duban.Matters;
+using Duban.TimeLimits;
+
+namespace Duban.Data.Matters;
+
+/// <summary>A unit as shown beside a matter.</summary>
+public sealed record UnitRef(long Id, string Code, string Name);
+
+/// <summary>A milestone as shown: instants in Shanghai time, status at the moment of reading.</summary>
+public sealed record MilestoneView(Stage Stage, string StageName, DateTimeOffset DueAt, DateTimeOffset DueSoonAt,
+    MilestoneStatus Status, string StatusName, DateTimeOffset? MetAt, bool Provisional);
+
+/// <summary>An event as shown.</summary>
+public sealed record EventView(int Sequence, MatterAction Action, string ActionName, DateTimeOffset At,
+    string ActorId, string ActorName, UnitRef? ActorUnit, string? Note, MatterEventData Data);
+
+/// <summary>A matter in a list.</summary>
+public sealed record MatterSummary(long Id, string Code, string Title, MatterKind Kind, MatterStatus Status, string StatusName,
+    UnitRef LeadUnit, DateTimeOffset AssignedAt, DateTimeOffset? NextDueAt, bool Overdue, int Version,
+    IReadOnlyList<MilestoneView> Milestones);
+
+/// <summary>A matter in full: 四明确, clock, history and what the reader may do now.</summary>
+public sealed record MatterDetails(long Id, string Code, string Title, string Content, MatterKind Kind, MatterSource Source,
+    string? Goal, string? Standard, UnitRef AssignerUnit, UnitRef LeadUnit, IReadOnlyList<UnitRef> CoUnits,
+    string Profile, bool Complex, MatterStatus Status, string StatusName, DateTimeOffset AssignedAt,
+    DateTimeOffset? VerifiedAt, DateTimeOffset? ClosedAt, Satisfaction? Satisfaction, int ReopenCount, int Version,
+    bool Overdue, bool CalendarProvisional, IReadOnlyList<MilestoneView> Milestones, IReadOnlyList<EventView> Events,
+    IReadOnlyList<MatterAction> AllowedActions);
+
+internal static class ViewMapping
+{
+    public static UnitRef Ref(Unit unit) => new(unit.Id, unit.Code, unit.Name);
+
+    public static IReadOnlyList<MilestoneView> Milestones(MatterState state, DateTimeOffset now) =>
+        state.Milestones.Select(m =>
+        {
+            var status = m.StatusAt(now, state.IsClockSuspended);
+            return new MilestoneView(m.Stage, Labels.Of(m.Stage), ChinaTime.ToLocal(m.DueAt), ChinaTime.ToLocal(m.DueSoonAt),
+                status, Labels.Of(status), m.MetAt is { } met ? ChinaTime.ToLocal(met) : null, m.IsProvisional);
+        }).ToList();
+
+    public static bool IsOverdue(MatterState state, DateTimeOffset now) =>
+        !state.IsClockSuspended && state.Milestones.Any(m => m.MetAt is null && now >= m.DueAt);
+}

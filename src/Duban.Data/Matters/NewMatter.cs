@@ -1,0 +1,124 @@
+using Duban.Calendar;
+using Duban.Matters;
+
+namespace Duban.Data.Matters;
+
+/// <summary>What a person submits to assign a matter (交办), as the API spells it.</summary>
+public sealed record NewMatter
+{
+    public string? Title { get; init; }
+    public string? Content { get; init; }
+    public string? Kind { get; init; }
+    public string? Source { get; init; }
+
+    /// <summary>目标任务.</summary>
+    public string? Goal { get; init; }
+
+    /// <summary>工作标准.</summary>
+    public string? Standard { get; init; }
+
+    /// <summary>The lead unit's code (牵头单位).</summary>
+    public string? LeadUnit { get; init; }
+
+    /// <summary>Co-handling units' codes (配合单位).</summary>
+    public IReadOnlyList<string>? CoUnits { get; init; }
+
+    public string? Profile { get; init; }
+    public bool Complex { get; init; }
+
+    /// <summary>An explicit completion deadline: a date (24:00 of it) or an instant.</summary>
+    public string? DueAt { get; init; }
+
+    public string? Note { get; init; }
+}
+
+/// <summary>Field checks for a new matter that need no database; unit codes are checked by <see cref="AssignMatter"/>.</summary>
+internal static class NewMatterRules
+{
+    public const int MaxTitle = 200, MaxContent = 20000, MaxClause = 4000, MaxCoUnits = 50;
+
+    public static (MatterKind Kind, MatterSource Source, DateTimeOffset? DueAt) Check(NewMatter input, Dictionary<string, string[]> errors)
+    {
+        Require(errors, "title", input.Title, "标题", MaxTitle);
+        Require(errors, "content", input.Content, "内容", MaxContent);
+
+        var kind = MatterKind.Assignment;
+        if (!string.IsNullOrWhiteSpace(input.Kind) && !WireEnum.TryParse(input.Kind, out kind))
+        {
+            errors["kind"] = ["类型必须是 assignment（交办事项）、appeal（诉求）或 petition（信访）。"];
+        }
+
+        var source = kind switch
+        {
+            MatterKind.Assignment => MatterSource.Instruction,
+            MatterKind.Appeal => MatterSource.Web,
+            MatterKind.Petition => MatterSource.Offline,
+        };
+        if (!string.IsNullOrWhiteSpace(input.Source) && !WireEnum.TryParse(input.Source, out source))
+        {
+            errors["source"] = ["来源必须是 meeting、instruction、web、hotline、offline 或 import。"];
+        }
+
+        if (kind == MatterKind.Assignment)
+        {
+            // 四明确: goal, responsible unit, standard and time limit are all required for an assignment.
+            Require(errors, "goal", input.Goal, "目标任务", MaxClause);
+            Require(errors, "standard", input.Standard, "工作标准", MaxClause);
+        }
+        else
+        {
+            Limit(errors, "goal", input.Goal, "目标任务", MaxClause);
+            Limit(errors, "standard", input.Standard, "工作标准", MaxClause);
+        }
+
+        if (string.IsNullOrWhiteSpace(input.LeadUnit))
+        {
+            errors["leadUnit"] = ["必须指定牵头单位。"];
+        }
+
+        if (input.CoUnits is { Count: > MaxCoUnits })
+        {
+            errors["coUnits"] = [$"配合单位不能超过 {MaxCoUnits} 个。"];
+        }
+
+        DateTimeOffset? due = null;
+        if (!string.IsNullOrWhiteSpace(input.DueAt))
+        {
+            if (DateOnly.TryParseExact(input.DueAt.Trim(), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
+                    System.Globalization.DateTimeStyles.None, out var date))
+            {
+                due = ChinaTime.EndOf(date);
+            }
+            else if (ChinaTime.TryParseInstant(input.DueAt, out var instant))
+            {
+                due = instant;
+            }
+            else
+            {
+                errors["dueAt"] = ["办结期限必须是日期（2024-03-01）或时间（2024-03-01T18:00+08:00）。"];
+            }
+        }
+
+        return (kind, source, due);
+    }
+
+    private static void Require(Dictionary<string, string[]> errors, string field, string? value, string label, int max)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            errors[field] = [$"{label}不能为空。"];
+        }
+        else
+        {
+            Limit(errors, field, value, label, max);
+        }
+    }
+
+    private static void Limit(Dictionary<string, string[]> errors, string field, string? value, string label, int max)
+    {
+        if (value is { Length: var length } && length > max)
+        {
+            errors[field] = [$"{label}不能超过 {max} 字。"];
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using Duban.Calendar;
+using Duban.Matters;
+using Duban.TimeLimits;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+
+namespace Duban.Data;
+
+/// <summary>
+/// The rules in force: the working calendar (shipped notices plus years added to this database), the
+/// time-limit profiles (defaults plus <c>TimeLimits:Profiles</c> from configuration) and lifecycle settings.
+/// One per process; <see cref="ReloadCalendarAsync"/> picks up a newly added year.
+/// </summary>
+public sealed class Rules
+{
+    private volatile WorkingCalendar _calendar = WorkingCalendar.China;
+
+    public Rules(IReadOnlyList<TimeLimitProfile> profiles, LifecycleOptions lifecycleOptions)
+    {
+        Profiles = profiles;
+        LifecycleOptions = lifecycleOptions;
+    }
+
+    public IReadOnlyList<TimeLimitProfile> Profiles { get; }
+    public LifecycleOptions LifecycleOptions { get; }
+    public WorkingCalendar Calendar => _calendar;
+
+    /// <summary>The lifecycle over the current calendar.</summary>
+    public MatterLifecycle Lifecycle() => new(_calendar, Profiles, LifecycleOptions);
+
+    /// <summary>Rebuilds the calendar from the shipped notices and those stored in the database.</summary>
+    public async Task ReloadCalendarAsync(DubanDbContext db, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var stored = await db.CalendarYears.AsNoTracking().OrderBy(y => y.Year).ToListAsync(cancellationToken);
+        _calendar = WorkingCalendar.China.With(stored.Select(y => HolidayNotice.Parse(y.NoticeJson)));
+    }
+
+    /// <summary>
+    /// Reads the rules from configuration. A malformed value stops start-up with a message naming its key.
+    /// <code>
+    /// "TimeLimits": { "RatingWindow": "5wd", "Profiles": { "13710": { "DisplayName": "…",
+    ///   "Stages": { "acknowledge": { "Limit": "1wd", "DueSoon": "4h" }, "feedback": {…}, "complete": { "Limit": "7wd", "ComplexLimit": "10wd" } } } } }
+    /// </code>
+    /// </summary>
+    public static Rules FromConfiguration(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var profiles = new Dictionary<string, TimeLimitProfile>(StringComparer.OrdinalIgnoreCase)
+        {
+            [TimeLimitProfile.Standard13710.Name] = TimeLimitProfile.Standard13710,
+            [TimeLimitProfile.Urgent.Name] = TimeLimitProfile.Urgent,
+        };
+        var section = configuration.GetSection("TimeLimits");
+        foreach (var profile in section.GetSection("Profiles").GetChildren())
+        {
+            var stages = profile.GetSection("Stages").GetChildren().ToDictionary(
+                s => s.Key,
+                s => (s["Limit"], s["ComplexLimit"], s["DueSoon"]),
+                StringComparer.OrdinalIgnoreCase);
+            profiles[profile.Key] = TimeLimitProfile.FromSettings(profile.Key, profile["DisplayName"], stages, $"TimeLimits:Profiles:{profile.Key}:Stages");
+        }
+
+        var options = new LifecycleOptions();
+        if (section["RatingWindow"] is { } window)
+        {
+            options = options with
+            {
+                RatingWindow = TimeLimit.TryParse(window, out var limit)
+                    ? limit
+                    : throw new FormatException($"TimeLimits:RatingWindow: \"{window}\" 不是有效时限（如 5wd）/ not a time limit"),
+            };
+        }
+
+        return new Rules(profiles.Values.ToList(), options);
+    }
+}

@@ -1,0 +1,206 @@
+using Duban.Matters;
+using Microsoft.EntityFrameworkCore;
+
+namespace Duban.Data.Units;
+
+/// <summary>A unit to create or update, as the API and the CSV spell it.</summary>
+public sealed record UnitInput(string? Code, string? Name, string? ParentCode, string? Level, bool Active = true);
+
+/// <summary>A unit as listed.</summary>
+public sealed record UnitView(long Id, string Code, string Name, string? ParentCode, UnitLevel Level, bool Active, int Depth);
+
+/// <summary>One line of an import report.</summary>
+public sealed record ImportLine(int Line, string? Code, bool Saved, string? Error);
+
+/// <summary>What an import did, line by line.</summary>
+public sealed record ImportReport(IReadOnlyList<ImportLine> Lines)
+{
+    public int Saved => Lines.Count(l => l.Saved);
+    public int Rejected => Lines.Count(l => !l.Saved);
+}
+
+/// <summary>The unit tree (单位): create, update, list, import from CSV.</summary>
+public sealed class UnitDirectory(DubanDbContext db)
+{
+    public const int MaxCode = 64, MaxName = 200;
+
+    public async Task<IReadOnlyList<UnitView>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        var units = await db.Units.AsNoTracking().OrderBy(u => u.Path).ToListAsync(cancellationToken);
+        var codes = units.ToDictionary(u => u.Id, u => u.Code);
+        return units.Select(u => new UnitView(u.Id, u.Code, u.Name, u.ParentId is { } p ? codes[p] : null, u.Level, u.Active,
+            u.Path.Count(c => c == '/') - 2)).ToList();
+    }
+
+    /// <summary>Creates a unit, or updates the one with the same code.</summary>
+    /// <exception cref="ValidationFailedException">A field is invalid.</exception>
+    public async Task<UnitView> SaveAsync(UnitInput input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var unit = await SaveOneAsync(input, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new UnitView(unit.Id, unit.Code, unit.Name, input.ParentCode?.Trim() is { Length: > 0 } p ? p : null,
+            unit.Level, unit.Active, unit.Path.Count(c => c == '/') - 2);
+    }
+
+    /// <summary>
+    /// Imports <c>code,name,parent_code,level</c> lines (a header line is recognised and skipped). Parents may come
+    /// later in the file. Each good line is saved; each bad one is reported with its reason; the same file twice
+    /// changes nothing the second time.
+    /// </summary>
+    public async Task<ImportReport> ImportCsvAsync(TextReader reader, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var pending = new List<(int Line, UnitInput Input)>();
+        var report = new List<ImportLine>();
+        var lineNumber = 0;
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            var fields = Csv.SplitLine(line);
+            if (lineNumber == 1 && fields.Count > 0 && fields[0].Trim().TrimStart('\uFEFF').Equals("code", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            if (fields.Count != 4)
+            {
+                report.Add(new ImportLine(lineNumber, fields.FirstOrDefault(), false, $"应有 4 列（code,name,parent_code,level），实有 {fields.Count} 列。"));
+                continue;
+            }
+
+            pending.Add((lineNumber, new UnitInput(fields[0].TrimStart('\uFEFF'), fields[1], fields[2], fields[3])));
+        }
+
+        // Parents first: keep passing over the lines while some wait for a parent saved in this import.
+        var existing = await db.Units.AsNoTracking().Select(u => u.Code).ToListAsync(cancellationToken);
+        var known = new HashSet<string>(existing, StringComparer.Ordinal);
+        while (pending.Count > 0)
+        {
+            var ready = pending.Where(p => string.IsNullOrWhiteSpace(p.Input.ParentCode) || known.Contains(p.Input.ParentCode.Trim())).ToList();
+            if (ready.Count == 0)
+            {
+                ready = pending.ToList(); // the rest fail with "parent not found"
+            }
+
+            foreach (var (line, input) in ready)
+            {
+                pending.Remove((line, input));
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                try
+                {
+                    var unit = await SaveOneAsync(input, cancellationToken);
+                    await transaction.CommitAsync(cancellationToken);
+                    known.Add(unit.Code);
+                    report.Add(new ImportLine(line, unit.Code, true, null));
+                }
+                catch (ValidationFailedException ex)
+                {
+                    await transaction.RollbackAsync(cancellationToken);
+                    db.ChangeTracker.Clear();
+                    report.Add(new ImportLine(line, input.Code, false, string.Join(" ", ex.Errors.SelectMany(e => e.Value))));
+                }
+            }
+        }
+
+        return new ImportReport(report.OrderBy(l => l.Line).ToList());
+    }
+
+    private async Task<Unit> SaveOneAsync(UnitInput input, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var code = input.Code?.Trim() ?? string.Empty;
+        var name = input.Name?.Trim() ?? string.Empty;
+        if (code.Length is 0 or > MaxCode || code.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            errors["code"] = [$"单位代码必填，1–{MaxCode} 个字符，不含空白。"];
+        }
+
+        if (name.Length is 0 or > MaxName)
+        {
+            errors["name"] = [$"单位名称必填，不超过 {MaxName} 字。"];
+        }
+
+        if (!WireEnum.TryParse<UnitLevel>(input.Level, out var level))
+        {
+            errors["level"] = ["层级必须是 city、county、township、village 或 department。"];
+        }
+
+        Unit? parent = null;
+        var parentCode = input.ParentCode?.Trim();
+        if (!string.IsNullOrEmpty(parentCode))
+        {
+            parent = await db.Units.SingleOrDefaultAsync(u => u.Code == parentCode, cancellationToken);
+            if (parent is null)
+            {
+                errors["parentCode"] = [$"上级单位「{parentCode}」不存在。"];
+            }
+            else if (parentCode == code)
+            {
+                errors["parentCode"] = ["上级单位不能是自己。"];
+            }
+        }
+
+        if (!errors.ContainsKey("level") && !errors.ContainsKey("parentCode") && AllowedParent(level, parent?.Level) is { } problem)
+        {
+            errors["parentCode"] = [problem];
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ValidationFailedException(errors);
+        }
+
+        var unit = await db.Units.SingleOrDefaultAsync(u => u.Code == code, cancellationToken);
+        if (unit is not null && unit.ParentId != parent?.Id)
+        {
+            // Moving a unit would rewrite its subtree's paths and the access of everyone in it: not done by import.
+            throw ValidationFailedException.For("parentCode", "单位已存在且上级不同；调整隶属关系请在管理界面操作。");
+        }
+
+        if (unit is null)
+        {
+            unit = new Unit { Code = code, Name = name, Level = level, ParentId = parent?.Id, Active = input.Active };
+            db.Units.Add(unit);
+            await db.SaveChangesAsync(cancellationToken);
+            unit.Path = $"{parent?.Path ?? "/"}{unit.Id}/";
+        }
+        else
+        {
+            unit.Name = name;
+            unit.Level = level;
+            unit.Active = input.Active;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return unit;
+    }
+
+    /// <summary>Which levels may sit under which: village under township under county under city; departments
+    /// under a city, county or township government.</summary>
+    private static string? AllowedParent(UnitLevel level, UnitLevel? parent) => (level, parent) switch
+    {
+        (UnitLevel.City, null or UnitLevel.City) => null,
+        (UnitLevel.County, UnitLevel.City) => null,
+        (UnitLevel.Township, UnitLevel.County) => null,
+        (UnitLevel.Village, UnitLevel.Township) => null,
+        (UnitLevel.Department, UnitLevel.City or UnitLevel.County or UnitLevel.Township) => null,
+        (_, null) => "只有市级单位可以没有上级。",
+        _ => $"{LevelName(level)}不能隶属于{LevelName(parent!.Value)}。",
+    };
+
+    public static string LevelName(UnitLevel level) => level switch
+    {
+        UnitLevel.City => "市",
+        UnitLevel.County => "县（区）",
+        UnitLevel.Township => "乡镇（街道）",
+        UnitLevel.Village => "村（社区）",
+        UnitLevel.Department => "部门",
+    };
+}
