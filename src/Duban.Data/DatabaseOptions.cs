@@ -43,11 +43,11 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
         ArgumentNullException.ThrowIfNull(builder);
         if (Provider == DatabaseProvider.Sqlite)
         {
-            builder.UseSqlite(ConnectionString, o => o.MigrationsAssembly("Duban.Data.Sqlite"));
+            builder.UseSqlite(ConnectionString, o => o.MigrationsAssembly("Duban.Data.Sqlite").UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery));
         }
         else
         {
-            builder.UseNpgsql(ConnectionString, o => o.MigrationsAssembly("Duban.Data.Postgres"));
+            builder.UseNpgsql(ConnectionString, o => o.MigrationsAssembly("Duban.Data.Postgres").UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery));
         }
     }
 

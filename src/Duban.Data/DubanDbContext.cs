@@ -1,5 +1,6 @@
 using Duban.Matters;
 using Duban.TimeLimits;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -9,8 +10,11 @@ namespace Duban.Data;
 
 /// <summary>The one DbContext, on SQLite or PostgreSQL; instants are stored in UTC on both.</summary>
 public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
-    : IdentityDbContext<User, IdentityRole<long>, long>(options)
+    : IdentityDbContext<User, IdentityRole<long>, long>(options), IDataProtectionKeyContext
 {
+    /// <summary>Cookie and antiforgery keys, shared by every instance on the same database.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<Unit> Units => Set<Unit>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<Matter> Matters => Set<Matter>();

@@ -1,0 +1,154 @@
+using System.Globalization;
+using Duban.Data;
+using Duban.Data.Matters;
+using Duban.Matters;
+using Duban.Web.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Duban.Web.Api;
+
+/// <summary>The body of an action on a matter; which text field matters depends on the action.</summary>
+public sealed record MatterActionBody
+{
+    public string? Note { get; init; }
+    public string? Reason { get; init; }
+    public string? Result { get; init; }
+    public bool? Accepted { get; init; }
+    public string? Satisfaction { get; init; }
+
+    /// <summary>Transfer: the receiving unit's code.</summary>
+    public string? Unit { get; init; }
+
+    /// <summary>The version the client saw (or send <c>If-Match</c>); a stale one gets 409.</summary>
+    public int? Version { get; init; }
+}
+
+public static class MattersApi
+{
+    public static RouteGroupBuilder MapMattersApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/matters").WithTags("Matters").RequireAuthorization(ApiAuth.Policy);
+        group.MapPost("/", AssignAsync).WithSummary("交办：新建事项 / assign a matter");
+        group.MapGet("/", ListAsync).WithSummary("事项列表 / list matters");
+        group.MapGet("/{id:long}", GetAsync).WithSummary("事项详情 / a matter with milestones and events");
+        group.MapPost("/{id:long}/{action}", ActAsync)
+            .WithSummary("acknowledge | return | feedback | complete | verify | rate | close | transfer | reopen");
+        return group;
+    }
+
+    private static async Task<Created<MatterDetails>> AssignAsync(NewMatter body, HttpContext http, AssignMatter assign,
+        MatterQueries queries, CancellationToken cancellationToken)
+    {
+        var actor = http.User.ToActor();
+        var id = await assign.ExecuteAsync(body ?? new NewMatter(), actor, cancellationToken);
+        var details = await queries.GetAsync(id, actor, cancellationToken);
+        return TypedResults.Created($"/api/matters/{id}", details);
+    }
+
+    private static async Task<Ok<MatterDetails>> GetAsync(long id, HttpContext http, MatterQueries queries, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await queries.GetAsync(id, http.User.ToActor(), cancellationToken));
+
+    private static async Task<Ok<MatterPage>> ListAsync(HttpContext http, MatterQueries queries, string? unit, string? status,
+        string? kind, string? overdue, string? dueBefore, string? page, string? pageSize, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var filter = new MatterFilter { Unit = unit };
+        if (status is not null)
+        {
+            filter = WireEnum.TryParse<MatterStatus>(status, out var s) ? filter with { Status = s } : Fail(errors, "status", "未知状态。", filter);
+        }
+
+        if (kind is not null)
+        {
+            filter = WireEnum.TryParse<MatterKind>(kind, out var k) ? filter with { Kind = k } : Fail(errors, "kind", "未知类型。", filter);
+        }
+
+        if (overdue is not null)
+        {
+            filter = bool.TryParse(overdue, out var o) ? filter with { Overdue = o } : Fail(errors, "overdue", "必须是 true 或 false。", filter);
+        }
+
+        if (dueBefore is not null)
+        {
+            filter = Calendar.ChinaTime.TryParseInstant(dueBefore, out var d)
+                ? filter with { DueBefore = d }
+                : Fail(errors, "dueBefore", "必须是时间，如 2024-03-01T00:00+08:00。", filter);
+        }
+
+        if (page is not null)
+        {
+            filter = int.TryParse(page, NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p is >= 1 and <= 1_000_000
+                ? filter with { Page = p }
+                : Fail(errors, "page", "必须是 1 以上的整数。", filter);
+        }
+
+        if (pageSize is not null)
+        {
+            filter = int.TryParse(pageSize, NumberStyles.None, CultureInfo.InvariantCulture, out var ps) && ps is >= 1 and <= MatterFilter.MaxPageSize
+                ? filter with { PageSize = ps }
+                : Fail(errors, "pageSize", $"必须是 1–{MatterFilter.MaxPageSize} 的整数。", filter);
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ValidationFailedException(errors);
+        }
+
+        return TypedResults.Ok(await queries.ListAsync(filter, http.User.ToActor(), cancellationToken));
+    }
+
+    private static async Task<Ok<MatterDetails>> ActAsync(long id, string action, MatterActionBody? body, HttpContext http,
+        ActOnMatter act, MatterQueries queries, CancellationToken cancellationToken)
+    {
+        body ??= new MatterActionBody();
+        if (!WireEnum.TryParse<MatterAction>(action, out var parsed) || parsed == MatterAction.Assign)
+        {
+            throw new NotFoundException($"没有操作「{action}」。可用：acknowledge、return、feedback、complete、verify、rate、close、transfer、reopen。");
+        }
+
+        Satisfaction? satisfaction = null;
+        if (body.Satisfaction is not null)
+        {
+            satisfaction = WireEnum.TryParse<Satisfaction>(body.Satisfaction, out var s)
+                ? s
+                : throw ValidationFailedException.For("satisfaction", "满意度必须是 satisfied、basically 或 dissatisfied。");
+        }
+
+        var command = new MatterCommand(parsed)
+        {
+            Note = parsed switch
+            {
+                MatterAction.Return or MatterAction.Transfer or MatterAction.Reopen => body.Reason ?? body.Note,
+                MatterAction.Complete => body.Result ?? body.Note,
+                _ => body.Note,
+            },
+            Accepted = body.Accepted,
+            Satisfaction = satisfaction,
+            ExpectedVersion = body.Version ?? IfMatchVersion(http.Request),
+        };
+        var actor = http.User.ToActor();
+        await act.ExecuteAsync(id, command, body.Unit, actor, cancellationToken);
+        return TypedResults.Ok(await queries.GetAsync(id, actor, cancellationToken));
+    }
+
+    /// <summary>Reads <c>If-Match: "7"</c> (or W/"7") as version 7.</summary>
+    private static int? IfMatchVersion(HttpRequest request)
+    {
+        var value = request.Headers.IfMatch.ToString().Trim();
+        if (value.Length == 0)
+        {
+            return null;
+        }
+
+        value = value.Replace("W/", string.Empty, StringComparison.Ordinal).Trim('"');
+        return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var version)
+            ? version
+            : throw ValidationFailedException.For("If-Match", "If-Match 必须是事项版本号，如 \"3\"。");
+    }
+
+    private static MatterFilter Fail(Dictionary<string, string[]> errors, string field, string message, MatterFilter filter)
+    {
+        errors[field] = [message];
+        return filter;
+    }
+}

@@ -1,0 +1,108 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Duban.Data;
+using Duban.Web.Api;
+using Duban.Web.Auth;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+
+namespace Duban.Web;
+
+public static class WebServices
+{
+    public static IServiceCollection AddDubanWeb(this IServiceCollection services)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddProblemDetails();
+        services.AddExceptionHandler<Problems>();
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+            o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+        });
+        services.AddOpenApi();
+        services.AddDataProtection().SetApplicationName("Duban").PersistKeysToDbContext<DubanDbContext>();
+
+        services.AddIdentityCore<User>()
+            .AddSignInManager()
+            .AddClaimsPrincipalFactory<DubanClaimsFactory>();
+        services.AddAuthentication(IdentityConstants.ApplicationScheme)
+            .AddCookie(IdentityConstants.ApplicationScheme, o =>
+            {
+                o.LoginPath = "/login";
+                o.LogoutPath = "/logout";
+                o.AccessDeniedPath = "/denied";
+                o.ExpireTimeSpan = TimeSpan.FromHours(8);
+                o.SlidingExpiration = true;
+                o.Cookie.Name = "duban.auth";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+            })
+            .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
+        services.AddAuthorizationBuilder().AddApiPolicies();
+        services.AddRazorPages(o =>
+        {
+            o.Conventions.AuthorizeFolder("/");
+            o.Conventions.AllowAnonymousToPage("/Login");
+        });
+        return services;
+    }
+
+    public static WebApplication UseDubanWeb(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapMattersApi();
+        app.MapUnitsApi();
+        app.MapCalendarApi();
+        app.MapRazorPages();
+        app.MapPost("/logout", async (SignInManager<User> signIn) =>
+        {
+            await signIn.SignOutAsync();
+            return Results.Redirect("/login");
+        });
+        return app;
+    }
+
+    /// <summary>Migrates, loads added calendar years and, on an empty database, creates the demo and prints its sign-in.</summary>
+    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DubanDbContext>();
+        await Database.MigrateAsync(db, scope.ServiceProvider.GetRequiredService<DatabaseOptions>());
+        await scope.ServiceProvider.GetRequiredService<Rules>().ReloadCalendarAsync(db);
+        if (!app.Configuration.GetValue("Demo:Seed", true))
+        {
+            return;
+        }
+
+        var accounts = await scope.ServiceProvider.GetRequiredService<DemoOrganisation>().SeedIfEmptyAsync();
+        if (accounts.Count > 0)
+        {
+            Console.WriteLine(DemoBanner(accounts));
+        }
+    }
+
+    public static string DemoBanner(IReadOnlyList<DemoAccount> accounts)
+    {
+        ArgumentNullException.ThrowIfNull(accounts);
+        var lines = accounts.Select(a => $"  {a.UserName,-10} {a.Password,-18} {a.Description}");
+        return string.Join(Environment.NewLine, [
+            "",
+            "数据库为空，已创建演示单位「示范市」和以下登录账号（密码只显示这一次）：",
+            "The database was empty: created the demo organisation and these sign-ins (passwords shown once):",
+            .. lines,
+            "",
+        ]);
+    }
+}

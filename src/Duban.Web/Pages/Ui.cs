@@ -1,0 +1,27 @@
+using System.Globalization;
+using Duban.Matters;
+
+namespace Duban.Web.Pages;
+
+/// <summary>Small helpers shared by the pages: colours and dates as people read them.</summary>
+public static class Ui
+{
+    /// <summary>Blue for due soon, red for overdue, green for met on time, as on a 13710 board.</summary>
+    public static string PillClass(MilestoneStatus status) => status switch
+    {
+        MilestoneStatus.Pending => "pill-pending",
+        MilestoneStatus.DueSoon => "pill-soon",
+        MilestoneStatus.Overdue => "pill-overdue",
+        MilestoneStatus.MetOnTime => "pill-ok",
+        MilestoneStatus.MetLate => "pill-late",
+        MilestoneStatus.Suspended => "pill-pending",
+    };
+
+    /// <summary>A deadline at 24:00 reads as that day's 24:00, not the next day's 00:00.</summary>
+    public static string Due(DateTimeOffset due) =>
+        due.TimeOfDay == TimeSpan.Zero
+            ? due.AddDays(-1).ToString("M月d日 24:00", CultureInfo.InvariantCulture)
+            : due.ToString("M月d日 HH:mm", CultureInfo.InvariantCulture);
+
+    public static string When(DateTimeOffset at) => at.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,68 @@
+using Duban.Data;
+using Duban.Matters;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Duban.Web;
+
+/// <summary>Every API error is a ProblemDetails: domain exceptions map here, in one place.</summary>
+public sealed class Problems(IProblemDetailsService problemDetails, ILogger<Problems> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        ProblemDetails? problem = exception switch
+        {
+            ValidationFailedException v => new HttpValidationProblemDetails(v.Errors.ToDictionary(e => e.Key, e => e.Value))
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "输入有误 / validation failed",
+            },
+            BadHttpRequestException b => new ProblemDetails
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "请求格式错误 / bad request",
+                Detail = b.InnerException is System.Text.Json.JsonException j ? j.Message : b.Message,
+            },
+            ForbiddenException f => new ProblemDetails { Status = StatusCodes.Status403Forbidden, Title = "无权执行此操作 / forbidden", Detail = f.Message },
+            NotFoundException n => new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "未找到 / not found", Detail = n.Message },
+            InvalidTransitionException t => new ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict,
+                Title = "当前状态不允许此操作 / invalid transition",
+                Detail = t.Message,
+                Extensions =
+                {
+                    ["matterStatus"] = WireEnum.Name(t.Status),
+                    ["action"] = WireEnum.Name(t.Action),
+                    ["allowed"] = t.Allowed.Select(WireEnum.Name).ToArray(),
+                },
+            },
+            ConcurrencyConflictException c => new ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict,
+                Title = "并发修改冲突 / concurrent edit",
+                Detail = c.Message,
+                Extensions = { ["expectedVersion"] = c.Expected, ["currentVersion"] = c.Actual },
+            },
+            _ => null,
+        };
+        if (problem is null)
+        {
+            logger.LogError(exception, "Unhandled error on {Path}", httpContext.Request.Path);
+            return false;
+        }
+
+        httpContext.Response.StatusCode = problem.Status!.Value;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    /// <summary>Writes a ProblemDetails response outside the exception path (authentication challenges).</summary>
+    public static Task Write(HttpContext context, int status, string title, string? detail)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Response.StatusCode = status;
+        return context.Response.WriteAsJsonAsync(new ProblemDetails { Status = status, Title = title, Detail = detail },
+            (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json");
+    }
+}
