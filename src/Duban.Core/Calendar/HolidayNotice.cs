@@ -85,7 +85,8 @@ public sealed record HolidayNotice(int Year, IReadOnlyList<string> Papers, IRead
             throw new FormatException("节假日通知必须是 JSON 对象 / a notice must be a JSON object");
         }
 
-        if (!root.TryGetProperty("year", out var yearElement) || !yearElement.TryGetInt32(out var year)
+        if (!root.TryGetProperty("year", out var yearElement) || yearElement.ValueKind != JsonValueKind.Number
+            || !yearElement.TryGetInt32(out var year)
             || year is < MinYear or > MaxYear)
         {
             throw new FormatException($"year 必须是 {MinYear}–{MaxYear} 之间的整数 / \"year\" must be an integer in {MinYear}–{MaxYear}");
@@ -94,7 +95,9 @@ public sealed record HolidayNotice(int Year, IReadOnlyList<string> Papers, IRead
         var papers = new List<string>();
         if (root.TryGetProperty("papers", out var papersElement) && papersElement.ValueKind == JsonValueKind.Array)
         {
-            papers.AddRange(papersElement.EnumerateArray().Select(p => p.GetString() ?? string.Empty));
+            papers.AddRange(papersElement.EnumerateArray().Select(p => p.ValueKind is JsonValueKind.String or JsonValueKind.Null
+                ? p.GetString() ?? string.Empty
+                : throw new FormatException($"{year}: papers 必须是字符串数组 / \"papers\" must be an array of strings")));
         }
 
         if (!root.TryGetProperty("days", out var daysElement) || daysElement.ValueKind != JsonValueKind.Array)
@@ -108,6 +111,11 @@ public sealed record HolidayNotice(int Year, IReadOnlyList<string> Papers, IRead
         foreach (var day in daysElement.EnumerateArray())
         {
             var where = $"{year}: days[{index}]";
+            if (day.ValueKind != JsonValueKind.Object)
+            {
+                throw new FormatException($"{where}: 必须是 JSON 对象 / must be an object with date, name and isOffDay");
+            }
+
             var dateText = day.TryGetProperty("date", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
             if (dateText is null || !DateOnly.TryParseExact(dateText, "yyyy-MM-dd", CultureInfo.InvariantCulture,
                     DateTimeStyles.None, out var date))
