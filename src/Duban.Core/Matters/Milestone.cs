@@ -44,7 +44,7 @@ public sealed record Milestone(Stage Stage, DateTimeOffset DueAt, DateTimeOffset
     {
         { } met => met <= DueAt ? MilestoneStatus.MetOnTime : MilestoneStatus.MetLate,
         null when suspended => MilestoneStatus.Suspended,
-        null when now >= DueAt => MilestoneStatus.Overdue,
+        null when now > DueAt => MilestoneStatus.Overdue,
         null when now >= DueSoonAt => MilestoneStatus.DueSoon,
         null => MilestoneStatus.Pending,
     };

@@ -89,7 +89,7 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
 
         if (filter.Overdue)
         {
-            query = query.Where(m => m.NextDueAt != null && m.NextDueAt <= now);
+            query = query.Where(m => m.NextDueAt != null && m.NextDueAt < now);
         }
 
         if (filter.DueBefore is { } dueBefore)

@@ -41,5 +41,5 @@ internal static class ViewMapping
         }).ToList();
 
     public static bool IsOverdue(MatterState state, DateTimeOffset now) =>
-        !state.IsClockSuspended && state.Milestones.Any(m => m.MetAt is null && now >= m.DueAt);
+        !state.IsClockSuspended && state.Milestones.Any(m => m.MetAt is null && now > m.DueAt);
 }

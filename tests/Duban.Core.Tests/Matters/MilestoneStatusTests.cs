@@ -15,7 +15,8 @@ public sealed class MilestoneStatusTests
     [InlineData("2024-03-05T20:00:00+08:00", MilestoneStatus.DueSoon)]
     [InlineData("2024-03-05T23:59:59+08:00", MilestoneStatus.DueSoon)]
     [InlineData("2024-03-05T15:59:59Z", MilestoneStatus.DueSoon)]
-    [InlineData("2024-03-06T00:00:00+08:00", MilestoneStatus.Overdue)]
+    [InlineData("2024-03-06T00:00:00+08:00", MilestoneStatus.DueSoon)] // 24:00 itself is still in time, as for a met one
+    [InlineData("2024-03-06T00:00:01+08:00", MilestoneStatus.Overdue)]
     [InlineData("2024-03-20T00:00:00+08:00", MilestoneStatus.Overdue)]
     public void StatusAt_Unmet_DependsOnTheInstant(string now, MilestoneStatus expected)
     {
