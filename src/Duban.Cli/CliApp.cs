@@ -321,7 +321,8 @@ public static class CliApp
         var services = new ServiceCollection()
             .AddLogging(l => l.AddFilter(_ => false))
             .AddSingleton(clock ?? TimeProvider.System)
-            .AddDubanData(configuration)
+            .AddSingleton(configuration)
+            .AddDubanData()
             .BuildServiceProvider();
         var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DubanDbContext>();

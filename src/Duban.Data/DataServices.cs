@@ -10,13 +10,13 @@ namespace Duban.Data;
 public static class DataServices
 {
     /// <summary>The database, Identity stores, the rules and the command/query classes, for the web host and the CLI.</summary>
-    public static IServiceCollection AddDubanData(this IServiceCollection services, IConfiguration configuration)
+    /// <remarks>Settings are read from <see cref="IConfiguration"/> when first needed (at start-up, when the database is
+    /// prepared), so a host may layer configuration late; a bad value still stops start-up naming its key.</remarks>
+    public static IServiceCollection AddDubanData(this IServiceCollection services)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var database = DatabaseOptions.From(configuration);
-        services.AddSingleton(database);
-        services.AddSingleton(Rules.FromConfiguration(configuration));
-        services.AddDbContext<DubanDbContext>(database.Configure);
+        services.AddSingleton(sp => DatabaseOptions.From(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton(sp => Rules.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
+        services.AddDbContext<DubanDbContext>((sp, options) => sp.GetRequiredService<DatabaseOptions>().Configure(options));
         services.AddIdentityCore<User>(o =>
             {
                 o.Password.RequiredLength = 10;

@@ -15,7 +15,7 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
     builder.WebHost.UseUrls("http://127.0.0.1:5080");
 }
 
-builder.Services.AddDubanData(builder.Configuration).AddDubanWeb();
+builder.Services.AddDubanData().AddDubanWeb();
 
 var app = builder.Build();
 await app.PrepareDatabaseAsync();

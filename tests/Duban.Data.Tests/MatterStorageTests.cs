@@ -198,7 +198,7 @@ public sealed class MatterStorageTests
 
         var error = await Assert.ThrowsAsync<ValidationFailedException>(() => AssignAsync(s, s.Org.Supervisor, bad));
 
-        Assert.Equal(["coUnits", "goal", "leadUnit", "standard"], error.Errors.Keys.Order());
+        Assert.Equal(["coUnits", "dueAt", "goal", "leadUnit", "standard"], error.Errors.Keys.Order());
         Assert.Contains("ALSO-NOPE", error.Errors["coUnits"][0], StringComparison.Ordinal);
         Assert.Equal(0, await s.RunAsync(sp => sp.GetRequiredService<DubanDbContext>().Matters.CountAsync()));
         Assert.Equal(0, await s.RunAsync(sp => sp.GetRequiredService<DubanDbContext>().CodeCounters.CountAsync()));

@@ -69,7 +69,8 @@ public sealed class TestDatabase : IAsyncDisposable
         var services = new ServiceCollection()
             .AddLogging()
             .AddSingleton<TimeProvider>(clock)
-            .AddDubanData(configuration)
+            .AddSingleton<IConfiguration>(configuration)
+            .AddDubanData()
             .BuildServiceProvider();
         await using var scope = services.CreateAsyncScope();
         await Database.MigrateAsync(scope.ServiceProvider.GetRequiredService<DubanDbContext>(), scope.ServiceProvider.GetRequiredService<DatabaseOptions>());

@@ -89,27 +89,8 @@ public sealed class MatterLifecycle
             throw new ForbiddenException("只有督查室、领导或管理员可以交办事项。");
         }
 
-        var errors = new Dictionary<string, string[]>();
-        if (!_profiles.TryGetValue(command.Profile, out var profile))
-        {
-            errors["profile"] = [$"未知的时限规则「{command.Profile}」，可选：{string.Join("、", _profiles.Keys)}。"];
-        }
-
-        if (command.CoUnitIds.Contains(command.LeadUnitId))
-        {
-            errors["coUnits"] = ["配合单位不能包含牵头单位。"];
-        }
-        else if (command.CoUnitIds.Distinct().Count() != command.CoUnitIds.Count)
-        {
-            errors["coUnits"] = ["配合单位重复。"];
-        }
-
-        if (command.CompleteBy is { } due && (due <= now || due > now + _options.MaxExplicitDeadline))
-        {
-            errors["dueAt"] = [$"办结期限必须晚于现在且不超过 {(int)_options.MaxExplicitDeadline.TotalDays} 天。"];
-        }
-
-        if (errors.Count > 0 || profile is null)
+        var errors = CheckAssign(command, now);
+        if (errors.Count > 0 || !_profiles.TryGetValue(command.Profile, out var profile))
         {
             throw new ValidationFailedException(errors);
         }
@@ -128,6 +109,33 @@ public sealed class MatterLifecycle
             Complex = command.Complex,
             Schedule = schedule,
         });
+    }
+
+    /// <summary>The problems with a new matter's clock settings, by field (empty when there are none).</summary>
+    public IReadOnlyDictionary<string, string[]> CheckAssign(AssignCommand command, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var errors = new Dictionary<string, string[]>();
+        if (!_profiles.ContainsKey(command.Profile))
+        {
+            errors["profile"] = [$"未知的时限规则「{command.Profile}」，可选：{string.Join("、", _profiles.Keys)}。"];
+        }
+
+        if (command.CoUnitIds.Contains(command.LeadUnitId))
+        {
+            errors["coUnits"] = ["配合单位不能包含牵头单位。"];
+        }
+        else if (command.CoUnitIds.Distinct().Count() != command.CoUnitIds.Count)
+        {
+            errors["coUnits"] = ["配合单位重复。"];
+        }
+
+        if (command.CompleteBy is { } due && (due <= now || due > now + _options.MaxExplicitDeadline))
+        {
+            errors["dueAt"] = [$"办结期限必须晚于现在且不超过 {(int)_options.MaxExplicitDeadline.TotalDays} 天。"];
+        }
+
+        return errors;
     }
 
     /// <summary>The actions the actor may take on the matter right now.</summary>

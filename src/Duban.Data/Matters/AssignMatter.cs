@@ -60,16 +60,23 @@ public sealed class AssignMatter(DubanDbContext db, Rules rules, TimeProvider cl
             errors["coUnits"] = [$"单位代码「{string.Join("、", unknown)}」不存在或已停用。"];
         }
 
+        // Every problem at once: the lifecycle's own checks (profile, deadline range) join the field checks.
+        var now = clock.GetUtcNow();
+        var lifecycle = rules.Lifecycle();
+        var command = new AssignCommand(kind, actor.UnitId, leadUnitId, coUnitIds,
+            string.IsNullOrWhiteSpace(input.Profile) ? TimeLimits.TimeLimitProfile.DefaultName : input.Profile.Trim(),
+            input.Complex, dueAt);
+        foreach (var (field, messages) in lifecycle.CheckAssign(command, now))
+        {
+            errors.TryAdd(field, messages);
+        }
+
         if (errors.Count > 0)
         {
             throw new ValidationFailedException(errors);
         }
 
-        var now = clock.GetUtcNow();
-        var command = new AssignCommand(kind, actor.UnitId, leadUnitId, coUnitIds,
-            string.IsNullOrWhiteSpace(input.Profile) ? TimeLimits.TimeLimitProfile.DefaultName : input.Profile.Trim(),
-            input.Complex, dueAt);
-        var assigned = rules.Lifecycle().Assign(command, actor, now, string.IsNullOrWhiteSpace(input.Note) ? null : input.Note.Trim());
+        var assigned = lifecycle.Assign(command, actor, now, string.IsNullOrWhiteSpace(input.Note) ? null : input.Note.Trim());
         var state = MatterState.Start(assigned);
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);

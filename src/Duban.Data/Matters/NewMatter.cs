@@ -43,7 +43,8 @@ internal static class NewMatterRules
         Require(errors, "content", input.Content, "内容", MaxContent);
 
         var kind = MatterKind.Assignment;
-        if (!string.IsNullOrWhiteSpace(input.Kind) && !WireEnum.TryParse(input.Kind, out kind))
+        var kindKnown = string.IsNullOrWhiteSpace(input.Kind) || WireEnum.TryParse(input.Kind, out kind);
+        if (!kindKnown)
         {
             errors["kind"] = ["类型必须是 assignment（交办事项）、appeal（诉求）或 petition（信访）。"];
         }
@@ -59,7 +60,7 @@ internal static class NewMatterRules
             errors["source"] = ["来源必须是 meeting、instruction、web、hotline、offline 或 import。"];
         }
 
-        if (kind == MatterKind.Assignment)
+        if (kind == MatterKind.Assignment && kindKnown)
         {
             // 四明确: goal, responsible unit, standard and time limit are all required for an assignment.
             Require(errors, "goal", input.Goal, "目标任务", MaxClause);
