@@ -21,11 +21,13 @@ public static class DataServices
             {
                 o.Password.RequiredLength = 10;
                 o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequireUppercase = false; // letters and digits, 10 or more: long beats complicated
                 o.Lockout.MaxFailedAccessAttempts = 5;
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
                 o.User.RequireUniqueEmail = false;
             })
             .AddRoles<IdentityRole<long>>()
+            .AddErrorDescriber<ChineseIdentityErrors>()
             .AddEntityFrameworkStores<DubanDbContext>();
         services.AddScoped<AssignMatter>();
         services.AddScoped<ActOnMatter>();

@@ -182,13 +182,14 @@ public sealed class UnitDirectory(DubanDbContext db)
         return unit;
     }
 
-    /// <summary>Which levels may sit under which: village under township under county under city; departments
-    /// under a city, county or township government.</summary>
+    /// <summary>Which levels may sit under which: village under township under county (or city) under city;
+    /// departments under a city, county or township government.</summary>
     private static string? AllowedParent(UnitLevel level, UnitLevel? parent) => (level, parent) switch
     {
         (UnitLevel.City, null or UnitLevel.City) => null,
         (UnitLevel.County, UnitLevel.City) => null,
-        (UnitLevel.Township, UnitLevel.County) => null,
+        // Towns sit directly under a city where it has no districts (不设区的地级市, e.g. 东莞、中山).
+        (UnitLevel.Township, UnitLevel.County or UnitLevel.City) => null,
         (UnitLevel.Village, UnitLevel.Township) => null,
         (UnitLevel.Department, UnitLevel.City or UnitLevel.County or UnitLevel.Township) => null,
         (_, null) => "只有市级单位可以没有上级。",

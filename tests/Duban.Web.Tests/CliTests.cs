@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using Duban.Cli;
+using Duban.Data.Access;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Duban.Tests;
+
+public sealed class CliTests
+{
+    private static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2024-03-06T08:00:00+08:00", System.Globalization.CultureInfo.InvariantCulture));
+        var exit = await CliApp.RunAsync(args, output, error, clock);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    private static string NoDatabase => Path.Combine(Path.GetTempPath(), $"duban-none-{Guid.NewGuid():N}.db");
+
+    [Theory]
+    [InlineData("2024-02-08T10:00", "3", "2024-02-20T00:00:00+08:00")]
+    [InlineData("2024-02-08T10:00+08:00", "3", "2024-02-20T00:00:00+08:00")]
+    [InlineData("2024-02-08T02:00Z", "3", "2024-02-20T00:00:00+08:00")]
+    [InlineData("2024-09-30T09:00", "1", "2024-10-09T00:00:00+08:00")]
+    public async Task CalendarAdd_PrintsTheDueInstantInShanghaiTime(string start, string count, string expected)
+    {
+        var db = NoDatabase;
+        var (exit, output, error) = await RunAsync("calendar", "add", start, count, "--db", db);
+
+        Assert.Equal(0, exit);
+        Assert.Equal(expected, output.Trim());
+        Assert.Equal("", error);
+        Assert.False(File.Exists(db)); // a calendar question never creates a database
+    }
+
+    [Theory]
+    [InlineData("2024-02-18", "true")]
+    [InlineData("2024-02-12", "false")]
+    [InlineData("2025-01-26", "true")]
+    [InlineData("2024-02-17", "false")]
+    public async Task CalendarIsWorkday_PrintsTrueOrFalse(string date, string expected)
+    {
+        var (exit, output, _) = await RunAsync("calendar", "is-workday", date, "--db", NoDatabase);
+
+        Assert.Equal(0, exit);
+        Assert.Equal(expected, output.Trim());
+    }
+
+    [Fact]
+    public async Task Calendar_SaysSoWhenAYearHasNoNotice()
+    {
+        var (exit, output, error) = await RunAsync("calendar", "add", "2031-12-29T09:00", "5", "--db", NoDatabase);
+
+        Assert.Equal(0, exit);
+        Assert.Equal("2032-01-06T00:00:00+08:00", output.Trim()); // Mon–Fri only: Dec 30, 31, Jan 1, 2, 5
+        Assert.Contains("暂按周一至周五", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("calendar", "add", "yesterday", "3")]
+    [InlineData("calendar", "add", "2024-02-08", "0")]
+    [InlineData("calendar", "add", "2024-02-08", "3", "--unit", "weeks")]
+    [InlineData("calendar", "is-workday", "2024-02-30")]
+    public async Task Calendar_BadInput_ExitsNonZeroWithAMessage(params string[] args)
+    {
+        var (exit, output, error) = await RunAsync([.. args, "--db", NoDatabase]);
+
+        Assert.NotEqual(0, exit);
+        Assert.Equal("", output);
+        Assert.NotEqual("", error.Trim());
+    }
+
+    [Fact]
+    public async Task CalendarYears_ListsEveryNoticeYear()
+    {
+        var (exit, output, _) = await RunAsync("calendar", "years", "--db", NoDatabase);
+
+        Assert.Equal(0, exit);
+        var years = output.Split('\n').Where(l => l.Length > 4 && char.IsAsciiDigit(l[0])).Select(l => int.Parse(l[..4], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(Enumerable.Range(2007, 20), years);
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("calendar", "--help")]
+    [InlineData("token", "create", "--help")]
+    public async Task Help_IsInChineseAndEnglish(params string[] args)
+    {
+        var (exit, output, _) = await RunAsync(args);
+
+        Assert.Equal(0, exit);
+        Assert.Matches(@"\p{IsCJKUnifiedIdeographs}", output);
+        Assert.Contains(" / ", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Engines), MemberType = typeof(TestDatabase))]
+    public async Task UnitsImport_TokenCreate_MattersList_AddYear_OnARealDatabase(string engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        var db = engine == TestDatabase.Sqlite ? database.ConnectionString["Data Source=".Length..] : database.ConnectionString;
+        var csv = Path.GetTempFileName();
+        await File.WriteAllTextAsync(csv, "code,name,parent_code,level\nC,测试市,,city\nC-DC,督查室,C,department\nK-T,测试镇,C,township\nBAD,坏行,C,planet\n");
+
+        var import = await RunAsync("units", "import", csv, "--db", db);
+        Assert.Equal(1, import.Exit); // one line rejected
+        Assert.Equal("saved=3 rejected=1", import.Out.Trim());
+        Assert.Contains("第 5 行", import.Err, StringComparison.Ordinal);
+
+        var token = await RunAsync("token", "create", "--unit", "C-DC", "--role", "supervisor", "--name", "热线接口", "--db", db);
+        Assert.Equal(0, token.Exit);
+        Assert.Matches(@"^dbn_[A-Za-z0-9]{40}$", token.Out.Trim());
+
+        var badToken = await RunAsync("token", "create", "--unit", "NOPE", "--role", "king", "--name", "x", "--db", db);
+        Assert.Equal(1, badToken.Exit);
+        Assert.Contains("role", badToken.Err, StringComparison.Ordinal);
+
+        var user = await RunAsync("users", "create", "--user", "zhang", "--display", "张三", "--unit", "K-T", "--role", "handler", "--password", "long-enough-1", "--db", db);
+        Assert.Equal(0, user.Exit);
+        var weak = await RunAsync("users", "create", "--user", "li", "--display", "李四", "--unit", "K-T", "--role", "handler", "--password", "short", "--db", db);
+        Assert.Equal(1, weak.Exit);
+        Assert.Contains("密码至少 10 位", weak.Err, StringComparison.Ordinal);
+
+        // The token works against the same database.
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2024-03-04T09:00:00+08:00", System.Globalization.CultureInfo.InvariantCulture));
+        await using (var services = await database.ServicesAsync(clock))
+        {
+            await using var scope = services.CreateAsyncScope();
+            var actor = await scope.ServiceProvider.GetRequiredService<ApiTokens>().AuthenticateAsync(token.Out.Trim());
+            Assert.NotNull(actor);
+            await scope.ServiceProvider.GetRequiredService<Data.Matters.AssignMatter>().ExecuteAsync(new Data.Matters.NewMatter
+            {
+                Title = "路灯整改", Content = "小巷路灯不亮", Goal = "恢复照明", Standard = "无暗点", LeadUnit = "K-T",
+            }, actor);
+        }
+
+        var list = await RunAsync("matters", "list", "--overdue", "--db", db); // the CLI's clock: Wed 2024-03-06 08:00
+        Assert.Equal(0, list.Exit);
+        var row = Assert.Single(list.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries)).Split('\t');
+        Assert.Equal(["DB-2024-000001", "assigned", "K-T", "2024-03-06T00:00:00+08:00", "overdue", "路灯整改"], row);
+
+        var notice = Path.GetTempFileName();
+        await File.WriteAllTextAsync(notice, """{"year":2032,"papers":[],"days":[{"name":"元旦","date":"2032-01-01","isOffDay":true},{"name":"元旦","date":"2032-01-02","isOffDay":false}]}""");
+        Assert.Equal(0, (await RunAsync("calendar", "add-year", notice, "--db", db)).Exit);
+        Assert.Equal("true", (await RunAsync("calendar", "is-workday", "2032-01-02", "--db", db)).Out.Trim()); // a Friday made working, by the added notice
+        Assert.Equal("false", (await RunAsync("calendar", "is-workday", "2032-01-01", "--db", db)).Out.Trim());
+        await File.WriteAllTextAsync(notice, """{"year":2032,"days":[{"date":"2032-02-30","isOffDay":true}]}""");
+        var bad = await RunAsync("calendar", "add-year", notice, "--db", db);
+        Assert.Equal(1, bad.Exit);
+        Assert.Contains("yyyy-MM-dd", bad.Err, StringComparison.Ordinal);
+        File.Delete(csv);
+        File.Delete(notice);
+    }
+
+    [Fact]
+    public async Task TheDubanExecutable_RunsFromTheBuildOutput()
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "duban.dll");
+        Assert.True(File.Exists(dll), $"{dll} is missing");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { dll, "calendar", "add", "2024-02-08T10:00", "3", "--db", NoDatabase })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.Equal(0, process.ExitCode);
+        Assert.Equal("2024-02-20T00:00:00+08:00", output.Trim());
+    }
+}
