@@ -69,7 +69,8 @@ public sealed class CliTests
 
         Assert.NotEqual(0, exit);
         Assert.Equal("", output);
-        Assert.NotEqual("", error.Trim());
+        Assert.StartsWith("错误 / error:", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("exception", error, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
