@@ -20,7 +20,7 @@ public sealed class Problems(IProblemDetailsService problemDetails, ILogger<Prob
             },
             BadHttpRequestException b => new ProblemDetails
             {
-                Status = StatusCodes.Status400BadRequest,
+                Status = b.StatusCode, // 400, or 413 / 415 as Kestrel and binding decided
                 Title = "请求格式错误 / bad request",
                 Detail = b.InnerException is System.Text.Json.JsonException j ? j.Message : b.Message,
             },

@@ -281,3 +281,115 @@ public abstract class ApiTests(DubanApp app)
 public sealed class ApiTests_Sqlite(SqliteApp app) : ApiTests(app), IClassFixture<SqliteApp>;
 
 public sealed class ApiTests_Postgres(PostgresApp app) : ApiTests(app), IClassFixture<PostgresApp>;
+
+/// <summary>Hostile and careless input: every answer is a 2xx or 4xx ProblemDetails, never a 500.</summary>
+public abstract class HostileInputTests(DubanApp app)
+{
+    public static TheoryData<string, string> Bodies => new()
+    {
+        { "acknowledge", "null" },
+        { "feedback", "\"just a string\"" },
+        { "feedback", "{\"note\": 42}" },
+        { "feedback", "{\"note\": \"" + new string('长', 5000) + "\"}" },
+        { "verify", "{\"accepted\": \"yes\"}" },
+        { "verify", "{\"accepted\": null}" },
+        { "rate", "{\"satisfaction\": 3}" },
+        { "rate", "{\"satisfaction\": \"ecstatic\"}" },
+        { "transfer", "{\"unit\": [], \"reason\": \"x\"}" },
+        { "transfer", "{\"unit\": \"K-T\"}" },
+        { "return", "{\"reason\": \"   \"}" },
+        { "complete", "{\"version\": \"latest\"}" },
+        { "complete", "{\"version\": 99999999999}" },
+        { "acknowledge", "{\"a\":" + string.Concat(Enumerable.Repeat("{\"a\":", 200)) + "1" + new string('}', 201) },
+        { "close", "{\"note\": \"\\u0000\\ud800\"}" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Bodies))]
+    public async Task ActionsWithHostileBodies_Answer4xxProblemDetails(string action, string json)
+    {
+        using var created = await app.Client(app.SupervisorToken).PostAsync("/api/matters", new StringContent(
+            """{"title":"t","content":"c","goal":"g","standard":"s","leadUnit":"K-T"}""", Encoding.UTF8, "application/json"));
+        var id = JsonNode.Parse(await created.Content.ReadAsStringAsync())!["id"]!.GetValue<long>();
+
+        foreach (var token in new[] { app.TownshipToken, app.SupervisorToken })
+        {
+            using var content = new StringContent(json, Encoding.UTF8, "application/json");
+            using var response = await app.Client(token).PostAsync($"/api/matters/{id}/{action}", content);
+            var status = (int)response.StatusCode;
+
+            Assert.True(status is 200 or (>= 400 and < 500), $"{action} {json[..Math.Min(40, json.Length)]} → {status}");
+            if (status >= 400)
+            {
+                Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("text/plain", "title=x")]
+    [InlineData("application/json", "")]
+    [InlineData("application/json", "{\"title\":\"t\",\"content\":\"c\",\"goal\":\"g\",\"standard\":\"s\",\"leadUnit\":\"K-T\",\"coUnits\":[null,\"\",\"K-T\"]}")]
+    [InlineData("application/json", "{\"title\":\"t\",\"content\":\"c\",\"goal\":\"g\",\"standard\":\"s\",\"leadUnit\":\"K-T\",\"complex\":\"very\"}")]
+    [InlineData("application/json", "{\"title\":\"t\",\"content\":\"c\",\"goal\":\"g\",\"standard\":\"s\",\"leadUnit\":\"K-T\",\"dueAt\":\"2024-02-30\"}")]
+    [InlineData("application/json", "{\"title\":\"t\",\"content\":\"c\",\"goal\":\"g\",\"standard\":\"s\",\"leadUnit\":\"K-T\",\"profile\":\"'; DROP TABLE matters; --\"}")]
+    public async Task CreateWithHostileBodies_Answers4xxProblemDetails(string contentType, string body)
+    {
+        using var content = new StringContent(body, Encoding.UTF8, contentType);
+        using var response = await app.Client(app.SupervisorToken).PostAsync("/api/matters", content);
+
+        Assert.InRange((int)response.StatusCode, 400, 499);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task TooManyCoUnits_Is400_WithoutTouchingTheDatabase()
+    {
+        var body = new { title = "t", content = "c", goal = "g", standard = "s", leadUnit = "K-T", coUnits = Enumerable.Range(0, 5000).Select(i => $"U{i}").ToArray() };
+        using var response = await app.Client(app.SupervisorToken).PostAsJsonAsync("/api/matters", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.NotNull(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["errors"]!["coUnits"]);
+    }
+}
+
+public sealed class HostileInputTests_Sqlite(SqliteApp app) : HostileInputTests(app), IClassFixture<SqliteApp>;
+
+public sealed class HostileInputTests_Postgres(PostgresApp app) : HostileInputTests(app), IClassFixture<PostgresApp>;
+
+public abstract class StoredTextTests(DubanApp app)
+{
+    [Theory]
+    [InlineData("{\"note\": \"进展\\u0000说明\"}", "进展说明")]
+    [InlineData("{\"note\": \"\\u0007响铃\\r\\n换行\\t制表\"}", "响铃\r\n换行\t制表")]
+    public async Task ControlCharactersAndBrokenSurrogates_AreCleanedBeforeStorage(string json, string stored)
+    {
+        using var created = await app.Client(app.SupervisorToken).PostAsync("/api/matters", new StringContent(
+            "{\"title\":\"标题\\u0000\",\"content\":\"c\",\"goal\":\"g\",\"standard\":\"s\",\"leadUnit\":\"K-T\"}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = JsonNode.Parse(await created.Content.ReadAsStringAsync())!["id"]!.GetValue<long>();
+        using (await app.Client(app.TownshipToken).PostAsync($"/api/matters/{id}/acknowledge", null))
+        {
+        }
+
+        using var response = await app.Client(app.TownshipToken).PostAsync($"/api/matters/{id}/feedback", new StringContent(json, Encoding.UTF8, "application/json"));
+        var matter = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("标题", matter["title"]!.GetValue<string>());
+        Assert.Equal(stored, matter["events"]![2]!["note"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task BrokenSurrogateInJson_Is400()
+    {
+        using var response = await app.Client(app.SupervisorToken).PostAsync("/api/matters", new StringContent(
+            "{\"title\":\"半个代理\\ud800对\",\"content\":\"c\",\"goal\":\"g\",\"standard\":\"s\",\"leadUnit\":\"K-T\"}", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+}
+
+public sealed class StoredTextTests_Sqlite(SqliteApp app) : StoredTextTests(app), IClassFixture<SqliteApp>;
+
+public sealed class StoredTextTests_Postgres(PostgresApp app) : StoredTextTests(app), IClassFixture<PostgresApp>;

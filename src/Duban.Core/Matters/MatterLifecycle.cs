@@ -278,7 +278,7 @@ public sealed class MatterLifecycle
     private bool RatingWindowPassed(MatterState state, DateTimeOffset now) =>
         state.VerifiedAt is { } verified && now >= _options.RatingWindow.DueFrom(verified, _calendar).DueAt;
 
-    private static string? Normalize(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+    private static string? Normalize(string? text) => Text.UserText.Clean(text);
 
     private static string NoteField(MatterAction action) => action switch
     {

@@ -17,8 +17,13 @@ public sealed class AssignMatter(DubanDbContext db, Rules rules, TimeProvider cl
             throw new ForbiddenException("只有督查室、领导或管理员可以交办事项。");
         }
 
+        input = NewMatterRules.Cleaned(input);
         var errors = new Dictionary<string, string[]>();
         var (kind, source, dueAt) = NewMatterRules.Check(input, errors);
+        if (errors.ContainsKey("coUnits"))
+        {
+            throw new ValidationFailedException(errors); // too many to look up
+        }
 
         var codes = (input.CoUnits ?? []).Select(c => c?.Trim() ?? string.Empty).ToList();
         if (!string.IsNullOrWhiteSpace(input.LeadUnit))
@@ -76,7 +81,7 @@ public sealed class AssignMatter(DubanDbContext db, Rules rules, TimeProvider cl
             throw new ValidationFailedException(errors);
         }
 
-        var assigned = lifecycle.Assign(command, actor, now, string.IsNullOrWhiteSpace(input.Note) ? null : input.Note.Trim());
+        var assigned = lifecycle.Assign(command, actor, now, input.Note);
         var state = MatterState.Start(assigned);
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -84,10 +89,10 @@ public sealed class AssignMatter(DubanDbContext db, Rules rules, TimeProvider cl
         {
             Code = await NextCodeAsync(ChinaTime.DateOf(now).Year, cancellationToken),
             Source = source,
-            Title = input.Title!.Trim(),
-            Content = input.Content!.Trim(),
-            Goal = input.Goal?.Trim(),
-            Standard = input.Standard?.Trim(),
+            Title = input.Title!,
+            Content = input.Content!,
+            Goal = input.Goal,
+            Standard = input.Standard,
             Profile = state.Profile,
         };
         matter.Store(state);

@@ -1,5 +1,6 @@
 using Duban.Calendar;
 using Duban.Matters;
+using Duban.Text;
 
 namespace Duban.Data.Matters;
 
@@ -36,6 +37,16 @@ public sealed record NewMatter
 internal static class NewMatterRules
 {
     public const int MaxTitle = 200, MaxContent = 20000, MaxClause = 4000, MaxCoUnits = 50;
+
+    /// <summary>The same input with every text field cleaned (<see cref="UserText.Clean"/>).</summary>
+    public static NewMatter Cleaned(NewMatter input) => input with
+    {
+        Title = UserText.Clean(input.Title),
+        Content = UserText.Clean(input.Content),
+        Goal = UserText.Clean(input.Goal),
+        Standard = UserText.Clean(input.Standard),
+        Note = UserText.Clean(input.Note),
+    };
 
     public static (MatterKind Kind, MatterSource Source, DateTimeOffset? DueAt) Check(NewMatter input, Dictionary<string, string[]> errors)
     {
