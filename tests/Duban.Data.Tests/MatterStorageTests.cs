@@ -9,18 +9,6 @@ namespace Duban.Tests;
 
 public sealed class MatterStorageTests
 {
-    private static NewMatter Assignment(string lead = "K-T", params string[] co) => new()
-    {
-        Title = "背街小巷路灯整改",
-        Content = "群众反映多条小巷路灯不亮。",
-        Kind = "assignment",
-        Source = "meeting",
-        Goal = "路灯全部恢复",
-        Standard = "夜查无暗点",
-        LeadUnit = lead,
-        CoUnits = co,
-    };
-
     private static Task<long> AssignAsync(Storage s, Actor actor, NewMatter input) =>
         s.RunAsync(sp => sp.GetRequiredService<AssignMatter>().ExecuteAsync(input, actor));
 
@@ -34,7 +22,7 @@ public sealed class MatterStorageTests
     public async Task Assign_StoresMilestonesOnTheSpringFestivalCalendar_InShanghaiTime(string engine)
     {
         await using var s = await Storage.CreateAsync(engine, "2024-02-08T10:00:00+08:00");
-        var id = await AssignAsync(s, s.Org.Supervisor, Assignment());
+        var id = await AssignAsync(s, s.Org.Supervisor, TestMatters.Assignment());
 
         var details = await s.RunAsync(sp => sp.GetRequiredService<MatterQueries>().GetAsync(id, s.Org.Supervisor));
 
@@ -53,7 +41,7 @@ public sealed class MatterStorageTests
     public async Task FullLifecycle_StoredStateAlwaysEqualsTheReplayOfStoredEvents(string engine)
     {
         await using var s = await Storage.CreateAsync(engine);
-        var id = await AssignAsync(s, s.Org.Supervisor, Assignment("K-T", "C-ZJ"));
+        var id = await AssignAsync(s, s.Org.Supervisor, TestMatters.Assignment("K-T", "C-ZJ"));
         var steps = new (Actor Actor, MatterCommand Command, int Hours)[]
         {
             (s.Org.TownshipHandler, new MatterCommand(MatterAction.Acknowledge), 2),
@@ -94,7 +82,7 @@ public sealed class MatterStorageTests
     public async Task TwoConcurrentEdits_TheSecondGetsAConflictAndNothingIsHalfWritten(string engine)
     {
         await using var s = await Storage.CreateAsync(engine);
-        var id = await AssignAsync(s, s.Org.Supervisor, Assignment());
+        var id = await AssignAsync(s, s.Org.Supervisor, TestMatters.Assignment());
 
         // Two requests read version 1; both try to write version 2.
         await using var first = s.Services.CreateAsyncScope();
@@ -134,7 +122,7 @@ public sealed class MatterStorageTests
     public async Task ParallelAssignments_GetDistinctConsecutiveCodes(string engine)
     {
         await using var s = await Storage.CreateAsync(engine);
-        var ids = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => AssignAsync(s, s.Org.Supervisor, Assignment())));
+        var ids = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => AssignAsync(s, s.Org.Supervisor, TestMatters.Assignment())));
 
         var codes = await s.RunAsync(sp => sp.GetRequiredService<DubanDbContext>().Matters.Select(m => m.Code).ToListAsync());
         Assert.Equal(Enumerable.Range(1, 8).Select(n => $"DB-2024-{n:D6}").Order(), codes.Order());
@@ -146,8 +134,8 @@ public sealed class MatterStorageTests
     public async Task OverdueFilter_FollowsTheClock_AndReturnedMattersStopTheirClock(string engine)
     {
         await using var s = await Storage.CreateAsync(engine, "2024-03-04T09:00:00+08:00"); // Monday
-        var late = await AssignAsync(s, s.Org.Supervisor, Assignment());
-        var returned = await AssignAsync(s, s.Org.Supervisor, Assignment());
+        var late = await AssignAsync(s, s.Org.Supervisor, TestMatters.Assignment());
+        var returned = await AssignAsync(s, s.Org.Supervisor, TestMatters.Assignment());
         await ActAsync(s, returned, s.Org.TownshipHandler, new MatterCommand(MatterAction.Return) { Note = "职责不符" });
         var queries = (Func<MatterFilter, Task<MatterPage>>)(f => s.RunAsync(sp => sp.GetRequiredService<MatterQueries>().ListAsync(f, s.Org.Supervisor)));
 
@@ -169,8 +157,8 @@ public sealed class MatterStorageTests
     public async Task Visibility_HandlersSeeTheirOwn_SupervisorsAndLeadersTheirSubtree(string engine)
     {
         await using var s = await Storage.CreateAsync(engine);
-        var township = await AssignAsync(s, s.Org.Supervisor, Assignment("K-T"));
-        var department = await AssignAsync(s, s.Org.Supervisor, Assignment("C-ZJ", "K-T-V"));
+        var township = await AssignAsync(s, s.Org.Supervisor, TestMatters.Assignment("K-T"));
+        var department = await AssignAsync(s, s.Org.Supervisor, TestMatters.Assignment("C-ZJ", "K-T-V"));
 
         async Task<long[]> Visible(Actor actor) =>
             (await s.RunAsync(sp => sp.GetRequiredService<MatterQueries>().ListAsync(new MatterFilter(), actor))).Items.Select(m => m.Id).Order().ToArray();
@@ -194,7 +182,7 @@ public sealed class MatterStorageTests
     public async Task Assign_Refuses_MissingFourClarities_UnknownUnits_AndWritesNothing(string engine)
     {
         await using var s = await Storage.CreateAsync(engine);
-        var bad = Assignment("NOPE", "C-ZJ", "ALSO-NOPE") with { Goal = " ", Standard = null, DueAt = "2023-01-01" };
+        var bad = TestMatters.Assignment("NOPE", "C-ZJ", "ALSO-NOPE") with { Goal = " ", Standard = null, DueAt = "2023-01-01" };
 
         var error = await Assert.ThrowsAsync<ValidationFailedException>(() => AssignAsync(s, s.Org.Supervisor, bad));
 
@@ -204,9 +192,9 @@ public sealed class MatterStorageTests
         Assert.Equal(0, await s.RunAsync(sp => sp.GetRequiredService<DubanDbContext>().CodeCounters.CountAsync()));
 
         var past = await Assert.ThrowsAsync<ValidationFailedException>(() =>
-            AssignAsync(s, s.Org.Supervisor, Assignment() with { DueAt = "2023-01-01" }));
+            AssignAsync(s, s.Org.Supervisor, TestMatters.Assignment() with { DueAt = "2023-01-01" }));
         Assert.Equal(["dueAt"], past.Errors.Keys);
-        await Assert.ThrowsAsync<ForbiddenException>(() => AssignAsync(s, s.Org.TownshipHandler, Assignment()));
+        await Assert.ThrowsAsync<ForbiddenException>(() => AssignAsync(s, s.Org.TownshipHandler, TestMatters.Assignment()));
     }
 
     [Theory]
@@ -214,7 +202,7 @@ public sealed class MatterStorageTests
     public async Task Transfer_MovesTheMatterToTheNewUnit_AndKeepsItsHistory(string engine)
     {
         await using var s = await Storage.CreateAsync(engine);
-        var id = await AssignAsync(s, s.Org.Supervisor, Assignment("C-ZJ"));
+        var id = await AssignAsync(s, s.Org.Supervisor, TestMatters.Assignment("C-ZJ"));
         await ActAsync(s, id, s.Org.CityDepartmentHandler, new MatterCommand(MatterAction.Return) { Note = "属地管理事项" });
         s.Clock.Advance(TimeSpan.FromDays(1));
         await ActAsync(s, id, s.Org.Supervisor, new MatterCommand(MatterAction.Transfer) { Note = "转属地办理" }, unit: "K-T");

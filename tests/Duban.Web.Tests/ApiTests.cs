@@ -8,21 +8,9 @@ namespace Duban.Tests;
 /// <summary>The HTTP contract, through the real pipeline on a real socket; runs once per engine.</summary>
 public abstract class ApiTests(DubanApp app)
 {
-    private static object Assignment(string lead = "K-T", string[]? co = null) => new
-    {
-        title = "背街小巷路灯整改",
-        content = "群众反映多条小巷路灯不亮。",
-        kind = "assignment",
-        source = "meeting",
-        goal = "路灯全部恢复",
-        standard = "夜查无暗点",
-        leadUnit = lead,
-        coUnits = co ?? [],
-    };
-
     private async Task<JsonNode> AssignAsync(object? body = null)
     {
-        using var response = await app.Client(app.SupervisorToken).PostAsJsonAsync("/api/matters", body ?? Assignment());
+        using var response = await app.Client(app.SupervisorToken).PostAsJsonAsync("/api/matters", body ?? TestMatters.Assignment());
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await ReadAsync(response))!;
     }
@@ -40,7 +28,7 @@ public abstract class ApiTests(DubanApp app)
     public async Task PostMatter_Returns201_WithCodeStatusAndMilestonesInShanghaiTime()
     {
         app.Clock.SetUtcNow(DateTimeOffset.Parse("2024-02-08T10:00:00+08:00", System.Globalization.CultureInfo.InvariantCulture));
-        using var response = await app.Client(app.SupervisorToken).PostAsJsonAsync("/api/matters", Assignment("K-T", ["C-ZJ"]));
+        using var response = await app.Client(app.SupervisorToken).PostAsJsonAsync("/api/matters", TestMatters.Assignment("K-T", "C-ZJ"));
         var matter = (await ReadAsync(response))!;
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
@@ -120,8 +108,8 @@ public abstract class ApiTests(DubanApp app)
     [Fact]
     public async Task WrongUnit_CoUnitGets403_UnrelatedUnitGets404()
     {
-        var id = (await AssignAsync(Assignment("K-T", ["C-ZJ"])))["id"]!.GetValue<long>();
-        var other = (await AssignAsync(Assignment("K-T")))["id"]!.GetValue<long>();
+        var id = (await AssignAsync(TestMatters.Assignment("K-T", "C-ZJ")))["id"]!.GetValue<long>();
+        var other = (await AssignAsync(TestMatters.Assignment("K-T")))["id"]!.GetValue<long>();
 
         var coUnit = await PostAsync(app.DepartmentToken, $"/api/matters/{id}/acknowledge");
         var unrelated = await PostAsync(app.DepartmentToken, $"/api/matters/{other}/acknowledge");

@@ -81,17 +81,8 @@ public sealed class BrowserTests(SqliteApp app, Chromium chromium) : IClassFixtu
     {
         await using var scope = app.Services.CreateAsyncScope();
         var actor = await scope.ServiceProvider.GetRequiredService<UserAccounts>().ActorOfAsync(assigner);
-        return await scope.ServiceProvider.GetRequiredService<AssignMatter>().ExecuteAsync(new NewMatter
-        {
-            Title = title,
-            Content = "群众反映背街小巷多处路灯夜间不亮，老人和学生夜归不便，请牵头单位会同供电所逐条排查修复。",
-            Kind = "assignment",
-            Source = "meeting",
-            Goal = "辖区背街小巷路灯全部恢复照明",
-            Standard = "夜间复查无暗点，群众认可",
-            LeadUnit = lead,
-            CoUnits = coUnits ?? [],
-        }, actor);
+        return await scope.ServiceProvider.GetRequiredService<AssignMatter>().ExecuteAsync(
+            TestMatters.Assignment(lead, [.. coUnits ?? []]) with { Title = title }, actor);
     }
 
     private async Task<IPage> NewPageAsync(int width = DesktopWidth)
