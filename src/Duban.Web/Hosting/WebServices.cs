@@ -26,7 +26,8 @@ public static class WebServices
         services.AddOpenApi();
         services.AddDataProtection().SetApplicationName("Duban").PersistKeysToDbContext<DubanDbContext>();
 
-        services.AddIdentityCore<User>()
+        // Identity's stores are registered by AddDubanData; the web adds cookie sign-in on top.
+        new IdentityBuilder(typeof(User), typeof(IdentityRole<long>), services)
             .AddSignInManager()
             .AddClaimsPrincipalFactory<DubanClaimsFactory>();
         services.AddAuthentication(IdentityConstants.ApplicationScheme)
