@@ -1,0 +1,84 @@
+using Duban.Data;
+using Duban.TimeLimits;
+using Microsoft.Extensions.Configuration;
+
+namespace Duban.Tests;
+
+public sealed class RulesConfigurationTests
+{
+    private static Rules Read(params (string Key, string Value)[] settings) =>
+        Rules.FromConfiguration(new ConfigurationBuilder()
+            .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))
+            .Build());
+
+    [Fact]
+    public void Defaults_Are13710AndUrgent()
+    {
+        var rules = Read();
+
+        Assert.Equal(["13710", "urgent"], rules.Profiles.Select(p => p.Name).Order());
+        Assert.Equal(TimeLimit.WorkingDays(5), rules.LifecycleOptions.RatingWindow);
+    }
+
+    [Fact]
+    public void AConfiguredProfile_IsAddedAndUsableByTheLifecycle()
+    {
+        var rules = Read(
+            ("TimeLimits:Profiles:petition:DisplayName", "信访件"),
+            ("TimeLimits:Profiles:petition:Stages:acknowledge:Limit", "3wd"),
+            ("TimeLimits:Profiles:petition:Stages:feedback:Limit", "15d"),
+            ("TimeLimits:Profiles:petition:Stages:complete:Limit", "60d"),
+            ("TimeLimits:Profiles:petition:Stages:complete:DueSoon", "5wd"),
+            ("TimeLimits:RatingWindow", "10wd"));
+
+        var petition = Assert.Single(rules.Profiles, p => p.Name == "petition");
+        Assert.Equal("信访件", petition.DisplayName);
+        Assert.Equal(TimeLimit.CalendarDays(60), petition.For(Stage.Complete).Limit);
+        Assert.Equal(TimeLimit.WorkingDays(5), petition.For(Stage.Complete).DueSoonWindow);
+        Assert.Equal(TimeLimit.WorkingDays(10), rules.LifecycleOptions.RatingWindow);
+        Assert.True(rules.Lifecycle().Profiles.ContainsKey("petition"));
+    }
+
+    [Theory]
+    [InlineData("TimeLimits:Profiles:x:Stages:complete:Limit", "7 weeks", "TimeLimits:Profiles:x:Stages:complete:Limit")]
+    [InlineData("TimeLimits:Profiles:x:Stages:acknowledge:DueSoon", "soon", "TimeLimits:Profiles:x:Stages:acknowledge:DueSoon")]
+    [InlineData("TimeLimits:RatingWindow", "a while", "TimeLimits:RatingWindow")]
+    public void AMalformedValue_StopsStartUp_NamingTheKey(string key, string value, string named)
+    {
+        var settings = new List<(string, string)> { (key, value) };
+        if (key.Contains(":x:", StringComparison.Ordinal))
+        {
+            foreach (var stage in new[] { "acknowledge", "feedback", "complete" })
+            {
+                if (!key.Contains($":{stage}:Limit", StringComparison.Ordinal))
+                {
+                    settings.Add(($"TimeLimits:Profiles:x:Stages:{stage}:Limit", "3wd"));
+                }
+            }
+        }
+
+        var error = Assert.Throws<FormatException>(() => Read([.. settings]));
+
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AProfileMissingAStage_StopsStartUp_NamingTheStage()
+    {
+        var error = Assert.Throws<FormatException>(() => Read(("TimeLimits:Profiles:x:Stages:complete:Limit", "7wd")));
+
+        Assert.Contains("TimeLimits:Profiles:x:Stages:acknowledge", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("mysql")]
+    [InlineData("sqlserver")]
+    public void AnUnknownDatabaseProvider_StopsStartUp_NamingTheKey(string provider)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection([new("Database:Provider", provider)]).Build();
+
+        var error = Assert.Throws<InvalidOperationException>(() => DatabaseOptions.From(configuration));
+
+        Assert.Contains("Database:Provider", error.Message, StringComparison.Ordinal);
+    }
+}
