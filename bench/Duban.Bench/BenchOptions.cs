@@ -1,0 +1,169 @@
+using System.Globalization;
+
+namespace Duban.Bench;
+
+/// <summary>What to measure and how long it may take; read from the command line.</summary>
+internal sealed record BenchOptions
+{
+    public static readonly int[] DefaultSizes = [1_000, 10_000, 100_000];
+    public static readonly int[] QuickSizes = [1_000, 10_000];
+
+    /// <summary>A server connection string; the bench creates and drops a database of its own on it.</summary>
+    public string? Postgres { get; init; }
+
+    /// <summary>Matter counts for the list-page measurement.</summary>
+    public IReadOnlyList<int> Sizes { get; init; } = DefaultSizes;
+
+    public bool Quick { get; init; }
+
+    /// <summary>Skip the SQLite storage measurements (e.g. to measure PostgreSQL alone).</summary>
+    public bool NoSqlite { get; init; }
+
+    public string Out { get; init; } = Path.Combine("bench", "results", "latest.json");
+
+    /// <summary>Wall-clock budget for each engine's storage measurements; a size that would not fit is skipped and said so.</summary>
+    public TimeSpan Budget { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Time spent per calendar case (after a warm-up).</summary>
+    public TimeSpan CalendarTime { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Most matters assigned one at a time through AssignMatter, and the most time spent on it.</summary>
+    public int AssignCount { get; init; } = 2_000;
+
+    public TimeSpan AssignTime { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>List calls per case after the warm-ups, and the most time a case may take.</summary>
+    public int ListCalls { get; init; } = 30;
+
+    public int ListWarmups { get; init; } = 3;
+    public TimeSpan ListCaseTime { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Print the SQL and the engine's plan of each list query.</summary>
+    public bool Explain { get; init; }
+
+    /// <summary>Run ANALYZE on SQLite after each load; the product never does, so this is off by default.</summary>
+    public bool SqliteAnalyze { get; init; }
+
+    public const string Usage = """
+        Duban benchmarks: prints one line per figure and writes them as JSON.
+
+          dotnet run -c Release --project bench/Duban.Bench -- [options]
+
+          --postgres <conn>     also measure PostgreSQL, e.g. "Host=127.0.0.1;Port=5432;Username=postgres;Database=postgres"
+                                (a database of the bench's own is created on that server and dropped afterwards)
+          --no-sqlite           skip the SQLite storage measurements
+          --sizes <n,n,...>     matter counts for the list pages (default 1000,10000,100000)
+          --quick               sizes 1000,10000 and shorter calendar and assign runs
+          --out <file>          JSON results (default bench/results/latest.json)
+          --budget <minutes>    wall-clock budget per engine (default 10); sizes that would not fit are skipped
+          --calendar-seconds <s> time per calendar case (default 3)
+          --assign-count <n>    most matters assigned one at a time (default 2000)
+          --assign-seconds <s>  most time spent assigning them (default 30)
+          --explain             print each list query's SQL and plan
+          --sqlite-analyze      run ANALYZE on SQLite after loading (the product never does; for comparison)
+          --help
+        """;
+
+    /// <summary>Reads the arguments; null with a message when they are wrong.</summary>
+    public static BenchOptions? Parse(IReadOnlyList<string> args, TextWriter error)
+    {
+        var options = new BenchOptions();
+        int? assignCount = null;
+        double? calendarSeconds = null, assignSeconds = null;
+        IReadOnlyList<int>? sizes = null;
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            string Value()
+            {
+                if (i + 1 >= args.Count)
+                {
+                    throw new FormatException($"{arg} needs a value");
+                }
+
+                return args[++i];
+            }
+
+            try
+            {
+                switch (arg)
+                {
+                    case "--postgres":
+                        options = options with { Postgres = Value() };
+                        break;
+                    case "--no-sqlite":
+                        options = options with { NoSqlite = true };
+                        break;
+                    case "--sizes":
+                        sizes = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                            .Select(s => PositiveInt(s, arg)).ToList();
+                        break;
+                    case "--quick":
+                        options = options with { Quick = true };
+                        break;
+                    case "--out":
+                        options = options with { Out = Value() };
+                        break;
+                    case "--budget":
+                        options = options with { Budget = TimeSpan.FromMinutes(PositiveDouble(Value(), arg)) };
+                        break;
+                    case "--calendar-seconds":
+                        calendarSeconds = PositiveDouble(Value(), arg);
+                        break;
+                    case "--assign-count":
+                        assignCount = PositiveInt(Value(), arg);
+                        break;
+                    case "--assign-seconds":
+                        assignSeconds = PositiveDouble(Value(), arg);
+                        break;
+                    case "--explain":
+                        options = options with { Explain = true };
+                        break;
+                    case "--sqlite-analyze":
+                        options = options with { SqliteAnalyze = true };
+                        break;
+                    case "--help" or "-h":
+                        error.WriteLine(Usage);
+                        return null;
+                    default:
+                        throw new FormatException($"unknown option {arg}");
+                }
+            }
+            catch (FormatException e)
+            {
+                error.WriteLine(e.Message);
+                error.WriteLine(Usage);
+                return null;
+            }
+        }
+
+        if (options.Quick)
+        {
+            options = options with
+            {
+                Sizes = QuickSizes,
+                CalendarTime = TimeSpan.FromSeconds(1),
+                AssignCount = 500,
+                AssignTime = TimeSpan.FromSeconds(10),
+            };
+        }
+
+        return options with
+        {
+            Sizes = sizes ?? options.Sizes,
+            CalendarTime = calendarSeconds is { } c ? TimeSpan.FromSeconds(c) : options.CalendarTime,
+            AssignCount = assignCount ?? options.AssignCount,
+            AssignTime = assignSeconds is { } a ? TimeSpan.FromSeconds(a) : options.AssignTime,
+        };
+    }
+
+    private static int PositiveInt(string text, string option) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
+            ? value
+            : throw new FormatException($"{option}: \"{text}\" is not a positive whole number");
+
+    private static double PositiveDouble(string text, string option) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value > 0
+            ? value
+            : throw new FormatException($"{option}: \"{text}\" is not a positive number");
+}

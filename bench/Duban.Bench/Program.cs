@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Duban.Bench;
+
+/// <summary>Measures and prints figures; it asserts nothing (the tests do that). See docs/BENCHMARKS.md.</summary>
+internal static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var options = BenchOptions.Parse(args, Console.Error);
+        if (options is null)
+        {
+            return args.Contains("--help") || args.Contains("-h") ? 0 : 2;
+        }
+
+#if DEBUG
+        Console.Error.WriteLine("warning: a Debug build; run with -c Release for figures worth reading.");
+#endif
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            // Stop at the next await so the temp databases are still removed.
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+
+        var started = DateTimeOffset.Now;
+        var watch = Stopwatch.StartNew();
+        var output = Console.Out;
+        var report = new Report(output);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"# duban bench {started:yyyy-MM-dd HH:mm zzz}, {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, load average {report.LoadAtStart ?? "unknown"}"));
+        try
+        {
+            output.WriteLine("# calendar");
+            CalendarBench.Run(options, report);
+            var storage = new StorageBench(options, report, output);
+            if (!options.NoSqlite)
+            {
+                await storage.RunAsync(BenchDatabase.Sqlite, cancel.Token);
+            }
+
+            if (options.Postgres is not null)
+            {
+                await storage.RunAsync(BenchDatabase.Postgres, cancel.Token);
+            }
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            report.Note("interrupted; the figures so far are written");
+        }
+
+        GC.KeepAlive(CalendarBench.Sink);
+        await report.WriteJsonAsync(options.Out, args, started, watch.Elapsed);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"# done in {watch.Elapsed.TotalSeconds:0} s, load average {Report.LoadAverage() ?? "unknown"}; {report.Measurements.Count} measurements written to {options.Out}"));
+        return cancel.IsCancellationRequested ? 130 : 0;
+    }
+}
