@@ -154,6 +154,26 @@ public sealed class MatterStorageTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Engines), MemberType = typeof(TestDatabase))]
+    public async Task Lists_AreNewestFirst_ButOverdueListsAreMostOverdueFirst(string engine)
+    {
+        await using var s = await Storage.CreateAsync(engine, "2024-03-04T09:00:00+08:00");
+        var monday = await AssignAsync(s, s.Org.Supervisor, TestMatters.Assignment());
+        s.Clock.SetUtcNow(At("2024-03-05T09:00:00+08:00"));
+        var tuesday = await AssignAsync(s, s.Org.Supervisor, TestMatters.Assignment());
+        s.Clock.SetUtcNow(At("2024-03-08T09:00:00+08:00"));
+
+        var all = await s.RunAsync(sp => sp.GetRequiredService<MatterQueries>().ListAsync(new MatterFilter(), s.Org.Supervisor));
+        var overdue = await s.RunAsync(sp => sp.GetRequiredService<MatterQueries>().ListAsync(new MatterFilter { Overdue = true }, s.Org.Supervisor));
+        var secondPage = await s.RunAsync(sp => sp.GetRequiredService<MatterQueries>().ListAsync(new MatterFilter { Overdue = true, PageSize = 1, Page = 2 }, s.Org.Supervisor));
+
+        Assert.Equal([tuesday, monday], all.Items.Select(m => m.Id));
+        Assert.Equal([monday, tuesday], overdue.Items.Select(m => m.Id));
+        Assert.Equal([tuesday], secondPage.Items.Select(m => m.Id));
+        Assert.Equal(2, secondPage.Total);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Engines), MemberType = typeof(TestDatabase))]
     public async Task Visibility_HandlersSeeTheirOwn_SupervisorsAndLeadersTheirSubtree(string engine)
     {
         await using var s = await Storage.CreateAsync(engine);

@@ -64,7 +64,8 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
             rules.Lifecycle().AllowedActions(state, actor, now, tree));
     }
 
-    /// <summary>A page of the matters the reader may see, newest first.</summary>
+    /// <summary>A page of the matters the reader may see: newest first, or, for overdue and due-before lists,
+    /// the earliest due first.</summary>
     public async Task<MatterPage> ListAsync(MatterFilter filter, Actor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
@@ -98,10 +99,20 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
         }
 
         var total = await query.CountAsync(cancellationToken);
-        var rows = await query.OrderByDescending(m => m.Id)
-            .Skip((filter.Page - 1) * filter.PageSize).Take(filter.PageSize)
+
+        // Most urgent first when asking what is due; newest first otherwise. Both follow an index.
+        var ordered = filter.Overdue || filter.DueBefore is not null
+            ? query.OrderBy(m => m.NextDueAt).ThenBy(m => m.Id)
+            : query.OrderByDescending(m => m.Id);
+
+        // The page's ids once, then the rows with their milestones and co-units by id: the paged query is not
+        // repeated for each included collection.
+        var ids = await ordered.Skip((filter.Page - 1) * filter.PageSize).Take(filter.PageSize)
+            .Select(m => m.Id).ToListAsync(cancellationToken);
+        var loaded = await db.Matters.Where(m => ids.Contains(m.Id))
             .Include(m => m.LeadUnit).Include(m => m.Milestones).Include(m => m.CoUnits)
-            .AsNoTracking().AsSplitQuery().ToListAsync(cancellationToken);
+            .AsNoTracking().AsSplitQuery().ToDictionaryAsync(m => m.Id, cancellationToken);
+        var rows = ids.Select(id => loaded[id]).ToList();
         var items = rows.Select(m =>
         {
             var state = m.ToState();
