@@ -45,3 +45,6 @@ public sealed class ConcurrencyConflictException(int expected, int actual)
     /// <summary>The current version.</summary>
     public int Actual { get; } = actual;
 }
+
+/// <summary>A business rule refuses the request in the matter's present state (409), e.g. an extension asked for too late.</summary>
+public sealed class RuleConflictException(string message) : DomainException(message);

@@ -35,11 +35,14 @@ public sealed record MatterEventData
     /// <summary>Assign: marked complex.</summary>
     public bool? Complex { get; init; }
 
-    /// <summary>Assign, Transfer, Reopen, Rate (dissatisfied): milestones (re)scheduled by this event.</summary>
+    /// <summary>Assign, Transfer, Reopen, Rate (dissatisfied), Extend: milestones (re)scheduled by this event.</summary>
     public IReadOnlyList<ScheduledMilestone>? Schedule { get; init; }
 
     /// <summary>Verify: accepted or sent back.</summary>
     public bool? Accepted { get; init; }
+
+    /// <summary>Extend: the stage whose deadline moved.</summary>
+    public Stage? Stage { get; init; }
 
     /// <summary>Rate: the rating.</summary>
     public Satisfaction? Satisfaction { get; init; }

@@ -21,6 +21,12 @@ public sealed record MatterCommand(MatterAction Action)
 
     /// <summary>The version the client saw; a stale one is refused.</summary>
     public int? ExpectedVersion { get; init; }
+
+    /// <summary>Extend: the stage whose deadline moves.</summary>
+    public Stage? Stage { get; init; }
+
+    /// <summary>Extend: the new due instant.</summary>
+    public DateTimeOffset? NewDueAt { get; init; }
 }
 
 /// <summary>A new matter's clock settings, checked before the assignment event is made.</summary>
@@ -45,6 +51,12 @@ public sealed record LifecycleOptions
 
     /// <summary>The longest note, reason or result.</summary>
     public int MaxNoteLength { get; init; } = 4000;
+
+    /// <summary>An extension must be asked for at least this many working days before the due instant (0 = any time before it).</summary>
+    public int ExtensionNoticeWorkingDays { get; init; } = 1;
+
+    /// <summary>The latest deadline an extension may set, counted from now.</summary>
+    public TimeSpan MaxExtension { get; init; } = TimeSpan.FromDays(366);
 }
 
 /// <summary>
@@ -191,6 +203,7 @@ public sealed class MatterLifecycle
             MatterAction.Rate => RateData(state, command, now),
             MatterAction.Transfer => TransferData(state, command, note, now),
             MatterAction.Reopen => new MatterEventData { Schedule = [ScheduleCompletion(state, now)] },
+            MatterAction.Extend => ExtendData(state, command, now),
             _ => new MatterEventData(),
         };
         return new MatterEvent(state.Version + 1, action, now, actor.Ref, note, data);
@@ -249,6 +262,99 @@ public sealed class MatterLifecycle
         };
     }
 
+    /// <summary>
+    /// Checks an extension request (延期申请) by the lead unit: the milestone is unmet, the request comes at least
+    /// <see cref="LifecycleOptions.ExtensionNoticeWorkingDays"/> working days before its due instant, and the proposed
+    /// date is later than the current one and within <see cref="LifecycleOptions.MaxExtension"/>.
+    /// </summary>
+    /// <exception cref="ForbiddenException">The actor is not the lead unit.</exception>
+    /// <exception cref="RuleConflictException">The matter or milestone no longer allows an extension (409).</exception>
+    /// <exception cref="ValidationFailedException">The proposed date or the reason is invalid (400).</exception>
+    public void CheckExtensionRequest(MatterState state, Stage stage, DateTimeOffset proposed, string? reason, Actor actor, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(actor);
+        if (!AccessRules.IsLeadUnit(actor, state))
+        {
+            throw new ForbiddenException("只有牵头单位可以申请延期。");
+        }
+
+        var milestone = state.MilestoneOf(stage);
+        if (!StatusAllows(MatterAction.Extend, state, now) || milestone.MetAt is not null)
+        {
+            throw new RuleConflictException($"事项当前状态为「{Labels.Of(state.Status)}」，{Labels.Of(stage)}节点{(milestone.MetAt is null ? "" : "已完成，")}不能申请延期。");
+        }
+
+        // "At least N working days before": before the last N working days up to the due instant begin.
+        var latest = _options.ExtensionNoticeWorkingDays <= 0
+            ? milestone.DueAt
+            : TimeLimit.WorkingDays(_options.ExtensionNoticeWorkingDays).WindowStartBefore(milestone.DueAt, _calendar);
+        if (now >= latest)
+        {
+            throw new RuleConflictException(now >= milestone.DueAt
+                ? $"{Labels.Of(stage)}期限已过，不能再申请延期。"
+                : $"延期须在期限前至少 {_options.ExtensionNoticeWorkingDays} 个工作日申请（截至 {ChinaTime.ToLocal(latest):yyyy-MM-dd HH:mm}）。");
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        if (proposed <= milestone.DueAt || proposed <= now || proposed > now + _options.MaxExtension)
+        {
+            errors["dueAt"] = [$"延期后的期限必须晚于原期限，且不超过 {(int)_options.MaxExtension.TotalDays} 天。"];
+        }
+
+        if (Normalize(reason) is null)
+        {
+            errors["reason"] = ["必须说明延期理由。"];
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ValidationFailedException(errors);
+        }
+    }
+
+    /// <summary>An approved extension: the stage moves to the new instant; later unmet stages move by as many working days.</summary>
+    private MatterEventData ExtendData(MatterState state, MatterCommand command, DateTimeOffset now)
+    {
+        if (command.Stage is not { } stage || command.NewDueAt is not { } newDue)
+        {
+            throw ValidationFailedException.For("dueAt", "请指定延期的节点和新的期限。");
+        }
+
+        var milestone = state.MilestoneOf(stage);
+        if (milestone.MetAt is not null)
+        {
+            throw new RuleConflictException($"{Labels.Of(stage)}节点已完成，不能延期。");
+        }
+
+        if (newDue <= milestone.DueAt || newDue > now + _options.MaxExtension)
+        {
+            throw ValidationFailedException.For("dueAt", $"延期后的期限必须晚于原期限，且不超过 {(int)_options.MaxExtension.TotalDays} 天。");
+        }
+
+        var profile = ProfileOf(state);
+        var shiftDays = _calendar.WorkingDaysBetween(LastDay(milestone.DueAt), LastDay(newDue));
+        var moved = new List<ScheduledMilestone> { Rescheduled(profile, stage, milestone, ChinaTime.ToLocal(newDue)) };
+        foreach (var later in state.Milestones.Where(m => m.Stage > stage && m.MetAt is null))
+        {
+            var due = later.DueAt.TimeOfDay == TimeSpan.Zero && ChinaTime.ToLocal(later.DueAt).TimeOfDay == TimeSpan.Zero
+                ? ChinaTime.EndOf(_calendar.AddWorkingDays(LastDay(later.DueAt), Math.Max(0, shiftDays)).Date)
+                : ChinaTime.ToLocal(later.DueAt + (newDue - milestone.DueAt));
+            if (due > later.DueAt)
+            {
+                moved.Add(Rescheduled(profile, later.Stage, later, due));
+            }
+        }
+
+        return new MatterEventData { Stage = stage, Schedule = moved };
+    }
+
+    private ScheduledMilestone Rescheduled(TimeLimitProfile profile, Stage stage, Milestone milestone, DateTimeOffset due) =>
+        new(stage, due, profile.For(stage).DueSoonWindow.WindowStartBefore(due, _calendar), milestone.IsProvisional || !_calendar.IsCertain(LastDay(due)));
+
+    /// <summary>The date holding the last moment before a deadline (24:00 belongs to the day before).</summary>
+    private static DateOnly LastDay(DateTimeOffset due) => ChinaTime.DateOf(due.AddTicks(-1));
+
     /// <summary>Going back to handling restarts the completion clock from now; earlier stages stay met.</summary>
     private ScheduledMilestone ScheduleCompletion(MatterState state, DateTimeOffset now) =>
         ProfileOf(state).ScheduleStage(Stage.Complete, now, state.Complex, _calendar);
@@ -273,6 +379,7 @@ public sealed class MatterLifecycle
             || (state.Status == MatterStatus.Verified && (state.Kind == MatterKind.Assignment || RatingWindowPassed(state, now))),
         MatterAction.Transfer => state.Status is MatterStatus.Assigned or MatterStatus.Returned or MatterStatus.Acknowledged,
         MatterAction.Reopen => state.Status is MatterStatus.Verified or MatterStatus.Rated or MatterStatus.Closed,
+        MatterAction.Extend => state.Status is MatterStatus.Assigned or MatterStatus.Acknowledged,
     };
 
     private bool RatingWindowPassed(MatterState state, DateTimeOffset now) =>

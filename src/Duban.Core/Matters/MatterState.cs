@@ -134,6 +134,7 @@ public sealed record MatterState
                 LeadUnitId = e.Data.LeadUnitId ?? throw Missing(nameof(e.Data.LeadUnitId)),
                 CoUnitIds = CoUnitIds.Where(u => u != e.Data.LeadUnitId).ToList(),
             },
+            MatterAction.Extend => next.Extend(e.Data.Schedule),
             MatterAction.Reopen => next.Reschedule(e.Data.Schedule) with
             {
                 Status = MatterStatus.Acknowledged,
@@ -156,6 +157,18 @@ public sealed record MatterState
         return this with
         {
             Milestones = Milestones.Select(m => byStage.TryGetValue(m.Stage, out var s) ? Milestone.From(s) : m).ToList(),
+        };
+    }
+
+    /// <summary>Moves deadlines and remembers the first original due instant of each, for on-time statistics.</summary>
+    private MatterState Extend(IReadOnlyList<ScheduledMilestone>? schedule)
+    {
+        var byStage = (schedule ?? throw Missing("Schedule")).ToDictionary(s => s.Stage);
+        return this with
+        {
+            Milestones = Milestones.Select(m => byStage.TryGetValue(m.Stage, out var s)
+                ? m with { DueAt = s.DueAt, DueSoonAt = s.DueSoonAt, IsProvisional = s.IsProvisional, OriginalDueAt = m.OriginalDueAt ?? m.DueAt }
+                : m).ToList(),
         };
     }
 

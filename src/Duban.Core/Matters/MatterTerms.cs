@@ -92,6 +92,9 @@ public enum MatterAction
 
     /// <summary>重新办理.</summary>
     Reopen,
+
+    /// <summary>延期: an approved extension moves a milestone and re-bases the later ones.</summary>
+    Extend,
 }
 
 /// <summary>A satisfaction rating from the follow-up call (回访).</summary>
@@ -154,6 +157,7 @@ public static class Labels
         MatterAction.Close => "销号",
         MatterAction.Transfer => "转办",
         MatterAction.Reopen => "重新办理",
+        MatterAction.Extend => "批准延期",
     };
 
     /// <summary>The Chinese name of a kind.</summary>
@@ -191,6 +195,7 @@ public static class Labels
         MilestoneStatus.Overdue => "超期",
         MilestoneStatus.MetOnTime => "按时完成",
         MilestoneStatus.MetLate => "超期完成",
+        MilestoneStatus.MetWithinExtension => "延期内完成",
         MilestoneStatus.Suspended => "已暂停",
     };
 

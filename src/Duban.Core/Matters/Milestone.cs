@@ -20,6 +20,9 @@ public enum MilestoneStatus
     /// <summary>Met after its due instant.</summary>
     MetLate,
 
+    /// <summary>Met after the original due instant but within an approved extension (延期内完成), counted apart from on time.</summary>
+    MetWithinExtension,
+
     /// <summary>The clock is stopped: the matter was returned and waits for the assigner.</summary>
     Suspended,
 }
@@ -32,6 +35,9 @@ public enum MilestoneStatus
 /// <param name="MetAt">When the stage was met, if it was.</param>
 public sealed record Milestone(Stage Stage, DateTimeOffset DueAt, DateTimeOffset DueSoonAt, bool IsProvisional, DateTimeOffset? MetAt)
 {
+    /// <summary>The due instant before an approved extension moved it (null when never extended).</summary>
+    public DateTimeOffset? OriginalDueAt { get; init; }
+
     /// <summary>A fresh, unmet milestone from a schedule.</summary>
     public static Milestone From(ScheduledMilestone scheduled)
     {
@@ -42,7 +48,9 @@ public sealed record Milestone(Stage Stage, DateTimeOffset DueAt, DateTimeOffset
     /// <summary>The status at <paramref name="now"/>; <paramref name="suspended"/> when the matter's clock is stopped.</summary>
     public MilestoneStatus StatusAt(DateTimeOffset now, bool suspended = false) => MetAt switch
     {
-        { } met => met <= DueAt ? MilestoneStatus.MetOnTime : MilestoneStatus.MetLate,
+        { } met when met > DueAt => MilestoneStatus.MetLate,
+        { } met when OriginalDueAt is { } original && met > original => MilestoneStatus.MetWithinExtension,
+        { } => MilestoneStatus.MetOnTime,
         null when suspended => MilestoneStatus.Suspended,
         null when now > DueAt => MilestoneStatus.Overdue,
         null when now >= DueSoonAt => MilestoneStatus.DueSoon,

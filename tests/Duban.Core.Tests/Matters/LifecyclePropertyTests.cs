@@ -79,6 +79,8 @@ public sealed class LifecyclePropertyTests
                 Satisfaction = step.Satisfaction,
                 TargetUnitId = step.TransferTarget,
                 ExpectedVersion = state.Version,
+                Stage = step.NoteKind == 0 ? null : Stage.Complete,
+                NewDueAt = step.NoteKind == 0 ? null : state.MilestoneOf(Stage.Complete).DueAt.AddDays(step.NoteKind == 1 ? -1 : 3),
             };
             var where = $"step {events.Count}: {action} by {actor.Id} at {now:o} in {state.Status}";
 
@@ -151,6 +153,8 @@ public sealed class LifecyclePropertyTests
             MatterAction.Verify => c.Accepted is true || (c.Accepted is false && hasNote),
             MatterAction.Rate => c.Satisfaction is not null,
             MatterAction.Transfer => hasNote && c.TargetUnitId is { } t && t != state.LeadUnitId,
+            MatterAction.Extend => c.Stage is { } s && state.MilestoneOf(s).MetAt is null
+                && c.NewDueAt is { } d && d > state.MilestoneOf(s).DueAt,
             MatterAction.Assign or MatterAction.Acknowledge or MatterAction.Close => true,
         };
     }
@@ -168,6 +172,7 @@ public sealed class LifecyclePropertyTests
 
         // (c) invariants
         Assert.Equal([Stage.Acknowledge, Stage.Feedback, Stage.Complete], state.Milestones.Select(m => m.Stage));
+        Assert.All(state.Milestones, m => Assert.True(m.OriginalDueAt is null || m.OriginalDueAt < m.DueAt, $"extension moved a deadline earlier: {history}"));
         if (state.Status == MatterStatus.Closed)
         {
             Assert.True(state.Milestones.All(m => m.MetAt is not null), $"closed with an unmet milestone: {history}");
