@@ -177,7 +177,7 @@ internal sealed class StorageBench(BenchOptions options, Report report, TextWrit
             for (var i = first; i < Math.Min(n, first + LoadBatch); i++)
             {
                 var at = from + (LoadWindow * ((i + 0.5) / n));
-                db.Matters.Add(organisation.BuildMatter(random, lifecycle, i, at, counters));
+                db.Matters.Add(organisation.BuildMatter(random, rules, lifecycle, i, at, counters));
             }
 
             await db.SaveChangesAsync(cancellationToken);
@@ -350,7 +350,7 @@ internal sealed class BenchOrganisation
     /// starts, the row with its three milestones (and co-units) and the event row. 80% in city C (three quarters of
     /// them assigned by its 督查室, the rest by its leader), 20% in city D; 30% with a co-unit; 10% complex.
     /// </summary>
-    public Matter BuildMatter(Random random, MatterLifecycle lifecycle, int index, DateTimeOffset at, Dictionary<int, long> counters)
+    public Matter BuildMatter(Random random, Rules rules, MatterLifecycle lifecycle, int index, DateTimeOffset at, Dictionary<int, long> counters)
     {
         var city = random.NextDouble() < 0.8;
         var actor = city ? (random.NextDouble() < 0.75 ? Supervisor : Leader) : OtherSupervisor;
@@ -380,7 +380,7 @@ internal sealed class BenchOrganisation
             Standard = kind == MatterKind.Assignment ? "问题清零，群众满意。" : null,
             Profile = state.Profile,
         };
-        matter.Store(state);
+        matter.Store(state, rules);
         matter.Events.Add(MatterEventRow.From(assigned));
         return matter;
     }

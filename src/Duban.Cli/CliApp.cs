@@ -36,6 +36,7 @@ public static class CliApp
             UsersCommand(output, error, clock),
             MattersCommand(output, error, clock),
             DbCommand(output, error, clock),
+            SweepCommand(output, clock),
         };
         root.Options.Add(DbOption);
         var parsed = root.Parse(args);
@@ -279,6 +280,26 @@ public static class CliApp
             return 0;
         });
         return new Command("matters", "事项 / matters") { list };
+    }
+
+    private static Command SweepCommand(TextWriter output, TimeProvider? clock)
+    {
+        var now = new Option<string?>("--now") { Description = "按此时刻扫描（默认现在），如 2024-03-01T09:00+08:00 / sweep as of this instant" };
+        var sweep = new Command("sweep", "时限扫描：临期预警、催办、督办、问责（重复执行不会重复记录）/ the deadline sweep; idempotent") { now };
+        sweep.SetAction(async (result, ct) =>
+        {
+            await using var scope = await OpenAsync(result, clock, ct);
+            var at = (clock ?? TimeProvider.System).GetUtcNow();
+            if (result.GetValue(now) is { } text && !ChinaTime.TryParseInstant(text, out at))
+            {
+                throw new FormatException($"无法识别的时间 / not a time: {text}");
+            }
+
+            var summary = await scope.ServiceProvider.GetRequiredService<Data.Escalation.SweepDeadlines>().RunAsync(at, ct);
+            await output.WriteLineAsync(summary.ToString());
+            return 0;
+        });
+        return sweep;
     }
 
     private static Command DbCommand(TextWriter output, TextWriter error, TimeProvider? clock)

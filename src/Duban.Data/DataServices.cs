@@ -36,6 +36,7 @@ public static class DataServices
         services.AddScoped<ApiTokens>();
         services.AddScoped<UserAccounts>();
         services.AddScoped<DemoOrganisation>();
+        services.AddScoped<Escalation.SweepDeadlines>();
         return services;
     }
 }

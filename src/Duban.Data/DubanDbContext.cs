@@ -1,3 +1,5 @@
+using Duban.Data.Escalation;
+using Duban.Escalation;
 using Duban.Matters;
 using Duban.TimeLimits;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -23,6 +25,11 @@ public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
     public DbSet<MatterEventRow> MatterEvents => Set<MatterEventRow>();
     public DbSet<CodeCounter> CodeCounters => Set<CodeCounter>();
     public DbSet<CalendarYear> CalendarYears => Set<CalendarYear>();
+    public DbSet<EscalationRecord> Escalations => Set<EscalationRecord>();
+    public DbSet<AccountabilityEntry> AccountabilityEntries => Set<AccountabilityEntry>();
+    public DbSet<AccountabilityChange> AccountabilityChanges => Set<AccountabilityChange>();
+    public DbSet<Notice> Notices => Set<Notice>();
+    public DbSet<ExtensionRequest> ExtensionRequests => Set<ExtensionRequest>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -36,6 +43,12 @@ public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
         configurationBuilder.Properties<Stage>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<Role>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<UnitLevel>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<EscalationKind>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<SupervisionLevel>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<AccountabilityReason>().HaveConversion<string>().HaveMaxLength(24);
+        configurationBuilder.Properties<AccountabilityStatus>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<Audience>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<ExtensionStatus>().HaveConversion<string>().HaveMaxLength(16);
 
         if (Database.IsSqlite())
         {
@@ -116,6 +129,61 @@ public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
             e.ToTable("milestones");
             e.HasIndex(m => new { m.MatterId, m.Stage }).IsUnique();
             e.HasIndex(m => m.DueAt);
+            e.HasIndex(m => m.NextEscalationAt); // the sweep reads only what is due
+        });
+
+        builder.Entity<EscalationRecord>(e =>
+        {
+            e.ToTable("escalations");
+            e.HasIndex(r => new { r.MilestoneId, r.Kind, r.ForDueAt }).IsUnique();
+            e.HasIndex(r => new { r.MatterId, r.At });
+            e.HasIndex(r => new { r.UnitId, r.At });
+            e.Property(r => r.ActorId).HasMaxLength(64);
+            e.Property(r => r.ActorName).HasMaxLength(100);
+            e.Property(r => r.Message).HasMaxLength(4000);
+        });
+
+        builder.Entity<AccountabilityEntry>(e =>
+        {
+            e.ToTable("accountability_entries");
+            e.HasIndex(a => new { a.Status, a.CreatedAt });
+            e.HasIndex(a => a.MatterId);
+            e.HasIndex(a => a.EscalationId).IsUnique();
+            e.HasOne(a => a.Escalation).WithMany().HasForeignKey(a => a.EscalationId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(a => a.Note).HasMaxLength(4000);
+            e.HasOne(a => a.Unit).WithMany().HasForeignKey(a => a.UnitId).OnDelete(DeleteBehavior.Restrict);
+            e.HasMany(a => a.History).WithOne().HasForeignKey(c => c.EntryId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<AccountabilityChange>(e =>
+        {
+            e.ToTable("accountability_changes");
+            e.Property(c => c.ActorId).HasMaxLength(64);
+            e.Property(c => c.ActorName).HasMaxLength(100);
+            e.Property(c => c.Note).HasMaxLength(4000);
+        });
+
+        builder.Entity<Notice>(e =>
+        {
+            e.ToTable("notices");
+            e.HasIndex(n => new { n.UnitId, n.ReadAt, n.DeliverAfter });
+            e.HasOne(n => n.Escalation).WithMany().HasForeignKey(n => n.EscalationId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(n => n.Title).HasMaxLength(200);
+            e.Property(n => n.Body).HasMaxLength(2000);
+            e.Property(n => n.Link).HasMaxLength(200);
+        });
+
+        builder.Entity<ExtensionRequest>(e =>
+        {
+            e.ToTable("extension_requests");
+            e.HasIndex(x => new { x.MatterId, x.Status });
+            e.HasIndex(x => new { x.Status, x.RequestedAt });
+            e.Property(x => x.Reason).HasMaxLength(4000);
+            e.Property(x => x.DecisionNote).HasMaxLength(4000);
+            e.Property(x => x.RequestedById).HasMaxLength(64);
+            e.Property(x => x.RequestedByName).HasMaxLength(100);
+            e.Property(x => x.DecidedById).HasMaxLength(64);
+            e.Property(x => x.DecidedByName).HasMaxLength(100);
         });
 
         builder.Entity<MatterEventRow>(e =>

@@ -1,3 +1,4 @@
+using Duban.Escalation;
 using Duban.Matters;
 using Duban.TimeLimits;
 using Microsoft.AspNetCore.Identity;
@@ -89,6 +90,9 @@ public sealed class Matter
     public int DissatisfiedCount { get; set; }
     public int ReopenCount { get; set; }
 
+    /// <summary>督办级别, set by the supervision office; tightens the escalation chain.</summary>
+    public SupervisionLevel SupervisionLevel { get; set; }
+
     /// <summary>The earliest due instant of an unmet milestone while the clock runs; indexed, so "what is due"
     /// costs what is due, not what is open.</summary>
     public DateTimeOffset? NextDueAt { get; set; }
@@ -110,7 +114,8 @@ public sealed class Matter
         CoUnitIds = CoUnits.OrderBy(c => c.Position).Select(c => c.UnitId).ToList(),
         Profile = Profile,
         Complex = Complex,
-        Milestones = Milestones.OrderBy(m => m.Stage).Select(m => new Milestone(m.Stage, m.DueAt, m.DueSoonAt, m.IsProvisional, m.MetAt)).ToList(),
+        Milestones = Milestones.OrderBy(m => m.Stage)
+            .Select(m => new Milestone(m.Stage, m.DueAt, m.DueSoonAt, m.IsProvisional, m.MetAt) { OriginalDueAt = m.OriginalDueAt }).ToList(),
         AssignedAt = AssignedAt,
         VerifiedAt = VerifiedAt,
         ClosedAt = ClosedAt,
@@ -120,10 +125,14 @@ public sealed class Matter
         Version = Version,
     };
 
-    /// <summary>Copies a new state into this row (and its milestone and co-unit rows).</summary>
-    public void Store(MatterState state)
+    /// <summary>
+    /// Copies a new state into this row (and its milestone and co-unit rows), and works out when each milestone's
+    /// next escalation rung falls due, so the sweep finds exactly what is due through one index.
+    /// </summary>
+    public void Store(MatterState state, Rules rules)
     {
         ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(rules);
         Kind = state.Kind;
         Status = state.Status;
         AssignerUnitId = state.AssignerUnitId;
@@ -166,6 +175,29 @@ public sealed class Matter
             row.DueSoonAt = milestone.DueSoonAt;
             row.IsProvisional = milestone.IsProvisional;
             row.MetAt = milestone.MetAt;
+            row.OriginalDueAt = milestone.OriginalDueAt;
+        }
+
+        RefreshEscalation(rules);
+    }
+
+    /// <summary>Recomputes each milestone's next escalation instant (after a state change or a new supervision level).</summary>
+    public void RefreshEscalation(Rules rules)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        foreach (var row in Milestones)
+        {
+            if (row.EscalatedForDueAt != row.DueAt)
+            {
+                // A new deadline (extension, transfer, reopening) starts its chain afresh.
+                row.EscalatedKinds = 0;
+                row.EscalatedForDueAt = row.DueAt;
+            }
+
+            var milestone = new Milestone(row.Stage, row.DueAt, row.DueSoonAt, row.IsProvisional, row.MetAt);
+            row.NextEscalationAt = Status == MatterStatus.Returned
+                ? null
+                : rules.Escalation.ChainFor(Profile, row.Stage, SupervisionLevel).NextAfter(milestone, row.DoneKinds, rules.Calendar);
         }
     }
 }
@@ -189,6 +221,23 @@ public sealed class MilestoneRow
     public DateTimeOffset DueSoonAt { get; set; }
     public bool IsProvisional { get; set; }
     public DateTimeOffset? MetAt { get; set; }
+
+    /// <summary>The due instant before an approved extension moved it.</summary>
+    public DateTimeOffset? OriginalDueAt { get; set; }
+
+    /// <summary>When the next escalation rung falls due; null when the chain is done, the stage met or the clock stopped.</summary>
+    public DateTimeOffset? NextEscalationAt { get; set; }
+
+    /// <summary>The rungs already recorded for <see cref="EscalatedForDueAt"/>, as bit flags of <see cref="EscalationKind"/>.</summary>
+    public int EscalatedKinds { get; set; }
+
+    /// <summary>The due instant the recorded rungs refer to.</summary>
+    public DateTimeOffset? EscalatedForDueAt { get; set; }
+
+    public IReadOnlySet<EscalationKind> DoneKinds =>
+        Enum.GetValues<EscalationKind>().Where(k => (EscalatedKinds & (1 << (int)k)) != 0).ToHashSet();
+
+    public void MarkDone(EscalationKind kind) => EscalatedKinds |= 1 << (int)kind;
 }
 
 /// <summary>An immutable event in a matter's history; (MatterId, Sequence) is unique, so two writers cannot both

@@ -15,13 +15,17 @@ public sealed class Rules
 {
     private volatile WorkingCalendar _calendar = WorkingCalendar.China;
 
-    public Rules(IReadOnlyList<TimeLimitProfile> profiles, LifecycleOptions lifecycleOptions)
+    public Rules(IReadOnlyList<TimeLimitProfile> profiles, LifecycleOptions lifecycleOptions, Escalation.EscalationPolicy? escalation = null)
     {
         Profiles = profiles;
         LifecycleOptions = lifecycleOptions;
+        Escalation = escalation ?? Data.Escalation.EscalationPolicy.Default;
     }
 
     public IReadOnlyList<TimeLimitProfile> Profiles { get; }
+
+    /// <summary>The escalation chains and working hours for notices.</summary>
+    public Escalation.EscalationPolicy Escalation { get; }
     public LifecycleOptions LifecycleOptions { get; }
     public WorkingCalendar Calendar => _calendar;
 
@@ -72,6 +76,16 @@ public sealed class Rules
             };
         }
 
-        return new Rules(profiles.Values.ToList(), options);
+        if (section["ExtensionNoticeWorkingDays"] is { } notice)
+        {
+            options = options with
+            {
+                ExtensionNoticeWorkingDays = int.TryParse(notice, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var days) && days <= 30
+                    ? days
+                    : throw new FormatException($"TimeLimits:ExtensionNoticeWorkingDays: \"{notice}\" 应为 0–30 的整数 / must be 0–30"),
+            };
+        }
+
+        return new Rules(profiles.Values.ToList(), options, Data.Escalation.EscalationPolicy.FromConfiguration(configuration));
     }
 }

@@ -101,7 +101,7 @@ public sealed class MatterStorageTests
         {
             var state = matter.ToState();
             var next = lifecycle.Decide(state, command, s.Org.TownshipHandler, s.Clock.GetUtcNow(), tree);
-            matter.Store(state.Apply(next));
+            matter.Store(state.Apply(next), first.ServiceProvider.GetRequiredService<Rules>());
             matter.Events.Add(MatterEventRow.From(next));
         }
 

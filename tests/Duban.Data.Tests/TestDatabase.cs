@@ -37,6 +37,7 @@ public sealed class TestDatabase : IAsyncDisposable
         ["Database:Provider"] = Engine,
         ["ConnectionStrings:Duban"] = ConnectionString,
         ["Demo:Seed"] = "false",
+        ["Escalation:SweepEnabled"] = "false", // tests sweep explicitly, at the instants they choose
     };
 
     public static async Task<TestDatabase> CreateAsync(string engine)

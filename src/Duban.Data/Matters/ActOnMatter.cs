@@ -41,7 +41,7 @@ public sealed class ActOnMatter(DubanDbContext db, Rules rules, TimeProvider clo
 
         var now = clock.GetUtcNow();
         var next = rules.Lifecycle().Decide(state, command, actor, now, tree);
-        matter.Store(state.Apply(next));
+        matter.Store(state.Apply(next), rules);
         matter.Events.Add(MatterEventRow.From(next));
         try
         {

@@ -95,7 +95,7 @@ public sealed class AssignMatter(DubanDbContext db, Rules rules, TimeProvider cl
             Standard = input.Standard,
             Profile = state.Profile,
         };
-        matter.Store(state);
+        matter.Store(state, rules);
         matter.Events.Add(MatterEventRow.From(assigned));
         db.Matters.Add(matter);
         await db.SaveChangesAsync(cancellationToken);

@@ -13,6 +13,7 @@ public static class WebServices
 {
     public static IServiceCollection AddDubanWeb(this IServiceCollection services)
     {
+        services.AddHostedService<Jobs.DeadlineSweeper>();
         services.AddSingleton(TimeProvider.System);
         services.AddProblemDetails();
         services.AddExceptionHandler<Problems>();

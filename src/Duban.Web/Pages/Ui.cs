@@ -14,6 +14,7 @@ public static class Ui
         MilestoneStatus.Overdue => "pill-overdue",
         MilestoneStatus.MetOnTime => "pill-ok",
         MilestoneStatus.MetLate => "pill-late",
+        MilestoneStatus.MetWithinExtension => "pill-late",
         MilestoneStatus.Suspended => "pill-pending",
     };
 

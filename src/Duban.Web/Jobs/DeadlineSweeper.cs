@@ -1,0 +1,47 @@
+using Duban.Data.Escalation;
+
+namespace Duban.Web.Jobs;
+
+/// <summary>
+/// Runs the deadline sweep every <c>Escalation:SweepInterval</c> (default one minute; <c>Escalation:SweepEnabled</c>
+/// false turns it off, e.g. when a separate process runs <c>duban sweep</c>): a thin job that opens a
+/// scope and calls the same method as <c>duban sweep</c>. A failed sweep is logged and retried next time.
+/// </summary>
+public sealed class DeadlineSweeper(IServiceScopeFactory scopes, TimeProvider clock, IConfiguration configuration, ILogger<DeadlineSweeper> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!configuration.GetValue("Escalation:SweepEnabled", true))
+        {
+            return;
+        }
+
+        var interval = configuration.GetValue("Escalation:SweepInterval", TimeSpan.FromMinutes(1));
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var summary = await scope.ServiceProvider.GetRequiredService<SweepDeadlines>().RunAsync(clock.GetUtcNow(), stoppingToken);
+                if (summary != new SweepSummary(0, 0, 0, 0))
+                {
+                    logger.LogInformation("Deadline sweep: {Summary}", summary);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Deadline sweep failed; retrying at the next interval");
+            }
+
+            try
+            {
+                await Task.Delay(interval, clock, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+}
