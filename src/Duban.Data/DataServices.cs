@@ -37,6 +37,7 @@ public static class DataServices
         services.AddScoped<UserAccounts>();
         services.AddScoped<DemoOrganisation>();
         services.AddScoped<Escalation.SweepDeadlines>();
+        services.AddScoped<Escalation.Supervision>();
         return services;
     }
 }

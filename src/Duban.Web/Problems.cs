@@ -38,6 +38,12 @@ public sealed class Problems(IProblemDetailsService problemDetails, ILogger<Prob
                     ["allowed"] = t.Allowed.Select(WireEnum.Name).ToArray(),
                 },
             },
+            RuleConflictException r => new ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict,
+                Title = "当前不允许此操作 / conflict",
+                Detail = r.Message,
+            },
             ConcurrencyConflictException c => new ProblemDetails
             {
                 Status = StatusCodes.Status409Conflict,

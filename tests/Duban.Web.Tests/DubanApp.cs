@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Duban.Tests;
 
@@ -24,7 +23,7 @@ public abstract class DubanApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Where Kestrel listens: 127.0.0.1 and a port the OS chose.</summary>
     public Uri BaseAddress { get; private set; } = null!;
 
-    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.Parse("2024-02-08T10:00:00+08:00", CultureInfo.InvariantCulture));
+    public TestClock Clock { get; } = new(DateTimeOffset.Parse("2024-02-08T10:00:00+08:00", CultureInfo.InvariantCulture));
     public TestOrganisation Org { get; private set; } = null!;
     public string SupervisorToken { get; private set; } = "";
     public string TownshipToken { get; private set; } = "";

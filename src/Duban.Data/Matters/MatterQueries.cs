@@ -71,7 +71,7 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(actor);
         var now = clock.GetUtcNow();
-        var query = await VisibleToAsync(actor, cancellationToken);
+        var query = await VisibleToAsync(db, actor, cancellationToken);
         if (!string.IsNullOrWhiteSpace(filter.Unit))
         {
             var code = filter.Unit.Trim();
@@ -124,8 +124,10 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
     }
 
     /// <summary>The matters the actor may see, as a query: the same rule as <see cref="AccessRules.CanSee"/>.</summary>
-    private async Task<IQueryable<Matter>> VisibleToAsync(Actor actor, CancellationToken cancellationToken)
+    public static async Task<IQueryable<Matter>> VisibleToAsync(DubanDbContext db, Actor actor, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(actor);
         var matters = db.Matters.AsQueryable();
         if (actor.Has(Role.Admin))
         {

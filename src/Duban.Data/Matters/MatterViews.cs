@@ -9,7 +9,7 @@ public sealed record UnitRef(long Id, string Code, string Name);
 
 /// <summary>A milestone as shown: instants in Shanghai time, status at the moment of reading.</summary>
 public sealed record MilestoneView(Stage Stage, string StageName, DateTimeOffset DueAt, DateTimeOffset DueSoonAt,
-    MilestoneStatus Status, string StatusName, DateTimeOffset? MetAt, bool Provisional);
+    MilestoneStatus Status, string StatusName, DateTimeOffset? MetAt, bool Provisional, DateTimeOffset? OriginalDueAt);
 
 /// <summary>An event as shown.</summary>
 public sealed record EventView(int Sequence, MatterAction Action, string ActionName, DateTimeOffset At,
@@ -37,7 +37,8 @@ internal static class ViewMapping
         {
             var status = m.StatusAt(now, state.IsClockSuspended);
             return new MilestoneView(m.Stage, Labels.Of(m.Stage), ChinaTime.ToLocal(m.DueAt), ChinaTime.ToLocal(m.DueSoonAt),
-                status, Labels.Of(status), m.MetAt is { } met ? ChinaTime.ToLocal(met) : null, m.IsProvisional);
+                status, Labels.Of(status), m.MetAt is { } met ? ChinaTime.ToLocal(met) : null, m.IsProvisional,
+                m.OriginalDueAt is { } original ? ChinaTime.ToLocal(original) : null);
         }).ToList();
 
     public static bool IsOverdue(MatterState state, DateTimeOffset now) =>

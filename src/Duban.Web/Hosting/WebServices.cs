@@ -66,6 +66,7 @@ public static class WebServices
         app.MapMattersApi();
         app.MapUnitsApi();
         app.MapCalendarApi();
+        app.MapSupervisionApi();
         app.MapRazorPages();
         app.MapPost("/logout", async (SignInManager<User> signIn) =>
         {

@@ -1,0 +1,95 @@
+using Duban.Data;
+using Duban.Data.Escalation;
+using Duban.Data.Matters;
+using Duban.Escalation;
+using Duban.Matters;
+using Duban.Web.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Duban.Web.Api;
+
+/// <summary>催办/督办, extensions, the accountability list and the inbox.</summary>
+public static class SupervisionApi
+{
+    public sealed record MessageBody(string? Message, string? Level);
+
+    public sealed record ExtensionBody(string? Stage, string? DueAt, string? Reason);
+
+    public sealed record DecisionBody(bool? Approve, string? DueAt, string? Note);
+
+    public sealed record StatusBody(string? Status, string? Note);
+
+    public static IEndpointRouteBuilder MapSupervisionApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").RequireAuthorization(ApiAuth.Policy).WithTags("Supervision");
+
+        api.MapPost("/matters/{id:long}/urge", async (long id, MessageBody body, HttpContext http, Supervision supervision, MatterQueries queries, CancellationToken ct) =>
+        {
+            await supervision.UrgeOrSuperviseAsync(id, EscalationKind.Urge, null, body.Message, http.User.ToActor(), ct);
+            return TypedResults.Ok(await queries.GetAsync(id, http.User.ToActor(), ct));
+        }).WithSummary("催办（附意见）/ urge with a message");
+
+        api.MapPost("/matters/{id:long}/supervise", async (long id, MessageBody body, HttpContext http, Supervision supervision, MatterQueries queries, CancellationToken ct) =>
+        {
+            SupervisionLevel? level = null;
+            if (body.Level is not null)
+            {
+                level = WireEnum.TryParse<SupervisionLevel>(body.Level, out var l)
+                    ? l
+                    : throw ValidationFailedException.For("level", "督办级别必须是 general（一般）、key（重点）或 listed（挂牌）。");
+            }
+
+            await supervision.UrgeOrSuperviseAsync(id, EscalationKind.Supervise, level, body.Message, http.User.ToActor(), ct);
+            return TypedResults.Ok(await queries.GetAsync(id, http.User.ToActor(), ct));
+        }).WithSummary("督办（一般/重点/挂牌）/ supervise at a level");
+
+        api.MapPost("/matters/{id:long}/extensions", async Task<Created<ExtensionView>> (long id, ExtensionBody body, HttpContext http, Supervision supervision, CancellationToken ct) =>
+        {
+            var view = await supervision.RequestExtensionAsync(id, body.Stage, body.DueAt, body.Reason, http.User.ToActor(), ct);
+            return TypedResults.Created(FormattableString.Invariant($"/api/extensions/{view.Id}"), view);
+        }).WithSummary("延期申请（牵头单位）/ request an extension");
+
+        api.MapGet("/extensions", async (string? status, HttpContext http, Supervision supervision, CancellationToken ct) =>
+        {
+            ExtensionStatus? parsed = null;
+            if (status is not null)
+            {
+                parsed = WireEnum.TryParse<ExtensionStatus>(status, out var s) ? s : throw ValidationFailedException.For("status", "状态必须是 pending、approved 或 rejected。");
+            }
+
+            return TypedResults.Ok(await supervision.ExtensionsAsync(parsed, http.User.ToActor(), ct));
+        }).WithSummary("延期申请列表 / extension requests");
+
+        api.MapPost("/extensions/{id:long}/decide", async (long id, DecisionBody body, HttpContext http, Supervision supervision, CancellationToken ct) =>
+            TypedResults.Ok(await supervision.DecideExtensionAsync(id, body.Approve, body.DueAt, body.Note, http.User.ToActor(), ct)))
+            .WithSummary("审批延期（交办方）/ approve or reject an extension");
+
+        api.MapGet("/accountability", async (string? status, HttpContext http, Supervision supervision, CancellationToken ct) =>
+        {
+            AccountabilityStatus? parsed = null;
+            if (status is not null)
+            {
+                parsed = WireEnum.TryParse<AccountabilityStatus>(status, out var s) ? s : throw ValidationFailedException.For("status", "未知状态。");
+            }
+
+            return TypedResults.Ok(await supervision.AccountabilityAsync(parsed, http.User.ToActor(), ct));
+        }).WithSummary("问责清单 / the accountability list");
+
+        api.MapPost("/accountability/{id:long}/status", async (long id, StatusBody body, HttpContext http, Supervision supervision, CancellationToken ct) =>
+        {
+            await supervision.ChangeAccountabilityAsync(id, body.Status, body.Note, http.User.ToActor(), ct);
+            return TypedResults.NoContent();
+        }).WithSummary("约谈 / 通报 / 问责 / 撤销");
+
+        api.MapGet("/inbox", async (string? unread, HttpContext http, Supervision supervision, CancellationToken ct) =>
+            TypedResults.Ok(await supervision.InboxAsync(http.User.ToActor(), string.Equals(unread, "true", StringComparison.OrdinalIgnoreCase), ct)))
+            .WithSummary("站内通知 / the unit's inbox");
+
+        api.MapPost("/inbox/{id:long}/read", async (long id, HttpContext http, Supervision supervision, CancellationToken ct) =>
+        {
+            await supervision.MarkReadAsync(id, http.User.ToActor(), ct);
+            return TypedResults.NoContent();
+        }).WithSummary("标为已读 / mark read");
+        return app;
+    }
+}
