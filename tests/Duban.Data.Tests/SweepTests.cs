@@ -120,3 +120,44 @@ public sealed class SweepTests
         Assert.All(await RecordsAsync(s), r => Assert.Equal(Stage.Complete, r.Stage));
     }
 }
+
+public sealed class AccountabilityRuleTests
+{
+    private static DateTimeOffset At(string text) => DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Engines), MemberType = typeof(TestDatabase))]
+    public async Task DissatisfiedTwice_AndReopenedAfterClosing_PutTheUnitOnTheList(string engine)
+    {
+        await using var s = await Storage.CreateAsync(engine, "2024-03-04T09:00:00+08:00");
+        var id = await s.RunAsync(sp => sp.GetRequiredService<AssignMatter>().ExecuteAsync(TestMatters.Assignment("K-T") with { Kind = "appeal" }, s.Org.Supervisor));
+        Task Act(Actor actor, MatterCommand command) => s.RunAsync(sp => sp.GetRequiredService<ActOnMatter>().ExecuteAsync(id, command, null, actor));
+        async Task CompleteAndVerify()
+        {
+            await Act(s.Org.TownshipHandler, new MatterCommand(MatterAction.Complete) { Note = "已处理" });
+            await Act(s.Org.Supervisor, new MatterCommand(MatterAction.Verify) { Accepted = true });
+        }
+
+        Task<List<AccountabilityReason>> Reasons() =>
+            s.RunAsync(sp => sp.GetRequiredService<DubanDbContext>().AccountabilityEntries.OrderBy(a => a.Id).Select(a => a.Reason).ToListAsync());
+
+        await Act(s.Org.TownshipHandler, new MatterCommand(MatterAction.Acknowledge));
+        await CompleteAndVerify();
+        await Act(s.Org.Supervisor, new MatterCommand(MatterAction.Rate) { Satisfaction = Satisfaction.Dissatisfied, Note = "噪音仍在" });
+        Assert.Empty(await Reasons()); // once is not yet a pattern
+
+        await CompleteAndVerify();
+        await Act(s.Org.Supervisor, new MatterCommand(MatterAction.Rate) { Satisfaction = Satisfaction.Dissatisfied, Note = "仍不满意" });
+        Assert.Equal([AccountabilityReason.DissatisfiedTwice], await Reasons());
+
+        await CompleteAndVerify();
+        await Act(s.Org.Supervisor, new MatterCommand(MatterAction.Rate) { Satisfaction = Satisfaction.Satisfied });
+        await Act(s.Org.Supervisor, new MatterCommand(MatterAction.Close));
+        s.Clock.SetUtcNow(At("2024-04-15T09:00:00+08:00"));
+        await Act(s.Org.Supervisor, new MatterCommand(MatterAction.Reopen) { Note = "回访发现问题反弹" });
+
+        Assert.Equal([AccountabilityReason.DissatisfiedTwice, AccountabilityReason.ReopenedAfterClosing], await Reasons());
+        var entry = await s.RunAsync(sp => sp.GetRequiredService<DubanDbContext>().AccountabilityEntries.OrderBy(a => a.Id).LastAsync());
+        Assert.Equal(("回访发现问题反弹", s.Org.UnitIds["K-T"]), (entry.Note, entry.UnitId));
+    }
+}

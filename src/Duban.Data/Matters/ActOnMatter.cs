@@ -7,6 +7,20 @@ namespace Duban.Data.Matters;
 /// together, and a concurrent writer is detected by the version.</summary>
 public sealed class ActOnMatter(DubanDbContext db, Rules rules, TimeProvider clock)
 {
+    /// <summary>The rules that put a unit on the accountability list by what happened to a matter.</summary>
+    public static Escalation.AccountabilityReason? AccountabilityRule(MatterState before, MatterState after, MatterEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        ArgumentNullException.ThrowIfNull(e);
+        return e.Action switch
+        {
+            MatterAction.Rate when after.DissatisfiedCount == 2 && before.DissatisfiedCount == 1 => Escalation.AccountabilityReason.DissatisfiedTwice,
+            MatterAction.Reopen when before.Status == MatterStatus.Closed => Escalation.AccountabilityReason.ReopenedAfterClosing,
+            _ => null,
+        };
+    }
+
     /// <param name="matterId">The matter.</param>
     /// <param name="command">The action and its fields.</param>
     /// <param name="targetUnitCode">For a transfer: the receiving unit's code.</param>
@@ -41,8 +55,27 @@ public sealed class ActOnMatter(DubanDbContext db, Rules rules, TimeProvider clo
 
         var now = clock.GetUtcNow();
         var next = rules.Lifecycle().Decide(state, command, actor, now, tree);
-        matter.Store(state.Apply(next), rules);
+        var after = state.Apply(next);
+        matter.Store(after, rules);
         matter.Events.Add(MatterEventRow.From(next));
+        if (AccountabilityRule(state, after, next) is { } reason)
+        {
+            // Filed with the event, in the same save: the list never misses a reopening or a second dissatisfaction.
+            var entry = new Escalation.AccountabilityEntry
+            {
+                MatterId = matter.Id,
+                UnitId = after.LeadUnitId,
+                Reason = reason,
+                Status = Escalation.AccountabilityStatus.Pending,
+                CreatedAt = now,
+                Note = next.Note,
+            };
+            entry.History.Add(new Escalation.AccountabilityChange
+            {
+                Status = Escalation.AccountabilityStatus.Pending, At = now, ActorId = actor.Id, ActorName = actor.Name, Note = next.Note,
+            });
+            db.AccountabilityEntries.Add(entry);
+        }
         try
         {
             await db.SaveChangesAsync(cancellationToken);
