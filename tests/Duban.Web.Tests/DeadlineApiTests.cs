@@ -73,6 +73,27 @@ public abstract class DeadlineApiTests(DubanApp app)
     }
 
     [Fact]
+    public async Task AMatter_GoesBlueThenYellowThenRed_AsTheSweepPassesEachRung()
+    {
+        var id = await AssignAtAsync("2024-07-01T09:00:00+08:00"); // Mon; acknowledge due Tue 24:00
+        async Task<string?> Escalation()
+        {
+            var matter = await GetAsync(app.SupervisorToken, $"/api/matters/{id}");
+            return matter["escalation"]?.GetValue<string>();
+        }
+
+        Assert.Null(await Escalation());
+        await SweepAsync("2024-07-02T20:00:00+08:00");
+        Assert.Equal("warning", await Escalation()); // blue
+        await SweepAsync("2024-07-03T00:00:00+08:00");
+        Assert.Equal("urge", await Escalation()); // yellow
+        await SweepAsync("2024-07-04T00:00:00+08:00");
+        Assert.Equal("supervise", await Escalation()); // red
+        await PostAsync(app.TownshipToken, $"/api/matters/{id}/acknowledge", new { });
+        Assert.Equal("warning", await Escalation()); // acknowledge met; feedback (due Thu 24:00) is in its own warning window
+    }
+
+    [Fact]
     public async Task Extensions_RequestedByTheUnit_DecidedByTheAssigner()
     {
         var id = await AssignAtAsync("2024-05-06T09:00:00+08:00"); // Mon; completion due 05-15 00:00 (Tue 05-14 is the 7th working day)

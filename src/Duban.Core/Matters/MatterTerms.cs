@@ -199,6 +199,15 @@ public static class Labels
         MilestoneStatus.Suspended => "已暂停",
     };
 
+    /// <summary>The Chinese name of an escalation rung, as shown on a matter.</summary>
+    public static string Of(Escalation.EscalationKind kind) => kind switch
+    {
+        Escalation.EscalationKind.Warning => "临期预警",
+        Escalation.EscalationKind.Urge => "已催办",
+        Escalation.EscalationKind.Supervise => "已督办",
+        Escalation.EscalationKind.Accountability => "已列入问责",
+    };
+
     /// <summary>The Chinese name of a rating.</summary>
     public static string Of(Satisfaction satisfaction) => satisfaction switch
     {

@@ -51,13 +51,14 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
         var actorUnits = await db.Units.AsNoTracking().Where(u => actorUnitIds.Contains(u.Id))
             .ToDictionaryAsync(u => u.Id, ViewMapping.Ref, cancellationToken);
         var now = clock.GetUtcNow();
+        var milestones = ViewMapping.Milestones(matter, state, now);
         return new MatterDetails(matter.Id, matter.Code, matter.Title, matter.Content, matter.Kind, matter.Source,
             matter.Goal, matter.Standard, ViewMapping.Ref(matter.AssignerUnit!), ViewMapping.Ref(matter.LeadUnit!),
             matter.CoUnits.OrderBy(c => c.Position).Select(c => ViewMapping.Ref(c.Unit!)).ToList(),
             matter.Profile, matter.Complex, matter.Status, Labels.Of(matter.Status), Calendar.ChinaTime.ToLocal(matter.AssignedAt),
             Local(matter.VerifiedAt), Local(matter.ClosedAt), matter.Satisfaction, matter.ReopenCount, matter.Version,
-            ViewMapping.IsOverdue(state, now), state.Milestones.Any(m => m.IsProvisional),
-            ViewMapping.Milestones(state, now),
+            ViewMapping.IsOverdue(state, now), ViewMapping.Escalation(milestones), matter.SupervisionLevel,
+            state.Milestones.Any(m => m.IsProvisional), milestones,
             matter.Events.OrderBy(e => e.Sequence).Select(e => new EventView(e.Sequence, e.Action, Labels.Of(e.Action),
                 Calendar.ChinaTime.ToLocal(e.At), e.ActorId, e.ActorName, actorUnits.GetValueOrDefault(e.ActorUnitId), e.Note,
                 EventJson.Deserialize(e.Data))).ToList(),
@@ -116,9 +117,10 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
         var items = rows.Select(m =>
         {
             var state = m.ToState();
+            var milestones = ViewMapping.Milestones(m, state, now);
             return new MatterSummary(m.Id, m.Code, m.Title, m.Kind, m.Status, Labels.Of(m.Status), ViewMapping.Ref(m.LeadUnit!),
-                Calendar.ChinaTime.ToLocal(m.AssignedAt), Local(m.NextDueAt), ViewMapping.IsOverdue(state, now), m.Version,
-                ViewMapping.Milestones(state, now));
+                Calendar.ChinaTime.ToLocal(m.AssignedAt), Local(m.NextDueAt), ViewMapping.IsOverdue(state, now),
+                ViewMapping.Escalation(milestones), m.Version, milestones);
         }).ToList();
         return new MatterPage(items, total, filter.Page, filter.PageSize);
     }

@@ -1,4 +1,5 @@
 using Duban.Calendar;
+using Duban.Escalation;
 using Duban.Matters;
 using Duban.TimeLimits;
 
@@ -9,15 +10,18 @@ public sealed record UnitRef(long Id, string Code, string Name);
 
 /// <summary>A milestone as shown: instants in Shanghai time, status at the moment of reading.</summary>
 public sealed record MilestoneView(Stage Stage, string StageName, DateTimeOffset DueAt, DateTimeOffset DueSoonAt,
-    MilestoneStatus Status, string StatusName, DateTimeOffset? MetAt, bool Provisional, DateTimeOffset? OriginalDueAt);
+    MilestoneStatus Status, string StatusName, DateTimeOffset? MetAt, bool Provisional, DateTimeOffset? OriginalDueAt,
+    EscalationKind? Escalation);
 
 /// <summary>An event as shown.</summary>
 public sealed record EventView(int Sequence, MatterAction Action, string ActionName, DateTimeOffset At,
     string ActorId, string ActorName, UnitRef? ActorUnit, string? Note, MatterEventData Data);
 
 /// <summary>A matter in a list.</summary>
+/// <remarks><c>Escalation</c> is the most severe rung reached by an unmet milestone's current deadline: warning (blue),
+/// urge (yellow), supervise or accountability (red).</remarks>
 public sealed record MatterSummary(long Id, string Code, string Title, MatterKind Kind, MatterStatus Status, string StatusName,
-    UnitRef LeadUnit, DateTimeOffset AssignedAt, DateTimeOffset? NextDueAt, bool Overdue, int Version,
+    UnitRef LeadUnit, DateTimeOffset AssignedAt, DateTimeOffset? NextDueAt, bool Overdue, EscalationKind? Escalation, int Version,
     IReadOnlyList<MilestoneView> Milestones);
 
 /// <summary>A matter in full: 四明确, clock, history and what the reader may do now.</summary>
@@ -25,21 +29,26 @@ public sealed record MatterDetails(long Id, string Code, string Title, string Co
     string? Goal, string? Standard, UnitRef AssignerUnit, UnitRef LeadUnit, IReadOnlyList<UnitRef> CoUnits,
     string Profile, bool Complex, MatterStatus Status, string StatusName, DateTimeOffset AssignedAt,
     DateTimeOffset? VerifiedAt, DateTimeOffset? ClosedAt, Satisfaction? Satisfaction, int ReopenCount, int Version,
-    bool Overdue, bool CalendarProvisional, IReadOnlyList<MilestoneView> Milestones, IReadOnlyList<EventView> Events,
+    bool Overdue, EscalationKind? Escalation, SupervisionLevel SupervisionLevel, bool CalendarProvisional, IReadOnlyList<MilestoneView> Milestones, IReadOnlyList<EventView> Events,
     IReadOnlyList<MatterAction> AllowedActions);
 
 internal static class ViewMapping
 {
     public static UnitRef Ref(Unit unit) => new(unit.Id, unit.Code, unit.Name);
 
-    public static IReadOnlyList<MilestoneView> Milestones(MatterState state, DateTimeOffset now) =>
+    public static IReadOnlyList<MilestoneView> Milestones(Matter matter, MatterState state, DateTimeOffset now) =>
         state.Milestones.Select(m =>
         {
             var status = m.StatusAt(now, state.IsClockSuspended);
+            var row = matter.Milestones.Single(r => r.Stage == m.Stage);
             return new MilestoneView(m.Stage, Labels.Of(m.Stage), ChinaTime.ToLocal(m.DueAt), ChinaTime.ToLocal(m.DueSoonAt),
                 status, Labels.Of(status), m.MetAt is { } met ? ChinaTime.ToLocal(met) : null, m.IsProvisional,
-                m.OriginalDueAt is { } original ? ChinaTime.ToLocal(original) : null);
+                m.OriginalDueAt is { } original ? ChinaTime.ToLocal(original) : null,
+                m.MetAt is null && row.EscalatedForDueAt == row.DueAt ? row.DoneKinds.Select(k => (EscalationKind?)k).Max() : null);
         }).ToList();
+
+    /// <summary>The most severe rung over the unmet milestones.</summary>
+    public static EscalationKind? Escalation(IReadOnlyList<MilestoneView> milestones) => milestones.Max(m => m.Escalation);
 
     public static bool IsOverdue(MatterState state, DateTimeOffset now) =>
         !state.IsClockSuspended && state.Milestones.Any(m => m.MetAt is null && now > m.DueAt);

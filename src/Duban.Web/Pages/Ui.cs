@@ -18,6 +18,15 @@ public static class Ui
         MilestoneStatus.Suspended => "pill-pending",
     };
 
+    /// <summary>The 13710 board colours: blue warning, yellow 催办, red 督办 and 问责.</summary>
+    public static string EscalationClass(Duban.Escalation.EscalationKind kind) => kind switch
+    {
+        Duban.Escalation.EscalationKind.Warning => "alert-blue",
+        Duban.Escalation.EscalationKind.Urge => "alert-yellow",
+        Duban.Escalation.EscalationKind.Supervise => "alert-red",
+        Duban.Escalation.EscalationKind.Accountability => "alert-red",
+    };
+
     /// <summary>A deadline at 24:00 reads as that day's 24:00, not the next day's 00:00.</summary>
     public static string Due(DateTimeOffset due) =>
         due.TimeOfDay == TimeSpan.Zero
