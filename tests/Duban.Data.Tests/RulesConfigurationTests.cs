@@ -81,4 +81,35 @@ public sealed class RulesConfigurationTests
 
         Assert.Contains("Database:Provider", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void AConfiguredChain_ReplacesOnlyTheRungsItNames()
+    {
+        var rules = Read(
+            ("Escalation:Chains:13710:acknowledge:Supervise", "0"),
+            ("Escalation:Chains:13710:acknowledge:Accountability", "3"),
+            ("Escalation:Chains:13710:complete:Warning", "off"),
+            ("Escalation:WorkingHours", "08:30-17:30"));
+
+        var acknowledge = rules.Escalation.ChainFor("13710", Stage.Acknowledge, Duban.Escalation.SupervisionLevel.None);
+        var complete = rules.Escalation.ChainFor("13710", Stage.Complete, Duban.Escalation.SupervisionLevel.None);
+        var feedback = rules.Escalation.ChainFor("13710", Stage.Feedback, Duban.Escalation.SupervisionLevel.None);
+
+        Assert.Equal([0, 0, 0, 3], acknowledge.Steps.Select(st => st.WorkingDaysAfterDue));
+        Assert.DoesNotContain(complete.Steps, st => st.Kind == Duban.Escalation.EscalationKind.Warning);
+        Assert.Same(Duban.Escalation.EscalationChain.Default, feedback);
+        Assert.Equal(new TimeOnly(8, 30), rules.Escalation.Hours.Opens);
+    }
+
+    [Theory]
+    [InlineData("Escalation:Chains:13710:acknowledge:Supervise", "tomorrow", "Escalation:Chains:13710:acknowledge:Supervise")]
+    [InlineData("Escalation:Chains:13710:sign:Urge", "0", "Escalation:Chains:13710:sign")]
+    [InlineData("Escalation:WorkingHours", "9 to 5", "Escalation:WorkingHours")]
+    [InlineData("TimeLimits:ExtensionNoticeWorkingDays", "-1", "TimeLimits:ExtensionNoticeWorkingDays")]
+    public void AMalformedEscalationSetting_StopsStartUp_NamingTheKey(string key, string value, string named)
+    {
+        var error = Assert.Throws<FormatException>(() => Read((key, value)));
+
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
 }
