@@ -105,7 +105,17 @@ public sealed class Supervision(DubanDbContext db, Rules rules, TimeProvider clo
             CreatedAt = now,
             DeliverAfter = now, // a person chose to send it now
         });
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // The level is stored on the matter row, guarded by its version: someone acted on it meanwhile.
+            db.ChangeTracker.Clear();
+            var current = await db.Matters.AsNoTracking().Where(m => m.Id == matterId).Select(m => m.Version).SingleAsync(cancellationToken);
+            throw new ConcurrencyConflictException(state.Version, current);
+        }
     }
 
     /// <summary>延期申请 by the lead unit: checked by the lifecycle's rules; one pending request per stage.</summary>
@@ -194,22 +204,6 @@ public sealed class Supervision(DubanDbContext db, Rules rules, TimeProvider clo
         }
 
         var text = UserText.Clean(note);
-        if (approve.Value)
-        {
-            // The extension itself is a lifecycle event: the clock moves only through the matter's history.
-            await act.ExecuteAsync(matter.Id, new MatterCommand(MatterAction.Extend) { Stage = request.Stage, NewDueAt = decided, Note = text ?? "同意延期" },
-                null, actor, cancellationToken);
-        }
-        else
-        {
-            var state = matter.ToState();
-            var tree = await UnitTree.LoadAsync(db, [actor.UnitId, state.AssignerUnitId, state.LeadUnitId], cancellationToken);
-            if (!AccessRules.IsAssigningSide(actor, state, tree))
-            {
-                throw new ForbiddenException("只有交办方（督查室、领导）可以审批延期。");
-            }
-        }
-
         var now = clock.GetUtcNow();
         request.Status = approve.Value ? ExtensionStatus.Approved : ExtensionStatus.Rejected;
         request.DecidedDueAt = approve.Value ? decided : null;
@@ -228,7 +222,32 @@ public sealed class Supervision(DubanDbContext db, Rules rules, TimeProvider clo
             CreatedAt = now,
             DeliverAfter = now,
         });
-        await db.SaveChangesAsync(cancellationToken);
+
+        if (approve.Value)
+        {
+            // The extension is a lifecycle event (the clock moves only through the matter's history); the request's
+            // decision and the notice ride in the same save, so either all of it is written or none.
+            db.Entry(matter).State = EntityState.Detached;
+            foreach (var row in matter.Milestones.Concat<object>(matter.CoUnits))
+            {
+                db.Entry(row).State = EntityState.Detached;
+            }
+
+            await act.ExecuteAsync(matter.Id, new MatterCommand(MatterAction.Extend) { Stage = request.Stage, NewDueAt = decided, Note = text ?? "同意延期" },
+                null, actor, cancellationToken);
+        }
+        else
+        {
+            var state = matter.ToState();
+            var tree = await UnitTree.LoadAsync(db, [actor.UnitId, state.AssignerUnitId, state.LeadUnitId], cancellationToken);
+            if (!AccessRules.IsAssigningSide(actor, state, tree))
+            {
+                throw new ForbiddenException("只有交办方（督查室、领导）可以审批延期。");
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
         return View(request, matter.Code);
     }
 
