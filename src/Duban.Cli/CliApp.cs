@@ -37,6 +37,8 @@ public static class CliApp
             MattersCommand(output, error, clock),
             DbCommand(output, error, clock),
             SweepCommand(output, clock),
+            WebhooksCommand(output, clock),
+            DeliverCommand(output, clock),
         };
         root.Options.Add(DbOption);
         var parsed = root.Parse(args);
@@ -225,7 +227,8 @@ public static class CliApp
         var unit = new Option<string>("--unit") { Description = "单位代码 / unit code", Required = true };
         var role = new Option<string[]>("--role") { Description = "角色，可多个 / roles", Required = true, AllowMultipleArgumentsPerToken = true };
         var password = new Option<string>("--password") { Description = "密码（至少 10 位）/ password, 10+ characters", Required = true };
-        var create = new Command("create", "创建登录账号 / create a person's account") { userName, display, unit, role, password };
+        var email = new Option<string?>("--email") { Description = "邮件地址，用于接收通知 / email address for notifications" };
+        var create = new Command("create", "创建登录账号 / create a person's account") { userName, display, unit, role, password, email };
         create.SetAction(async (result, ct) =>
         {
             var roles = new List<Role>();
@@ -236,7 +239,7 @@ public static class CliApp
 
             await using var scope = await OpenAsync(result, clock, ct);
             var user = await scope.ServiceProvider.GetRequiredService<UserAccounts>().CreateAsync(result.GetValue(userName)!,
-                result.GetValue(display)!, result.GetValue(unit)!, roles, result.GetValue(password)!, ct);
+                result.GetValue(display)!, result.GetValue(unit)!, roles, result.GetValue(password)!, result.GetValue(email), ct);
             await output.WriteLineAsync(FormattableString.Invariant($"created user {user.UserName} (id {user.Id})"));
             return 0;
         });
@@ -300,6 +303,57 @@ public static class CliApp
             return 0;
         });
         return sweep;
+    }
+
+    // ---- notifications ---------------------------------------------------------------------------------------
+
+    private static Command WebhooksCommand(TextWriter output, TimeProvider? clock)
+    {
+        var url = new Argument<string>("url") { Description = "接收地址 / where to POST, http(s)" };
+        var secret = new Option<string>("--secret") { Description = "签名密钥（16–200 字符）/ HMAC secret, 16–200 characters", Required = true };
+        var unit = new Option<string?>("--unit") { Description = "只推送该单位及下级的通知 / only notices for this unit and those under it" };
+        var add = new Command("add", "添加 webhook / add a webhook") { url, secret, unit };
+        add.SetAction(async (result, ct) =>
+        {
+            await using var scope = await OpenAsync(result, clock, ct);
+            var hook = await scope.ServiceProvider.GetRequiredService<Data.Notifications.NotificationAdmin>()
+                .AddWebhookAsync(result.GetValue(url), result.GetValue(secret), result.GetValue(unit), ct);
+            await output.WriteLineAsync(FormattableString.Invariant($"webhook {hook.Id}: {hook.Url}{(hook.Unit is null ? "" : $" (unit {hook.Unit})")}"));
+            return 0;
+        });
+
+        var list = new Command("list", "webhook 列表（不显示密钥）/ list webhooks, without secrets");
+        list.SetAction(async (result, ct) =>
+        {
+            await using var scope = await OpenAsync(result, clock, ct);
+            foreach (var hook in await scope.ServiceProvider.GetRequiredService<Data.Notifications.NotificationAdmin>().WebhooksAsync(ct))
+            {
+                await output.WriteLineAsync(string.Join('\t', hook.Id.ToString(CultureInfo.InvariantCulture), hook.Url, hook.Unit ?? "-", hook.Active ? "active" : "inactive"));
+            }
+
+            return 0;
+        });
+        return new Command("webhooks", "通知推送 webhook / outbound webhooks") { add, list };
+    }
+
+    private static Command DeliverCommand(TextWriter output, TimeProvider? clock)
+    {
+        var now = new Option<string?>("--now") { Description = "按此时刻投递到期的通知（默认现在）/ deliver what is due at this instant" };
+        var deliver = new Command("deliver", "投递到期的 webhook 和邮件通知（至少一次）/ send due webhook and email notifications, at least once") { now };
+        deliver.SetAction(async (result, ct) =>
+        {
+            await using var scope = await OpenAsync(result, clock, ct);
+            var at = (clock ?? TimeProvider.System).GetUtcNow();
+            if (result.GetValue(now) is { } text && !ChinaTime.TryParseInstant(text, out at))
+            {
+                throw new FormatException($"无法识别的时间 / not a time: {text}");
+            }
+
+            var summary = await scope.ServiceProvider.GetRequiredService<Data.Notifications.DeliverDue>().RunAsync(at, ct);
+            await output.WriteLineAsync(summary.ToString());
+            return 0;
+        });
+        return deliver;
     }
 
     private static Command DbCommand(TextWriter output, TextWriter error, TimeProvider? clock)

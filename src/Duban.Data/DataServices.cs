@@ -1,5 +1,6 @@
 using Duban.Data.Access;
 using Duban.Data.Matters;
+using Duban.Data.Notifications;
 using Duban.Data.Units;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Configuration;
@@ -16,7 +17,13 @@ public static class DataServices
     {
         services.AddSingleton(sp => DatabaseOptions.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton(sp => Rules.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
-        services.AddDbContext<DubanDbContext>((sp, options) => sp.GetRequiredService<DatabaseOptions>().Configure(options));
+        services.AddSingleton(sp => NotificationOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton<NoticeOutbox>();
+        services.AddDbContext<DubanDbContext>((sp, options) =>
+        {
+            sp.GetRequiredService<DatabaseOptions>().Configure(options);
+            options.AddInterceptors(sp.GetRequiredService<NoticeOutbox>()); // every saved notice queues its deliveries
+        });
         services.AddIdentityCore<User>(o =>
             {
                 o.Password.RequiredLength = 10;
@@ -38,6 +45,18 @@ public static class DataServices
         services.AddScoped<DemoOrganisation>();
         services.AddScoped<Escalation.SweepDeadlines>();
         services.AddScoped<Escalation.Supervision>();
+        services.AddScoped<NotificationAdmin>();
+        services.AddScoped<DeliverDue>();
+        services.AddScoped<EmailSender>();
+        services.AddScoped<WebhookSender>();
+        services.AddHttpClient(WebhookSender.ClientName, (sp, client) => client.Timeout = sp.GetRequiredService<NotificationOptions>().Timeout)
+            .ConfigurePrimaryHttpMessageHandler(() => new System.Net.Http.SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                UseCookies = false,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            })
+            .RemoveAllLoggers(); // webhook URLs may carry tokens; DeliverDue logs outcomes itself
         return services;
     }
 }

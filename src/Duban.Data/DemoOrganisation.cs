@@ -56,7 +56,7 @@ public sealed class DemoOrganisation(DubanDbContext db, UnitDirectory units, Use
         foreach (var person in people)
         {
             var password = "Duban-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5));
-            var user = await accounts.CreateAsync(person.User, person.Name, person.Unit, [person.Role], password, cancellationToken);
+            var user = await accounts.CreateAsync(person.User, person.Name, person.Unit, [person.Role], password, cancellationToken: cancellationToken);
             actors[person.User] = await accounts.ActorOfAsync(user);
             result.Add(new DemoAccount(person.User, password, person.Description));
         }

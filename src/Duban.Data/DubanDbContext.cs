@@ -1,4 +1,5 @@
 using Duban.Data.Escalation;
+using Duban.Data.Notifications;
 using Duban.Escalation;
 using Duban.Matters;
 using Duban.TimeLimits;
@@ -30,6 +31,8 @@ public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
     public DbSet<AccountabilityChange> AccountabilityChanges => Set<AccountabilityChange>();
     public DbSet<Notice> Notices => Set<Notice>();
     public DbSet<ExtensionRequest> ExtensionRequests => Set<ExtensionRequest>();
+    public DbSet<Webhook> Webhooks => Set<Webhook>();
+    public DbSet<Delivery> Deliveries => Set<Delivery>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -49,6 +52,8 @@ public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
         configurationBuilder.Properties<AccountabilityStatus>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<Audience>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<ExtensionStatus>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<DeliveryChannel>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<DeliveryStatus>().HaveConversion<string>().HaveMaxLength(16);
 
         if (Database.IsSqlite())
         {
@@ -184,6 +189,25 @@ public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
             e.Property(x => x.RequestedByName).HasMaxLength(100);
             e.Property(x => x.DecidedById).HasMaxLength(64);
             e.Property(x => x.DecidedByName).HasMaxLength(100);
+        });
+
+        builder.Entity<Webhook>(e =>
+        {
+            e.ToTable("webhooks");
+            e.Property(w => w.Url).HasMaxLength(2000);
+            e.Property(w => w.Secret).HasMaxLength(200);
+            e.HasOne(w => w.Unit).WithMany().HasForeignKey(w => w.UnitId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<Delivery>(e =>
+        {
+            e.ToTable("deliveries");
+            e.HasIndex(d => d.NextAttemptAt); // the worker reads only what is due; null once sent or dead
+            e.HasIndex(d => new { d.Status, d.Id });
+            e.HasIndex(d => d.NoticeId);
+            e.Property(d => d.Target).HasMaxLength(320);
+            e.Property(d => d.LastError).HasMaxLength(2000);
+            e.HasOne(d => d.Notice).WithMany().HasForeignKey(d => d.NoticeId).OnDelete(DeleteBehavior.Restrict);
         });
 
         builder.Entity<MatterEventRow>(e =>

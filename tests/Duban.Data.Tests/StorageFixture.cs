@@ -19,11 +19,12 @@ public sealed class Storage : IAsyncDisposable
     public ServiceProvider Services { get; }
     public TestOrganisation Org { get; }
 
-    public static async Task<Storage> CreateAsync(string engine, string now = "2024-02-08T10:00:00+08:00")
+    public static async Task<Storage> CreateAsync(string engine, string now = "2024-02-08T10:00:00+08:00",
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
         var database = await TestDatabase.CreateAsync(engine);
         var clock = new FakeTimeProvider(DateTimeOffset.Parse(now, System.Globalization.CultureInfo.InvariantCulture));
-        var services = await database.ServicesAsync(clock);
+        var services = await database.ServicesAsync(clock, settings);
         return new Storage(database, clock, services, await TestOrganisation.CreateAsync(services));
     }
 

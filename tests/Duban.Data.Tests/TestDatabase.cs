@@ -38,6 +38,7 @@ public sealed class TestDatabase : IAsyncDisposable
         ["ConnectionStrings:Duban"] = ConnectionString,
         ["Demo:Seed"] = "false",
         ["Escalation:SweepEnabled"] = "false", // tests sweep explicitly, at the instants they choose
+        ["Delivery:Enabled"] = "false", // and deliver explicitly too (DeliverDue.RunAsync)
     };
 
     public static async Task<TestDatabase> CreateAsync(string engine)
@@ -63,10 +64,11 @@ public sealed class TestDatabase : IAsyncDisposable
         return new TestDatabase(engine, builder.ConnectionString, name, null);
     }
 
-    /// <summary>A service provider over this database with a fake clock, schema migrated.</summary>
-    public async Task<ServiceProvider> ServicesAsync(FakeTimeProvider clock)
+    /// <summary>A service provider over this database with a fake clock, schema migrated; <paramref name="settings"/>
+    /// are laid over <see cref="Settings"/>.</summary>
+    public async Task<ServiceProvider> ServicesAsync(FakeTimeProvider clock, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings).Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
         var services = new ServiceCollection()
             .AddLogging()
             .AddSingleton<TimeProvider>(clock)

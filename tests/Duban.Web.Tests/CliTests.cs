@@ -118,8 +118,23 @@ public sealed class CliTests
         Assert.Equal(1, badToken.Exit);
         Assert.Contains("role", badToken.Err, StringComparison.Ordinal);
 
-        var user = await RunAsync("users", "create", "--user", "zhang", "--display", "张三", "--unit", "K-T", "--role", "handler", "--password", "long-enough-1", "--db", db);
+        var user = await RunAsync("users", "create", "--user", "zhang", "--display", "张三", "--unit", "K-T", "--role", "handler", "--password", "long-enough-1",
+            "--email", "zhang@kt.example.test", "--db", db);
         Assert.Equal(0, user.Exit);
+        var badEmail = await RunAsync("users", "create", "--user", "wang", "--display", "王五", "--unit", "K-T", "--role", "handler", "--password", "long-enough-1",
+            "--email", "not-an-address", "--db", db);
+        Assert.Equal(1, badEmail.Exit);
+        Assert.StartsWith("email:", badEmail.Err, StringComparison.Ordinal);
+
+        var hook = await RunAsync("webhooks", "add", "https://hooks.example.test/duban", "--secret", "cli-secret-0123456789", "--unit", "K-T", "--db", db);
+        Assert.Equal(0, hook.Exit);
+        Assert.Equal("webhook 1: https://hooks.example.test/duban (unit K-T)", hook.Out.Trim());
+        var shortSecret = await RunAsync("webhooks", "add", "https://hooks.example.test/x", "--secret", "short", "--db", db);
+        Assert.Equal(1, shortSecret.Exit);
+        Assert.StartsWith("secret:", shortSecret.Err, StringComparison.Ordinal);
+        var hooks = await RunAsync("webhooks", "list", "--db", db);
+        Assert.Equal(["1", "https://hooks.example.test/duban", "K-T", "active"], hooks.Out.Trim().Split('\t'));
+        Assert.DoesNotContain("cli-secret", hooks.Out, StringComparison.Ordinal);
         var weak = await RunAsync("users", "create", "--user", "li", "--display", "李四", "--unit", "K-T", "--role", "handler", "--password", "short", "--db", db);
         Assert.Equal(1, weak.Exit);
         Assert.Contains("密码至少 10 位", weak.Err, StringComparison.Ordinal);
@@ -141,6 +156,8 @@ public sealed class CliTests
         Assert.Equal(0, list.Exit);
         var row = Assert.Single(list.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries)).Split('\t');
         Assert.Equal(["DB-2024-000001", "assigned", "K-T", "2024-03-06T00:00:00+08:00", "overdue", "路灯整改"], row);
+        var deliver = await RunAsync("deliver", "--db", db); // no notice yet: nothing due
+        Assert.Equal((0, "sent=0 retrying=0 dead=0"), (deliver.Exit, deliver.Out.Trim()));
 
         var notice = Path.GetTempFileName();
         await File.WriteAllTextAsync(notice, """{"year":2032,"papers":[],"days":[{"name":"元旦","date":"2032-01-01","isOffDay":true},{"name":"元旦","date":"2032-01-02","isOffDay":false}]}""");

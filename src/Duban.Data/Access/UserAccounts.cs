@@ -7,15 +7,21 @@ namespace Duban.Data.Access;
 /// <summary>People's accounts, through ASP.NET Core Identity (hashed passwords, lockout).</summary>
 public sealed class UserAccounts(DubanDbContext db, UserManager<User> users, RoleManager<IdentityRole<long>> roles)
 {
-    /// <summary>Creates a person in a unit with roles and a password.</summary>
+    /// <summary>Creates a person in a unit with roles and a password, and an email address for notifications.</summary>
     /// <exception cref="ValidationFailedException">A field is invalid or the password too weak.</exception>
     public async Task<User> CreateAsync(string userName, string displayName, string unitCode, IReadOnlyList<Role> userRoles,
-        string password, CancellationToken cancellationToken = default)
+        string password, string? email = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(userRoles);
         var unit = await db.Units.SingleOrDefaultAsync(u => u.Code == unitCode && u.Active, cancellationToken)
             ?? throw ValidationFailedException.For("unit", $"单位代码「{unitCode}」不存在或已停用。");
-        var user = new User { UserName = userName, DisplayName = displayName, UnitId = unit.Id };
+        var address = string.IsNullOrWhiteSpace(email) ? null : email.Trim();
+        if (address is not null && !System.Net.Mail.MailAddress.TryCreate(address, out _))
+        {
+            throw ValidationFailedException.For("email", $"「{address}」不是有效的邮件地址。");
+        }
+
+        var user = new User { UserName = userName, DisplayName = displayName, UnitId = unit.Id, Email = address };
         Check(await users.CreateAsync(user, password));
         foreach (var role in userRoles)
         {

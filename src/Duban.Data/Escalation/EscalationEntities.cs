@@ -105,7 +105,8 @@ public enum Audience
     Heads,
 }
 
-/// <summary>An in-app notice (站内通知) for a unit; visible from <see cref="DeliverAfter"/>, inside working hours.</summary>
+/// <summary>An in-app notice (站内通知) for a unit; visible from <see cref="DeliverAfter"/>, inside working hours.
+/// Saving one also queues its webhook and email deliveries in the same transaction (<see cref="Notifications.NoticeOutbox"/>).</summary>
 public sealed class Notice
 {
     public long Id { get; set; }

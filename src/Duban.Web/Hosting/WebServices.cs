@@ -14,6 +14,7 @@ public static class WebServices
     public static IServiceCollection AddDubanWeb(this IServiceCollection services)
     {
         services.AddHostedService<Jobs.DeadlineSweeper>();
+        services.AddHostedService<Jobs.DeliveryWorker>();
         services.AddSingleton(TimeProvider.System);
         services.AddProblemDetails();
         services.AddExceptionHandler<Problems>();
@@ -67,6 +68,7 @@ public static class WebServices
         app.MapUnitsApi();
         app.MapCalendarApi();
         app.MapSupervisionApi();
+        app.MapNotificationsApi();
         app.MapRazorPages();
         app.MapPost("/logout", async (SignInManager<User> signIn) =>
         {
@@ -84,6 +86,7 @@ public static class WebServices
         var db = scope.ServiceProvider.GetRequiredService<DubanDbContext>();
         await Database.MigrateAsync(db, scope.ServiceProvider.GetRequiredService<DatabaseOptions>());
         await scope.ServiceProvider.GetRequiredService<Rules>().ReloadCalendarAsync(db);
+        _ = scope.ServiceProvider.GetRequiredService<Data.Notifications.NotificationOptions>(); // a bad Email:/Delivery: value stops start-up here
         if (!app.Configuration.GetValue("Demo:Seed", true))
         {
             return;
