@@ -45,6 +45,7 @@ public static class DataServices
         services.AddScoped<DemoOrganisation>();
         services.AddScoped<Escalation.SweepDeadlines>();
         services.AddScoped<Escalation.Supervision>();
+        services.AddScoped<Escalation.LookBacks>();
         services.AddScoped<NotificationAdmin>();
         services.AddScoped<DeliverDue>();
         services.AddScoped<EmailSender>();

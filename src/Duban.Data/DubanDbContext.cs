@@ -31,6 +31,7 @@ public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
     public DbSet<AccountabilityChange> AccountabilityChanges => Set<AccountabilityChange>();
     public DbSet<Notice> Notices => Set<Notice>();
     public DbSet<ExtensionRequest> ExtensionRequests => Set<ExtensionRequest>();
+    public DbSet<LookBack> LookBacks => Set<LookBack>();
     public DbSet<Webhook> Webhooks => Set<Webhook>();
     public DbSet<Delivery> Deliveries => Set<Delivery>();
 
@@ -52,6 +53,7 @@ public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
         configurationBuilder.Properties<AccountabilityStatus>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<Audience>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<ExtensionStatus>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<LookBackStatus>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<DeliveryChannel>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<DeliveryStatus>().HaveConversion<string>().HaveMaxLength(16);
 
@@ -176,6 +178,16 @@ public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
             e.Property(n => n.Title).HasMaxLength(200);
             e.Property(n => n.Body).HasMaxLength(2000);
             e.Property(n => n.Link).HasMaxLength(200);
+        });
+
+        builder.Entity<LookBack>(e =>
+        {
+            e.ToTable("lookbacks");
+            e.HasIndex(l => new { l.MatterId, l.ClosedAt }).IsUnique();
+            e.HasIndex(l => new { l.Status, l.DueAt });
+            e.Property(l => l.CheckedById).HasMaxLength(64);
+            e.Property(l => l.CheckedByName).HasMaxLength(100);
+            e.Property(l => l.Note).HasMaxLength(4000);
         });
 
         builder.Entity<ExtensionRequest>(e =>

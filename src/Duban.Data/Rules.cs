@@ -15,14 +15,19 @@ public sealed class Rules
 {
     private volatile WorkingCalendar _calendar = WorkingCalendar.China;
 
-    public Rules(IReadOnlyList<TimeLimitProfile> profiles, LifecycleOptions lifecycleOptions, Escalation.EscalationPolicy? escalation = null)
+    public Rules(IReadOnlyList<TimeLimitProfile> profiles, LifecycleOptions lifecycleOptions, Escalation.EscalationPolicy? escalation = null,
+        Duban.Escalation.LookBackPolicy? lookBack = null)
     {
+        LookBack = lookBack ?? Duban.Escalation.LookBackPolicy.Default;
         Profiles = profiles;
         LifecycleOptions = lifecycleOptions;
         Escalation = escalation ?? Data.Escalation.EscalationPolicy.Default;
     }
 
     public IReadOnlyList<TimeLimitProfile> Profiles { get; }
+
+    /// <summary>Which closed matters are re-checked (回头看), and when.</summary>
+    public Duban.Escalation.LookBackPolicy LookBack { get; }
 
     /// <summary>The escalation chains and working hours for notices.</summary>
     public Escalation.EscalationPolicy Escalation { get; }
@@ -86,6 +91,19 @@ public sealed class Rules
             };
         }
 
-        return new Rules(profiles.Values.ToList(), options, Data.Escalation.EscalationPolicy.FromConfiguration(configuration));
+        var lookBack = new Dictionary<Duban.Matters.MatterKind, Duban.Escalation.LookBackRule>(Duban.Escalation.LookBackPolicy.Default.Rules);
+        foreach (var kind in Enum.GetValues<Duban.Matters.MatterKind>())
+        {
+            var key = $"LookBack:{WireEnum.Name(kind)}";
+            if (configuration[key] is { } text)
+            {
+                lookBack[kind] = Duban.Escalation.LookBackPolicy.TryParseRule(text, out var rule)
+                    ? rule
+                    : throw new FormatException($"{key}: \"{text}\" 应为「天数d/比例%」，如 30d/20% / must look like 30d/20%");
+            }
+        }
+
+        return new Rules(profiles.Values.ToList(), options, Data.Escalation.EscalationPolicy.FromConfiguration(configuration),
+            new Duban.Escalation.LookBackPolicy(lookBack));
     }
 }

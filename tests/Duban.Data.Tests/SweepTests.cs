@@ -161,3 +161,57 @@ public sealed class AccountabilityRuleTests
         Assert.Equal(("回访发现问题反弹", s.Org.UnitIds["K-T"]), (entry.Note, entry.UnitId));
     }
 }
+
+public sealed class LookBackTests
+{
+    private static DateTimeOffset At(string text) => DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+
+    private static async Task<long> ClosedAssignmentAsync(Storage s)
+    {
+        var id = await s.RunAsync(sp => sp.GetRequiredService<AssignMatter>().ExecuteAsync(TestMatters.Assignment("K-T"), s.Org.Supervisor));
+        Task Act(Actor actor, MatterCommand command) => s.RunAsync(sp => sp.GetRequiredService<ActOnMatter>().ExecuteAsync(id, command, null, actor));
+        await Act(s.Org.TownshipHandler, new MatterCommand(MatterAction.Acknowledge));
+        await Act(s.Org.TownshipHandler, new MatterCommand(MatterAction.Complete) { Note = "已修复" });
+        await Act(s.Org.Supervisor, new MatterCommand(MatterAction.Verify) { Accepted = true });
+        await Act(s.Org.Supervisor, new MatterCommand(MatterAction.Close));
+        return id;
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Engines), MemberType = typeof(TestDatabase))]
+    public async Task Closing_SchedulesAReCheck_AndRebounded_ReopensTheMatterAgainstTheUnit(string engine)
+    {
+        await using var s = await Storage.CreateAsync(engine, "2024-03-04T09:00:00+08:00");
+        var holds = await ClosedAssignmentAsync(s);
+        var rebounds = await ClosedAssignmentAsync(s);
+        Task<IReadOnlyList<LookBackView>> Due() => s.RunAsync(sp => sp.GetRequiredService<LookBacks>().ListAsync(true, s.Org.Supervisor));
+
+        Assert.Empty(await Due()); // assignments are re-checked 30 days after closing
+        s.Clock.SetUtcNow(At("2024-04-03T09:00:01+08:00"));
+        var due = await Due();
+        Assert.Equal([holds, rebounds], due.Select(l => l.MatterId));
+        Assert.Equal(At("2024-04-03T09:00:00+08:00"), due[0].DueAt);
+
+        var byHandler = await Assert.ThrowsAsync<ForbiddenException>(() =>
+            s.RunAsync(sp => sp.GetRequiredService<LookBacks>().RecordAsync(due[0].Id, "holds", null, s.Org.TownshipHandler)));
+        Assert.Contains("交办方", byHandler.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<ValidationFailedException>(() =>
+            s.RunAsync(sp => sp.GetRequiredService<LookBacks>().RecordAsync(due[1].Id, "rebounded", " ", s.Org.Supervisor)));
+
+        await s.RunAsync(sp => sp.GetRequiredService<LookBacks>().RecordAsync(due[0].Id, "holds", "路灯运行正常", s.Org.Supervisor));
+        await s.RunAsync(sp => sp.GetRequiredService<LookBacks>().RecordAsync(due[1].Id, "rebounded", "又有 3 盏不亮", s.Org.Supervisor));
+        await Assert.ThrowsAsync<RuleConflictException>(() =>
+            s.RunAsync(sp => sp.GetRequiredService<LookBacks>().RecordAsync(due[1].Id, "holds", null, s.Org.Supervisor)));
+
+        Assert.Empty(await Due());
+        var reopened = await s.RunAsync(sp => sp.GetRequiredService<MatterQueries>().GetAsync(rebounds, s.Org.Supervisor));
+        Assert.Equal(MatterStatus.Acknowledged, reopened.Status);
+        Assert.Equal(MatterAction.Reopen, reopened.Events[^1].Action);
+        Assert.Contains("又有 3 盏不亮", reopened.Events[^1].Note, StringComparison.Ordinal);
+        var all = await s.RunAsync(sp => sp.GetRequiredService<LookBacks>().ListAsync(false, s.Org.Supervisor));
+        Assert.Equal(reopened.Events[^1].Sequence, all.Single(l => l.MatterId == rebounds).ReopenedBySequence);
+        var entries = await s.RunAsync(sp => sp.GetRequiredService<DubanDbContext>().AccountabilityEntries.ToListAsync());
+        Assert.Equal((AccountabilityReason.ReopenedAfterClosing, s.Org.UnitIds["K-T"], rebounds),
+            (Assert.Single(entries).Reason, entries[0].UnitId, entries[0].MatterId));
+    }
+}

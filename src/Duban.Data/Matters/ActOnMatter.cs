@@ -58,6 +58,11 @@ public sealed class ActOnMatter(DubanDbContext db, Rules rules, TimeProvider clo
         var after = state.Apply(next);
         matter.Store(after, rules);
         matter.Events.Add(MatterEventRow.From(next));
+        if (next.Action == MatterAction.Close && rules.LookBack.DueFor(matter.Id, after.Kind, now) is { } lookBackDue)
+        {
+            db.LookBacks.Add(new Escalation.LookBack { MatterId = matter.Id, ClosedAt = now, DueAt = lookBackDue, Status = Escalation.LookBackStatus.Pending });
+        }
+
         if (AccountabilityRule(state, after, next) is { } reason)
         {
             // Filed with the event, in the same save: the list never misses a reopening or a second dissatisfaction.

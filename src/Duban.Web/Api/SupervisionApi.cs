@@ -19,6 +19,8 @@ public static class SupervisionApi
 
     public sealed record StatusBody(string? Status, string? Note);
 
+    public sealed record LookBackBody(string? Result, string? Note);
+
     public static IEndpointRouteBuilder MapSupervisionApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api").RequireAuthorization(ApiAuth.Policy).WithTags("Supervision");
@@ -80,6 +82,16 @@ public static class SupervisionApi
             await supervision.ChangeAccountabilityAsync(id, body.Status, body.Note, http.User.ToActor(), ct);
             return TypedResults.NoContent();
         }).WithSummary("约谈 / 通报 / 问责 / 撤销");
+
+        api.MapGet("/lookbacks", async (string? due, HttpContext http, LookBacks lookBacks, CancellationToken ct) =>
+            TypedResults.Ok(await lookBacks.ListAsync(string.Equals(due, "true", StringComparison.OrdinalIgnoreCase), http.User.ToActor(), ct)))
+            .WithSummary("回头看清单 / re-checks of closed matters");
+
+        api.MapPost("/lookbacks/{id:long}/record", async (long id, LookBackBody body, HttpContext http, LookBacks lookBacks, CancellationToken ct) =>
+        {
+            await lookBacks.RecordAsync(id, body.Result, body.Note, http.User.ToActor(), ct);
+            return TypedResults.NoContent();
+        }).WithSummary("记录回头看：holds（巩固）或 rebounded（反弹，重新办理）");
 
         api.MapGet("/inbox", async (string? unread, HttpContext http, Supervision supervision, CancellationToken ct) =>
             TypedResults.Ok(await supervision.InboxAsync(http.User.ToActor(), string.Equals(unread, "true", StringComparison.OrdinalIgnoreCase), ct)))
