@@ -1,0 +1,35 @@
+# Sourced by test.sh and bench/with-postgres.sh: starts a throwaway PostgreSQL (initdb into a temp dir, a free
+# port on 127.0.0.1) and stops and removes it when the calling script exits.
+#   start_throwaway_postgres [server options...]   sets pg_port; e.g. -c fsync=off for tests
+start_throwaway_postgres() {
+  pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  if [ -z "$pg_bin" ] || [ ! -x "$pg_bin/initdb" ]; then
+    echo "PostgreSQL server binaries not found: apt-get install -y postgresql" >&2
+    exit 2
+  fi
+
+  pg_dir=$(mktemp -d /tmp/duban-pg.XXXXXX)
+  # initdb refuses to run as root: run the server as the postgres system user then.
+  [ "$(id -u)" = 0 ] && chown postgres "$pg_dir"
+  trap stop_throwaway_postgres EXIT
+
+  as_pg "$pg_bin/initdb" -D "$pg_dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
+  local attempt
+  for attempt in 1 2 3 4 5; do
+    pg_port=$((20000 + RANDOM % 30000))
+    if as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 30 \
+         -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 $*" start >/dev/null; then
+      return 0
+    fi
+  done
+  echo "PostgreSQL did not start:" >&2
+  cat "$pg_dir/server.log" >&2
+  exit 2
+}
+
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+stop_throwaway_postgres() {
+  as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -m fast -w stop >/dev/null 2>&1 || true
+  rm -rf "$pg_dir"
+}
