@@ -42,8 +42,14 @@ internal sealed class BenchDatabase : IAsyncDisposable
     public string Engine { get; }
     public string ConnectionString { get; }
 
+    /// <summary>The database file on SQLite.</summary>
+    public string? SqliteFile => _sqliteFile;
+
     /// <summary>Records the commands run while <see cref="CommandCapture.Enabled"/>, for <c>--explain</c>.</summary>
     public CommandCapture Capture { get; } = new();
+
+    /// <summary>Counts the commands run while <see cref="CommandTimer.Enabled"/> and the time spent in them.</summary>
+    public CommandTimer Timer { get; } = new();
 
     public static async Task<BenchDatabase> CreateAsync(string engine, string? postgresServer, CancellationToken cancellationToken)
     {
@@ -79,12 +85,35 @@ internal sealed class BenchDatabase : IAsyncDisposable
             .AddSingleton(clock)
             .AddSingleton<IConfiguration>(configuration)
             .AddDubanData();
-        services.ConfigureDbContext<DubanDbContext>((_, options) => options.AddInterceptors(Capture));
+        services.ConfigureDbContext<DubanDbContext>((_, options) => options.AddInterceptors(Capture, Timer));
         _services = services.BuildServiceProvider();
         await using var scope = _services.CreateAsyncScope();
         await Database.MigrateAsync(scope.ServiceProvider.GetRequiredService<DubanDbContext>(),
             scope.ServiceProvider.GetRequiredService<DatabaseOptions>(), cancellationToken);
         return _services;
+    }
+
+    /// <summary>
+    /// A plain connection of the bench's own, never pooled, so nothing set on it reaches the product's connections.
+    /// With <paramref name="forLoad"/> it trades durability for speed (SQLite <c>synchronous=OFF</c> and a 256 MB page
+    /// cache, PostgreSQL <c>synchronous_commit=off</c>): for bulk loading only, never for a measured call.
+    /// </summary>
+    public async Task<DbConnection> OpenAsync(bool forLoad, CancellationToken cancellationToken)
+    {
+        DbConnection connection = Engine == Sqlite
+            ? new SqliteConnection(new SqliteConnectionStringBuilder(ConnectionString) { Pooling = false }.ConnectionString)
+            : new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        if (forLoad)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = Engine == Sqlite
+                ? "PRAGMA synchronous=OFF; PRAGMA cache_size=-262144;"
+                : "SET synchronous_commit = off;";
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return connection;
     }
 
     /// <summary>Refreshes the planner's statistics after a bulk load, as autovacuum or <c>PRAGMA optimize</c> would.</summary>
@@ -203,5 +232,55 @@ internal sealed class CommandCapture : DbCommandInterceptor
         }
 
         return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
+    }
+}
+
+/// <summary>Sums, while enabled, each command's time from execution until its reader is disposed (readers) or it
+/// returns (other commands): the time spent in the database and its driver, as opposed to EF and the caller.</summary>
+internal sealed class CommandTimer : DbCommandInterceptor
+{
+    private long _count;
+    private TimeSpan _total;
+
+    public bool Enabled { get; set; }
+
+    public void Reset()
+    {
+        _count = 0;
+        _total = TimeSpan.Zero;
+    }
+
+    public (long Count, double Milliseconds) Snapshot() => (_count, _total.TotalMilliseconds);
+
+    private void Add(TimeSpan duration)
+    {
+        if (Enabled)
+        {
+            _count++;
+            _total += duration;
+        }
+    }
+
+    public override InterceptionResult DataReaderDisposing(DbCommand command, DataReaderDisposingEventData eventData, InterceptionResult result)
+    {
+        ArgumentNullException.ThrowIfNull(eventData);
+        Add(eventData.Duration);
+        return base.DataReaderDisposing(command, eventData, result);
+    }
+
+    public override ValueTask<int> NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(eventData);
+        Add(eventData.Duration);
+        return base.NonQueryExecutedAsync(command, eventData, result, cancellationToken);
+    }
+
+    public override ValueTask<object?> ScalarExecutedAsync(DbCommand command, CommandExecutedEventData eventData, object? result,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(eventData);
+        Add(eventData.Duration);
+        return base.ScalarExecutedAsync(command, eventData, result, cancellationToken);
     }
 }

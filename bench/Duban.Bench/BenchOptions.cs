@@ -7,6 +7,11 @@ internal sealed record BenchOptions
 {
     public static readonly int[] DefaultSizes = [1_000, 10_000, 100_000];
     public static readonly int[] QuickSizes = [1_000, 10_000];
+    public static readonly int[] DefaultSweepSizes = [100_000, 1_000_000];
+    public static readonly int[] QuickSweepSizes = [2_000, 20_000];
+
+    /// <summary>The parts of a run <c>--only</c> may name.</summary>
+    public static readonly string[] Parts = ["calendar", "assign", "list", "sweep"];
 
     /// <summary>A server connection string; the bench creates and drops a database of its own on it.</summary>
     public string? Postgres { get; init; }
@@ -44,6 +49,16 @@ internal sealed record BenchOptions
     /// <summary>Run ANALYZE on SQLite after each load; the product never does, so this is off by default.</summary>
     public bool SqliteAnalyze { get; init; }
 
+    /// <summary>The parts to run (see <see cref="Parts"/>); every part when not given.</summary>
+    public IReadOnlySet<string> Only { get; init; } = new HashSet<string>(Parts, StringComparer.Ordinal);
+
+    /// <summary>Open-matter counts for the deadline-sweep measurement, and how many milestones fall due at its instant.</summary>
+    public IReadOnlyList<int> SweepSizes { get; init; } = DefaultSweepSizes;
+
+    public int SweepDue { get; init; } = 10_000;
+
+    public bool Runs(string part) => Only.Contains(part);
+
     public const string Usage = """
         Duban benchmarks: prints one line per figure and writes them as JSON.
 
@@ -61,6 +76,10 @@ internal sealed record BenchOptions
           --assign-seconds <s>  most time spent assigning them (default 30)
           --explain             print each list query's SQL and plan
           --sqlite-analyze      run ANALYZE on SQLite after loading (the product never does; for comparison)
+          --only <part,...>     run only these parts: calendar, assign, list, sweep (default all)
+          --sweep-sizes <n,...> open matters for the deadline sweep (default 100000,1000000; --quick 2000,20000),
+                                bulk-loaded with SQL; a size that would not fit in --budget is skipped
+          --sweep-due <n>       milestones newly due at the sweep's instant (default 10000; --quick 1000)
           --help
         """;
 
@@ -70,7 +89,8 @@ internal sealed record BenchOptions
         var options = new BenchOptions();
         int? assignCount = null;
         double? calendarSeconds = null, assignSeconds = null;
-        IReadOnlyList<int>? sizes = null;
+        IReadOnlyList<int>? sizes = null, sweepSizes = null;
+        int? sweepDue = null;
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
@@ -122,6 +142,22 @@ internal sealed record BenchOptions
                     case "--sqlite-analyze":
                         options = options with { SqliteAnalyze = true };
                         break;
+                    case "--only":
+                        var parts = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                        if (parts.Length == 0 || parts.Any(p => !Parts.Contains(p)))
+                        {
+                            throw new FormatException($"{arg}: parts are {string.Join(", ", Parts)}");
+                        }
+
+                        options = options with { Only = new HashSet<string>(parts, StringComparer.Ordinal) };
+                        break;
+                    case "--sweep-sizes":
+                        sweepSizes = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                            .Select(s => PositiveInt(s, arg)).ToList();
+                        break;
+                    case "--sweep-due":
+                        sweepDue = PositiveInt(Value(), arg);
+                        break;
                     case "--help" or "-h":
                         error.WriteLine(Usage);
                         return null;
@@ -142,6 +178,8 @@ internal sealed record BenchOptions
             options = options with
             {
                 Sizes = QuickSizes,
+                SweepSizes = QuickSweepSizes,
+                SweepDue = 1_000,
                 CalendarTime = TimeSpan.FromSeconds(1),
                 AssignCount = 500,
                 AssignTime = TimeSpan.FromSeconds(10),
@@ -151,6 +189,8 @@ internal sealed record BenchOptions
         return options with
         {
             Sizes = sizes ?? options.Sizes,
+            SweepSizes = sweepSizes ?? options.SweepSizes,
+            SweepDue = sweepDue ?? options.SweepDue,
             CalendarTime = calendarSeconds is { } c ? TimeSpan.FromSeconds(c) : options.CalendarTime,
             AssignCount = assignCount ?? options.AssignCount,
             AssignTime = assignSeconds is { } a ? TimeSpan.FromSeconds(a) : options.AssignTime,

@@ -33,17 +33,34 @@ internal static class Program
             $"# duban bench {started:yyyy-MM-dd HH:mm zzz}, {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, load average {report.LoadAtStart ?? "unknown"}"));
         try
         {
-            output.WriteLine("# calendar");
-            CalendarBench.Run(options, report);
+            if (options.Runs("calendar"))
+            {
+                output.WriteLine("# calendar");
+                CalendarBench.Run(options, report);
+            }
+
             var storage = new StorageBench(options, report, output);
+            var sweep = new SweepBench(options, report, output);
+            var engines = new List<string>();
             if (!options.NoSqlite)
             {
-                await storage.RunAsync(BenchDatabase.Sqlite, cancel.Token);
+                engines.Add(BenchDatabase.Sqlite);
             }
 
             if (options.Postgres is not null)
             {
-                await storage.RunAsync(BenchDatabase.Postgres, cancel.Token);
+                engines.Add(BenchDatabase.Postgres);
+            }
+
+            foreach (var engine in engines)
+            {
+                // One --budget per engine, shared by its storage and sweep measurements.
+                var budget = Stopwatch.StartNew();
+                await storage.RunAsync(engine, budget, cancel.Token);
+                if (options.Runs("sweep"))
+                {
+                    await sweep.RunAsync(engine, budget, cancel.Token);
+                }
             }
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)

@@ -4,9 +4,12 @@ using System.Text.Json;
 
 namespace Duban.Bench;
 
-/// <summary>One measured figure set: what was measured (bench, engine, n, case) and its numbers.</summary>
+/// <summary>One measured figure set: what was measured (bench, engine, n or other sizes, case) and its numbers.</summary>
 internal sealed record Measurement(string Bench, string Engine, int? N, string Case, IReadOnlyList<(string Name, double Value)> Figures)
 {
+    /// <summary>Sizes other than n that say what was measured, printed before the case (e.g. <c>open=… due=…</c>).</summary>
+    public IReadOnlyList<(string Name, long Value)> Sizes { get; init; } = [];
+
     /// <summary>The summary line, e.g. <c>bench=list engine=sqlite n=100000 case=page1 p50_ms=1.2 p95_ms=1.5</c>.</summary>
     public string Line()
     {
@@ -15,6 +18,11 @@ internal sealed record Measurement(string Bench, string Engine, int? N, string C
         if (N is { } n)
         {
             line.Append(CultureInfo.InvariantCulture, $" n={n}");
+        }
+
+        foreach (var (name, value) in Sizes)
+        {
+            line.Append(CultureInfo.InvariantCulture, $" {name}={value}");
         }
 
         line.Append(CultureInfo.InvariantCulture, $" case={Case}");
@@ -102,6 +110,11 @@ internal sealed class Report(TextWriter output)
                 if (m.N is { } n)
                 {
                     entry["n"] = n;
+                }
+
+                foreach (var (name, value) in m.Sizes)
+                {
+                    entry[name] = value;
                 }
 
                 entry["case"] = m.Case;

@@ -25,11 +25,20 @@ internal sealed class StorageBench(BenchOptions options, Report report, TextWrit
     private const int LoadBatch = 1_000;
     private const int Seed = 42;
 
-    public async Task RunAsync(string engine, CancellationToken cancellationToken)
+    /// <summary>The assign and list measurements that <c>--only</c> lets through; <paramref name="budget"/> runs from the
+    /// start of this engine's storage work.</summary>
+    public async Task RunAsync(string engine, Stopwatch budget, CancellationToken cancellationToken)
     {
-        var budget = Stopwatch.StartNew();
-        output.WriteLine($"# {engine}: assigning through AssignMatter");
-        await AssignAsync(engine, cancellationToken);
+        if (options.Runs("assign"))
+        {
+            output.WriteLine($"# {engine}: assigning through AssignMatter");
+            await AssignAsync(engine, cancellationToken);
+        }
+
+        if (!options.Runs("list"))
+        {
+            return;
+        }
 
         double? loadRate = null;
         TimeSpan? lastListTime = null;

@@ -1,0 +1,484 @@
+using System.Data.Common;
+using System.Diagnostics;
+using System.Globalization;
+using System.Threading.Channels;
+using Duban.Data;
+using Duban.Data.Escalation;
+using Duban.Data.Matters;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Duban.Bench;
+
+/// <summary>
+/// Which matters a sweep benchmark loads: <c>open</c> open matters, of which <c>due</c>, spread evenly through the
+/// table (every open/due-th), were assigned on Tuesday 2026-06-09 between 08:30 and 17:30, so that at
+/// <see cref="At"/> (Wednesday 22:00) their acknowledgment's 临期 warning (due 24:00 minus 4 hours) has fallen due
+/// and nothing else of theirs has. The rest were assigned evenly over the 90 days starting a day after
+/// <see cref="At"/>, so every rung of theirs lies in the future: the index on NextEscalationAt holds one entry per
+/// open milestone, spread over three months, and exactly <c>due</c> of them are at or before <see cref="At"/>.
+/// </summary>
+internal sealed class SweepScenario(int open, int due)
+{
+    /// <summary>The instant the sweeps run at.</summary>
+    public static readonly DateTimeOffset At = new(2026, 6, 10, 22, 0, 0, TimeSpan.FromHours(8));
+
+    private static readonly DateTimeOffset DueFrom = new(2026, 6, 9, 8, 30, 0, TimeSpan.FromHours(8));
+    private static readonly TimeSpan DueSpan = TimeSpan.FromHours(9);
+    private static readonly TimeSpan RestSpan = TimeSpan.FromDays(90);
+
+    public int Open { get; } = open;
+    public int Due { get; } = due;
+
+    private int Stride => Open / Due;
+
+    public bool IsDue(int index) => index % Stride == 0 && index / Stride < Due;
+
+    /// <summary>When matter <paramref name="index"/> was assigned, in UTC as AssignMatter reads the clock.</summary>
+    public DateTimeOffset AssignedAt(int index) => (IsDue(index)
+        ? DueFrom + (DueSpan * ((index / Stride + 0.5) / Due))
+        : At + TimeSpan.FromDays(1) + (RestSpan * ((index + 0.5) / Open))).ToUniversalTime();
+
+    /// <summary>Matter <paramref name="index"/> as AssignMatter would store it (see <see cref="BenchOrganisation.BuildMatter"/>);
+    /// throws if its rungs are not where this scenario says.</summary>
+    public Matter Build(BenchOrganisation organisation, Random random, Rules rules, Duban.Matters.MatterLifecycle lifecycle, int index,
+        Dictionary<int, long> counters)
+    {
+        var matter = organisation.BuildMatter(random, rules, lifecycle, index, AssignedAt(index), counters);
+        var dueNow = matter.Milestones.Where(m => m.NextEscalationAt <= At).ToList();
+        var expected = IsDue(index) ? 1 : 0;
+        if (dueNow.Count != expected || dueNow.Any(m => m.DueAt <= At || m.DueSoonAt > At))
+        {
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                $"sweep scenario: matter {index} has {dueNow.Count} milestones due at {At:O}, expected {expected} with only its warning due"));
+        }
+
+        return matter;
+    }
+}
+
+/// <summary>
+/// The deadline sweep (<see cref="SweepDeadlines"/>) over many open matters: (a) the sweep that records the rungs newly
+/// due at an instant, (b) sweeps at the same instant with nothing left to do, at each size, to show what the cost
+/// follows. Matters are bulk-loaded with SQL (<see cref="BulkLoader"/>); a self-check first compares such rows with
+/// rows written by AssignMatter.
+/// </summary>
+internal sealed class SweepBench(BenchOptions options, Report report, TextWriter output)
+{
+    private const int Seed = 42;
+    private const int LoadBatch = 5_000;
+    private const int Warmups = 3, Calls = 30;
+
+    /// <summary>Matters per second assumed for the first size's budget estimate, before any load was measured.</summary>
+    private static readonly Dictionary<string, double> GuessedLoadRate = new()
+    {
+        [BenchDatabase.Sqlite] = 10_000,
+        [BenchDatabase.Postgres] = 4_000,
+    };
+
+    public async Task RunAsync(string engine, Stopwatch budget, CancellationToken cancellationToken)
+    {
+        output.WriteLine($"# {engine}: deadline sweep, self-check of the bulk load");
+        if (!await CheckAsync(engine, cancellationToken))
+        {
+            report.Note($"{engine}: sweep measurements skipped: bulk-loaded rows differ from AssignMatter's");
+            return;
+        }
+
+        await WarmUpAsync(engine, cancellationToken);
+        var rate = GuessedLoadRate[engine];
+        var nothingDue = new Dictionary<int, double>();
+        foreach (var n in options.SweepSizes.Order())
+        {
+            var due = options.SweepDue;
+            if (due > n)
+            {
+                report.Note(string.Create(CultureInfo.InvariantCulture, $"{engine}: sweep open={n} skipped: fewer than --sweep-due {due}"));
+                continue;
+            }
+
+            // Load time at the rate seen so far, plus the sweeps and the teardown.
+            var estimate = TimeSpan.FromSeconds((n / rate * 1.3) + 20);
+            if (budget.Elapsed + estimate > options.Budget)
+            {
+                report.Note(string.Create(CultureInfo.InvariantCulture,
+                    $"{engine}: sweep open={n} skipped: loading and sweeping would take about {estimate.TotalMinutes:0.0} min more, past the --budget of {options.Budget.TotalMinutes:0} min ({budget.Elapsed.TotalMinutes:0.0} min spent)"));
+                continue;
+            }
+
+            var scenario = new SweepScenario(n, due);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# {engine}: sweep open={n} due={due}: loading with SQL"));
+            await using var database = await BenchDatabase.CreateAsync(engine, options.Postgres, cancellationToken);
+            var services = await database.ServicesAsync(new BenchClock(SweepScenario.At), cancellationToken);
+            var organisation = await BenchOrganisation.CreateAsync(services, cancellationToken);
+            var seconds = await LoadAsync(database, services, organisation, scenario, cancellationToken);
+            rate = n / seconds;
+            var size = database.SqliteFile is { } file ? new FileInfo(file).Length / 1e6 : double.NaN;
+            report.Add(new Measurement("sweep_load", engine, null, "bulk_sql",
+                engine == BenchDatabase.Sqlite ? [("matters_per_s", rate), ("seconds", seconds), ("file_mb", size)] : [("matters_per_s", rate), ("seconds", seconds)])
+            {
+                Sizes = [("open", n), ("due", due)],
+            });
+            if (engine == BenchDatabase.Postgres)
+            {
+                // What autovacuum does shortly after a bulk load; SQLite gets none, as the product runs none.
+                await database.AnalyzeAsync(cancellationToken);
+            }
+
+            if (await MeasureAsync(engine, database, services, scenario, cancellationToken) is { } p50)
+            {
+                nothingDue[n] = p50;
+            }
+        }
+
+        if (nothingDue.Count >= 2)
+        {
+            var (small, large) = (nothingDue.Keys.Min(), nothingDue.Keys.Max());
+            report.Add(new Measurement("sweep_growth", engine, null, "nothing_due",
+                [("from_open", small), ("p50_ratio", nothingDue[large] / nothingDue[small]), ("open_ratio", (double)large / small)])
+            {
+                Sizes = [("open", large)],
+            });
+        }
+    }
+
+    /// <summary>
+    /// A sweep that records 2,500 rungs on a small database of its own, then 30 with nothing due, and a pause for the
+    /// runtime's background compiler: the measured sweeps then run compiled code, as in a host that has been up a while.
+    /// Without it the first recording sweep runs unoptimised (tier-0) code while the JIT competes for the two cores.
+    /// </summary>
+    private async Task WarmUpAsync(string engine, CancellationToken cancellationToken)
+    {
+        var scenario = new SweepScenario(5_000, 2_500);
+        await using var database = await BenchDatabase.CreateAsync(engine, options.Postgres, cancellationToken);
+        var services = await database.ServicesAsync(new BenchClock(SweepScenario.At), cancellationToken);
+        var organisation = await BenchOrganisation.CreateAsync(services, cancellationToken);
+        await LoadAsync(database, services, organisation, scenario, cancellationToken);
+        var at = SweepScenario.At.ToUniversalTime();
+        var (ms, summary) = await SweepAsync(services, at, cancellationToken);
+        for (var i = 0; i < Calls; i++)
+        {
+            await SweepAsync(services, at, cancellationToken);
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"# {engine}: warm-up on a database of its own (open={scenario.Open}): the first sweep took {Report.Format(ms)} ms for {summary}"));
+        await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+    }
+
+    /// <summary>The sweeps on one loaded database; the nothing-due p50, or null when the load was not as planned.</summary>
+    private async Task<double?> MeasureAsync(string engine, BenchDatabase database, IServiceProvider services, SweepScenario scenario,
+        CancellationToken cancellationToken)
+    {
+        var at = SweepScenario.At.ToUniversalTime();
+        var dueCount = await CountAsync(services, db => db.Milestones.CountAsync(m => m.NextEscalationAt <= at, cancellationToken));
+        if (dueCount != scenario.Due)
+        {
+            report.Note(string.Create(CultureInfo.InvariantCulture,
+                $"{engine}: sweep open={scenario.Open}: {dueCount} milestones due after loading, expected {scenario.Due}; not measured"));
+            return null;
+        }
+
+        // Warm-ups two days earlier, when nothing is due: the queries compiled and a connection open, as in a running host.
+        for (var i = 0; i < Warmups; i++)
+        {
+            await SweepAsync(services, at.AddDays(-2), cancellationToken);
+        }
+
+        if (engine == BenchDatabase.Sqlite)
+        {
+            // The measured sweeps run on the product's own connections, with SQLite's default synchronous=FULL.
+            var synchronous = await CountAsync(services, async db =>
+                (await db.Database.SqlQueryRaw<int>("SELECT synchronous AS \"Value\" FROM pragma_synchronous").ToListAsync(cancellationToken))[0]);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# {engine}: the product's connections run with synchronous={synchronous} (2 = FULL)"));
+        }
+
+        database.Capture.Enabled = true;
+        database.Timer.Reset();
+        database.Timer.Enabled = true;
+        var cpuBefore = Environment.CpuUsage.TotalTime;
+        var (recordMs, summary) = await SweepAsync(services, at, cancellationToken);
+        var cpuMs = (Environment.CpuUsage.TotalTime - cpuBefore).TotalMilliseconds;
+        database.Timer.Enabled = false;
+        database.Capture.Enabled = false;
+        var recorded = database.Timer.Snapshot();
+        var captured = database.Capture.Take();
+        report.Add(new Measurement("sweep", engine, null, "record",
+        [
+            ("ms", recordMs),
+            ("cpu_ms", cpuMs),
+            ("warned", summary.Warned),
+            ("urged", summary.Urged),
+            ("escalated", summary.Escalated),
+            ("accountability", summary.Accountability),
+            ("statements", recorded.Count),
+            ("statement_ms", recorded.Milliseconds),
+        ])
+        {
+            Sizes = [("open", scenario.Open), ("due", scenario.Due)],
+        });
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# sweep summary: {summary}"));
+
+        var escalations = await CountAsync(services, db => db.Escalations.CountAsync(cancellationToken));
+        var notices = await CountAsync(services, db => db.Notices.CountAsync(cancellationToken));
+        var left = await CountAsync(services, db => db.Milestones.CountAsync(m => m.NextEscalationAt <= at, cancellationToken));
+        if (escalations != scenario.Due || notices != scenario.Due || left != 0)
+        {
+            report.Note(string.Create(CultureInfo.InvariantCulture,
+                $"{engine}: sweep open={scenario.Open}: after the sweep {escalations} escalations, {notices} notices, {left} milestones still due; expected {scenario.Due}, {scenario.Due}, 0"));
+        }
+
+        for (var i = 0; i < Warmups; i++)
+        {
+            await SweepAsync(services, at, cancellationToken);
+        }
+
+        var latencies = new List<double>();
+        SweepSummary? last = null;
+        for (var i = 0; i < Calls; i++)
+        {
+            var (ms, s) = await SweepAsync(services, at, cancellationToken);
+            latencies.Add(ms);
+            last = s;
+        }
+
+        var p50 = Percentiles.Of(latencies, 50);
+        report.Add(new Measurement("sweep", engine, null, "nothing_due",
+        [
+            ("p50_ms", p50),
+            ("p95_ms", Percentiles.Of(latencies, 95)),
+            ("calls", latencies.Count),
+            ("recorded", last!.Warned + last.Urged + last.Escalated + last.Accountability),
+        ])
+        {
+            Sizes = [("open", scenario.Open), ("due", 0)],
+        });
+
+        // The claim's plan: it should be a range search on the NextEscalationAt index, whatever the table size.
+        if (captured.FirstOrDefault(c => c.Sql.Contains("NextEscalationAt", StringComparison.Ordinal)) is { } claim)
+        {
+            var (plan, medianMs) = await database.ExplainAsync(claim, cancellationToken);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"# {engine} open={scenario.Open}: the claim statement (now nothing due) alone {Report.Format(medianMs)} ms, plan:"));
+            foreach (var line in plan)
+            {
+                output.WriteLine("#   " + line);
+            }
+
+            if (options.Explain)
+            {
+                output.WriteLine(claim.Sql);
+            }
+        }
+
+        return p50;
+    }
+
+    /// <summary>One sweep in a new scope, as the hosted sweeper and <c>duban sweep</c> run it.</summary>
+    private static async Task<(double Ms, SweepSummary Summary)> SweepAsync(IServiceProvider services, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var start = Stopwatch.GetTimestamp();
+        await using var scope = services.CreateAsyncScope();
+        var summary = await scope.ServiceProvider.GetRequiredService<SweepDeadlines>().RunAsync(at, cancellationToken);
+        return (Percentiles.Milliseconds(start, Stopwatch.GetTimestamp()), summary);
+    }
+
+    private static async Task<int> CountAsync(IServiceProvider services, Func<DubanDbContext, Task<int>> count)
+    {
+        await using var scope = services.CreateAsyncScope();
+        return await count(scope.ServiceProvider.GetRequiredService<DubanDbContext>());
+    }
+
+    /// <summary>
+    /// Loads the scenario's matters: built by the product on one thread (<see cref="SweepScenario.Build"/>), written by
+    /// <see cref="BulkLoader"/> on another, <see cref="LoadBatch"/> per transaction. Returns the seconds taken.
+    /// </summary>
+    private static async Task<double> LoadAsync(BenchDatabase database, IServiceProvider services, BenchOrganisation organisation,
+        SweepScenario scenario, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        var rules = services.GetRequiredService<Rules>();
+        Microsoft.EntityFrameworkCore.Metadata.IModel model;
+        await using (var scope = services.CreateAsyncScope())
+        {
+            model = scope.ServiceProvider.GetRequiredService<DubanDbContext>().Model;
+        }
+
+        await using var connection = await database.OpenAsync(forLoad: true, cancellationToken);
+        await using var loader = await BulkLoader.CreateAsync(connection, database.Engine == BenchDatabase.Postgres, model, cancellationToken);
+        var counters = new Dictionary<int, long>();
+        var batches = Channel.CreateBounded<List<Matter>>(2);
+        var producer = Task.Run(async () =>
+        {
+            try
+            {
+                var random = new Random(Seed);
+                var lifecycle = rules.Lifecycle();
+                for (var first = 0; first < scenario.Open; first += LoadBatch)
+                {
+                    var batch = new List<Matter>(LoadBatch);
+                    for (var i = first; i < Math.Min(scenario.Open, first + LoadBatch); i++)
+                    {
+                        batch.Add(scenario.Build(organisation, random, rules, lifecycle, i, counters));
+                    }
+
+                    await batches.Writer.WriteAsync(batch, cancellationToken);
+                }
+
+                batches.Writer.Complete();
+            }
+            catch (Exception e)
+            {
+                batches.Writer.Complete(e);
+            }
+        }, cancellationToken);
+        await foreach (var batch in batches.Reader.ReadAllAsync(cancellationToken))
+        {
+            await loader.WriteAsync(batch, cancellationToken);
+        }
+
+        await producer;
+        await loader.FinishAsync(counters, cancellationToken);
+        if (database.Engine == BenchDatabase.Sqlite)
+        {
+            // Start the measurements with the write-ahead log folded into the database file.
+            await using var checkpoint = connection.CreateCommand();
+            checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+            await checkpoint.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return watch.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>
+    /// Loads a few matters of a small scenario twice: through AssignMatter, one call each with the clock at the
+    /// matter's instant, and with <see cref="LoadAsync"/>; compares every column of every row they wrote; then sweeps
+    /// both at <see cref="SweepScenario.At"/> and compares what the sweeps recorded.
+    /// </summary>
+    private async Task<bool> CheckAsync(string engine, CancellationToken cancellationToken)
+    {
+        var scenario = new SweepScenario(60, 6);
+        var clock = new BenchClock(SweepScenario.At);
+        await using var byProduct = await BenchDatabase.CreateAsync(engine, options.Postgres, cancellationToken);
+        await using var byBulk = await BenchDatabase.CreateAsync(engine, options.Postgres, cancellationToken);
+        var productServices = await byProduct.ServicesAsync(clock, cancellationToken);
+        var bulkServices = await byBulk.ServicesAsync(new BenchClock(SweepScenario.At), cancellationToken);
+        var productOrganisation = await BenchOrganisation.CreateAsync(productServices, cancellationToken);
+        var bulkOrganisation = await BenchOrganisation.CreateAsync(bulkServices, cancellationToken);
+
+        // The same matters, in the same order, as NewMatter inputs for AssignMatter.
+        var rules = productServices.GetRequiredService<Rules>();
+        var lifecycle = rules.Lifecycle();
+        var random = new Random(Seed);
+        var counters = new Dictionary<int, long>();
+        var actors = new[] { productOrganisation.Supervisor, productOrganisation.Leader, productOrganisation.OtherSupervisor }
+            .ToDictionary(a => a.Id);
+        var codes = productOrganisation.CityLeads.Concat(productOrganisation.OtherLeads).ToDictionary(u => u.Id, u => u.Code);
+        for (var i = 0; i < scenario.Open; i++)
+        {
+            var matter = scenario.Build(productOrganisation, random, rules, lifecycle, i, counters);
+            var assigned = matter.Events.Single();
+            clock.Now = assigned.At;
+            await using var scope = productServices.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<AssignMatter>().ExecuteAsync(new NewMatter
+            {
+                Title = matter.Title,
+                Content = matter.Content,
+                Kind = WireEnum.Name(matter.Kind),
+                Source = WireEnum.Name(matter.Source),
+                Goal = matter.Goal,
+                Standard = matter.Standard,
+                LeadUnit = codes[matter.LeadUnitId],
+                CoUnits = matter.CoUnits.OrderBy(c => c.Position).Select(c => codes[c.UnitId]).ToList(),
+                Complex = matter.Complex,
+            }, actors[assigned.ActorId], cancellationToken);
+        }
+
+        await LoadAsync(byBulk, bulkServices, bulkOrganisation, scenario, cancellationToken);
+
+        var loaded = await CompareAsync(engine, "bulk_vs_assign", byProduct, byBulk,
+            engine == BenchDatabase.Sqlite
+                ? ["units", "matters", "milestones", "matter_co_units", "matter_events", "code_counters", "sqlite_sequence"]
+                : ["units", "matters", "milestones", "matter_co_units", "matter_events", "code_counters", "pg_sequences"],
+            scenario.Open, cancellationToken);
+
+        clock.Now = SweepScenario.At;
+        var (_, productSummary) = await SweepAsync(productServices, SweepScenario.At.ToUniversalTime(), cancellationToken);
+        var (_, bulkSummary) = await SweepAsync(bulkServices, SweepScenario.At.ToUniversalTime(), cancellationToken);
+        output.WriteLine($"# self-check sweep at {SweepScenario.At:O}: after AssignMatter {productSummary}; after the SQL load {bulkSummary}");
+        var swept = await CompareAsync(engine, "sweep_after_both", byProduct, byBulk,
+            ["milestones", "escalations", "notices", "accountability_entries"], scenario.Open, cancellationToken);
+        var same = productSummary == bulkSummary && productSummary.Warned == scenario.Due;
+        if (!same)
+        {
+            report.Note($"{engine}: self-check sweeps differ or are not as planned: {productSummary} / {bulkSummary}");
+        }
+
+        return loaded && swept && same;
+    }
+
+    /// <summary>Every row of each table in both databases, compared cell by cell; reports one line and up to five differences.</summary>
+    private async Task<bool> CompareAsync(string engine, string name, BenchDatabase expected, BenchDatabase actual, string[] tables,
+        int matters, CancellationToken cancellationToken)
+    {
+        long rows = 0, cells = 0, mismatches = 0;
+        var differences = new List<string>();
+        await using var left = await expected.OpenAsync(forLoad: false, cancellationToken);
+        await using var right = await actual.OpenAsync(forLoad: false, cancellationToken);
+        foreach (var table in tables)
+        {
+            var sql = table == "pg_sequences"
+                ? "SELECT sequencename, last_value FROM pg_sequences ORDER BY 1"
+                : $"SELECT * FROM \"{table}\" ORDER BY 1, 2";
+            var (columns, a) = await RowsAsync(left, sql, cancellationToken);
+            var (_, b) = await RowsAsync(right, sql, cancellationToken);
+            if (a.Count != b.Count)
+            {
+                mismatches++;
+                differences.Add(string.Create(CultureInfo.InvariantCulture, $"{table}: {a.Count} rows after AssignMatter, {b.Count} after the SQL load"));
+            }
+
+            for (var r = 0; r < Math.Min(a.Count, b.Count); r++)
+            {
+                rows++;
+                for (var c = 0; c < columns.Count; c++)
+                {
+                    cells++;
+                    if (!Equals(a[r][c], b[r][c]))
+                    {
+                        mismatches++;
+                        differences.Add(string.Create(CultureInfo.InvariantCulture, $"{table} row {r} {columns[c]}: {a[r][c]} vs {b[r][c]}"));
+                    }
+                }
+            }
+        }
+
+        report.Add(new Measurement("sweep_check", engine, null, name,
+            [("matters", matters), ("tables", tables.Length), ("rows", rows), ("cells", cells), ("mismatches", mismatches)]));
+        foreach (var difference in differences.Take(5))
+        {
+            report.Note($"{engine}: {name}: {difference}");
+        }
+
+        return mismatches == 0;
+    }
+
+    private static async Task<(List<string> Columns, List<object[]> Rows)> RowsAsync(DbConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+#pragma warning disable CA2100 // Table names of the bench's own.
+        command.CommandText = sql;
+#pragma warning restore CA2100
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var columns = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
+        var rows = new List<object[]>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var values = new object[reader.FieldCount];
+            reader.GetValues(values);
+            rows.Add(values);
+        }
+
+        return (columns, rows);
+    }
+}
