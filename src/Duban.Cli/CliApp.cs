@@ -243,7 +243,17 @@ public static class CliApp
             await output.WriteLineAsync(FormattableString.Invariant($"created user {user.UserName} (id {user.Id})"));
             return 0;
         });
-        return new Command("users", "登录账号 / accounts") { create };
+        var resetUser = new Option<string>("--user") { Description = "登录名 / sign-in name", Required = true };
+        var newPassword = new Option<string>("--password") { Description = "新密码（至少 10 位）/ new password, 10+ characters", Required = true };
+        var setPassword = new Command("set-password", "重设密码并解除锁定 / reset a password and lift a lockout") { resetUser, newPassword };
+        setPassword.SetAction(async (result, ct) =>
+        {
+            await using var scope = await OpenAsync(result, clock, ct);
+            await scope.ServiceProvider.GetRequiredService<UserAccounts>().ResetPasswordAsync(result.GetValue(resetUser)!, result.GetValue(newPassword)!);
+            await output.WriteLineAsync($"password set for {result.GetValue(resetUser)}");
+            return 0;
+        });
+        return new Command("users", "登录账号 / accounts") { create, setPassword };
     }
 
     // ---- matters ---------------------------------------------------------------------------------------------

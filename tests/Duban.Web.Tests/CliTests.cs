@@ -135,6 +135,12 @@ public sealed class CliTests
         var hooks = await RunAsync("webhooks", "list", "--db", db);
         Assert.Equal(["1", "https://hooks.example.test/duban", "K-T", "active"], hooks.Out.Trim().Split('\t'));
         Assert.DoesNotContain("cli-secret", hooks.Out, StringComparison.Ordinal);
+        var reset = await RunAsync("users", "set-password", "--user", "zhang", "--password", "another-one-2", "--db", db);
+        var resetWeak = await RunAsync("users", "set-password", "--user", "zhang", "--password", "short", "--db", db);
+        var resetNobody = await RunAsync("users", "set-password", "--user", "nobody", "--password", "another-one-2", "--db", db);
+        Assert.Equal((0, 1, 1), (reset.Exit, resetWeak.Exit, resetNobody.Exit));
+        Assert.Contains("密码至少 10 位", resetWeak.Err, StringComparison.Ordinal);
+        Assert.Contains("nobody", resetNobody.Err, StringComparison.Ordinal);
         var weak = await RunAsync("users", "create", "--user", "li", "--display", "李四", "--unit", "K-T", "--role", "handler", "--password", "short", "--db", db);
         Assert.Equal(1, weak.Exit);
         Assert.Contains("密码至少 10 位", weak.Err, StringComparison.Ordinal);
@@ -146,6 +152,10 @@ public sealed class CliTests
             await using var scope = services.CreateAsyncScope();
             var actor = await scope.ServiceProvider.GetRequiredService<ApiTokens>().AuthenticateAsync(token.Out.Trim());
             Assert.NotNull(actor);
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Data.User>>();
+            var zhang = await users.FindByNameAsync("zhang");
+            Assert.True(await users.CheckPasswordAsync(zhang!, "another-one-2")); // the reset took
+            Assert.False(await users.CheckPasswordAsync(zhang!, "long-enough-1"));
             await scope.ServiceProvider.GetRequiredService<Data.Matters.AssignMatter>().ExecuteAsync(new Data.Matters.NewMatter
             {
                 Title = "路灯整改", Content = "小巷路灯不亮", Goal = "恢复照明", Standard = "无暗点", LeadUnit = "K-T",
