@@ -110,19 +110,27 @@ public sealed record EscalationChain(IReadOnlyList<EscalationStep> Steps)
     }
 
     /// <summary>The rungs due by <paramref name="now"/> that are not in <paramref name="done"/>, in chain order.</summary>
-    public IReadOnlyList<DueStep> DueBy(Milestone milestone, DateTimeOffset now, IReadOnlySet<EscalationKind> done, WorkingCalendar calendar) =>
-        milestone?.MetAt is not null
+    public IReadOnlyList<DueStep> DueBy(Milestone milestone, DateTimeOffset now, IReadOnlySet<EscalationKind> done, WorkingCalendar calendar)
+    {
+        ArgumentNullException.ThrowIfNull(milestone);
+        ArgumentNullException.ThrowIfNull(done);
+        return milestone.MetAt is not null
             ? []
             : Steps.Where(s => !done.Contains(s.Kind))
-                .Select(s => new DueStep(s, InstantOf(s, milestone!, calendar)))
+                .Select(s => new DueStep(s, InstantOf(s, milestone, calendar)))
                 .Where(d => d.At <= now)
                 .ToList();
+    }
 
     /// <summary>When the next rung not yet done falls due, or null when the chain is finished or the milestone met.</summary>
-    public DateTimeOffset? NextAfter(Milestone milestone, IReadOnlySet<EscalationKind> done, WorkingCalendar calendar) =>
-        milestone?.MetAt is not null
+    public DateTimeOffset? NextAfter(Milestone milestone, IReadOnlySet<EscalationKind> done, WorkingCalendar calendar)
+    {
+        ArgumentNullException.ThrowIfNull(milestone);
+        ArgumentNullException.ThrowIfNull(done);
+        return milestone.MetAt is not null
             ? null
             : Steps.Where(s => !done.Contains(s.Kind))
-                .Select(s => (DateTimeOffset?)InstantOf(s, milestone!, calendar))
+                .Select(s => (DateTimeOffset?)InstantOf(s, milestone, calendar))
                 .Min();
+    }
 }

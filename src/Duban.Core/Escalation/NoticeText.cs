@@ -27,11 +27,14 @@ public static class NoticeText
     }
 
     /// <summary>A deadline as people say it: 24:00 of the last day rather than 00:00 of the next.</summary>
-    public static string Deadline(DateTimeOffset due)
+    /// <param name="due">The due instant.</param>
+    /// <param name="withYear">Whether to write the year (notices) or leave it out (tables on a page).</param>
+    public static string Deadline(DateTimeOffset due, bool withYear = true)
     {
         var local = ChinaTime.ToLocal(due);
+        var day = withYear ? "yyyy年M月d日" : "M月d日";
         return local.TimeOfDay == TimeSpan.Zero
-            ? local.AddDays(-1).ToString("yyyy年M月d日 24:00", CultureInfo.InvariantCulture)
-            : local.ToString("yyyy年M月d日 HH:mm", CultureInfo.InvariantCulture);
+            ? local.AddDays(-1).ToString(day + " 24:00", CultureInfo.InvariantCulture)
+            : local.ToString(day + " HH:mm", CultureInfo.InvariantCulture);
     }
 }

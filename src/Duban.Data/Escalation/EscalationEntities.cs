@@ -81,6 +81,24 @@ public sealed class AccountabilityEntry
     public EscalationRecord? Escalation { get; set; }
     public string? Note { get; set; }
     public List<AccountabilityChange> History { get; set; } = [];
+
+    /// <summary>A new, pending entry with its first history line: every entry starts the same way.</summary>
+    public static AccountabilityEntry Open(long matterId, long unitId, AccountabilityReason reason, Stage? stage,
+        DateTimeOffset now, string actorId, string actorName, string? note = null)
+    {
+        var entry = new AccountabilityEntry
+        {
+            MatterId = matterId,
+            UnitId = unitId,
+            Reason = reason,
+            Stage = stage,
+            Status = AccountabilityStatus.Pending,
+            CreatedAt = now,
+            Note = note,
+        };
+        entry.History.Add(new AccountabilityChange { Status = AccountabilityStatus.Pending, At = now, ActorId = actorId, ActorName = actorName, Note = note });
+        return entry;
+    }
 }
 
 /// <summary>One change of an accountability entry (append-only).</summary>

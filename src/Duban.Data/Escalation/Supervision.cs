@@ -186,7 +186,8 @@ public sealed class Supervision(DubanDbContext db, Rules rules, TimeProvider clo
         ArgumentNullException.ThrowIfNull(actor);
         var request = await db.ExtensionRequests.SingleOrDefaultAsync(x => x.Id == requestId, cancellationToken)
             ?? throw new NotFoundException($"延期申请 {requestId} 不存在。");
-        var matter = await LoadVisibleAsync(request.MatterId, actor, cancellationToken, $"延期申请 {requestId} 不存在。");
+        // Untracked: an approval hands the matter to ActOnMatter, which loads and saves it itself.
+        var matter = await LoadVisibleAsync(request.MatterId, actor, cancellationToken, $"延期申请 {requestId} 不存在。", track: false);
         if (approve is null)
         {
             throw ValidationFailedException.For("approve", "请选择批准（true）或不批准（false）。");
@@ -227,12 +228,6 @@ public sealed class Supervision(DubanDbContext db, Rules rules, TimeProvider clo
         {
             // The extension is a lifecycle event (the clock moves only through the matter's history); the request's
             // decision and the notice ride in the same save, so either all of it is written or none.
-            db.Entry(matter).State = EntityState.Detached;
-            foreach (var row in matter.Milestones.Concat<object>(matter.CoUnits))
-            {
-                db.Entry(row).State = EntityState.Detached;
-            }
-
             await act.ExecuteAsync(matter.Id, new MatterCommand(MatterAction.Extend) { Stage = request.Stage, NewDueAt = decided, Note = text ?? "同意延期" },
                 null, actor, cancellationToken);
         }
@@ -336,10 +331,12 @@ public sealed class Supervision(DubanDbContext db, Rules rules, TimeProvider clo
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    private async Task<Matter> LoadVisibleAsync(long matterId, Actor actor, CancellationToken cancellationToken, string? notFound = null)
+    private async Task<Matter> LoadVisibleAsync(long matterId, Actor actor, CancellationToken cancellationToken, string? notFound = null,
+        bool track = true)
     {
         var message = notFound ?? $"事项 {matterId} 不存在。";
-        var matter = await db.Matters.Include(m => m.CoUnits).Include(m => m.Milestones).SingleOrDefaultAsync(m => m.Id == matterId, cancellationToken)
+        var matters = track ? db.Matters : db.Matters.AsNoTracking();
+        var matter = await matters.Include(m => m.CoUnits).Include(m => m.Milestones).SingleOrDefaultAsync(m => m.Id == matterId, cancellationToken)
             ?? throw new NotFoundException(message);
         var state = matter.ToState();
         var tree = await UnitTree.LoadAsync(db, [actor.UnitId, state.AssignerUnitId, state.LeadUnitId, .. state.CoUnitIds], cancellationToken);

@@ -113,22 +113,14 @@ public sealed class SweepDeadlines(DubanDbContext db, Rules rules)
         db.Escalations.Add(record);
         if (step.Step.Kind == EscalationKind.Accountability)
         {
-            var entry = new AccountabilityEntry
+            var reason = row.Stage switch
             {
-                MatterId = matter.Id,
-                UnitId = matter.LeadUnitId,
-                Reason = row.Stage switch
-                {
-                    Stage.Acknowledge => AccountabilityReason.AcknowledgeOverdue,
-                    Stage.Feedback => AccountabilityReason.FeedbackOverdue,
-                    Stage.Complete => AccountabilityReason.CompletionOverdue,
-                },
-                Stage = row.Stage,
-                Status = AccountabilityStatus.Pending,
-                CreatedAt = now,
-                Escalation = record,
+                Stage.Acknowledge => AccountabilityReason.AcknowledgeOverdue,
+                Stage.Feedback => AccountabilityReason.FeedbackOverdue,
+                Stage.Complete => AccountabilityReason.CompletionOverdue,
             };
-            entry.History.Add(new AccountabilityChange { Status = AccountabilityStatus.Pending, At = now, ActorId = "system:sweep", ActorName = "时限系统" });
+            var entry = AccountabilityEntry.Open(matter.Id, matter.LeadUnitId, reason, row.Stage, now, "system:sweep", "时限系统");
+            entry.Escalation = record;
             db.AccountabilityEntries.Add(entry);
         }
 

@@ -66,20 +66,8 @@ public sealed class ActOnMatter(DubanDbContext db, Rules rules, TimeProvider clo
         if (AccountabilityRule(state, after, next) is { } reason)
         {
             // Filed with the event, in the same save: the list never misses a reopening or a second dissatisfaction.
-            var entry = new Escalation.AccountabilityEntry
-            {
-                MatterId = matter.Id,
-                UnitId = after.LeadUnitId,
-                Reason = reason,
-                Status = Escalation.AccountabilityStatus.Pending,
-                CreatedAt = now,
-                Note = next.Note,
-            };
-            entry.History.Add(new Escalation.AccountabilityChange
-            {
-                Status = Escalation.AccountabilityStatus.Pending, At = now, ActorId = actor.Id, ActorName = actor.Name, Note = next.Note,
-            });
-            db.AccountabilityEntries.Add(entry);
+            db.AccountabilityEntries.Add(
+                Escalation.AccountabilityEntry.Open(matter.Id, after.LeadUnitId, reason, null, now, actor.Id, actor.Name, next.Note));
         }
         try
         {

@@ -28,10 +28,7 @@ public static class Ui
     };
 
     /// <summary>A deadline at 24:00 reads as that day's 24:00, not the next day's 00:00.</summary>
-    public static string Due(DateTimeOffset due) =>
-        due.TimeOfDay == TimeSpan.Zero
-            ? due.AddDays(-1).ToString("M月d日 24:00", CultureInfo.InvariantCulture)
-            : due.ToString("M月d日 HH:mm", CultureInfo.InvariantCulture);
+    public static string Due(DateTimeOffset due) => Duban.Escalation.NoticeText.Deadline(due, withYear: false);
 
     public static string When(DateTimeOffset at) => at.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 }
