@@ -18,7 +18,7 @@ namespace Duban.Cli;
 /// The <c>duban</c> command line. It works on the database directly, with full rights, like a DBA's console:
 /// whoever can run it can already read the database file.
 /// </summary>
-public static class CliApp
+public static partial class CliApp
 {
     private static readonly Option<string?> DbOption = new("--db")
     {
