@@ -1,4 +1,5 @@
 using Duban.Matters;
+using Duban.Tabular;
 using Microsoft.EntityFrameworkCore;
 
 namespace Duban.Data.Units;
@@ -54,28 +55,22 @@ public sealed class UnitDirectory(DubanDbContext db)
         ArgumentNullException.ThrowIfNull(reader);
         var pending = new List<(int Line, UnitInput Input)>();
         var report = new List<ImportLine>();
-        var lineNumber = 0;
-        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        foreach (var record in Csv.Read(reader))
         {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                continue;
-            }
-
-            var fields = Csv.SplitLine(line);
-            if (lineNumber == 1 && fields.Count > 0 && fields[0].Trim().TrimStart('\uFEFF').Equals("code", StringComparison.OrdinalIgnoreCase))
+            cancellationToken.ThrowIfCancellationRequested();
+            var fields = record.Fields;
+            if (record.Line == 1 && fields[0].Trim().Equals("code", StringComparison.OrdinalIgnoreCase))
             {
                 continue;
             }
 
             if (fields.Count != 4)
             {
-                report.Add(new ImportLine(lineNumber, fields.FirstOrDefault(), false, $"应有 4 列（code,name,parent_code,level），实有 {fields.Count} 列。"));
+                report.Add(new ImportLine(record.Line, fields[0], false, $"应有 4 列（code,name,parent_code,level），实有 {fields.Count} 列。"));
                 continue;
             }
 
-            pending.Add((lineNumber, new UnitInput(fields[0].TrimStart('\uFEFF'), fields[1], fields[2], fields[3])));
+            pending.Add((record.Line, new UnitInput(fields[0], fields[1], fields[2], fields[3])));
         }
 
         // Parents first: keep passing over the lines while some wait for a parent saved in this import.
