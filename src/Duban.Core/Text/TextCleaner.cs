@@ -373,8 +373,9 @@ public static partial class TextCleaner
         }
     }
 
-    /// <summary>One line as the reflow sees it: its text, and whether a blank line came before it.</summary>
-    private readonly record struct Line(string Text, bool AfterBlank);
+    /// <summary>One line as the reflow sees it: its text, and whether a continuation marker ended it (the article
+    /// goes on elsewhere, so what follows is another text).</summary>
+    private readonly record struct Line(string Text, bool Continued);
 
     private static List<Line> DropFurnitureLines(List<string> lines)
     {
@@ -394,6 +395,18 @@ public static partial class TextCleaner
                 continue; // a furniture line between two column lines does not end a paragraph
             }
 
+            var continued = false;
+            if (line.Contains('版', StringComparison.Ordinal) && ContinuationMarker().Match(line) is { Success: true } marker
+                && marker.Index + marker.Length == line.Length)
+            {
+                line = line[..marker.Index].TrimEnd();
+                continued = true;
+                if (line.Length == 0)
+                {
+                    continue;
+                }
+            }
+
             if (line.Contains('摄', StringComparison.Ordinal))
             {
                 line = PhotoCredit().Replace(line, string.Empty).TrimEnd();
@@ -403,7 +416,7 @@ public static partial class TextCleaner
                 }
             }
 
-            kept.Add(new Line(line, blank));
+            kept.Add(new Line(line, continued));
             blank = false;
         }
 
@@ -428,7 +441,7 @@ public static partial class TextCleaner
             return false;
         }
 
-        var previousEnds = kept.Count == 0 || afterBlank || EndsSentence(kept[^1].Text);
+        var previousEnds = kept.Count == 0 || afterBlank || EndsSentence(kept[^1].Text) || kept[^1].Continued;
         var nextBlank = index + 1 >= lines.Count || lines[index + 1].Length == 0;
         return previousEnds || nextBlank;
     }
@@ -458,6 +471,7 @@ public static partial class TextCleaner
             var previous = lines[i - 1].Text;
             var next = lines[i].Text;
             var join = columnar
+                && !lines[i - 1].Continued
                 && !EndsSentence(previous)
                 && previous.Length * 10 >= width * 6
                 && !IsHeadline(previous) && !IsHeadline(next)

@@ -1,0 +1,137 @@
+using System.Text;
+using Duban.Matters;
+
+namespace Duban.Text;
+
+/// <summary>An uploaded or given file that is not readable text: empty, binary, too large or in an unknown
+/// encoding. The message says which, in Chinese and English.</summary>
+public sealed class UnreadableTextException(string message) : DomainException(message);
+
+/// <summary>Text read from a file, and the encoding it was found in.</summary>
+public sealed record DecodedText(string Text, string Encoding);
+
+/// <summary>
+/// Reads a text file of unknown encoding, as Chinese offices send them: UTF-8 (with or without a byte-order mark),
+/// UTF-16 with a mark, or GBK/GB18030 (the Windows default for Chinese). Binary files (PDF, Word, images) are refused
+/// by name, and at most <c>maxBytes</c> are ever read, so a huge file costs no more memory than the limit.
+/// </summary>
+public static class TextDecoding
+{
+    /// <summary>10 MB: a speech or a newspaper page is a few hundred KB.</summary>
+    public const int DefaultMaxBytes = 10 * 1024 * 1024;
+
+    private static readonly Lazy<Encoding> Gb18030 = new(() =>
+    {
+        // The code-page encodings ship with .NET but must be registered before use.
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        return Encoding.GetEncoding(54936, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
+    });
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>Decodes the stream; throws <see cref="UnreadableTextException"/> when it is not text.</summary>
+    public static DecodedText Decode(Stream stream, int maxBytes = DefaultMaxBytes)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytes);
+        var bytes = ReadAtMost(stream, maxBytes);
+        if (bytes.Length == 0)
+        {
+            throw new UnreadableTextException("文件是空的 / the file is empty");
+        }
+
+        if (KnownBinary(bytes) is { } kind)
+        {
+            throw new UnreadableTextException($"这是 {kind} 文件，不是纯文本；请先另存为 .txt / a {kind} file, not plain text: save it as .txt first");
+        }
+
+        var decoded = DecodeBytes(bytes);
+        var controls = decoded.Text.Count(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t' or '\f'));
+        if (controls * 20 > decoded.Text.Length)
+        {
+            throw new UnreadableTextException("文件含有二进制数据，不是文本 / the file holds binary data, not text");
+        }
+
+        return decoded;
+    }
+
+    private static byte[] ReadAtMost(Stream stream, int maxBytes)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, (long)maxBytes + 1 - buffer.Length))) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > maxBytes)
+            {
+                throw new UnreadableTextException(FormattableString.Invariant(
+                    $"文件超过 {maxBytes / (1024 * 1024)} MB 上限 / the file is larger than the {maxBytes / (1024 * 1024)} MB limit"));
+            }
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static DecodedText DecodeBytes(byte[] bytes)
+    {
+        if (bytes is [0xEF, 0xBB, 0xBF, ..])
+        {
+            return new DecodedText(Strict(StrictUtf8, bytes, 3, "UTF-8"), "UTF-8");
+        }
+
+        if (bytes is [0xFF, 0xFE, ..])
+        {
+            return new DecodedText(Strict(new UnicodeEncoding(false, false, true), bytes, 2, "UTF-16"), "UTF-16LE");
+        }
+
+        if (bytes is [0xFE, 0xFF, ..])
+        {
+            return new DecodedText(Strict(new UnicodeEncoding(true, false, true), bytes, 2, "UTF-16"), "UTF-16BE");
+        }
+
+        if (Array.IndexOf(bytes, (byte)0) >= 0)
+        {
+            throw new UnreadableTextException("文件含有二进制数据（NUL 字节），不是文本 / the file holds binary data (NUL bytes), not text");
+        }
+
+        try
+        {
+            return new DecodedText(StrictUtf8.GetString(bytes), "UTF-8");
+        }
+        catch (DecoderFallbackException)
+        {
+            // Not UTF-8: try the Chinese Windows encoding.
+        }
+
+        try
+        {
+            return new DecodedText(Gb18030.Value.GetString(bytes), "GB18030");
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new UnreadableTextException("无法识别的文字编码（支持 UTF-8、UTF-16、GBK/GB18030）/ unknown text encoding (UTF-8, UTF-16 and GBK/GB18030 are read)");
+        }
+    }
+
+    private static string Strict(Encoding encoding, byte[] bytes, int skip, string name)
+    {
+        try
+        {
+            return encoding.GetString(bytes, skip, bytes.Length - skip);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new UnreadableTextException($"文件声明为 {name} 但内容不是有效的 {name} / the file is marked {name} but is not valid {name}");
+        }
+    }
+
+    private static string? KnownBinary(byte[] b) => b switch
+    {
+        [0x25, 0x50, 0x44, 0x46, ..] => "PDF",
+        [0x50, 0x4B, 0x03, 0x04, ..] => "Word/Excel (.docx/.xlsx)",
+        [0xD0, 0xCF, 0x11, 0xE0, ..] => "Word/Excel (.doc/.xls)",
+        [0x89, 0x50, 0x4E, 0x47, ..] or [0xFF, 0xD8, 0xFF, ..] or [0x47, 0x49, 0x46, 0x38, ..] => "image",
+        _ => null,
+    };
+}
