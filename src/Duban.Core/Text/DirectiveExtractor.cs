@@ -28,7 +28,11 @@ public static class DirectiveExtractor
     ];
 
     /// <summary>Subjects that are not people: "会议强调" names no speaker.</summary>
-    private static readonly string[] NotPeople = ["会议", "会上", "文件", "通知", "方案", "意见", "大家", "我们", "他们", "上级", "中央", "报告", "讲话", "决定"];
+    private static readonly string[] NotPeople =
+    [
+        "会议", "会上", "文件", "通知", "方案", "意见", "大家", "我们", "他们", "上级", "中央", "报告", "讲话", "决定", "工作", "具体", "有关", "相关",
+        "总体", "基本", "同时", "此外", "对此", "为此", "他", "她",
+    ];
 
     private enum Family
     {
@@ -124,7 +128,15 @@ public static class DirectiveExtractor
         {
             if (series is { Count: >= 2 })
             {
-                all.Add(new Series(series, ParagraphEnd(s, series[^1].Position)));
+                // The last item runs to the end of its paragraph, or of the next one when the marker ends a paragraph.
+                var last = series[^1];
+                var end = ParagraphEnd(s, last.Position);
+                while (end - (last.Position + last.Length) < 2 && end < s.Length)
+                {
+                    end = ParagraphEnd(s, end + 1);
+                }
+
+                all.Add(new Series(series, end));
             }
         }
     }
@@ -349,24 +361,14 @@ public static class DirectiveExtractor
 
     // ---- headings and speakers -------------------------------------------------------------------------------
 
-    /// <summary>The phrase that names the demand: the first sentence when short, else its first clause, else its
-    /// first characters.</summary>
+    /// <summary>The phrase that names the demand: its first clause ("加强组织领导，明确责任分工" → "加强组织领导"),
+    /// or the first sentence when that clause is too short to name anything, cut at 24 characters.</summary>
     private static string Heading(string body)
     {
-        var sentence = body.IndexOfAny(['。', '！', '？', '；', '\n']);
-        var first = (sentence < 0 ? body : body[..sentence]).Trim();
-        if (first.Length <= MaxHeading)
-        {
-            return first;
-        }
-
-        var clause = first.IndexOfAny(['，', '：']);
-        if (clause is >= 2 and <= MaxHeading + 6)
-        {
-            return first[..clause];
-        }
-
-        return first[..MaxHeading] + "…";
+        var clause = body.IndexOfAny(['，', '：', '；', '。', '！', '？', '\n']);
+        var sentence = body.IndexOfAny(['；', '。', '！', '？', '\n']);
+        var first = (clause >= 4 ? body[..clause] : sentence >= 0 ? body[..sentence] : body).Trim();
+        return first.Length <= MaxHeading ? first : first[..MaxHeading] + "…";
     }
 
     /// <summary>The person who made the demands: the subject of the last trigger verb before the series in its
@@ -384,7 +386,17 @@ public static class DirectiveExtractor
         var best = -1;
         foreach (var trigger in Triggers)
         {
-            best = Math.Max(best, position > from ? s.LastIndexOf(trigger, position - 1, position - from, StringComparison.Ordinal) : -1);
+            for (var at = position > from ? s.LastIndexOf(trigger, position - 1, position - from, StringComparison.Ordinal) : -1;
+                 at >= from;
+                 at = at > from ? s.LastIndexOf(trigger, at - 1, at - from, StringComparison.Ordinal) : -1)
+            {
+                // "刘涛强调，" and "王建国同志指出：" say something; "工作要求如下" does not.
+                if (at + trigger.Length < s.Length && s[at + trigger.Length] is '，' or '：')
+                {
+                    best = Math.Max(best, at);
+                    break;
+                }
+            }
         }
 
         return best < 0 ? null : Subject(s, best, names);
@@ -456,6 +468,26 @@ public static class DirectiveExtractor
                 var run = AfterLastTitle(s[start..at]);
 
                 if (run.Length is >= 2 and <= 3 && !NotPeople.Any(n => run.Contains(n, StringComparison.Ordinal)) && run[^1] is not ('他' or '她'))
+                {
+                    names.Add(run);
+                }
+            }
+        }
+
+        // "秦保强对更好发挥……进行总结点评": a sentence that opens with a name and a verb of action.
+        foreach (var verb in (string[])["对", "作", "就", "安排"])
+        {
+            for (var at = s.IndexOf(verb, StringComparison.Ordinal); at > 0; at = s.IndexOf(verb, at + verb.Length, StringComparison.Ordinal))
+            {
+                var start = at;
+                while (start > 0 && at - start < 4 && TextCleaner.IsHan(s[start - 1]))
+                {
+                    start--;
+                }
+
+                var opensSentence = start == 0 || s[start - 1] is '\n' or '。' or '！' or '？';
+                var run = s[start..at];
+                if (opensSentence && run.Length is >= 2 and <= 3 && !NotPeople.Any(n => run.Contains(n, StringComparison.Ordinal)))
                 {
                     names.Add(run);
                 }

@@ -10,7 +10,7 @@ namespace Duban.Text;
 /// <remarks>
 /// What may go: page headers ("05 民生·社会"), continuation markers ("（下转第二版）", "▶22版"), page numbers, QR and
 /// app prompts, photo credits ("本报记者 某某 摄") and the advertising header of a document-sharing site. Nothing
-/// else is dropped: every other character of body text survives, in order (see <see cref="Furniture"/>).
+/// else is dropped: every other character of body text survives, in order.
 /// Spaces are kept between Latin words and around numbers ("新签约亿元项目 10 个"), and as the word gap of a
 /// headline ("大干四季度 全力冲目标"). The output is one paragraph per line.
 /// </remarks>
@@ -527,10 +527,4 @@ public static partial class TextCleaner
 
     [GeneratedRegex(@"(?:^|(?<=[。！？!?\s）)]))[（(]?\s*(?:图\s*[/／：:]\s*)?(?:本报|新华社)?\s*(?:记者|通讯员|特约摄影|摄影)\s*[\u4e00-\u9fff][\u4e00-\u9fff、\s]{1,20}?\s*摄\s*[）)]?$")]
     private static partial Regex PhotoCredit();
-
-    /// <summary>Whether a character is one the cleaner may drop: only furniture, never body text. Used by the tests
-    /// to state the guarantee: every Han character outside furniture survives.</summary>
-    internal static bool Furniture(string line) =>
-        IsPageNumber(line) || IsQrLine(line) || PageHeader().IsMatch(line) || ContinuationMarker().IsMatch(line)
-        || PhotoCredit().IsMatch(line) || AdvertisingWords.Any(w => line.Contains(w, StringComparison.OrdinalIgnoreCase));
 }

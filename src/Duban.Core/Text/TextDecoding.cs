@@ -65,13 +65,16 @@ public static class TextDecoding
             buffer.Write(chunk, 0, read);
             if (buffer.Length > maxBytes)
             {
-                throw new UnreadableTextException(FormattableString.Invariant(
-                    $"文件超过 {maxBytes / (1024 * 1024)} MB 上限 / the file is larger than the {maxBytes / (1024 * 1024)} MB limit"));
+                throw new UnreadableTextException($"文件超过 {Size(maxBytes)} 上限 / the file is larger than the {Size(maxBytes)} limit");
             }
         }
 
         return buffer.ToArray();
     }
+
+    private static string Size(int bytes) => bytes >= 1024 * 1024
+        ? FormattableString.Invariant($"{bytes / (1024.0 * 1024):0.#} MB")
+        : FormattableString.Invariant($"{bytes / 1024.0:0.#} KB");
 
     private static DecodedText DecodeBytes(byte[] bytes)
     {
