@@ -39,6 +39,12 @@ internal static class Program
                 CalendarBench.Run(options, report);
             }
 
+            if (options.Runs("text"))
+            {
+                output.WriteLine("# text");
+                TextBench.Run(report);
+            }
+
             var storage = new StorageBench(options, report, output);
             var sweep = new SweepBench(options, report, output);
             var engines = new List<string>();

@@ -66,7 +66,10 @@ public static partial class TextCleaner
                 p = QrPrompt().Replace(p, string.Empty);
             }
 
-            p = Despace(p).Trim();
+            if (!ReferenceEquals(p, paragraph))
+            {
+                p = Despace(p).Trim(); // a marker taken out of a line may leave a space between two characters
+            }
             if (p.Length == 0)
             {
                 continue;
