@@ -37,6 +37,7 @@ public static class DataServices
             .AddErrorDescriber<ChineseIdentityErrors>()
             .AddEntityFrameworkStores<DubanDbContext>();
         services.AddScoped<AssignMatter>();
+        services.AddScoped<AssignBatch>();
         services.AddScoped<ActOnMatter>();
         services.AddScoped<MatterQueries>();
         services.AddScoped<UnitDirectory>();

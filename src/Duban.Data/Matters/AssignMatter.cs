@@ -84,7 +84,8 @@ public sealed class AssignMatter(DubanDbContext db, Rules rules, TimeProvider cl
         var assigned = lifecycle.Assign(command, actor, now, input.Note);
         var state = MatterState.Start(assigned);
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Inside a batch (AssignBatch) the caller's transaction holds all the matters; alone, one of our own.
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         var matter = new Matter
         {
             Code = await NextCodeAsync(ChinaTime.DateOf(now).Year, cancellationToken),
@@ -99,7 +100,11 @@ public sealed class AssignMatter(DubanDbContext db, Rules rules, TimeProvider cl
         matter.Events.Add(MatterEventRow.From(assigned));
         db.Matters.Add(matter);
         await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         return matter.Id;
     }
 
