@@ -1,0 +1,182 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Globalization;
+using System.Linq.Expressions;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Duban.Data;
+
+/// <summary>
+/// Writes many rows in few statements, for work where the change tracker's one command per row (EF's SQLite provider
+/// does not batch) costs more than the work itself: multi-row INSERTs, a keyed multi-row UPDATE, and ids reserved up
+/// front so related rows can be written without reading ids back. Tables, columns, value converters and parameter
+/// types come from EF's model, so each cell holds what SaveChanges would have written; statements run through the
+/// DbContext (its connection, transaction, interceptors and logging).
+/// </summary>
+public sealed class RowWriter(DubanDbContext db)
+{
+    /// <summary>Parameters per statement. Microsoft.Data.Sqlite binds each parameter by name, a linear search of the
+    /// statement's names, so binding grows with the square of the count: SQLite gets small statements, PostgreSQL
+    /// (limit 65,535) large ones to save round trips.</summary>
+    private const int MaxSqliteParameters = 400, MaxPostgresParameters = 16_000;
+
+    private static readonly ConcurrentDictionary<IEntityType, MappedTable> Tables = new();
+
+    private readonly bool _postgres = db.Database.IsNpgsql();
+    private readonly ISqlGenerationHelper _sql = db.GetService<ISqlGenerationHelper>();
+
+    private int MaxParameters => _postgres ? MaxPostgresParameters : MaxSqliteParameters;
+
+    /// <summary>
+    /// <paramref name="count"/> new ids for <typeparamref name="T"/>'s table, as inserts through EF would have taken them.
+    /// Call inside a transaction: on SQLite it holds the only write lock, so the ids after the highest are free until
+    /// it commits; on PostgreSQL they come from the identity sequence.
+    /// </summary>
+    public async Task<long[]> ReserveIdsAsync<T>(int count, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (count == 0)
+        {
+            return [];
+        }
+
+        var table = TableOf<T>();
+        var name = _sql.DelimitIdentifier(table.Name);
+        var key = _sql.DelimitIdentifier(table.Key.Name);
+        if (_postgres)
+        {
+            var sql = "SELECT nextval(pg_get_serial_sequence({0}, {1})) AS \"Value\" FROM generate_series(1, {2})";
+            return [.. await db.Database.SqlQueryRaw<long>(sql, name, table.Key.Name, count).ToListAsync(cancellationToken)];
+        }
+
+        // AUTOINCREMENT never reuses an id, not even a deleted row's: start after the higher of the sequence and the table.
+        var last = "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = {0}), 0), COALESCE((SELECT MAX("
+            + key + ") FROM " + name + "), 0)) AS \"Value\"";
+        var highest = (await db.Database.SqlQueryRaw<long>(last, table.Name).ToListAsync(cancellationToken))[0];
+        var ids = new long[count];
+        for (var i = 0; i < count; i++)
+        {
+            ids[i] = checked(highest + i + 1);
+        }
+
+        return ids;
+    }
+
+    /// <summary>Inserts the rows, with their ids when they carry them (see <see cref="ReserveIdsAsync{T}"/>), else
+    /// leaving the ids to the database.</summary>
+    public async Task InsertAsync<T>(IReadOnlyList<T> rows, CancellationToken cancellationToken)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var table = TableOf<T>();
+        var withIds = table.Key.Value(rows[0]) is not (null or 0L or 0);
+        var columns = withIds ? table.Columns : table.Columns.Where(c => c != table.Key).ToArray();
+        var head = "INSERT INTO " + _sql.DelimitIdentifier(table.Name) + " (" + string.Join(", ", columns.Select(c => _sql.DelimitIdentifier(c.Name))) + ") VALUES ";
+        await InChunksAsync(rows, columns, head, "", cancellationToken);
+    }
+
+    /// <summary>Sets the named columns of existing rows, matched on their keys, from the rows' values.</summary>
+    public async Task UpdateAsync<T>(IReadOnlyList<T> rows, IReadOnlyList<string> properties, CancellationToken cancellationToken)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(properties);
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var table = TableOf<T>();
+        var set = properties.Select(p => table.Columns.Single(c => c.Property.Name == p)).ToArray();
+        var columns = new[] { table.Key }.Concat(set).ToArray();
+        var name = _sql.DelimitIdentifier(table.Name);
+        var key = _sql.DelimitIdentifier(table.Key.Name);
+
+        // UPDATE … FROM a VALUES list: SQLite 3.33+ and PostgreSQL both have it.
+        var head = "WITH v (" + string.Join(", ", columns.Select(c => _sql.DelimitIdentifier(c.Name))) + ") AS (VALUES ";
+        var tail = ") UPDATE " + name + " SET " + string.Join(", ", set.Select(c => _sql.DelimitIdentifier(c.Name) + " = v." + _sql.DelimitIdentifier(c.Name)))
+            + " FROM v WHERE " + name + "." + key + " = v." + key;
+        await InChunksAsync(rows, columns, head, tail, cancellationToken);
+    }
+
+    private async Task InChunksAsync<T>(IReadOnlyList<T> rows, Column[] columns, string head, string tail, CancellationToken cancellationToken)
+        where T : class
+    {
+        var perStatement = Math.Max(1, MaxParameters / columns.Length);
+        await using var scratch = db.Database.GetDbConnection().CreateCommand(); // parameters are created by a command
+        for (var start = 0; start < rows.Count; start += perStatement)
+        {
+            var count = Math.Min(perStatement, rows.Count - start);
+            var parameters = new DbParameter[count * columns.Length];
+            var sql = new StringBuilder(head, head.Length + tail.Length + (parameters.Length * 8));
+            var k = 0;
+            for (var r = start; r < start + count; r++)
+            {
+                sql.Append(r == start ? "(" : ", (");
+                for (var c = 0; c < columns.Length; c++)
+                {
+                    var parameterName = "@p" + k.ToString(CultureInfo.InvariantCulture);
+                    sql.Append(c == 0 ? parameterName : ", " + parameterName);
+                    parameters[k++] = columns[c].Parameter(scratch, parameterName, rows[r]);
+                }
+
+                sql.Append(')');
+            }
+
+            sql.Append(tail);
+            await db.Database.ExecuteSqlRawAsync(sql.ToString(), parameters, cancellationToken);
+        }
+    }
+
+    private MappedTable TableOf<T>() =>
+        Tables.GetOrAdd(db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not mapped."),
+            type => new MappedTable(type));
+
+    private sealed class MappedTable
+    {
+        public MappedTable(IEntityType type)
+        {
+            Name = type.GetTableName() ?? throw new InvalidOperationException($"{type.DisplayName()} has no table.");
+            Columns = type.GetProperties().Select(p => new Column(p)).ToArray();
+            var key = type.FindPrimaryKey()?.Properties is [var single] ? single : throw new InvalidOperationException($"{type.DisplayName()} needs a single-column key.");
+            Key = Columns.Single(c => c.Property == key);
+        }
+
+        public string Name { get; }
+        public Column[] Columns { get; }
+        public Column Key { get; }
+    }
+
+    private sealed class Column(IProperty property)
+    {
+        private readonly Func<object, object?> _get = Getter(property);
+        private readonly RelationalTypeMapping _mapping = property.GetRelationalTypeMapping();
+
+        public IProperty Property { get; } = property;
+        public string Name { get; } = property.GetColumnName();
+
+        public object? Value(object entity) => _get(entity);
+
+        /// <summary>The value bound as SaveChanges binds it: the property's type mapping applies its converter and DbType.</summary>
+        public DbParameter Parameter(DbCommand command, string name, object entity) =>
+            _mapping.CreateParameter(command, name, _get(entity), Property.IsNullable);
+
+        private static Func<object, object?> Getter(IProperty property)
+        {
+            var info = property.PropertyInfo
+                ?? throw new InvalidOperationException($"{property.DeclaringType.DisplayName()}.{property.Name} has no CLR property; RowWriter cannot write it.");
+            var entity = Expression.Parameter(typeof(object), "entity");
+            var body = Expression.Convert(Expression.Property(Expression.Convert(entity, info.DeclaringType!), info), typeof(object));
+            return Expression.Lambda<Func<object, object?>>(body, entity).Compile();
+        }
+    }
+}
