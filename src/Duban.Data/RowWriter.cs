@@ -24,6 +24,9 @@ public sealed class RowWriter(DubanDbContext db)
     /// (limit 65,535) large ones to save round trips.</summary>
     private const int MaxSqliteParameters = 400, MaxPostgresParameters = 16_000;
 
+    /// <summary>Rows per statement at most, so one statement's text stays small.</summary>
+    private const int MaxRows = 1000;
+
     private static readonly ConcurrentDictionary<IEntityType, MappedTable> Tables = new();
 
     private readonly bool _postgres = db.Database.IsNpgsql();
@@ -108,25 +111,33 @@ public sealed class RowWriter(DubanDbContext db)
         await InChunksAsync(rows, columns, head, tail, cancellationToken);
     }
 
+    /// <summary>Runs head, then (value, …) per row, then tail, for as many rows as fit in a statement. A value repeated
+    /// in a column (the sweep's instant, a unit, a null) is bound once and referred to by name wherever it recurs.</summary>
     private async Task InChunksAsync<T>(IReadOnlyList<T> rows, Column[] columns, string head, string tail, CancellationToken cancellationToken)
         where T : class
     {
-        var perStatement = Math.Max(1, MaxParameters / columns.Length);
         await using var scratch = db.Database.GetDbConnection().CreateCommand(); // parameters are created by a command
-        for (var start = 0; start < rows.Count; start += perStatement)
+        var start = 0;
+        while (start < rows.Count)
         {
-            var count = Math.Min(perStatement, rows.Count - start);
-            var parameters = new DbParameter[count * columns.Length];
-            var sql = new StringBuilder(head, head.Length + tail.Length + (parameters.Length * 8));
-            var k = 0;
-            for (var r = start; r < start + count; r++)
+            var parameters = new List<DbParameter>();
+            var names = new Dictionary<(int Column, object? Value), string>();
+            var sql = new StringBuilder(head, 64 * 1024);
+            var end = start;
+            for (; end < rows.Count && end - start < MaxRows && parameters.Count + columns.Length <= MaxParameters; end++)
             {
-                sql.Append(r == start ? "(" : ", (");
+                sql.Append(end == start ? "(" : ", (");
                 for (var c = 0; c < columns.Length; c++)
                 {
-                    var parameterName = "@p" + k.ToString(CultureInfo.InvariantCulture);
-                    sql.Append(c == 0 ? parameterName : ", " + parameterName);
-                    parameters[k++] = columns[c].Parameter(scratch, parameterName, rows[r]);
+                    var value = columns[c].Value(rows[end]);
+                    if (!names.TryGetValue((c, value), out var name))
+                    {
+                        name = "@p" + parameters.Count.ToString(CultureInfo.InvariantCulture);
+                        names.Add((c, value), name);
+                        parameters.Add(columns[c].Parameter(scratch, name, value));
+                    }
+
+                    sql.Append(c == 0 ? name : ", " + name);
                 }
 
                 sql.Append(')');
@@ -134,6 +145,7 @@ public sealed class RowWriter(DubanDbContext db)
 
             sql.Append(tail);
             await db.Database.ExecuteSqlRawAsync(sql.ToString(), parameters, cancellationToken);
+            start = end;
         }
     }
 
@@ -167,8 +179,8 @@ public sealed class RowWriter(DubanDbContext db)
         public object? Value(object entity) => _get(entity);
 
         /// <summary>The value bound as SaveChanges binds it: the property's type mapping applies its converter and DbType.</summary>
-        public DbParameter Parameter(DbCommand command, string name, object entity) =>
-            _mapping.CreateParameter(command, name, _get(entity), Property.IsNullable);
+        public DbParameter Parameter(DbCommand command, string name, object? value) =>
+            _mapping.CreateParameter(command, name, value, Property.IsNullable);
 
         private static Func<object, object?> Getter(IProperty property)
         {

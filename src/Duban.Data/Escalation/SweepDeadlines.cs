@@ -34,6 +34,7 @@ public sealed class SweepDeadlines(DubanDbContext db, Rules rules, NotificationO
     public async Task<SweepSummary> RunAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         var writer = new RowWriter(db);
+        var deliverAfter = rules.Escalation.Hours.NextDelivery(now, rules.Calendar); // notices wait for working hours
         int warned = 0, urged = 0, escalated = 0, accountability = 0;
         while (true)
         {
@@ -61,7 +62,7 @@ public sealed class SweepDeadlines(DubanDbContext db, Rules rules, NotificationO
                 {
                     var step = due[i];
                     var announced = i == due.Count - 1; // several rungs at once: announce only the most severe
-                    Record(work, matter, row, step, announced, now);
+                    Record(work, matter, row, step, announced, now, deliverAfter);
                     row.MarkDone(step.Step.Kind);
                     switch (step.Step.Kind)
                     {
@@ -141,7 +142,7 @@ public sealed class SweepDeadlines(DubanDbContext db, Rules rules, NotificationO
         }
     }
 
-    private void Record(Page work, MatterFacts matter, MilestoneRow row, DueStep step, bool announced, DateTimeOffset now)
+    private void Record(Page work, MatterFacts matter, MilestoneRow row, DueStep step, bool announced, DateTimeOffset now, DateTimeOffset deliverAfter)
     {
         var record = new EscalationRecord
         {
@@ -193,7 +194,7 @@ public sealed class SweepDeadlines(DubanDbContext db, Rules rules, NotificationO
             Body = body,
             Link = FormattableString.Invariant($"/matters/{matter.Id}"),
             CreatedAt = now,
-            DeliverAfter = rules.Escalation.Hours.NextDelivery(now, rules.Calendar),
+            DeliverAfter = deliverAfter,
         });
     }
 
