@@ -20,9 +20,10 @@ namespace Duban.Data;
 public sealed class RowWriter(DubanDbContext db)
 {
     /// <summary>Parameters per statement. Microsoft.Data.Sqlite binds each parameter by name, a linear search of the
-    /// statement's names, so binding grows with the square of the count: SQLite gets small statements, PostgreSQL
-    /// (limit 65,535) large ones to save round trips.</summary>
-    private const int MaxSqliteParameters = 400, MaxPostgresParameters = 16_000;
+    /// statement's names, so binding grows with the square of the count: SQLite gets small statements (for the sweep's
+    /// 10,000 rungs, 0.7 s of statement CPU at 100 against 1.1 s at 400), PostgreSQL (limit 65,535) large ones to
+    /// save round trips.</summary>
+    private const int MaxSqliteParameters = 100, MaxPostgresParameters = 16_000;
 
     /// <summary>Rows per statement at most, so one statement's text stays small.</summary>
     private const int MaxRows = 1000;
