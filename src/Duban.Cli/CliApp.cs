@@ -40,6 +40,7 @@ public static partial class CliApp
             WebhooksCommand(output, clock),
             DeliverCommand(output, clock),
             TextCommand(output),
+            AccountabilityCommand(output, clock),
         };
         root.Options.Add(DbOption);
         var parsed = root.Parse(args);

@@ -30,6 +30,7 @@ public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
     public DbSet<AccountabilityEntry> AccountabilityEntries => Set<AccountabilityEntry>();
     public DbSet<AccountabilityChange> AccountabilityChanges => Set<AccountabilityChange>();
     public DbSet<Notice> Notices => Set<Notice>();
+    public DbSet<NoticeRead> NoticeReads => Set<NoticeRead>();
     public DbSet<ExtensionRequest> ExtensionRequests => Set<ExtensionRequest>();
     public DbSet<LookBack> LookBacks => Set<LookBack>();
     public DbSet<Webhook> Webhooks => Set<Webhook>();
@@ -173,11 +174,19 @@ public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
         builder.Entity<Notice>(e =>
         {
             e.ToTable("notices");
-            e.HasIndex(n => new { n.UnitId, n.ReadAt, n.DeliverAfter });
+            e.HasIndex(n => new { n.UnitId, n.DeliverAfter });
             e.HasOne(n => n.Escalation).WithMany().HasForeignKey(n => n.EscalationId).OnDelete(DeleteBehavior.Restrict);
             e.Property(n => n.Title).HasMaxLength(200);
             e.Property(n => n.Body).HasMaxLength(2000);
             e.Property(n => n.Link).HasMaxLength(200);
+        });
+
+        builder.Entity<NoticeRead>(e =>
+        {
+            e.ToTable("notice_reads");
+            e.HasKey(r => new { r.NoticeId, r.ReaderId });
+            e.Property(r => r.ReaderId).HasMaxLength(64);
+            e.HasOne<Notice>().WithMany().HasForeignKey(r => r.NoticeId).OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.Entity<LookBack>(e =>

@@ -161,6 +161,85 @@ public abstract class DeadlineApiTests(DubanApp app)
         Assert.Equal(unread - 1, (await GetAsync(app.TownshipToken, "/api/inbox"))["unread"]!.GetValue<int>());
         Assert.Equal(HttpStatusCode.NotFound, (await PostAsync(app.DepartmentToken, $"/api/inbox/{first}/read", new { })).Status);
     }
+
+    [Fact]
+    public async Task ReadState_IsPerPerson_SoAColleagueStillSeesTheNoticeUnread()
+    {
+        var id = await AssignAtAsync("2024-06-04T09:00:00+08:00");
+        string colleague;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            colleague = await scope.ServiceProvider.GetRequiredService<Duban.Data.Access.ApiTokens>().CreateAsync("K-T", "handler", "镇测试同事");
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(app.SupervisorToken, $"/api/matters/{id}/urge", new { message = "请于今日签收" })).Status);
+        var mine = await GetAsync(app.TownshipToken, "/api/inbox?unread=true");
+        var theirs = await GetAsync(colleague, "/api/inbox?unread=true");
+        var notice = mine["items"]!.AsArray().First(n => n!["body"]!.GetValue<string>().Contains("请于今日签收", StringComparison.Ordinal))!["id"]!.GetValue<long>();
+
+        Assert.Equal(HttpStatusCode.NoContent, (await PostAsync(app.TownshipToken, $"/api/inbox/{notice}/read", new { })).Status);
+        Assert.Equal(HttpStatusCode.NoContent, (await PostAsync(app.TownshipToken, $"/api/inbox/{notice}/read", new { })).Status); // again: no change
+
+        var mineAfter = await GetAsync(app.TownshipToken, "/api/inbox");
+        var theirsAfter = await GetAsync(colleague, "/api/inbox");
+        Assert.Equal(mine["unread"]!.GetValue<int>() - 1, mineAfter["unread"]!.GetValue<int>());
+        Assert.Equal(theirs["unread"]!.GetValue<int>(), theirsAfter["unread"]!.GetValue<int>());
+        bool ReadIn(JsonNode inbox) => inbox["items"]!.AsArray().Single(n => n!["id"]!.GetValue<long>() == notice)!["read"]!.GetValue<bool>();
+        Assert.True(ReadIn(mineAfter));
+        Assert.False(ReadIn(theirsAfter));
+        Assert.DoesNotContain((await GetAsync(app.TownshipToken, "/api/inbox?unread=true"))["items"]!.AsArray(), n => n!["id"]!.GetValue<long>() == notice);
+        Assert.Contains((await GetAsync(colleague, "/api/inbox?unread=true"))["items"]!.AsArray(), n => n!["id"]!.GetValue<long>() == notice);
+    }
+
+    [Fact]
+    public async Task TheAccountabilityList_DownloadsAsASpreadsheet_OfTheRowsTheCallerMaySee()
+    {
+        var township = await AssignAtAsync("2024-07-01T09:00:00+08:00"); // Mon; acknowledge due Tue 24:00, 问责 five working days on
+        var department = await AssignAtAsync("2024-07-01T09:00:00+08:00", "C-ZJ");
+        await SweepAsync("2024-07-10T00:00:00+08:00");
+
+        async Task<(HttpResponseMessage Response, List<IDictionary<string, object>> Rows, List<string> Headers)> ExportAsync(string token, string query = "")
+        {
+            var response = await app.Client(token).GetAsync("/api/accountability/export.xlsx" + query);
+            using var file = new MemoryStream(await response.Content.ReadAsByteArrayAsync());
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                return (response, [], []);
+            }
+
+            // The first row as cells (A, B, …): the headers, which an empty export has too.
+            var headers = ((IDictionary<string, object>)MiniExcelLibs.MiniExcel.Query(file).First()).Values.Select(v => (string)v).ToList();
+            file.Position = 0;
+            var rows = MiniExcelLibs.MiniExcel.Query(file, useHeaderRow: true).Cast<IDictionary<string, object>>().ToList();
+            return (response, rows, headers);
+        }
+
+        var (all, rows, headers) = await ExportAsync(app.SupervisorToken, "?status=pending");
+        Assert.Equal(AccountabilityWorkbook.ContentType, all.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(["编号", "事项编号", "事项", "责任单位", "原因", "节点", "状态", "登记时间", "备注", "处理记录"], headers);
+        var listed = (await GetAsync(app.SupervisorToken, "/api/accountability?status=pending")).AsArray();
+        Assert.Equal(listed.Select(e => e!["id"]!.GetValue<long>()), rows.Select(r => Convert.ToInt64(r["编号"], CultureInfo.InvariantCulture)));
+        var ours = rows.Where(r => listed.Any(e => e!["id"]!.GetValue<long>() == Convert.ToInt64(r["编号"], CultureInfo.InvariantCulture)
+            && e["matterId"]!.GetValue<long>() is var m && (m == township || m == department))).ToList();
+        Assert.Equal(2, ours.Count);
+        Assert.All(ours, r => Assert.Equal(("签收超期", "签收", "待处理", "2024-07-10 00:00"),
+            ((string)r["原因"], (string)r["节点"], (string)r["状态"], (string)r["登记时间"])));
+        Assert.Equal(["测试市住建局", "测试镇"], ours.Select(r => (string)r["责任单位"]).Order(StringComparer.Ordinal));
+
+        // A handling unit sees only its own matters' entries, as in the list.
+        long EntryOf(long matter) => listed.Single(e => e!["matterId"]!.GetValue<long>() == matter)!["id"]!.GetValue<long>();
+        var (_, townshipRows, _) = await ExportAsync(app.TownshipToken);
+        var townshipIds = townshipRows.Select(r => Convert.ToInt64(r["编号"], CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal((await GetAsync(app.TownshipToken, "/api/accountability")).AsArray().Select(e => e!["id"]!.GetValue<long>()), townshipIds);
+        Assert.Contains(EntryOf(township), townshipIds);
+        Assert.DoesNotContain(EntryOf(department), townshipIds);
+
+        var (bad, _, _) = await ExportAsync(app.SupervisorToken, "?status=someday");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var (_, none, noneHeaders) = await ExportAsync(app.SupervisorToken, "?status=held");
+        Assert.Empty(none);
+        Assert.Contains("编号", noneHeaders);
+    }
 }
 
 public sealed class DeadlineApiTests_Sqlite(SqliteApp app) : DeadlineApiTests(app), IClassFixture<SqliteApp>;

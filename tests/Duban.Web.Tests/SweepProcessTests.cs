@@ -75,6 +75,40 @@ public sealed partial class SweepProcessTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Engines), MemberType = typeof(TestDatabase))]
+    public async Task AccountabilityExport_WritesTheListAsASpreadsheet(string engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        await AssignAsync(database, 1);
+        var file = Path.Combine(Path.GetTempPath(), $"duban-accountability-{Guid.NewGuid():N}.xlsx");
+        var held = Path.ChangeExtension(file, ".held.xlsx");
+        try
+        {
+            // Acknowledge due Tue 03-05 24:00; five working days later (06, 07, 08, 11, 12) it goes on the list.
+            var sweep = await DubanAsync("sweep", "--now", "2024-03-13T00:00+08:00", "--db", DbArgument(database));
+            var export = await DubanAsync("accountability", "export", file, "--db", DbArgument(database));
+            var none = await DubanAsync("accountability", "export", held, "--status", "held", "--db", DbArgument(database));
+            var bad = await DubanAsync("accountability", "export", held, "--status", "someday", "--db", DbArgument(database));
+
+            Assert.Equal(1, Counts(sweep.Out)[3]);
+            Assert.True(export.Exit == 0, export.Err);
+            Assert.Equal($"exported=1 file={file}", export.Out.Trim());
+            var row = Assert.Single(MiniExcelLibs.MiniExcel.Query(file, useHeaderRow: true).Cast<IDictionary<string, object>>());
+            Assert.Equal(("DB-2024-000001", "测试镇", "签收超期", "待处理", "2024-03-13 00:00"),
+                ((string)row["事项编号"], (string)row["责任单位"], (string)row["原因"], (string)row["状态"], (string)row["登记时间"]));
+            Assert.Equal(0, none.Exit);
+            Assert.Empty(MiniExcelLibs.MiniExcel.Query(held, useHeaderRow: true));
+            Assert.Equal(1, bad.Exit);
+            Assert.Contains("someday", bad.Err, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+            File.Delete(held);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Engines), MemberType = typeof(TestDatabase))]
     public async Task TwoSweepingProcesses_OnOneDatabase_NeverActTwiceOnAMilestone(string engine)
     {
         const int matters = 400; // 1,200 milestones: several batches of 500 for the two processes to share

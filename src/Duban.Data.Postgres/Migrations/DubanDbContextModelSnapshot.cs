@@ -418,9 +418,6 @@ namespace Duban.Data.Postgres.Migrations
                     b.Property<long?>("MatterId")
                         .HasColumnType("bigint");
 
-                    b.Property<DateTimeOffset?>("ReadAt")
-                        .HasColumnType("timestamp with time zone");
-
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -433,9 +430,26 @@ namespace Duban.Data.Postgres.Migrations
 
                     b.HasIndex("EscalationId");
 
-                    b.HasIndex("UnitId", "ReadAt", "DeliverAfter");
+                    b.HasIndex("UnitId", "DeliverAfter");
 
                     b.ToTable("notices", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.Escalation.NoticeRead", b =>
+                {
+                    b.Property<long>("NoticeId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ReaderId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("ReadAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("NoticeId", "ReaderId");
+
+                    b.ToTable("notice_reads", (string)null);
                 });
 
             modelBuilder.Entity("Duban.Data.Matter", b =>
@@ -1073,6 +1087,15 @@ namespace Duban.Data.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Restrict);
 
                     b.Navigation("Escalation");
+                });
+
+            modelBuilder.Entity("Duban.Data.Escalation.NoticeRead", b =>
+                {
+                    b.HasOne("Duban.Data.Escalation.Notice", null)
+                        .WithMany()
+                        .HasForeignKey("NoticeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Duban.Data.Matter", b =>

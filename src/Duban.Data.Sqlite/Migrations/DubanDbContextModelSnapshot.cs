@@ -399,9 +399,6 @@ namespace Duban.Data.Sqlite.Migrations
                     b.Property<long?>("MatterId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime?>("ReadAt")
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -414,9 +411,26 @@ namespace Duban.Data.Sqlite.Migrations
 
                     b.HasIndex("EscalationId");
 
-                    b.HasIndex("UnitId", "ReadAt", "DeliverAfter");
+                    b.HasIndex("UnitId", "DeliverAfter");
 
                     b.ToTable("notices", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.Escalation.NoticeRead", b =>
+                {
+                    b.Property<long>("NoticeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReaderId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ReadAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("NoticeId", "ReaderId");
+
+                    b.ToTable("notice_reads", (string)null);
                 });
 
             modelBuilder.Entity("Duban.Data.Matter", b =>
@@ -1032,6 +1046,15 @@ namespace Duban.Data.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Restrict);
 
                     b.Navigation("Escalation");
+                });
+
+            modelBuilder.Entity("Duban.Data.Escalation.NoticeRead", b =>
+                {
+                    b.HasOne("Duban.Data.Escalation.Notice", null)
+                        .WithMany()
+                        .HasForeignKey("NoticeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Duban.Data.Matter", b =>

@@ -124,7 +124,8 @@ public enum Audience
 }
 
 /// <summary>An in-app notice (站内通知) for a unit; visible from <see cref="DeliverAfter"/>, inside working hours.
-/// Saving one also queues its webhook and email deliveries in the same transaction (<see cref="Notifications.NoticeOutbox"/>).</summary>
+/// Saving one also queues its webhook and email deliveries in the same transaction (<see cref="Notifications.NoticeOutbox"/>).
+/// Read state is per reader (<see cref="NoticeRead"/>).</summary>
 public sealed class Notice
 {
     public long Id { get; set; }
@@ -139,7 +140,18 @@ public sealed class Notice
     public string? Link { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset DeliverAfter { get; set; }
-    public DateTimeOffset? ReadAt { get; set; }
+}
+
+/// <summary>One reader's mark on a notice (已读): per person or API token, so a notice one colleague has read stays
+/// unread for the others in the unit.</summary>
+public sealed class NoticeRead
+{
+    public long NoticeId { get; set; }
+
+    /// <summary>The reader's actor id (<c>user:5</c>, <c>token:3</c>).</summary>
+    public required string ReaderId { get; set; }
+
+    public DateTimeOffset ReadAt { get; set; }
 }
 
 /// <summary>Where an extension request stands.</summary>

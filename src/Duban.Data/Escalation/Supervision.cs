@@ -257,14 +257,18 @@ public sealed class Supervision(DubanDbContext db, Rules rules, TimeProvider clo
         return rows.Select(r => View(r.x, r.Code)).ToList();
     }
 
-    /// <summary>The accountability list (问责清单) over what the actor may see, newest first.</summary>
-    public async Task<IReadOnlyList<AccountabilityView>> AccountabilityAsync(AccountabilityStatus? status, Actor actor, CancellationToken cancellationToken = default)
+    /// <summary>Entries a list shows at most; an export (<see cref="AccountabilityWorkbook"/>) takes up to <see cref="ExportMax"/>.</summary>
+    public const int ListMax = 1000, ExportMax = 100_000;
+
+    /// <summary>The accountability list (问责清单) over what the actor may see, newest first, at most <paramref name="max"/> entries.</summary>
+    public async Task<IReadOnlyList<AccountabilityView>> AccountabilityAsync(AccountabilityStatus? status, Actor actor, int max,
+        CancellationToken cancellationToken = default)
     {
         var visible = await MatterQueries.VisibleToAsync(db, actor, cancellationToken);
         var rows = await db.AccountabilityEntries.AsNoTracking().Include(a => a.Unit).Include(a => a.History)
             .Where(a => status == null || a.Status == status)
             .Join(visible, a => a.MatterId, m => m.Id, (a, m) => new { a, m.Code, m.Title })
-            .OrderByDescending(r => r.a.CreatedAt).ThenByDescending(r => r.a.Id).Take(1000).ToListAsync(cancellationToken);
+            .OrderByDescending(r => r.a.CreatedAt).ThenByDescending(r => r.a.Id).Take(max).ToListAsync(cancellationToken);
         return rows.Select(r => new AccountabilityView(r.a.Id, r.a.MatterId, r.Code, r.Title, ViewMapping.Ref(r.a.Unit!), r.a.Reason, r.a.Stage,
             r.a.Status, ChinaTime.ToLocal(r.a.CreatedAt), r.a.Note,
             r.a.History.OrderBy(h => h.At).ThenBy(h => h.Id).Select(h => new AccountabilityChangeView(h.Status, ChinaTime.ToLocal(h.At), h.ActorName, h.Note)).ToList()))
@@ -309,26 +313,59 @@ public sealed class Supervision(DubanDbContext db, Rules rules, TimeProvider clo
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    /// <summary>The actor's unit's notices that are due for delivery; leaders also see those for heads.</summary>
+    /// <summary>The actor's unit's notices that are due for delivery (leaders also see those for heads), read or
+    /// unread for this actor: read state is per person, so a colleague's reading leaves the notice unread here.</summary>
     public async Task<InboxPage> InboxAsync(Actor actor, bool unreadOnly, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var now = clock.GetUtcNow();
-        var isHead = actor.Has(Role.Leader) || actor.Has(Role.Supervisor) || actor.Has(Role.Admin);
-        var mine = db.Notices.AsNoTracking().Where(n => n.UnitId == actor.UnitId && n.DeliverAfter <= now && (isHead || n.Audience == Audience.Unit));
-        var unread = await mine.CountAsync(n => n.ReadAt == null, cancellationToken);
-        var rows = await mine.Where(n => !unreadOnly || n.ReadAt == null).OrderByDescending(n => n.DeliverAfter).ThenByDescending(n => n.Id)
+        var reader = actor.Id;
+        var mine = Inbox(actor);
+        var unread = await mine.CountAsync(n => !db.NoticeReads.Any(r => r.NoticeId == n.Id && r.ReaderId == reader), cancellationToken);
+        var rows = await mine
+            .Select(n => new { Notice = n, Read = db.NoticeReads.Any(r => r.NoticeId == n.Id && r.ReaderId == reader) })
+            .Where(n => !unreadOnly || !n.Read)
+            .OrderByDescending(n => n.Notice.DeliverAfter).ThenByDescending(n => n.Notice.Id)
             .Take(200).ToListAsync(cancellationToken);
-        return new InboxPage(rows.Select(n => new NoticeView(n.Id, n.Kind, n.Title, n.Body, n.Link, ChinaTime.ToLocal(n.DeliverAfter), n.ReadAt is not null)).ToList(), unread);
+        return new InboxPage(rows.Select(r => new NoticeView(r.Notice.Id, r.Notice.Kind, r.Notice.Title, r.Notice.Body, r.Notice.Link,
+            ChinaTime.ToLocal(r.Notice.DeliverAfter), r.Read)).ToList(), unread);
     }
 
+    /// <summary>Marks a notice in the actor's inbox read for the actor alone; marking it again changes nothing.</summary>
     public async Task MarkReadAsync(long noticeId, Actor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var notice = await db.Notices.SingleOrDefaultAsync(n => n.Id == noticeId && n.UnitId == actor.UnitId, cancellationToken)
-            ?? throw new NotFoundException($"通知 {noticeId} 不存在。");
-        notice.ReadAt ??= clock.GetUtcNow();
-        await db.SaveChangesAsync(cancellationToken);
+        if (!await Inbox(actor).AnyAsync(n => n.Id == noticeId, cancellationToken))
+        {
+            throw new NotFoundException($"通知 {noticeId} 不存在。");
+        }
+
+        var reader = actor.Id;
+        if (await db.NoticeReads.AnyAsync(r => r.NoticeId == noticeId && r.ReaderId == reader, cancellationToken))
+        {
+            return;
+        }
+
+        db.NoticeReads.Add(new NoticeRead { NoticeId = noticeId, ReaderId = reader, ReadAt = clock.GetUtcNow() });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // The same reader may have marked it in another request meanwhile: read either way; anything else is a fault.
+            db.ChangeTracker.Clear();
+            if (!await db.NoticeReads.AnyAsync(r => r.NoticeId == noticeId && r.ReaderId == reader, cancellationToken))
+            {
+                throw;
+            }
+        }
+    }
+
+    private IQueryable<Notice> Inbox(Actor actor)
+    {
+        var now = clock.GetUtcNow();
+        var isHead = actor.Has(Role.Leader) || actor.Has(Role.Supervisor) || actor.Has(Role.Admin);
+        return db.Notices.AsNoTracking().Where(n => n.UnitId == actor.UnitId && n.DeliverAfter <= now && (isHead || n.Audience == Audience.Unit));
     }
 
     private async Task<Matter> LoadVisibleAsync(long matterId, Actor actor, CancellationToken cancellationToken, string? notFound = null,

@@ -7,26 +7,20 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace Duban.Data.Notifications;
 
 /// <summary>
-/// The outbox hook: whenever a <see cref="Notice"/> is saved, by anyone, the same SaveChanges (and so the same
-/// transaction) adds a <see cref="Delivery"/> for each active webhook whose unit filter covers the notice's unit and,
-/// when email is enabled, for each address in that unit (only leaders for <see cref="Audience.Heads"/>). A notice
-/// therefore cannot be saved without its deliveries, nor its deliveries without it. The first attempt is due at the
-/// notice's DeliverAfter, so working-hours rules apply to email and webhooks as to the inbox.
+/// The outbox hook: whenever a <see cref="Notice"/> is saved through the change tracker, by anyone, the same
+/// SaveChanges (and so the same transaction) adds its deliveries (<see cref="NoticeRecipients"/>). A notice therefore
+/// cannot be saved without its deliveries, nor its deliveries without it. The deadline sweep writes its notices
+/// set-based, past this hook, and adds their deliveries with the same <see cref="NoticeRecipients"/> in its own transaction.
 /// </summary>
 public sealed class NoticeOutbox(NotificationOptions options) : SaveChangesInterceptor
 {
-    private static readonly string LeaderRole = WireEnum.Name(Role.Leader);
-
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
         ArgumentNullException.ThrowIfNull(eventData);
         if (eventData.Context is DubanDbContext db && NewNotices(db) is { Count: > 0 } notices)
         {
-            var unitIds = notices.Select(n => n.UnitId).Distinct().ToList();
-            var hooks = Hooks(db).ToList();
-            var paths = hooks.Any(h => h.UnitPath is not null) ? UnitPaths(db, unitIds).ToDictionary(u => u.Id, u => u.Path) : [];
-            var people = options.Email.Enabled ? People(db, unitIds).ToList() : [];
-            Enqueue(db, notices, hooks, paths, people);
+            var recipients = NoticeRecipients.Load(db, options, notices.Select(n => n.UnitId));
+            db.Deliveries.AddRange(notices.SelectMany(recipients.DeliveriesFor));
         }
 
         return result;
@@ -38,13 +32,8 @@ public sealed class NoticeOutbox(NotificationOptions options) : SaveChangesInter
         ArgumentNullException.ThrowIfNull(eventData);
         if (eventData.Context is DubanDbContext db && NewNotices(db) is { Count: > 0 } notices)
         {
-            var unitIds = notices.Select(n => n.UnitId).Distinct().ToList();
-            var hooks = await Hooks(db).ToListAsync(cancellationToken);
-            var paths = hooks.Any(h => h.UnitPath is not null)
-                ? await UnitPaths(db, unitIds).ToDictionaryAsync(u => u.Id, u => u.Path, cancellationToken)
-                : [];
-            var people = options.Email.Enabled ? await People(db, unitIds).ToListAsync(cancellationToken) : [];
-            Enqueue(db, notices, hooks, paths, people);
+            var recipients = await NoticeRecipients.LoadAsync(db, options, notices.Select(n => n.UnitId), cancellationToken);
+            db.Deliveries.AddRange(notices.SelectMany(recipients.DeliveriesFor));
         }
 
         return result;
@@ -63,6 +52,77 @@ public sealed class NoticeOutbox(NotificationOptions options) : SaveChangesInter
             .Select(e => e.Entity.Notice).OfType<Notice>().ToHashSet(ReferenceEqualityComparer.Instance);
         return notices.Where(n => !queued.Contains(n)).ToList();
     }
+}
+
+/// <summary>
+/// The one place deliveries are decided: for a notice, one <see cref="Delivery"/> per active webhook whose unit filter
+/// covers the notice's unit and, when email is enabled, one per address in that unit (only leaders for
+/// <see cref="Audience.Heads"/>). The first attempt is due at the notice's DeliverAfter, so working-hours rules apply
+/// to email and webhooks as to the inbox. Loaded once for the units of a batch of notices.
+/// </summary>
+public sealed class NoticeRecipients
+{
+    private static readonly string LeaderRole = WireEnum.Name(Role.Leader);
+
+    private readonly List<Hook> _hooks;
+    private readonly Dictionary<long, string> _unitPaths;
+    private readonly ILookup<long, Person> _people;
+
+    private NoticeRecipients(List<Hook> hooks, Dictionary<long, string> unitPaths, List<Person> people)
+    {
+        _hooks = hooks;
+        _unitPaths = unitPaths;
+        _people = people.ToLookup(p => p.UnitId);
+    }
+
+    public static NoticeRecipients Load(DubanDbContext db, NotificationOptions options, IEnumerable<long> unitIds)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(options);
+        var units = unitIds.Distinct().ToList();
+        var hooks = Hooks(db).ToList();
+        var paths = hooks.Any(h => h.UnitPath is not null) ? UnitPaths(db, units).ToDictionary(u => u.Id, u => u.Path) : [];
+        var people = options.Email.Enabled ? People(db, units).ToList() : [];
+        return new NoticeRecipients(hooks, paths, people);
+    }
+
+    public static async Task<NoticeRecipients> LoadAsync(DubanDbContext db, NotificationOptions options, IEnumerable<long> unitIds,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(options);
+        var units = unitIds.Distinct().ToList();
+        var hooks = await Hooks(db).ToListAsync(cancellationToken);
+        var paths = hooks.Any(h => h.UnitPath is not null)
+            ? await UnitPaths(db, units).ToDictionaryAsync(u => u.Id, u => u.Path, cancellationToken)
+            : [];
+        var people = options.Email.Enabled ? await People(db, units).ToListAsync(cancellationToken) : [];
+        return new NoticeRecipients(hooks, paths, people);
+    }
+
+    /// <summary>The notice's deliveries, linked to it by navigation and, when it already has an id, by key.</summary>
+    public IEnumerable<Delivery> DeliveriesFor(Notice notice)
+    {
+        ArgumentNullException.ThrowIfNull(notice);
+        var targets = _hooks
+            .Where(h => h.UnitPath is null || (_unitPaths.TryGetValue(notice.UnitId, out var path) && path.StartsWith(h.UnitPath, StringComparison.Ordinal)))
+            .Select(h => (Channel: DeliveryChannel.Webhook, Target: h.Id.ToString(CultureInfo.InvariantCulture)))
+            .Concat(_people[notice.UnitId]
+                .Where(p => notice.Audience == Audience.Unit || p.IsLeader)
+                .Select(p => p.Email.Trim())
+                .Distinct(StringComparer.OrdinalIgnoreCase)
+                .Select(address => (Channel: DeliveryChannel.Email, Target: address)));
+        return targets.Select(t => new Delivery
+        {
+            Notice = notice,
+            NoticeId = notice.Id,
+            Channel = t.Channel,
+            Target = t.Target,
+            Status = DeliveryStatus.Pending,
+            NextAttemptAt = notice.DeliverAfter,
+            CreatedAt = notice.CreatedAt,
+        });
+    }
 
     private static IQueryable<Hook> Hooks(DubanDbContext db) =>
         db.Webhooks.AsNoTracking().Where(w => w.Active).OrderBy(w => w.Id).Select(w => new Hook(w.Id, w.Unit == null ? null : w.Unit.Path));
@@ -76,34 +136,6 @@ public sealed class NoticeOutbox(NotificationOptions options) : SaveChangesInter
             .OrderBy(u => u.Id)
             .Select(u => new Person(u.UnitId, u.Email!,
                 db.UserRoles.Any(ur => ur.UserId == u.Id && db.Roles.Any(r => r.Id == ur.RoleId && r.Name == LeaderRole))));
-
-    private static void Enqueue(DubanDbContext db, List<Notice> notices, List<Hook> hooks, Dictionary<long, string> unitPaths, List<Person> people)
-    {
-        var byUnit = people.ToLookup(p => p.UnitId);
-        foreach (var notice in notices)
-        {
-            var targets = hooks
-                .Where(h => h.UnitPath is null || (unitPaths.TryGetValue(notice.UnitId, out var path) && path.StartsWith(h.UnitPath, StringComparison.Ordinal)))
-                .Select(h => (Channel: DeliveryChannel.Webhook, Target: h.Id.ToString(CultureInfo.InvariantCulture)))
-                .Concat(byUnit[notice.UnitId]
-                    .Where(p => notice.Audience == Audience.Unit || p.IsLeader)
-                    .Select(p => p.Email.Trim())
-                    .Distinct(StringComparer.OrdinalIgnoreCase)
-                    .Select(address => (Channel: DeliveryChannel.Email, Target: address)));
-            foreach (var (channel, target) in targets)
-            {
-                db.Deliveries.Add(new Delivery
-                {
-                    Notice = notice,
-                    Channel = channel,
-                    Target = target,
-                    Status = DeliveryStatus.Pending,
-                    NextAttemptAt = notice.DeliverAfter,
-                    CreatedAt = notice.CreatedAt,
-                });
-            }
-        }
-    }
 
     private sealed record Hook(long Id, string? UnitPath);
 

@@ -67,15 +67,17 @@ public static class SupervisionApi
             .WithSummary("审批延期（交办方）/ approve or reject an extension");
 
         api.MapGet("/accountability", async (string? status, HttpContext http, Supervision supervision, CancellationToken ct) =>
-        {
-            AccountabilityStatus? parsed = null;
-            if (status is not null)
-            {
-                parsed = WireEnum.TryParse<AccountabilityStatus>(status, out var s) ? s : throw ValidationFailedException.For("status", "未知状态。");
-            }
+            TypedResults.Ok(await supervision.AccountabilityAsync(AccountabilityStatusOf(status), http.User.ToActor(), Supervision.ListMax, ct)))
+            .WithSummary("问责清单 / the accountability list");
 
-            return TypedResults.Ok(await supervision.AccountabilityAsync(parsed, http.User.ToActor(), ct));
-        }).WithSummary("问责清单 / the accountability list");
+        api.MapGet("/accountability/export.xlsx", async (string? status, HttpContext http, Supervision supervision, CancellationToken ct) =>
+        {
+            var entries = await supervision.AccountabilityAsync(AccountabilityStatusOf(status), http.User.ToActor(), Supervision.ExportMax, ct);
+            var file = new MemoryStream();
+            await AccountabilityWorkbook.WriteAsync(file, entries, ct);
+            file.Position = 0;
+            return TypedResults.File(file, AccountabilityWorkbook.ContentType, "问责清单.xlsx");
+        }).WithSummary("导出问责清单（xlsx，筛选与可见范围同列表）/ the accountability list as a spreadsheet");
 
         api.MapPost("/accountability/{id:long}/status", async (long id, StatusBody body, HttpContext http, Supervision supervision, CancellationToken ct) =>
         {
@@ -104,4 +106,9 @@ public static class SupervisionApi
         }).WithSummary("标为已读 / mark read");
         return app;
     }
+
+    private static AccountabilityStatus? AccountabilityStatusOf(string? status) =>
+        status is null ? null
+        : WireEnum.TryParse<AccountabilityStatus>(status, out var parsed) ? parsed
+        : throw ValidationFailedException.For("status", "未知状态。");
 }

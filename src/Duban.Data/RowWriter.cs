@@ -1,0 +1,195 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Globalization;
+using System.Linq.Expressions;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Duban.Data;
+
+/// <summary>
+/// Writes many rows in few statements, for work where the change tracker's one command per row (EF's SQLite provider
+/// does not batch) costs more than the work itself: multi-row INSERTs, a keyed multi-row UPDATE, and ids reserved up
+/// front so related rows can be written without reading ids back. Tables, columns, value converters and parameter
+/// types come from EF's model, so each cell holds what SaveChanges would have written; statements run through the
+/// DbContext (its connection, transaction, interceptors and logging).
+/// </summary>
+public sealed class RowWriter(DubanDbContext db)
+{
+    /// <summary>Parameters per statement. Microsoft.Data.Sqlite binds each parameter by name, a linear search of the
+    /// statement's names, so binding grows with the square of the count: SQLite gets small statements (for the sweep's
+    /// 10,000 rungs, 0.7 s of statement CPU at 100 against 1.1 s at 400), PostgreSQL (limit 65,535) large ones to
+    /// save round trips.</summary>
+    private const int MaxSqliteParameters = 100, MaxPostgresParameters = 16_000;
+
+    /// <summary>Rows per statement at most, so one statement's text stays small.</summary>
+    private const int MaxRows = 1000;
+
+    private static readonly ConcurrentDictionary<IEntityType, MappedTable> Tables = new();
+
+    private readonly bool _postgres = db.Database.IsNpgsql();
+    private readonly ISqlGenerationHelper _sql = db.GetService<ISqlGenerationHelper>();
+
+    private int MaxParameters => _postgres ? MaxPostgresParameters : MaxSqliteParameters;
+
+    /// <summary>
+    /// <paramref name="count"/> new ids for <typeparamref name="T"/>'s table, as inserts through EF would have taken them.
+    /// Call inside a transaction: on SQLite it holds the only write lock, so the ids after the highest are free until
+    /// it commits; on PostgreSQL they come from the identity sequence.
+    /// </summary>
+    public async Task<long[]> ReserveIdsAsync<T>(int count, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (count == 0)
+        {
+            return [];
+        }
+
+        var table = TableOf<T>();
+        var name = _sql.DelimitIdentifier(table.Name);
+        var key = _sql.DelimitIdentifier(table.Key.Name);
+        if (_postgres)
+        {
+            var sql = "SELECT nextval(pg_get_serial_sequence({0}, {1})) AS \"Value\" FROM generate_series(1, {2})";
+            return [.. await db.Database.SqlQueryRaw<long>(sql, name, table.Key.Name, count).ToListAsync(cancellationToken)];
+        }
+
+        // AUTOINCREMENT never reuses an id, not even a deleted row's: start after the higher of the sequence and the table.
+        var last = "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = {0}), 0), COALESCE((SELECT MAX("
+            + key + ") FROM " + name + "), 0)) AS \"Value\"";
+        var highest = (await db.Database.SqlQueryRaw<long>(last, table.Name).ToListAsync(cancellationToken))[0];
+        var ids = new long[count];
+        for (var i = 0; i < count; i++)
+        {
+            ids[i] = checked(highest + i + 1);
+        }
+
+        return ids;
+    }
+
+    /// <summary>Inserts the rows, with their ids when they carry them (see <see cref="ReserveIdsAsync{T}"/>), else
+    /// leaving the ids to the database.</summary>
+    public async Task InsertAsync<T>(IReadOnlyList<T> rows, CancellationToken cancellationToken)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var table = TableOf<T>();
+        var withIds = table.Key.Value(rows[0]) is not (null or 0L or 0);
+        var columns = withIds ? table.Columns : table.Columns.Where(c => c != table.Key).ToArray();
+        var head = "INSERT INTO " + _sql.DelimitIdentifier(table.Name) + " (" + string.Join(", ", columns.Select(c => _sql.DelimitIdentifier(c.Name))) + ") VALUES ";
+        await InChunksAsync(rows, columns, head, "", cancellationToken);
+    }
+
+    /// <summary>Sets the named columns of existing rows, matched on their keys, from the rows' values.</summary>
+    public async Task UpdateAsync<T>(IReadOnlyList<T> rows, IReadOnlyList<string> properties, CancellationToken cancellationToken)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(properties);
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var table = TableOf<T>();
+        var set = properties.Select(p => table.Columns.Single(c => c.Property.Name == p)).ToArray();
+        var columns = new[] { table.Key }.Concat(set).ToArray();
+        var name = _sql.DelimitIdentifier(table.Name);
+        var key = _sql.DelimitIdentifier(table.Key.Name);
+
+        // UPDATE … FROM a VALUES list: SQLite 3.33+ and PostgreSQL both have it.
+        var head = "WITH v (" + string.Join(", ", columns.Select(c => _sql.DelimitIdentifier(c.Name))) + ") AS (VALUES ";
+        var tail = ") UPDATE " + name + " SET " + string.Join(", ", set.Select(c => _sql.DelimitIdentifier(c.Name) + " = v." + _sql.DelimitIdentifier(c.Name)))
+            + " FROM v WHERE " + name + "." + key + " = v." + key;
+        await InChunksAsync(rows, columns, head, tail, cancellationToken);
+    }
+
+    /// <summary>Runs head, then (value, …) per row, then tail, for as many rows as fit in a statement. A value repeated
+    /// in a column (the sweep's instant, a unit, a null) is bound once and referred to by name wherever it recurs.</summary>
+    private async Task InChunksAsync<T>(IReadOnlyList<T> rows, Column[] columns, string head, string tail, CancellationToken cancellationToken)
+        where T : class
+    {
+        await using var scratch = db.Database.GetDbConnection().CreateCommand(); // parameters are created by a command
+        var start = 0;
+        while (start < rows.Count)
+        {
+            var parameters = new List<DbParameter>();
+            var names = new Dictionary<(int Column, object? Value), string>();
+            var sql = new StringBuilder(head, 64 * 1024);
+            var end = start;
+            for (; end < rows.Count && end - start < MaxRows && parameters.Count + columns.Length <= MaxParameters; end++)
+            {
+                sql.Append(end == start ? "(" : ", (");
+                for (var c = 0; c < columns.Length; c++)
+                {
+                    var value = columns[c].Value(rows[end]);
+                    if (!names.TryGetValue((c, value), out var name))
+                    {
+                        name = "@p" + parameters.Count.ToString(CultureInfo.InvariantCulture);
+                        names.Add((c, value), name);
+                        parameters.Add(columns[c].Parameter(scratch, name, value));
+                    }
+
+                    sql.Append(c == 0 ? name : ", " + name);
+                }
+
+                sql.Append(')');
+            }
+
+            sql.Append(tail);
+            await db.Database.ExecuteSqlRawAsync(sql.ToString(), parameters, cancellationToken);
+            start = end;
+        }
+    }
+
+    private MappedTable TableOf<T>() =>
+        Tables.GetOrAdd(db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not mapped."),
+            type => new MappedTable(type));
+
+    private sealed class MappedTable
+    {
+        public MappedTable(IEntityType type)
+        {
+            Name = type.GetTableName() ?? throw new InvalidOperationException($"{type.DisplayName()} has no table.");
+            Columns = type.GetProperties().Select(p => new Column(p)).ToArray();
+            var key = type.FindPrimaryKey()?.Properties is [var single] ? single : throw new InvalidOperationException($"{type.DisplayName()} needs a single-column key.");
+            Key = Columns.Single(c => c.Property == key);
+        }
+
+        public string Name { get; }
+        public Column[] Columns { get; }
+        public Column Key { get; }
+    }
+
+    private sealed class Column(IProperty property)
+    {
+        private readonly Func<object, object?> _get = Getter(property);
+        private readonly RelationalTypeMapping _mapping = property.GetRelationalTypeMapping();
+
+        public IProperty Property { get; } = property;
+        public string Name { get; } = property.GetColumnName();
+
+        public object? Value(object entity) => _get(entity);
+
+        /// <summary>The value bound as SaveChanges binds it: the property's type mapping applies its converter and DbType.</summary>
+        public DbParameter Parameter(DbCommand command, string name, object? value) =>
+            _mapping.CreateParameter(command, name, value, Property.IsNullable);
+
+        private static Func<object, object?> Getter(IProperty property)
+        {
+            var info = property.PropertyInfo
+                ?? throw new InvalidOperationException($"{property.DeclaringType.DisplayName()}.{property.Name} has no CLR property; RowWriter cannot write it.");
+            var entity = Expression.Parameter(typeof(object), "entity");
+            var body = Expression.Convert(Expression.Property(Expression.Convert(entity, info.DeclaringType!), info), typeof(object));
+            return Expression.Lambda<Func<object, object?>>(body, entity).Compile();
+        }
+    }
+}
