@@ -118,6 +118,9 @@ public sealed class BrowserTests(SqliteApp app, Chromium chromium) : IClassFixtu
     private static Task<bool> FocusRingVisibleAsync(IPage page) => page.EvaluateAsync<bool>(
         "(() => { const s = getComputedStyle(document.activeElement); return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2; })()");
 
+    private static ILocator Tab(IPage page, string name) =>
+        page.GetByRole(AriaRole.Navigation, new() { Name = "工作台分类" }).GetByRole(AriaRole.Link, new() { NameRegex = new Regex("^" + name) });
+
     private static ILocator Badge(IPage page) => page.Locator("h1 + p .badge");
 
     /// <summary>The action column of the 办理记录 table, oldest first.</summary>
@@ -176,15 +179,21 @@ public sealed class BrowserTests(SqliteApp app, Chromium chromium) : IClassFixtu
         await Expect(row).ToContainTextAsync("待签收");
         await ScreenshotsAsync(page, "worklist");
 
+        await Expect(Tab(page, "待签收")).ToHaveAttributeAsync("aria-current", "page");
+        await Expect(row.Locator(".count")).ToHaveTextAsync(new Regex("^剩 \\d+ 个工作日"));
+
+        // 批量签收: tick the matter, acknowledge; the row reports its own outcome.
+        await row.GetByLabel(new Regex("^选择")).CheckAsync();
+        await Button(page, "签收所选事项").ClickAsync();
+        await Expect(row).ToContainTextAsync("已签收");
+
         await row.GetByRole(AriaRole.Link, new() { Name = title, Exact = true }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex($"/matters/{id}$"));
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync(title);
-        await Expect(Badge(page)).ToHaveTextAsync("待签收");
-        await Expect(Button(page, "申请办结")).ToHaveCountAsync(0);
-
-        await Button(page, "签收").ClickAsync();
         await Expect(Badge(page)).ToHaveTextAsync("办理中");
+        await Expect(Button(page, "签收")).ToHaveCountAsync(0);
         await Expect(HistoryActions(page)).ToHaveTextAsync(["交办", "签收"]);
+        await ScreenshotsAsync(page, "matter-acknowledged");
 
         await page.GetByLabel("进展情况").FillAsync("已排查 12 条巷道，更换灯具 30 盏。");
         await Button(page, "进展反馈").ClickAsync();
@@ -200,6 +209,7 @@ public sealed class BrowserTests(SqliteApp app, Chromium chromium) : IClassFixtu
 
         await SignInAsync(page, supervisor.UserName!);
         await Expect(page.GetByText("督查员王敏")).ToBeVisibleAsync();
+        await Tab(page, "待审核").ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = title, Exact = true }).ClickAsync();
         await Expect(Badge(page)).ToHaveTextAsync("待审核");
         await ScreenshotsAsync(page, "matter-supervisor");

@@ -1,0 +1,14 @@
+using Duban.Data.Matters;
+
+namespace Duban.Web.Pages;
+
+/// <summary>What <c>_MatterTable</c> shows: the rows, whether they carry checkboxes (bulk actions), and a
+/// per-row outcome of the last bulk action.</summary>
+public sealed record MatterTable(string Caption, IReadOnlyList<MatterSummary> Items, bool Selectable = false,
+    IReadOnlyDictionary<long, RowResult>? Results = null);
+
+/// <summary>The outcome of a bulk action on one row.</summary>
+public sealed record RowResult(bool Ok, string Message);
+
+/// <summary>One tab in <c>_Tabs</c>: a link with an optional count and a board colour class.</summary>
+public sealed record TabLink(string Label, string Href, int? Count, string Colour, bool Active);
