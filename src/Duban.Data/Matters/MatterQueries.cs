@@ -20,6 +20,10 @@ public sealed record MatterFilter
     /// <summary>One tab of the work list (工作台).</summary>
     public InboxTab? Tab { get; init; }
 
+    /// <summary>Only open matters that need the supervision office's eye: overdue, escalated (a rung recorded
+    /// for the current deadline) or under 督办.</summary>
+    public bool Attention { get; init; }
+
     /// <summary>Only these matters (still limited to what the reader may see).</summary>
     public IReadOnlyList<long>? Ids { get; init; }
 
@@ -130,6 +134,13 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
             query = query.Where(m => m.NextDueAt != null && m.NextDueAt < dueBefore);
         }
 
+        if (filter.Attention)
+        {
+            query = query.Where(m => m.Status != MatterStatus.Closed && ((m.NextDueAt != null && m.NextDueAt < now)
+                || m.SupervisionLevel != Duban.Escalation.SupervisionLevel.None
+                || m.Milestones.Any(x => x.MetAt == null && x.EscalatedKinds != 0 && x.EscalatedForDueAt == x.DueAt)));
+        }
+
         if (filter.Ids is { } only)
         {
             query = query.Where(m => only.Contains(m.Id));
@@ -143,7 +154,7 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
         var total = await query.CountAsync(cancellationToken);
 
         // Most urgent first when asking what is due; newest first otherwise. Both follow an index.
-        var ordered = filter.Overdue || filter.DueBefore is not null || filter.ByDue
+        var ordered = filter.Overdue || filter.DueBefore is not null || filter.ByDue || filter.Attention
             ? query.OrderBy(m => m.NextDueAt).ThenBy(m => m.Id)
             : query.OrderByDescending(m => m.Id);
 

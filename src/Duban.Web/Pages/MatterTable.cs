@@ -3,9 +3,10 @@ using Duban.Data.Matters;
 namespace Duban.Web.Pages;
 
 /// <summary>What <c>_MatterTable</c> shows: the rows, whether they carry checkboxes (bulk actions), and a
-/// per-row outcome of the last bulk action.</summary>
+/// per-row outcome of the last bulk action, and a partial (model: the row's <see cref="MatterSummary"/>) drawn in
+/// an actions column.</summary>
 public sealed record MatterTable(string Caption, IReadOnlyList<MatterSummary> Items, bool Selectable = false,
-    IReadOnlyDictionary<long, RowResult>? Results = null);
+    IReadOnlyDictionary<long, RowResult>? Results = null, string? RowActions = null);
 
 /// <summary>The outcome of a bulk action on one row.</summary>
 public sealed record RowResult(bool Ok, string Message);
