@@ -26,6 +26,8 @@ public static class WebServices
             o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         });
         services.AddOpenApi();
+        // Pages are Chinese: write CJK as characters, not as &#x…; entities (smaller, readable source).
+        services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddDataProtection().SetApplicationName("Duban").PersistKeysToDbContext<DubanDbContext>();
 
         // Identity's stores are registered by AddDubanData; the web adds cookie sign-in on top.
@@ -81,6 +83,7 @@ public static class WebServices
         app.UseStatusCodePages();
         // Pages get a Chinese status page in the shell; the API keeps its ProblemDetails.
         app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase), b => b.UseStatusCodePagesWithReExecute("/status/{0}"));
+        app.UseRouting(); // after the re-execute, so the status page's request is routed afresh
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
