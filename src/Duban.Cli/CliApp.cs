@@ -125,21 +125,11 @@ public static partial class CliApp
         var addYear = new Command("add-year", "加入一年的节假日通知（存入数据库，所有实例共用）/ add a year's notice to the database") { file };
         addYear.SetAction(async (result, ct) =>
         {
-            var notice = HolidayNotice.Parse(await File.ReadAllTextAsync(result.GetValue(file)!.FullName, ct));
+            var json = await File.ReadAllTextAsync(result.GetValue(file)!.FullName, ct);
+            HolidayNotice.Parse(json); // a bad file is reported before the database is opened
             await using var scope = await OpenAsync(result, null, ct);
-            var db = scope.ServiceProvider.GetRequiredService<DubanDbContext>();
-            var existing = await db.CalendarYears.FindAsync([notice.Year], ct);
-            if (existing is null)
-            {
-                db.CalendarYears.Add(new CalendarYear { Year = notice.Year, NoticeJson = notice.ToJson(), AddedAt = DateTimeOffset.UtcNow });
-            }
-            else
-            {
-                existing.NoticeJson = notice.ToJson();
-                existing.AddedAt = DateTimeOffset.UtcNow;
-            }
-
-            await db.SaveChangesAsync(ct);
+            var notice = await scope.ServiceProvider.GetRequiredService<Rules>().SaveCalendarYearAsync(
+                scope.ServiceProvider.GetRequiredService<DubanDbContext>(), json, DateTimeOffset.UtcNow, ct);
             await output.WriteLineAsync(FormattableString.Invariant(
                 $"{notice.Year}: 放假 {notice.Days.Count(d => d.IsOffDay)} 天，调休上班 {notice.Days.Count(d => !d.IsOffDay)} 天，已保存。运行中的实例重启后生效 / saved; running instances pick it up on restart"));
             return 0;

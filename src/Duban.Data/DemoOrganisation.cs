@@ -30,6 +30,25 @@ public sealed class DemoOrganisation(DubanDbContext db, UnitDirectory units, Use
         new("410103", "西城区", "4101", "county"),
     ];
 
+    /// <summary>The demo's people: user name, display name, unit code, role and what the login page says of them.</summary>
+    public static IReadOnlyList<(string User, string Name, string Unit, Role Role, string Description)> People { get; } =
+    [
+        ("admin", "系统管理员", "4101", Role.Admin, "管理员 admin"),
+        ("ducha", "王督查", "4101-DC", Role.Supervisor, "市委督查室 supervisor"),
+        ("shizhang", "李市长", "4101", Role.Leader, "市领导 leader"),
+        ("zhujian", "张承办", "4101-ZJ", Role.Handler, "市住建局承办人 handler"),
+        ("renminlu", "刘承办", "410102001", Role.Handler, "人民路街道承办人 handler"),
+    ];
+
+    /// <summary>Whether this database holds the demo: its fictional root unit 示范市 (4101) is the flag, since
+    /// a real organisation never carries it; the login page then lists the demo sign-ins.</summary>
+    public static Task<bool> IsInUseAsync(DubanDbContext db, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var root = DemoUnits[0];
+        return db.Units.AnyAsync(u => u.Code == root.Code && u.Name == root.Name && u.ParentId == null, cancellationToken);
+    }
+
     /// <summary>Creates the demo when the database has no units; returns the sign-ins, or an empty list.</summary>
     public async Task<IReadOnlyList<DemoAccount>> SeedIfEmptyAsync(CancellationToken cancellationToken = default)
     {
@@ -43,17 +62,9 @@ public sealed class DemoOrganisation(DubanDbContext db, UnitDirectory units, Use
             await units.SaveAsync(unit, cancellationToken);
         }
 
-        var people = new (string User, string Name, string Unit, Role Role, string Description)[]
-        {
-            ("admin", "系统管理员", "4101", Role.Admin, "管理员 admin"),
-            ("ducha", "王督查", "4101-DC", Role.Supervisor, "市委督查室 supervisor"),
-            ("shizhang", "李市长", "4101", Role.Leader, "市领导 leader"),
-            ("zhujian", "张承办", "4101-ZJ", Role.Handler, "市住建局承办人 handler"),
-            ("renminlu", "刘承办", "410102001", Role.Handler, "人民路街道承办人 handler"),
-        };
         var result = new List<DemoAccount>();
         var actors = new Dictionary<string, Actor>();
-        foreach (var person in people)
+        foreach (var person in People)
         {
             var password = "Duban-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5));
             var user = await accounts.CreateAsync(person.User, person.Name, person.Unit, [person.Role], password, cancellationToken: cancellationToken);

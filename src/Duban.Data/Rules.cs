@@ -45,6 +45,29 @@ public sealed class Rules
         _calendar = WorkingCalendar.China.With(stored.Select(y => HolidayNotice.Parse(y.NoticeJson)));
     }
 
+    /// <summary>Stores a year's holiday notice (replacing that year's) and rebuilds this instance's calendar; other
+    /// running instances pick it up on restart. The CLI's <c>calendar add-year</c> and the admin page both call this.</summary>
+    /// <exception cref="FormatException">The text is not a valid notice.</exception>
+    public async Task<HolidayNotice> SaveCalendarYearAsync(DubanDbContext db, string json, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var notice = HolidayNotice.Parse(json);
+        var existing = await db.CalendarYears.FindAsync([notice.Year], cancellationToken);
+        if (existing is null)
+        {
+            db.CalendarYears.Add(new CalendarYear { Year = notice.Year, NoticeJson = notice.ToJson(), AddedAt = now });
+        }
+        else
+        {
+            existing.NoticeJson = notice.ToJson();
+            existing.AddedAt = now;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await ReloadCalendarAsync(db, cancellationToken);
+        return notice;
+    }
+
     /// <summary>
     /// Reads the rules from configuration. A malformed value stops start-up with a message naming its key.
     /// <code>

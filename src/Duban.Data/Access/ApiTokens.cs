@@ -5,6 +5,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Duban.Data.Access;
 
+/// <summary>A token as listed for the admin.</summary>
+public sealed record ApiTokenView(long Id, string Name, string UnitCode, string UnitName, Role Role, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
+
 /// <summary>API tokens for integrations (hotlines, apps, scripts): one unit, one role. The secret is shown once;
 /// only its SHA-256 is kept, so a leaked database does not leak working tokens.</summary>
 public sealed class ApiTokens(DubanDbContext db, TimeProvider clock)
@@ -64,6 +67,22 @@ public sealed class ApiTokens(DubanDbContext db, TimeProvider clock)
         return token is null || token.Unit is not { Active: true }
             ? null
             : new Actor($"token:{token.Id}", token.Name, token.UnitId, new HashSet<Role> { token.Role });
+    }
+
+    /// <summary>Every token, newest first: name, unit, role and whether it is revoked (never the secret).</summary>
+    public async Task<IReadOnlyList<ApiTokenView>> ListAsync(CancellationToken cancellationToken = default) =>
+        await db.ApiTokens.AsNoTracking().OrderByDescending(t => t.Id)
+            .Select(t => new ApiTokenView(t.Id, t.Name, t.Unit!.Code, t.Unit.Name, t.Role, t.CreatedAt, t.RevokedAt))
+            .ToListAsync(cancellationToken);
+
+    /// <summary>Revokes a token; the next request with it gets 401. Revoking twice keeps the first instant.</summary>
+    /// <exception cref="NotFoundException">No such token.</exception>
+    public async Task RevokeAsync(long id, CancellationToken cancellationToken = default)
+    {
+        var token = await db.ApiTokens.SingleOrDefaultAsync(t => t.Id == id, cancellationToken)
+            ?? throw new NotFoundException($"令牌 {id} 不存在。");
+        token.RevokedAt ??= clock.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     private static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));

@@ -4,6 +4,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Duban.Data.Access;
 
+/// <summary>A person as listed for the admin.</summary>
+public sealed record UserView(string UserName, string DisplayName, string UnitCode, string UnitName, IReadOnlyList<string> Roles, bool Locked);
+
 /// <summary>People's accounts, through ASP.NET Core Identity (hashed passwords, lockout).</summary>
 public sealed class UserAccounts(DubanDbContext db, UserManager<User> users, RoleManager<IdentityRole<long>> roles)
 {
@@ -53,6 +56,29 @@ public sealed class UserAccounts(DubanDbContext db, UserManager<User> users, Rol
         user.LockoutEnd = null;
         user.AccessFailedCount = 0;
         Check(await users.UpdateSecurityStampAsync(user)); // signs the person out everywhere; saves the user
+    }
+
+    /// <summary>Every person with unit and roles, by user name.</summary>
+    public async Task<IReadOnlyList<UserView>> ListAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var rows = await db.Users.AsNoTracking().Include(u => u.Unit).OrderBy(u => u.UserName).Take(5000).ToListAsync(cancellationToken);
+        var roleNames = await (from ur in db.UserRoles
+                               join r in db.Roles on ur.RoleId equals r.Id
+                               select new { ur.UserId, r.Name }).ToListAsync(cancellationToken);
+        var byUser = roleNames.ToLookup(x => x.UserId, x => x.Name!);
+        return rows.Select(u => new UserView(u.UserName!, u.DisplayName, u.Unit!.Code, u.Unit.Name, [.. byUser[u.Id].Order(StringComparer.Ordinal)],
+            u.LockoutEnd is { } end && end > now)).ToList();
+    }
+
+    /// <summary>Locks a person out until unlocked (and ends their sessions), or lifts a lock.</summary>
+    /// <exception cref="NotFoundException">No such user.</exception>
+    public async Task SetLockedAsync(string userName, bool locked)
+    {
+        var user = await users.FindByNameAsync(userName) ?? throw new NotFoundException($"用户「{userName}」不存在。");
+        user.LockoutEnabled = true;
+        user.LockoutEnd = locked ? DateTimeOffset.MaxValue : null;
+        user.AccessFailedCount = 0;
+        Check(await users.UpdateSecurityStampAsync(user)); // saves the user; a locked person's cookie stops working
     }
 
     /// <summary>The actor for a signed-in person.</summary>

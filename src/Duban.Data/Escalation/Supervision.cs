@@ -392,7 +392,8 @@ public sealed class Supervision(DubanDbContext db, Rules rules, TimeProvider clo
         return ChinaTime.TryParseInstant(text, out due);
     }
 
-    private static string LevelName(SupervisionLevel level) => level switch
+    /// <summary>一般督办 / 重点督办 / 挂牌督办.</summary>
+    public static string LevelName(SupervisionLevel level) => level switch
     {
         SupervisionLevel.None or SupervisionLevel.General => "一般督办",
         SupervisionLevel.Key => "重点督办",

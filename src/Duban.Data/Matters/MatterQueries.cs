@@ -17,10 +17,45 @@ public sealed record MatterFilter
     /// <summary>Only matters whose next unmet milestone falls due before this instant.</summary>
     public DateTimeOffset? DueBefore { get; init; }
 
+    /// <summary>One tab of the work list (工作台).</summary>
+    public InboxTab? Tab { get; init; }
+
+    /// <summary>Only open matters that need the supervision office's eye: overdue, escalated (a rung recorded
+    /// for the current deadline) or under 督办.</summary>
+    public bool Attention { get; init; }
+
+    /// <summary>Only these matters (still limited to what the reader may see).</summary>
+    public IReadOnlyList<long>? Ids { get; init; }
+
+    /// <summary>Earliest due first instead of newest first.</summary>
+    public bool ByDue { get; init; }
+
     public int Page { get; init; } = 1;
     public int PageSize { get; init; } = 20;
 
     public const int MaxPageSize = 200;
+}
+
+/// <summary>The tabs of the work list (工作台), each a question a unit asks every morning.</summary>
+public enum InboxTab
+{
+    /// <summary>待签收: assigned, not yet acknowledged.</summary>
+    Unacknowledged,
+
+    /// <summary>办理中: acknowledged, being worked on.</summary>
+    InProgress,
+
+    /// <summary>临期: a deadline's warning window is open and nothing is overdue yet.</summary>
+    DueSoon,
+
+    /// <summary>超期: an unmet deadline has passed while the clock runs.</summary>
+    Overdue,
+
+    /// <summary>待审核: completion reported, waiting for verification.</summary>
+    Reported,
+
+    /// <summary>已办结: verified, rated or closed.</summary>
+    Done,
 }
 
 /// <summary>One page of matters and how many match in all.</summary>
@@ -99,10 +134,27 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
             query = query.Where(m => m.NextDueAt != null && m.NextDueAt < dueBefore);
         }
 
+        if (filter.Attention)
+        {
+            query = query.Where(m => m.Status != MatterStatus.Closed && ((m.NextDueAt != null && m.NextDueAt < now)
+                || m.SupervisionLevel != Duban.Escalation.SupervisionLevel.None
+                || m.Milestones.Any(x => x.MetAt == null && x.EscalatedKinds != 0 && x.EscalatedForDueAt == x.DueAt)));
+        }
+
+        if (filter.Ids is { } only)
+        {
+            query = query.Where(m => only.Contains(m.Id));
+        }
+
+        if (filter.Tab is { } tab)
+        {
+            query = InTab(query, tab, now);
+        }
+
         var total = await query.CountAsync(cancellationToken);
 
         // Most urgent first when asking what is due; newest first otherwise. Both follow an index.
-        var ordered = filter.Overdue || filter.DueBefore is not null
+        var ordered = filter.Overdue || filter.DueBefore is not null || filter.ByDue || filter.Attention
             ? query.OrderBy(m => m.NextDueAt).ThenBy(m => m.Id)
             : query.OrderByDescending(m => m.Id);
 
@@ -124,6 +176,32 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
         }).ToList();
         return new MatterPage(items, total, filter.Page, filter.PageSize);
     }
+
+    /// <summary>How many visible matters each tab of the work list holds.</summary>
+    public async Task<IReadOnlyDictionary<InboxTab, int>> TabCountsAsync(Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var now = clock.GetUtcNow();
+        var query = await VisibleToAsync(db, actor, cancellationToken);
+        var counts = new Dictionary<InboxTab, int>();
+        foreach (var tab in Enum.GetValues<InboxTab>())
+        {
+            counts[tab] = await InTab(query, tab, now).CountAsync(cancellationToken);
+        }
+
+        return counts;
+    }
+
+    private static IQueryable<Matter> InTab(IQueryable<Matter> query, InboxTab tab, DateTimeOffset now) => tab switch
+    {
+        InboxTab.Unacknowledged => query.Where(m => m.Status == MatterStatus.Assigned),
+        InboxTab.InProgress => query.Where(m => m.Status == MatterStatus.Acknowledged),
+        InboxTab.DueSoon => query.Where(m => m.NextDueAt != null && m.NextDueAt >= now
+            && m.Milestones.Any(x => x.MetAt == null && x.DueSoonAt <= now)),
+        InboxTab.Overdue => query.Where(m => m.NextDueAt != null && m.NextDueAt < now),
+        InboxTab.Reported => query.Where(m => m.Status == MatterStatus.Reported),
+        InboxTab.Done => query.Where(m => m.Status == MatterStatus.Verified || m.Status == MatterStatus.Rated || m.Status == MatterStatus.Closed),
+    };
 
     /// <summary>The matters the actor may see, as a query: the same rule as <see cref="AccessRules.CanSee"/>.</summary>
     public static async Task<IQueryable<Matter>> VisibleToAsync(DubanDbContext db, Actor actor, CancellationToken cancellationToken)

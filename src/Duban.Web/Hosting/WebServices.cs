@@ -26,6 +26,8 @@ public static class WebServices
             o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         });
         services.AddOpenApi();
+        // Pages are Chinese: write CJK as characters, not as &#x…; entities (smaller, readable source).
+        services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddDataProtection().SetApplicationName("Duban").PersistKeysToDbContext<DubanDbContext>();
 
         // Identity's stores are registered by AddDubanData; the web adds cookie sign-in on top.
@@ -37,19 +39,39 @@ public static class WebServices
             {
                 o.LoginPath = "/login";
                 o.LogoutPath = "/logout";
-                o.AccessDeniedPath = "/denied";
-                o.ExpireTimeSpan = TimeSpan.FromHours(8);
                 o.SlidingExpiration = true;
                 o.Cookie.Name = "duban.auth";
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Lax;
+                // A changed security stamp (password changed or reset, account locked) ends the other sessions.
+                o.Events.OnValidatePrincipal = SecurityStampValidator.ValidatePrincipalAsync;
+                o.Events.OnRedirectToLogin = context =>
+                {
+                    // A cookie that no longer signs in has expired (idle too long, or signed out elsewhere): say so.
+                    var expired = context.Request.Cookies.ContainsKey(o.Cookie.Name!);
+                    context.Response.Redirect(expired ? context.RedirectUri + "&expired=1" : context.RedirectUri);
+                    return Task.CompletedTask;
+                };
+                o.Events.OnRedirectToAccessDenied = context =>
+                {
+                    // A page that is not for this role answers 403 in place (the status page explains), never a redirect.
+                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    return Task.CompletedTask;
+                };
             })
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
-        services.AddAuthorizationBuilder().AddApiPolicies();
+        services.AddOptions<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
+            .Configure<IConfiguration>((o, configuration) => o.ExpireTimeSpan = SessionSettings.IdleTimeout(configuration));
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        services.AddAuthorizationBuilder().AddApiPolicies().AddPagePolicies();
         services.AddRazorPages(o =>
         {
             o.Conventions.AuthorizeFolder("/");
             o.Conventions.AllowAnonymousToPage("/Login");
+            o.Conventions.AllowAnonymousToPage("/Status");
+            o.Conventions.AuthorizePage("/Supervision", PagePolicies.AssigningSide);
+            o.Conventions.AuthorizePage("/Assign", PagePolicies.AssigningSide);
+            o.Conventions.AuthorizeFolder("/Admin", PagePolicies.Admin);
         });
         return services;
     }
@@ -59,6 +81,9 @@ public static class WebServices
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // Pages get a Chinese status page in the shell; the API keeps its ProblemDetails.
+        app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase), b => b.UseStatusCodePagesWithReExecute("/status/{0}"));
+        app.UseRouting(); // after the re-execute, so the status page's request is routed afresh
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();

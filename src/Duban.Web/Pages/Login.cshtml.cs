@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Duban.Web.Pages;
 
-public sealed class LoginModel(SignInManager<User> signIn) : PageModel
+public sealed class LoginModel(SignInManager<User> signIn, DubanDbContext db) : PageModel
 {
     [BindProperty]
     [Required(ErrorMessage = "请输入用户名。")]
@@ -19,10 +19,21 @@ public sealed class LoginModel(SignInManager<User> signIn) : PageModel
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
 
-    public async Task<IActionResult> OnPostAsync()
+    /// <summary>Set by the cookie handler when a session ran out.</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? Expired { get; set; }
+
+    /// <summary>On the demo database only: the demo sign-ins (passwords were printed on the console).</summary>
+    public bool Demo { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken cancellationToken) => Demo = await DemoOrganisation.IsInUseAsync(db, cancellationToken);
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
+        Expired = null;
         if (!ModelState.IsValid)
         {
+            Demo = await DemoOrganisation.IsInUseAsync(db, cancellationToken);
             return Page();
         }
 
@@ -32,7 +43,10 @@ public sealed class LoginModel(SignInManager<User> signIn) : PageModel
             return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
         }
 
-        ModelState.AddModelError(string.Empty, result.IsLockedOut ? "登录失败次数过多，账号已锁定 15 分钟。" : "用户名或密码错误。");
+        ModelState.AddModelError(string.Empty, result.IsLockedOut
+            ? "登录失败次数过多，账号已锁定 15 分钟；如需提前解锁，请联系管理员。"
+            : "用户名或密码错误。");
+        Demo = await DemoOrganisation.IsInUseAsync(db, cancellationToken);
         return Page();
     }
 }

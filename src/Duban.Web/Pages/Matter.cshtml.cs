@@ -13,6 +13,12 @@ public sealed class MatterModel(MatterQueries queries, ActOnMatter act) : PageMo
 
     public string? Message { get; private set; }
 
+    /// <summary>After a stale form: what others did since the version the form was drawn from.</summary>
+    public IReadOnlyList<EventView> ChangedSince { get; private set; } = [];
+
+    /// <summary>The action and text of a form that was not applied, so nothing typed is lost.</summary>
+    public (string Action, string? Note)? Draft { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken cancellationToken)
     {
         try
@@ -30,13 +36,14 @@ public sealed class MatterModel(MatterQueries queries, ActOnMatter act) : PageMo
         string? unit, int? version, CancellationToken cancellationToken)
     {
         var actor = User.ToActor();
+        var status = StatusCodes.Status400BadRequest;
+        if (!WireEnum.TryParse<MatterAction>(action, out var parsed))
+        {
+            return BadRequest();
+        }
+
         try
         {
-            if (!WireEnum.TryParse<MatterAction>(action, out var parsed))
-            {
-                return BadRequest();
-            }
-
             var command = new MatterCommand(parsed)
             {
                 Note = note,
@@ -57,17 +64,27 @@ public sealed class MatterModel(MatterQueries queries, ActOnMatter act) : PageMo
             {
                 foreach (var message in messages)
                 {
-                    ModelState.AddModelError(field, message);
+                    ModelState.AddModelError($"{action}.{field}", message);
                 }
             }
         }
         catch (DomainException ex)
         {
-            // Stale form or a step no longer allowed: show what the matter looks like now, with the reason.
-            Message = ex.Message;
+            Message = ex is ConcurrencyConflictException ? "提交未执行：在您打开本页之后，事项已被他人更新。请先查看以下变化，再决定是否重新提交。" : ex.Message;
+            status = ex is ForbiddenException ? StatusCodes.Status403Forbidden : StatusCodes.Status409Conflict;
         }
 
+        Draft = (action, note);
         Details = await queries.GetAsync(id, actor, cancellationToken);
+        if (version is { } seen && seen < Details.Version)
+        {
+            // Someone else acted since the form was drawn: show their events instead of overwriting them.
+            ChangedSince = Details.Events.Where(e => e.Sequence > seen).ToList();
+            Message = "提交未执行：在您打开本页之后，事项已被他人更新。请先查看以下变化，再决定是否重新提交。";
+            status = StatusCodes.Status409Conflict;
+        }
+
+        Response.StatusCode = status;
         return Page();
     }
 }

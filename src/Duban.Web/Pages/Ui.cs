@@ -1,4 +1,5 @@
 using System.Globalization;
+using Duban.Data.Matters;
 using Duban.Matters;
 
 namespace Duban.Web.Pages;
@@ -29,6 +30,29 @@ public static class Ui
 
     /// <summary>A deadline at 24:00 reads as that day's 24:00, not the next day's 00:00.</summary>
     public static string Due(DateTimeOffset due) => Duban.Escalation.NoticeText.Deadline(due, withYear: false);
+
+    /// <summary>The work-list tabs in order, with their labels and board colours.</summary>
+    public static IReadOnlyList<(InboxTab Tab, string Key, string Label, string Colour)> Tabs { get; } =
+    [
+        (InboxTab.Unacknowledged, "unacknowledged", "待签收", "tab-yellow"),
+        (InboxTab.InProgress, "in-progress", "办理中", ""),
+        (InboxTab.DueSoon, "due-soon", "临期", "tab-blue"),
+        (InboxTab.Overdue, "overdue", "超期", "tab-red"),
+        (InboxTab.Reported, "reported", "待审核", ""),
+        (InboxTab.Done, "done", "已办结", ""),
+    ];
+
+    /// <summary>"剩 2 个工作日 3 小时" or "超期 1 个工作日", and its colour, for a matter's next deadline.</summary>
+    public static (string Text, string Class)? Countdown(DateTimeOffset? due, DateTimeOffset now, Duban.Calendar.WorkingCalendar calendar)
+    {
+        if (due is not { } d)
+        {
+            return null;
+        }
+
+        var countdown = Duban.TimeLimits.Countdown.Between(now, d, calendar);
+        return (countdown.Text, countdown.Overdue ? "count-overdue" : countdown.WorkingDays < 1 ? "count-soon" : "count-ok");
+    }
 
     public static string When(DateTimeOffset at) => at.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 }

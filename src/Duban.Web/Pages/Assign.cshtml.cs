@@ -1,0 +1,87 @@
+using Duban.Data;
+using Duban.Data.Matters;
+using Duban.Data.Units;
+using Duban.Matters;
+using Duban.Web.Auth;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Duban.Web.Pages;
+
+/// <summary>交办: the 四明确 form. Validation is <see cref="AssignMatter"/>'s (the same as the API's); its messages
+/// are shown beside the fields.</summary>
+public sealed class AssignModel(AssignMatter assign, UnitDirectory units, Rules rules) : PageModel
+{
+    [BindProperty]
+    public AssignForm Form { get; set; } = new();
+
+    public IReadOnlyList<UnitView> Units { get; private set; } = [];
+
+    public IReadOnlyList<Duban.TimeLimits.TimeLimitProfile> Profiles => rules.Profiles;
+
+    public async Task OnGetAsync(CancellationToken cancellationToken) => Units = await ActiveUnitsAsync(cancellationToken);
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var id = await assign.ExecuteAsync(new NewMatter
+            {
+                Title = Form.Title,
+                Content = Form.Content,
+                Kind = Form.Kind,
+                Source = Form.Source,
+                Goal = Form.Goal,
+                Standard = Form.Standard,
+                LeadUnit = Form.LeadUnit,
+                CoUnits = Form.CoUnits.Where(c => c != Form.LeadUnit).ToList(),
+                Profile = Form.Profile,
+                Complex = Form.Complex,
+                DueAt = Form.DueAt,
+            }, User.ToActor(), cancellationToken);
+            return Redirect(FormattableString.Invariant($"/matters/{id}"));
+        }
+        catch (ValidationFailedException ex)
+        {
+            foreach (var (field, messages) in ex.Errors)
+            {
+                foreach (var message in messages)
+                {
+                    ModelState.AddModelError($"Form.{char.ToUpperInvariant(field[0])}{field[1..]}", message);
+                }
+            }
+        }
+        catch (ForbiddenException ex)
+        {
+            ModelState.AddModelError(string.Empty, ex.Message);
+            Response.StatusCode = StatusCodes.Status403Forbidden;
+        }
+
+        if (Response.StatusCode == StatusCodes.Status200OK)
+        {
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+        }
+
+        Units = await ActiveUnitsAsync(cancellationToken);
+        return Page();
+    }
+
+    private async Task<IReadOnlyList<UnitView>> ActiveUnitsAsync(CancellationToken cancellationToken) =>
+        (await units.ListAsync(cancellationToken)).Where(u => u.Active).ToList();
+
+    /// <summary>The form's fields, named as the API's.</summary>
+    public sealed class AssignForm
+    {
+        public string? Title { get; set; }
+        public string? Content { get; set; }
+        public string Kind { get; set; } = "assignment";
+        public string Source { get; set; } = "meeting";
+        public string? Goal { get; set; }
+        public string? Standard { get; set; }
+        public string? LeadUnit { get; set; }
+        public List<string> CoUnits { get; set; } = [];
+        public string Profile { get; set; } = Duban.TimeLimits.TimeLimitProfile.DefaultName;
+        public bool Complex { get; set; }
+        public string? DueAt { get; set; }
+    }
+}

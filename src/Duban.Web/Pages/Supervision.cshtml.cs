@@ -1,0 +1,139 @@
+using Duban.Data;
+using Duban.Data.Escalation;
+using Duban.Data.Matters;
+using Duban.Escalation;
+using Duban.Matters;
+using Duban.Web.Auth;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Duban.Web.Pages;
+
+/// <summary>督查室: what is overdue or escalated across the viewer's subtree, extension requests to decide, the
+/// accountability list and the 回头看 queue. Every action goes through <see cref="Supervision"/> or
+/// <see cref="LookBacks"/>, which check the actor again.</summary>
+public sealed class SupervisionModel(MatterQueries queries, Supervision supervision, LookBacks lookBacks) : PageModel
+{
+    public MatterPage Attention { get; private set; } = new([], 0, 1, 100);
+
+    public IReadOnlyList<ExtensionView> Extensions { get; private set; } = [];
+
+    public IReadOnlyList<AccountabilityView> Accountability { get; private set; } = [];
+
+    public IReadOnlyList<LookBackView> LookBackQueue { get; private set; } = [];
+
+    /// <summary>The outcome of the last action, shown at the top.</summary>
+    public string? Done { get; private set; }
+
+    public string? Failed { get; private set; }
+
+    public Task OnGetAsync(CancellationToken cancellationToken) => LoadAsync(cancellationToken);
+
+    /// <summary>催办 or 督办 (with a level) one matter, with a message to its lead unit.</summary>
+    public Task<IActionResult> OnPostUrgeAsync(long id, string kind, string? level, string? message, CancellationToken cancellationToken) =>
+        RunAsync($"m{id}", async actor =>
+        {
+            var supervise = kind == "supervise";
+            SupervisionLevel? parsed = null;
+            if (supervise)
+            {
+                parsed = WireEnum.TryParse<SupervisionLevel>(level, out var l) && l != SupervisionLevel.None
+                    ? l
+                    : throw ValidationFailedException.For("level", "请选择督办级别：一般、重点或挂牌。");
+            }
+
+            await supervision.UrgeOrSuperviseAsync(id, supervise ? EscalationKind.Supervise : EscalationKind.Urge, parsed, message, actor, cancellationToken);
+            return supervise ? $"已{Supervision.LevelName(parsed!.Value)}。" : "已催办。";
+        }, cancellationToken);
+
+    /// <summary>Approve (with a date) or reject an extension request.</summary>
+    public Task<IActionResult> OnPostDecideAsync(long id, bool? approve, string? dueAt, string? note, CancellationToken cancellationToken) =>
+        RunAsync($"x{id}", async actor =>
+        {
+            await supervision.DecideExtensionAsync(id, approve, string.IsNullOrWhiteSpace(dueAt) ? null : dueAt, note, actor, cancellationToken);
+            return approve == true ? "已批准延期。" : "已不予延期。";
+        }, cancellationToken);
+
+    /// <summary>Move an accountability entry on, or withdraw it with a reason.</summary>
+    public Task<IActionResult> OnPostAccountabilityAsync(long id, string? status, string? note, CancellationToken cancellationToken) =>
+        RunAsync($"a{id}", async actor =>
+        {
+            await supervision.ChangeAccountabilityAsync(id, status, note, actor, cancellationToken);
+            return "问责清单已更新。";
+        }, cancellationToken);
+
+    /// <summary>Record a 回头看: holds, or rebounded (which reopens the matter).</summary>
+    public Task<IActionResult> OnPostLookBackAsync(long id, string? result, string? note, CancellationToken cancellationToken) =>
+        RunAsync($"l{id}", async actor =>
+        {
+            await lookBacks.RecordAsync(id, result, note, actor, cancellationToken);
+            return result == "rebounded" ? "已记录反弹，事项已重新办理。" : "已记录：整改成果巩固。";
+        }, cancellationToken);
+
+    /// <summary>Runs one action; on success redirects (so a reload does not repeat it), otherwise shows the board
+    /// again with the messages beside the form's fields (keys prefixed by <paramref name="form"/>).</summary>
+    private async Task<IActionResult> RunAsync(string form, Func<Actor, Task<string>> action, CancellationToken cancellationToken)
+    {
+        var status = StatusCodes.Status400BadRequest;
+        try
+        {
+            TempData["done"] = await action(User.ToActor());
+            return RedirectToPage();
+        }
+        catch (NotFoundException)
+        {
+            return NotFound();
+        }
+        catch (ValidationFailedException ex)
+        {
+            foreach (var (field, messages) in ex.Errors)
+            {
+                foreach (var message in messages)
+                {
+                    ModelState.AddModelError($"{form}.{field}", message);
+                }
+            }
+
+            Failed = "未执行：请按提示修改。";
+        }
+        catch (DomainException ex)
+        {
+            Failed = ex.Message;
+            status = ex is ForbiddenException ? StatusCodes.Status403Forbidden : StatusCodes.Status409Conflict;
+        }
+
+        Response.StatusCode = status;
+        await LoadAsync(cancellationToken);
+        return Page();
+    }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        var actor = User.ToActor();
+        Done = TempData["done"] as string;
+        Attention = await queries.ListAsync(new MatterFilter { Attention = true, PageSize = 100 }, actor, cancellationToken);
+        Extensions = await supervision.ExtensionsAsync(ExtensionStatus.Pending, actor, cancellationToken);
+        Accountability = (await supervision.AccountabilityAsync(null, actor, cancellationToken))
+            .Where(a => a.Status != AccountabilityStatus.Withdrawn).ToList();
+        LookBackQueue = await lookBacks.ListAsync(dueOnly: true, actor, cancellationToken);
+    }
+
+    public static string ReasonName(AccountabilityReason reason) => reason switch
+    {
+        AccountabilityReason.AcknowledgeOverdue => "签收超期",
+        AccountabilityReason.FeedbackOverdue => "反馈超期",
+        AccountabilityReason.CompletionOverdue => "办结超期",
+        AccountabilityReason.DissatisfiedTwice => "两次不满意",
+        AccountabilityReason.ReopenedAfterClosing => "销号后反弹",
+        AccountabilityReason.Manual => "人工列入",
+    };
+
+    public static string StatusName(AccountabilityStatus status) => status switch
+    {
+        AccountabilityStatus.Pending => "待处理",
+        AccountabilityStatus.Interviewed => "已约谈",
+        AccountabilityStatus.Notified => "已通报",
+        AccountabilityStatus.Held => "已问责",
+        AccountabilityStatus.Withdrawn => "已撤销",
+    };
+}
