@@ -113,7 +113,7 @@ public sealed class SupervisionModel(MatterQueries queries, Supervision supervis
         Done = TempData["done"] as string;
         Attention = await queries.ListAsync(new MatterFilter { Attention = true, PageSize = 100 }, actor, cancellationToken);
         Extensions = await supervision.ExtensionsAsync(ExtensionStatus.Pending, actor, cancellationToken);
-        Accountability = (await supervision.AccountabilityAsync(null, actor, cancellationToken))
+        Accountability = (await supervision.AccountabilityAsync(null, actor, Duban.Data.Escalation.Supervision.ListMax, cancellationToken))
             .Where(a => a.Status != AccountabilityStatus.Withdrawn).ToList();
         LookBackQueue = await lookBacks.ListAsync(dueOnly: true, actor, cancellationToken);
     }
