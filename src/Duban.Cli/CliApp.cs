@@ -39,6 +39,7 @@ public static partial class CliApp
             SweepCommand(output, clock),
             WebhooksCommand(output, clock),
             DeliverCommand(output, clock),
+            SimilarCommand(output, error),
         };
         root.Options.Add(DbOption);
         var parsed = root.Parse(args);
