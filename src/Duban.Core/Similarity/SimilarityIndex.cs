@@ -46,8 +46,8 @@ public sealed class SimilarityIndex
     /// <summary>
     /// The <paramref name="k"/> items most similar to <paramref name="query"/>, best first (ties: smaller id first),
     /// leaving out <paramref name="exclude"/> and items that share no position with the query. With
-    /// <paramref name="exact"/> (the shingles of an id, or null if gone) and <paramref name="queryShingles"/>, the best
-    /// 4·k by estimate are re-ranked by exact Jaccard.
+    /// <paramref name="exact"/> (the shingles of an id, or null if gone) and <paramref name="queryShingles"/>, the best 10·k
+    /// by estimate are re-ranked by exact Jaccard.
     /// </summary>
     public IReadOnlyList<SimilarItem> TopSimilar(MinHashSignature query, int k, long? exclude = null,
         ShingleSet? queryShingles = null, Func<long, ShingleSet?>? exact = null)
@@ -55,7 +55,7 @@ public sealed class SimilarityIndex
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         var verify = exact is not null && queryShingles is not null;
-        var keep = verify ? Math.Max(4 * k, k + 16) : k;
+        var keep = verify ? Math.Max(10 * k, k + 32) : k;
         var best = Scan(query.Values, keep, exclude);
         if (!verify)
         {
