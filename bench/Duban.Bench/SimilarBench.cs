@@ -68,6 +68,20 @@ internal static class SimilarBench
             }
         }
 
+        // The scan alone (estimates, no re-ranking): what the index costs, apart from fetching candidates' texts.
+        var scan = new List<double>();
+        var scanCpu = Environment.CpuUsage.TotalTime;
+        foreach (var q in queryShingles)
+        {
+            var started = Stopwatch.GetTimestamp();
+            index.TopSimilar(MinHash.Of(q)!, 100);
+            scan.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+
+        var scanCpuMs = (Environment.CpuUsage.TotalTime - scanCpu).TotalMilliseconds / Queries;
+        report.Add(new Measurement("similar", "memory", n, "scan100", [
+            ("p50_ms", Percentiles.Of(scan, 50)), ("p95_ms", Percentiles.Of(scan, 95)), ("cpu_ms_per_query", scanCpuMs)]));
+
         // The truth: exact Jaccard of every query with every item, in one pass over the items.
         var exactWatch = Stopwatch.StartNew();
         var truth = new List<(double J, int Id)>[Queries];

@@ -102,6 +102,8 @@ public sealed class Batches(DubanDbContext db, ActOnMatter act, TimeProvider clo
     {
         ArgumentNullException.ThrowIfNull(actor);
         var view = await GetAsync(id, actor, cancellationToken);
+        answer = Text.UserText.Clean(answer)
+            ?? throw ValidationFailedException.For("answer", "请填写办理结果。"); // the same for every member: checked once, before any
         var outcomes = new List<BatchOutcome>();
         foreach (var member in view.Members)
         {
@@ -112,12 +114,6 @@ public sealed class Batches(DubanDbContext db, ActOnMatter act, TimeProvider clo
             }
             catch (ValidationFailedException ex)
             {
-                // The answer itself is wrong (e.g. empty): the same for every member, so stop before any is half done.
-                if (outcomes.Count == 0)
-                {
-                    throw;
-                }
-
                 outcomes.Add(new BatchOutcome(member.Id, member.Code, "skipped", string.Join(" ", ex.Errors.SelectMany(e => e.Value))));
             }
             catch (DomainException ex)
