@@ -11,7 +11,7 @@ internal sealed record BenchOptions
     public static readonly int[] QuickSweepSizes = [2_000, 20_000];
 
     /// <summary>The parts of a run <c>--only</c> may name.</summary>
-    public static readonly string[] Parts = ["calendar", "assign", "list", "sweep", "text"];
+    public static readonly string[] Parts = ["calendar", "assign", "list", "sweep", "text", "similar"];
 
     /// <summary>A server connection string; the bench creates and drops a database of its own on it.</summary>
     public string? Postgres { get; init; }
@@ -57,6 +57,12 @@ internal sealed record BenchOptions
 
     public int SweepDue { get; init; } = 10_000;
 
+    /// <summary>Similar cases: items in the top-10 index, items grouped, and the real appeals the texts vary.</summary>
+    public int SimilarSize { get; init; } = 1_000_000;
+
+    public int GroupSize { get; init; } = 100_000;
+    public string AppealsFile { get; init; } = Path.Combine("..", "shared", "data", "appeals-taidi2020", "hot_issue_messages.csv");
+
     public bool Runs(string part) => Only.Contains(part);
 
     public const string Usage = """
@@ -76,10 +82,13 @@ internal sealed record BenchOptions
           --assign-seconds <s>  most time spent assigning them (default 30)
           --explain             print each list query's SQL and plan
           --sqlite-analyze      run ANALYZE on SQLite after loading (the product never does; for comparison)
-          --only <part,...>     run only these parts: calendar, assign, list, sweep, text (default all)
+          --only <part,...>     run only these parts: calendar, assign, list, sweep, text, similar (default all)
           --sweep-sizes <n,...> open matters for the deadline sweep (default 100000,1000000; --quick 2000,20000),
                                 bulk-loaded with SQL; a size that would not fit in --budget is skipped
           --sweep-due <n>       milestones newly due at the sweep's instant (default 10000; --quick 1000)
+          --similar-n <n>       items in the similar-cases index (default 1000000; --quick 20000)
+          --group-n <n>         items grouped into near-duplicates (default 100000; --quick 10000)
+          --appeals <file>      the real appeals the synthetic texts vary (default ../shared/data/appeals-taidi2020/hot_issue_messages.csv)
           --help
         """;
 
@@ -90,7 +99,7 @@ internal sealed record BenchOptions
         int? assignCount = null;
         double? calendarSeconds = null, assignSeconds = null;
         IReadOnlyList<int>? sizes = null, sweepSizes = null;
-        int? sweepDue = null;
+        int? sweepDue = null, similarSize = null, groupSize = null;
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
@@ -158,6 +167,15 @@ internal sealed record BenchOptions
                     case "--sweep-due":
                         sweepDue = PositiveInt(Value(), arg);
                         break;
+                    case "--similar-n":
+                        similarSize = PositiveInt(Value(), arg);
+                        break;
+                    case "--group-n":
+                        groupSize = PositiveInt(Value(), arg);
+                        break;
+                    case "--appeals":
+                        options = options with { AppealsFile = Value() };
+                        break;
                     case "--help" or "-h":
                         error.WriteLine(Usage);
                         return null;
@@ -183,6 +201,8 @@ internal sealed record BenchOptions
                 CalendarTime = TimeSpan.FromSeconds(1),
                 AssignCount = 500,
                 AssignTime = TimeSpan.FromSeconds(10),
+                SimilarSize = 20_000,
+                GroupSize = 10_000,
             };
         }
 
@@ -191,6 +211,8 @@ internal sealed record BenchOptions
             Sizes = sizes ?? options.Sizes,
             SweepSizes = sweepSizes ?? options.SweepSizes,
             SweepDue = sweepDue ?? options.SweepDue,
+            SimilarSize = similarSize ?? options.SimilarSize,
+            GroupSize = groupSize ?? options.GroupSize,
             CalendarTime = calendarSeconds is { } c ? TimeSpan.FromSeconds(c) : options.CalendarTime,
             AssignCount = assignCount ?? options.AssignCount,
             AssignTime = assignSeconds is { } a ? TimeSpan.FromSeconds(a) : options.AssignTime,

@@ -45,6 +45,11 @@ internal static class Program
                 TextBench.Run(report);
             }
 
+            if (options.Runs("similar"))
+            {
+                SimilarBench.Run(options, report, output);
+            }
+
             var storage = new StorageBench(options, report, output);
             var sweep = new SweepBench(options, report, output);
             var engines = new List<string>();

@@ -41,6 +41,7 @@ public static partial class CliApp
             DeliverCommand(output, clock),
             TextCommand(output),
             AccountabilityCommand(output, clock),
+            SimilarCommand(output, error),
         };
         root.Options.Add(DbOption);
         var parsed = root.Parse(args);

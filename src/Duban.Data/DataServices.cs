@@ -51,6 +51,10 @@ public static class DataServices
         services.AddScoped<DeliverDue>();
         services.AddScoped<EmailSender>();
         services.AddScoped<WebhookSender>();
+        services.AddSingleton<Similarity.MatterIndex>();
+        services.AddScoped<Similarity.SimilarMatters>();
+        services.AddScoped<Similarity.Batches>();
+        services.AddScoped<Similarity.HotIssueQueries>();
         services.AddHttpClient(WebhookSender.ClientName, (sp, client) => client.Timeout = sp.GetRequiredService<NotificationOptions>().Timeout)
             .ConfigurePrimaryHttpMessageHandler(() => new System.Net.Http.SocketsHttpHandler
             {

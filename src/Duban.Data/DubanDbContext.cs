@@ -36,6 +36,11 @@ public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
     public DbSet<Webhook> Webhooks => Set<Webhook>();
     public DbSet<Delivery> Deliveries => Set<Delivery>();
 
+    // Similar cases and batches (相似案件、批处理).
+    public DbSet<Similarity.MatterSignature> MatterSignatures => Set<Similarity.MatterSignature>();
+    public DbSet<Similarity.Batch> Batches => Set<Similarity.Batch>();
+    public DbSet<Similarity.BatchMember> BatchMembers => Set<Similarity.BatchMember>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         ArgumentNullException.ThrowIfNull(configurationBuilder);
@@ -254,6 +259,8 @@ public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
             e.HasKey(c => c.Year);
             e.Property(c => c.Year).ValueGeneratedNever();
         });
+
+        Similarity.SimilarityModel.Configure(builder);
     }
 
     private sealed class UtcSqliteConverter() : ValueConverter<DateTimeOffset, DateTime>(

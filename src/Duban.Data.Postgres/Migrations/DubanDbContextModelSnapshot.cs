@@ -767,6 +767,73 @@ namespace Duban.Data.Postgres.Migrations
                     b.ToTable("webhooks", (string)null);
                 });
 
+            modelBuilder.Entity("Duban.Data.Similarity.Batch", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedById")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("CreatedByName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<long>("CreatedByUnitId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("TypicalMatterId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TypicalMatterId");
+
+                    b.ToTable("batches", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.Similarity.BatchMember", b =>
+                {
+                    b.Property<long>("BatchId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("MatterId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("BatchId", "MatterId");
+
+                    b.HasIndex("MatterId");
+
+                    b.ToTable("batch_members", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.Similarity.MatterSignature", b =>
+                {
+                    b.Property<long>("MatterId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Likes")
+                        .HasColumnType("integer");
+
+                    b.Property<byte[]>("MinHash")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("bytea");
+
+                    b.HasKey("MatterId");
+
+                    b.ToTable("matter_signatures", (string)null);
+                });
+
             modelBuilder.Entity("Duban.Data.Unit", b =>
                 {
                     b.Property<long>("Id")
@@ -1173,6 +1240,45 @@ namespace Duban.Data.Postgres.Migrations
                     b.Navigation("Unit");
                 });
 
+            modelBuilder.Entity("Duban.Data.Similarity.Batch", b =>
+                {
+                    b.HasOne("Duban.Data.Matter", "TypicalMatter")
+                        .WithMany()
+                        .HasForeignKey("TypicalMatterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("TypicalMatter");
+                });
+
+            modelBuilder.Entity("Duban.Data.Similarity.BatchMember", b =>
+                {
+                    b.HasOne("Duban.Data.Similarity.Batch", null)
+                        .WithMany("Members")
+                        .HasForeignKey("BatchId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Duban.Data.Matter", "Matter")
+                        .WithMany()
+                        .HasForeignKey("MatterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Matter");
+                });
+
+            modelBuilder.Entity("Duban.Data.Similarity.MatterSignature", b =>
+                {
+                    b.HasOne("Duban.Data.Matter", "Matter")
+                        .WithOne()
+                        .HasForeignKey("Duban.Data.Similarity.MatterSignature", "MatterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Matter");
+                });
+
             modelBuilder.Entity("Duban.Data.Unit", b =>
                 {
                     b.HasOne("Duban.Data.Unit", "Parent")
@@ -1257,6 +1363,11 @@ namespace Duban.Data.Postgres.Migrations
                     b.Navigation("Events");
 
                     b.Navigation("Milestones");
+                });
+
+            modelBuilder.Entity("Duban.Data.Similarity.Batch", b =>
+                {
+                    b.Navigation("Members");
                 });
 #pragma warning restore 612, 618
         }

@@ -738,6 +738,71 @@ namespace Duban.Data.Sqlite.Migrations
                     b.ToTable("webhooks", (string)null);
                 });
 
+            modelBuilder.Entity("Duban.Data.Similarity.Batch", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedById")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedByName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedByUnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TypicalMatterId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TypicalMatterId");
+
+                    b.ToTable("batches", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.Similarity.BatchMember", b =>
+                {
+                    b.Property<long>("BatchId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("MatterId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("BatchId", "MatterId");
+
+                    b.HasIndex("MatterId");
+
+                    b.ToTable("batch_members", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.Similarity.MatterSignature", b =>
+                {
+                    b.Property<long>("MatterId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Likes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("MinHash")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("MatterId");
+
+                    b.ToTable("matter_signatures", (string)null);
+                });
+
             modelBuilder.Entity("Duban.Data.Unit", b =>
                 {
                     b.Property<long>("Id")
@@ -1132,6 +1197,45 @@ namespace Duban.Data.Sqlite.Migrations
                     b.Navigation("Unit");
                 });
 
+            modelBuilder.Entity("Duban.Data.Similarity.Batch", b =>
+                {
+                    b.HasOne("Duban.Data.Matter", "TypicalMatter")
+                        .WithMany()
+                        .HasForeignKey("TypicalMatterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("TypicalMatter");
+                });
+
+            modelBuilder.Entity("Duban.Data.Similarity.BatchMember", b =>
+                {
+                    b.HasOne("Duban.Data.Similarity.Batch", null)
+                        .WithMany("Members")
+                        .HasForeignKey("BatchId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Duban.Data.Matter", "Matter")
+                        .WithMany()
+                        .HasForeignKey("MatterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Matter");
+                });
+
+            modelBuilder.Entity("Duban.Data.Similarity.MatterSignature", b =>
+                {
+                    b.HasOne("Duban.Data.Matter", "Matter")
+                        .WithOne()
+                        .HasForeignKey("Duban.Data.Similarity.MatterSignature", "MatterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Matter");
+                });
+
             modelBuilder.Entity("Duban.Data.Unit", b =>
                 {
                     b.HasOne("Duban.Data.Unit", "Parent")
@@ -1216,6 +1320,11 @@ namespace Duban.Data.Sqlite.Migrations
                     b.Navigation("Events");
 
                     b.Navigation("Milestones");
+                });
+
+            modelBuilder.Entity("Duban.Data.Similarity.Batch", b =>
+                {
+                    b.Navigation("Members");
                 });
 #pragma warning restore 612, 618
         }

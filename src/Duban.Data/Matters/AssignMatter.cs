@@ -99,6 +99,7 @@ public sealed class AssignMatter(DubanDbContext db, Rules rules, TimeProvider cl
         matter.Store(state, rules);
         matter.Events.Add(MatterEventRow.From(assigned));
         db.Matters.Add(matter);
+        db.MatterSignatures.Add(Similarity.MatterSignature.For(matter)); // for similar cases, in the same save
         await db.SaveChangesAsync(cancellationToken);
         if (transaction is not null)
         {

@@ -95,6 +95,7 @@ public static class WebServices
         app.MapSupervisionApi();
         app.MapNotificationsApi();
         app.MapTextApi();
+        app.MapSimilarityApi();
         app.MapRazorPages();
         app.MapPost("/logout", async (SignInManager<User> signIn) =>
         {

@@ -1,0 +1,90 @@
+using Duban.Data.Matters;
+using Duban.Matters;
+using Duban.Similarity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Duban.Data.Similarity;
+
+/// <summary>A similar matter as shown: exact Jaccard score on title and content.</summary>
+public sealed record SimilarMatterView(long Id, string Code, string Title, MatterStatus Status, string StatusName, UnitRef LeadUnit, double Score);
+
+/// <summary>
+/// The MinHash index of every matter in this process, filled from <c>matter_signatures</c> (the database is the
+/// source of truth; each web instance keeps its own copy) and topped up with newer rows before each query.
+/// </summary>
+public sealed class MatterIndex
+{
+    /// <summary>Rows committed out of id order (concurrent assignments) are caught by looking back this far.</summary>
+    private const long LookBack = 1000;
+
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private readonly HashSet<long> loaded = [];
+    private readonly SimilarityIndex index = new();
+    private long highest;
+
+    /// <summary>The index with every signature saved so far; the caller reads it under <paramref name="read"/>.</summary>
+    public async Task<T> ReadAsync<T>(DubanDbContext db, Func<SimilarityIndex, T> read, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(read);
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            var from = highest - LookBack;
+            var rows = await db.MatterSignatures.AsNoTracking().Where(s => s.MatterId > from).OrderBy(s => s.MatterId)
+                .Select(s => new { s.MatterId, s.MinHash }).ToListAsync(cancellationToken);
+            foreach (var row in rows.Where(r => loaded.Add(r.MatterId)))
+            {
+                if (row.MinHash.Length > 0)
+                {
+                    index.Add(row.MatterId, MinHashSignature.FromBytes(row.MinHash));
+                }
+
+                highest = Math.Max(highest, row.MatterId);
+            }
+
+            return read(index);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+}
+
+/// <summary>Similar matters (相似案件) that the reader may see.</summary>
+public sealed class SimilarMatters(DubanDbContext db, MatterIndex matterIndex)
+{
+    /// <summary>Neighbours by estimate looked at per request: the reader's visibility is applied to these.</summary>
+    private const int Candidates = 200;
+
+    public const int MaxTop = 50;
+
+    /// <exception cref="NotFoundException">No such matter, or the reader may not see it.</exception>
+    public async Task<IReadOnlyList<SimilarMatterView>> TopAsync(long matterId, int top, Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var visible = await MatterQueries.VisibleToAsync(db, actor, cancellationToken);
+        var matter = await visible.AsNoTracking().Where(m => m.Id == matterId).Select(m => new { m.Title, m.Content })
+            .SingleOrDefaultAsync(cancellationToken)
+            ?? throw new NotFoundException($"事项 {matterId} 不存在。");
+        var shingles = ShingleSet.FromText(MatterSignature.TextOf(matter.Title, matter.Content));
+        if (MinHash.Of(shingles) is not { } signature)
+        {
+            return [];
+        }
+
+        var candidates = await matterIndex.ReadAsync(db, index => index.TopSimilar(signature, Candidates, exclude: matterId), cancellationToken);
+        var ids = candidates.Select(c => c.Id).ToList();
+        var rows = await visible.AsNoTracking().Where(m => ids.Contains(m.Id))
+            .Select(m => new { m.Id, m.Code, m.Title, m.Content, m.Status, LeadUnit = m.LeadUnit! })
+            .ToListAsync(cancellationToken);
+        return rows
+            .Select(r => new SimilarMatterView(r.Id, r.Code, r.Title, r.Status, Labels.Of(r.Status), ViewMapping.Ref(r.LeadUnit),
+                Math.Round(ShingleSet.Jaccard(shingles, ShingleSet.FromText(MatterSignature.TextOf(r.Title, r.Content))), 4)))
+            .Where(v => v.Score > 0)
+            .OrderByDescending(v => v.Score).ThenBy(v => v.Id)
+            .Take(top)
+            .ToList();
+    }
+}

@@ -1,0 +1,80 @@
+using Duban.Similarity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Duban.Data.Similarity;
+
+/// <summary>What the similar-cases index needs of one matter, written with the matter when it is assigned: the
+/// MinHash of its title and content, and its public support (点赞) for the hot-issue review.</summary>
+public sealed class MatterSignature
+{
+    public long MatterId { get; set; }
+    public Matter? Matter { get; set; }
+
+    /// <summary>128 bytes: <see cref="MinHashSignature.ToBytes"/>; empty when the text has no letters or digits.</summary>
+    public byte[] MinHash { get; set; } = [];
+
+    public int Likes { get; set; }
+
+    /// <summary>The text similarity is measured on: the title, then the content.</summary>
+    public static string TextOf(string title, string content) => title + "\n" + content;
+
+    public static MatterSignature For(Matter matter)
+    {
+        ArgumentNullException.ThrowIfNull(matter);
+        var signature = Duban.Similarity.MinHash.Of(ShingleSet.FromText(TextOf(matter.Title, matter.Content)));
+        return new MatterSignature { Matter = matter, MinHash = signature?.ToBytes() ?? [] };
+    }
+}
+
+/// <summary>A batch (批处理): matters like one typical matter (典型), to be answered together — 点办理、批处理.</summary>
+public sealed class Batch
+{
+    public long Id { get; set; }
+    public long TypicalMatterId { get; set; }
+    public Matter? TypicalMatter { get; set; }
+    public long CreatedByUnitId { get; set; }
+    public required string CreatedById { get; set; }
+    public required string CreatedByName { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public List<BatchMember> Members { get; set; } = [];
+}
+
+/// <summary>A matter in a batch (the typical matter is a member too).</summary>
+public sealed class BatchMember
+{
+    public long BatchId { get; set; }
+    public long MatterId { get; set; }
+    public Matter? Matter { get; set; }
+}
+
+internal static class SimilarityModel
+{
+    public static void Configure(ModelBuilder builder)
+    {
+        builder.Entity<MatterSignature>(e =>
+        {
+            e.ToTable("matter_signatures");
+            e.HasKey(s => s.MatterId);
+            e.Property(s => s.MatterId).ValueGeneratedNever();
+            e.Property(s => s.MinHash).HasMaxLength(Duban.Similarity.MinHash.Size * sizeof(ushort));
+            e.HasOne(s => s.Matter).WithOne().HasForeignKey<MatterSignature>(s => s.MatterId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<Batch>(e =>
+        {
+            e.ToTable("batches");
+            e.Property(b => b.CreatedById).HasMaxLength(64);
+            e.Property(b => b.CreatedByName).HasMaxLength(100);
+            e.HasOne(b => b.TypicalMatter).WithMany().HasForeignKey(b => b.TypicalMatterId).OnDelete(DeleteBehavior.Restrict);
+            e.HasMany(b => b.Members).WithOne().HasForeignKey(m => m.BatchId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<BatchMember>(e =>
+        {
+            e.ToTable("batch_members");
+            e.HasKey(m => new { m.BatchId, m.MatterId });
+            e.HasIndex(m => m.MatterId);
+            e.HasOne(m => m.Matter).WithMany().HasForeignKey(m => m.MatterId).OnDelete(DeleteBehavior.Restrict);
+        });
+    }
+}
