@@ -133,6 +133,16 @@ public sealed class TextCleanerTests
         Assert.Contains(paragraphs, p => p.EndsWith("提升问题解决率、倍增提速率、企业满意率，", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Clean_SampleDocuments_IsIdempotent()
+    {
+        foreach (var sample in (string[])[Samples.Speech, Samples.NewspaperPage])
+        {
+            var once = TextCleaner.Clean(sample);
+            Assert.Equal(once, TextCleaner.Clean(once));
+        }
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("   \n\n  \t ")]
