@@ -39,6 +39,7 @@ public static partial class CliApp
             SweepCommand(output, clock),
             WebhooksCommand(output, clock),
             DeliverCommand(output, clock),
+            RouteCommand(output, error, clock),
         };
         root.Options.Add(DbOption);
         var parsed = root.Parse(args);
