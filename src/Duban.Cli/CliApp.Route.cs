@@ -1,9 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using Duban.Data.Routing;
 using Duban.Matters;
 using Duban.Routing;
 using Duban.Tabular;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Duban.Cli;
 
@@ -86,7 +88,22 @@ public static partial class CliApp
             return 0;
         });
 
-        return new Command("route", "智能分流：按文本建议类别或承办单位 / learned routing") { train, predict, evaluate };
+        var retrain = new Command("retrain", "用数据库中已办结事项重新训练承办单位建议模型 / retrain the lead-unit router on closed matters");
+        retrain.SetAction(async (result, ct) =>
+        {
+            await using var scope = await OpenAsync(result, clock, ct);
+            var summary = await scope.ServiceProvider.GetRequiredService<MatterRouter>().RetrainAsync(ct);
+            await output.WriteLineAsync(FormattableString.Invariant(
+                $"model {summary.ModelId}: {summary.Examples} closed matters, {summary.Units} units"));
+            if (summary.SkippedUnits.Count > 0)
+            {
+                await error.WriteLineAsync($"只有一件已办结事项、未参与训练的单位 / units with one closed matter, left out: {string.Join(", ", summary.SkippedUnits)}");
+            }
+
+            return 0;
+        });
+
+        return new Command("route", "智能分流：按文本建议类别或承办单位 / learned routing") { train, predict, evaluate, retrain };
     }
 
     /// <summary>What 不确定 (don't know) prints as.</summary>

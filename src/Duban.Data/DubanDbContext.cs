@@ -34,6 +34,7 @@ public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
     public DbSet<LookBack> LookBacks => Set<LookBack>();
     public DbSet<Webhook> Webhooks => Set<Webhook>();
     public DbSet<Delivery> Deliveries => Set<Delivery>();
+    public DbSet<Routing.RoutingModelRecord> RoutingModels => Set<Routing.RoutingModelRecord>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -244,6 +245,11 @@ public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
             e.ToTable("calendar_years");
             e.HasKey(c => c.Year);
             e.Property(c => c.Year).ValueGeneratedNever();
+        });
+
+        builder.Entity<Routing.RoutingModelRecord>(e =>
+        {
+            e.ToTable("routing_models");
         });
     }
 
