@@ -131,7 +131,7 @@ public sealed class RoutingModel
         using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
         try
         {
-            if (reader.ReadString() != Magic)
+            if (reader.ReadByte() != Magic.Length || Encoding.ASCII.GetString(reader.ReadBytes(Magic.Length)) != Magic)
             {
                 throw NotAModel("wrong magic");
             }
@@ -152,7 +152,7 @@ public sealed class RoutingModel
             var labels = new string[labelCount];
             for (var k = 0; k < labelCount; k++)
             {
-                labels[k] = reader.ReadString();
+                labels[k] = ReadLabel(reader);
             }
 
             var features = reader.ReadInt32();
@@ -175,9 +175,21 @@ public sealed class RoutingModel
 
             return new RoutingModel(labels, new FeatureSpace(hashes, idf), weights, scale);
         }
-        catch (EndOfStreamException)
+        catch (IOException)
         {
-            throw NotAModel("truncated");
+            throw NotAModel("truncated"); // EndOfStreamException, or a label length past the end
+        }
+    }
+
+    private static string ReadLabel(BinaryReader reader)
+    {
+        try
+        {
+            return reader.ReadString();
+        }
+        catch (FormatException)
+        {
+            throw NotAModel("bad label"); // a length prefix that is no 7-bit integer
         }
     }
 
