@@ -21,13 +21,18 @@ public sealed class RoutingModel
 
     private readonly float[] weights; // per label: one weight per feature, then the bias
 
-    internal RoutingModel(IReadOnlyList<string> labels, FeatureSpace space, float[] weights, double scale)
+    internal RoutingModel(IReadOnlyList<string> labels, FeatureSpace space, float[] weights, double scale, double uniformShare)
     {
         Labels = labels;
         Space = space;
         this.weights = weights;
         Scale = scale;
+        UniformShare = uniformShare;
     }
+
+    /// <summary>The share of a uniform guess mixed into every probability: 1 / (held-out texts + 1). A calibration
+    /// fitted on finitely many texts has not seen enough to claim certainty, so no confidence reaches 1.</summary>
+    public double UniformShare { get; }
 
     /// <summary>The labels, in score order.</summary>
     public IReadOnlyList<string> Labels { get; }
@@ -41,7 +46,16 @@ public sealed class RoutingModel
     private int Stride => Space.Count + 1;
 
     /// <summary>The calibrated probability of each label (in <see cref="Labels"/> order) for a raw text.</summary>
-    public double[] Probabilities(string? text) => Softmax(Scores(Space.Vectorise(RoutingText.Normalise(text))), Scale);
+    public double[] Probabilities(string? text)
+    {
+        var p = Softmax(Scores(Space.Vectorise(RoutingText.Normalise(text))), Scale);
+        for (var k = 0; k < p.Length; k++)
+        {
+            p[k] = ((1 - UniformShare) * p[k]) + (UniformShare / p.Length);
+        }
+
+        return p;
+    }
 
     /// <summary>The label for a raw text, or 不确定 (null <see cref="RoutingPrediction.Label"/>) below <paramref name="threshold"/>.</summary>
     public RoutingPrediction Predict(string? text, double threshold)
@@ -90,7 +104,7 @@ public sealed class RoutingModel
     }
 
     /// <summary>
-    /// Writes the model: "DUBANRT", the format version, the scale, the labels, then per feature its n-gram hash and idf,
+    /// Writes the model: "DUBANRT", the format version, the scale and uniform share, the labels, then per feature its n-gram hash and idf,
     /// then the weights label by label. Little-endian; a few megabytes for thousands of appeals.
     /// </summary>
     public void Write(Stream stream)
@@ -101,6 +115,7 @@ public sealed class RoutingModel
         writer.Write(FormatVersion);
         writer.Write(NgramFeatures.MaxN);
         writer.Write(Scale);
+        writer.Write(UniformShare);
         writer.Write(Labels.Count);
         foreach (var label in Labels)
         {
@@ -143,8 +158,9 @@ public sealed class RoutingModel
             }
 
             var scale = reader.ReadDouble();
+            var uniformShare = reader.ReadDouble();
             var labelCount = reader.ReadInt32();
-            if (labelCount is < 2 or > 100_000 || !double.IsFinite(scale) || scale <= 0)
+            if (labelCount is < 2 or > 100_000 || !double.IsFinite(scale) || scale <= 0 || uniformShare is not (>= 0 and <= 1))
             {
                 throw NotAModel("bad header");
             }
@@ -173,7 +189,7 @@ public sealed class RoutingModel
                 }
             }
 
-            return new RoutingModel(labels, new FeatureSpace(hashes, idf), weights, scale);
+            return new RoutingModel(labels, new FeatureSpace(hashes, idf), weights, scale, uniformShare);
         }
         catch (IOException)
         {

@@ -57,7 +57,7 @@ public static class RoutingTrainer
         {
             var train = Enumerable.Range(0, y.Length).Except(test).ToArray();
             var (space, weights) = Fit(train.Select(i => texts[i]).ToArray(), train.Select(i => y[i]).ToArray(), labels.Length, options);
-            var fold = new RoutingModel(labels, space, weights, 1);
+            var fold = new RoutingModel(labels, space, weights, 1, 0);
             heldOut.AddRange(test.Take(MaxCalibrationRows / folds).Select(i => (fold.Scores(space.Vectorise(texts[i])), y[i])));
         }
 
@@ -68,7 +68,7 @@ public static class RoutingTrainer
             finalWeights[(k * (finalSpace.Count + 1)) + finalSpace.Count] += (float)(offsets[k] / scale);
         }
 
-        return new RoutingModel(labels, finalSpace, finalWeights, scale);
+        return new RoutingModel(labels, finalSpace, finalWeights, scale, 1.0 / (heldOut.Count + 1));
     }
 
     private static string[] CheckLabels(IReadOnlyList<RoutingExample> examples)

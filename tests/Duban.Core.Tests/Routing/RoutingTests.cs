@@ -74,6 +74,7 @@ public sealed class RoutingModelTests
         var probabilities = model.Probabilities("学校补课收费");
         Assert.Equal(1.0, probabilities.Sum(), 9);
         Assert.Equal(probabilities.Max(), sure.Confidence);
+        Assert.True(sure.Confidence < 1, "nine examples never make the router certain");
 
         var unsure = model.Predict("学校补课收费", sure.Confidence + 1e-9);
         Assert.Null(unsure.Label);
