@@ -11,7 +11,7 @@ internal sealed record BenchOptions
     public static readonly int[] QuickSweepSizes = [2_000, 20_000];
 
     /// <summary>The parts of a run <c>--only</c> may name.</summary>
-    public static readonly string[] Parts = ["calendar", "assign", "list", "sweep"];
+    public static readonly string[] Parts = ["calendar", "assign", "list", "sweep", "route"];
 
     /// <summary>A server connection string; the bench creates and drops a database of its own on it.</summary>
     public string? Postgres { get; init; }

@@ -52,12 +52,12 @@ public sealed class RouteCliTests : IDisposable
         Assert.Equal(0, trained.Exit);
         Assert.Contains("6 rows, 2 labels", trained.Out, StringComparison.Ordinal);
 
-        var test = Write("test.csv", "主题\n学校补课收费\n\n路灯不亮\n\"\"\n");
+        var test = Write("test.csv", "编号,主题\n1,学校补课收费\n2,\n\n3,路灯不亮\n");
         var predicted = await RunAsync("route", "predict", "--model", model, "--input", test, "--text", "主题");
         Assert.Equal(0, predicted.Exit);
         var lines = predicted.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(3, lines.Length); // the blank line is no row; the quoted empty field is one
-        Assert.Equal(["教育", "城建"], lines[..2]);
+        Assert.Equal(3, lines.Length); // the blank line is no row; the row with empty text still gets a label
+        Assert.Equal(("教育", "城建"), (lines[0], lines[2]));
 
         var confident = await RunAsync("route", "predict", "--model", model, "--input", test, "--text", "主题", "--with-confidence");
         var fields = confident.Out.Split('\n')[0].Split('\t');
