@@ -11,7 +11,7 @@ internal sealed record BenchOptions
     public static readonly int[] QuickSweepSizes = [2_000, 20_000];
 
     /// <summary>The parts of a run <c>--only</c> may name.</summary>
-    public static readonly string[] Parts = ["calendar", "assign", "list", "sweep", "text", "similar"];
+    public static readonly string[] Parts = ["calendar", "assign", "list", "sweep", "text", "similar", "route"];
 
     /// <summary>A server connection string; the bench creates and drops a database of its own on it.</summary>
     public string? Postgres { get; init; }
@@ -82,7 +82,7 @@ internal sealed record BenchOptions
           --assign-seconds <s>  most time spent assigning them (default 30)
           --explain             print each list query's SQL and plan
           --sqlite-analyze      run ANALYZE on SQLite after loading (the product never does; for comparison)
-          --only <part,...>     run only these parts: calendar, assign, list, sweep, text, similar (default all)
+          --only <part,...>     run only these parts: calendar, assign, list, sweep, text, similar, route (default all)
           --sweep-sizes <n,...> open matters for the deadline sweep (default 100000,1000000; --quick 2000,20000),
                                 bulk-loaded with SQL; a size that would not fit in --budget is skipped
           --sweep-due <n>       milestones newly due at the sweep's instant (default 10000; --quick 1000)

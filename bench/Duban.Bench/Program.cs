@@ -50,6 +50,12 @@ internal static class Program
                 SimilarBench.Run(options, report, output);
             }
 
+            if (options.Runs("route"))
+            {
+                output.WriteLine("# route");
+                RouteBench.Run(report);
+            }
+
             var storage = new StorageBench(options, report, output);
             var sweep = new SweepBench(options, report, output);
             var engines = new List<string>();

@@ -42,6 +42,7 @@ public static partial class CliApp
             TextCommand(output),
             AccountabilityCommand(output, clock),
             SimilarCommand(output, error),
+            RouteCommand(output, error, clock),
         };
         root.Options.Add(DbOption);
         var parsed = root.Parse(args);

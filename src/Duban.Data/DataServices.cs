@@ -19,6 +19,9 @@ public static class DataServices
         services.AddSingleton(sp => Rules.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton(sp => NotificationOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<NoticeOutbox>();
+        services.AddSingleton(sp => Routing.RoutingOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton<Routing.RoutingModelCache>();
+        services.AddScoped<Routing.MatterRouter>();
         services.AddDbContext<DubanDbContext>((sp, options) =>
         {
             sp.GetRequiredService<DatabaseOptions>().Configure(options);

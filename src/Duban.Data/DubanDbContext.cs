@@ -35,6 +35,7 @@ public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
     public DbSet<LookBack> LookBacks => Set<LookBack>();
     public DbSet<Webhook> Webhooks => Set<Webhook>();
     public DbSet<Delivery> Deliveries => Set<Delivery>();
+    public DbSet<Routing.RoutingModelRecord> RoutingModels => Set<Routing.RoutingModelRecord>();
 
     // Similar cases and batches (相似案件、批处理).
     public DbSet<Similarity.MatterSignature> MatterSignatures => Set<Similarity.MatterSignature>();
@@ -261,6 +262,10 @@ public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
         });
 
         Similarity.SimilarityModel.Configure(builder);
+        builder.Entity<Routing.RoutingModelRecord>(e =>
+        {
+            e.ToTable("routing_models");
+        });
     }
 
     private sealed class UtcSqliteConverter() : ValueConverter<DateTimeOffset, DateTime>(

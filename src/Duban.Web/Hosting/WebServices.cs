@@ -96,6 +96,7 @@ public static class WebServices
         app.MapNotificationsApi();
         app.MapTextApi();
         app.MapSimilarityApi();
+        app.MapRoutingApi();
         app.MapRazorPages();
         app.MapPost("/logout", async (SignInManager<User> signIn) =>
         {

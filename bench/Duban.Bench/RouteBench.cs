@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using Duban.Routing;
+using Duban.Tabular;
+
+namespace Duban.Bench;
+
+/// <summary>
+/// Training the router on 100,000 rows and predicting with it. The rows are made from the real appeals
+/// (../shared/data/appeals-taidi2020: hot_issue_messages and replies, 7,142 texts): each row keeps a text's title and
+/// a random half of its sentences, labelled by a router trained on labelled_sample.csv, so the vocabulary and the
+/// labels have the real data's shape. Fixed seed; generation is not timed.
+/// </summary>
+internal static class RouteBench
+{
+    private const int Rows = 100_000;
+    private const int Predictions = 20_000;
+
+    public static void Run(Report report)
+    {
+        var data = DataDirectory();
+        var labelled = ReadTexts(Path.Combine(data, "labelled_sample.csv"), "一级分类");
+        var seedModel = RoutingTrainer.Train(labelled.Select(t => new RoutingExample(t.Text, t.Label!)).ToArray());
+        var bases = ReadTexts(Path.Combine(data, "hot_issue_messages.csv"), null).Concat(ReadTexts(Path.Combine(data, "replies.csv"), null))
+            .Select(t => (t.Title, Sentences: t.Body.Split('。', StringSplitOptions.RemoveEmptyEntries), Label: seedModel.Predict(t.Text, 0).BestLabel))
+            .ToArray();
+        var random = new Random(20200101);
+        var rows = new RoutingExample[Rows];
+        for (var i = 0; i < Rows; i++)
+        {
+            var (title, sentences, label) = bases[random.Next(bases.Length)];
+            var kept = sentences.Where(_ => random.Next(2) == 0).DefaultIfEmpty(sentences.FirstOrDefault() ?? "");
+            rows[i] = new RoutingExample(title + "\n" + string.Join("。", kept), label);
+        }
+
+        GC.Collect();
+        var watch = Stopwatch.StartNew();
+        var model = RoutingTrainer.Train(rows);
+        var trainSeconds = watch.Elapsed.TotalSeconds;
+        using var file = new MemoryStream();
+        model.Write(file);
+
+        var texts = rows.Take(Predictions).Select(r => r.Text).ToArray();
+        watch.Restart();
+        foreach (var text in texts)
+        {
+            model.Predict(text, 0.5);
+        }
+
+        var predictSeconds = watch.Elapsed.TotalSeconds;
+        report.Add(new Measurement("route", "none", Rows, "train",
+        [
+            ("seconds", trainSeconds),
+            ("rows_per_s", Rows / trainSeconds),
+            ("labels", model.Labels.Count),
+            ("features", model.Space.Count),
+            ("model_mb", file.Length / 1048576.0),
+            ("peak_working_set_mb", Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0),
+        ]));
+        report.Add(new Measurement("route", "none", Predictions, "predict",
+        [
+            ("texts_per_s", Predictions / predictSeconds),
+            ("us_per_text", predictSeconds * 1e6 / Predictions),
+            ("mean_chars", texts.Average(t => t.Length)),
+        ]));
+    }
+
+    private sealed record Row(string Title, string Body, string? Label)
+    {
+        public string Text => Title + "\n" + Body;
+    }
+
+    private static List<Row> ReadTexts(string path, string? labelColumn)
+    {
+        using var reader = new StreamReader(path);
+        var records = Csv.Read(reader).ToList();
+        var header = records[0].Fields;
+        int title = Csv.Column(header, "留言主题"), body = Csv.Column(header, "留言详情");
+        var label = labelColumn is null ? -1 : Csv.Column(header, labelColumn);
+        return records.Skip(1).Select(r => new Row(r.Fields[title], r.Fields[body], label < 0 ? null : r.Fields[label])).ToList();
+    }
+
+    private static string DataDirectory()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Duban.slnx")))
+        {
+            root = root.Parent;
+        }
+
+        return Path.Combine(root?.FullName ?? ".", "..", "shared", "data", "appeals-taidi2020");
+    }
+}

@@ -1,0 +1,129 @@
+using Duban.Matters;
+using Duban.Routing;
+using Microsoft.EntityFrameworkCore;
+
+namespace Duban.Data.Routing;
+
+/// <summary>A suggested lead unit, or 不确定 (<see cref="Unknown"/>) when no model is confident enough.</summary>
+/// <param name="UnitCode">The unit's code; null when unknown.</param>
+/// <param name="UnitName">The unit's name; null when unknown.</param>
+/// <param name="Confidence">The calibrated probability of the best unit (0 when no model has been trained).</param>
+public sealed record RoutingSuggestion(string? UnitCode, string? UnitName, double Confidence)
+{
+    public bool Unknown => UnitCode is null;
+}
+
+/// <summary>What a retraining produced.</summary>
+/// <param name="ModelId">The stored model, now in use.</param>
+/// <param name="Examples">The closed matters it learnt from.</param>
+/// <param name="Units">The units it can suggest.</param>
+/// <param name="SkippedUnits">Units with a single closed matter: too few to learn from, left out.</param>
+public sealed record RetrainSummary(long ModelId, int Examples, int Units, IReadOnlyList<string> SkippedUnits);
+
+/// <summary>The model in use by this process, reloaded when another instance (or this one) stores a newer one.</summary>
+public sealed class RoutingModelCache
+{
+    private LoadedModel? current;
+
+    internal LoadedModel? Current
+    {
+        get => Volatile.Read(ref current);
+        set => Volatile.Write(ref current, value);
+    }
+
+    internal sealed record LoadedModel(long Id, RoutingModel Model);
+}
+
+/// <summary>
+/// Learned routing (智能分流) over the app's own history: trains on closed matters (text = title and content,
+/// label = the lead unit that handled it) and suggests a lead unit for a new text. People decide; this only suggests.
+/// </summary>
+public sealed class MatterRouter(DubanDbContext db, RoutingModelCache cache, RoutingOptions options, TimeProvider clock)
+{
+    /// <summary>Models kept in the database: the newest, and two before it for comparison.</summary>
+    private const int KeptModels = 3;
+
+    /// <summary>
+    /// The suggested lead unit for an appeal or matter text (title, a line break, then the content), or
+    /// <see cref="RoutingSuggestion.Unknown"/> when no model is trained yet, the confidence is under
+    /// <c>Routing:Threshold</c>, or the suggested unit is no longer active. Cheap: one indexed query when the model
+    /// is unchanged.
+    /// </summary>
+    public async Task<RoutingSuggestion> SuggestAsync(string? text, CancellationToken ct = default)
+    {
+        var model = await CurrentModelAsync(ct);
+        if (model is null)
+        {
+            return new RoutingSuggestion(null, null, 0);
+        }
+
+        var prediction = model.Predict(text, options.Threshold);
+        if (prediction.Label is not { } code)
+        {
+            return new RoutingSuggestion(null, null, prediction.Confidence);
+        }
+
+        var name = await db.Units.AsNoTracking().Where(u => u.Code == code && u.Active).Select(u => u.Name).FirstOrDefaultAsync(ct);
+        return name is null ? new RoutingSuggestion(null, null, prediction.Confidence) : new RoutingSuggestion(code, name, prediction.Confidence);
+    }
+
+    /// <summary>
+    /// Trains a new model on the most recently closed matters (at most <c>Routing:MaxExamples</c>) and stores it for
+    /// every instance. Fewer than two units with two closed matters each is a <see cref="RuleConflictException"/>.
+    /// </summary>
+    public async Task<RetrainSummary> RetrainAsync(CancellationToken ct = default)
+    {
+        var rows = await db.Matters.AsNoTracking()
+            .Where(m => m.Status == MatterStatus.Closed)
+            .OrderByDescending(m => m.ClosedAt).ThenByDescending(m => m.Id)
+            .Take(options.MaxExamples)
+            .Select(m => new { m.Title, m.Content, Unit = m.LeadUnit!.Code })
+            .ToListAsync(ct);
+        var counts = rows.GroupBy(r => r.Unit, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var skipped = counts.Where(c => c.Value < RoutingTrainer.MinExamplesPerLabel).Select(c => c.Key).Order(StringComparer.Ordinal).ToArray();
+        var examples = rows.Where(r => counts[r.Unit] >= RoutingTrainer.MinExamplesPerLabel)
+            .Select(r => new RoutingExample(r.Title + "\n" + r.Content, r.Unit)).ToArray();
+        var units = counts.Count - skipped.Length;
+        if (units < 2)
+        {
+            throw new RuleConflictException(
+                $"已办结事项不足：至少需要两个单位各办结两件才能训练（现有 {units} 个单位）/ closed matters from two or more units, two each, are needed");
+        }
+
+        var model = await Task.Run(() => RoutingTrainer.Train(examples), ct);
+        using var buffer = new MemoryStream();
+        model.Write(buffer);
+        var record = new RoutingModelRecord { TrainedAt = clock.GetUtcNow(), Examples = examples.Length, Units = units, Model = buffer.ToArray() };
+        db.RoutingModels.Add(record);
+        var old = await db.RoutingModels.OrderByDescending(m => m.Id).Skip(KeptModels - 1).Select(m => new RoutingModelRecord { Id = m.Id, Model = Array.Empty<byte>() }).ToListAsync(ct);
+        db.RoutingModels.RemoveRange(old);
+        await db.SaveChangesAsync(ct); // the new model and the pruning in one transaction
+        cache.Current = new RoutingModelCache.LoadedModel(record.Id, model);
+        return new RetrainSummary(record.Id, examples.Length, units, skipped);
+    }
+
+    private async Task<RoutingModel?> CurrentModelAsync(CancellationToken ct)
+    {
+        var latest = await db.RoutingModels.AsNoTracking().MaxAsync(m => (long?)m.Id, ct);
+        if (latest is not { } id)
+        {
+            return null;
+        }
+
+        if (cache.Current is { } cached && cached.Id == id)
+        {
+            return cached.Model;
+        }
+
+        var bytes = await db.RoutingModels.AsNoTracking().Where(m => m.Id == id).Select(m => m.Model).FirstOrDefaultAsync(ct);
+        if (bytes is null)
+        {
+            return cache.Current?.Model; // pruned by a concurrent retrain: the next call finds the newer one
+        }
+
+        using var stream = new MemoryStream(bytes);
+        var model = RoutingModel.Read(stream);
+        cache.Current = new RoutingModelCache.LoadedModel(id, model);
+        return model;
+    }
+}

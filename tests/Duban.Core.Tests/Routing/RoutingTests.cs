@@ -1,0 +1,146 @@
+using Duban.Matters;
+using Duban.Routing;
+using Duban.Tabular;
+using FsCheck.Xunit;
+
+namespace Duban.Tests.Routing;
+
+public sealed class RoutingTextTests
+{
+    [Theory]
+    [InlineData(null, "")]
+    [InlineData("  \u0000 ", "")]
+    [InlineData("ＡＢＣ１２３　路灯", "abc123 路灯")]
+    [InlineData("路灯  不亮\t请修", "路灯 不亮 请修")]
+    [InlineData("标题\r\n\r\n  正文第一段", "标题\n正文第一段")]
+    [InlineData("（全角括号）！", "(全角括号)!")]
+    public void Normalise_FoldsWidthCaseAndSpace(string? input, string expected)
+    {
+        Assert.Equal(expected, RoutingText.Normalise(input));
+    }
+
+    [Property]
+    public bool Normalise_IsIdempotent(string text)
+    {
+        var once = RoutingText.Normalise(text);
+        return RoutingText.Normalise(once) == once;
+    }
+
+    [Fact]
+    public void Hashes_CountTheTitleTwice()
+    {
+        // "灯" appears once in the title and once in the body: three times in all.
+        var hashes = NgramFeatures.Hashes("路灯\n灯", 1, 1);
+        Assert.Equal(5, hashes.Length); // 路 路 灯 灯 (title, twice) + 灯 (body)
+        Assert.Equal(3, NgramFeatures.Counted(hashes).Max(c => c.Count));
+    }
+}
+
+public sealed class RoutingModelTests
+{
+    private static readonly RoutingExample[] Examples =
+    [
+        new("小区路灯不亮\n晚上路灯坏了很久没人修", "城建"),
+        new("路灯损坏\n背街小巷的路灯全部不亮", "城建"),
+        new("道路破损积水\n人民路路面坑洼，下雨积水", "城建"),
+        new("学校收费\n某中学违规收取补课费", "教育"),
+        new("幼儿园学位\n孩子上幼儿园没有学位", "教育"),
+        new("中学补课\n学校周末强制学生补课", "教育"),
+        new("工资拖欠\n公司拖欠农民工工资三个月", "社保"),
+        new("社保断缴\n单位不给员工缴纳社保", "社保"),
+        new("欠薪\n工地老板拖欠工资不发", "社保"),
+    ];
+
+    [Fact]
+    public void Train_IsDeterministic_AndTheFileRoundTrips()
+    {
+        var first = Bytes(RoutingTrainer.Train(Examples));
+        var model = RoutingTrainer.Train(Examples);
+        Assert.Equal(first, Bytes(model));
+
+        using var stream = new MemoryStream(first);
+        var read = RoutingModel.Read(stream);
+        Assert.Equal(model.Labels, read.Labels);
+        Assert.Equal(model.Probabilities("工地拖欠工资"), read.Probabilities("工地拖欠工资"));
+        Assert.Equal("社保", read.Predict("工地拖欠工资", 0).Label);
+    }
+
+    [Fact]
+    public void Predict_SaysDontKnow_BelowTheThreshold()
+    {
+        var model = RoutingTrainer.Train(Examples);
+        var sure = model.Predict("学校补课收费", 0);
+        Assert.Equal("教育", sure.Label);
+        var probabilities = model.Probabilities("学校补课收费");
+        Assert.Equal(1.0, probabilities.Sum(), 9);
+        Assert.Equal(probabilities.Max(), sure.Confidence);
+        Assert.True(sure.Confidence < 1, "nine examples never make the router certain");
+
+        var unsure = model.Predict("学校补课收费", sure.Confidence + 1e-9);
+        Assert.Null(unsure.Label);
+        Assert.Equal("教育", unsure.BestLabel);
+    }
+
+    [Fact]
+    public void Train_RefusesALabelWithOneExample_NamingIt()
+    {
+        var error = Assert.Throws<ValidationFailedException>(() => RoutingTrainer.Train([.. Examples, new("电梯故障", "特种设备")]));
+        Assert.Contains("特种设备", error.Errors["label"][0], StringComparison.Ordinal);
+        Assert.Throws<ValidationFailedException>(() => RoutingTrainer.Train(Examples.Where(e => e.Label == "城建").ToArray()));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(8)]
+    [InlineData(40)]
+    public void Read_RefusesAnythingButAModel(int keep)
+    {
+        var bytes = Bytes(RoutingTrainer.Train(Examples));
+        using var truncated = new MemoryStream(bytes[..keep]);
+        Assert.Throws<FormatException>(() => RoutingModel.Read(truncated));
+        using var text = new MemoryStream("留言编号,留言主题\n1,路灯"u8.ToArray());
+        Assert.Throws<FormatException>(() => RoutingModel.Read(text));
+    }
+
+    private static byte[] Bytes(RoutingModel model)
+    {
+        using var stream = new MemoryStream();
+        model.Write(stream);
+        return stream.ToArray();
+    }
+}
+
+/// <summary>The quality bar of issue 5 on the real appeals (title + body → 一级分类), with the fixed seed.</summary>
+public sealed class RoutingQualityTests
+{
+    [Fact]
+    public void CrossValidation_OnLabelledAppeals_ReachesMacroF1Of085_AndBeatsNaiveBayes()
+    {
+        var examples = LabelledAppeals();
+        Assert.Equal(495, examples.Count);
+
+        var result = RoutingEvaluation.CrossValidate(examples, 5, 0.5);
+
+        Assert.True(result.Router.MacroF1 >= 0.85, $"macro-F1 {result.Router.MacroF1:0.000}");
+        Assert.True(result.Router.MacroF1 > result.BaselineMacroF1 + 0.1, $"baseline {result.BaselineMacroF1:0.000}");
+        Assert.True(result.Router.ExpectedCalibrationError < 0.1, $"ECE {result.Router.ExpectedCalibrationError:0.000}");
+        Assert.True(result.Router.AccuracyCovered > result.Router.Accuracy, "abstaining below the threshold raises accuracy");
+    }
+
+    private static List<RoutingExample> LabelledAppeals()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Duban.slnx")))
+        {
+            root = root.Parent;
+        }
+
+        var file = Path.Combine(root!.FullName, "..", "shared", "data", "appeals-taidi2020", "labelled_sample.csv");
+        Assert.True(File.Exists(file), $"the labelled appeals are expected at {file}");
+        using var reader = new StreamReader(file);
+        var records = Csv.Read(reader).ToList();
+        var header = records[0].Fields;
+        int title = Csv.Column(header, "留言主题"), body = Csv.Column(header, "留言详情"), label = Csv.Column(header, "一级分类");
+        return records.Skip(1).Select(r => new RoutingExample(r.Fields[title] + "\n" + r.Fields[body], r.Fields[label])).ToList();
+    }
+}
