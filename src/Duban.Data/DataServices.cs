@@ -20,6 +20,8 @@ public static class DataServices
         services.AddSingleton(sp => NotificationOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton(sp => Appeals.AppealOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
         services.AddScoped<Appeals.AppealIntake>();
+        services.AddScoped<Appeals.AppealQueries>();
+        services.AddScoped<Appeals.RoutingRules>();
         services.AddSingleton<NoticeOutbox>();
         services.AddDbContext<DubanDbContext>((sp, options) =>
         {

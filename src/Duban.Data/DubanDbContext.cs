@@ -300,7 +300,7 @@ public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
             e.Property(v => v.ActorId).HasMaxLength(64);
             e.Property(v => v.ActorName).HasMaxLength(100);
             e.Property(v => v.Place).HasMaxLength(16);
-            e.HasOne<Appeals.Appeal>().WithMany().HasForeignKey(v => v.AppealId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne(v => v.Appeal).WithMany().HasForeignKey(v => v.AppealId).OnDelete(DeleteBehavior.Restrict);
         });
     }
 

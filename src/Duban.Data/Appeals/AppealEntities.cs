@@ -91,6 +91,7 @@ public sealed class PersonalDataView
 {
     public long Id { get; set; }
     public long AppealId { get; set; }
+    public Appeal? Appeal { get; set; }
     public DateTimeOffset At { get; set; }
     public required string ActorId { get; set; }
     public required string ActorName { get; set; }

@@ -3,7 +3,7 @@ using Duban.Matters;
 namespace Duban.Data.Appeals;
 
 /// <summary>What a citizen, an enterprise or an operator submits as an appeal (诉求), as the API and the form spell it.</summary>
-public sealed record AppealInput
+public record AppealInput
 {
     public string? Title { get; init; }
     public string? Content { get; init; }

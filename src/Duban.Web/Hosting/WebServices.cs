@@ -26,6 +26,7 @@ public static class WebServices
             o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         });
         services.AddOpenApi();
+        services.AddAppealRateLimits();
         services.AddDataProtection().SetApplicationName("Duban").PersistKeysToDbContext<DubanDbContext>();
 
         // Identity's stores are registered by AddDubanData; the web adds cookie sign-in on top.
@@ -63,12 +64,14 @@ public static class WebServices
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseRateLimiter();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapMattersApi();
         app.MapUnitsApi();
         app.MapCalendarApi();
         app.MapSupervisionApi();
         app.MapNotificationsApi();
+        app.MapAppealsApi();
         app.MapRazorPages();
         app.MapPost("/logout", async (SignInManager<User> signIn) =>
         {
