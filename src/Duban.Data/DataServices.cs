@@ -22,6 +22,7 @@ public static class DataServices
         services.AddScoped<Appeals.AppealIntake>();
         services.AddScoped<Appeals.AppealQueries>();
         services.AddScoped<Appeals.RoutingRules>();
+        services.AddScoped<Appeals.AppealLists>();
         services.AddSingleton<NoticeOutbox>();
         services.AddDbContext<DubanDbContext>((sp, options) =>
         {
