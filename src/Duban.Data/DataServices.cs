@@ -23,6 +23,7 @@ public static class DataServices
         services.AddScoped<Appeals.AppealQueries>();
         services.AddScoped<Appeals.RoutingRules>();
         services.AddScoped<Appeals.AppealLists>();
+        services.AddScoped<Appeals.EscalateAppeal>();
         services.AddSingleton<NoticeOutbox>();
         services.AddDbContext<DubanDbContext>((sp, options) =>
         {

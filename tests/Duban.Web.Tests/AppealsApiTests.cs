@@ -237,6 +237,39 @@ public abstract class AppealsApiTests(DubanApp app)
     }
 
     [Fact]
+    public async Task LeadUnit_EscalatesToTheLevelAbove_WithAReason_AsOneTransferEvent()
+    {
+        using (var rule = await app.Client(app.AdminToken).PostAsJsonAsync("/api/routing-rules",
+                   new { name = "上报测试规则", keywords = "上报测试专用", leadUnit = "K-T", priority = 10 }))
+        {
+            Assert.Equal(HttpStatusCode.Created, rule.StatusCode);
+        }
+
+        var (_, created) = await PostAsync(Appeal(Phone(209), "上报测试专用：跨镇污水"));
+        var code = created["trackingCode"]!.GetValue<string>();
+        using (var noReason = await app.Client(app.TownshipToken).PostAsJsonAsync($"/api/appeals/{code}/escalate", new { reason = " " }))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
+        }
+
+        using (var stranger = await app.Client(app.DepartmentToken).PostAsJsonAsync($"/api/appeals/{code}/escalate", new { reason = "x" }))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, stranger.StatusCode);
+        }
+
+        using var escalated = await app.Client(app.TownshipToken).PostAsJsonAsync($"/api/appeals/{code}/escalate", new { reason = "涉及两个镇，超出本镇权限。" });
+        Assert.Equal(HttpStatusCode.OK, escalated.StatusCode);
+        Assert.Equal("测试县", JsonNode.Parse(await escalated.Content.ReadAsStringAsync())!["handlingUnit"]!.GetValue<string>());
+
+        using var matter = await app.Client(app.SupervisorToken).GetAsync($"/api/matters/{created["matterId"]}");
+        var events = JsonNode.Parse(await matter.Content.ReadAsStringAsync())!["events"]!.AsArray();
+        var hop = events[^1]!;
+        Assert.Equal("transfer", hop["action"]!.GetValue<string>());
+        Assert.True(hop["data"]!["escalated"]!.GetValue<bool>());
+        Assert.Equal("涉及两个镇，超出本镇权限。", hop["note"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task UnknownOrMalformedCode_Is404()
     {
         Assert.Equal(HttpStatusCode.NotFound, (await GetAsync("/api/appeals/2222-2222-2222")).Status);

@@ -1,6 +1,8 @@
 using System.Text.RegularExpressions;
 using Duban.Appeals;
 using Duban.Data;
+using Duban.Data.Access;
+using Duban.Data.Appeals;
 using Duban.Data.Matters;
 using Duban.Matters;
 using Microsoft.EntityFrameworkCore;
@@ -92,5 +94,58 @@ public sealed class PortalBrowserTests(SqliteApp app, Chromium chromium) : IClas
         await Expect(card).ToContainTextAsync("已评价");
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "提交评价" })).ToHaveCountAsync(0);
         await BrowserTests.ScreenshotsAsync(page, "portal-rated");
+    }
+
+    [Fact]
+    public async Task Supervisor_SeesTheListsMasked_RevealsOneContactAudited_AndExportsXlsx()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        string code;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<UserAccounts>().CreateAsync($"dc{suffix}", "督查员王敏", "C-DC", [Role.Supervisor], "Duban-Test-2024!");
+            var registered = await scope.ServiceProvider.GetRequiredService<AppealIntake>().RegisterAsync(new AppealInput
+            {
+                Title = $"菜市场占道经营 {suffix}", Content = "早市摊贩占用人行道，行人只能走机动车道。", Category = "城乡建设",
+                Region = "K-T", ContactName = "赵六", ContactPhone = "13700001234",
+            }, new Intake(app.Org.TownshipHandler, MatterSource.Hotline));
+            code = TrackingCode.Format(registered.TrackingCode);
+        }
+
+        var page = await PhoneAsync();
+        await page.SetViewportSizeAsync(1280, 900);
+        await page.GotoAsync("/login");
+        await page.GetByLabel("用户名", new() { Exact = true }).FillAsync($"dc{suffix}");
+        await page.GetByLabel("密码", new() { Exact = true }).FillAsync("Duban-Test-2024!");
+        await page.GetByRole(AriaRole.Button, new() { Name = "登录", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "三单", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "诉求清单", Exact = true }).ClickAsync();
+
+        var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = code });
+        await Expect(row).ToContainTextAsync("137****1234");
+        await Expect(row).ToContainTextAsync("赵*");
+        Assert.DoesNotContain("13700001234", await page.ContentAsync(), StringComparison.Ordinal);
+        await BrowserTests.ScreenshotsAsync(page, "lists-appeals");
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "导出 Excel（脱敏）" }).ClickAsync());
+        var rows = MiniExcelLibs.MiniExcel.Query(await download.PathAsync(), useHeaderRow: true, excelType: MiniExcelLibs.ExcelType.XLSX)
+            .Cast<IDictionary<string, object>>().ToList();
+        Assert.Equal("137****1234", rows.Single(r => (string)r["查询码"] == code)["联系电话"]);
+
+        await row.GetByRole(AriaRole.Link, new() { Name = code }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Region, new() { Name = "智能分派建议" })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "查看完整联系方式（留痕）" }).ClickAsync();
+        await Expect(page.GetByText("13700001234")).ToBeVisibleAsync();
+        await BrowserTests.ScreenshotsAsync(page, "lists-appeal-revealed");
+
+        await page.GotoAsync("/Lists/Handling");
+        await Expect(page.GetByRole(AriaRole.Table, new() { Name = "办理清单" })).ToContainTextAsync("测试镇");
+        await BrowserTests.ScreenshotsAsync(page, "lists-handling");
+
+        await using var check = app.Services.CreateAsyncScope();
+        TrackingCode.TryParse(code, out var bare);
+        var audit = await check.ServiceProvider.GetRequiredService<DubanDbContext>().PersonalDataViews
+            .Where(v => v.Appeal!.TrackingCode == bare).ToListAsync();
+        Assert.Equal("page", Assert.Single(audit).Place);
     }
 }

@@ -19,6 +19,9 @@ public sealed record AppealBody : AppealInput
 /// <summary>What a registration answers: where to follow the appeal.</summary>
 public sealed record AppealCreated(string TrackingCode, string TrackingUrl, long MatterId, string MatterCode, string LeadUnit, string? RepeatOf);
 
+/// <summary>Why a case goes to the level above (上报理由).</summary>
+public sealed record AppealEscalationBody(string? Reason);
+
 /// <summary>A citizen's rating of a completed appeal.</summary>
 public sealed record AppealRatingBody(string? Satisfaction, string? Note);
 
@@ -41,6 +44,13 @@ public static class AppealsApi
         appeals.MapPost("/{trackingCode}/rate", RateAsync).AllowAnonymous().DisableAntiforgery()
             .WithMetadata(new RequestSizeLimitAttribute(64 * 1024))
             .WithSummary("诉求人评价（办结后一次）/ the citizen's rating once completed");
+        appeals.MapPost("/{trackingCode}/escalate", async (string trackingCode, AppealEscalationBody body, HttpContext http, EscalateAppeal escalate,
+                AppealQueries queries, CancellationToken ct) =>
+            {
+                await escalate.ExecuteAsync(trackingCode, body?.Reason, http.User.ToActor(), ct);
+                return TypedResults.Ok(await queries.PublicAsync(trackingCode, ct)); // the escalating unit may no longer see the details
+            }).RequireAuthorization(ApiAuth.Policy)
+            .WithSummary("上报：承办单位将超出权限的诉求报上一级（须说明理由）/ escalate to the level above");
         appeals.MapGet("/{trackingCode}/details", DetailsAsync).RequireAuthorization(ApiAuth.Policy)
             .WithSummary("诉求详情（联系方式脱敏）/ details for staff, contact masked");
         appeals.MapGet("/{trackingCode}/contact", ContactAsync).RequireAuthorization(ApiAuth.Policy)
