@@ -18,6 +18,12 @@ public static class DataServices
         services.AddSingleton(sp => DatabaseOptions.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton(sp => Rules.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton(sp => NotificationOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton(sp => Appeals.AppealOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
+        services.AddScoped<Appeals.AppealIntake>();
+        services.AddScoped<Appeals.AppealQueries>();
+        services.AddScoped<Appeals.RoutingRules>();
+        services.AddScoped<Appeals.AppealLists>();
+        services.AddScoped<Appeals.EscalateAppeal>();
         services.AddSingleton<NoticeOutbox>();
         services.AddSingleton(sp => Routing.RoutingOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<Routing.RoutingModelCache>();

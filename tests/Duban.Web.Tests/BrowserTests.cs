@@ -131,7 +131,7 @@ public sealed partial class BrowserTests(SqliteApp app, Chromium chromium) : ICl
     /// Full-page screenshots at desktop and phone widths. At both widths the page itself must not scroll sideways,
     /// and every field must have a label.
     /// </summary>
-    private static async Task ScreenshotsAsync(IPage page, string name)
+    internal static async Task ScreenshotsAsync(IPage page, string name)
     {
         var unlabelled = await page.EvaluateAsync<string[]>(
             "[...document.querySelectorAll('input:not([type=hidden]), textarea, select')]" +

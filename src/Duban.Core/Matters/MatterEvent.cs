@@ -26,6 +26,9 @@ public sealed record MatterEventData
     /// <summary>Transfer: the unit that had it.</summary>
     public long? FromUnitId { get; init; }
 
+    /// <summary>Transfer: true when the lead unit escalated it to the level above (上报) rather than the assigner moving it.</summary>
+    public bool? Escalated { get; init; }
+
     /// <summary>Assign: co-handling units.</summary>
     public IReadOnlyList<long>? CoUnitIds { get; init; }
 

@@ -19,6 +19,10 @@ public sealed record MatterCommand(MatterAction Action)
     /// <summary>Transfer: the receiving unit.</summary>
     public long? TargetUnitId { get; init; }
 
+    /// <summary>Transfer as 上报: the lead unit hands a case beyond its power to the level above (the target), with a
+    /// reason, instead of the assigning side moving it.</summary>
+    public bool Escalate { get; init; }
+
     /// <summary>The version the client saw; a stale one is refused.</summary>
     public int? ExpectedVersion { get; init; }
 
@@ -96,7 +100,7 @@ public sealed class MatterLifecycle
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(actor);
-        if (!AccessRules.MayAssign(actor))
+        if (!AccessRules.MayAssign(actor) && !(command.Kind == MatterKind.Appeal && AccessRules.MayReceiveAppeals(actor)))
         {
             throw new ForbiddenException("只有督查室、领导或管理员可以交办事项。");
         }
@@ -177,7 +181,19 @@ public sealed class MatterLifecycle
             throw new ConcurrencyConflictException(expected, state.Version);
         }
 
-        if (!MayAct(action, state, actor, tree))
+        if (command.Escalate && action == MatterAction.Transfer)
+        {
+            if (!AccessRules.IsLeadUnit(actor, state))
+            {
+                throw new ForbiddenException("只有牵头单位可以上报。");
+            }
+
+            if (state.Status is not (MatterStatus.Assigned or MatterStatus.Acknowledged))
+            {
+                throw new InvalidTransitionException(action, state.Status, AllowedActions(state, actor, now, tree));
+            }
+        }
+        else if (!MayAct(action, state, actor, tree))
         {
             throw new ForbiddenException(IsLeadUnitAction(action)
                 ? $"只有牵头单位可以{Labels.Of(action)}。"
@@ -258,6 +274,7 @@ public sealed class MatterLifecycle
         {
             FromUnitId = state.LeadUnitId,
             LeadUnitId = command.TargetUnitId,
+            Escalated = command.Escalate ? true : null,
             Schedule = ProfileOf(state).Schedule(now, state.Complex, _calendar),
         };
     }

@@ -28,6 +28,7 @@ public static class WebServices
         services.AddOpenApi();
         // Pages are Chinese: write CJK as characters, not as &#x…; entities (smaller, readable source).
         services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
+        services.AddAppealRateLimits();
         services.AddDataProtection().SetApplicationName("Duban").PersistKeysToDbContext<DubanDbContext>();
 
         // Identity's stores are registered by AddDubanData; the web adds cookie sign-in on top.
@@ -88,6 +89,7 @@ public static class WebServices
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseRateLimiter();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapMattersApi();
         app.MapUnitsApi();
@@ -97,6 +99,7 @@ public static class WebServices
         app.MapTextApi();
         app.MapSimilarityApi();
         app.MapRoutingApi();
+        app.MapAppealsApi();
         app.MapRazorPages();
         app.MapPost("/logout", async (SignInManager<User> signIn) =>
         {

@@ -1,0 +1,174 @@
+using System.Threading.RateLimiting;
+using Duban.Appeals;
+using Duban.Data;
+using Duban.Data.Appeals;
+using Duban.Matters;
+using Duban.Web.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Duban.Web.Api;
+
+/// <summary>An appeal as an integration posts it: the form's fields and the channel.</summary>
+public sealed record AppealBody : AppealInput
+{
+    /// <summary>web (an app or website, the default), hotline, offline, visit or import.</summary>
+    public string? Channel { get; init; }
+}
+
+/// <summary>What a registration answers: where to follow the appeal.</summary>
+public sealed record AppealCreated(string TrackingCode, string TrackingUrl, long MatterId, string MatterCode, string LeadUnit, string? RepeatOf);
+
+/// <summary>Why a case goes to the level above (上报理由).</summary>
+public sealed record AppealEscalationBody(string? Reason);
+
+/// <summary>A citizen's rating of a completed appeal.</summary>
+public sealed record AppealRatingBody(string? Satisfaction, string? Note);
+
+/// <summary>
+/// 诉求 over HTTP: integrations post appeals with an API token and an <c>Idempotency-Key</c>; anyone with a tracking code
+/// reads the public status; staff read details and (audited) contact data; admins manage the routing rules.
+/// </summary>
+public static class AppealsApi
+{
+    /// <summary>A JSON appeal is at most this large; the 1 MB title of the bad-input list still gets its per-field 400.</summary>
+    public const long MaxBodyBytes = 2 * 1024 * 1024;
+
+    public static IEndpointRouteBuilder MapAppealsApi(this IEndpointRouteBuilder app)
+    {
+        var appeals = app.MapGroup("/api/appeals").WithTags("Appeals");
+        appeals.MapPost("/", RegisterAsync).RequireAuthorization(ApiAuth.Policy)
+            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
+            .WithSummary("登记诉求（幂等：Idempotency-Key）/ register an appeal");
+        appeals.MapGet("/{trackingCode}", PublicAsync).AllowAnonymous().WithSummary("按查询码查询（公开，不含个人信息）/ public status");
+        appeals.MapPost("/{trackingCode}/rate", RateAsync).AllowAnonymous().DisableAntiforgery()
+            .WithMetadata(new RequestSizeLimitAttribute(64 * 1024))
+            .WithSummary("诉求人评价（办结后一次）/ the citizen's rating once completed");
+        appeals.MapPost("/{trackingCode}/escalate", async (string trackingCode, AppealEscalationBody body, HttpContext http, EscalateAppeal escalate,
+                AppealQueries queries, CancellationToken ct) =>
+            {
+                await escalate.ExecuteAsync(trackingCode, body?.Reason, http.User.ToActor(), ct);
+                return TypedResults.Ok(await queries.PublicAsync(trackingCode, ct)); // the escalating unit may no longer see the details
+            }).RequireAuthorization(ApiAuth.Policy)
+            .WithSummary("上报：承办单位将超出权限的诉求报上一级（须说明理由）/ escalate to the level above");
+        appeals.MapGet("/{trackingCode}/details", DetailsAsync).RequireAuthorization(ApiAuth.Policy)
+            .WithSummary("诉求详情（联系方式脱敏）/ details for staff, contact masked");
+        appeals.MapGet("/{trackingCode}/contact", ContactAsync).RequireAuthorization(ApiAuth.Policy)
+            .WithSummary("完整联系方式（承办单位、督查室；留痕）/ full contact data, audited");
+
+        var rules = app.MapGroup("/api/routing-rules").WithTags("Routing rules").RequireAuthorization(ApiAuth.AdminPolicy);
+        rules.MapGet("/", async (RoutingRules r, CancellationToken ct) => TypedResults.Ok(await r.ListAsync(ct))).WithSummary("分派规则列表");
+        rules.MapGet("/{id:long}", async (long id, RoutingRules r, CancellationToken ct) => TypedResults.Ok(await r.GetAsync(id, ct)));
+        rules.MapPost("/", async (RoutingRuleInput body, RoutingRules r, CancellationToken ct) =>
+        {
+            var rule = await r.CreateAsync(body ?? new RoutingRuleInput(), ct);
+            return TypedResults.Created($"/api/routing-rules/{rule.Id}", rule);
+        }).WithSummary("新建分派规则");
+        rules.MapPut("/{id:long}", async (long id, RoutingRuleInput body, RoutingRules r, CancellationToken ct) =>
+            TypedResults.Ok(await r.UpdateAsync(id, body ?? new RoutingRuleInput(), ct))).WithSummary("修改分派规则（只改给出的字段）");
+        rules.MapDelete("/{id:long}", async (long id, RoutingRules r, CancellationToken ct) =>
+        {
+            await r.DeleteAsync(id, ct);
+            return TypedResults.NoContent();
+        }).WithSummary("删除分派规则（已用于分派的改为停用）");
+        rules.MapPost("/trial", async (AppealInput body, RoutingRules r, CancellationToken ct) => TypedResults.Ok(await r.TryAsync(body ?? new AppealInput(), ct)))
+            .WithSummary("试分派：哪条规则会命中 / which rule would route this appeal");
+        return app;
+    }
+
+    /// <summary>Per-IP limits on the public surface (the portal's form and lookups), with a Chinese 429.</summary>
+    public static IServiceCollection AddAppealRateLimits(this IServiceCollection services) => services.AddRateLimiter(o =>
+    {
+        o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+        o.OnRejected = (context, cancellationToken) =>
+        {
+            context.HttpContext.Response.Headers.RetryAfter = "60";
+            const string message = "操作过于频繁，请一分钟后再试。";
+            return context.HttpContext.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal)
+                ? new ValueTask(Problems.Write(context.HttpContext, StatusCodes.Status429TooManyRequests, "请求过于频繁 / too many requests", message))
+                : new ValueTask(context.HttpContext.Response.WriteAsync(message, cancellationToken));
+        };
+        o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
+        {
+            var kind = PublicKind(http.Request);
+            if (kind is null)
+            {
+                return RateLimitPartition.GetNoLimiter(string.Empty);
+            }
+
+            var config = http.RequestServices.GetRequiredService<IConfiguration>();
+            var limit = config.GetValue($"Portal:{kind}PerMinute", kind == "Submit" ? 5 : 60);
+            var ip = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+            return RateLimitPartition.GetFixedWindowLimiter($"{kind}:{ip}",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = Math.Max(1, limit), Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+        });
+    });
+
+    /// <summary>"Submit" for a citizen's post (the portal's form, a rating), "Lookup" for reading by code, null for staff traffic.</summary>
+    private static string? PublicKind(HttpRequest request)
+    {
+        var path = request.Path;
+        var post = HttpMethods.IsPost(request.Method);
+        if (path.StartsWithSegments("/portal", StringComparison.OrdinalIgnoreCase))
+        {
+            return post ? "Submit" : path.StartsWithSegments("/portal/track", StringComparison.OrdinalIgnoreCase) ? "Lookup" : null;
+        }
+
+        if (!path.StartsWithSegments("/api/appeals", StringComparison.OrdinalIgnoreCase, out var rest) || !rest.HasValue || request.Headers.Authorization.Count > 0)
+        {
+            return null;
+        }
+
+        return post ? "Submit" : "Lookup";
+    }
+
+    private static async Task<Results<Created<AppealCreated>, Ok<AppealCreated>>> RegisterAsync(AppealBody body, HttpContext http,
+        AppealIntake intake, AppealQueries queries, CancellationToken cancellationToken)
+    {
+        body ??= new AppealBody();
+        var channel = MatterSource.Web;
+        if (body.Channel is not null && !WireEnum.TryParse(body.Channel, out channel))
+        {
+            throw ValidationFailedException.For("channel", "诉求渠道必须是 web（网上）、hotline（热线）、offline（线下）、visit（包联走访）或 import（导入）。");
+        }
+
+        var key = http.Request.Headers["Idempotency-Key"].ToString();
+        var registered = await intake.RegisterAsync(body, new Intake(http.User.ToActor(), channel)
+        {
+            IdempotencyKey = key.Length == 0 ? null : key,
+        }, cancellationToken);
+        var created = await CreatedAsync(registered, http, queries, cancellationToken);
+        return registered.Created
+            ? TypedResults.Created($"/api/appeals/{created.TrackingCode}", created)
+            : TypedResults.Ok(created);
+    }
+
+    private static async Task<AppealCreated> CreatedAsync(AppealRegistered registered, HttpContext http, AppealQueries queries, CancellationToken cancellationToken)
+    {
+        var details = await queries.GetAsync(registered.TrackingCode, http.User.ToActor(), cancellationToken);
+        var code = TrackingCode.Format(registered.TrackingCode);
+        var publicUrl = http.RequestServices.GetRequiredService<IConfiguration>()["Duban:PublicUrl"]?.TrimEnd('/') ?? $"{http.Request.Scheme}://{http.Request.Host}";
+        return new AppealCreated(code, $"{publicUrl}/portal/track?code={code}", details.Matter.Id, details.Matter.Code,
+            details.Matter.LeadUnit.Name, details.RepeatOf?.TrackingCode);
+    }
+
+    private static async Task<Ok<PublicAppealView>> PublicAsync(string trackingCode, AppealQueries queries, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await queries.PublicAsync(trackingCode, cancellationToken));
+
+    private static async Task<Ok<PublicAppealView>> RateAsync(string trackingCode, AppealRatingBody body, AppealQueries queries, CancellationToken cancellationToken)
+    {
+        if (!WireEnum.TryParse<Satisfaction>(body?.Satisfaction, out var satisfaction))
+        {
+            throw ValidationFailedException.For("satisfaction", "请选择满意度：satisfied（满意）、basically（基本满意）或 dissatisfied（不满意）。");
+        }
+
+        await queries.RateAsync(trackingCode, satisfaction, body!.Note, cancellationToken);
+        return TypedResults.Ok(await queries.PublicAsync(trackingCode, cancellationToken));
+    }
+
+    private static async Task<Ok<AppealDetails>> DetailsAsync(string trackingCode, HttpContext http, AppealQueries queries, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await queries.GetAsync(trackingCode, http.User.ToActor(), cancellationToken));
+
+    private static async Task<Ok<AppealContact>> ContactAsync(string trackingCode, HttpContext http, AppealQueries queries, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await queries.RevealAsync(trackingCode, http.User.ToActor(), "api", cancellationToken));
+}

@@ -1,0 +1,74 @@
+using Duban.Data;
+using Duban.Data.Appeals;
+using Duban.Matters;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Duban.Web.Pages.Portal;
+
+/// <summary>进度查询 by tracking code, and the citizen's rating once the appeal is completed. Never shows personal data.</summary>
+[AllowAnonymous]
+[RequestSizeLimit(64 * 1024)]
+public sealed class TrackModel(AppealQueries queries) : PageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public string? Code { get; set; }
+
+    [BindProperty]
+    public string? Satisfaction { get; set; }
+
+    [BindProperty]
+    public string? Note { get; set; }
+
+    public PublicAppealView? Appeal { get; private set; }
+    public string? Error { get; private set; }
+    public string? RatingError { get; private set; }
+    public bool Rated { get; private set; }
+
+    public async Task OnGetAsync(bool rated, CancellationToken cancellationToken)
+    {
+        Rated = rated;
+        if (!string.IsNullOrWhiteSpace(Code))
+        {
+            await LoadAsync(cancellationToken);
+        }
+    }
+
+    public async Task<IActionResult> OnPostRateAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (!WireEnum.TryParse<Satisfaction>(Satisfaction, out var rating))
+            {
+                throw ValidationFailedException.For("satisfaction", "请选择满意度。");
+            }
+
+            await queries.RateAsync(Code ?? string.Empty, rating, Note, cancellationToken);
+            return RedirectToPage("/Portal/Track", new { code = Code, rated = true });
+        }
+        catch (ValidationFailedException e)
+        {
+            RatingError = string.Join(" ", e.Errors.Values.SelectMany(m => m));
+        }
+        catch (InvalidTransitionException)
+        {
+            RatingError = "这件诉求目前不在待评价状态，或已经评价过。";
+        }
+
+        await LoadAsync(cancellationToken);
+        return Page();
+    }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            Appeal = await queries.PublicAsync(Code ?? string.Empty, cancellationToken);
+        }
+        catch (NotFoundException e)
+        {
+            Error = e.Message;
+        }
+    }
+}
