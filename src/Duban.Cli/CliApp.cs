@@ -39,6 +39,8 @@ public static partial class CliApp
             SweepCommand(output, clock),
             WebhooksCommand(output, clock),
             DeliverCommand(output, clock),
+            ImportCommand(output, error, clock),
+            PairingCommand(output, error, clock),
         };
         root.Options.Add(DbOption);
         var parsed = root.Parse(args);

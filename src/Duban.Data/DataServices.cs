@@ -50,6 +50,7 @@ public static class DataServices
         services.AddScoped<DeliverDue>();
         services.AddScoped<EmailSender>();
         services.AddScoped<WebhookSender>();
+        services.AddScoped<Import.AppealImport>().AddScoped<Import.ImportBatches>().AddScoped<Pairing.Enterprises>().AddScoped<Pairing.Visits>();
         services.AddHttpClient(WebhookSender.ClientName, (sp, client) => client.Timeout = sp.GetRequiredService<NotificationOptions>().Timeout)
             .ConfigurePrimaryHttpMessageHandler(() => new System.Net.Http.SocketsHttpHandler
             {

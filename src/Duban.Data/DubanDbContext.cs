@@ -35,6 +35,13 @@ public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
     public DbSet<Webhook> Webhooks => Set<Webhook>();
     public DbSet<Delivery> Deliveries => Set<Delivery>();
 
+    // 包联 (pairing) and import batches.
+    public DbSet<Pairing.Enterprise> Enterprises => Set<Pairing.Enterprise>();
+    public DbSet<Pairing.EnterprisePairing> EnterprisePairings => Set<Pairing.EnterprisePairing>();
+    public DbSet<Pairing.Visit> Visits => Set<Pairing.Visit>();
+    public DbSet<Pairing.VisitProblem> VisitProblems => Set<Pairing.VisitProblem>();
+    public DbSet<Pairing.ImportBatch> ImportBatches => Set<Pairing.ImportBatch>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         ArgumentNullException.ThrowIfNull(configurationBuilder);
@@ -245,6 +252,8 @@ public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
             e.HasKey(c => c.Year);
             e.Property(c => c.Year).ValueGeneratedNever();
         });
+
+        Pairing.PairingModel.Configure(builder);
     }
 
     private sealed class UtcSqliteConverter() : ValueConverter<DateTimeOffset, DateTime>(
