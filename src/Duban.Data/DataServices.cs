@@ -18,6 +18,8 @@ public static class DataServices
         services.AddSingleton(sp => DatabaseOptions.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton(sp => Rules.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton(sp => NotificationOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton(sp => Appeals.AppealOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
+        services.AddScoped<Appeals.AppealIntake>();
         services.AddSingleton<NoticeOutbox>();
         services.AddDbContext<DubanDbContext>((sp, options) =>
         {

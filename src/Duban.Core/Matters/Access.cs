@@ -47,6 +47,10 @@ public static class AccessRules
     public static bool MayAssign(Actor actor) =>
         actor is not null && (actor.Has(Role.Admin) || actor.Has(Role.Supervisor) || actor.Has(Role.Leader));
 
+    /// <summary>Whether the actor may receive an appeal (诉求受理) for their unit: any staff role. Receiving makes the
+    /// unit the appeal's first receiver (首接), which owns it until a transfer.</summary>
+    public static bool MayReceiveAppeals(Actor actor) => actor is not null && actor.Roles.Count > 0;
+
     /// <summary>Whether the actor acts for the lead unit.</summary>
     public static bool IsLeadUnit(Actor actor, MatterState matter) =>
         actor is not null && matter is not null && actor.UnitId == matter.LeadUnitId

@@ -96,7 +96,7 @@ public sealed class MatterLifecycle
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(actor);
-        if (!AccessRules.MayAssign(actor))
+        if (!AccessRules.MayAssign(actor) && !(command.Kind == MatterKind.Appeal && AccessRules.MayReceiveAppeals(actor)))
         {
             throw new ForbiddenException("只有督查室、领导或管理员可以交办事项。");
         }

@@ -33,6 +33,9 @@ public enum MatterSource
 
     /// <summary>导入.</summary>
     Import,
+
+    /// <summary>包联走访: raised to a paired cadre on a visit and registered on the spot.</summary>
+    Visit,
 }
 
 /// <summary>Where a matter stands in its lifecycle.</summary>
@@ -177,6 +180,7 @@ public static class Labels
         MatterSource.Hotline => "热线",
         MatterSource.Offline => "线下",
         MatterSource.Import => "导入",
+        MatterSource.Visit => "包联走访",
     };
 
     /// <summary>The Chinese name of a stage.</summary>

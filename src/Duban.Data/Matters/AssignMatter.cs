@@ -17,8 +17,27 @@ public sealed class AssignMatter(DubanDbContext db, Rules rules, TimeProvider cl
             throw new ForbiddenException("只有督查室、领导或管理员可以交办事项。");
         }
 
+        var prepared = await PrepareAsync(input, actor, clock.GetUtcNow(), [], cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var matter = await AddAsync(prepared, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return matter.Id;
+    }
+
+    /// <summary>A checked matter and its assignment event, not yet stored.</summary>
+    internal sealed record Prepared(NewMatter Input, MatterSource Source, MatterEvent Assigned, MatterState State);
+
+    /// <summary>
+    /// Checks a new matter as assigned at <paramref name="now"/> (the present, or a past instant for imported history)
+    /// and makes its first event, writing nothing. <paramref name="errors"/> may already hold the caller's own field
+    /// problems: every problem is reported at once.
+    /// </summary>
+    /// <exception cref="ValidationFailedException">Any field is invalid.</exception>
+    internal async Task<Prepared> PrepareAsync(NewMatter input, Actor actor, DateTimeOffset now, Dictionary<string, string[]> errors,
+        CancellationToken cancellationToken)
+    {
         input = NewMatterRules.Cleaned(input);
-        var errors = new Dictionary<string, string[]>();
         var (kind, source, dueAt) = NewMatterRules.Check(input, errors);
         if (errors.ContainsKey("coUnits"))
         {
@@ -66,7 +85,6 @@ public sealed class AssignMatter(DubanDbContext db, Rules rules, TimeProvider cl
         }
 
         // Every problem at once: the lifecycle's own checks (profile, deadline range) join the field checks.
-        var now = clock.GetUtcNow();
         var lifecycle = rules.Lifecycle();
         var command = new AssignCommand(kind, actor.UnitId, leadUnitId, coUnitIds,
             string.IsNullOrWhiteSpace(input.Profile) ? TimeLimits.TimeLimitProfile.DefaultName : input.Profile.Trim(),
@@ -82,25 +100,29 @@ public sealed class AssignMatter(DubanDbContext db, Rules rules, TimeProvider cl
         }
 
         var assigned = lifecycle.Assign(command, actor, now, input.Note);
-        var state = MatterState.Start(assigned);
+        return new Prepared(input, source, assigned, MatterState.Start(assigned));
+    }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+    /// <summary>Numbers a prepared matter and adds it, with <paramref name="later"/> events already decided (imported
+    /// history), to the context. Call inside a transaction: the code counter is bumped at once, the rest on save.</summary>
+    internal async Task<Matter> AddAsync(Prepared prepared, CancellationToken cancellationToken, params IReadOnlyList<MatterEvent> later)
+    {
+        var state = later.Aggregate(prepared.State, (s, e) => s.Apply(e));
         var matter = new Matter
         {
-            Code = await NextCodeAsync(ChinaTime.DateOf(now).Year, cancellationToken),
-            Source = source,
-            Title = input.Title!,
-            Content = input.Content!,
-            Goal = input.Goal,
-            Standard = input.Standard,
+            Code = await NextCodeAsync(ChinaTime.DateOf(prepared.Assigned.At).Year, cancellationToken),
+            Source = prepared.Source,
+            Title = prepared.Input.Title!,
+            Content = prepared.Input.Content!,
+            Goal = prepared.Input.Goal,
+            Standard = prepared.Input.Standard,
             Profile = state.Profile,
         };
         matter.Store(state, rules);
-        matter.Events.Add(MatterEventRow.From(assigned));
+        matter.Events.Add(MatterEventRow.From(prepared.Assigned));
+        matter.Events.AddRange(later.Select(MatterEventRow.From));
         db.Matters.Add(matter);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return matter.Id;
+        return matter;
     }
 
     /// <summary>DB-2024-000123: a per-year counter bumped atomically, so instances sharing a database never collide.</summary>

@@ -68,7 +68,7 @@ internal static class NewMatterRules
         };
         if (!string.IsNullOrWhiteSpace(input.Source) && !WireEnum.TryParse(input.Source, out source))
         {
-            errors["source"] = ["来源必须是 meeting、instruction、web、hotline、offline 或 import。"];
+            errors["source"] = ["来源必须是 meeting、instruction、web、hotline、offline、import 或 visit。"];
         }
 
         if (kind == MatterKind.Assignment && kindKnown)

@@ -1,0 +1,339 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Duban.Appeals;
+using Duban.Data.Matters;
+using Duban.Matters;
+using Duban.Text;
+using Microsoft.EntityFrameworkCore;
+
+namespace Duban.Data.Appeals;
+
+/// <summary>
+/// 诉求受理: checks an appeal, routes it (分层分级), and stores its matter (through <see cref="AssignMatter"/>, so events,
+/// deadlines and codes stay single-sourced) and the appeal in one transaction. Idempotent per (client, key); links a
+/// repeat from the same phone to the earlier appeal (重复件).
+/// </summary>
+public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign, AppealOptions options, TimeProvider clock)
+{
+    public const int MaxContactName = 50, MaxEnterpriseName = 200, MaxIdempotencyKey = 200, MaxReply = 20000;
+
+    /// <summary>The channels an appeal can come through.</summary>
+    public static readonly IReadOnlySet<MatterSource> Channels =
+        new HashSet<MatterSource> { MatterSource.Web, MatterSource.Hotline, MatterSource.Offline, MatterSource.Visit, MatterSource.Import };
+
+    /// <exception cref="ForbiddenException">The actor may not receive appeals.</exception>
+    /// <exception cref="ValidationFailedException">Any field is invalid; every problem is reported, in Chinese, by field.</exception>
+    /// <exception cref="RuleConflictException">The idempotency key was used before for a different submission.</exception>
+    public async Task<AppealRegistered> RegisterAsync(AppealInput input, Intake intake, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(intake);
+        var actor = intake.Actor;
+        if (!AccessRules.MayReceiveAppeals(actor))
+        {
+            throw new ForbiddenException("无权受理诉求。");
+        }
+
+        input = Cleaned(input);
+        var key = UserText.Clean(intake.IdempotencyKey);
+        var hash = Hash(input, intake);
+        if (key is not null && key.Length <= MaxIdempotencyKey && await ReplayAsync(actor.Id, key, hash, cancellationToken) is { } earlier)
+        {
+            return earlier;
+        }
+
+        var now = clock.GetUtcNow();
+        var receivedAt = intake.ReceivedAt ?? now;
+        var errors = Check(input, intake, key, receivedAt, now);
+        var regionId = await RegionAsync(input.Region, errors, cancellationToken);
+        var (leadUnit, rule) = await RouteAsync(input, regionId, actor, cancellationToken);
+
+        var prepared = await assign.PrepareAsync(new NewMatter
+        {
+            Title = input.Title,
+            Content = input.Content,
+            Kind = WireEnum.Name(MatterKind.Appeal),
+            Source = WireEnum.Name(intake.Channel),
+            LeadUnit = leadUnit,
+            Note = rule is null ? null : $"按分派规则「{rule.Name}」交办。",
+        }, actor, receivedAt, errors, cancellationToken);
+
+        var later = intake.Closed is { } closed ? History(prepared.State, actor, closed) : [];
+        var repeatOf = await RepeatOfAsync(input, receivedAt, cancellationToken);
+        var code = await NewTrackingCodeAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var matter = await assign.AddAsync(prepared, cancellationToken, later);
+        var appeal = new Appeal
+        {
+            Matter = matter,
+            TrackingCode = code,
+            Category = input.Category,
+            RegionUnitId = regionId,
+            EnterpriseName = input.EnterpriseName,
+            EnterpriseCode = input.EnterpriseCode,
+            ContactName = input.ContactName,
+            ContactPhone = input.ContactPhone,
+            IdempotencyClient = key is null ? null : actor.Id,
+            IdempotencyKey = key,
+            RequestHash = hash,
+            RepeatOfId = repeatOf,
+            PublicReply = intake.Closed?.Reply,
+            RepliedAt = intake.Closed?.RepliedAt,
+            ReceivedAt = receivedAt,
+            Likes = input.Likes ?? 0,
+            Dislikes = input.Dislikes ?? 0,
+            RoutingRuleId = rule?.Id,
+        };
+        db.Appeals.Add(appeal);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (DbUpdateException) when (key is not null)
+        {
+            // A concurrent request with the same key won the unique index: nothing of ours was written; answer with its appeal.
+            await transaction.RollbackAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+            return await ReplayAsync(actor.Id, key, hash, cancellationToken)
+                ?? throw new InvalidOperationException("Saving the appeal failed for a reason other than a concurrent retry.");
+        }
+
+        return new AppealRegistered(appeal.Id, matter.Id, code, true, repeatOf);
+    }
+
+    /// <summary>The actor that records appeals from the public portal: the intake unit (<c>Appeals:IntakeUnit</c>, or the
+    /// root unit) receiving them.</summary>
+    public async Task<Actor> PortalActorAsync(CancellationToken cancellationToken = default)
+    {
+        var code = options.IntakeUnit;
+        var unit = await db.Units.AsNoTracking()
+            .Where(u => u.Active && (code == null ? u.ParentId == null : u.Code == code))
+            .OrderBy(u => u.Id).Select(u => new { u.Id, u.Name }).FirstOrDefaultAsync(cancellationToken)
+            ?? throw new InvalidOperationException(code is null ? "No units exist to receive appeals." : $"Appeals:IntakeUnit: unit \"{code}\" does not exist.");
+        return new Actor("portal", $"网上诉求（{unit.Name}）", unit.Id, new HashSet<Role> { Role.Handler });
+    }
+
+    private static AppealInput Cleaned(AppealInput input) => input with
+    {
+        Title = UserText.Clean(input.Title),
+        Content = UserText.Clean(input.Content),
+        Category = UserText.Clean(input.Category),
+        Region = UserText.Clean(input.Region),
+        ContactName = UserText.Clean(input.ContactName),
+        ContactPhone = UserText.Clean(input.ContactPhone) is { } phone ? PersonalData.NormalizePhone(phone) ?? phone : null,
+        EnterpriseName = UserText.Clean(input.EnterpriseName),
+        EnterpriseCode = UserText.Clean(input.EnterpriseCode)?.ToUpperInvariant(),
+        LeadUnit = UserText.Clean(input.LeadUnit),
+    };
+
+    private static Dictionary<string, string[]> Check(AppealInput input, Intake intake, string? key, DateTimeOffset receivedAt, DateTimeOffset now)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var history = intake.ReceivedAt is not null || intake.Closed is not null;
+        if (!Channels.Contains(intake.Channel))
+        {
+            errors["channel"] = ["诉求渠道必须是 web（网上）、hotline（热线）、offline（线下）、visit（包联走访）或 import（导入）。"];
+        }
+
+        if (input.Category is null)
+        {
+            if (!history)
+            {
+                errors["category"] = ["请选择诉求分类。"];
+            }
+        }
+        else if (!AppealCategories.IsKnown(input.Category))
+        {
+            errors["category"] = [$"未知的诉求分类「{Shorten(input.Category)}」，可选：{string.Join("、", AppealCategories.All)}。"];
+        }
+
+        // The portal and the hotline must be able to call back; imported and on-the-spot records may lack a phone.
+        var contactRequired = !history && intake.Channel is MatterSource.Web or MatterSource.Hotline;
+        if (input.ContactPhone is null)
+        {
+            if (contactRequired)
+            {
+                errors["contactPhone"] = ["联系电话不能为空。"];
+            }
+        }
+        else if (PersonalData.NormalizePhone(input.ContactPhone) is null)
+        {
+            errors["contactPhone"] = ["联系电话格式不正确：请填写 11 位手机号，或带区号的固定电话（如 0371-12345678）。"];
+        }
+
+        if (input.ContactName is null && contactRequired)
+        {
+            errors["contactName"] = ["联系人姓名不能为空。"];
+        }
+        else if (input.ContactName is { Length: > MaxContactName })
+        {
+            errors["contactName"] = [$"联系人姓名不能超过 {MaxContactName} 字。"];
+        }
+
+        if (input.EnterpriseName is { Length: > MaxEnterpriseName })
+        {
+            errors["enterpriseName"] = [$"企业名称不能超过 {MaxEnterpriseName} 字。"];
+        }
+
+        if (input.EnterpriseCode is { } credit && !CreditCodePattern().IsMatch(credit))
+        {
+            errors["enterpriseCode"] = ["统一社会信用代码应为 18 位数字或大写字母。"];
+        }
+
+        if (input.Likes is < 0 || input.Dislikes is < 0)
+        {
+            errors["likes"] = ["点赞数和反对数不能为负数。"];
+        }
+
+        if (intake.IdempotencyKey is not null && (key is null || key.Length > MaxIdempotencyKey))
+        {
+            errors["idempotencyKey"] = [$"Idempotency-Key 不能为空且不能超过 {MaxIdempotencyKey} 个字符。"];
+        }
+
+        if (receivedAt > now)
+        {
+            errors["receivedAt"] = ["受理时间不能晚于现在。"];
+        }
+
+        if (intake.Closed is { } closed)
+        {
+            if (closed.RepliedAt < receivedAt || closed.RepliedAt > now)
+            {
+                errors["repliedAt"] = ["答复时间必须在受理时间之后，且不晚于现在。"];
+            }
+
+            if (UserText.Clean(closed.Reply) is not { } reply)
+            {
+                errors["reply"] = ["答复意见不能为空。"];
+            }
+            else if (reply.Length > MaxReply)
+            {
+                errors["reply"] = [$"答复意见不能超过 {MaxReply} 字。"];
+            }
+        }
+
+        return errors;
+    }
+
+    private async Task<long?> RegionAsync(string? region, Dictionary<string, string[]> errors, CancellationToken cancellationToken)
+    {
+        if (region is null)
+        {
+            return null;
+        }
+
+        var id = await db.Units.AsNoTracking().Where(u => u.Code == region && u.Active).Select(u => (long?)u.Id)
+            .SingleOrDefaultAsync(cancellationToken);
+        if (id is null)
+        {
+            errors["region"] = [$"区域代码「{Shorten(region)}」不存在或已停用。"];
+        }
+
+        return id;
+    }
+
+    /// <summary>The lead unit's code: chosen by staff, else by the best routing rule, else the receiving unit itself (首接首办).</summary>
+    private async Task<(string LeadUnit, RoutingRule? Rule)> RouteAsync(AppealInput input, long? regionId, Actor actor, CancellationToken cancellationToken)
+    {
+        if (input.LeadUnit is { } chosen)
+        {
+            return (chosen, null);
+        }
+
+        var rules = await db.RoutingRules.AsNoTracking().Where(r => r.Active).OrderBy(r => r.Id).Take(10_000)
+            .ToListAsync(cancellationToken);
+        var tree = await UnitTree.LoadAsync(db, regionId is { } r ? [r] : [], cancellationToken);
+        var facts = new RouteFacts(input.Category, regionId, $"{input.Title}\n{input.Content}", input.EnterpriseCode);
+        var picked = Router.Pick(rules.Select(r => r.ToRule()), facts, tree);
+        var rule = picked is null ? null : rules.First(r => r.Id == picked.Id);
+        var unitId = rule?.LeadUnitId ?? actor.UnitId;
+        var code = await db.Units.AsNoTracking().Where(u => u.Id == unitId).Select(u => u.Code).SingleAsync(cancellationToken);
+        return (code, rule);
+    }
+
+    /// <summary>Imported history: acknowledged, completed with the reply, verified and closed at the reply's instant, by the
+    /// importing actor on behalf of the lead unit and then the receiving unit.</summary>
+    private static List<MatterEvent> History(MatterState state, Actor actor, AppealReply closed)
+    {
+        var at = closed.RepliedAt;
+        var lead = new ActorRef(actor.Id, actor.Name, state.LeadUnitId);
+        var assigner = new ActorRef(actor.Id, actor.Name, state.AssignerUnitId);
+        return
+        [
+            new(2, MatterAction.Acknowledge, at, lead, null, new MatterEventData()),
+            new(3, MatterAction.Complete, at, lead, UserText.Clean(closed.Reply), new MatterEventData()),
+            new(4, MatterAction.Verify, at, assigner, "历史数据导入。", new MatterEventData { Accepted = true }),
+            new(5, MatterAction.Close, at, assigner, null, new MatterEventData()),
+        ];
+    }
+
+    /// <summary>The original appeal this one repeats: same phone, within the window, similar text; the most similar wins.</summary>
+    private async Task<long?> RepeatOfAsync(AppealInput input, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        if (input.ContactPhone is not { } phone || options.RepeatWindowDays == 0)
+        {
+            return null;
+        }
+
+        var since = receivedAt.AddDays(-options.RepeatWindowDays);
+        var candidates = await db.Appeals.AsNoTracking()
+            .Where(a => a.ContactPhone == phone && a.ReceivedAt >= since && a.ReceivedAt <= receivedAt)
+            .OrderByDescending(a => a.ReceivedAt).Take(50)
+            .Select(a => new { a.Id, a.RepeatOfId, a.Matter!.Title, a.Matter.Content })
+            .ToListAsync(cancellationToken);
+        var text = $"{input.Title}\n{input.Content}";
+        var best = candidates
+            .Select(c => (c.Id, c.RepeatOfId, Score: RepeatRule.Similarity($"{c.Title}\n{c.Content}", text)))
+            .Where(c => c.Score >= options.RepeatThreshold)
+            .OrderByDescending(c => c.Score).ThenBy(c => c.Id)
+            .FirstOrDefault();
+        return best.Id == 0 ? null : best.RepeatOfId ?? best.Id;
+    }
+
+    /// <summary>A fresh code; a collision (about one in 10^17 per pair) just draws again.</summary>
+    private async Task<string> NewTrackingCodeAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var code = TrackingCode.New();
+            if (!await db.Appeals.AnyAsync(a => a.TrackingCode == code, cancellationToken))
+            {
+                return code;
+            }
+        }
+
+        throw new InvalidOperationException("Could not draw an unused tracking code.");
+    }
+
+    private async Task<AppealRegistered?> ReplayAsync(string client, string key, string hash, CancellationToken cancellationToken)
+    {
+        var earlier = await db.Appeals.AsNoTracking().Where(a => a.IdempotencyClient == client && a.IdempotencyKey == key)
+            .Select(a => new { a.Id, a.MatterId, a.TrackingCode, a.RequestHash, a.RepeatOfId }).SingleOrDefaultAsync(cancellationToken);
+        if (earlier is null)
+        {
+            return null;
+        }
+
+        return earlier.RequestHash == hash
+            ? new AppealRegistered(earlier.Id, earlier.MatterId, earlier.TrackingCode, false, earlier.RepeatOfId)
+            : throw new RuleConflictException($"Idempotency-Key「{Shorten(key)}」已用于另一份内容不同的诉求（查询码 {TrackingCode.Format(earlier.TrackingCode)}）；新的诉求请使用新的 Key。");
+    }
+
+    /// <summary>The submission as cleaned, hashed: equal for a retry, different for any changed field.</summary>
+    private static string Hash(AppealInput input, Intake intake) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new
+        {
+            input,
+            channel = intake.Channel,
+            intake.ReceivedAt,
+            intake.Closed,
+        }))));
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : string.Concat(text.AsSpan(0, 40), "…");
+
+    [GeneratedRegex("^[0-9A-HJ-NPQRTUWXY]{18}$")]
+    private static partial Regex CreditCodePattern();
+}
