@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using Duban.Data;
 using Duban.Data.Import;
@@ -98,7 +99,7 @@ public static partial class CliApp
         var unit = await db.Units.AsNoTracking().Where(u => u.Active && (unitCode == null ? u.ParentId == null : u.Code == unitCode))
             .OrderBy(u => u.Id).Select(u => (long?)u.Id).FirstOrDefaultAsync(ct)
             ?? throw ValidationFailedException.For("unit", unitCode is null ? "数据库里还没有单位。" : $"单位代码「{unitCode}」不存在。");
-        return Operator with { UnitId = unit.Value };
+        return Operator with { UnitId = unit };
     }
 
     /// <summary>Progress written as it happens (Progress&lt;T&gt; would post to the thread pool and may print after the report).</summary>

@@ -136,7 +136,10 @@ public enum RowOutcome
 
 /// <summary>One line of the row-by-row report.</summary>
 /// <param name="Row">The row number in the sheet.</param>
+/// <param name="Outcome">Saved, imported before, valid (dry run) or rejected.</param>
 /// <param name="Cell">The A1 reference of the offending cell, or null for the whole row.</param>
+/// <param name="Reason">Why it was rejected, in Chinese.</param>
+/// <param name="TrackingCode">The appeal's 查询码 when saved or found.</param>
 public sealed record ImportRowResult(int Row, RowOutcome Outcome, string? Cell = null, string? Reason = null, string? TrackingCode = null);
 
 /// <summary>Progress of a long import: rows done so far.</summary>
@@ -158,6 +161,7 @@ public sealed record AppealImportReport(bool DryRun, string? Sheet, IReadOnlyLis
 }
 
 /// <summary>How to import: dry run or not, history or new appeals.</summary>
+/// <param name="DryRun">Check every row, save nothing.</param>
 /// <param name="Historical">Rows are past, closed appeals: 收到时间, 答复 and 答复时间 are required, and each appeal is
 /// stored closed with those instants.</param>
 public sealed record AppealImportOptions(bool DryRun = false, bool Historical = false);

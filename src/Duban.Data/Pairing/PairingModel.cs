@@ -21,6 +21,7 @@ internal static class PairingModel
         {
             e.ToTable("enterprise_pairings");
             e.HasIndex(x => new { x.EnterpriseId, x.From });
+            e.HasIndex(x => x.EnterpriseId).IsUnique().HasFilter("\"To\" IS NULL"); // one current cadre per enterprise
             e.HasIndex(x => new { x.CadreId, x.To });
             e.Property(x => x.CreatedById).HasMaxLength(64);
             e.Property(x => x.CreatedByName).HasMaxLength(100);
@@ -44,7 +45,7 @@ internal static class PairingModel
         {
             e.ToTable("visit_problems");
             e.HasIndex(x => new { x.VisitId, x.Position }).IsUnique();
-            e.HasIndex(x => x.AppealId);
+            e.HasOne<Appeals.Appeal>().WithMany().HasForeignKey(x => x.AppealId).OnDelete(DeleteBehavior.Restrict);
             e.Property(x => x.Title).HasMaxLength(200);
         });
 
