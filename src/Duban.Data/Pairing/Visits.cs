@@ -185,7 +185,7 @@ public sealed class Visits(DubanDbContext db, AppealIntake intake, TimeProvider 
                 Last = db.Visits.Where(v => v.EnterpriseId == e.Id).Max(v => (DateOnly?)v.Date),
             })
             .Where(e => e.Last == null || e.Last <= since)
-            .OrderBy(e => e.Last).ThenBy(e => e.Name)
+            .OrderBy(e => e.Last != null).ThenBy(e => e.Last).ThenBy(e => e.Name) // never visited first, on both engines
             .Take(1000).ToListAsync(cancellationToken);
 
         var role = WireEnum.Name(Role.Cadre).ToUpperInvariant();
