@@ -69,6 +69,7 @@ public static class WebServices
         app.MapCalendarApi();
         app.MapSupervisionApi();
         app.MapNotificationsApi();
+        app.MapPairingApi();
         app.MapRazorPages();
         app.MapPost("/logout", async (SignInManager<User> signIn) =>
         {
