@@ -34,11 +34,12 @@ public static partial class CliApp
         };
         appeals.SetAction(async (result, ct) =>
         {
-            await using var scope = await OpenAsync(result, clock, ct);
-            var actor = await ImportActorAsync(scope.ServiceProvider, result.GetValue(ImportUnitOption), ct);
+            // The file is judged before the database is opened: a refused file never creates or migrates one.
             await using var stream = File.OpenRead(result.GetValue(file)!.FullName);
             var spreadsheet = Spreadsheet.Open(stream, stream.Name, result.GetValue(sheet));
             var mapping = ColumnMapping.Guess(spreadsheet.Header, result.GetValue(map));
+            await using var scope = await OpenAsync(result, clock, ct);
+            var actor = await ImportActorAsync(scope.ServiceProvider, result.GetValue(ImportUnitOption), ct);
             await error.WriteLineAsync($"列对应 / mapping: {string.Join(", ", mapping.Describe(spreadsheet.Header))}");
             if (spreadsheet.IgnoredSheets.Count > 0)
             {

@@ -55,7 +55,7 @@ public sealed class Chromium : IAsyncLifetime
 /// depend on the engine). Saves full-page screenshots at desktop and phone widths to <c>DUBAN_SCREENSHOTS</c>
 /// (default <c>TestResults/screenshots</c> beside the test assembly).
 /// </summary>
-public sealed class BrowserTests(SqliteApp app, Chromium chromium) : IClassFixture<SqliteApp>, IClassFixture<Chromium>
+public sealed partial class BrowserTests(SqliteApp app, Chromium chromium) : IClassFixture<SqliteApp>, IClassFixture<Chromium>
 {
     private const int DesktopWidth = 1280, PhoneWidth = 390;
     private const string Password = "Duban-Test-2024!";
