@@ -1,19 +1,9 @@
-using Duban.Cli;
-using Microsoft.Extensions.Time.Testing;
-
 namespace Duban.Tests;
 
 /// <summary><c>duban import appeals</c> as a person runs it: a report on stdout, progress on stderr, exit 0/1.</summary>
 public sealed class CliImportTests
 {
-    private static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2024-03-06T08:00:00+08:00", System.Globalization.CultureInfo.InvariantCulture));
-        var exit = await CliApp.RunAsync(args, output, error, clock);
-        return (exit, output.ToString(), error.ToString());
-    }
+    private static Task<(int Exit, string Out, string Err)> RunAsync(params string[] args) => CliTests.RunAsync(args);
 
     [Fact]
     public async Task ImportAppeals_DryRunPrintsTheReport_ThenImportsOnce()
