@@ -43,6 +43,8 @@ public static partial class CliApp
             AccountabilityCommand(output, clock),
             SimilarCommand(output, error),
             RouteCommand(output, error, clock),
+            ImportCommand(output, error, clock),
+            PairingCommand(output, error, clock),
         };
         root.Options.Add(DbOption);
         var parsed = root.Parse(args);

@@ -46,6 +46,13 @@ public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
     public DbSet<Appeals.RoutingRule> RoutingRules => Set<Appeals.RoutingRule>();
     public DbSet<Appeals.PersonalDataView> PersonalDataViews => Set<Appeals.PersonalDataView>();
 
+    // 包联 (pairing) and import batches.
+    public DbSet<Pairing.Enterprise> Enterprises => Set<Pairing.Enterprise>();
+    public DbSet<Pairing.EnterprisePairing> EnterprisePairings => Set<Pairing.EnterprisePairing>();
+    public DbSet<Pairing.Visit> Visits => Set<Pairing.Visit>();
+    public DbSet<Pairing.VisitProblem> VisitProblems => Set<Pairing.VisitProblem>();
+    public DbSet<Pairing.ImportBatch> ImportBatches => Set<Pairing.ImportBatch>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         ArgumentNullException.ThrowIfNull(configurationBuilder);
@@ -272,6 +279,7 @@ public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
         {
             e.ToTable("routing_models");
         });
+        Pairing.PairingModel.Configure(builder);
     }
 
     /// <summary>Appeals (诉求), routing rules and the personal-data audit.</summary>

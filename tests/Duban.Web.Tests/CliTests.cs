@@ -8,7 +8,7 @@ namespace Duban.Tests;
 
 public sealed class CliTests
 {
-    private static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
+    internal static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();

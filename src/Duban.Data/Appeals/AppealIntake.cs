@@ -264,7 +264,8 @@ public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign,
         return
         [
             new(2, MatterAction.Acknowledge, at, lead, null, new MatterEventData()),
-            new(3, MatterAction.Complete, at, lead, UserText.Clean(closed.Reply), new MatterEventData()),
+            // An event note holds 4000 characters (4 of the 2,816 泰迪杯 replies are longer); the whole reply stays in PublicReply.
+            new(3, MatterAction.Complete, at, lead, UserText.Clean(closed.Reply) is { Length: > 4000 } reply ? reply[..3999] + "…" : UserText.Clean(closed.Reply), new MatterEventData()),
             new(4, MatterAction.Verify, at, assigner, "历史数据导入。", new MatterEventData { Accepted = true }),
             new(5, MatterAction.Close, at, assigner, null, new MatterEventData()),
         ];

@@ -15,6 +15,7 @@ public static class WebServices
     {
         services.AddHostedService<Jobs.DeadlineSweeper>();
         services.AddHostedService<Jobs.DeliveryWorker>();
+        services.AddSingleton<Jobs.ImportWorker>().AddHostedService(sp => sp.GetRequiredService<Jobs.ImportWorker>());
         services.AddSingleton(TimeProvider.System);
         services.AddProblemDetails();
         services.AddExceptionHandler<Problems>();
@@ -100,6 +101,7 @@ public static class WebServices
         app.MapSimilarityApi();
         app.MapRoutingApi();
         app.MapAppealsApi();
+        app.MapPairingApi();
         app.MapRazorPages();
         app.MapPost("/logout", async (SignInManager<User> signIn) =>
         {

@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Duban.Data.Postgres.Migrations
 {
     [DbContext(typeof(DubanDbContext))]
-    [Migration("20261123011558_RoutingModels")]
-    partial class RoutingModels
+    [Migration("20261123021053_AppealsRoutingPairing")]
+    partial class AppealsRoutingPairing
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -65,6 +65,196 @@ namespace Duban.Data.Postgres.Migrations
                     b.HasIndex("UnitId");
 
                     b.ToTable("api_tokens", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.Appeals.Appeal", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Category")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("ContactName")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<string>("ContactPhone")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<int>("Dislikes")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("EnterpriseCode")
+                        .HasMaxLength(18)
+                        .HasColumnType("character varying(18)");
+
+                    b.Property<string>("EnterpriseName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("IdempotencyClient")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Likes")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("MatterId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("PublicReply")
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("RegionUnitId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("RepeatOfId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset?>("RepliedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RequestHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long?>("RoutingRuleId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("TrackingCode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MatterId")
+                        .IsUnique();
+
+                    b.HasIndex("ReceivedAt");
+
+                    b.HasIndex("RegionUnitId");
+
+                    b.HasIndex("RepeatOfId");
+
+                    b.HasIndex("RoutingRuleId");
+
+                    b.HasIndex("TrackingCode")
+                        .IsUnique();
+
+                    b.HasIndex("ContactPhone", "ReceivedAt");
+
+                    b.HasIndex("IdempotencyClient", "IdempotencyKey")
+                        .IsUnique();
+
+                    b.ToTable("appeals", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.Appeals.PersonalDataView", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("ActorId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ActorName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<long>("ActorUnitId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("AppealId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Place")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("AppealId", "At");
+
+                    b.ToTable("personal_data_views", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.Appeals.RoutingRule", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Category")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("EnterpriseCode")
+                        .HasMaxLength(18)
+                        .HasColumnType("character varying(18)");
+
+                    b.Property<string>("Keywords")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<long>("LeadUnitId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("Priority")
+                        .HasColumnType("integer");
+
+                    b.Property<long?>("RegionUnitId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LeadUnitId");
+
+                    b.HasIndex("RegionUnitId");
+
+                    b.ToTable("routing_rules", (string)null);
                 });
 
             modelBuilder.Entity("Duban.Data.CalendarYear", b =>
@@ -421,9 +611,6 @@ namespace Duban.Data.Postgres.Migrations
                     b.Property<long?>("MatterId")
                         .HasColumnType("bigint");
 
-                    b.Property<DateTimeOffset?>("ReadAt")
-                        .HasColumnType("timestamp with time zone");
-
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -436,9 +623,26 @@ namespace Duban.Data.Postgres.Migrations
 
                     b.HasIndex("EscalationId");
 
-                    b.HasIndex("UnitId", "ReadAt", "DeliverAfter");
+                    b.HasIndex("UnitId", "DeliverAfter");
 
                     b.ToTable("notices", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.Escalation.NoticeRead", b =>
+                {
+                    b.Property<long>("NoticeId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ReaderId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("ReadAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("NoticeId", "ReaderId");
+
+                    b.ToTable("notice_reads", (string)null);
                 });
 
             modelBuilder.Entity("Duban.Data.Matter", b =>
@@ -756,6 +960,222 @@ namespace Duban.Data.Postgres.Migrations
                     b.ToTable("webhooks", (string)null);
                 });
 
+            modelBuilder.Entity("Duban.Data.Pairing.Enterprise", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreditCode")
+                        .IsRequired()
+                        .HasMaxLength(18)
+                        .HasColumnType("character varying(18)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("RegionUnitId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreditCode")
+                        .IsUnique();
+
+                    b.HasIndex("RegionUnitId");
+
+                    b.ToTable("enterprises", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.Pairing.EnterprisePairing", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("CadreId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedById")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("CreatedByName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("EndedById")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("EnterpriseId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateOnly>("From")
+                        .HasColumnType("date");
+
+                    b.Property<DateOnly?>("To")
+                        .HasColumnType("date");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EnterpriseId")
+                        .IsUnique()
+                        .HasFilter("\"To\" IS NULL");
+
+                    b.HasIndex("CadreId", "To");
+
+                    b.HasIndex("EnterpriseId", "From");
+
+                    b.ToTable("enterprise_pairings", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.Pairing.ImportBatch", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("ActorId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ActorName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("Done")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("DryRun")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(260)
+                        .HasColumnType("character varying(260)");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("Historical")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int>("Rejected")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ReportJson")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Saved")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StartedAt");
+
+                    b.ToTable("import_batches", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.Pairing.Visit", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("CadreId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date");
+
+                    b.Property<long>("EnterpriseId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CadreId", "Date");
+
+                    b.HasIndex("EnterpriseId", "Date");
+
+                    b.ToTable("visits", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.Pairing.VisitProblem", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long?>("AppealId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("VisitId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AppealId");
+
+                    b.HasIndex("VisitId", "Position")
+                        .IsUnique();
+
+                    b.ToTable("visit_problems", (string)null);
+                });
+
             modelBuilder.Entity("Duban.Data.Routing.RoutingModelRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -780,6 +1200,73 @@ namespace Duban.Data.Postgres.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("routing_models", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.Similarity.Batch", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedById")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("CreatedByName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<long>("CreatedByUnitId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("TypicalMatterId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TypicalMatterId");
+
+                    b.ToTable("batches", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.Similarity.BatchMember", b =>
+                {
+                    b.Property<long>("BatchId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("MatterId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("BatchId", "MatterId");
+
+                    b.HasIndex("MatterId");
+
+                    b.ToTable("batch_members", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.Similarity.MatterSignature", b =>
+                {
+                    b.Property<long>("MatterId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Likes")
+                        .HasColumnType("integer");
+
+                    b.Property<byte[]>("MinHash")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("bytea");
+
+                    b.HasKey("MatterId");
+
+                    b.ToTable("matter_signatures", (string)null);
                 });
 
             modelBuilder.Entity("Duban.Data.Unit", b =>
@@ -1067,6 +1554,65 @@ namespace Duban.Data.Postgres.Migrations
                     b.Navigation("Unit");
                 });
 
+            modelBuilder.Entity("Duban.Data.Appeals.Appeal", b =>
+                {
+                    b.HasOne("Duban.Data.Matter", "Matter")
+                        .WithMany()
+                        .HasForeignKey("MatterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Duban.Data.Unit", "RegionUnit")
+                        .WithMany()
+                        .HasForeignKey("RegionUnitId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Duban.Data.Appeals.Appeal", "RepeatOf")
+                        .WithMany()
+                        .HasForeignKey("RepeatOfId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Duban.Data.Appeals.RoutingRule", null)
+                        .WithMany()
+                        .HasForeignKey("RoutingRuleId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.Navigation("Matter");
+
+                    b.Navigation("RegionUnit");
+
+                    b.Navigation("RepeatOf");
+                });
+
+            modelBuilder.Entity("Duban.Data.Appeals.PersonalDataView", b =>
+                {
+                    b.HasOne("Duban.Data.Appeals.Appeal", "Appeal")
+                        .WithMany()
+                        .HasForeignKey("AppealId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Appeal");
+                });
+
+            modelBuilder.Entity("Duban.Data.Appeals.RoutingRule", b =>
+                {
+                    b.HasOne("Duban.Data.Unit", "LeadUnit")
+                        .WithMany()
+                        .HasForeignKey("LeadUnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Duban.Data.Unit", "RegionUnit")
+                        .WithMany()
+                        .HasForeignKey("RegionUnitId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.Navigation("LeadUnit");
+
+                    b.Navigation("RegionUnit");
+                });
+
             modelBuilder.Entity("Duban.Data.Escalation.AccountabilityChange", b =>
                 {
                     b.HasOne("Duban.Data.Escalation.AccountabilityEntry", null)
@@ -1102,6 +1648,15 @@ namespace Duban.Data.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Restrict);
 
                     b.Navigation("Escalation");
+                });
+
+            modelBuilder.Entity("Duban.Data.Escalation.NoticeRead", b =>
+                {
+                    b.HasOne("Duban.Data.Escalation.Notice", null)
+                        .WithMany()
+                        .HasForeignKey("NoticeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Duban.Data.Matter", b =>
@@ -1177,6 +1732,108 @@ namespace Duban.Data.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Restrict);
 
                     b.Navigation("Unit");
+                });
+
+            modelBuilder.Entity("Duban.Data.Pairing.Enterprise", b =>
+                {
+                    b.HasOne("Duban.Data.Unit", "RegionUnit")
+                        .WithMany()
+                        .HasForeignKey("RegionUnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("RegionUnit");
+                });
+
+            modelBuilder.Entity("Duban.Data.Pairing.EnterprisePairing", b =>
+                {
+                    b.HasOne("Duban.Data.User", "Cadre")
+                        .WithMany()
+                        .HasForeignKey("CadreId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Duban.Data.Pairing.Enterprise", "Enterprise")
+                        .WithMany()
+                        .HasForeignKey("EnterpriseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Cadre");
+
+                    b.Navigation("Enterprise");
+                });
+
+            modelBuilder.Entity("Duban.Data.Pairing.Visit", b =>
+                {
+                    b.HasOne("Duban.Data.User", "Cadre")
+                        .WithMany()
+                        .HasForeignKey("CadreId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Duban.Data.Pairing.Enterprise", "Enterprise")
+                        .WithMany()
+                        .HasForeignKey("EnterpriseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Cadre");
+
+                    b.Navigation("Enterprise");
+                });
+
+            modelBuilder.Entity("Duban.Data.Pairing.VisitProblem", b =>
+                {
+                    b.HasOne("Duban.Data.Appeals.Appeal", null)
+                        .WithMany()
+                        .HasForeignKey("AppealId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Duban.Data.Pairing.Visit", null)
+                        .WithMany("Problems")
+                        .HasForeignKey("VisitId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Duban.Data.Similarity.Batch", b =>
+                {
+                    b.HasOne("Duban.Data.Matter", "TypicalMatter")
+                        .WithMany()
+                        .HasForeignKey("TypicalMatterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("TypicalMatter");
+                });
+
+            modelBuilder.Entity("Duban.Data.Similarity.BatchMember", b =>
+                {
+                    b.HasOne("Duban.Data.Similarity.Batch", null)
+                        .WithMany("Members")
+                        .HasForeignKey("BatchId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Duban.Data.Matter", "Matter")
+                        .WithMany()
+                        .HasForeignKey("MatterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Matter");
+                });
+
+            modelBuilder.Entity("Duban.Data.Similarity.MatterSignature", b =>
+                {
+                    b.HasOne("Duban.Data.Matter", "Matter")
+                        .WithOne()
+                        .HasForeignKey("Duban.Data.Similarity.MatterSignature", "MatterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Matter");
                 });
 
             modelBuilder.Entity("Duban.Data.Unit", b =>
@@ -1263,6 +1920,16 @@ namespace Duban.Data.Postgres.Migrations
                     b.Navigation("Events");
 
                     b.Navigation("Milestones");
+                });
+
+            modelBuilder.Entity("Duban.Data.Pairing.Visit", b =>
+                {
+                    b.Navigation("Problems");
+                });
+
+            modelBuilder.Entity("Duban.Data.Similarity.Batch", b =>
+                {
+                    b.Navigation("Members");
                 });
 #pragma warning restore 612, 618
         }

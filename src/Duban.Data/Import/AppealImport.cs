@@ -1,0 +1,438 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Duban.Appeals;
+using Duban.Data.Appeals;
+using Duban.Matters;
+using Duban.Tabular;
+using Microsoft.EntityFrameworkCore;
+
+namespace Duban.Data.Import;
+
+/// <summary>A field an imported row can fill, with the Chinese name people map columns to.</summary>
+public enum ImportField
+{
+    /// <summary>编号: the source's own id (e.g. 留言编号); the idempotency key when mapped.</summary>
+    ExternalId,
+    Title,
+    Content,
+    Category,
+    Region,
+    ContactName,
+    ContactPhone,
+    EnterpriseName,
+    EnterpriseCode,
+    ReceivedAt,
+    Reply,
+    RepliedAt,
+    Likes,
+    Dislikes,
+}
+
+/// <summary>Which column feeds which field: guessed from the Chinese headers, then overridable.</summary>
+public sealed record ColumnMapping(IReadOnlyDictionary<ImportField, int> Columns)
+{
+    /// <summary>The Chinese name of each field (what <c>--map 标题=留言主题</c> names on the left) and the headers
+    /// that are guessed to mean it.</summary>
+    public static IReadOnlyList<(ImportField Field, string Name, string[] Headers)> Fields { get; } =
+    [
+        (ImportField.ExternalId, "编号", ["编号", "留言编号", "工单号", "工单编号", "诉求编号"]),
+        (ImportField.Title, "标题", ["标题", "留言主题", "主题", "诉求标题"]),
+        (ImportField.Content, "内容", ["内容", "留言详情", "诉求内容", "详情", "问题描述"]),
+        (ImportField.Category, "分类", ["分类", "诉求分类", "一级分类", "一级标签", "类别"]),
+        (ImportField.Region, "区域", ["区域", "所属区域", "区域代码"]),
+        (ImportField.ContactName, "联系人", ["联系人", "联系人姓名", "姓名"]),
+        (ImportField.ContactPhone, "电话", ["电话", "联系电话", "手机", "手机号"]),
+        (ImportField.EnterpriseName, "企业", ["企业", "企业名称"]),
+        (ImportField.EnterpriseCode, "信用代码", ["统一社会信用代码", "信用代码"]),
+        (ImportField.ReceivedAt, "收到时间", ["收到时间", "留言时间", "受理时间", "来件时间", "提交时间"]),
+        (ImportField.Reply, "答复", ["答复", "答复意见", "回复", "回复内容"]),
+        (ImportField.RepliedAt, "答复时间", ["答复时间", "回复时间"]),
+        (ImportField.Likes, "点赞数", ["点赞数"]),
+        (ImportField.Dislikes, "反对数", ["反对数"]),
+    ];
+
+    /// <summary>The field's Chinese name.</summary>
+    public static string NameOf(ImportField field) => Fields.First(f => f.Field == field).Name;
+
+    /// <summary>Guesses from the header, then applies overrides written <c>字段=表头</c> (or <c>字段=C</c> for a column
+    /// letter; <c>字段=</c> unmaps). Throws <see cref="ValidationFailedException"/> on the field <c>map</c>.</summary>
+    public static ColumnMapping Guess(IReadOnlyList<string> header, IEnumerable<string>? overrides = null)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        var columns = new Dictionary<ImportField, int>();
+        foreach (var (field, _, names) in Fields)
+        {
+            var index = Enumerable.Range(0, header.Count).FirstOrDefault(i => names.Contains(header[i].Trim(), StringComparer.Ordinal), -1);
+            if (index >= 0)
+            {
+                columns[field] = index;
+            }
+        }
+
+        var errors = new List<string>();
+        foreach (var text in overrides ?? [])
+        {
+            var eq = text.IndexOf('=', StringComparison.Ordinal);
+            var name = eq < 0 ? text.Trim() : text[..eq].Trim();
+            var source = eq < 0 ? string.Empty : text[(eq + 1)..].Trim();
+            var entry = Fields.FirstOrDefault(f => f.Name == name || string.Equals(f.Field.ToString(), name, StringComparison.OrdinalIgnoreCase));
+            if (entry.Name is null)
+            {
+                errors.Add($"未知字段「{name}」，可用：{string.Join("、", Fields.Select(f => f.Name))}。");
+                continue;
+            }
+
+            if (source.Length == 0)
+            {
+                columns.Remove(entry.Field);
+                continue;
+            }
+
+            var column = Enumerable.Range(0, header.Count).FirstOrDefault(i => string.Equals(header[i].Trim(), source, StringComparison.Ordinal), -1);
+            if (column < 0 && CellValues.ColumnIndex(source) is var letter and >= 0)
+            {
+                column = letter;
+            }
+
+            if (column < 0)
+            {
+                errors.Add($"「{name}={source}」：表头中没有列「{source}」；表头有：{string.Join("、", header.Where(h => h.Length > 0))}。");
+                continue;
+            }
+
+            columns[entry.Field] = column;
+        }
+
+        return errors.Count > 0
+            ? throw new ValidationFailedException(new Dictionary<string, string[]> { ["map"] = errors.ToArray() })
+            : new ColumnMapping(columns);
+    }
+
+    /// <summary>The mapping as people read it: <c>标题=留言主题(C)</c>, one per mapped field.</summary>
+    public IEnumerable<string> Describe(IReadOnlyList<string> header)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        return Fields.Where(f => Columns.ContainsKey(f.Field))
+            .Select(f => $"{f.Name}={(Columns[f.Field] < header.Count ? header[Columns[f.Field]] : string.Empty)}({CellValues.ColumnName(Columns[f.Field])})");
+    }
+}
+
+/// <summary>What happened to one row.</summary>
+public enum RowOutcome
+{
+    /// <summary>Saved as a new appeal.</summary>
+    Saved,
+
+    /// <summary>Imported before (same key); nothing written.</summary>
+    AlreadyImported,
+
+    /// <summary>Dry run: the row would be saved.</summary>
+    Valid,
+
+    /// <summary>Refused, with the reason and the cell.</summary>
+    Rejected,
+}
+
+/// <summary>One line of the row-by-row report.</summary>
+/// <param name="Row">The row number in the sheet.</param>
+/// <param name="Outcome">Saved, imported before, valid (dry run) or rejected.</param>
+/// <param name="Cell">The A1 reference of the offending cell, or null for the whole row.</param>
+/// <param name="Reason">Why it was rejected, in Chinese.</param>
+/// <param name="TrackingCode">The appeal's 查询码 when saved or found.</param>
+public sealed record ImportRowResult(int Row, RowOutcome Outcome, string? Cell = null, string? Reason = null, string? TrackingCode = null);
+
+/// <summary>Progress of a long import: rows done so far.</summary>
+public sealed record ImportProgress(int Done, int Saved, int Rejected);
+
+/// <summary>The report of a dry run or an import.</summary>
+public sealed record AppealImportReport(bool DryRun, string? Sheet, IReadOnlyList<string> IgnoredSheets, string? Encoding,
+    IReadOnlyList<string> Mapping, IReadOnlyList<ImportRowResult> Rows)
+{
+    public int Saved => Rows.Count(r => r.Outcome == RowOutcome.Saved);
+    public int AlreadyImported => Rows.Count(r => r.Outcome == RowOutcome.AlreadyImported);
+    public int Valid => Rows.Count(r => r.Outcome == RowOutcome.Valid);
+    public int Rejected => Rows.Count(r => r.Outcome == RowOutcome.Rejected);
+
+    /// <summary>One line: what was done, counted.</summary>
+    public string Summary => DryRun
+        ? FormattableString.Invariant($"试导入（未保存）：共 {Rows.Count} 行，可导入 {Valid}，已导入过 {AlreadyImported}，有误 {Rejected} / dry run: rows={Rows.Count} valid={Valid} already={AlreadyImported} rejected={Rejected}")
+        : FormattableString.Invariant($"导入完成：共 {Rows.Count} 行，新保存 {Saved}，已导入过 {AlreadyImported}，拒绝 {Rejected} / rows={Rows.Count} saved={Saved} already={AlreadyImported} rejected={Rejected}");
+}
+
+/// <summary>How to import: dry run or not, history or new appeals.</summary>
+/// <param name="DryRun">Check every row, save nothing.</param>
+/// <param name="Historical">Rows are past, closed appeals: 收到时间, 答复 and 答复时间 are required, and each appeal is
+/// stored closed with those instants.</param>
+public sealed record AppealImportOptions(bool DryRun = false, bool Historical = false);
+
+/// <summary>
+/// 批量导入诉求: maps a sheet's columns to appeal fields, checks every row and registers each good one through
+/// <see cref="AppealIntake"/> (channel 导入), one transaction per row, so a failure never leaves half a row and the
+/// report says exactly which rows were saved. Each row's key (its 编号, else a hash of its mapped cells) is the
+/// appeal's idempotency key, so the same file twice saves nothing new.
+/// </summary>
+public sealed class AppealImport(DubanDbContext db, AppealIntake intake)
+{
+    /// <summary>The client id import keys are stored under: one for every importer, so a file imported by the web
+    /// page and again by the CLI still saves each row once.</summary>
+    public const string Client = "import";
+
+    private static readonly Dictionary<string, ImportField> ErrorFields = new(StringComparer.Ordinal)
+    {
+        ["title"] = ImportField.Title,
+        ["content"] = ImportField.Content,
+        ["category"] = ImportField.Category,
+        ["region"] = ImportField.Region,
+        ["contactName"] = ImportField.ContactName,
+        ["contactPhone"] = ImportField.ContactPhone,
+        ["enterpriseName"] = ImportField.EnterpriseName,
+        ["enterpriseCode"] = ImportField.EnterpriseCode,
+        ["receivedAt"] = ImportField.ReceivedAt,
+        ["reply"] = ImportField.Reply,
+        ["repliedAt"] = ImportField.RepliedAt,
+        ["likes"] = ImportField.Likes,
+    };
+
+    public async Task<AppealImportReport> RunAsync(Spreadsheet sheet, ColumnMapping mapping, AppealImportOptions options, Actor actor,
+        IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sheet);
+        ArgumentNullException.ThrowIfNull(mapping);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(actor);
+        CheckMapping(mapping, options);
+        var importer = new Actor(Client, $"批量导入（{actor.Name}）", actor.UnitId, actor.Roles);
+        var results = new List<ImportRowResult>();
+        int saved = 0, rejected = 0;
+        var seenKeys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var row in sheet.Rows)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var result = await RowAsync(row, mapping, options, importer, seenKeys, cancellationToken);
+            results.Add(result);
+            saved += result.Outcome is RowOutcome.Saved or RowOutcome.Valid ? 1 : 0;
+            rejected += result.Outcome == RowOutcome.Rejected ? 1 : 0;
+            if (results.Count % 100 == 0)
+            {
+                progress?.Report(new ImportProgress(results.Count, saved, rejected));
+            }
+        }
+
+        progress?.Report(new ImportProgress(results.Count, saved, rejected));
+        return new AppealImportReport(options.DryRun, sheet.Sheet, sheet.IgnoredSheets, sheet.Encoding, mapping.Describe(sheet.Header).ToList(), results);
+    }
+
+    private static void CheckMapping(ColumnMapping mapping, AppealImportOptions options)
+    {
+        var required = new List<ImportField> { ImportField.Title, ImportField.Content };
+        if (options.Historical)
+        {
+            required.AddRange([ImportField.ReceivedAt, ImportField.Reply, ImportField.RepliedAt]);
+        }
+
+        var missing = required.Where(f => !mapping.Columns.ContainsKey(f)).Select(ColumnMapping.NameOf).ToList();
+        if (missing.Count > 0)
+        {
+            throw ValidationFailedException.For("map", $"未对应必需的字段：{string.Join("、", missing)}。请用「字段=表头」指定。");
+        }
+    }
+
+    private async Task<ImportRowResult> RowAsync(SheetRow row, ColumnMapping mapping, AppealImportOptions options, Actor importer,
+        HashSet<string> seenKeys, CancellationToken cancellationToken)
+    {
+        string? Cell(ImportField field) => mapping.Columns.TryGetValue(field, out var c) ? CellValues.Reference(c, row.Number) : null;
+        object? Value(ImportField field) => mapping.Columns.TryGetValue(field, out var c) ? row[c] : null;
+        string? Text(ImportField field) => CellValues.Text(Value(field));
+        ImportRowResult Reject(ImportField? field, string reason) => new(row.Number, RowOutcome.Rejected, field is { } f ? Cell(f) : null, reason);
+
+        DateTimeOffset? Instant(ImportField field, out ImportRowResult? error)
+        {
+            error = null;
+            var value = Value(field);
+            if (CellValues.Text(value) is null)
+            {
+                return null;
+            }
+
+            if (CellValues.TryParseInstant(value, out var instant))
+            {
+                return instant;
+            }
+
+            error = Reject(field, $"{ColumnMapping.NameOf(field)}「{CellValues.Text(value)}」不是可识别的时间（如 2024-03-01 09:00、2024/3/1、2024年3月1日）。");
+            return null;
+        }
+
+        int? Count(ImportField field, out ImportRowResult? error)
+        {
+            error = null;
+            var text = Text(field);
+            if (text is null)
+            {
+                return null;
+            }
+
+            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+            {
+                return n;
+            }
+
+            error = Reject(field, $"{ColumnMapping.NameOf(field)}「{text}」应为非负整数。");
+            return null;
+        }
+
+        var receivedAt = Instant(ImportField.ReceivedAt, out var bad) ;
+        if (bad is not null)
+        {
+            return bad;
+        }
+
+        var repliedAt = Instant(ImportField.RepliedAt, out bad);
+        if (bad is not null)
+        {
+            return bad;
+        }
+
+        var likes = Count(ImportField.Likes, out bad);
+        if (bad is not null)
+        {
+            return bad;
+        }
+
+        var dislikes = Count(ImportField.Dislikes, out bad);
+        if (bad is not null)
+        {
+            return bad;
+        }
+
+        var reply = Text(ImportField.Reply);
+        if (options.Historical)
+        {
+            foreach (var (field, present) in new[] { (ImportField.ReceivedAt, receivedAt is not null), (ImportField.Reply, reply is not null), (ImportField.RepliedAt, repliedAt is not null) })
+            {
+                if (!present)
+                {
+                    return Reject(field, $"历史诉求必须有{ColumnMapping.NameOf(field)}。");
+                }
+            }
+
+            if (repliedAt < receivedAt)
+            {
+                return Reject(ImportField.RepliedAt, "答复时间早于收到时间。");
+            }
+        }
+        else if (reply is not null || repliedAt is not null)
+        {
+            return Reject(reply is not null ? ImportField.Reply : ImportField.RepliedAt, "新诉求不能带答复；导入已办结的历史诉求请选择「历史诉求」（--historical）。");
+        }
+
+        var input = new AppealInput
+        {
+            Title = Text(ImportField.Title),
+            Content = Text(ImportField.Content),
+            Category = Text(ImportField.Category),
+            Region = Text(ImportField.Region),
+            ContactName = Text(ImportField.ContactName),
+            ContactPhone = Text(ImportField.ContactPhone),
+            EnterpriseName = Text(ImportField.EnterpriseName),
+            EnterpriseCode = Text(ImportField.EnterpriseCode),
+            Likes = likes,
+            Dislikes = dislikes,
+        };
+        var key = Key(row, mapping, Text(ImportField.ExternalId));
+        if (!seenKeys.Add(key))
+        {
+            return Reject(Text(ImportField.ExternalId) is null ? null : ImportField.ExternalId, "与本文件前面的一行重复（同一编号或完全相同的内容）。");
+        }
+
+        var request = new Intake(importer, MatterSource.Import)
+        {
+            IdempotencyKey = key,
+            ReceivedAt = receivedAt,
+            Closed = options.Historical ? new AppealReply(repliedAt!.Value, reply!) : null,
+        };
+
+        if (options.DryRun)
+        {
+            return await DryRunAsync(row, input, key, Cell, cancellationToken);
+        }
+
+        try
+        {
+            var registered = await intake.RegisterAsync(input, request, cancellationToken);
+            return new ImportRowResult(row.Number, registered.Created ? RowOutcome.Saved : RowOutcome.AlreadyImported, TrackingCode: registered.TrackingCode);
+        }
+        catch (ValidationFailedException ex)
+        {
+            var field = ex.Errors.Keys.First();
+            return new ImportRowResult(row.Number, RowOutcome.Rejected, ErrorFields.TryGetValue(field, out var f) ? Cell(f) : null,
+                string.Join(" ", ex.Errors.SelectMany(e => e.Value)));
+        }
+        catch (RuleConflictException ex)
+        {
+            return new ImportRowResult(row.Number, RowOutcome.Rejected, Cell(ImportField.ExternalId), $"此编号已导入过，但内容不同：{ex.Message}");
+        }
+        finally
+        {
+            db.ChangeTracker.Clear(); // one row's entities never outlive it: memory stays flat over 100,000 rows
+        }
+    }
+
+    /// <summary>
+    /// The checks of <see cref="AppealIntake"/> that need no database, made before anything is written: for a dry run,
+    /// and for the problems of a visit, which are saved with the visit only if all of them pass. Null when none fails.
+    /// </summary>
+    public static (string Field, string Message)? Precheck(AppealInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.Title is null)
+        {
+            return ("title", "标题不能为空。");
+        }
+
+        if (input.Content is null)
+        {
+            return ("content", "内容不能为空。");
+        }
+
+        if (input.Category is { } category && !AppealCategories.IsKnown(category))
+        {
+            return ("category", $"未知的诉求分类「{category}」，可选：{string.Join("、", AppealCategories.All)}。");
+        }
+
+        return input.ContactPhone is { } phone && PersonalData.NormalizePhone(phone) is null
+            ? ("contactPhone", $"联系电话「{phone}」格式不正确：请填写 11 位手机号，或带区号的固定电话。")
+            : null;
+    }
+
+    /// <summary>A dry run saves nothing: the checks that need no write, the region, and whether the row was imported before.</summary>
+    private async Task<ImportRowResult> DryRunAsync(SheetRow row, AppealInput input, string key, Func<ImportField, string?> cell, CancellationToken cancellationToken)
+    {
+        if (Precheck(input) is { } problem)
+        {
+            return new ImportRowResult(row.Number, RowOutcome.Rejected, ErrorFields.TryGetValue(problem.Field, out var f) ? cell(f) : null, problem.Message);
+        }
+
+        if (input.Region is { } region && !await db.Units.AnyAsync(u => u.Code == region, cancellationToken))
+        {
+            return new ImportRowResult(row.Number, RowOutcome.Rejected, cell(ImportField.Region), $"区域「{region}」不是已有的单位代码。");
+        }
+
+        var before = await db.Appeals.AsNoTracking().AnyAsync(a => a.IdempotencyClient == Client && a.IdempotencyKey == key, cancellationToken);
+        return new ImportRowResult(row.Number, before ? RowOutcome.AlreadyImported : RowOutcome.Valid);
+    }
+
+    /// <summary>The row's idempotency key: its 编号 when mapped, else a hash of every mapped cell (so the same row
+    /// in a re-exported file, wherever it sits, is still the same row).</summary>
+    private static string Key(SheetRow row, ColumnMapping mapping, string? externalId)
+    {
+        if (externalId is not null)
+        {
+            return "id:" + externalId;
+        }
+
+        var text = string.Join('\u001F', mapping.Columns.OrderBy(c => c.Key).Select(c => $"{c.Key}={CellValues.Text(row[c.Value])}"));
+        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+}

@@ -1,0 +1,302 @@
+using System.IO.Compression;
+using System.Text;
+using Duban.Matters;
+using Duban.Tabular;
+using MiniExcelLibs;
+using MiniExcelLibs.OpenXml;
+
+namespace Duban.Data.Import;
+
+/// <summary>One row of a sheet: its number in the sheet (1-based, as Excel shows it) and its cells by column.
+/// A cell is a string, double, bool or DateTime (xlsx), always a string (CSV), or null when blank.</summary>
+public sealed record SheetRow(int Number, IReadOnlyList<object?> Cells)
+{
+    /// <summary>The cell in a column, or null past the row's end.</summary>
+    public object? this[int column] => column < Cells.Count ? Cells[column] : null;
+
+    /// <summary>Whether every cell is blank.</summary>
+    public bool IsBlank => Cells.All(c => CellValues.Text(c) is null);
+}
+
+/// <summary>Bounds on what an uploaded file may cost to read.</summary>
+public sealed record SpreadsheetLimits
+{
+    /// <summary>Entries in the xlsx zip (a workbook has a dozen or so).</summary>
+    public int MaxZipEntries { get; init; } = 1000;
+
+    /// <summary>The sum of the entries' uncompressed sizes.</summary>
+    public long MaxUncompressedBytes { get; init; } = 1L << 30;
+
+    /// <summary>Uncompressed ÷ compressed size of any entry over 1 MiB: sheet XML compresses 5–30×, a bomb 1000×.</summary>
+    public int MaxCompressionRatio { get; init; } = 200;
+
+    /// <summary>Data rows (below the header).</summary>
+    public int MaxRows { get; init; } = 200_000;
+
+    public static SpreadsheetLimits Default { get; } = new();
+}
+
+/// <summary>
+/// A spreadsheet opened for import: xlsx through MiniExcel (merged cells filled, formulas read as their cached values,
+/// dates as <see cref="DateTime"/>), or CSV in UTF-8 or GBK/GB18030. The header is the first non-blank row; data rows
+/// are read lazily each time <see cref="Rows"/> is enumerated, so 100,000 rows never sit in memory together.
+/// A file that cannot be read is refused whole (<see cref="ValidationFailedException"/> on the field <c>file</c>),
+/// never read in part.
+/// </summary>
+public sealed class Spreadsheet
+{
+    private const long RatioFloor = 1 << 20;
+    private readonly Func<IEnumerable<SheetRow>> _all;
+
+    private Spreadsheet(string format, string? sheet, IReadOnlyList<string> ignoredSheets, string? encoding,
+        Func<IEnumerable<SheetRow>> all, SpreadsheetLimits limits)
+    {
+        _all = all;
+        Format = format;
+        Sheet = sheet;
+        IgnoredSheets = ignoredSheets;
+        Encoding = encoding;
+        Limits = limits;
+        using var rows = all().GetEnumerator();
+        while (rows.MoveNext())
+        {
+            if (!rows.Current.IsBlank)
+            {
+                HeaderRow = rows.Current.Number;
+                Header = rows.Current.Cells.Select(c => CellValues.Text(c) ?? string.Empty).ToList();
+                return;
+            }
+        }
+
+        throw ValidationFailedException.For("file", "文件是空的：没有表头行。");
+    }
+
+    /// <summary><c>xlsx</c> or <c>csv</c>.</summary>
+    public string Format { get; }
+
+    /// <summary>The sheet read (xlsx).</summary>
+    public string? Sheet { get; }
+
+    /// <summary>The other sheets of the workbook, which were not read.</summary>
+    public IReadOnlyList<string> IgnoredSheets { get; }
+
+    /// <summary>The text encoding found (CSV).</summary>
+    public string? Encoding { get; }
+
+    public SpreadsheetLimits Limits { get; }
+
+    /// <summary>The number of the header row.</summary>
+    public int HeaderRow { get; }
+
+    /// <summary>The header's cells as text, one per column.</summary>
+    public IReadOnlyList<string> Header { get; }
+
+    /// <summary>The data rows below the header, blank rows skipped. More than <see cref="SpreadsheetLimits.MaxRows"/>
+    /// stops the reading with a <see cref="ValidationFailedException"/>.</summary>
+    public IEnumerable<SheetRow> Rows
+    {
+        get
+        {
+            var count = 0;
+            foreach (var row in _all())
+            {
+                if (row.Number <= HeaderRow || row.IsBlank)
+                {
+                    continue;
+                }
+
+                if (++count > Limits.MaxRows)
+                {
+                    throw ValidationFailedException.For("file", FormattableString.Invariant($"数据行超过上限 {Limits.MaxRows} 行，请拆分文件。"));
+                }
+
+                yield return row;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Opens a seekable stream as xlsx or CSV, by content (a zip is xlsx) and by name. <paramref name="sheet"/> picks a
+    /// sheet by name; otherwise the first is read and the others are listed in <see cref="IgnoredSheets"/>.
+    /// The stream must stay open while rows are read.
+    /// </summary>
+    public static Spreadsheet Open(Stream stream, string fileName, string? sheet = null, SpreadsheetLimits? limits = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(fileName);
+        if (!stream.CanSeek)
+        {
+            throw new ArgumentException("The stream must be seekable.", nameof(stream));
+        }
+
+        limits ??= SpreadsheetLimits.Default;
+        var extension = Path.GetExtension(fileName).ToLowerInvariant();
+        var isZip = StartsWithZipSignature(stream);
+        if (extension is ".xlsx" or ".xlsm" || isZip)
+        {
+            if (!isZip)
+            {
+                throw ValidationFailedException.For("file", "这不是有效的 xlsx 文件（xlsx 是 zip 格式，本文件不是）。旧版 .xls 请另存为 .xlsx 或 CSV。");
+            }
+
+            return OpenXlsx(stream, sheet, limits);
+        }
+
+        if (extension is ".xls")
+        {
+            throw ValidationFailedException.For("file", "不支持旧版 .xls 文件，请另存为 .xlsx 或 CSV。");
+        }
+
+        return OpenCsv(stream, limits);
+    }
+
+    private static Spreadsheet OpenCsv(Stream stream, SpreadsheetLimits limits)
+    {
+        Encoding encoding;
+        try
+        {
+            encoding = TextDecoding.Detect(stream);
+        }
+        catch (FormatException ex)
+        {
+            throw ValidationFailedException.For("file", ex.Message);
+        }
+
+        IEnumerable<SheetRow> All()
+        {
+            stream.Position = 0;
+            using var reader = new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: false, bufferSize: 64 * 1024, leaveOpen: true);
+            foreach (var record in Csv.Read(reader))
+            {
+                yield return new SheetRow(record.Line, record.Fields.Select(f => (object?)f).ToArray());
+            }
+        }
+
+        var name = encoding.CodePage == TextDecoding.Gb18030.CodePage ? "GB18030" : encoding.WebName.ToUpperInvariant();
+        return new Spreadsheet("csv", null, [], name, All, limits);
+    }
+
+    private static Spreadsheet OpenXlsx(Stream stream, string? sheet, SpreadsheetLimits limits)
+    {
+        CheckZip(stream, limits);
+        List<string> sheets;
+        try
+        {
+            stream.Position = 0;
+            sheets = stream.GetSheetNames();
+        }
+        catch (Exception ex) when (ex is InvalidDataException or InvalidOperationException or System.Xml.XmlException or NullReferenceException or KeyNotFoundException)
+        {
+            throw ValidationFailedException.For("file", $"无法读取 xlsx 文件：{ex.Message}");
+        }
+
+        if (sheets.Count == 0)
+        {
+            throw ValidationFailedException.For("file", "工作簿里没有工作表。");
+        }
+
+        var chosen = sheet?.Trim() is { Length: > 0 } wanted
+            ? sheets.FirstOrDefault(s => string.Equals(s, wanted, StringComparison.Ordinal))
+              ?? throw ValidationFailedException.For("sheet", $"没有名为「{wanted}」的工作表；工作表有：{string.Join("、", sheets)}。")
+            : sheets[0];
+        var configuration = new OpenXmlConfiguration { FillMergedCells = true };
+
+        IEnumerable<SheetRow> All()
+        {
+            stream.Position = 0;
+            var number = 0;
+            foreach (IDictionary<string, object?> row in stream.Query(useHeaderRow: false, sheetName: chosen, excelType: ExcelType.XLSX, configuration: configuration))
+            {
+                number++; // MiniExcel yields every row from the first, blank ones included, so the count is the sheet's row number
+                var cells = new List<object?>(row.Count);
+                foreach (var (column, value) in row)
+                {
+                    var index = CellValues.ColumnIndex(column);
+                    while (cells.Count <= index)
+                    {
+                        cells.Add(null);
+                    }
+
+                    if (index >= 0)
+                    {
+                        cells[index] = value;
+                    }
+                }
+
+                yield return new SheetRow(number, cells);
+            }
+        }
+
+        return new Spreadsheet("xlsx", chosen, sheets.Where(s => s != chosen).ToList(), null, All, limits);
+    }
+
+    /// <summary>
+    /// Reads the zip's central directory before MiniExcel sees the file, and then inflates every entry once, counting
+    /// bytes, so a directory that lies about sizes is caught too. Nothing is kept in memory.
+    /// </summary>
+    private static void CheckZip(Stream stream, SpreadsheetLimits limits)
+    {
+        stream.Position = 0;
+        try
+        {
+            using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+            if (zip.Entries.Count > limits.MaxZipEntries)
+            {
+                throw Bomb(FormattableString.Invariant($"压缩包内文件数 {zip.Entries.Count} 超过上限 {limits.MaxZipEntries}"));
+            }
+
+            long declared = 0;
+            foreach (var entry in zip.Entries)
+            {
+                declared += entry.Length;
+                if (declared > limits.MaxUncompressedBytes)
+                {
+                    throw Bomb(FormattableString.Invariant($"解压后总大小超过上限 {limits.MaxUncompressedBytes / (1 << 20)} MiB"));
+                }
+
+                if (entry.Length > RatioFloor && entry.Length > (long)limits.MaxCompressionRatio * Math.Max(entry.CompressedLength, 1))
+                {
+                    throw Bomb(FormattableString.Invariant($"「{entry.FullName}」压缩比 {entry.Length / Math.Max(entry.CompressedLength, 1)}:1 超过上限 {limits.MaxCompressionRatio}:1"));
+                }
+            }
+
+            var buffer = new byte[81920];
+            long actual = 0;
+            foreach (var entry in zip.Entries)
+            {
+                using var content = entry.Open();
+                long inEntry = 0;
+                int n;
+                while ((n = content.Read(buffer, 0, buffer.Length)) > 0)
+                {
+                    inEntry += n;
+                    actual += n;
+                    if (inEntry > entry.Length || actual > limits.MaxUncompressedBytes)
+                    {
+                        throw Bomb(FormattableString.Invariant($"「{entry.FullName}」解压后比目录所记的 {entry.Length} 字节更大"));
+                    }
+                }
+            }
+        }
+        catch (InvalidDataException ex)
+        {
+            throw ValidationFailedException.For("file", $"xlsx 文件已损坏：{ex.Message}");
+        }
+        finally
+        {
+            stream.Position = 0;
+        }
+    }
+
+    private static ValidationFailedException Bomb(string limit) =>
+        ValidationFailedException.For("file", $"文件被拒绝：{limit}（疑似压缩炸弹）。");
+
+    private static bool StartsWithZipSignature(Stream stream)
+    {
+        Span<byte> head = stackalloc byte[4];
+        stream.Position = 0;
+        var read = stream.ReadAtLeast(head, 4, throwOnEndOfStream: false);
+        stream.Position = 0;
+        return read == 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4;
+    }
+}

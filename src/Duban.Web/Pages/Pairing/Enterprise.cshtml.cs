@@ -1,0 +1,103 @@
+using Duban.Appeals;
+using Duban.Data.Pairing;
+using Duban.Matters;
+using Duban.Web.Auth;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Duban.Web.Pages.Pairing;
+
+/// <summary>One enterprise: its pairing history, its visits and the problems they raised; the visit form for its
+/// cadre and the pairing form for the supervision office.</summary>
+public sealed class EnterpriseModel(Enterprises enterprises, Visits visits, TimeProvider clock) : PageModel
+{
+    /// <summary>How many problems the visit form offers at once.</summary>
+    public const int ProblemSlots = 3;
+
+    public EnterpriseView Enterprise { get; private set; } = null!;
+    public IReadOnlyList<PairingView> History { get; private set; } = [];
+    public IReadOnlyList<VisitView> Visits { get; private set; } = [];
+    public IReadOnlyList<CadreView> Cadres { get; private set; } = [];
+    public bool Manager { get; private set; }
+    public bool IsCadre { get; private set; }
+    public Dictionary<string, string> Errors { get; } = new(StringComparer.Ordinal);
+    public string? Message { get; private set; }
+    public static IReadOnlyList<string> Categories => AppealCategories.All;
+
+    [BindProperty]
+    public string? Date { get; set; }
+
+    [BindProperty]
+    public string? VisitContent { get; set; }
+
+    [BindProperty]
+    public List<ProblemInput> Problems { get; set; } = [];
+
+    [BindProperty]
+    public string? Cadre { get; set; }
+
+    [BindProperty]
+    public string? From { get; set; }
+
+    public string Today => Calendar.ChinaTime.DateOf(clock.GetUtcNow()).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    public async Task<IActionResult> OnGetAsync(long id, CancellationToken cancellationToken) =>
+        await LoadAsync(id, cancellationToken) ? Page() : NotFound();
+
+    public async Task<IActionResult> OnPostVisitAsync(long id, CancellationToken cancellationToken) =>
+        await ActAsync(id, () => visits.LogAsync(new VisitInput(id, Date, VisitContent, Problems), User.ToActor(), cancellationToken), cancellationToken);
+
+    public async Task<IActionResult> OnPostPairAsync(long id, CancellationToken cancellationToken) =>
+        await ActAsync(id, () => enterprises.PairAsync(id, Cadre, From, User.ToActor(), cancellationToken), cancellationToken);
+
+    private async Task<IActionResult> ActAsync<T>(long id, Func<Task<T>> act, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await act();
+            return RedirectToPage(new { id });
+        }
+        catch (ValidationFailedException ex)
+        {
+            foreach (var (field, messages) in ex.Errors)
+            {
+                Errors[field] = string.Join(" ", messages);
+            }
+        }
+        catch (ForbiddenException ex)
+        {
+            Message = ex.Message;
+        }
+        catch (NotFoundException)
+        {
+            return NotFound();
+        }
+
+        return await LoadAsync(id, cancellationToken) ? Page() : NotFound();
+    }
+
+    private async Task<bool> LoadAsync(long id, CancellationToken cancellationToken)
+    {
+        var actor = User.ToActor();
+        try
+        {
+            Enterprise = await enterprises.GetAsync(id, actor, cancellationToken);
+        }
+        catch (Exception ex) when (ex is NotFoundException or ForbiddenException)
+        {
+            return false;
+        }
+
+        Manager = Enterprises.MayManage(actor);
+        IsCadre = Enterprise.CadreId is { } cadre && cadre == Enterprises.PersonOf(actor);
+        History = await enterprises.HistoryAsync(id, actor, cancellationToken);
+        Visits = await visits.ListAsync(id, actor, cancellationToken);
+        Cadres = Manager ? await enterprises.CadresAsync(cancellationToken) : [];
+        while (Problems.Count < ProblemSlots)
+        {
+            Problems.Add(new ProblemInput(null, null, null));
+        }
+
+        return true;
+    }
+}
