@@ -118,22 +118,5 @@ public sealed class SupervisionModel(MatterQueries queries, Supervision supervis
         LookBackQueue = await lookBacks.ListAsync(dueOnly: true, actor, cancellationToken);
     }
 
-    public static string ReasonName(AccountabilityReason reason) => reason switch
-    {
-        AccountabilityReason.AcknowledgeOverdue => "签收超期",
-        AccountabilityReason.FeedbackOverdue => "反馈超期",
-        AccountabilityReason.CompletionOverdue => "办结超期",
-        AccountabilityReason.DissatisfiedTwice => "两次不满意",
-        AccountabilityReason.ReopenedAfterClosing => "销号后反弹",
-        AccountabilityReason.Manual => "人工列入",
-    };
 
-    public static string StatusName(AccountabilityStatus status) => status switch
-    {
-        AccountabilityStatus.Pending => "待处理",
-        AccountabilityStatus.Interviewed => "已约谈",
-        AccountabilityStatus.Notified => "已通报",
-        AccountabilityStatus.Held => "已问责",
-        AccountabilityStatus.Withdrawn => "已撤销",
-    };
 }
