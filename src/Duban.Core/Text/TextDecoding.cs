@@ -20,15 +20,6 @@ public static class TextDecoding
     /// <summary>10 MB: a speech or a newspaper page is a few hundred KB.</summary>
     public const int DefaultMaxBytes = 10 * 1024 * 1024;
 
-    private static readonly Lazy<Encoding> Gb18030 = new(() =>
-    {
-        // The code-page encodings ship with .NET but must be registered before use.
-        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-        return Encoding.GetEncoding(54936, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
-    });
-
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     /// <summary>Decodes the stream; throws <see cref="UnreadableTextException"/> when it is not text.</summary>
     public static DecodedText Decode(Stream stream, int maxBytes = DefaultMaxBytes)
     {
@@ -80,7 +71,7 @@ public static class TextDecoding
     {
         if (bytes is [0xEF, 0xBB, 0xBF, ..])
         {
-            return new DecodedText(Strict(StrictUtf8, bytes, 3, "UTF-8"), "UTF-8");
+            return new DecodedText(Strict(Tabular.TextDecoding.Utf8, bytes, 3, "UTF-8"), "UTF-8");
         }
 
         if (bytes is [0xFF, 0xFE, ..])
@@ -100,7 +91,7 @@ public static class TextDecoding
 
         try
         {
-            return new DecodedText(StrictUtf8.GetString(bytes), "UTF-8");
+            return new DecodedText(Tabular.TextDecoding.Utf8.GetString(bytes), "UTF-8");
         }
         catch (DecoderFallbackException)
         {
@@ -109,7 +100,7 @@ public static class TextDecoding
 
         try
         {
-            return new DecodedText(Gb18030.Value.GetString(bytes), "GB18030");
+            return new DecodedText(Tabular.TextDecoding.Gb18030.GetString(bytes), "GB18030");
         }
         catch (DecoderFallbackException)
         {
