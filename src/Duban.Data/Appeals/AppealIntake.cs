@@ -113,7 +113,8 @@ public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign,
             .Where(u => u.Active && (code == null ? u.ParentId == null : u.Code == code))
             .OrderBy(u => u.Id).Select(u => new { u.Id, u.Name }).FirstOrDefaultAsync(cancellationToken)
             ?? throw new InvalidOperationException(code is null ? "No units exist to receive appeals." : $"Appeals:IntakeUnit: unit \"{code}\" does not exist.");
-        return new Actor("portal", $"网上诉求（{unit.Name}）", unit.Id, new HashSet<Role> { Role.Handler });
+        // Pages show the receiving unit beside every actor's name, so the name does not repeat it.
+        return new Actor("portal", "网上诉求平台", unit.Id, new HashSet<Role> { Role.Handler });
     }
 
     private static AppealInput Cleaned(AppealInput input) => input with
