@@ -128,6 +128,39 @@ public sealed partial class BrowserTests(SqliteApp app, Chromium chromium) : ICl
         page.GetByRole(AriaRole.Table, new() { Name = "办理记录" }).Locator("tbody tr td:nth-child(2)");
 
     /// <summary>
+    /// Visible text whose colour against the background behind it falls below WCAG 2 AA: 4.5:1, or 3:1 for large text
+    /// (24px, or 18.66px bold). The background is the first opaque one among the element and its ancestors.
+    /// </summary>
+    private const string ContrastScript = """
+        (() => {
+          const rgb = c => (c.match(/[\d.]+/g) || []).map(Number);
+          const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); })
+            .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+          const background = e => {
+            for (; e; e = e.parentElement) {
+              const c = rgb(getComputedStyle(e).backgroundColor);
+              if (c.length === 3 || c[3] === 1) return c.slice(0, 3);
+            }
+            return [255, 255, 255];
+          };
+          const bad = [];
+          for (const e of document.querySelectorAll('body *')) {
+            if (![...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+            const s = getComputedStyle(e), box = e.getBoundingClientRect();
+            if (s.visibility === 'hidden' || box.width === 0 || box.height === 0 || e.closest('[aria-hidden=true]')) continue;
+            const fg = rgb(s.color), alpha = fg.length === 4 ? fg[3] * parseFloat(s.opacity) : parseFloat(s.opacity);
+            const bg = background(e);
+            const shown = fg.slice(0, 3).map((v, i) => v * alpha + bg[i] * (1 - alpha));
+            const [a, b] = [lum(shown), lum(bg)].sort((x, y) => y - x);
+            const ratio = (a + 0.05) / (b + 0.05), size = parseFloat(s.fontSize), bold = parseInt(s.fontWeight, 10) >= 700;
+            const needed = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+            if (ratio < needed) bad.push(`${ratio.toFixed(2)} < ${needed}: <${e.tagName.toLowerCase()} class="${e.className}"> ${e.textContent.trim().slice(0, 40)}`);
+          }
+          return bad;
+        })()
+        """;
+
+    /// <summary>
     /// Full-page screenshots at desktop and phone widths. At both widths the page itself must not scroll sideways,
     /// and every field must have a label.
     /// </summary>
@@ -137,6 +170,8 @@ public sealed partial class BrowserTests(SqliteApp app, Chromium chromium) : ICl
             "[...document.querySelectorAll('input:not([type=hidden]), textarea, select')]" +
             ".filter(e => !e.labels || e.labels.length === 0).map(e => e.outerHTML)");
         Assert.Empty(unlabelled);
+        var lowContrast = await page.EvaluateAsync<string[]>(ContrastScript);
+        Assert.True(lowContrast.Length == 0, $"{name}: text below WCAG AA contrast:\n" + string.Join("\n", lowContrast));
         Directory.CreateDirectory(ScreenshotFolder);
         foreach (var (width, label) in new[] { (DesktopWidth, "desktop"), (PhoneWidth, "phone") })
         {
