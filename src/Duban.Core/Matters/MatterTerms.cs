@@ -212,6 +212,16 @@ public static class Labels
         Escalation.EscalationKind.Accountability => "已列入问责",
     };
 
+    /// <summary>The Chinese name of a role.</summary>
+    public static string Of(Role role) => role switch
+    {
+        Role.Admin => "系统管理员",
+        Role.Leader => "领导",
+        Role.Supervisor => "督查室",
+        Role.Handler => "承办人员",
+        Role.Cadre => "包联干部",
+    };
+
     /// <summary>The Chinese name of a rating.</summary>
     public static string Of(Satisfaction satisfaction) => satisfaction switch
     {

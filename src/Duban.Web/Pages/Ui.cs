@@ -54,5 +54,10 @@ public static class Ui
         return (countdown.Text, countdown.Overdue ? "count-overdue" : countdown.WorkingDays < 1 ? "count-soon" : "count-ok");
     }
 
+    /// <summary>What the person typed into a plain form field, for a page answered with errors: it keeps their input
+    /// (fields that are not bound to a model property have nothing else to keep it).</summary>
+    public static string Posted(Microsoft.AspNetCore.Http.HttpRequest request, string field) =>
+        request.HasFormContentType ? request.Form[field].ToString() : "";
+
     public static string When(DateTimeOffset at) => at.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 }
