@@ -3,6 +3,7 @@ using System.Globalization;
 using Duban.Calendar;
 using Duban.Data;
 using Duban.Data.Access;
+using Duban.Data.Import;
 using Duban.Data.Matters;
 using Duban.Data.Units;
 using Duban.Matters;
@@ -169,13 +170,14 @@ public static partial class CliApp
 
     private static Command UnitsCommand(TextWriter output, TextWriter error, TimeProvider? clock)
     {
-        var file = new Argument<FileInfo>("file") { Description = "CSV：code,name,parent_code,level" };
-        var import = new Command("import", "从 CSV 导入单位（重复导入不会重复）/ import units from CSV (idempotent)") { file };
+        var file = new Argument<FileInfo>("file") { Description = "xlsx 或 CSV：code,name,parent_code,level" };
+        var import = new Command("import", "从 Excel 或 CSV 导入单位（重复导入不会重复）/ import units from xlsx or CSV (idempotent)") { file };
         import.SetAction(async (result, ct) =>
         {
             await using var scope = await OpenAsync(result, clock, ct);
-            using var reader = new StreamReader(result.GetValue(file)!.FullName);
-            var report = await scope.ServiceProvider.GetRequiredService<UnitDirectory>().ImportCsvAsync(reader, ct);
+            var path = result.GetValue(file)!.FullName;
+            await using var stream = File.OpenRead(path);
+            var report = await scope.ServiceProvider.GetRequiredService<UnitDirectory>().ImportAsync(Spreadsheet.Open(stream, path), ct);
             foreach (var line in report.Lines.Where(l => !l.Saved))
             {
                 await error.WriteLineAsync(FormattableString.Invariant($"第 {line.Line} 行 / line {line.Line} ({line.Code}): {line.Error}"));

@@ -1,7 +1,10 @@
 using Duban.Data;
+using System.Text;
 using Duban.Data.Access;
+using Duban.Data.Import;
 using Duban.Data.Units;
 using Duban.Matters;
+using Duban.Tests.Import;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -21,14 +24,44 @@ public sealed class UnitAndTokenTests
         only,three,columns
         """;
 
+    private static async Task<ImportReport> ImportAsync(IServiceProvider services, byte[] file, string name)
+    {
+        using var stream = new MemoryStream(file);
+        return await services.GetRequiredService<UnitDirectory>().ImportAsync(Spreadsheet.Open(stream, name));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Engines), MemberType = typeof(TestDatabase))]
+    public async Task ImportXlsx_WithoutHeader_InGbkCsvToo_SavesTheTree(string engine)
+    {
+        await using var s = await Storage.CreateAsync(engine);
+        // No header row; a code typed as a number arrives as a number cell.
+        var workbook = new TestWorkbook().Sheet("单位")
+            .Row(1, "X-T", "新镇", "X", "township")
+            .Row(2, "X", "新县", "C", "county")
+            .Row(3, 4101d, "数字代码村", "X-T", "village")
+            .Build();
+
+        var report = await s.RunAsync(sp => ImportAsync(sp, workbook, "单位.xlsx"));
+        Assert.Equal(3, report.Saved);
+        Assert.Equal([1, 2, 3], report.Lines.Select(l => l.Line));
+
+        var gbk = Duban.Tabular.TextDecoding.Gb18030.GetBytes("代码,名称,上级单位代码,层级\nX-T-2,二村,X-T,village\n");
+        var fromGbk = await s.RunAsync(sp => ImportAsync(sp, gbk, "units.csv"));
+        Assert.Equal((1, 0), (fromGbk.Saved, fromGbk.Rejected));
+        var names = await s.RunAsync(sp => sp.GetRequiredService<DubanDbContext>().Units.AsNoTracking()
+            .Where(u => u.Code.StartsWith("X") || u.Code == "4101").OrderBy(u => u.Code).Select(u => u.Name).ToListAsync());
+        Assert.Equal(["数字代码村", "新县", "新镇", "二村"], names);
+    }
+
     [Theory]
     [MemberData(nameof(TestDatabase.Engines), MemberType = typeof(TestDatabase))]
     public async Task ImportCsv_SavesGoodLines_ReportsBadOnes_AndIsIdempotent(string engine)
     {
         await using var s = await Storage.CreateAsync(engine);
 
-        var first = await s.RunAsync(sp => sp.GetRequiredService<UnitDirectory>().ImportCsvAsync(new StringReader(Csv)));
-        var second = await s.RunAsync(sp => sp.GetRequiredService<UnitDirectory>().ImportCsvAsync(new StringReader(Csv)));
+        var first = await s.RunAsync(sp => ImportAsync(sp, Encoding.UTF8.GetBytes(Csv), "units.csv"));
+        var second = await s.RunAsync(sp => ImportAsync(sp, Encoding.UTF8.GetBytes(Csv), "units.csv"));
 
         Assert.Equal(3, first.Saved);
         Assert.Equal([5, 6, 7, 8, 9], first.Lines.Where(l => !l.Saved).Select(l => l.Line));

@@ -38,7 +38,7 @@ public sealed partial class BrowserTests
         await Button(page, "保存").ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync($"已保存单位 V{suffix}");
         await Expect(page.Locator(".unit-tree")).ToContainTextAsync($"幸福村{suffix}");
-        await page.GetByLabel("或粘贴内容", new() { Exact = true }).FillAsync($"""
+        await page.GetByLabel("或粘贴内容（CSV）", new() { Exact = true }).FillAsync($"""
             code,name,parent_code,level
             S{suffix},新风社区{suffix},J{suffix},village
             J{suffix},新风街道{suffix},K,township

@@ -1,4 +1,5 @@
 using Duban.Matters;
+using Duban.Data.Import;
 using Duban.Tabular;
 using Microsoft.EntityFrameworkCore;
 
@@ -50,27 +51,33 @@ public sealed class UnitDirectory(DubanDbContext db)
     /// later in the file. Each good line is saved; each bad one is reported with its reason; the same file twice
     /// changes nothing the second time.
     /// </summary>
-    public async Task<ImportReport> ImportCsvAsync(TextReader reader, CancellationToken cancellationToken = default)
+    /// <summary>The columns of a unit sheet, in order; a first row that starts with one of the first names is a header.</summary>
+    private static readonly string[] ImportColumns = ["code", "name", "parent_code", "level"];
+
+    private static readonly string[] HeaderNames = ["code", "代码", "单位代码"];
+
+    /// <summary>Imports units from a sheet (xlsx or CSV, see <see cref="Spreadsheet"/>) of code, name, parent code
+    /// and level, with or without a header row; parents may come after their children. Each row is saved on its own or
+    /// reported with its reason; importing the same sheet twice changes nothing.</summary>
+    public async Task<ImportReport> ImportAsync(Spreadsheet sheet, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(sheet);
         var pending = new List<(int Line, UnitInput Input)>();
         var report = new List<ImportLine>();
-        foreach (var record in Csv.Read(reader))
+        var header = HeaderNames.Contains(sheet.Header[0].Trim(), StringComparer.OrdinalIgnoreCase);
+        var rows = header ? sheet.Rows : sheet.Rows.Prepend(new SheetRow(sheet.HeaderRow, [.. sheet.Header]));
+        foreach (var row in rows)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var fields = record.Fields;
-            if (record.Line == 1 && fields[0].Trim().Equals("code", StringComparison.OrdinalIgnoreCase))
+            var fields = row.Cells.Select(c => CellValues.Text(c) ?? "").ToList();
+            var used = fields.FindLastIndex(f => f.Length > 0) + 1;
+            if (used != ImportColumns.Length)
             {
+                report.Add(new ImportLine(row.Number, fields[0], false, $"应有 4 列（{string.Join(",", ImportColumns)}），实有 {used} 列。"));
                 continue;
             }
 
-            if (fields.Count != 4)
-            {
-                report.Add(new ImportLine(record.Line, fields[0], false, $"应有 4 列（code,name,parent_code,level），实有 {fields.Count} 列。"));
-                continue;
-            }
-
-            pending.Add((record.Line, new UnitInput(fields[0], fields[1], fields[2], fields[3])));
+            pending.Add((row.Number, new UnitInput(fields[0], fields[1], fields[2], fields[3])));
         }
 
         // Parents first: keep passing over the lines while some wait for a parent saved in this import.

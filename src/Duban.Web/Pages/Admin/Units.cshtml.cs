@@ -1,3 +1,5 @@
+using System.Text;
+using Duban.Data.Import;
 using Duban.Data.Units;
 using Duban.Matters;
 using Microsoft.AspNetCore.Mvc;
@@ -5,10 +7,10 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Duban.Web.Pages.Admin;
 
-/// <summary>单位: the tree, one unit saved by hand, or many imported from CSV (<see cref="UnitDirectory"/>).</summary>
+/// <summary>单位: the tree, one unit saved by hand, or many imported from a sheet (xlsx or CSV) (<see cref="UnitDirectory"/>).</summary>
 public sealed class UnitsModel(UnitDirectory units) : PageModel
 {
-    public const int MaxCsvBytes = 2 * 1024 * 1024;
+    public const int MaxFileBytes = 2 * 1024 * 1024;
 
     public IReadOnlyList<UnitView> Units { get; private set; } = [];
 
@@ -39,23 +41,35 @@ public sealed class UnitsModel(UnitDirectory units) : PageModel
 
     public async Task<IActionResult> OnPostImportAsync(IFormFile? file, string? csv, CancellationToken cancellationToken)
     {
-        if (file is { Length: > MaxCsvBytes })
+        try
         {
-            ModelState.AddModelError("file", $"文件不能超过 {MaxCsvBytes / 1024 / 1024} MB。");
+            if (file is { Length: > MaxFileBytes })
+            {
+                ModelState.AddModelError("file", $"文件不能超过 {MaxFileBytes / 1024 / 1024} MB。");
+            }
+            else if (file is { Length: > 0 })
+            {
+                using var buffer = new MemoryStream();
+                await file.CopyToAsync(buffer, cancellationToken);
+                buffer.Position = 0;
+                Report = await units.ImportAsync(Spreadsheet.Open(buffer, file.FileName), cancellationToken);
+            }
+            else if (!string.IsNullOrWhiteSpace(csv))
+            {
+                using var pasted = new MemoryStream(Encoding.UTF8.GetBytes(csv));
+                Report = await units.ImportAsync(Spreadsheet.Open(pasted, "pasted.csv"), cancellationToken);
+            }
+            else
+            {
+                ModelState.AddModelError("csv", "请选择 Excel/CSV 文件或粘贴内容。");
+            }
         }
-        else if (file is { Length: > 0 })
+        catch (ValidationFailedException ex)
         {
-            using var reader = new StreamReader(file.OpenReadStream());
-            Report = await units.ImportCsvAsync(reader, cancellationToken);
-        }
-        else if (!string.IsNullOrWhiteSpace(csv))
-        {
-            using var reader = new StringReader(csv);
-            Report = await units.ImportCsvAsync(reader, cancellationToken);
-        }
-        else
-        {
-            ModelState.AddModelError("csv", "请选择 CSV 文件或粘贴内容。");
+            foreach (var (field, messages) in ex.Errors)
+            {
+                ModelState.AddModelError(file is { Length: > 0 } ? "file" : "csv", string.Join(" ", messages));
+            }
         }
 
         if (Report is null)
