@@ -177,6 +177,12 @@ public static class AttachmentPolicy
         return Truncate(name[..^extension.Length], MaxNameLength - extension.Length) + extension;
     }
 
+    /// <summary>The kind a file name claims.</summary>
+    /// <exception cref="AttachmentRefusedException">The extension is not an allowed one; the message names the allowed types.</exception>
+    public static FileType CheckName(string name) =>
+        ByExtension(name) ?? throw new AttachmentRefusedException(RefusalReason.ForbiddenType,
+            $"不支持「{Shorten(Path.GetExtension(name))}」类型的文件，只能上传 {AllowedNames}。");
+
     /// <summary>
     /// Decides the kind of a whole file: the extension must be allowed and the content must be of that kind (magic bytes,
     /// the parts inside an Office or OFD package, valid UTF-8 or GB18030 for text). Reads from the stream's start; the
@@ -187,9 +193,7 @@ public static class AttachmentPolicy
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(content);
-        var claimed = ByExtension(name)
-            ?? throw new AttachmentRefusedException(RefusalReason.ForbiddenType,
-                $"不支持「{Shorten(Path.GetExtension(name))}」类型的文件，只能上传 {AllowedNames}。");
+        var claimed = CheckName(name);
         content.Position = 0;
         var header = new byte[HeaderBytes];
         var length = content.ReadAtLeast(header, HeaderBytes, throwOnEndOfStream: false);

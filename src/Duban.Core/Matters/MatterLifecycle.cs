@@ -225,18 +225,32 @@ public sealed class MatterLifecycle
             MatterAction.Transfer => TransferData(state, command, note, now),
             MatterAction.Reopen => new MatterEventData { Schedule = [ScheduleCompletion(state, now)] },
             MatterAction.Extend => ExtendData(state, command, now),
-            MatterAction.Attach => command.Files is { Count: > 0 } files
-                ? new MatterEventData { Files = files }
-                : throw ValidationFailedException.For("files", "请选择要上传的文件。"),
+            MatterAction.Attach => Attached(state, command.Files ?? [], actor.Ref, now).Data,
             _ => new MatterEventData(),
         };
-        if (action == MatterAction.Attach && note is null)
+        if (action == MatterAction.Attach)
         {
-            // The history reads 上传附件 a.pdf、b.png without opening the event's data.
-            note = string.Join("、", data.Files!.Select(f => f.Name));
+            note ??= Attached(state, data.Files!, actor.Ref, now).Note;
         }
 
         return new MatterEvent(state.Version + 1, action, now, actor.Ref, note, data);
+    }
+
+    /// <summary>The event that records files added to a matter (上传附件). <see cref="Decide"/> makes it for staff after
+    /// checking who they are; the public portal's intake makes it for the citizen's files, which come with the appeal.</summary>
+    /// <exception cref="ValidationFailedException">No files.</exception>
+    public static MatterEvent Attached(MatterState state, IReadOnlyList<Attachments.AttachedFile> files, ActorRef actor, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(files);
+        if (files.Count == 0)
+        {
+            throw ValidationFailedException.For("files", "请选择要上传的文件。");
+        }
+
+        // The history reads 上传附件 a.pdf、b.png without opening the event's data.
+        return new MatterEvent(state.Version + 1, MatterAction.Attach, now, actor, string.Join("、", files.Select(f => f.Name)),
+            new MatterEventData { Files = files });
     }
 
     private static MatterEventData VerifyData(MatterCommand command, string? note)
