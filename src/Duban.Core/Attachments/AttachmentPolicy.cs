@@ -249,10 +249,13 @@ public static class AttachmentPolicy
         Zip,
     }
 
-    /// <summary>Bytes as people read them: 512 KB, 20 MB.</summary>
-    public static string FormatSize(long bytes) => bytes >= 1024 * 1024
-        ? string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024):0.#} MB")
-        : string.Create(CultureInfo.InvariantCulture, $"{Math.Max(bytes, 1) / 1024.0:0.#} KB");
+    /// <summary>Bytes as people read them: 68 B, 512 KB, 20 MB.</summary>
+    public static string FormatSize(long bytes) => bytes switch
+    {
+        >= 1024 * 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024):0.#} MB"),
+        >= 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.#} KB"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes} B"),
+    };
 
     /// <summary>A zip holding the given parts, and no macros (a .docx renamed from .docm still carries vbaProject.bin).</summary>
     private static bool IsPackage(Stream content, params string[] parts)

@@ -115,6 +115,12 @@ public sealed class AttachmentPolicyTests
     }
 
     [Theory]
+    [InlineData(68, "68 B")]
+    [InlineData(1536, "1.5 KB")]
+    [InlineData(20L * 1024 * 1024, "20 MB")]
+    public void FormatSize_ReadsAsPeopleSayIt(long bytes, string expected) => Assert.Equal(expected, AttachmentPolicy.FormatSize(bytes));
+
+    [Theory]
     [InlineData("C:\\Users\\张三\\Desktop\\报告.pdf", "报告.pdf")]
     [InlineData("../../etc/passwd", "passwd")]
     [InlineData("  整改\u0000方案\r\n.docx ", "整改方案.docx")]
