@@ -19,6 +19,8 @@ public static class DataServices
         services.AddSingleton(sp => Rules.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton(sp => NotificationOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton(sp => Appeals.AppealOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton(sp => Attachments.AttachmentOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<DatabaseOptions>()));
+        services.AddSingleton<Attachments.BlobStore>().AddScoped<Attachments.MatterAttachments>();
         services.AddScoped<Appeals.AppealIntake>();
         services.AddScoped<Appeals.AppealQueries>();
         services.AddScoped<Appeals.RoutingRules>();

@@ -53,6 +53,10 @@ public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
     public DbSet<Pairing.VisitProblem> VisitProblems => Set<Pairing.VisitProblem>();
     public DbSet<Pairing.ImportBatch> ImportBatches => Set<Pairing.ImportBatch>();
 
+    // Attachments (附件): blobs once per SHA-256, attachment rows per matter.
+    public DbSet<Attachments.AttachmentBlob> AttachmentBlobs => Set<Attachments.AttachmentBlob>();
+    public DbSet<Attachments.Attachment> Attachments => Set<Attachments.Attachment>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         ArgumentNullException.ThrowIfNull(configurationBuilder);
@@ -331,6 +335,28 @@ public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
             e.Property(v => v.ActorName).HasMaxLength(100);
             e.Property(v => v.Place).HasMaxLength(16);
             e.HasOne(v => v.Appeal).WithMany().HasForeignKey(v => v.AppealId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<Attachments.AttachmentBlob>(e =>
+        {
+            e.ToTable("attachment_blobs");
+            e.HasKey(b => b.Sha256);
+            e.Property(b => b.Sha256).HasMaxLength(64);
+            e.Property(b => b.ContentType).HasMaxLength(100);
+        });
+
+        builder.Entity<Attachments.Attachment>(e =>
+        {
+            e.ToTable("attachments");
+            e.HasIndex(a => new { a.MatterId, a.EventSequence });
+            e.HasIndex(a => a.BlobSha256);
+            e.Property(a => a.BlobSha256).HasMaxLength(64);
+            e.Property(a => a.DisplayName).HasMaxLength(Duban.Attachments.AttachmentPolicy.MaxNameLength);
+            e.Property(a => a.ContentType).HasMaxLength(100);
+            e.Property(a => a.UploadedById).HasMaxLength(64);
+            e.Property(a => a.UploadedByName).HasMaxLength(100);
+            e.HasOne(a => a.Matter).WithMany().HasForeignKey(a => a.MatterId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Attachments.AttachmentBlob>().WithMany().HasForeignKey(a => a.BlobSha256).OnDelete(DeleteBehavior.Restrict);
         });
     }
 

@@ -24,6 +24,15 @@ public sealed class Problems(IProblemDetailsService problemDetails, ILogger<Prob
                 Title = "请求格式错误 / bad request",
                 Detail = b.InnerException is System.Text.Json.JsonException j ? j.Message : b.Message,
             },
+            Attachments.AttachmentRefusedException { Reason: Attachments.RefusalReason.TooLarge } a =>
+                new ProblemDetails { Status = StatusCodes.Status413PayloadTooLarge, Title = "文件过大 / file too large", Detail = a.Message },
+            Attachments.AttachmentRefusedException { Reason: Attachments.RefusalReason.ForbiddenType } a =>
+                new ProblemDetails { Status = StatusCodes.Status415UnsupportedMediaType, Title = "不支持的文件类型 / file type not allowed", Detail = a.Message },
+            Attachments.AttachmentRefusedException a => new HttpValidationProblemDetails(new Dictionary<string, string[]> { ["files"] = [a.Message] })
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "输入有误 / validation failed",
+            },
             ForbiddenException f => new ProblemDetails { Status = StatusCodes.Status403Forbidden, Title = "无权执行此操作 / forbidden", Detail = f.Message },
             NotFoundException n => new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "未找到 / not found", Detail = n.Message },
             InvalidTransitionException t => new ProblemDetails

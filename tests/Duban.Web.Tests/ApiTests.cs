@@ -101,7 +101,8 @@ public abstract class ApiTests(DubanApp app)
         Assert.Equal(HttpStatusCode.Conflict, status);
         Assert.Equal("application/problem+json", type);
         Assert.Equal("assigned", problem!["matterStatus"]!.GetValue<string>());
-        Assert.Equal(["acknowledge", "return"], problem["allowed"]!.AsArray().Select(a => a!.GetValue<string>()));
+        // attach: files go through POST /api/matters/{id}/attachments.
+        Assert.Equal(["acknowledge", "return", "attach"], problem["allowed"]!.AsArray().Select(a => a!.GetValue<string>()));
         Assert.Contains("待签收", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 

@@ -81,6 +81,13 @@ public static class AccessRules
         return OversightRoot(actor, tree) is { } root && tree.IsWithin(matter.AssignerUnitId, root);
     }
 
+    /// <summary>Whether the actor may add attachments (上传附件): the lead unit, a co-handling unit (配合单位 send their
+    /// part) and the assigning side; a reader who only oversees may look but not add.</summary>
+    public static bool MayAttach(Actor actor, MatterState matter, IUnitTree tree) =>
+        actor is not null && matter is not null
+        && (IsLeadUnit(actor, matter) || IsAssigningSide(actor, matter, tree)
+            || (matter.CoUnitIds.Contains(actor.UnitId) && (actor.Has(Role.Handler) || actor.Has(Role.Leader) || actor.Has(Role.Supervisor))));
+
     /// <summary>Whether the actor may see the matter.</summary>
     public static bool CanSee(Actor actor, MatterState matter, IUnitTree tree)
     {

@@ -49,6 +49,9 @@ public sealed record MatterEventData
 
     /// <summary>Rate: the rating.</summary>
     public Satisfaction? Satisfaction { get; init; }
+
+    /// <summary>Attach: the files added (name, content hash, size, sniffed type), for a later audit.</summary>
+    public IReadOnlyList<Attachments.AttachedFile>? Files { get; init; }
 }
 
 /// <summary>One immutable entry in a matter's history.</summary>

@@ -31,6 +31,9 @@ public sealed record MatterCommand(MatterAction Action)
 
     /// <summary>Extend: the new due instant.</summary>
     public DateTimeOffset? NewDueAt { get; init; }
+
+    /// <summary>Attach: the files already stored.</summary>
+    public IReadOnlyList<Attachments.AttachedFile>? Files { get; init; }
 }
 
 /// <summary>A new matter's clock settings, checked before the assignment event is made.</summary>
@@ -195,7 +198,9 @@ public sealed class MatterLifecycle
         }
         else if (!MayAct(action, state, actor, tree))
         {
-            throw new ForbiddenException(IsLeadUnitAction(action)
+            throw new ForbiddenException(action == MatterAction.Attach
+                ? "只有牵头单位、配合单位和交办方可以上传附件。"
+                : IsLeadUnitAction(action)
                 ? $"只有牵头单位可以{Labels.Of(action)}。"
                 : $"只有交办方（督查室、领导）可以{Labels.Of(action)}。");
         }
@@ -220,9 +225,32 @@ public sealed class MatterLifecycle
             MatterAction.Transfer => TransferData(state, command, note, now),
             MatterAction.Reopen => new MatterEventData { Schedule = [ScheduleCompletion(state, now)] },
             MatterAction.Extend => ExtendData(state, command, now),
+            MatterAction.Attach => Attached(state, command.Files ?? [], actor.Ref, now).Data,
             _ => new MatterEventData(),
         };
+        if (action == MatterAction.Attach)
+        {
+            note ??= Attached(state, data.Files!, actor.Ref, now).Note;
+        }
+
         return new MatterEvent(state.Version + 1, action, now, actor.Ref, note, data);
+    }
+
+    /// <summary>The event that records files added to a matter (上传附件). <see cref="Decide"/> makes it for staff after
+    /// checking who they are; the public portal's intake makes it for the citizen's files, which come with the appeal.</summary>
+    /// <exception cref="ValidationFailedException">No files.</exception>
+    public static MatterEvent Attached(MatterState state, IReadOnlyList<Attachments.AttachedFile> files, ActorRef actor, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(files);
+        if (files.Count == 0)
+        {
+            throw ValidationFailedException.For("files", "请选择要上传的文件。");
+        }
+
+        // The history reads 上传附件 a.pdf、b.png without opening the event's data.
+        return new MatterEvent(state.Version + 1, MatterAction.Attach, now, actor, string.Join("、", files.Select(f => f.Name)),
+            new MatterEventData { Files = files });
     }
 
     private static MatterEventData VerifyData(MatterCommand command, string? note)
@@ -382,8 +410,12 @@ public sealed class MatterLifecycle
     private static bool IsLeadUnitAction(MatterAction action) =>
         action is MatterAction.Acknowledge or MatterAction.Return or MatterAction.Feedback or MatterAction.Complete;
 
-    private static bool MayAct(MatterAction action, MatterState state, Actor actor, IUnitTree tree) =>
-        IsLeadUnitAction(action) ? AccessRules.IsLeadUnit(actor, state) : AccessRules.IsAssigningSide(actor, state, tree);
+    private static bool MayAct(MatterAction action, MatterState state, Actor actor, IUnitTree tree) => action switch
+    {
+        MatterAction.Attach => AccessRules.MayAttach(actor, state, tree),
+        _ when IsLeadUnitAction(action) => AccessRules.IsLeadUnit(actor, state),
+        _ => AccessRules.IsAssigningSide(actor, state, tree),
+    };
 
     private bool StatusAllows(MatterAction action, MatterState state, DateTimeOffset now) => action switch
     {
@@ -397,6 +429,7 @@ public sealed class MatterLifecycle
         MatterAction.Transfer => state.Status is MatterStatus.Assigned or MatterStatus.Returned or MatterStatus.Acknowledged,
         MatterAction.Reopen => state.Status is MatterStatus.Verified or MatterStatus.Rated or MatterStatus.Closed,
         MatterAction.Extend => state.Status is MatterStatus.Assigned or MatterStatus.Acknowledged,
+        MatterAction.Attach => state.Status != MatterStatus.Closed, // after 销号 the record is final
     };
 
     private bool RatingWindowPassed(MatterState state, DateTimeOffset now) =>

@@ -135,6 +135,7 @@ public sealed record MatterState
                 CoUnitIds = CoUnitIds.Where(u => u != e.Data.LeadUnitId).ToList(),
             },
             MatterAction.Extend => next.Extend(e.Data.Schedule),
+            MatterAction.Attach => next,
             MatterAction.Reopen => next.Reschedule(e.Data.Schedule) with
             {
                 Status = MatterStatus.Acknowledged,

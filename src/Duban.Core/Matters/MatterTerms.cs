@@ -98,6 +98,9 @@ public enum MatterAction
 
     /// <summary>延期: an approved extension moves a milestone and re-bases the later ones.</summary>
     Extend,
+
+    /// <summary>上传附件: files added to the matter; the state does not change, the history records what and by whom.</summary>
+    Attach,
 }
 
 /// <summary>A satisfaction rating from the follow-up call (回访).</summary>
@@ -161,6 +164,7 @@ public static class Labels
         MatterAction.Transfer => "转办",
         MatterAction.Reopen => "重新办理",
         MatterAction.Extend => "批准延期",
+        MatterAction.Attach => "上传附件",
     };
 
     /// <summary>The Chinese name of a kind.</summary>

@@ -45,6 +45,11 @@ public sealed record Intake(Actor Actor, MatterSource Channel)
     /// <summary>For imported history: the reply and when it was given. The appeal is then stored closed, its events
     /// (acknowledged, completed with the reply, verified, closed) carrying that instant.</summary>
     public AppealReply? Closed { get; init; }
+
+    /// <summary>Files that came with the appeal, already in the blob store; recorded as one 上传附件 event in the same
+    /// transaction as the appeal. (If that transaction fails, the blobs stay behind unreferenced: harmless, and what a
+    /// clean-up of unreferenced blobs would remove.)</summary>
+    public IReadOnlyList<Duban.Attachments.AttachedFile>? Files { get; init; }
 }
 
 /// <summary>A reply given to an appeal (答复意见) and when.</summary>

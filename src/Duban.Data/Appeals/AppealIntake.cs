@@ -61,10 +61,16 @@ public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign,
         }, actor, receivedAt, errors, cancellationToken);
 
         var later = intake.Closed is { } closed ? History(prepared.State, actor, closed) : [];
+        if (intake.Files is { Count: > 0 } files)
+        {
+            later.Add(MatterLifecycle.Attached(later.Aggregate(prepared.State, (s, e) => s.Apply(e)), files, actor.Ref, receivedAt));
+        }
+
         var repeatOf = await RepeatOfAsync(input, receivedAt, cancellationToken);
         var code = await NewTrackingCodeAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var matter = await assign.AddAsync(prepared, cancellationToken, later);
+        db.Attachments.AddRange(later.SelectMany(e => Attachments.Attachment.From(matter, e)));
         var appeal = new Appeal
         {
             Matter = matter,

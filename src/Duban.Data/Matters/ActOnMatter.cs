@@ -26,7 +26,8 @@ public sealed class ActOnMatter(DubanDbContext db, Rules rules, TimeProvider clo
     /// <param name="targetUnitCode">For a transfer: the receiving unit's code.</param>
     /// <param name="actor">Who acts.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
-    public async Task ExecuteAsync(long matterId, MatterCommand command, string? targetUnitCode, Actor actor,
+    /// <returns>The event recorded.</returns>
+    public async Task<MatterEvent> ExecuteAsync(long matterId, MatterCommand command, string? targetUnitCode, Actor actor,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
@@ -58,6 +59,7 @@ public sealed class ActOnMatter(DubanDbContext db, Rules rules, TimeProvider clo
         var after = state.Apply(next);
         matter.Store(after, rules);
         matter.Events.Add(MatterEventRow.From(next));
+        db.Attachments.AddRange(Attachments.Attachment.From(matter, next)); // the files' rows come with their event
         if (next.Action == MatterAction.Close && rules.LookBack.DueFor(matter.Id, after.Kind, now) is { } lookBackDue)
         {
             db.LookBacks.Add(new Escalation.LookBack { MatterId = matter.Id, ClosedAt = now, DueAt = lookBackDue, Status = Escalation.LookBackStatus.Pending });
@@ -86,5 +88,7 @@ public sealed class ActOnMatter(DubanDbContext db, Rules rules, TimeProvider clo
 
             throw new ConcurrencyConflictException(state.Version, actual);
         }
+
+        return next;
     }
 }

@@ -102,6 +102,7 @@ public static class WebServices
         app.MapRoutingApi();
         app.MapAppealsApi();
         app.MapPairingApi();
+        app.MapAttachmentsApi();
         app.MapRazorPages();
         app.MapPost("/logout", async (SignInManager<User> signIn) =>
         {

@@ -81,6 +81,7 @@ public sealed class LifecyclePropertyTests
                 ExpectedVersion = state.Version,
                 Stage = step.NoteKind == 0 ? null : Stage.Complete,
                 NewDueAt = step.NoteKind == 0 ? null : state.MilestoneOf(Stage.Complete).DueAt.AddDays(step.NoteKind == 1 ? -1 : 3),
+                Files = step.NoteKind == 0 ? null : [new Duban.Attachments.AttachedFile("现场照片.jpg", new string('a', 64), 1024, "image/jpeg")],
             };
             var where = $"step {events.Count}: {action} by {actor.Id} at {now:o} in {state.Status}";
 
@@ -155,6 +156,7 @@ public sealed class LifecyclePropertyTests
             MatterAction.Transfer => hasNote && c.TargetUnitId is { } t && t != state.LeadUnitId,
             MatterAction.Extend => c.Stage is { } s && state.MilestoneOf(s).MetAt is null
                 && c.NewDueAt is { } d && d > state.MilestoneOf(s).DueAt,
+            MatterAction.Attach => c.Files is { Count: > 0 },
             MatterAction.Assign or MatterAction.Acknowledge or MatterAction.Close => true,
         };
     }

@@ -1,6 +1,7 @@
 using Duban.Appeals;
 using Duban.Data;
 using Duban.Data.Appeals;
+using Duban.Data.Attachments;
 using Duban.Matters;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -11,8 +12,9 @@ namespace Duban.Web.Pages.Portal;
 
 /// <summary>The public form (市民提交诉求): no sign-in; the intake unit receives what is submitted here.</summary>
 [AllowAnonymous]
-[RequestSizeLimit(Api.AppealsApi.MaxBodyBytes)]
-public sealed class IndexModel(AppealIntake intake, DubanDbContext db) : PageModel
+[RequestSizeLimit(Api.AttachmentsApi.MaxPortalBodyBytes)]
+[RequestFormLimits(MultipartBodyLengthLimit = Api.AttachmentsApi.MaxPortalBodyBytes)]
+public sealed class IndexModel(AppealIntake intake, DubanDbContext db, MatterAttachments attachments, AttachmentOptions attachmentOptions) : PageModel
 {
     /// <summary>The form's fields; a class (not the record) so model binding fills it.</summary>
     public sealed class PortalForm
@@ -32,6 +34,12 @@ public sealed class IndexModel(AppealIntake intake, DubanDbContext db) : PageMod
     [BindProperty]
     public PortalForm Form { get; set; } = new();
 
+    /// <summary>Optional attachments (附件), within the portal's smaller limits.</summary>
+    [BindProperty]
+    public List<IFormFile> Files { get; set; } = [];
+
+    public Duban.Attachments.AttachmentLimits UploadLimits => attachmentOptions.Portal;
+
     public IReadOnlyList<(string Code, string Name)> Regions { get; private set; } = [];
 
     public IReadOnlyDictionary<string, string[]> Errors { get; private set; } = new Dictionary<string, string[]>();
@@ -46,6 +54,8 @@ public sealed class IndexModel(AppealIntake intake, DubanDbContext db) : PageMod
     {
         try
         {
+            // Blobs are written before the appeal's transaction; if it then fails they stay unreferenced, which is harmless.
+            var files = await StoreFilesAsync(cancellationToken);
             var actor = await intake.PortalActorAsync(cancellationToken);
             var registered = await intake.RegisterAsync(new AppealInput
             {
@@ -56,12 +66,16 @@ public sealed class IndexModel(AppealIntake intake, DubanDbContext db) : PageMod
                 ContactName = Form.ContactName,
                 ContactPhone = Form.ContactPhone,
                 EnterpriseName = Form.EnterpriseName,
-            }, new Intake(actor, MatterSource.Web) { IdempotencyKey = Form.SubmissionKey is { Length: 32 } key ? key : null }, cancellationToken);
+            }, new Intake(actor, MatterSource.Web) { IdempotencyKey = Form.SubmissionKey is { Length: 32 } key ? key : null, Files = files }, cancellationToken);
             return RedirectToPage("/Portal/Submitted", new { code = TrackingCode.Format(registered.TrackingCode) });
         }
         catch (ValidationFailedException e)
         {
             Errors = e.Errors;
+        }
+        catch (Duban.Attachments.AttachmentRefusedException e)
+        {
+            Errors = new Dictionary<string, string[]> { ["files"] = [e.Message] };
         }
         catch (RuleConflictException e)
         {
@@ -72,6 +86,25 @@ public sealed class IndexModel(AppealIntake intake, DubanDbContext db) : PageMod
 
         Regions = await RegionsAsync(cancellationToken);
         return Page();
+    }
+
+    private async Task<IReadOnlyList<Duban.Attachments.AttachedFile>> StoreFilesAsync(CancellationToken cancellationToken)
+    {
+        var chosen = Files.Where(f => f.Length > 0 || !string.IsNullOrEmpty(f.FileName)).ToList(); // an empty field sends one nameless part
+        if (chosen.Count == 0)
+        {
+            return [];
+        }
+
+        UploadLimits.CheckCount(chosen.Count);
+        var stored = new List<Duban.Attachments.AttachedFile>();
+        foreach (var file in chosen)
+        {
+            await using var content = file.OpenReadStream();
+            stored.Add(await attachments.StoreAsync(content, file.FileName, UploadLimits, cancellationToken));
+        }
+
+        return stored;
     }
 
     /// <summary>Counties and townships, in tree order, for the 所属区域 list.</summary>
