@@ -40,8 +40,9 @@ public sealed class RoutingTests
     {
         await using var s = await Storage.CreateAsync(engine);
         var before = await s.RunAsync(sp => sp.GetRequiredService<MatterRouter>().SuggestAsync("路灯不亮"));
-        Assert.Equal(new RoutingSuggestion(null, null, 0), before);
+        Assert.Equal(new RoutingSuggestion(null, null, 0, Trained: false), before);
         Assert.True(before.Unknown);
+        Assert.Null(await s.RunAsync(sp => sp.GetRequiredService<MatterRouter>().StatusAsync()));
 
         // An open matter is no history: nothing is closed yet.
         await s.RunAsync(sp => sp.GetRequiredService<AssignMatter>().ExecuteAsync(TestMatters.Assignment("K-T"), s.Org.Supervisor));
@@ -59,6 +60,8 @@ public sealed class RoutingTests
         var summary = await s.RunAsync(sp => sp.GetRequiredService<MatterRouter>().RetrainAsync());
         Assert.Equal((6, 2), (summary.Examples, summary.Units));
         Assert.Empty(summary.SkippedUnits);
+        var status = await s.RunAsync(sp => sp.GetRequiredService<MatterRouter>().StatusAsync());
+        Assert.Equal((summary.ModelId, 6, 2, s.Clock.GetUtcNow()), (status!.ModelId, status.Examples, status.Units, status.TrainedAt));
 
         var lights = await s.RunAsync(sp => sp.GetRequiredService<MatterRouter>().SuggestAsync("路灯坏了\n小巷路灯晚上不亮"));
         Assert.Equal(("K-T", "测试镇"), (lights.UnitCode, lights.UnitName));

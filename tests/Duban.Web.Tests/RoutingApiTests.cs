@@ -1,10 +1,14 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Duban.Data.Appeals;
+using Duban.Matters;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Duban.Tests;
 
-/// <summary>Learned routing over HTTP: suggest (any staff token) and retrain (admin) on the app's closed matters.</summary>
+/// <summary>Learned routing over HTTP: suggest (any staff token) and retrain (admin) on the app's closed matters; the
+/// suggestion on the appeal page; the admin page 分派规则 (rules, 试算, retraining).</summary>
 public abstract class RoutingApiTests(DubanApp app)
 {
     private async Task<(HttpStatusCode Status, JsonNode? Body)> PostAsync(string? token, string path, object? body)
@@ -25,9 +29,21 @@ public abstract class RoutingApiTests(DubanApp app)
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(app.SupervisorToken, $"/api/matters/{id}/close", new { })).Status);
     }
 
-    [Fact]
-    public async Task Suggest_IsUnknownUntilAnAdminRetrains_ThenNamesTheUnitWithItsConfidence()
+    private async Task<string> AppealAsync(string title, string content)
     {
+        var created = await PostAsync(app.SupervisorToken, "/api/appeals",
+            new { title, content, category = "城乡建设", region = "K-T", contactName = "李四", contactPhone = "13900009876", channel = "hotline" });
+        Assert.Equal(HttpStatusCode.Created, created.Status);
+        return created.Body!["trackingCode"]!.GetValue<string>();
+    }
+
+    [Fact]
+    public async Task Suggest_IsUnknownUntilAnAdminRetrains_ThenNamesTheUnitWithItsConfidence_OnTheApiAndTheAppealPage()
+    {
+        var appeal = await AppealAsync("巷子里路灯不亮", "我家门口小巷的路灯晚上不亮，请修复。");
+        var supervisor = await PageSession.SignInAsync(app, "C-DC", Role.Supervisor);
+        Assert.Contains("尚未训练模型", await supervisor.GetStringAsync($"/Lists/Appeal?code={appeal}"), StringComparison.Ordinal);
+
         Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync(null, "/api/routing/suggest", new { text = "路灯不亮" })).Status);
         var blank = await PostAsync(app.TownshipToken, "/api/routing/suggest", new { text = "  " });
         Assert.Equal(HttpStatusCode.BadRequest, blank.Status);
@@ -56,6 +72,63 @@ public abstract class RoutingApiTests(DubanApp app)
         Assert.Equal(("K-T", "测试镇"), (suggested.Body!["unitCode"]!.GetValue<string>(), suggested.Body["unitName"]!.GetValue<string>()));
         Assert.InRange(suggested.Body["confidence"]!.GetValue<double>(), 0.5, 1);
         Assert.Null(suggested.Body["unknown"]);
+
+        var page = await supervisor.GetStringAsync($"/Lists/Appeal?code={appeal}");
+        var card = page[page.IndexOf("id=\"routing-suggestion\"", StringComparison.Ordinal)..];
+        Assert.Matches("建议承办单位：<strong>测试镇</strong> <span class=\"code\">K-T</span>，置信度 [5-9][0-9] ?%", card);
+        var status = await (await PageSession.SignInAsync(app, "C", Role.Admin)).GetStringAsync("/admin/routing");
+        Assert.Contains("<dt>训练样本</dt><dd>4 件已办结事项</dd>", status, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AdminPage_AddsEditsDisablesAndDeletesARule_WithErrorsBesideTheFields_AndTriesIt()
+    {
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await PageSession.SignInAsync(app, "C-DC", Role.Supervisor)).Client.GetAsync(
+            new Uri("/admin/routing", UriKind.Relative))).StatusCode);
+        var admin = await PageSession.SignInAsync(app, "C", Role.Admin);
+        Assert.Contains("href=\"/admin/routing\"", await admin.GetStringAsync("/"), StringComparison.Ordinal);
+
+        var invalid = await admin.PostAsync("/admin/routing?handler=Save", new()
+        {
+            ["Rule.Name"] = "", ["Rule.EnterpriseCode"] = "123", ["Rule.LeadUnit"] = "NOPE",
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        var errors = await invalid.Content.ReadAsStringAsync();
+        Assert.Contains("规则名称不能为空。", errors, StringComparison.Ordinal);
+        Assert.Contains("统一社会信用代码应为 18 位数字或大写字母。", errors, StringComparison.Ordinal);
+        Assert.Contains("承办单位代码「NOPE」不存在或已停用。", errors, StringComparison.Ordinal);
+
+        var added = await admin.PostAsync("/admin/routing?handler=Save", new()
+        {
+            ["Rule.Name"] = "井盖归住建", ["Rule.Priority"] = "5", ["Rule.Keywords"] = "井盖，窨井", ["Rule.LeadUnit"] = "C-ZJ",
+        });
+        Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
+        long id;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            id = (await scope.ServiceProvider.GetRequiredService<RoutingRules>().ListAsync()).Single(r => r.Name == "井盖归住建").Id;
+        }
+
+        var edit = await admin.GetStringAsync($"/admin/routing?edit={id}");
+        Assert.Contains("value=\"井盖归住建\"", edit, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await admin.PostAsync($"/admin/routing?handler=Save&edit={id}", new()
+        {
+            ["Rule.Name"] = "井盖窨井归住建", ["Rule.Priority"] = "5", ["Rule.Keywords"] = "井盖，窨井", ["Rule.LeadUnit"] = "C-ZJ",
+        })).StatusCode);
+
+        var trial = await admin.PostAsync("/admin/routing?handler=Trial", new() { ["Trial.Title"] = "路边井盖丢失", ["Trial.Content"] = "人行道上的井盖不见了。" });
+        Assert.Equal(HttpStatusCode.OK, trial.StatusCode);
+        var tried = await trial.Content.ReadAsStringAsync();
+        Assert.Contains("按规则「井盖窨井归住建」交由", tried, StringComparison.Ordinal);
+        Assert.Contains("智能分派建议", tried, StringComparison.Ordinal);
+        var empty = await admin.PostAsync("/admin/routing?handler=Trial", new() { ["Trial.Region"] = "K-T" });
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        Assert.Contains("请填写诉求标题或内容。", await empty.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.Redirect, (await admin.PostAsync($"/admin/routing?handler=Active&id={id}&active=false", [])).StatusCode);
+        Assert.Contains("已停用", await admin.GetStringAsync("/admin/routing"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await admin.PostAsync($"/admin/routing?handler=Delete&id={id}", [])).StatusCode);
+        Assert.DoesNotContain("井盖窨井归住建", await admin.GetStringAsync("/admin/routing"), StringComparison.Ordinal);
     }
 }
 

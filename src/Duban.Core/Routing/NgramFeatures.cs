@@ -24,7 +24,8 @@ public static class NgramFeatures
         ArgumentNullException.ThrowIfNull(normalised);
         var length = Math.Min(normalised.Length, MaxChars);
         var titleEnd = normalised.IndexOf('\n', StringComparison.Ordinal) is var nl and >= 0 ? Math.Min(nl, length) : 0;
-        var hashes = new List<int>((length + titleEnd) * (maxN - minN + 1));
+        var hashes = new int[(length + titleEnd) * (maxN - minN + 1)];
+        var count = 0;
         for (var i = 0; i < length; i++)
         {
             if (normalised[i] is ' ' or '\n')
@@ -39,35 +40,43 @@ public static class NgramFeatures
                 if (n + 1 >= minN)
                 {
                     var hash = unchecked((int)(h ^ (uint)n));
-                    hashes.Add(hash);
+                    hashes[count++] = hash;
                     if (i + n < titleEnd)
                     {
-                        hashes.Add(hash);
+                        hashes[count++] = hash;
                     }
                 }
             }
         }
 
-        var sorted = hashes.ToArray();
-        Array.Sort(sorted);
-        return sorted;
+        var sorted = hashes.AsSpan(0, count);
+        sorted.Sort();
+        return sorted.ToArray();
     }
 
-    /// <summary>Each distinct hash once with how often it occurs, from a sorted hash array.</summary>
-    public static IEnumerable<(int Hash, int Count)> Counted(int[] sortedHashes)
+    /// <summary>Each distinct hash once, with how often it occurs, from a sorted hash array.</summary>
+    public static (int[] Hashes, int[] Counts) Counted(int[] sortedHashes)
     {
         ArgumentNullException.ThrowIfNull(sortedHashes);
-        var i = 0;
-        while (i < sortedHashes.Length)
+        var distinct = 0;
+        for (var i = 0; i < sortedHashes.Length; i++)
         {
-            var j = i + 1;
-            while (j < sortedHashes.Length && sortedHashes[j] == sortedHashes[i])
+            distinct += i == 0 || sortedHashes[i] != sortedHashes[i - 1] ? 1 : 0;
+        }
+
+        var hashes = new int[distinct];
+        var counts = new int[distinct];
+        var at = -1;
+        for (var i = 0; i < sortedHashes.Length; i++)
+        {
+            if (i == 0 || sortedHashes[i] != sortedHashes[i - 1])
             {
-                j++;
+                hashes[++at] = sortedHashes[i];
             }
 
-            yield return (sortedHashes[i], j - i);
-            i = j;
+            counts[at]++;
         }
+
+        return (hashes, counts);
     }
 }

@@ -65,12 +65,21 @@ public sealed class RoutingModel
         return new RoutingPrediction(probabilities[best] >= threshold ? Labels[best] : null, Labels[best], probabilities[best]);
     }
 
-    internal double[] Scores(SparseVector x)
+    internal double[] Scores(SparseVector x) => Scores(x.Indices, x.Values);
+
+    internal double[] Scores(ReadOnlySpan<int> indices, ReadOnlySpan<float> values)
     {
         var scores = new double[Labels.Count];
         for (var k = 0; k < scores.Length; k++)
         {
-            scores[k] = x.Dot(weights, k * Stride) + weights[(k * Stride) + Space.Count];
+            var offset = k * Stride;
+            var sum = 0f;
+            for (var i = 0; i < indices.Length; i++)
+            {
+                sum += weights[offset + indices[i]] * values[i];
+            }
+
+            scores[k] = sum + weights[offset + Space.Count];
         }
 
         return scores;

@@ -8,7 +8,8 @@ namespace Duban.Data.Routing;
 /// <param name="UnitCode">The unit's code; null when unknown.</param>
 /// <param name="UnitName">The unit's name; null when unknown.</param>
 /// <param name="Confidence">The calibrated probability of the best unit (0 when no model has been trained).</param>
-public sealed record RoutingSuggestion(string? UnitCode, string? UnitName, double Confidence)
+/// <param name="Trained">False when no model has been trained yet (尚未训练模型).</param>
+public sealed record RoutingSuggestion(string? UnitCode, string? UnitName, double Confidence, bool Trained = true)
 {
     public bool Unknown => UnitCode is null;
 }
@@ -19,6 +20,9 @@ public sealed record RoutingSuggestion(string? UnitCode, string? UnitName, doubl
 /// <param name="Units">The units it can suggest.</param>
 /// <param name="SkippedUnits">Units with a single closed matter: too few to learn from, left out.</param>
 public sealed record RetrainSummary(long ModelId, int Examples, int Units, IReadOnlyList<string> SkippedUnits);
+
+/// <summary>The model in use: when it was trained, on how many closed matters, for how many units.</summary>
+public sealed record RoutingModelStatus(long ModelId, DateTimeOffset TrainedAt, int Examples, int Units);
 
 /// <summary>The model in use by this process, reloaded when another instance (or this one) stores a newer one.</summary>
 public sealed class RoutingModelCache
@@ -54,7 +58,7 @@ public sealed class MatterRouter(DubanDbContext db, RoutingModelCache cache, Rou
         var model = await CurrentModelAsync(ct);
         if (model is null)
         {
-            return new RoutingSuggestion(null, null, 0);
+            return new RoutingSuggestion(null, null, 0, Trained: false);
         }
 
         var prediction = model.Predict(text, options.Threshold);
@@ -100,6 +104,14 @@ public sealed class MatterRouter(DubanDbContext db, RoutingModelCache cache, Rou
         await db.SaveChangesAsync(ct); // the new model and the pruning in one transaction
         cache.Current = new RoutingModelCache.LoadedModel(record.Id, model);
         return new RetrainSummary(record.Id, examples.Length, units, skipped);
+    }
+
+    /// <summary>The newest stored model, or null when none has been trained.</summary>
+    public async Task<RoutingModelStatus?> StatusAsync(CancellationToken ct = default)
+    {
+        var status = await db.RoutingModels.AsNoTracking().OrderByDescending(m => m.Id)
+            .Select(m => new RoutingModelStatus(m.Id, m.TrainedAt, m.Examples, m.Units)).FirstOrDefaultAsync(ct);
+        return status is null ? null : status with { TrainedAt = Calendar.ChinaTime.ToLocal(status.TrainedAt) };
     }
 
     private async Task<RoutingModel?> CurrentModelAsync(CancellationToken ct)

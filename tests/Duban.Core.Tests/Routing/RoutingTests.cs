@@ -32,7 +32,7 @@ public sealed class RoutingTextTests
         // "灯" appears once in the title and once in the body: three times in all.
         var hashes = NgramFeatures.Hashes("路灯\n灯", 1, 1);
         Assert.Equal(5, hashes.Length); // 路 路 灯 灯 (title, twice) + 灯 (body)
-        Assert.Equal(3, NgramFeatures.Counted(hashes).Max(c => c.Count));
+        Assert.Equal(3, NgramFeatures.Counted(hashes).Counts.Max());
     }
 }
 

@@ -1,4 +1,5 @@
 using Duban.Data.Appeals;
+using Duban.Data.Routing;
 using Duban.Matters;
 using Duban.Web.Auth;
 using Microsoft.AspNetCore.Mvc;
@@ -6,8 +7,9 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Duban.Web.Pages.Lists;
 
-/// <summary>An appeal for staff: intake facts, the earlier appeal it repeats, and the contact in full on request (audited).</summary>
-public sealed class AppealModel(AppealQueries queries) : PageModel
+/// <summary>An appeal for staff: intake facts, the earlier appeal it repeats, the learned routing suggestion beside the
+/// rule result, and the contact in full on request (audited).</summary>
+public sealed class AppealModel(AppealQueries queries, MatterRouter router) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? Code { get; set; }
@@ -15,11 +17,14 @@ public sealed class AppealModel(AppealQueries queries) : PageModel
     public AppealDetails? Appeal { get; private set; }
     public AppealContact? Contact { get; private set; }
 
+    /// <summary>智能分派建议: information only; people decide.</summary>
+    public RoutingSuggestion? Suggestion { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         try
         {
-            Appeal = await queries.GetAsync(Code ?? string.Empty, User.ToActor(), cancellationToken);
+            await LoadAsync(cancellationToken);
             return Page();
         }
         catch (NotFoundException)
@@ -34,7 +39,7 @@ public sealed class AppealModel(AppealQueries queries) : PageModel
         try
         {
             Contact = await queries.RevealAsync(Code ?? string.Empty, User.ToActor(), "page", cancellationToken);
-            Appeal = await queries.GetAsync(Code ?? string.Empty, User.ToActor(), cancellationToken);
+            await LoadAsync(cancellationToken);
             return Page();
         }
         catch (NotFoundException)
@@ -45,5 +50,11 @@ public sealed class AppealModel(AppealQueries queries) : PageModel
         {
             return Forbid();
         }
+    }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        Appeal = await queries.GetAsync(Code ?? string.Empty, User.ToActor(), cancellationToken);
+        Suggestion = await router.SuggestAsync(Appeal.Matter.Title + "\n" + Appeal.Matter.Content, cancellationToken);
     }
 }

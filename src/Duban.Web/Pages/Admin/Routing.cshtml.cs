@@ -1,0 +1,197 @@
+using Duban.Appeals;
+using Duban.Data.Appeals;
+using Duban.Data.Routing;
+using Duban.Matters;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Duban.Web.Pages.Admin;
+
+/// <summary>分派规则: the routing rules (add, edit, disable, delete), a dry run (试算) that shows the matching rule beside
+/// the learned suggestion, and the learned model's status with a retrain button.</summary>
+public sealed class RoutingModel(RoutingRules rules, MatterRouter router) : PageModel
+{
+    /// <summary>The rule form; empty fields are kept as "" so that editing can clear them.</summary>
+    public sealed class RuleForm
+    {
+        public string? Name { get; set; }
+        public int? Priority { get; set; }
+        public string? Category { get; set; }
+        public string? Region { get; set; }
+        public string? Keywords { get; set; }
+        public string? EnterpriseCode { get; set; }
+        public string? LeadUnit { get; set; }
+    }
+
+    /// <summary>The 试算 box.</summary>
+    public sealed class TrialForm
+    {
+        public string? Title { get; set; }
+        public string? Content { get; set; }
+        public string? Category { get; set; }
+        public string? Region { get; set; }
+    }
+
+    public IReadOnlyList<RoutingRuleView> Rules { get; private set; } = [];
+    public RoutingModelStatus? Status { get; private set; }
+
+    /// <summary>The rule being edited (from <c>?edit=ID</c>), or null when adding.</summary>
+    [BindProperty(SupportsGet = true)]
+    public long? Edit { get; set; }
+
+    [BindProperty]
+    public RuleForm Rule { get; set; } = new();
+
+    [BindProperty]
+    public TrialForm Trial { get; set; } = new();
+
+    public RoutingTrial? TrialRule { get; private set; }
+    public RoutingSuggestion? TrialSuggestion { get; private set; }
+    public RetrainSummary? Retrained { get; private set; }
+    public string? RetrainError { get; private set; }
+
+    public IReadOnlyList<string> Categories => AppealCategories.All;
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        if (Edit is { } id)
+        {
+            try
+            {
+                var rule = await rules.GetAsync(id, cancellationToken);
+                Rule = new RuleForm
+                {
+                    Name = rule.Name, Priority = rule.Priority, Category = rule.Category, Region = rule.Region?.Code,
+                    Keywords = string.Join("，", rule.Keywords), EnterpriseCode = rule.EnterpriseCode, LeadUnit = rule.LeadUnit.Code,
+                };
+            }
+            catch (NotFoundException)
+            {
+                return NotFound();
+            }
+        }
+
+        await LoadAsync(cancellationToken);
+        return Page();
+    }
+
+    /// <summary>Adds a rule, or saves the one being edited.</summary>
+    public async Task<IActionResult> OnPostSaveAsync(CancellationToken cancellationToken)
+    {
+        var input = new RoutingRuleInput
+        {
+            Name = Rule.Name ?? "", Priority = Rule.Priority ?? 0, Category = Rule.Category ?? "", Region = Rule.Region ?? "",
+            Keywords = Rule.Keywords ?? "", EnterpriseCode = Rule.EnterpriseCode ?? "", LeadUnit = Rule.LeadUnit ?? "",
+        };
+        try
+        {
+            if (Edit is { } id)
+            {
+                await rules.UpdateAsync(id, input, cancellationToken);
+            }
+            else
+            {
+                await rules.CreateAsync(input, cancellationToken);
+            }
+
+            return RedirectToPage();
+        }
+        catch (ValidationFailedException ex)
+        {
+            AddErrors("Rule", ex);
+        }
+        catch (RuleConflictException ex)
+        {
+            ModelState.AddModelError("Rule.Name", ex.Message);
+        }
+        catch (NotFoundException)
+        {
+            return NotFound();
+        }
+
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        await LoadAsync(cancellationToken);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostActiveAsync(long id, bool active, CancellationToken cancellationToken) =>
+        await Redirecting(() => rules.UpdateAsync(id, new RoutingRuleInput { Active = active }, cancellationToken));
+
+    /// <summary>删除: a rule that already routed appeals is disabled instead (the service decides).</summary>
+    public async Task<IActionResult> OnPostDeleteAsync(long id, CancellationToken cancellationToken) =>
+        await Redirecting(() => rules.DeleteAsync(id, cancellationToken));
+
+    /// <summary>试算: which rule matches and what the learned router suggests, side by side.</summary>
+    public async Task<IActionResult> OnPostTrialAsync(CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(Trial.Title) && string.IsNullOrWhiteSpace(Trial.Content))
+        {
+            ModelState.AddModelError("Trial.Content", "请填写诉求标题或内容。");
+        }
+        else
+        {
+            try
+            {
+                TrialRule = await rules.TryAsync(
+                    new AppealInput { Title = Trial.Title, Content = Trial.Content, Category = Trial.Category, Region = Trial.Region }, cancellationToken);
+                TrialSuggestion = await router.SuggestAsync(Trial.Title + "\n" + Trial.Content, cancellationToken);
+            }
+            catch (ValidationFailedException ex)
+            {
+                AddErrors("Trial", ex);
+            }
+        }
+
+        if (!ModelState.IsValid)
+        {
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+        }
+
+        await LoadAsync(cancellationToken);
+        return Page();
+    }
+
+    /// <summary>重新训练 on the closed matters; seconds for tens of thousands (docs/BENCHMARKS.md), so it runs in the request.</summary>
+    public async Task<IActionResult> OnPostRetrainAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            Retrained = await router.RetrainAsync(cancellationToken);
+        }
+        catch (RuleConflictException ex)
+        {
+            RetrainError = ex.Message;
+            Response.StatusCode = StatusCodes.Status409Conflict;
+        }
+
+        await LoadAsync(cancellationToken);
+        return Page();
+    }
+
+    private async Task<IActionResult> Redirecting(Func<Task> change)
+    {
+        try
+        {
+            await change();
+            return RedirectToPage();
+        }
+        catch (NotFoundException)
+        {
+            return NotFound();
+        }
+    }
+
+    private void AddErrors(string prefix, ValidationFailedException ex)
+    {
+        foreach (var (field, messages) in ex.Errors)
+        {
+            ModelState.AddModelError($"{prefix}.{char.ToUpperInvariant(field[0])}{field[1..]}", string.Join(" ", messages));
+        }
+    }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        Rules = await rules.ListAsync(cancellationToken);
+        Status = await router.StatusAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,49 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Duban.Data.Access;
+using Duban.Matters;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Duban.Tests;
+
+/// <summary>A person of a role signed in through the login form over the real socket: the cookie-keeping client
+/// (which does not follow redirects, so each hop is seen) and a form token for posts.</summary>
+public sealed partial record PageSession(HttpClient Client, string Token)
+{
+    private const string Password = "Duban-Test-2024!";
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex TokenPattern();
+
+    public static HttpClient Browser(DubanApp app) =>
+        new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = app.BaseAddress };
+
+    /// <summary>Creates a new person of the role in the unit and signs them in.</summary>
+    public static async Task<PageSession> SignInAsync(DubanApp app, string unit, Role role)
+    {
+        var name = $"{role.ToString().ToLowerInvariant()}{Guid.NewGuid():N}"[..20];
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<UserAccounts>().CreateAsync(name, $"测试{role}", unit, [role], Password);
+        }
+
+        var client = Browser(app);
+        var login = await client.GetStringAsync(new Uri("/login", UriKind.Relative));
+        var response = await client.PostAsync(new Uri("/login", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["UserName"] = name, ["Password"] = Password, ["__RequestVerificationToken"] = TokenPattern().Match(login).Groups[1].Value,
+        }));
+        Assert.True(response.StatusCode == HttpStatusCode.Redirect, await response.Content.ReadAsStringAsync());
+        var home = await client.GetStringAsync(new Uri("/", UriKind.Relative));
+        return new PageSession(client, TokenPattern().Match(home).Groups[1].Value);
+    }
+
+    /// <summary>Posts a form with the antiforgery token.</summary>
+    public Task<HttpResponseMessage> PostAsync(string url, Dictionary<string, string> fields) =>
+        Client.PostAsync(new Uri(url, UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>(fields)
+        {
+            ["__RequestVerificationToken"] = Token,
+        }));
+
+    public Task<string> GetStringAsync(string url) => Client.GetStringAsync(new Uri(url, UriKind.Relative));
+}
