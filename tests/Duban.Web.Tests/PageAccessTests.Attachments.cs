@@ -15,7 +15,7 @@ public sealed partial class PageAccessTests
     [GeneratedRegex("href=\"/attachments/(\\d+)\"")]
     private static partial Regex AttachmentLink();
 
-    private static Task<HttpResponseMessage> UploadFormAsync(Session session, long matterId, params (string Name, byte[] Bytes)[] files)
+    private static Task<HttpResponseMessage> UploadFormAsync(PageSession session, long matterId, params (string Name, byte[] Bytes)[] files)
     {
         var form = AttachmentsApiTests.Files([.. files.Select(f => (f.Name, f.Bytes, "application/octet-stream"))]);
         form.Add(new StringContent(session.Token), "__RequestVerificationToken");
@@ -69,7 +69,7 @@ public sealed partial class PageAccessTests
         var form = AttachmentsApiTests.Files(("路灯照片.png", AttachmentsApiTests.Png, "image/png"));
         foreach (var (name, value) in new Dictionary<string, string>
         {
-            ["__RequestVerificationToken"] = TokenPattern().Match(formPage).Groups[1].Value,
+            ["__RequestVerificationToken"] = PageSession.FormToken(formPage),
             ["Form.Title"] = "小区路灯不亮（附照片）",
             ["Form.Content"] = "幸福小区 3 号楼前路灯已坏两周，夜间出行不便，见附件照片。",
             ["Form.Category"] = Duban.Appeals.AppealCategories.All[0],

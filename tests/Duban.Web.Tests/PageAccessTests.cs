@@ -11,7 +11,7 @@ namespace Duban.Tests;
 /// server decides; a page that is not for the role answers 403, a matter the person may not see answers 404,
 /// and a signed-out request goes to the login page.
 /// </summary>
-public sealed class PageAccessTests(SqliteApp app) : IClassFixture<SqliteApp>
+public sealed partial class PageAccessTests(SqliteApp app) : IClassFixture<SqliteApp>
 {
     private HttpClient Browser() => PageSession.Browser(app);
 

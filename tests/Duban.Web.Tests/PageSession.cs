@@ -15,6 +15,9 @@ public sealed partial record PageSession(HttpClient Client, string Token)
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex TokenPattern();
 
+    /// <summary>The antiforgery token of the form on a page.</summary>
+    public static string FormToken(string html) => TokenPattern().Match(html).Groups[1].Value;
+
     public static HttpClient Browser(DubanApp app) =>
         new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = app.BaseAddress };
 
@@ -31,11 +34,11 @@ public sealed partial record PageSession(HttpClient Client, string Token)
         var login = await client.GetStringAsync(new Uri("/login", UriKind.Relative));
         var response = await client.PostAsync(new Uri("/login", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["UserName"] = name, ["Password"] = Password, ["__RequestVerificationToken"] = TokenPattern().Match(login).Groups[1].Value,
+            ["UserName"] = name, ["Password"] = Password, ["__RequestVerificationToken"] = FormToken(login),
         }));
         Assert.True(response.StatusCode == HttpStatusCode.Redirect, await response.Content.ReadAsStringAsync());
         var home = await client.GetStringAsync(new Uri("/", UriKind.Relative));
-        return new PageSession(client, TokenPattern().Match(home).Groups[1].Value);
+        return new PageSession(client, FormToken(home));
     }
 
     /// <summary>Posts a form with the antiforgery token.</summary>
