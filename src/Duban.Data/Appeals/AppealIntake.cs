@@ -63,7 +63,8 @@ public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign,
         var later = intake.Closed is { } closed ? History(prepared.State, actor, closed) : [];
         var repeatOf = await RepeatOfAsync(input, receivedAt, cancellationToken);
         var code = await NewTrackingCodeAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Inside an import's chunk the caller's transaction holds the row (EF Core saves it under a savepoint); alone, one of our own.
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         var matter = await assign.AddAsync(prepared, cancellationToken, later);
         var appeal = new Appeal
         {
@@ -90,9 +91,12 @@ public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign,
         try
         {
             await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            if (transaction is not null)
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
         }
-        catch (DbUpdateException) when (key is not null)
+        catch (DbUpdateException) when (key is not null && transaction is not null)
         {
             // A concurrent request with the same key won the unique index: nothing of ours was written; answer with its appeal.
             await transaction.RollbackAsync(cancellationToken);
