@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Text.RegularExpressions;
-using Duban.Data.Access;
 using Duban.Data.Matters;
 using Duban.Matters;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,41 +11,11 @@ namespace Duban.Tests;
 /// server decides; a page that is not for the role answers 403, a matter the person may not see answers 404,
 /// and a signed-out request goes to the login page.
 /// </summary>
-public sealed partial class PageAccessTests(SqliteApp app) : IClassFixture<SqliteApp>
+public sealed class PageAccessTests(SqliteApp app) : IClassFixture<SqliteApp>
 {
-    private const string Password = "Duban-Test-2024!";
+    private HttpClient Browser() => PageSession.Browser(app);
 
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex TokenPattern();
-
-    private sealed record Session(HttpClient Client, string Token);
-
-    /// <summary>A client over the real socket that keeps cookies and does not follow redirects, like a browser
-    /// whose every hop we want to see.</summary>
-    private HttpClient Browser() => new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() })
-    {
-        BaseAddress = app.BaseAddress,
-    };
-
-    /// <summary>Signs a new person of the role in through the login form; returns the client and a form token.</summary>
-    private async Task<Session> SignInAsync(string unit, Role role)
-    {
-        var name = $"{role.ToString().ToLowerInvariant()}{Guid.NewGuid():N}"[..20];
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            await scope.ServiceProvider.GetRequiredService<UserAccounts>().CreateAsync(name, $"测试{role}", unit, [role], Password);
-        }
-
-        var client = Browser();
-        var login = await client.GetStringAsync(new Uri("/login", UriKind.Relative));
-        var response = await client.PostAsync(new Uri("/login", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["UserName"] = name, ["Password"] = Password, ["__RequestVerificationToken"] = TokenPattern().Match(login).Groups[1].Value,
-        }));
-        Assert.True(response.StatusCode == HttpStatusCode.Redirect, await response.Content.ReadAsStringAsync());
-        var home = await client.GetStringAsync(new Uri("/", UriKind.Relative));
-        return new Session(client, TokenPattern().Match(home).Groups[1].Value);
-    }
+    private Task<PageSession> SignInAsync(string unit, Role role) => PageSession.SignInAsync(app, unit, role);
 
     private async Task<long> AssignAsync(string lead)
     {
@@ -56,11 +24,7 @@ public sealed partial class PageAccessTests(SqliteApp app) : IClassFixture<Sqlit
             TestMatters.Assignment(lead) with { Title = "权限矩阵 " + lead }, app.Org.Supervisor);
     }
 
-    private static Task<HttpResponseMessage> PostAsync(Session session, string url, Dictionary<string, string> fields) =>
-        session.Client.PostAsync(new Uri(url, UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>(fields)
-        {
-            ["__RequestVerificationToken"] = session.Token,
-        }));
+    private static Task<HttpResponseMessage> PostAsync(PageSession session, string url, Dictionary<string, string> fields) => session.PostAsync(url, fields);
 
     public static TheoryData<string, Role, string, int> Matrix() => new()
     {
