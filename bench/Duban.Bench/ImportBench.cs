@@ -128,7 +128,7 @@ internal sealed class ImportBench(BenchOptions options, Report report, TextWrite
             switch (i % 100 == 99 ? i / 100 % 4 : -1)
             {
                 case 0: content = " "; break;
-                case 1: phone = "12345"; break;
+                case 1: phone = "138-1234-123"; break;
                 case 2: category = "外星来客"; break;
                 case 3: date = "去年春天"; break;
             }
