@@ -11,7 +11,7 @@ internal sealed record BenchOptions
     public static readonly int[] QuickSweepSizes = [2_000, 20_000];
 
     /// <summary>The parts of a run <c>--only</c> may name.</summary>
-    public static readonly string[] Parts = ["calendar", "assign", "list", "sweep", "text", "similar", "route"];
+    public static readonly string[] Parts = ["calendar", "assign", "list", "sweep", "text", "similar", "route", "import"];
 
     /// <summary>A server connection string; the bench creates and drops a database of its own on it.</summary>
     public string? Postgres { get; init; }
@@ -63,6 +63,11 @@ internal sealed record BenchOptions
     public int GroupSize { get; init; } = 100_000;
     public string AppealsFile { get; init; } = Path.Combine("..", "shared", "data", "appeals-taidi2020", "hot_issue_messages.csv");
 
+    /// <summary>Rows in each generated import file (xlsx and GB18030 CSV) and the real appeals they are made from.</summary>
+    public int ImportSize { get; init; } = 100_000;
+
+    public string RepliesFile { get; init; } = Path.Combine("..", "shared", "data", "appeals-taidi2020", "replies.csv");
+
     public bool Runs(string part) => Only.Contains(part);
 
     public const string Usage = """
@@ -82,13 +87,15 @@ internal sealed record BenchOptions
           --assign-seconds <s>  most time spent assigning them (default 30)
           --explain             print each list query's SQL and plan
           --sqlite-analyze      run ANALYZE on SQLite after loading (the product never does; for comparison)
-          --only <part,...>     run only these parts: calendar, assign, list, sweep, text, similar, route (default all)
+          --only <part,...>     run only these parts: calendar, assign, list, sweep, text, similar, route, import (default all)
           --sweep-sizes <n,...> open matters for the deadline sweep (default 100000,1000000; --quick 2000,20000),
                                 bulk-loaded with SQL; a size that would not fit in --budget is skipped
           --sweep-due <n>       milestones newly due at the sweep's instant (default 10000; --quick 1000)
           --similar-n <n>       items in the similar-cases index (default 1000000; --quick 20000)
           --group-n <n>         items grouped into near-duplicates (default 100000; --quick 10000)
           --appeals <file>      the real appeals the synthetic texts vary (default ../shared/data/appeals-taidi2020/hot_issue_messages.csv)
+          --import-n <n>        rows in each generated import file, xlsx and GB18030 CSV (default 100000; --quick 5000)
+          --replies <file>      the real appeals the import rows are made from (default ../shared/data/appeals-taidi2020/replies.csv)
           --help
         """;
 
@@ -99,7 +106,7 @@ internal sealed record BenchOptions
         int? assignCount = null;
         double? calendarSeconds = null, assignSeconds = null;
         IReadOnlyList<int>? sizes = null, sweepSizes = null;
-        int? sweepDue = null, similarSize = null, groupSize = null;
+        int? sweepDue = null, similarSize = null, groupSize = null, importSize = null;
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
@@ -167,6 +174,12 @@ internal sealed record BenchOptions
                     case "--sweep-due":
                         sweepDue = PositiveInt(Value(), arg);
                         break;
+                    case "--import-n":
+                        importSize = PositiveInt(Value(), arg);
+                        break;
+                    case "--replies":
+                        options = options with { RepliesFile = Value() };
+                        break;
                     case "--similar-n":
                         similarSize = PositiveInt(Value(), arg);
                         break;
@@ -203,6 +216,7 @@ internal sealed record BenchOptions
                 AssignTime = TimeSpan.FromSeconds(10),
                 SimilarSize = 20_000,
                 GroupSize = 10_000,
+                ImportSize = 5_000,
             };
         }
 
@@ -213,6 +227,7 @@ internal sealed record BenchOptions
             SweepDue = sweepDue ?? options.SweepDue,
             SimilarSize = similarSize ?? options.SimilarSize,
             GroupSize = groupSize ?? options.GroupSize,
+            ImportSize = importSize ?? options.ImportSize,
             CalendarTime = calendarSeconds is { } c ? TimeSpan.FromSeconds(c) : options.CalendarTime,
             AssignCount = assignCount ?? options.AssignCount,
             AssignTime = assignSeconds is { } a ? TimeSpan.FromSeconds(a) : options.AssignTime,

@@ -58,6 +58,7 @@ internal static class Program
 
             var storage = new StorageBench(options, report, output);
             var sweep = new SweepBench(options, report, output);
+            var import = new ImportBench(options, report, output);
             var engines = new List<string>();
             if (!options.NoSqlite)
             {
@@ -77,6 +78,11 @@ internal static class Program
                 if (options.Runs("sweep"))
                 {
                     await sweep.RunAsync(engine, budget, cancel.Token);
+                }
+
+                if (options.Runs("import"))
+                {
+                    await import.RunAsync(engine, cancel.Token);
                 }
             }
         }

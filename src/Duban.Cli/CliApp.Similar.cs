@@ -10,7 +10,7 @@ public static partial class CliApp
 {
     // ---- similar cases (相似案件) ------------------------------------------------------------------------------
 
-    private static Command SimilarCommand(TextWriter output, TextWriter error)
+    private static Command SimilarCommand(TextWriter output, TextWriter error, TimeProvider? clock)
     {
         var input = new Option<FileInfo>("--input") { Description = "CSV 文件（UTF-8，有表头）/ a UTF-8 CSV file with a header", Required = true };
         var idColumn = new Option<string>("--id") { Description = "编号列 / the id column", Required = true };
@@ -73,7 +73,7 @@ public static partial class CliApp
 
             return 0;
         });
-        return new Command("similar", "相似案件 / similar cases") { groups, evaluate };
+        return new Command("similar", "相似案件 / similar cases") { groups, evaluate, SimilarBackfillCommand(output, error, clock) };
     }
 
     private static GroupingOptions Options(double? threshold) =>

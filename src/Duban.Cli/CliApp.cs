@@ -42,7 +42,7 @@ public static partial class CliApp
             DeliverCommand(output, clock),
             TextCommand(output),
             AccountabilityCommand(output, clock),
-            SimilarCommand(output, error),
+            SimilarCommand(output, error, clock),
             RouteCommand(output, error, clock),
             ImportCommand(output, error, clock),
             PairingCommand(output, error, clock),

@@ -66,6 +66,7 @@ public static class DataServices
         services.AddScoped<Similarity.SimilarMatters>();
         services.AddScoped<Similarity.Batches>();
         services.AddScoped<Similarity.HotIssueQueries>();
+        services.AddScoped<Similarity.SignatureBackfill>();
         services.AddScoped<Import.AppealImport>().AddScoped<Import.ImportBatches>().AddScoped<Pairing.Enterprises>().AddScoped<Pairing.Visits>();
         services.AddHttpClient(WebhookSender.ClientName, (sp, client) => client.Timeout = sp.GetRequiredService<NotificationOptions>().Timeout)
             .ConfigurePrimaryHttpMessageHandler(() => new System.Net.Http.SocketsHttpHandler

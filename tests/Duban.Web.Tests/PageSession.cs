@@ -6,24 +6,25 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Duban.Tests;
 
-/// <summary>A person of a role signed in through the login form over the real socket: the cookie-keeping client
-/// (which does not follow redirects, so each hop is seen) and a form token for posts.</summary>
+/// <summary>A person of a role signed in through the login form over the real socket, like a browser that keeps
+/// cookies and does not follow redirects (every hop is seen), with the antiforgery token its forms carry.</summary>
 public sealed partial record PageSession(HttpClient Client, string Token)
 {
-    private const string Password = "Duban-Test-2024!";
+    public const string Password = "Duban-Test-2024!";
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex TokenPattern();
 
-    /// <summary>The antiforgery token of the form on a page.</summary>
-    public static string FormToken(string html) => TokenPattern().Match(html).Groups[1].Value;
-
     public static HttpClient Browser(DubanApp app) =>
         new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = app.BaseAddress };
 
-    /// <summary>Creates a new person of the role in the unit and signs them in.</summary>
+    /// <summary>The antiforgery token in a page's form.</summary>
+    public static string FormToken(string html) => TokenPattern().Match(html).Groups[1].Value;
+
+    /// <summary>Creates a new person of the role in the unit and signs them in through the login form.</summary>
     public static async Task<PageSession> SignInAsync(DubanApp app, string unit, Role role)
     {
+        ArgumentNullException.ThrowIfNull(app);
         var name = $"{role.ToString().ToLowerInvariant()}{Guid.NewGuid():N}"[..20];
         await using (var scope = app.Services.CreateAsyncScope())
         {
@@ -41,7 +42,7 @@ public sealed partial record PageSession(HttpClient Client, string Token)
         return new PageSession(client, FormToken(home));
     }
 
-    /// <summary>Posts a form with the antiforgery token.</summary>
+    /// <summary>Posts a form with the session's antiforgery token.</summary>
     public Task<HttpResponseMessage> PostAsync(string url, Dictionary<string, string> fields) =>
         Client.PostAsync(new Uri(url, UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>(fields)
         {

@@ -19,6 +19,10 @@ public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign,
 {
     public const int MaxContactName = 50, MaxEnterpriseName = 200, MaxIdempotencyKey = 200, MaxReply = 20000;
 
+    private readonly Dictionary<long, UnitTree> _trees = [];
+    private readonly Dictionary<long, string> _unitCodes = [];
+    private List<RoutingRule>? _rules;
+
     /// <summary>The channels an appeal can come through.</summary>
     public static readonly IReadOnlySet<MatterSource> Channels =
         new HashSet<MatterSource> { MatterSource.Web, MatterSource.Hotline, MatterSource.Offline, MatterSource.Visit, MatterSource.Import };
@@ -68,7 +72,8 @@ public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign,
 
         var repeatOf = await RepeatOfAsync(input, receivedAt, cancellationToken);
         var code = await NewTrackingCodeAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Inside an import's chunk the caller's transaction holds the row (EF Core saves it under a savepoint); alone, one of our own.
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         var matter = await assign.AddAsync(prepared, cancellationToken, later);
         db.Attachments.AddRange(later.SelectMany(e => Attachments.Attachment.From(matter, e)));
         var appeal = new Appeal
@@ -96,9 +101,12 @@ public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign,
         try
         {
             await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            if (transaction is not null)
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
         }
-        catch (DbUpdateException) when (key is not null)
+        catch (DbUpdateException) when (key is not null && transaction is not null)
         {
             // A concurrent request with the same key won the unique index: nothing of ours was written; answer with its appeal.
             await transaction.RollbackAsync(cancellationToken);
@@ -250,14 +258,23 @@ public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign,
             return (chosen, null);
         }
 
-        var rules = await db.RoutingRules.AsNoTracking().Where(r => r.Active).OrderBy(r => r.Id).Take(10_000)
+        // Read once per instance (one request, or one whole import: 100,000 rows asked the same three questions each).
+        _rules ??= await db.RoutingRules.AsNoTracking().Where(r => r.Active).OrderBy(r => r.Id).Take(10_000)
             .ToListAsync(cancellationToken);
-        var tree = await UnitTree.LoadAsync(db, regionId is { } r ? [r] : [], cancellationToken);
+        if (!_trees.TryGetValue(regionId ?? 0, out var tree))
+        {
+            tree = _trees[regionId ?? 0] = await UnitTree.LoadAsync(db, regionId is { } r ? [r] : [], cancellationToken);
+        }
+
         var facts = new RouteFacts(input.Category, regionId, $"{input.Title}\n{input.Content}", input.EnterpriseCode);
-        var picked = Router.Pick(rules.Select(r => r.ToRule()), facts, tree);
-        var rule = picked is null ? null : rules.First(r => r.Id == picked.Id);
+        var picked = Router.Pick(_rules.Select(r => r.ToRule()), facts, tree);
+        var rule = picked is null ? null : _rules.First(r => r.Id == picked.Id);
         var unitId = rule?.LeadUnitId ?? actor.UnitId;
-        var code = await db.Units.AsNoTracking().Where(u => u.Id == unitId).Select(u => u.Code).SingleAsync(cancellationToken);
+        if (!_unitCodes.TryGetValue(unitId, out var code))
+        {
+            code = _unitCodes[unitId] = await db.Units.AsNoTracking().Where(u => u.Id == unitId).Select(u => u.Code).SingleAsync(cancellationToken);
+        }
+
         return (code, rule);
     }
 

@@ -50,6 +50,27 @@ public sealed class MatterIndex
             gate.Release();
         }
     }
+
+    /// <summary>Adds signatures written out of id order (a backfill of old matters), which the look-back would miss.</summary>
+    public async Task IncludeAsync(IEnumerable<(long MatterId, byte[] MinHash)> rows, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            foreach (var (id, minHash) in rows)
+            {
+                if (loaded.Add(id) && minHash.Length > 0)
+                {
+                    index.Add(id, MinHashSignature.FromBytes(minHash));
+                }
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
 }
 
 /// <summary>Similar matters (相似案件) that the reader may see.</summary>

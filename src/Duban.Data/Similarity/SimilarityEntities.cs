@@ -21,9 +21,12 @@ public sealed class MatterSignature
     public static MatterSignature For(Matter matter)
     {
         ArgumentNullException.ThrowIfNull(matter);
-        var signature = Duban.Similarity.MinHash.Of(ShingleSet.FromText(TextOf(matter.Title, matter.Content)));
-        return new MatterSignature { Matter = matter, MinHash = signature?.ToBytes() ?? [] };
+        return new MatterSignature { Matter = matter, MinHash = Compute(matter.Title, matter.Content) };
     }
+
+    /// <summary>The stored MinHash of a title and content (empty when the text has no letters or digits).</summary>
+    public static byte[] Compute(string title, string content) =>
+        Duban.Similarity.MinHash.Of(ShingleSet.FromText(TextOf(title, content)))?.ToBytes() ?? [];
 }
 
 /// <summary>A batch (批处理): matters like one typical matter (典型), to be answered together — 点办理、批处理.</summary>

@@ -15,6 +15,7 @@ public static class WebServices
     {
         services.AddHostedService<Jobs.DeadlineSweeper>();
         services.AddHostedService<Jobs.DeliveryWorker>();
+        services.AddHostedService<Jobs.SignatureBackfillJob>();
         services.AddSingleton<Jobs.ImportWorker>().AddHostedService(sp => sp.GetRequiredService<Jobs.ImportWorker>());
         services.AddSingleton(TimeProvider.System);
         services.AddProblemDetails();

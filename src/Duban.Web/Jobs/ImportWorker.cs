@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Duban.Data.Import;
 using Duban.Matters;
@@ -10,26 +11,63 @@ public sealed record ImportJob(long BatchId, string Path, string FileName, strin
 /// <summary>
 /// Runs web imports one at a time off the request: the page starts a batch and polls its progress, which this
 /// worker writes to the batch row about once a second. A whole-file refusal is recorded as the batch's error.
+/// An upload is deleted once its import finishes or fails; after a dry run it is kept, with the mapping checked, so
+/// that "按此映射导入" can import the same file (<see cref="TakeCheckedAsync"/>). Uploads left over (a dry run never
+/// followed, a restart) are swept at start-up once a day old.
 /// </summary>
 public sealed class ImportWorker(IServiceScopeFactory scopes, TimeProvider clock, ILogger<ImportWorker> logger) : BackgroundService
 {
+    /// <summary>Dry runs remembered for a follow-up import; the oldest are forgotten (and their files deleted) past this.</summary>
+    private const int MaxChecked = 100;
+
+    /// <summary>Files looked at per start-up sweep.</summary>
+    private const int MaxSwept = 1000;
+
+    private static readonly TimeSpan UploadLifetime = TimeSpan.FromDays(1);
+
     private readonly Channel<ImportJob> _queue = Channel.CreateBounded<ImportJob>(16);
+    private readonly ConcurrentDictionary<long, ImportJob> _checked = new();
 
     /// <summary>Where uploads wait for their import.</summary>
     public static string Folder { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "duban-imports");
 
     public ValueTask EnqueueAsync(ImportJob job, CancellationToken cancellationToken) => _queue.Writer.WriteAsync(job, cancellationToken);
 
+    /// <summary>Whether a finished dry run of this actor's can be imported as checked (its file is still here).</summary>
+    public bool HasChecked(long batchId, Actor actor) =>
+        _checked.TryGetValue(batchId, out var job) && job.Actor.Id == actor?.Id && File.Exists(job.Path);
+
+    /// <summary>按此映射导入: queues the import of a dry run's file with the same sheet, mapping and kind, under a new
+    /// batch; null when the dry run is unknown here (another person's, too old, or the server restarted since).</summary>
+    public async Task<long?> TakeCheckedAsync(long dryRunBatchId, Actor actor, ImportBatches batches, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(batches);
+        if (!HasChecked(dryRunBatchId, actor) || !_checked.TryRemove(dryRunBatchId, out var job))
+        {
+            return null;
+        }
+
+        var options = job.Options with { DryRun = false };
+        var id = await batches.StartAsync(job.FileName, options, actor, cancellationToken);
+        await EnqueueAsync(job with { BatchId = id, Options = options }, cancellationToken);
+        return id;
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await Task.Yield();
+        SweepOldUploads();
         await foreach (var job in _queue.Reader.ReadAllAsync(stoppingToken))
         {
             await using var scope = scopes.CreateAsyncScope();
             var batches = scope.ServiceProvider.GetRequiredService<ImportBatches>();
+            var keep = false;
             try
             {
                 var report = await RunAsync(job, stoppingToken);
                 await batches.FinishAsync(job.BatchId, report, null, stoppingToken);
+                keep = job.Options.DryRun;
             }
             catch (ValidationFailedException ex)
             {
@@ -40,7 +78,71 @@ public sealed class ImportWorker(IServiceScopeFactory scopes, TimeProvider clock
                 logger.LogError(ex, "Import batch {Batch} failed", job.BatchId);
                 await batches.FinishAsync(job.BatchId, null, "导入意外中止，已保存的行见报告；请重新导入（不会重复）。", stoppingToken);
             }
+
+            if (keep)
+            {
+                Remember(job);
+            }
+            else
+            {
+                Delete(job.Path);
+            }
         }
+    }
+
+    private void Remember(ImportJob job)
+    {
+        _checked[job.BatchId] = job;
+        foreach (var old in _checked.Keys.Order().Take(Math.Max(0, _checked.Count - MaxChecked)).ToList())
+        {
+            if (_checked.TryRemove(old, out var forgotten) && forgotten.Path != job.Path)
+            {
+                Delete(forgotten.Path);
+            }
+        }
+    }
+
+    /// <summary>Deletes uploads older than a day (a dry run never followed by its import, or a restart in between).</summary>
+    private void SweepOldUploads()
+    {
+        if (!Directory.Exists(Folder))
+        {
+            return;
+        }
+
+        var before = clock.GetUtcNow().UtcDateTime - UploadLifetime;
+        var deleted = 0;
+        foreach (var file in Directory.EnumerateFiles(Folder).Take(MaxSwept))
+        {
+            if (File.GetLastWriteTimeUtc(file) < before && Delete(file))
+            {
+                deleted++;
+            }
+        }
+
+        if (deleted > 0)
+        {
+            logger.LogInformation("Import uploads: deleted {Count} left over for more than a day in {Folder}", deleted, Folder);
+        }
+    }
+
+    private bool Delete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+            return true;
+        }
+        catch (IOException ex)
+        {
+            logger.LogWarning(ex, "Could not delete the import upload {Path}", path);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            logger.LogWarning(ex, "Could not delete the import upload {Path}", path);
+        }
+
+        return false;
     }
 
     private async Task<AppealImportReport> RunAsync(ImportJob job, CancellationToken cancellationToken)

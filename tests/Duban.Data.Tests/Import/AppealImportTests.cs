@@ -103,6 +103,65 @@ public sealed class AppealImportTests
         Assert.Equal("小区垃圾三天未清运，\"臭气熏天\"。", appeal.Matter.Content);
     }
 
+    /// <summary>A GB18030 CSV of <paramref name="rows"/> rows, every 97th bad in one of five ways (past the 500-row
+    /// chunks the import commits in), and the cell and reason each bad row must be rejected with.</summary>
+    private static (byte[] File, Dictionary<int, (string Cell, string Reason)> Bad) ScatteredCsv(int rows)
+    {
+        var text = new System.Text.StringBuilder("编号,标题,内容,分类,联系电话,收到时间\r\n");
+        var bad = new Dictionary<int, (string, string)>();
+        for (var i = 0; i < rows; i++)
+        {
+            var line = i + 2;
+            string id = $"G-{i}", content = $"第 {i} 件：小区路灯不亮，晚上出行不便。", category = "城乡建设", phone = $"1390{i:D7}", at = "2024-02-01 09:00";
+            if (i % 97 == 50)
+            {
+                switch (i / 97 % 5)
+                {
+                    case 0: content = "　 "; bad[line] = ($"C{line}", "内容不能为空"); break;
+                    case 1: phone = "138-1234-123"; bad[line] = ($"E{line}", "联系电话"); break;
+                    case 2: category = "外星事务"; bad[line] = ($"D{line}", "外星事务"); break;
+                    case 3: at = "去年春天"; bad[line] = ($"F{line}", "去年春天"); break;
+                    default: id = "G-0"; bad[line] = ($"A{line}", "重复"); break;
+                }
+            }
+
+            text.Append(FormattableString.Invariant($"{id},路灯不亮 {i},\"{content}\",{category},{phone},{at}\r\n"));
+        }
+
+        return (TextDecoding.Gb18030.GetBytes(text.ToString()), bad);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Engines), MemberType = typeof(TestDatabase))]
+    public async Task ThousandsOfRows_BadOnesScattered_EachRejectedWithItsCellAndReason_TheRestSavedOnce(string engine)
+    {
+        await using var s = await Storage.CreateAsync(engine);
+        const int rows = 1500;
+        var (file, bad) = ScatteredCsv(rows);
+
+        var dry = await ImportAsync(s, file, "scattered.csv", new AppealImportOptions(DryRun: true));
+        var first = await ImportAsync(s, file, "scattered.csv", new AppealImportOptions());
+        var again = await ImportAsync(s, file, "scattered.csv", new AppealImportOptions());
+
+        foreach (var report in new[] { dry, first, again })
+        {
+            Assert.Equal(rows, report.Rows.Count);
+            var rejected = report.Rows.Where(r => r.Outcome == RowOutcome.Rejected).ToList();
+            Assert.Equal(bad.Keys.Order(), rejected.Select(r => r.Row));
+            Assert.All(rejected, r =>
+            {
+                Assert.Equal(bad[r.Row].Cell, r.Cell);
+                Assert.Contains(bad[r.Row].Reason, r.Reason, StringComparison.Ordinal);
+            });
+        }
+
+        Assert.Equal((rows - bad.Count, 0), (dry.Valid, dry.AlreadyImported));
+        Assert.Equal((rows - bad.Count, rows), (first.Saved, first.Saved + first.Rejected));
+        Assert.Equal((0, rows - bad.Count), (again.Saved, again.AlreadyImported));
+        Assert.Equal(rows - bad.Count, await AppealCountAsync(s));
+        Assert.Equal(rows - bad.Count, await s.RunAsync(sp => sp.GetRequiredService<DubanDbContext>().MatterSignatures.CountAsync()));
+    }
+
     [Fact]
     public void Mapping_NamesAnUnknownFieldOrColumn()
     {

@@ -10,7 +10,8 @@ namespace Duban.Web.Pages.Import;
 
 /// <summary>
 /// 批量导入诉求: upload → column mapping → dry run (a report, nothing saved) → import, both run in the background with
-/// progress polled by the page → the report, downloadable as xlsx. Supervision office and admins only.
+/// progress polled by the page → the report, downloadable as xlsx. After a dry run, "按此映射导入" imports the same
+/// file with the mapping just checked. Supervision office and admins only.
 /// </summary>
 [RequestSizeLimit(MaxUpload)]
 [RequestFormLimits(MultipartBodyLengthLimit = MaxUpload)]
@@ -47,8 +48,29 @@ public sealed class AppealsModel(ImportWorker worker, ImportBatches batches) : P
         if (batch is { } id)
         {
             Batch = await batches.GetAsync(id, User.ToActor(), cancellationToken);
+            MayImportChecked = Batch is { DryRun: true, Finished: true, Error: null } && worker.HasChecked(id, User.ToActor());
         }
 
+        return Page();
+    }
+
+    /// <summary>Whether the batch shown is a finished dry run whose file and mapping can be imported as checked.</summary>
+    public bool MayImportChecked { get; private set; }
+
+    /// <summary>按此映射导入: imports the dry run's file with the mapping it checked, without a new upload.</summary>
+    public async Task<IActionResult> OnPostImportCheckedAsync(long batch, CancellationToken cancellationToken)
+    {
+        if (!Allowed())
+        {
+            return Forbid();
+        }
+
+        if (await worker.TakeCheckedAsync(batch, User.ToActor(), batches, cancellationToken) is { } id)
+        {
+            return RedirectToPage(new { batch = id });
+        }
+
+        Error = "试导入的文件已失效（已导入、超过一天或服务已重启），请重新上传。";
         return Page();
     }
 

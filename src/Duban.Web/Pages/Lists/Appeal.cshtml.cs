@@ -1,3 +1,4 @@
+using Duban.Appeals;
 using Duban.Data.Appeals;
 using Duban.Data.Routing;
 using Duban.Matters;
@@ -8,11 +9,16 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Duban.Web.Pages.Lists;
 
 /// <summary>An appeal for staff: intake facts, the earlier appeal it repeats, the learned routing suggestion beside the
-/// rule result, and the contact in full on request (audited).</summary>
-public sealed class AppealModel(AppealQueries queries, MatterRouter router) : PageModel
+/// rule result, the contact in full on request (audited), its hops (办理过程) and, for the lead unit, 上报 to the level
+/// above.</summary>
+public sealed class AppealModel(AppealQueries queries, MatterRouter router, EscalateAppeal escalate) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? Code { get; set; }
+
+    /// <summary>上报理由.</summary>
+    [BindProperty]
+    public string? Reason { get; set; }
 
     public AppealDetails? Appeal { get; private set; }
     public AppealContact? Contact { get; private set; }
@@ -20,11 +26,59 @@ public sealed class AppealModel(AppealQueries queries, MatterRouter router) : Pa
     /// <summary>智能分派建议: information only; people decide.</summary>
     public RoutingSuggestion? Suggestion { get; private set; }
 
+    /// <summary>Set on the redirect after a 上报: the page confirms it, or, when the appeal left the viewer's sight,
+    /// says so instead of answering 404 (nothing of the appeal is shown then).</summary>
+    [BindProperty(SupportsGet = true)]
+    public bool Escalated { get; set; }
+
+    /// <summary>Whether the viewer's unit leads the appeal and it is at a stage 上报 allows (the service checks again).</summary>
+    public bool MayEscalate(Actor actor) =>
+        Appeal is { } a && actor.UnitId == a.Matter.LeadUnit.Id
+        && a.Matter.Status is MatterStatus.Assigned or MatterStatus.Acknowledged
+        && (actor.Has(Role.Handler) || actor.Has(Role.Leader) || actor.Has(Role.Supervisor));
+
+    /// <summary>上报上级: the same service as <c>POST /api/appeals/{code}/escalate</c>; the reason is required.</summary>
+    public async Task<IActionResult> OnPostEscalateAsync(CancellationToken cancellationToken)
+    {
+        var actor = User.ToActor();
+        try
+        {
+            if (string.IsNullOrWhiteSpace(Reason))
+            {
+                ModelState.AddModelError(nameof(Reason), "上报必须填写理由。");
+            }
+            else
+            {
+                await escalate.ExecuteAsync(Code ?? string.Empty, Reason, actor, cancellationToken);
+                return RedirectToPage(new { code = Code, escalated = true });
+            }
+        }
+        catch (ValidationFailedException ex)
+        {
+            ModelState.AddModelError(nameof(Reason), string.Join(" ", ex.Errors.SelectMany(e => e.Value)));
+        }
+        catch (Exception ex) when (ex is RuleConflictException or InvalidTransitionException or ConcurrencyConflictException or ForbiddenException)
+        {
+            ModelState.AddModelError(nameof(Reason), ex.Message);
+        }
+        catch (NotFoundException)
+        {
+            return NotFound();
+        }
+
+        return await OnGetAsync(cancellationToken);
+    }
+
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         try
         {
             await LoadAsync(cancellationToken);
+            return Page();
+        }
+        catch (NotFoundException) when (Escalated && TrackingCode.TryParse(Code, out _))
+        {
+            // 上报 moved the appeal to a unit the viewer cannot see: the page says so rather than answer 404.
             return Page();
         }
         catch (NotFoundException)
