@@ -119,6 +119,31 @@ public abstract class SimilarityApiTests(DubanApp app)
         Assert.Equal(HttpStatusCode.BadRequest, (await SendAsync(app.SupervisorToken, HttpMethod.Get, "/api/hot-issues?from=someday&to=2100-01-01")).Status);
         Assert.Equal(HttpStatusCode.BadRequest, (await SendAsync(app.SupervisorToken, HttpMethod.Get, "/api/hot-issues?from=2000-01-01&to=2100-01-01&region=NOPE")).Status);
     }
+
+    [Fact]
+    public async Task HotIssues_RankByTheAppealsPublicSupport()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        foreach (var (place, likes) in new[] { ("东", 5), ("西", 7), ("南", 1) })
+        {
+            var (status, _) = await SendAsync(app.SupervisorToken, HttpMethod.Post, "/api/appeals", new
+            {
+                title = $"锦绣{suffix}小区{place}门垃圾站异味",
+                content = $"锦绣{suffix}小区{place}门垃圾站长期不清运，夏天异味很重，蚊蝇多，请环卫部门每天清运并消杀。",
+                category = "环境保护",
+                region = "K-T",
+                contactName = "周先生",
+                contactPhone = place switch { "东" => "13900000001", "西" => "13900000002", _ => "13900000003" },
+                likes,
+            });
+            Assert.Equal(HttpStatusCode.Created, status);
+        }
+
+        var (_, hot) = await SendAsync(app.SupervisorToken, HttpMethod.Get, "/api/hot-issues?from=2000-01-01&to=2100-01-01");
+        var issue = hot!.AsArray().Single(h => h!["typical"]!["title"]!.GetValue<string>().Contains($"锦绣{suffix}", StringComparison.Ordinal))!;
+        Assert.Equal(3, issue["count"]!.GetValue<int>());
+        Assert.Equal(13, issue["likes"]!.GetValue<int>());
+    }
 }
 
 public sealed class SimilarityApiTests_Sqlite(SqliteApp app) : SimilarityApiTests(app), IClassFixture<SqliteApp>;

@@ -1328,9 +1328,6 @@ namespace Duban.Data.Postgres.Migrations
                     b.Property<long>("MatterId")
                         .HasColumnType("bigint");
 
-                    b.Property<int>("Likes")
-                        .HasColumnType("integer");
-
                     b.Property<byte[]>("MinHash")
                         .IsRequired()
                         .HasMaxLength(128)

@@ -1277,9 +1277,6 @@ namespace Duban.Data.Sqlite.Migrations
                     b.Property<long>("MatterId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<int>("Likes")
-                        .HasColumnType("INTEGER");
-
                     b.Property<byte[]>("MinHash")
                         .IsRequired()
                         .HasMaxLength(128)

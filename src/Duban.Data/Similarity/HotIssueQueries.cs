@@ -41,7 +41,7 @@ public sealed class HotIssueQueries(DubanDbContext db)
             .Select(m => new
             {
                 m.Id, m.Code, m.Title, m.Content, m.AssignedAt,
-                Likes = db.MatterSignatures.Where(s => s.MatterId == m.Id).Select(s => (int?)s.Likes).FirstOrDefault() ?? 0,
+                Likes = db.Appeals.Where(a => a.MatterId == m.Id).Select(a => (int?)a.Likes).FirstOrDefault() ?? 0, // 点赞: appeals only
             })
             .ToListAsync(cancellationToken);
         if (rows.Count > MaxMatters)

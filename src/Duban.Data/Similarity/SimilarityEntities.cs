@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Duban.Data.Similarity;
 
 /// <summary>What the similar-cases index needs of one matter, written with the matter when it is assigned: the
-/// MinHash of its title and content, and its public support (点赞) for the hot-issue review.</summary>
+/// MinHash of its title and content. (Public support, 点赞, is the appeal's own fact.)</summary>
 public sealed class MatterSignature
 {
     public long MatterId { get; set; }
@@ -12,8 +12,6 @@ public sealed class MatterSignature
 
     /// <summary>128 bytes: <see cref="MinHashSignature.ToBytes"/>; empty when the text has no letters or digits.</summary>
     public byte[] MinHash { get; set; } = [];
-
-    public int Likes { get; set; }
 
     /// <summary>The text similarity is measured on: the title, then the content.</summary>
     public static string TextOf(string title, string content) => title + "\n" + content;

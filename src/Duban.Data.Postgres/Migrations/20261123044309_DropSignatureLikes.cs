@@ -1,0 +1,29 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Duban.Data.Postgres.Migrations
+{
+    /// <inheritdoc />
+    public partial class DropSignatureLikes : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "Likes",
+                table: "matter_signatures");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<int>(
+                name: "Likes",
+                table: "matter_signatures",
+                type: "integer",
+                nullable: false,
+                defaultValue: 0);
+        }
+    }
+}
