@@ -187,6 +187,10 @@ public sealed class RowWriter(DubanDbContext db)
         private readonly Func<object, object?> _get = Getter(property);
         private readonly RelationalTypeMapping _mapping = property.GetRelationalTypeMapping();
 
+        /// <summary>Text or bytes once converted (an enum kept as its name, say): such values are always bound.</summary>
+        private readonly bool _storesText = (property.GetRelationalTypeMapping().Converter?.ProviderClrType ?? property.ClrType) is var stored
+            && (stored == typeof(string) || stored == typeof(byte[]));
+
         public IProperty Property { get; } = property;
         public string Name { get; } = property.GetColumnName();
 
@@ -197,8 +201,7 @@ public sealed class RowWriter(DubanDbContext db)
         public string? Literal(object? value) => value switch
         {
             null => "NULL",
-            string or byte[] => null,
-            _ when _mapping.Converter?.ConvertToProvider(value) is string or byte[] => null,
+            _ when _storesText => null,
             _ => _mapping.GenerateSqlLiteral(value),
         };
 

@@ -216,6 +216,14 @@ public static class Labels
         Escalation.EscalationKind.Accountability => "已列入问责",
     };
 
+    /// <summary>Who hears of an escalation rung, in Chinese.</summary>
+    public static string Of(Escalation.Recipient recipient) => recipient switch
+    {
+        Escalation.Recipient.HandlingUnit => "承办单位",
+        Escalation.Recipient.UnitHead => "单位负责人",
+        Escalation.Recipient.SupervisingUnit => "督查室（交办单位）",
+    };
+
     /// <summary>The Chinese name of a role.</summary>
     public static string Of(Role role) => role switch
     {
