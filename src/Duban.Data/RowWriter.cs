@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq.Expressions;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -20,9 +21,9 @@ namespace Duban.Data;
 public sealed class RowWriter(DubanDbContext db)
 {
     /// <summary>Parameters per statement. Microsoft.Data.Sqlite binds each parameter by name, a linear search of the
-    /// statement's names, so binding grows with the square of the count. On SQLite only text is bound (see
-    /// <see cref="Column.Literal"/>), so few parameters fill a statement; PostgreSQL (limit 65,535) binds every value
-    /// and gets large statements to save round trips.</summary>
+    /// statement's names, so binding grows with the square of the count; on SQLite only the rare NUL-bearing text is
+    /// bound (see <see cref="Column.Literal"/>). PostgreSQL (limit 65,535) binds every value and gets large statements
+    /// to save round trips.</summary>
     private const int MaxSqliteParameters = 300, MaxPostgresParameters = 16_000;
 
     /// <summary>Rows per statement at most, so one statement's text stays small.</summary>
@@ -112,10 +113,11 @@ public sealed class RowWriter(DubanDbContext db)
         await InChunksAsync(rows, columns, head, tail, cancellationToken);
     }
 
-    /// <summary>Runs head, then (value, …) per row, then tail, for as many rows as fit in a statement. A value repeated
-    /// in a column (the sweep's instant, a unit, a null) is bound once and referred to by name wherever it recurs. On
-    /// SQLite, numbers, instants, enums and nulls are written as literals: binding them cost more than the inserts
-    /// (10,000 sweep rungs took over a thousand statements of a hundred parameters each).</summary>
+    /// <summary>Runs head, then (value, …) per row, then tail, for as many rows as fit in a statement. On SQLite every
+    /// value is written as a literal in the form its type mapping gives it (see <see cref="Column.Literal"/>): binding
+    /// cost more than the inserts, since Microsoft.Data.Sqlite and SQLite each find a parameter by a linear search of
+    /// the statement's names. On PostgreSQL values are bound, a value repeated in a column (the sweep's instant, a
+    /// unit, a null) once, referred to by name wherever it recurs.</summary>
     private async Task InChunksAsync<T>(IReadOnlyList<T> rows, Column[] columns, string head, string tail, CancellationToken cancellationToken)
         where T : class
     {
@@ -158,9 +160,26 @@ public sealed class RowWriter(DubanDbContext db)
             }
 
             sql.Append(tail);
-            await db.Database.ExecuteSqlRawAsync(sql.ToString(), parameters, cancellationToken);
+            await ExecuteAsync(sql.ToString(), parameters, cancellationToken);
             start = end;
         }
+    }
+
+    /// <summary>Runs a statement as ExecuteSqlRaw would (the context's connection and transaction, its interceptors and
+    /// logging) but takes the text as it is: ExecuteSqlRaw passes it through string.Format, which text literals with
+    /// braces in them would break.</summary>
+    private Task<int> ExecuteAsync(string sql, List<DbParameter> parameters, CancellationToken cancellationToken)
+    {
+        var builder = db.GetService<IRelationalCommandBuilderFactory>().Create().Append(sql);
+        foreach (var parameter in parameters)
+        {
+            builder.AddRawParameter(parameter.ParameterName, parameter);
+        }
+
+        return builder.Build().ExecuteNonQueryAsync(
+            new RelationalCommandParameterObject(db.GetService<IRelationalConnection>(), null, null, db,
+                db.GetService<IRelationalCommandDiagnosticsLogger>(), CommandSource.ExecuteSqlRaw),
+            cancellationToken);
     }
 
     private MappedTable TableOf<T>() =>
@@ -187,21 +206,22 @@ public sealed class RowWriter(DubanDbContext db)
         private readonly Func<object, object?> _get = Getter(property);
         private readonly RelationalTypeMapping _mapping = property.GetRelationalTypeMapping();
 
-        /// <summary>Text or bytes once converted (an enum kept as its name, say): such values are always bound.</summary>
-        private readonly bool _storesText = (property.GetRelationalTypeMapping().Converter?.ProviderClrType ?? property.ClrType) is var stored
-            && (stored == typeof(string) || stored == typeof(byte[]));
+        /// <summary>Bytes once converted: always bound.</summary>
+        private readonly bool _storesBytes = (property.GetRelationalTypeMapping().Converter?.ProviderClrType ?? property.ClrType) == typeof(byte[]);
 
         public IProperty Property { get; } = property;
         public string Name { get; } = property.GetColumnName();
 
         public object? Value(object entity) => _get(entity);
 
-        /// <summary>The value as a SQL literal, in the form the type mapping gives it (its converter applied), for
-        /// values whose literal is made of digits, dates and signs only; null for text and blobs, which are bound.</summary>
+        /// <summary>The value as a SQLite literal, in the form the type mapping gives it (its converter applied; text
+        /// quoted with its quotes doubled, line breaks as CHAR()), the cell SaveChanges would have written; null for
+        /// what must be bound: bytes, and text with a NUL in it, which would end the statement's text.</summary>
         public string? Literal(object? value) => value switch
         {
             null => "NULL",
-            _ when _storesText => null,
+            _ when _storesBytes => null,
+            string text when text.Contains('\0', StringComparison.Ordinal) => null,
             _ => _mapping.GenerateSqlLiteral(value),
         };
 
