@@ -122,6 +122,7 @@ public sealed class RowWriter(DubanDbContext db)
         where T : class
     {
         await using var scratch = db.Database.GetDbConnection().CreateCommand(); // parameters are created by a command
+        var repeated = new (object? Value, string Literal)[columns.Length]; // a column's last literal: the sweep's instant recurs
         var start = 0;
         while (start < rows.Count)
         {
@@ -140,8 +141,15 @@ public sealed class RowWriter(DubanDbContext db)
                         sql.Append(", ");
                     }
 
+                    if (!_postgres && value is not null && Equals(repeated[c].Value, value))
+                    {
+                        sql.Append(repeated[c].Literal);
+                        continue;
+                    }
+
                     if (!_postgres && columns[c].Literal(value) is { } literal)
                     {
+                        repeated[c] = (value, literal);
                         sql.Append(literal);
                         continue;
                     }
