@@ -92,7 +92,7 @@ public static partial class CliApp
         retrain.SetAction(async (result, ct) =>
         {
             await using var scope = await OpenAsync(result, clock, ct);
-            var summary = await scope.ServiceProvider.GetRequiredService<MatterRouter>().RetrainAsync(ct);
+            var summary = await scope.ServiceProvider.GetRequiredService<MatterRouter>().RetrainAsync(ct: ct);
             await output.WriteLineAsync(FormattableString.Invariant(
                 $"model {summary.ModelId}: {summary.Examples} closed matters, {summary.Units} units"));
             if (summary.SkippedUnits.Count > 0)

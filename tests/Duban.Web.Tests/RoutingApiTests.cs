@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Duban.Data.Appeals;
 using Duban.Matters;
+using Duban.Web.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Duban.Tests;
@@ -78,6 +79,35 @@ public abstract class RoutingApiTests(DubanApp app)
         Assert.Matches("建议承办单位：<strong>测试镇</strong> <span class=\"code\">K-T</span>，置信度 [5-9][0-9] ?%", card);
         var status = await (await PageSession.SignInAsync(app, "C", Role.Admin)).GetStringAsync("/admin/routing");
         Assert.Contains("<dt>训练样本</dt><dd>4 件已办结事项</dd>", status, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AdminPage_RetrainsInTheBackground_ThenShowsHowItEnded()
+    {
+        var admin = await PageSession.SignInAsync(app, "C", Role.Admin);
+        var started = await admin.PostAsync("/admin/routing?handler=Retrain", []);
+        Assert.Equal(HttpStatusCode.Redirect, started.StatusCode);
+        Assert.Equal("/admin/routing#model", started.Headers.Location?.OriginalString);
+
+        // The page answered before the training ended; it ends with a model or, without enough history, a refusal.
+        var training = app.Services.GetRequiredService<RoutingTraining>();
+        var outcome = await Record.ExceptionAsync(() => training.Last!);
+        var progress = JsonNode.Parse(await admin.GetStringAsync("/admin/routing?handler=Training"))!;
+        Assert.False(progress["running"]!.GetValue<bool>());
+        var page = await admin.GetStringAsync("/admin/routing");
+        Assert.DoesNotContain("正在重新训练", page, StringComparison.Ordinal);
+        if (outcome is null)
+        {
+            var summary = await training.Last!;
+            Assert.Contains($"：{summary.Examples} 件已办结事项，{summary.Units} 个单位。", page, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.IsType<RuleConflictException>(outcome);
+            Assert.Contains("<p class=\"error\" role=\"alert\">已办结事项不足", page, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("重新训练</button>", page, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -54,8 +54,11 @@ public static class RoutingTrainer
     private const int SingleSplitFolds = 10;
 
     /// <summary>Trains on the examples; a label with fewer than <see cref="MinExamplesPerLabel"/> examples, or fewer
-    /// than two labels, is a <see cref="ValidationFailedException"/>.</summary>
-    public static RoutingModel Train(IReadOnlyList<RoutingExample> examples, RoutingTrainerOptions? options = null)
+    /// than two labels, is a <see cref="ValidationFailedException"/>. <paramref name="progress"/> hears of each
+    /// one-versus-rest training as it ends (from any thread): a model is one per label per fit, and there is a fit per
+    /// calibration fold and a final one.</summary>
+    public static RoutingModel Train(IReadOnlyList<RoutingExample> examples, RoutingTrainerOptions? options = null,
+        IProgress<TrainingProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(examples);
         options ??= new RoutingTrainerOptions();
@@ -66,19 +69,20 @@ public static class RoutingTrainer
         // Small data: out-of-fold scores of every text (each counts). Large data: one held-out tenth is plenty.
         var heldOut = new List<(double[] Scores, int Label)>();
         var smallest = Enumerable.Range(0, labels.Length).Min(k => y.Count(v => v == k));
-        var folds = y.Length >= SingleSplitFrom
+        var folds = (y.Length >= SingleSplitFrom
             ? RoutingFolds.Stratified(y, SingleSplitFolds, options.Seed).Take(1)
-            : RoutingFolds.Stratified(y, Math.Min(options.CalibrationFolds, smallest), options.Seed);
+            : RoutingFolds.Stratified(y, Math.Min(options.CalibrationFolds, smallest), options.Seed)).ToList();
+        var counter = new TrainingCounter((folds.Count + 1) * labels.Length, progress);
         foreach (var test in folds)
         {
             var train = Enumerable.Range(0, y.Length).Except(test).ToArray();
-            var (space, feature, weights) = Fit(matrix, train, y, labels.Length, options);
+            var (space, feature, weights) = Fit(matrix, train, y, labels.Length, options, counter);
             var fold = new RoutingModel(labels, space, weights, 1, 0);
             var x = matrix.Vectorise(test.Take(MaxCalibrationRows).ToArray(), space, feature);
             heldOut.AddRange(Enumerable.Range(0, x.Count).Select(i => (fold.Scores(x.IndicesOf(i), x.ValuesOf(i)), y[test[i]])));
         }
 
-        var (finalSpace, _, finalWeights) = Fit(matrix, Enumerable.Range(0, y.Length).ToArray(), y, labels.Length, options);
+        var (finalSpace, _, finalWeights) = Fit(matrix, Enumerable.Range(0, y.Length).ToArray(), y, labels.Length, options, counter);
         var (scale, offsets) = Calibrate(heldOut, labels.Length);
         for (var k = 0; k < labels.Length; k++)
         {
@@ -107,7 +111,7 @@ public static class RoutingTrainer
     }
 
     private static (FeatureSpace Space, int[] Feature, float[] Weights) Fit(NgramMatrix matrix, int[] rows, int[] y, int labels,
-        RoutingTrainerOptions options)
+        RoutingTrainerOptions options, TrainingCounter counter)
     {
         var (space, feature) = matrix.Space(rows, Math.Min(options.MinDocuments, rows.Length), options.MaxFeatures);
         var x = matrix.Vectorise(rows, space, feature);
@@ -117,7 +121,11 @@ public static class RoutingTrainer
         // Each label writes only its own weights, so the result does not depend on the scheduling; one label per core
         // bounds the memory of the per-label scaled copies.
         Parallel.For(0, labels, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
-            k => TrainOneVersusRest(x, yRows, k, weights.AsSpan(k * stride, stride), options));
+            k =>
+            {
+                TrainOneVersusRest(x, yRows, k, weights.AsSpan(k * stride, stride), options);
+                counter.OneDone();
+            });
         return (space, feature, weights);
     }
 

@@ -21,6 +21,22 @@ public sealed record RoutingSuggestion(string? UnitCode, string? UnitName, doubl
 /// <param name="SkippedUnits">Units with a single closed matter: too few to learn from, left out.</param>
 public sealed record RetrainSummary(long ModelId, int Examples, int Units, IReadOnlyList<string> SkippedUnits);
 
+/// <summary>Where a retraining is.</summary>
+public enum RetrainPhase
+{
+    /// <summary>读取已办结事项.</summary>
+    Reading,
+
+    /// <summary>训练: <see cref="RetrainProgress.Done"/> of <see cref="RetrainProgress.Total"/> one-versus-rest trainings.</summary>
+    Training,
+
+    /// <summary>保存模型.</summary>
+    Saving,
+}
+
+/// <summary>A retraining's progress: its phase and, while training, the label trainings done of all.</summary>
+public sealed record RetrainProgress(RetrainPhase Phase, int Done, int Total);
+
 /// <summary>The model in use: when it was trained, on how many closed matters, for how many units.</summary>
 public sealed record RoutingModelStatus(long ModelId, DateTimeOffset TrainedAt, int Examples, int Units);
 
@@ -74,9 +90,11 @@ public sealed class MatterRouter(DubanDbContext db, RoutingModelCache cache, Rou
     /// <summary>
     /// Trains a new model on the most recently closed matters (at most <c>Routing:MaxExamples</c>) and stores it for
     /// every instance. Fewer than two units with two closed matters each is a <see cref="RuleConflictException"/>.
+    /// <paramref name="progress"/> hears of each phase and, while training, of each label trained.
     /// </summary>
-    public async Task<RetrainSummary> RetrainAsync(CancellationToken ct = default)
+    public async Task<RetrainSummary> RetrainAsync(IProgress<RetrainProgress>? progress = null, CancellationToken ct = default)
     {
+        progress?.Report(new RetrainProgress(RetrainPhase.Reading, 0, 0));
         var rows = await db.Matters.AsNoTracking()
             .Where(m => m.Status == MatterStatus.Closed)
             .OrderByDescending(m => m.ClosedAt).ThenByDescending(m => m.Id)
@@ -94,7 +112,10 @@ public sealed class MatterRouter(DubanDbContext db, RoutingModelCache cache, Rou
                 $"已办结事项不足：至少需要两个单位各办结两件才能训练（现有 {units} 个单位）/ closed matters from two or more units, two each, are needed");
         }
 
-        var model = await Task.Run(() => RoutingTrainer.Train(examples), ct);
+        progress?.Report(new RetrainProgress(RetrainPhase.Training, 0, 0));
+        var trained = progress is null ? null : new Progress(p => progress.Report(new RetrainProgress(RetrainPhase.Training, p.Done, p.Total)));
+        var model = await Task.Run(() => RoutingTrainer.Train(examples, progress: trained), ct);
+        progress?.Report(new RetrainProgress(RetrainPhase.Saving, 0, 0));
         using var buffer = new MemoryStream();
         model.Write(buffer);
         var record = new RoutingModelRecord { TrainedAt = clock.GetUtcNow(), Examples = examples.Length, Units = units, Model = buffer.ToArray() };
@@ -104,6 +125,12 @@ public sealed class MatterRouter(DubanDbContext db, RoutingModelCache cache, Rou
         await db.SaveChangesAsync(ct); // the new model and the pruning in one transaction
         cache.Current = new RoutingModelCache.LoadedModel(record.Id, model);
         return new RetrainSummary(record.Id, examples.Length, units, skipped);
+    }
+
+    /// <summary>Passes each report on as it comes, on the reporting thread (<see cref="Progress{T}"/> would post it).</summary>
+    private sealed class Progress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
     }
 
     /// <summary>The newest stored model, or null when none has been trained.</summary>

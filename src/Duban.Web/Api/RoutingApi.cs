@@ -37,8 +37,9 @@ public static class RoutingApi
                 : new SuggestionView(suggestion.UnitCode, suggestion.UnitName, Math.Round(suggestion.Confidence, 4), null));
         }).RequireAuthorization(ApiAuth.Policy).WithSummary("建议牵头单位（仅供参考，由人决定）/ suggest a lead unit for a text");
 
-        api.MapPost("/retrain", async (MatterRouter router, CancellationToken ct) => TypedResults.Ok(await router.RetrainAsync(ct)))
-            .RequireAuthorization(ApiAuth.AdminPolicy).WithSummary("用已办结事项重新训练（管理员）/ retrain on closed matters (admin)");
+        // Joins a training already running (the admin page's, say) rather than running a second beside it.
+        api.MapPost("/retrain", async (Jobs.RoutingTraining training) => TypedResults.Ok(await training.StartOrJoin()))
+            .RequireAuthorization(ApiAuth.AdminPolicy).WithSummary("用已办结事项重新训练，训练完成后返回（管理员）/ retrain on closed matters, answering when done (admin)");
         return app;
     }
 }

@@ -17,6 +17,7 @@ public static class WebServices
         services.AddHostedService<Jobs.DeliveryWorker>();
         services.AddHostedService<Jobs.SignatureBackfillJob>();
         services.AddSingleton<Jobs.ImportWorker>().AddHostedService(sp => sp.GetRequiredService<Jobs.ImportWorker>());
+        services.AddSingleton<Jobs.RoutingTraining>();
         services.AddSingleton(TimeProvider.System);
         services.AddProblemDetails();
         services.AddExceptionHandler<Problems>();

@@ -66,6 +66,19 @@ public sealed class RoutingModelTests
     }
 
     [Fact]
+    public void Train_ReportsEachLabelTrainedPerFit_UpToTheTotal_WithoutChangingTheModel()
+    {
+        var reports = new System.Collections.Concurrent.ConcurrentBag<TrainingProgress>();
+        var model = RoutingTrainer.Train(Examples, progress: new Collect(reports));
+
+        // Three examples per label: three calibration folds and the final fit, three labels each.
+        var expected = (3 + 1) * 3;
+        Assert.All(reports, r => Assert.Equal(expected, r.Total));
+        Assert.Equal(Enumerable.Range(1, expected), reports.Select(r => r.Done).Order());
+        Assert.Equal(Bytes(RoutingTrainer.Train(Examples)), Bytes(model));
+    }
+
+    [Fact]
     public void Predict_SaysDontKnow_BelowTheThreshold()
     {
         var model = RoutingTrainer.Train(Examples);
@@ -100,6 +113,11 @@ public sealed class RoutingModelTests
         Assert.Throws<FormatException>(() => RoutingModel.Read(truncated));
         using var text = new MemoryStream("留言编号,留言主题\n1,路灯"u8.ToArray());
         Assert.Throws<FormatException>(() => RoutingModel.Read(text));
+    }
+
+    private sealed class Collect(System.Collections.Concurrent.ConcurrentBag<TrainingProgress> reports) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => reports.Add(value);
     }
 
     private static byte[] Bytes(RoutingModel model)

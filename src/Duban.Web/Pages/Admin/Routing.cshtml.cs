@@ -9,7 +9,7 @@ namespace Duban.Web.Pages.Admin;
 
 /// <summary>分派规则: the routing rules (add, edit, disable, delete), a dry run (试算) that shows the matching rule beside
 /// the learned suggestion, and the learned model's status with a retrain button.</summary>
-public sealed class RoutingModel(RoutingRules rules, MatterRouter router) : PageModel
+public sealed class RoutingModel(RoutingRules rules, MatterRouter router, Jobs.RoutingTraining training, TimeProvider clock) : PageModel
 {
     /// <summary>The rule form; empty fields are kept as "" so that editing can clear them.</summary>
     public sealed class RuleForm
@@ -47,8 +47,11 @@ public sealed class RoutingModel(RoutingRules rules, MatterRouter router) : Page
 
     public RoutingTrial? TrialRule { get; private set; }
     public RoutingSuggestion? TrialSuggestion { get; private set; }
-    public RetrainSummary? Retrained { get; private set; }
-    public string? RetrainError { get; private set; }
+    /// <summary>The training running in this process, or how the last one ended.</summary>
+    public Jobs.RoutingTrainingState Training { get; private set; } = Jobs.RoutingTrainingState.Idle;
+
+    /// <summary>Seconds since the running training started.</summary>
+    public int TrainingSeconds => Training.StartedAt is { } start ? (int)(clock.GetUtcNow() - start).TotalSeconds : 0;
 
     public IReadOnlyList<string> Categories => AppealCategories.All;
 
@@ -151,22 +154,36 @@ public sealed class RoutingModel(RoutingRules rules, MatterRouter router) : Page
         return Page();
     }
 
-    /// <summary>重新训练 on the closed matters; seconds for tens of thousands (docs/BENCHMARKS.md), so it runs in the request.</summary>
-    public async Task<IActionResult> OnPostRetrainAsync(CancellationToken cancellationToken)
+    /// <summary>重新训练 on the closed matters, in the background (tens of seconds at 100,000 examples): the page then
+    /// shows its progress. A training already running is joined, not doubled.</summary>
+    public IActionResult OnPostRetrain()
     {
-        try
-        {
-            Retrained = await router.RetrainAsync(cancellationToken);
-        }
-        catch (RuleConflictException ex)
-        {
-            RetrainError = ex.Message;
-            Response.StatusCode = StatusCodes.Status409Conflict;
-        }
-
-        await LoadAsync(cancellationToken);
-        return Page();
+        _ = training.StartOrJoin();
+        return RedirectToPage(null, null, "model");
     }
+
+    /// <summary>The running training's progress for the page's poll.</summary>
+    public IActionResult OnGetTraining()
+    {
+        Training = training.State;
+        var progress = Training.Progress;
+        return new JsonResult(new
+        {
+            running = Training.Running,
+            phase = progress is null ? null : PhaseName(progress.Phase),
+            done = progress?.Done ?? 0,
+            total = progress?.Total ?? 0,
+            seconds = TrainingSeconds,
+        });
+    }
+
+    /// <summary>A phase in the page's words.</summary>
+    public static string PhaseName(RetrainPhase phase) => phase switch
+    {
+        RetrainPhase.Reading => "读取已办结事项",
+        RetrainPhase.Training => "训练",
+        RetrainPhase.Saving => "保存模型",
+    };
 
     private async Task<IActionResult> Redirecting(Func<Task> change)
     {
@@ -193,5 +210,6 @@ public sealed class RoutingModel(RoutingRules rules, MatterRouter router) : Page
     {
         Rules = await rules.ListAsync(cancellationToken);
         Status = await router.StatusAsync(cancellationToken);
+        Training = training.State;
     }
 }
