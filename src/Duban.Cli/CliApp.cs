@@ -46,6 +46,7 @@ public static partial class CliApp
             RouteCommand(output, error, clock),
             ImportCommand(output, error, clock),
             PairingCommand(output, error, clock),
+            AttachmentsCommand(output, error, clock),
         };
         root.Options.Add(DbOption);
         var parsed = root.Parse(args);

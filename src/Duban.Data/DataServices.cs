@@ -20,7 +20,7 @@ public static class DataServices
         services.AddSingleton(sp => NotificationOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton(sp => Appeals.AppealOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton(sp => Attachments.AttachmentOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<DatabaseOptions>()));
-        services.AddSingleton<Attachments.BlobStore>().AddScoped<Attachments.MatterAttachments>();
+        services.AddSingleton<Attachments.BlobStore>().AddScoped<Attachments.MatterAttachments>().AddScoped<Attachments.BlobCollector>();
         services.AddScoped<Appeals.AppealIntake>();
         services.AddScoped<Appeals.AppealQueries>();
         services.AddScoped<Appeals.RoutingRules>();

@@ -159,4 +159,66 @@ public sealed class AttachmentStorageTests : IDisposable
             Assert.Equal(2, row.EventSequence);
         });
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Engines), MemberType = typeof(TestDatabase))]
+    public async Task Collector_DeletesOrphansAndOldTempFiles_SparesAttachedAndRecentOnes_AndReportsMissingFiles(string engine)
+    {
+        await using var s = await CreateAsync(engine);
+        var matter = await AssignAsync(s);
+        var attached = (await UploadAsync(s, matter, s.Org.Supervisor, ("整改报告.pdf", Pdf))).Single();
+        var orphanBytes = Encoding.UTF8.GetBytes("%PDF-1.4\n% 未提交的上传\n%%EOF\n");
+        var orphan = await s.RunAsync(sp => sp.GetRequiredService<MatterAttachments>().StoreAsync(new MemoryStream(orphanBytes), "未提交.pdf", AttachmentLimits.Staff));
+        var blobs = await s.RunAsync(sp => Task.FromResult(sp.GetRequiredService<BlobStore>()));
+        var attachedSha = await s.RunAsync(sp => sp.GetRequiredService<DubanDbContext>().Attachments.Where(a => a.Id == attached.Id).Select(a => a.BlobSha256).SingleAsync());
+
+        // A file a crash left without its row, and two temp files of interrupted uploads; file times follow the test's clock.
+        var rowlessBytes = Encoding.UTF8.GetBytes("%PDF-1.4\n% 行丢失\n%%EOF\n");
+        var rowless = blobs.PathOf(Convert.ToHexStringLower(SHA256.HashData(rowlessBytes)));
+        Directory.CreateDirectory(Path.GetDirectoryName(rowless)!);
+        await File.WriteAllBytesAsync(rowless, rowlessBytes);
+        File.SetLastWriteTimeUtc(rowless, s.Clock.GetUtcNow().UtcDateTime.AddDays(-3));
+        var oldTemp = Path.Combine(_directory, "blobs", ".tmp-old");
+        var newTemp = Path.Combine(_directory, "blobs", ".tmp-new");
+        await File.WriteAllTextAsync(oldTemp, "x");
+        await File.WriteAllTextAsync(newTemp, "x");
+        File.SetLastWriteTimeUtc(oldTemp, s.Clock.GetUtcNow().UtcDateTime.AddDays(-2));
+        File.SetLastWriteTimeUtc(newTemp, s.Clock.GetUtcNow().UtcDateTime);
+
+        Task<BlobCollection> CollectAsync(bool dryRun) =>
+            s.RunAsync(sp => sp.GetRequiredService<BlobCollector>().CollectAsync(TimeSpan.FromHours(24), dryRun));
+
+        // Two hours on: the old leftovers go, the upload still waiting for its matter stays.
+        s.Clock.Advance(TimeSpan.FromHours(2));
+        var first = await CollectAsync(dryRun: false);
+        Assert.Equal((3, 1, 1, (long)rowlessBytes.Length, 1), (first.Files, first.Orphans, first.Deleted, first.FreedBytes, first.Temps));
+        Assert.Empty(first.Missing);
+        Assert.False(File.Exists(rowless));
+        Assert.False(File.Exists(oldTemp));
+        Assert.True(File.Exists(newTemp));
+        Assert.True(File.Exists(blobs.PathOf(orphan.Sha256)));
+
+        // A day later the orphan is due; a dry run counts it and deletes nothing.
+        s.Clock.Advance(TimeSpan.FromDays(1));
+        var dry = await CollectAsync(dryRun: true);
+        Assert.Equal((1, 0, (long)orphanBytes.Length), (dry.Orphans, dry.Deleted, dry.FreedBytes));
+        Assert.True(File.Exists(blobs.PathOf(orphan.Sha256)));
+
+        // Uploading the same content again refreshes it: spared for another day, then collected with its row.
+        await s.RunAsync(sp => sp.GetRequiredService<MatterAttachments>().StoreAsync(new MemoryStream(orphanBytes), "再次上传.pdf", AttachmentLimits.Staff));
+        Assert.Equal(0, (await CollectAsync(dryRun: false)).Orphans);
+        s.Clock.Advance(TimeSpan.FromDays(2));
+        var second = await CollectAsync(dryRun: false);
+        Assert.Equal((1, 1), (second.Orphans, second.Deleted));
+        Assert.False(File.Exists(blobs.PathOf(orphan.Sha256)));
+        Assert.False(await s.RunAsync(sp => sp.GetRequiredService<DubanDbContext>().AttachmentBlobs.AnyAsync(b => b.Sha256 == orphan.Sha256)));
+
+        // The attached file is never collected; gone from disk, it is reported and its rows are left alone.
+        Assert.True(File.Exists(blobs.PathOf(attachedSha)));
+        File.Delete(blobs.PathOf(attachedSha));
+        var missing = await CollectAsync(dryRun: false);
+        Assert.Equal([attachedSha], missing.Missing);
+        Assert.Equal(0, missing.Deleted);
+        Assert.True(await s.RunAsync(sp => sp.GetRequiredService<DubanDbContext>().AttachmentBlobs.AnyAsync(b => b.Sha256 == attachedSha)));
+    }
 }

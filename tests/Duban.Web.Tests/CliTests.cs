@@ -200,4 +200,35 @@ public sealed class CliTests
         Assert.Equal(0, process.ExitCode);
         Assert.Equal("2024-02-20T00:00:00+08:00", output.Trim());
     }
+
+    [Fact]
+    public async Task AttachmentsGc_DeletesAnInterruptedUploadsTempFile_AndPrintsWhatItDid()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"duban-gc-{Guid.NewGuid():N}");
+        var temp = Path.Combine(folder, "blobs", ".tmp-interrupted");
+        Directory.CreateDirectory(Path.GetDirectoryName(temp)!);
+        await File.WriteAllTextAsync(temp, "半截上传");
+        File.SetLastWriteTimeUtc(temp, new DateTime(2024, 3, 4, 0, 0, 0, DateTimeKind.Utc)); // two days before the CLI's clock
+        try
+        {
+            var db = Path.Combine(folder, "duban.db");
+            var dry = await RunAsync("attachments", "gc", "--dry-run", "--db", db);
+            Assert.Equal(0, dry.Exit);
+            Assert.Contains("试运行", dry.Out, StringComparison.Ordinal);
+            Assert.True(File.Exists(temp));
+
+            var (exit, output, error) = await RunAsync("attachments", "gc", "--db", db);
+            Assert.True(exit == 0, error);
+            Assert.Contains("files=0 orphans=0 deleted=0 freed_bytes=0 temps=1 missing=0", output, StringComparison.Ordinal);
+            Assert.False(File.Exists(temp));
+
+            var refused = await RunAsync("attachments", "gc", "--min-age-hours", "0", "--db", db);
+            Assert.NotEqual(0, refused.Exit);
+            Assert.Contains("--min-age-hours 应在 1 到 8760 之间。", refused.Err, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

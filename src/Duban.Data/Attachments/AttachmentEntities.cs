@@ -14,6 +14,8 @@ public sealed class AttachmentBlob
 
     /// <summary>The sniffed type, never the client's.</summary>
     public required string ContentType { get; set; }
+
+    /// <summary>When this content was last uploaded (a re-upload refreshes it): <see cref="BlobCollector"/> spares recent blobs.</summary>
     public DateTimeOffset StoredAt { get; set; }
 }
 

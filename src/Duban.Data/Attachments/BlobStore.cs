@@ -32,12 +32,17 @@ public sealed class BlobStore(AttachmentOptions options)
     }
 
     /// <summary>
-    /// Streams an upload to disk while hashing it, stops as soon as it passes the limit, checks its type and stores it
-    /// under its hash. Memory stays at one buffer whatever the size.
+    /// Streams an upload to disk while hashing it, stops as soon as it passes the limit, checks its type, lets
+    /// <paramref name="register"/> record the blob, and only then puts the file in place under its hash (unless the
+    /// same content is there already). Recording first is what makes <see cref="BlobCollector"/> safe: it deletes a
+    /// blob's row and file together, so a file can only be missing while its row is, and an upload that records the
+    /// row after that finds no file and puts its own. Memory stays at one buffer whatever the size.
     /// </summary>
     /// <exception cref="AttachmentRefusedException">Empty, too large, or a type that is not allowed.</exception>
-    public async Task<AttachedFile> SaveAsync(Stream source, string fileName, AttachmentLimits limits, CancellationToken cancellationToken = default)
+    public async Task<AttachedFile> SaveAsync(Stream source, string fileName, AttachmentLimits limits, Func<AttachedFile, Task> register,
+        CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(register);
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(limits);
         var name = AttachmentPolicy.DisplayName(fileName);
@@ -69,6 +74,8 @@ public sealed class BlobStore(AttachmentOptions options)
                 file.Flush(flushToDisk: true);
             }
 
+            var stored = new AttachedFile(name, sha256, size, type.ContentType);
+            await register(stored);
             var target = PathOf(sha256);
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             if (!File.Exists(target))
@@ -83,7 +90,7 @@ public sealed class BlobStore(AttachmentOptions options)
                 }
             }
 
-            return new AttachedFile(name, sha256, size, type.ContentType);
+            return stored;
         }
         finally
         {
@@ -96,8 +103,9 @@ public sealed class BlobStore(AttachmentOptions options)
     public Stream OpenRead(string sha256) =>
         new FileStream(PathOf(sha256), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan);
 
-    /// <summary>Records that the blob exists, once however many times it is uploaded (several instances may race).
-    /// Outside any transaction on purpose: a blob row without attachments is harmless, the file is already there.</summary>
+    /// <summary>Records that the blob exists, once however many times it is uploaded (several instances may race), and
+    /// that it was uploaded now: <see cref="BlobCollector"/> spares a blob stored recently even while no attachment
+    /// refers to it yet. Outside any transaction on purpose: a blob row without attachments is harmless.</summary>
     public static async Task RegisterAsync(DubanDbContext db, AttachedFile file, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
@@ -105,7 +113,30 @@ public sealed class BlobStore(AttachmentOptions options)
         await db.Database.ExecuteSqlInterpolatedAsync(
             $"""
             INSERT INTO attachment_blobs ("Sha256", "Size", "ContentType", "StoredAt") VALUES ({file.Sha256}, {file.Size}, {file.ContentType}, {now.UtcDateTime})
-            ON CONFLICT ("Sha256") DO NOTHING
+            ON CONFLICT ("Sha256") DO UPDATE SET "StoredAt" = excluded."StoredAt", "Size" = excluded."Size", "ContentType" = excluded."ContentType"
             """, cancellationToken);
     }
+
+    /// <summary>The blob files and the uploads' leftover temp files, with their sizes and last write times (UTC).</summary>
+    internal IEnumerable<(string Path, string? Sha256, long Size, DateTime WrittenAt)> Files()
+    {
+        if (!Directory.Exists(Root))
+        {
+            yield break;
+        }
+
+        foreach (var file in new DirectoryInfo(Root).EnumerateFiles("*", SearchOption.AllDirectories))
+        {
+            var sha = file.Name.Length == 64 && file.Name.All(char.IsAsciiHexDigitLower) ? file.Name : null;
+            if (sha is not null && PathOf(sha) != file.FullName && Path.GetFullPath(PathOf(sha)) != file.FullName)
+            {
+                sha = null; // a hash name in the wrong folder is not a blob
+            }
+
+            yield return (file.FullName, sha, file.Length, file.LastWriteTimeUtc);
+        }
+    }
+
+    /// <summary>Whether the file is one of <see cref="SaveAsync"/>'s temp files.</summary>
+    internal static bool IsTemp(string path) => Path.GetFileName(path).StartsWith(".tmp-", StringComparison.Ordinal);
 }

@@ -48,9 +48,8 @@ public sealed class MatterAttachments(DubanDbContext db, BlobStore blobs, ActOnM
     /// <exception cref="AttachmentRefusedException">Empty, too large or of a type that is not allowed.</exception>
     public async Task<AttachedFile> StoreAsync(Stream content, string fileName, AttachmentLimits limits, CancellationToken cancellationToken = default)
     {
-        var file = await blobs.SaveAsync(content, fileName, limits, cancellationToken);
-        await BlobStore.RegisterAsync(db, file, clock.GetUtcNow(), cancellationToken);
-        return file;
+        return await blobs.SaveAsync(content, fileName, limits, file => BlobStore.RegisterAsync(db, file, clock.GetUtcNow(), cancellationToken),
+            cancellationToken);
     }
 
     /// <summary>Adds stored files to the matter as one 上传附件 event, and returns the new attachments.</summary>
