@@ -260,4 +260,44 @@ public sealed class MatterStorageTests
         Assert.False(rules.Calendar.IsWorkingDay(new DateOnly(2027, 1, 1)));
         Assert.Contains(2027, rules.Calendar.Years);
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Engines), MemberType = typeof(TestDatabase))]
+    public async Task TabCounts_EqualEachTabsListTotal_ForEachViewer(string engine)
+    {
+        await using var s = await Storage.CreateAsync(engine, "2024-03-04T09:00:00+08:00");
+        var ids = new List<long>();
+        for (var i = 0; i < 6; i++)
+        {
+            ids.Add(await AssignAsync(s, s.Org.Supervisor, TestMatters.Assignment(i % 3 == 2 ? "C-ZJ" : "K-T")));
+        }
+
+        var handler = s.Org.TownshipHandler;
+        await ActAsync(s, ids[1], handler, new MatterCommand(MatterAction.Acknowledge));
+        foreach (var id in new[] { ids[3], ids[4] })
+        {
+            await ActAsync(s, id, handler, new MatterCommand(MatterAction.Acknowledge));
+            await ActAsync(s, id, handler, new MatterCommand(MatterAction.Feedback) { Note = "已排查" });
+            await ActAsync(s, id, handler, new MatterCommand(MatterAction.Complete) { Note = "已修复" });
+        }
+
+        await ActAsync(s, ids[4], s.Org.Supervisor, new MatterCommand(MatterAction.Verify) { Accepted = true });
+
+        // Two days on (Wednesday 09:00): acknowledging was due by Tuesday 24:00, so the unacknowledged are overdue.
+        s.Clock.Advance(TimeSpan.FromHours(48));
+        var tabs = Enum.GetValues<InboxTab>();
+        foreach (var viewer in new[] { s.Org.Supervisor, handler, s.Org.CityDepartmentHandler, s.Org.Admin })
+        {
+            var counts = await s.RunAsync(sp => sp.GetRequiredService<MatterQueries>().TabCountsAsync(viewer));
+            foreach (var tab in tabs)
+            {
+                var list = await s.RunAsync(sp => sp.GetRequiredService<MatterQueries>().ListAsync(new MatterFilter { Tab = tab }, viewer));
+                Assert.True(list.Total == counts[tab], $"{viewer.Name}: tab {tab} counts {counts[tab]}, its list holds {list.Total}");
+            }
+        }
+
+        var supervisor = await s.RunAsync(sp => sp.GetRequiredService<MatterQueries>().TabCountsAsync(s.Org.Supervisor));
+        Assert.Equal((1, 1, 1), (supervisor[InboxTab.InProgress], supervisor[InboxTab.Reported], supervisor[InboxTab.Done]));
+        Assert.True(supervisor[InboxTab.Overdue] >= 3, "the three unacknowledged matters are overdue");
+    }
 }

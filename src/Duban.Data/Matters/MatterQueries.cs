@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Duban.Matters;
 using Microsoft.EntityFrameworkCore;
 
@@ -148,7 +149,7 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
 
         if (filter.Tab is { } tab)
         {
-            query = InTab(query, tab, now);
+            query = query.Where(InTab(tab, now));
         }
 
         var total = await query.CountAsync(cancellationToken);
@@ -183,25 +184,58 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
         ArgumentNullException.ThrowIfNull(actor);
         var now = clock.GetUtcNow();
         var query = await VisibleToAsync(db, actor, cancellationToken);
-        var counts = new Dictionary<InboxTab, int>();
-        foreach (var tab in Enum.GetValues<InboxTab>())
-        {
-            counts[tab] = await InTab(query, tab, now).CountAsync(cancellationToken);
-        }
 
-        return counts;
+        // One pass over the visible matters for all six tabs (the visibility filter is the costly part): a 0/1 flag
+        // per tab from the same condition the tab's list uses, summed.
+        var matter = Expression.Parameter(typeof(Matter), "m");
+        var flags = Expression.MemberInit(Expression.New(typeof(TabFlags)), Enum.GetValues<InboxTab>().Select(tab =>
+        {
+            var condition = InTab(tab, now);
+            var body = new ParameterSwap(condition.Parameters[0], matter).Visit(condition.Body);
+            return Expression.Bind(typeof(TabFlags).GetProperty(tab.ToString())!, Expression.Condition(body, Expression.Constant(1), Expression.Constant(0)));
+        }));
+        var sums = await query.Select(Expression.Lambda<Func<Matter, TabFlags>>(flags, matter))
+            .GroupBy(_ => 1)
+            .Select(g => new TabFlags
+            {
+                Unacknowledged = g.Sum(x => x.Unacknowledged),
+                InProgress = g.Sum(x => x.InProgress),
+                DueSoon = g.Sum(x => x.DueSoon),
+                Overdue = g.Sum(x => x.Overdue),
+                Reported = g.Sum(x => x.Reported),
+                Done = g.Sum(x => x.Done),
+            })
+            .SingleOrDefaultAsync(cancellationToken) ?? new TabFlags();
+        return Enum.GetValues<InboxTab>().ToDictionary(t => t, t => (int)typeof(TabFlags).GetProperty(t.ToString())!.GetValue(sums)!);
     }
 
-    private static IQueryable<Matter> InTab(IQueryable<Matter> query, InboxTab tab, DateTimeOffset now) => tab switch
+    /// <summary>Which matters a tab of the work list holds.</summary>
+    private static Expression<Func<Matter, bool>> InTab(InboxTab tab, DateTimeOffset now) => tab switch
     {
-        InboxTab.Unacknowledged => query.Where(m => m.Status == MatterStatus.Assigned),
-        InboxTab.InProgress => query.Where(m => m.Status == MatterStatus.Acknowledged),
-        InboxTab.DueSoon => query.Where(m => m.NextDueAt != null && m.NextDueAt >= now
-            && m.Milestones.Any(x => x.MetAt == null && x.DueSoonAt <= now)),
-        InboxTab.Overdue => query.Where(m => m.NextDueAt != null && m.NextDueAt < now),
-        InboxTab.Reported => query.Where(m => m.Status == MatterStatus.Reported),
-        InboxTab.Done => query.Where(m => m.Status == MatterStatus.Verified || m.Status == MatterStatus.Rated || m.Status == MatterStatus.Closed),
+        InboxTab.Unacknowledged => m => m.Status == MatterStatus.Assigned,
+        InboxTab.InProgress => m => m.Status == MatterStatus.Acknowledged,
+        InboxTab.DueSoon => m => m.NextDueAt != null && m.NextDueAt >= now && m.Milestones.Any(x => x.MetAt == null && x.DueSoonAt <= now),
+        InboxTab.Overdue => m => m.NextDueAt != null && m.NextDueAt < now,
+        InboxTab.Reported => m => m.Status == MatterStatus.Reported,
+        InboxTab.Done => m => m.Status == MatterStatus.Verified || m.Status == MatterStatus.Rated || m.Status == MatterStatus.Closed,
     };
+
+    /// <summary>A flag, then a count, per <see cref="InboxTab"/>: the properties are named after the tabs.</summary>
+    private sealed class TabFlags
+    {
+        public int Unacknowledged { get; init; }
+        public int InProgress { get; init; }
+        public int DueSoon { get; init; }
+        public int Overdue { get; init; }
+        public int Reported { get; init; }
+        public int Done { get; init; }
+    }
+
+    /// <summary>Puts one lambda's parameter in place of another's, to reuse a condition's body in a larger lambda.</summary>
+    private sealed class ParameterSwap(ParameterExpression from, ParameterExpression to) : ExpressionVisitor
+    {
+        protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
+    }
 
     /// <summary>The matters the actor may see, as a query: the same rule as <see cref="AccessRules.CanSee"/>.</summary>
     public static async Task<IQueryable<Matter>> VisibleToAsync(DubanDbContext db, Actor actor, CancellationToken cancellationToken)
