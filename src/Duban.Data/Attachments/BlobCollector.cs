@@ -8,7 +8,7 @@ namespace Duban.Data.Attachments;
 /// written (a refused or failed request), or a file left without its row by a crash.</param>
 /// <param name="Deleted">Of those, deleted with their files (0 on a dry run).</param>
 /// <param name="FreedBytes">The deleted (or, on a dry run, deletable) files' bytes.</param>
-/// <param name="Temps">Uploads' temp files older than the cut-off, deleted (counted only on a dry run).</param>
+/// <param name="Temps">Uploads' temp files older than the cut-off, deleted (on a dry run, only counted).</param>
 /// <param name="Missing">Blobs that attachments refer to whose file is not on disk (the blobs folder was not restored
 /// with the database, say): reported, never touched.</param>
 public sealed record BlobCollection(int Files, int Orphans, int Deleted, long FreedBytes, int Temps, IReadOnlyList<string> Missing)
@@ -34,7 +34,7 @@ public sealed class BlobCollector(DubanDbContext db, BlobStore blobs, TimeProvid
     {
         var cutoff = clock.GetUtcNow() - minimumAge;
         int files = 0, temps = 0;
-        var onDisk = new Dictionary<string, long>(StringComparer.Ordinal);
+        var onDisk = new Dictionary<string, (long Size, DateTime WrittenAt)>(StringComparer.Ordinal);
         var rowless = new List<(string Sha256, long Size, DateTime WrittenAt)>();
         foreach (var (path, sha, size, writtenAt) in blobs.Files())
         {
@@ -58,13 +58,12 @@ public sealed class BlobCollector(DubanDbContext db, BlobStore blobs, TimeProvid
             }
 
             files++;
-            onDisk[sha] = size;
+            onDisk[sha] = (size, writtenAt);
         }
 
         var known = await KnownAsync(onDisk.Keys, cancellationToken);
-        foreach (var (sha, size) in onDisk.Where(f => !known.Contains(f.Key)))
+        foreach (var (sha, (size, writtenAt)) in onDisk.Where(f => !known.Contains(f.Key)))
         {
-            var writtenAt = File.GetLastWriteTimeUtc(blobs.PathOf(sha));
             if (writtenAt < cutoff.UtcDateTime)
             {
                 rowless.Add((sha, size, writtenAt));
@@ -105,7 +104,7 @@ public sealed class BlobCollector(DubanDbContext db, BlobStore blobs, TimeProvid
                 orphans++;
                 if (dryRun)
                 {
-                    freed += onDisk.GetValueOrDefault(blob.Sha256);
+                    freed += onDisk.GetValueOrDefault(blob.Sha256).Size;
                     continue;
                 }
 

@@ -128,7 +128,7 @@ public sealed class BlobStore(AttachmentOptions options)
         foreach (var file in new DirectoryInfo(Root).EnumerateFiles("*", SearchOption.AllDirectories))
         {
             var sha = file.Name.Length == 64 && file.Name.All(char.IsAsciiHexDigitLower) ? file.Name : null;
-            if (sha is not null && PathOf(sha) != file.FullName && Path.GetFullPath(PathOf(sha)) != file.FullName)
+            if (sha is not null && Path.GetFullPath(PathOf(sha)) != file.FullName)
             {
                 sha = null; // a hash name in the wrong folder is not a blob
             }

@@ -21,7 +21,7 @@ public sealed record RoutingTrainingState(
 public sealed class RoutingTraining(IServiceScopeFactory scopes, TimeProvider clock, IHostApplicationLifetime lifetime, ILogger<RoutingTraining> logger)
 {
     private readonly Lock _gate = new();
-    private Task<RetrainSummary>? _running;
+    private Task<RetrainSummary>? _last;
     private RoutingTrainingState _state = RoutingTrainingState.Idle;
 
     public RoutingTrainingState State
@@ -42,7 +42,7 @@ public sealed class RoutingTraining(IServiceScopeFactory scopes, TimeProvider cl
         {
             lock (_gate)
             {
-                return _running;
+                return _last;
             }
         }
     }
@@ -53,15 +53,15 @@ public sealed class RoutingTraining(IServiceScopeFactory scopes, TimeProvider cl
     {
         lock (_gate)
         {
-            if (_running is { IsCompleted: false } running)
+            if (_last is { IsCompleted: false } running)
             {
                 return running;
             }
 
             _state = _state with { Running = true, StartedAt = clock.GetUtcNow(), Progress = new RetrainProgress(RetrainPhase.Reading, 0, 0) };
-            _running = Task.Run(RunAsync);
-            _running.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-            return _running;
+            _last = Task.Run(RunAsync);
+            _last.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            return _last;
         }
     }
 
