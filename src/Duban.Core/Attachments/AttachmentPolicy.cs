@@ -205,7 +205,8 @@ public static class AttachmentPolicy
             "Excel" => signature == Signature.Zip && IsPackage(content, "[Content_Types].xml", "xl/workbook.xml"),
             "PowerPoint" => signature == Signature.Zip && IsPackage(content, "[Content_Types].xml", "ppt/presentation.xml"),
             "OFD" => signature == Signature.Zip && IsPackage(content, "OFD.xml"),
-            "Word 97" or "Excel 97" => signature == Signature.OleCompound,
+            "Word 97" => signature == Signature.OleCompound && IsCompound(content, "WordDocument"),
+            "Excel 97" => signature == Signature.OleCompound && IsCompound(content, "Workbook", "Book"),
             "TXT" or "CSV" => signature is null && IsText(content),
             "PDF" => signature == Signature.Pdf,
             "PNG" => signature == Signature.Png,
@@ -242,7 +243,7 @@ public static class AttachmentPolicy
         Gif,
         Webp,
 
-        /// <summary>OLE compound file: .doc and .xls share the container; the extension tells which.</summary>
+        /// <summary>OLE compound file: .doc and .xls share the container; its directory tells which.</summary>
         OleCompound,
 
         /// <summary>Office Open XML, OFD, or a plain archive: told apart by the parts inside.</summary>
@@ -272,6 +273,13 @@ public static class AttachmentPolicy
             return false;
         }
     }
+
+    /// <summary>VBA storages: Word keeps macros in <c>Macros</c>, Excel in <c>_VBA_PROJECT_CUR</c>.</summary>
+    private static readonly string[] CompoundMacros = ["Macros", "_VBA_PROJECT_CUR", "VBA", "_VBA_PROJECT"];
+
+    /// <summary>A compound file (.doc, .xls) with one of the given streams, and no VBA macros.</summary>
+    private static bool IsCompound(Stream content, params string[] streams) =>
+        CompoundFile.EntryNames(content) is { } names && streams.Any(names.Contains) && !CompoundMacros.Any(names.Contains);
 
     /// <summary>Plain text: no NUL, and the whole file valid UTF-8 (a mark allowed) or else valid GB18030.</summary>
     private static bool IsText(Stream content) =>

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
 using Duban.Attachments;
@@ -20,7 +21,71 @@ public static class SampleFiles
 
     public static byte[] Webp => [.. Encoding.ASCII.GetBytes("RIFF"), 20, 0, 0, 0, .. Encoding.ASCII.GetBytes("WEBPVP8 "), 0, 0, 0, 0];
 
-    public static byte[] Ole => [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, .. new byte[504]];
+    /// <summary>A Word 97 document's container: its text stream and table.</summary>
+    public static byte[] Doc => Compound("WordDocument", "1Table", "\u0005SummaryInformation");
+
+    /// <summary>An Excel 97 workbook's container.</summary>
+    public static byte[] Xls => Compound("Workbook", "\u0005SummaryInformation");
+
+    /// <summary>A .doc carrying VBA macros (the <c>Macros</c> storage).</summary>
+    public static byte[] DocWithMacros => Compound("WordDocument", "1Table", "Macros", "VBA", "dir");
+
+    /// <summary>A .xls carrying VBA macros (the <c>_VBA_PROJECT_CUR</c> storage).</summary>
+    public static byte[] XlsWithMacros => Compound("Workbook", "_VBA_PROJECT_CUR", "VBA");
+
+    /// <summary>Only the compound file's signature and zeros: no directory to read.</summary>
+    public static byte[] OleHeaderOnly => [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, .. new byte[504]];
+
+    /// <summary>
+    /// A minimal compound file (MS-CFB version 3, 512-byte sectors) whose directory holds a root entry and the named
+    /// streams: sector 0 is the FAT, then the directory's sectors, four entries each, chained through the FAT.
+    /// </summary>
+    public static byte[] Compound(params string[] streams)
+    {
+        const int Sector = 512;
+        var entries = streams.Prepend("Root Entry").ToArray();
+        var directorySectors = (entries.Length + 3) / 4;
+        var file = new byte[Sector * (1 + 1 + directorySectors)];
+        var header = file.AsSpan(0, Sector);
+        ReadOnlySpan<byte> signature = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+        signature.CopyTo(header);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[0x18..], 0x3E);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[0x1A..], 3);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[0x1C..], 0xFFFE);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[0x1E..], 9);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[0x20..], 6);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[0x2C..], 1); // one FAT sector
+        BinaryPrimitives.WriteUInt32LittleEndian(header[0x30..], 1); // the directory starts at sector 1
+        BinaryPrimitives.WriteUInt32LittleEndian(header[0x38..], 4096);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[0x3C..], 0xFFFFFFFE);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[0x44..], 0xFFFFFFFE);
+        for (var i = 0; i < 109; i++)
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(header[(0x4C + (4 * i))..], i == 0 ? 0u : 0xFFFFFFFF);
+        }
+
+        var fat = file.AsSpan(Sector, Sector);
+        fat.Fill(0xFF); // free
+        BinaryPrimitives.WriteUInt32LittleEndian(fat, 0xFFFFFFFD); // sector 0 is the FAT
+        for (var d = 0; d < directorySectors; d++)
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(fat[(4 * (1 + d))..], d == directorySectors - 1 ? 0xFFFFFFFE : (uint)(2 + d));
+        }
+
+        for (var i = 0; i < entries.Length; i++)
+        {
+            var entry = file.AsSpan((2 * Sector) + (i * 128), 128);
+            var name = Encoding.Unicode.GetBytes(entries[i]);
+            name.CopyTo(entry);
+            BinaryPrimitives.WriteUInt16LittleEndian(entry[0x40..], (ushort)(name.Length + 2));
+            entry[0x42] = (byte)(i == 0 ? 5 : entries[i] is "Macros" or "_VBA_PROJECT_CUR" or "VBA" ? 1 : 2);
+            BinaryPrimitives.WriteUInt32LittleEndian(entry[0x44..], 0xFFFFFFFF);
+            BinaryPrimitives.WriteUInt32LittleEndian(entry[0x48..], 0xFFFFFFFF);
+            BinaryPrimitives.WriteUInt32LittleEndian(entry[0x4C..], 0xFFFFFFFF);
+        }
+
+        return file;
+    }
 
     public static byte[] Docx => Zip("[Content_Types].xml", "word/document.xml", "word/_rels/document.xml.rels");
 
@@ -58,8 +123,9 @@ public sealed class AttachmentPolicyTests
         { "图.webp", "webp", "image/webp" },
         { "通知.docx", "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document" },
         { "台账.xlsx", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" },
-        { "旧通知.doc", "ole", "application/msword" },
-        { "旧台账.xls", "ole", "application/vnd.ms-excel" },
+        { "旧通知.doc", "doc97", "application/msword" },
+        { "旧通知.DOC", "doc97", "application/msword" },
+        { "旧台账.xls", "xls97", "application/vnd.ms-excel" },
         { "说明.txt", "utf8", "text/plain; charset=utf-8" },
         { "说明.txt", "gbk", "text/plain; charset=utf-8" },
         { "名单.csv", "utf8", "text/csv" },
@@ -89,6 +155,11 @@ public sealed class AttachmentPolicyTests
         { "伪装.txt", "pdf" }, // binary named as text
         { "伪装.txt", "nul" },
         { "伪装.doc", "pdf" },
+        { "伪装.doc", "xls97" }, // a workbook named as a Word document
+        { "伪装.xls", "doc97" },
+        { "宏.doc", "doc97-macros" }, // VBA rides along in the compound file too
+        { "宏.xls", "xls97-macros" },
+        { "残缺.doc", "ole-header" }, // the signature alone, no directory
         { "空.pdf", "empty" },
     };
 
@@ -164,6 +235,33 @@ public sealed class AttachmentPolicyTests
         });
 
     [Property(MaxTest = 300)]
+    public Property Doc_CutShortOrDamagedAnywhere_IsRefusedOrAccepted_NeverCrashes(PositiveInt cut, byte value, PositiveInt at)
+    {
+        // Any truncation or a byte overwritten anywhere (a FAT entry pointing back at itself, a sector past the end):
+        // the answer is accept or refuse, and the reading ends.
+        var bytes = SampleFiles.Doc;
+        bytes[at.Get % bytes.Length] = value;
+        var damaged = bytes.AsSpan(0, Math.Max(1, bytes.Length - (cut.Get % bytes.Length))).ToArray();
+        try
+        {
+            AttachmentPolicy.Classify("通知.doc", new MemoryStream(damaged));
+        }
+        catch (AttachmentRefusedException)
+        {
+        }
+
+        return true.ToProperty();
+    }
+
+    [Fact]
+    public void Doc_WhoseDirectoryChainLoops_IsRefused()
+    {
+        var bytes = SampleFiles.Doc;
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(512 + 4), 1); // the directory's sector 1 is followed by itself
+        Assert.Throws<AttachmentRefusedException>(() => AttachmentPolicy.Classify("通知.doc", new MemoryStream(bytes)));
+    }
+
+    [Property(MaxTest = 300)]
     public Property DisplayName_IsSafeAndStable(string raw)
     {
         var name = AttachmentPolicy.DisplayName(raw);
@@ -206,7 +304,11 @@ public sealed class AttachmentPolicyTests
         "xlsx" => SampleFiles.Xlsx,
         "docm" => SampleFiles.Docm,
         "zip" => SampleFiles.PlainZip,
-        "ole" => SampleFiles.Ole,
+        "doc97" => SampleFiles.Doc,
+        "xls97" => SampleFiles.Xls,
+        "doc97-macros" => SampleFiles.DocWithMacros,
+        "xls97-macros" => SampleFiles.XlsWithMacros,
+        "ole-header" => SampleFiles.OleHeaderOnly,
         "utf8" => Encoding.UTF8.GetBytes("关于加快推进老旧小区改造的说明\n第一条，"),
         "gbk" => Duban.Tabular.TextDecoding.Gb18030.GetBytes("关于加快推进老旧小区改造的说明\n第一条，"),
         "nul" => [0x41, 0x00, 0x42],
