@@ -216,10 +216,32 @@ public static class AttachmentPolicy
             _ => false,
         };
         content.Position = 0;
-        return matches
-            ? claimed
-            : throw new AttachmentRefusedException(RefusalReason.ForbiddenType,
-                $"文件「{name}」的内容不是 {claimed.Name} 文件（内容与扩展名不符），只能上传 {AllowedNames}。");
+        if (matches)
+        {
+            return claimed;
+        }
+
+        throw new AttachmentRefusedException(RefusalReason.ForbiddenType, HasMacros(signature, content)
+            ? $"文件「{name}」含有宏（VBA），为安全起见不能上传；请另存为不含宏的文件（如 .docx、.xlsx 或 PDF）后再上传。"
+            : $"文件「{name}」的内容不是 {claimed.Name} 文件（内容与扩展名不符），只能上传 {AllowedNames}。");
+    }
+
+    /// <summary>Whether an Office file carries VBA macros: said apart from a mismatch, so the uploader knows what to change.</summary>
+    private static bool HasMacros(Signature? signature, Stream content)
+    {
+        try
+        {
+            return signature switch
+            {
+                Signature.Zip => PackageNames(content) is { } names && names.Any(IsMacroPart),
+                Signature.OleCompound => CompoundFile.EntryNames(content) is { } names && CompoundMacros.Any(names.Contains),
+                _ => false,
+            };
+        }
+        finally
+        {
+            content.Position = 0;
+        }
     }
 
     /// <summary>The container or format the first bytes show, or null (text, or unknown content).</summary>
@@ -259,18 +281,24 @@ public static class AttachmentPolicy
     };
 
     /// <summary>A zip holding the given parts, and no macros (a .docx renamed from .docm still carries vbaProject.bin).</summary>
-    private static bool IsPackage(Stream content, params string[] parts)
+    private static bool IsPackage(Stream content, params string[] parts) =>
+        PackageNames(content) is { } names && parts.All(names.Contains) && !names.Any(IsMacroPart);
+
+    private static bool IsMacroPart(string part) => part.EndsWith("vbaProject.bin", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The part names of a zip, or null when it is not one. Only the central directory is read: nothing is
+    /// decompressed, so a zip bomb costs nothing here.</summary>
+    private static HashSet<string>? PackageNames(Stream content)
     {
         try
         {
-            // Only the central directory is read: nothing is decompressed, so a zip bomb costs nothing here.
+            content.Position = 0;
             using var zip = new ZipArchive(content, ZipArchiveMode.Read, leaveOpen: true);
-            var names = zip.Entries.Select(e => e.FullName).ToHashSet(StringComparer.OrdinalIgnoreCase);
-            return parts.All(names.Contains) && !names.Any(n => n.EndsWith("vbaProject.bin", StringComparison.OrdinalIgnoreCase));
+            return zip.Entries.Select(e => e.FullName).ToHashSet(StringComparer.OrdinalIgnoreCase);
         }
         catch (InvalidDataException)
         {
-            return false;
+            return null;
         }
     }
 

@@ -253,6 +253,19 @@ public sealed class AttachmentPolicyTests
         return true.ToProperty();
     }
 
+    [Theory]
+    [InlineData("宏.docx", "docm")]
+    [InlineData("宏.doc", "doc97-macros")]
+    [InlineData("宏.xls", "xls97-macros")]
+    public void Macros_AreRefusedAsMacros_NotAsAMismatch(string name, string sample)
+    {
+        var e = Assert.Throws<AttachmentRefusedException>(() => AttachmentPolicy.Classify(name, new MemoryStream(Bytes(sample))));
+        Assert.Equal(RefusalReason.ForbiddenType, e.Reason);
+        Assert.Contains("含有宏（VBA）", e.Message, StringComparison.Ordinal);
+        var mismatch = Assert.Throws<AttachmentRefusedException>(() => AttachmentPolicy.Classify("伪装.doc", new MemoryStream(SampleFiles.Xls)));
+        Assert.DoesNotContain("宏", mismatch.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Doc_WhoseDirectoryChainLoops_IsRefused()
     {
