@@ -4,6 +4,7 @@ using System.Text;
 using Duban.Appeals;
 using Duban.Data.Import;
 using Duban.Tabular;
+using Duban.Text;
 using Microsoft.Extensions.DependencyInjection;
 using MiniExcelLibs;
 

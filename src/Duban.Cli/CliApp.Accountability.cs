@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Duban.Data;
 using Duban.Data.Escalation;
+using Duban.Escalation;
 using Duban.Matters;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -24,7 +25,7 @@ public static partial class CliApp
             }
 
             await using var scope = await OpenAsync(result, clock, ct);
-            var entries = await scope.ServiceProvider.GetRequiredService<Supervision>().AccountabilityAsync(parsed, Operator, Supervision.ExportMax, ct);
+            var entries = await scope.ServiceProvider.GetRequiredService<AccountabilityList>().ListAsync(parsed, Operator, AccountabilityList.ExportMax, ct);
             var path = result.GetValue(file)!.FullName;
             await using (var stream = new FileStream(path, FileMode.Create, FileAccess.Write))
             {

@@ -22,7 +22,7 @@ public static class DataServices
         services.AddSingleton(sp => Attachments.AttachmentOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<DatabaseOptions>()));
         services.AddSingleton<Attachments.BlobStore>().AddScoped<Attachments.MatterAttachments>().AddScoped<Attachments.BlobCollector>();
         services.AddScoped<Appeals.AppealIntake>();
-        services.AddScoped<Appeals.AppealQueries>();
+        services.AddScoped<Appeals.AppealQueries>().AddScoped<Appeals.RateAppeal>().AddScoped<Appeals.RevealContact>();
         services.AddScoped<Appeals.RoutingRules>();
         services.AddScoped<Appeals.AppealLists>();
         services.AddScoped<Appeals.EscalateAppeal>();
@@ -56,7 +56,7 @@ public static class DataServices
         services.AddScoped<UserAccounts>();
         services.AddScoped<DemoOrganisation>();
         services.AddScoped<Escalation.SweepDeadlines>();
-        services.AddScoped<Escalation.Supervision>();
+        services.AddScoped<Escalation.Supervision>().AddScoped<Escalation.ExtensionRequests>().AddScoped<Escalation.AccountabilityList>().AddScoped<Escalation.NoticeInbox>();
         services.AddScoped<Escalation.LookBacks>();
         services.AddScoped<NotificationAdmin>();
         services.AddScoped<DeliverDue>();

@@ -5,25 +5,6 @@ using Microsoft.AspNetCore.Identity;
 
 namespace Duban.Data;
 
-/// <summary>The level of a unit in the tree.</summary>
-public enum UnitLevel
-{
-    /// <summary>市.</summary>
-    City,
-
-    /// <summary>县（市、区）.</summary>
-    County,
-
-    /// <summary>乡镇（街道）.</summary>
-    Township,
-
-    /// <summary>村（社区）.</summary>
-    Village,
-
-    /// <summary>部门: a department of the government above it.</summary>
-    Department,
-}
-
 /// <summary>A unit (单位). <see cref="Path"/> is the materialized path of ids, e.g. <c>/1/4/9/</c>, so subtree
 /// queries are one indexed prefix match.</summary>
 public sealed class Unit

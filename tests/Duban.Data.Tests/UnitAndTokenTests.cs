@@ -46,7 +46,7 @@ public sealed class UnitAndTokenTests
         Assert.Equal(3, report.Saved);
         Assert.Equal([1, 2, 3], report.Lines.Select(l => l.Line));
 
-        var gbk = Duban.Tabular.TextDecoding.Gb18030.GetBytes("代码,名称,上级单位代码,层级\nX-T-2,二村,X-T,village\n");
+        var gbk = Duban.Text.TextDecoding.Gb18030.GetBytes("代码,名称,上级单位代码,层级\nX-T-2,二村,X-T,village\n");
         var fromGbk = await s.RunAsync(sp => ImportAsync(sp, gbk, "units.csv"));
         Assert.Equal((1, 0), (fromGbk.Saved, fromGbk.Rejected));
         var names = await s.RunAsync(sp => sp.GetRequiredService<DubanDbContext>().Units.AsNoTracking()

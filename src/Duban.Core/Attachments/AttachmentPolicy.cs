@@ -2,6 +2,7 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using Duban.Matters;
+using Duban.Text;
 
 namespace Duban.Attachments;
 
@@ -207,7 +208,7 @@ public static class AttachmentPolicy
             "OFD" => signature == Signature.Zip && IsPackage(content, "OFD.xml"),
             "Word 97" => signature == Signature.OleCompound && IsCompound(content, "WordDocument"),
             "Excel 97" => signature == Signature.OleCompound && IsCompound(content, "Workbook", "Book"),
-            "TXT" or "CSV" => signature is null && IsText(content),
+            "TXT" or "CSV" => signature is null && TextDecoding.IsText(content),
             "PDF" => signature == Signature.Pdf,
             "PNG" => signature == Signature.Png,
             "JPG" => signature == Signature.Jpeg,
@@ -308,38 +309,6 @@ public static class AttachmentPolicy
     /// <summary>A compound file (.doc, .xls) with one of the given streams, and no VBA macros.</summary>
     private static bool IsCompound(Stream content, params string[] streams) =>
         CompoundFile.EntryNames(content) is { } names && streams.Any(names.Contains) && !CompoundMacros.Any(names.Contains);
-
-    /// <summary>Plain text: no NUL, and the whole file valid UTF-8 (a mark allowed) or else valid GB18030.</summary>
-    private static bool IsText(Stream content) =>
-        DecodesWhole(content, Tabular.TextDecoding.Utf8) || DecodesWhole(content, Tabular.TextDecoding.Gb18030);
-
-    private static bool DecodesWhole(Stream content, Encoding encoding)
-    {
-        content.Position = 0;
-        var decoder = encoding.GetDecoder();
-        var bytes = new byte[64 * 1024];
-        var chars = new char[encoding.GetMaxCharCount(bytes.Length) + 4];
-        try
-        {
-            int read;
-            while ((read = content.Read(bytes, 0, bytes.Length)) > 0)
-            {
-                if (Array.IndexOf(bytes, (byte)0, 0, read) >= 0)
-                {
-                    return false;
-                }
-
-                decoder.GetChars(bytes, 0, read, chars, 0, flush: false);
-            }
-
-            decoder.GetChars(bytes, 0, 0, chars, 0, flush: true); // an incomplete sequence at the end is invalid
-            return true;
-        }
-        catch (DecoderFallbackException)
-        {
-            return false;
-        }
-    }
 
     private static string Truncate(string text, int maxChars)
     {

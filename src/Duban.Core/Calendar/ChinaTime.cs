@@ -25,6 +25,20 @@ public static class ChinaTime
     /// <summary>24:00 at the end of the date, that is 00:00 of the next day (期间届满之日的二十四时).</summary>
     public static DateTimeOffset EndOf(DateOnly date) => StartOf(date.AddDays(1));
 
+    /// <summary>A deadline as people write it: a date means 24:00 of that day in Beijing (2024-03-20), an instant
+    /// is taken as written (2024-03-20T18:00+08:00, or local Beijing time without an offset).</summary>
+    public static bool TryParseDeadline(string text, out DateTimeOffset deadline)
+    {
+        if (DateOnly.TryParseExact(text?.Trim(), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.None, out var date))
+        {
+            deadline = EndOf(date);
+            return true;
+        }
+
+        return TryParseInstant(text ?? "", out deadline);
+    }
+
     /// <summary>
     /// Reads a wall-clock time such as <c>2024-02-08T10:00</c> as Shanghai time; an explicit offset
     /// (<c>2024-02-08T10:00+08:00</c>, <c>…Z</c>) is honoured as given.

@@ -135,110 +135,43 @@ public enum Role
     Cadre,
 }
 
-/// <summary>Chinese labels for the enums, shown in the UI and in messages.</summary>
-public static class Labels
+/// <summary>The level of a unit in the tree.</summary>
+public enum UnitLevel
 {
-    /// <summary>The Chinese name of a status.</summary>
-    public static string Of(MatterStatus status) => status switch
-    {
-        MatterStatus.Assigned => "待签收",
-        MatterStatus.Returned => "已退回",
-        MatterStatus.Acknowledged => "办理中",
-        MatterStatus.Reported => "待审核",
-        MatterStatus.Verified => "已审核",
-        MatterStatus.Rated => "已回访",
-        MatterStatus.Closed => "已销号",
-    };
+    /// <summary>市.</summary>
+    City,
 
-    /// <summary>The Chinese name of an action.</summary>
-    public static string Of(MatterAction action) => action switch
-    {
-        MatterAction.Assign => "交办",
-        MatterAction.Acknowledge => "签收",
-        MatterAction.Return => "退回",
-        MatterAction.Feedback => "进展反馈",
-        MatterAction.Complete => "申请办结",
-        MatterAction.Verify => "办结审核",
-        MatterAction.Rate => "回访评价",
-        MatterAction.Close => "销号",
-        MatterAction.Transfer => "转办",
-        MatterAction.Reopen => "重新办理",
-        MatterAction.Extend => "批准延期",
-        MatterAction.Attach => "上传附件",
-    };
+    /// <summary>县（市、区）.</summary>
+    County,
 
-    /// <summary>The Chinese name of a kind.</summary>
-    public static string Of(MatterKind kind) => kind switch
-    {
-        MatterKind.Assignment => "交办事项",
-        MatterKind.Appeal => "诉求",
-        MatterKind.Petition => "信访",
-    };
+    /// <summary>乡镇（街道）.</summary>
+    Township,
 
-    /// <summary>The Chinese name of a source.</summary>
-    public static string Of(MatterSource source) => source switch
-    {
-        MatterSource.Meeting => "会议",
-        MatterSource.Instruction => "领导批示",
-        MatterSource.Web => "网上",
-        MatterSource.Hotline => "热线",
-        MatterSource.Offline => "线下",
-        MatterSource.Import => "导入",
-        MatterSource.Visit => "包联走访",
-    };
+    /// <summary>村（社区）.</summary>
+    Village,
 
-    /// <summary>The Chinese name of a stage.</summary>
-    public static string Of(TimeLimits.Stage stage) => stage switch
-    {
-        TimeLimits.Stage.Acknowledge => "签收",
-        TimeLimits.Stage.Feedback => "首次反馈",
-        TimeLimits.Stage.Complete => "办结",
-    };
+    /// <summary>部门: a department of the government above it.</summary>
+    Department,
+}
 
-    /// <summary>The Chinese name of a milestone status.</summary>
-    public static string Of(MilestoneStatus status) => status switch
-    {
-        MilestoneStatus.Pending => "未到期",
-        MilestoneStatus.DueSoon => "临期",
-        MilestoneStatus.Overdue => "超期",
-        MilestoneStatus.MetOnTime => "按时完成",
-        MilestoneStatus.MetLate => "超期完成",
-        MilestoneStatus.MetWithinExtension => "延期内完成",
-        MilestoneStatus.Suspended => "已暂停",
-    };
+/// <summary>The tabs of the work list (工作台), each a question a unit asks every morning.</summary>
+public enum InboxTab
+{
+    /// <summary>待签收: assigned, not yet acknowledged.</summary>
+    Unacknowledged,
 
-    /// <summary>The Chinese name of an escalation rung, as shown on a matter.</summary>
-    public static string Of(Escalation.EscalationKind kind) => kind switch
-    {
-        Escalation.EscalationKind.Warning => "临期预警",
-        Escalation.EscalationKind.Urge => "已催办",
-        Escalation.EscalationKind.Supervise => "已督办",
-        Escalation.EscalationKind.Accountability => "已列入问责",
-    };
+    /// <summary>办理中: acknowledged, being worked on.</summary>
+    InProgress,
 
-    /// <summary>Who hears of an escalation rung, in Chinese.</summary>
-    public static string Of(Escalation.Recipient recipient) => recipient switch
-    {
-        Escalation.Recipient.HandlingUnit => "承办单位",
-        Escalation.Recipient.UnitHead => "单位负责人",
-        Escalation.Recipient.SupervisingUnit => "督查室（交办单位）",
-    };
+    /// <summary>临期: a deadline's warning window is open and nothing is overdue yet.</summary>
+    DueSoon,
 
-    /// <summary>The Chinese name of a role.</summary>
-    public static string Of(Role role) => role switch
-    {
-        Role.Admin => "系统管理员",
-        Role.Leader => "领导",
-        Role.Supervisor => "督查室",
-        Role.Handler => "承办人员",
-        Role.Cadre => "包联干部",
-    };
+    /// <summary>超期: an unmet deadline has passed while the clock runs.</summary>
+    Overdue,
 
-    /// <summary>The Chinese name of a rating.</summary>
-    public static string Of(Satisfaction satisfaction) => satisfaction switch
-    {
-        Satisfaction.Satisfied => "满意",
-        Satisfaction.Basically => "基本满意",
-        Satisfaction.Dissatisfied => "不满意",
-    };
+    /// <summary>待审核: completion reported, waiting for verification.</summary>
+    Reported,
+
+    /// <summary>已办结: verified, rated or closed.</summary>
+    Done,
 }

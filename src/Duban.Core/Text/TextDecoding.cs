@@ -11,12 +11,109 @@ public sealed class UnreadableTextException(string message) : DomainException(me
 public sealed record DecodedText(string Text, string Encoding);
 
 /// <summary>
-/// Reads a text file of unknown encoding, as Chinese offices send them: UTF-8 (with or without a byte-order mark),
-/// UTF-16 with a mark, or GBK/GB18030 (the Windows default for Chinese). Binary files (PDF, Word, images) are refused
-/// by name, and at most <c>maxBytes</c> are ever read, so a huge file costs no more memory than the limit.
+/// The one place that knows which encoding a file is in, as Chinese offices send them: UTF-8 (with or without a
+/// byte-order mark), UTF-16 with a mark, or GBK/GB18030 (the Windows default for Chinese, and what Excel and WPS write
+/// for CSV). Strict: a file that is neither is refused, never read as mojibake. <see cref="Decode"/> reads a document
+/// (binary files such as PDF or Word are refused by name, and at most <c>maxBytes</c> are read); <see cref="Detect"/>
+/// names a stream's encoding without loading it (CSV imports); <see cref="IsText"/> checks an attachment.
 /// </summary>
 public static class TextDecoding
 {
+    /// <summary>Strict UTF-8: an invalid byte throws instead of turning into U+FFFD.</summary>
+    public static Encoding Utf8 { get; } = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>Strict GB18030.</summary>
+    public static Encoding Gb18030 { get; } = StrictGb18030();
+
+    /// <summary>
+    /// Reads the whole stream once (in blocks; memory stays bounded) and returns the encoding that decodes every byte,
+    /// leaving the stream at its start. Throws <see cref="FormatException"/> naming the first undecodable byte.
+    /// </summary>
+    public static Encoding Detect(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanSeek)
+        {
+            throw new ArgumentException("The stream must be seekable.", nameof(stream));
+        }
+
+        Span<byte> bom = stackalloc byte[3];
+        var read = stream.ReadAtLeast(bom, 3, throwOnEndOfStream: false);
+        stream.Position = 0;
+        if (read >= 3 && bom[0] == 0xEF && bom[1] == 0xBB && bom[2] == 0xBF)
+        {
+            return Utf8;
+        }
+
+        if (read >= 2 && ((bom[0] == 0xFF && bom[1] == 0xFE) || (bom[0] == 0xFE && bom[1] == 0xFF)))
+        {
+            return bom[0] == 0xFF ? new UnicodeEncoding(false, true, true) : new UnicodeEncoding(true, true, true);
+        }
+
+        if (FirstBadByte(stream, Utf8) is not { } utf8Bad)
+        {
+            return Utf8;
+        }
+
+        if (FirstBadByte(stream, Gb18030) is not { } gbBad)
+        {
+            return Gb18030;
+        }
+
+        throw new FormatException(FormattableString.Invariant(
+            $"文件编码无法识别：既不是 UTF-8（第 {utf8Bad + 1} 字节无效），也不是 GBK/GB18030（第 {gbBad + 1} 字节无效）。请另存为 UTF-8 CSV。 / the file is neither UTF-8 nor GBK/GB18030"));
+    }
+
+    private static Encoding StrictGb18030()
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance); // .NET ships only Unicode encodings until asked
+        return Encoding.GetEncoding("GB18030", EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
+    }
+
+    /// <summary>Plain text, as an attachment must be: no NUL, and the whole stream valid UTF-8 (a mark allowed) or else
+    /// valid GB18030. The stream is rewound.</summary>
+    public static bool IsText(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return FirstBadByte(stream, Utf8, refuseNul: true) is null || FirstBadByte(stream, Gb18030, refuseNul: true) is null;
+    }
+
+    /// <summary>The offset of the first byte the encoding cannot decode (or, with <paramref name="refuseNul"/>, the
+    /// first NUL), or null; the stream is rewound.</summary>
+    private static long? FirstBadByte(Stream stream, Encoding encoding, bool refuseNul = false)
+    {
+        stream.Position = 0;
+        var decoder = encoding.GetDecoder();
+        var bytes = new byte[64 * 1024];
+        var chars = new char[encoding.GetMaxCharCount(bytes.Length)];
+        long offset = 0;
+        try
+        {
+            int n;
+            while ((n = stream.Read(bytes, 0, bytes.Length)) > 0)
+            {
+                if (refuseNul && Array.IndexOf(bytes, (byte)0, 0, n) is >= 0 and var nul)
+                {
+                    return offset + nul;
+                }
+
+                decoder.GetChars(bytes, 0, n, chars, 0, flush: false);
+                offset += n;
+            }
+
+            decoder.GetChars(bytes, 0, 0, chars, 0, flush: true); // a truncated multi-byte sequence at the end
+            return null;
+        }
+        catch (DecoderFallbackException ex)
+        {
+            return offset + Math.Max(ex.Index, 0);
+        }
+        finally
+        {
+            stream.Position = 0;
+        }
+    }
+
     /// <summary>10 MB: a speech or a newspaper page is a few hundred KB.</summary>
     public const int DefaultMaxBytes = 10 * 1024 * 1024;
 
@@ -71,7 +168,7 @@ public static class TextDecoding
     {
         if (bytes is [0xEF, 0xBB, 0xBF, ..])
         {
-            return new DecodedText(Strict(Tabular.TextDecoding.Utf8, bytes, 3, "UTF-8"), "UTF-8");
+            return new DecodedText(Strict(Utf8, bytes, 3, "UTF-8"), "UTF-8");
         }
 
         if (bytes is [0xFF, 0xFE, ..])
@@ -91,7 +188,7 @@ public static class TextDecoding
 
         try
         {
-            return new DecodedText(Tabular.TextDecoding.Utf8.GetString(bytes), "UTF-8");
+            return new DecodedText(Utf8.GetString(bytes), "UTF-8");
         }
         catch (DecoderFallbackException)
         {
@@ -100,7 +197,7 @@ public static class TextDecoding
 
         try
         {
-            return new DecodedText(Tabular.TextDecoding.Gb18030.GetString(bytes), "GB18030");
+            return new DecodedText(Gb18030.GetString(bytes), "GB18030");
         }
         catch (DecoderFallbackException)
         {

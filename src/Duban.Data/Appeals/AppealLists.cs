@@ -67,11 +67,11 @@ public sealed class AppealLists(DubanDbContext db, TimeProvider clock)
     public async Task<IReadOnlyList<HandlingRow>> HandlingAsync(Actor actor, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow();
-        var visible = await MatterQueries.VisibleToAsync(db, actor, cancellationToken);
+        var visible = await VisibleMatters.QueryAsync(db, actor, cancellationToken);
         var groups = await db.Appeals.AsNoTracking().Where(a => a.RepeatOfId == null)
             .Join(visible, a => a.MatterId, m => m.Id, (a, m) => m)
-            .GroupBy(m => new { m.LeadUnitId, m.Status })
-            .Select(g => new { g.Key.LeadUnitId, g.Key.Status, Count = g.Count(), Overdue = g.Count(m => m.NextDueAt != null && m.NextDueAt < now) })
+            .GroupBy(m => new { m.LeadUnitId, m.Status }, MatterConditions.Overdue(now).AsFlag())
+            .Select(g => new { g.Key.LeadUnitId, g.Key.Status, Count = g.Count(), Overdue = g.Sum() })
             .ToListAsync(cancellationToken);
         var unitIds = groups.Select(g => g.LeadUnitId).Distinct().ToList();
         var units = await db.Units.AsNoTracking().Where(u => unitIds.Contains(u.Id))
@@ -89,7 +89,7 @@ public sealed class AppealLists(DubanDbContext db, TimeProvider clock)
     private async Task<IQueryable<Appeal>> FilteredAsync(AppealFilter filter, Actor actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var visible = await MatterQueries.VisibleToAsync(db, actor, cancellationToken);
+        var visible = await VisibleMatters.QueryAsync(db, actor, cancellationToken);
         var query = db.Appeals.AsNoTracking().Where(a => visible.Any(m => m.Id == a.MatterId));
         if (filter.Channel is { } channel)
         {
@@ -118,7 +118,7 @@ public sealed class AppealLists(DubanDbContext db, TimeProvider clock)
         {
             a.Id, a.TrackingCode, a.MatterId, a.Matter!.Code, a.ReceivedAt, a.Matter.Source, a.Category, a.Matter.Title,
             Region = a.RegionUnit!.Name, a.ContactName, a.ContactPhone, LeadUnit = a.Matter.LeadUnit!.Name, a.Matter.LeadUnitId,
-            a.Matter.Status, Overdue = a.Matter.NextDueAt != null && a.Matter.NextDueAt < now, RepeatOf = a.RepeatOf!.TrackingCode,
+            a.Matter.Status, a.Matter.NextDueAt, RepeatOf = a.RepeatOf!.TrackingCode,
         }).ToListAsync(cancellationToken);
 
         // The same rule as AccessRules.MaySeePersonalData, for rows already known visible: the lead unit, or a supervisor.
@@ -138,6 +138,6 @@ public sealed class AppealLists(DubanDbContext db, TimeProvider clock)
             Labels.Of(r.Source), r.Category, r.Title, r.Region,
             Reveal(r.LeadUnitId) ? r.ContactName : AppealQueries.MaskName(r.ContactName),
             Reveal(r.LeadUnitId) ? r.ContactPhone : PersonalData.MaskPhone(r.ContactPhone),
-            r.LeadUnit, r.Status, Labels.Of(r.Status), r.Overdue, r.RepeatOf is null ? null : TrackingCode.Format(r.RepeatOf))).ToList();
+            r.LeadUnit, r.Status, Labels.Of(r.Status), MatterConditions.IsOverdue(r.NextDueAt, now), r.RepeatOf is null ? null : TrackingCode.Format(r.RepeatOf))).ToList();
     }
 }

@@ -20,16 +20,13 @@ public sealed record AppealDetails(long Id, string TrackingCode, string? Categor
 /// <summary>Another appeal, as linked from one.</summary>
 public sealed record AppealRef(long Id, string TrackingCode, long MatterId, string MatterCode, string Title, DateTimeOffset ReceivedAt, MatterStatus Status);
 
-/// <summary>An appeal's personal data in full, after the view was audited.</summary>
-public sealed record AppealContact(string TrackingCode, string? ContactName, string? ContactPhone);
-
-/// <summary>Reading appeals: by tracking code for the public, by visibility for staff; unmasked contact data only with an audit row.</summary>
-public sealed class AppealQueries(DubanDbContext db, MatterQueries matters, ActOnMatter act, TimeProvider clock)
+/// <summary>Reading appeals: by tracking code for the public, by visibility for staff (contact data masked).</summary>
+public sealed class AppealQueries(DubanDbContext db, MatterQueries matters)
 {
     /// <exception cref="NotFoundException">No appeal has that code.</exception>
     public async Task<PublicAppealView> PublicAsync(string trackingCode, CancellationToken cancellationToken = default)
     {
-        var appeal = await FindAsync(trackingCode, cancellationToken);
+        var appeal = await FindAsync(db, trackingCode, cancellationToken);
         var matter = await db.Matters.AsNoTracking().Include(m => m.LeadUnit).Include(m => m.Milestones)
             .SingleAsync(m => m.Id == appeal.MatterId, cancellationToken);
         var events = await db.MatterEvents.AsNoTracking().Where(e => e.MatterId == matter.Id)
@@ -45,31 +42,17 @@ public sealed class AppealQueries(DubanDbContext db, MatterQueries matters, ActO
         }
 
         return new PublicAppealView(TrackingCode.Format(appeal.TrackingCode), PersonalData.MaskInText(matter.Title)!, appeal.Category,
-            matter.Source, Labels.Of(matter.Source), matter.Status, PublicStatus(matter.Status), matter.LeadUnit!.Name,
+            matter.Source, Labels.Of(matter.Source), matter.Status, Labels.ForPublic(matter.Status), matter.LeadUnit!.Name,
             ChinaTime.ToLocal(appeal.ReceivedAt), Local(acknowledged), Local(completed), Local(matter.ClosedAt),
             PersonalData.MaskInText(reply), matter.Satisfaction, matter.Status == MatterStatus.Verified);
     }
 
-    /// <summary>The citizen's own rating (回访评价) of a completed appeal, through the lifecycle's rate action: once per
-    /// completion, only while the appeal waits for it.</summary>
-    /// <exception cref="NotFoundException">No appeal has that code.</exception>
-    /// <exception cref="InvalidTransitionException">The appeal is not waiting for a rating.</exception>
-    public async Task RateAsync(string trackingCode, Satisfaction satisfaction, string? note, CancellationToken cancellationToken = default)
-    {
-        var appeal = await FindAsync(trackingCode, cancellationToken);
-        var assigner = await db.Matters.AsNoTracking().Where(m => m.Id == appeal.MatterId).Select(m => m.AssignerUnitId).SingleAsync(cancellationToken);
-
-        // The rating is the citizen's, recorded for the receiving unit whose 回访 it replaces.
-        var citizen = new Actor("citizen", "诉求人（自评）", assigner, new HashSet<Role> { Role.Leader });
-        await act.ExecuteAsync(appeal.MatterId, new MatterCommand(MatterAction.Rate) { Satisfaction = satisfaction, Note = note }, null, citizen, cancellationToken);
-    }
-
-    /// <summary>An appeal for staff, contact data always masked here (<see cref="RevealAsync"/> shows it in full, audited).</summary>
+    /// <summary>An appeal for staff, contact data always masked here (<see cref="RevealContact"/> shows it in full, audited).</summary>
     /// <exception cref="NotFoundException">No such appeal, or the reader may not see its matter.</exception>
     public async Task<AppealDetails> GetAsync(string trackingCode, Actor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var appeal = await FindAsync(trackingCode, cancellationToken);
+        var appeal = await FindAsync(db, trackingCode, cancellationToken);
         var matter = await matters.GetAsync(appeal.MatterId, actor, cancellationToken); // 404 for those who may not see it
         var mayReveal = await MayRevealAsync(appeal.MatterId, actor, cancellationToken);
         var region = appeal.RegionUnitId is { } regionId
@@ -85,41 +68,11 @@ public sealed class AppealQueries(DubanDbContext db, MatterQueries matters, ActO
             ChinaTime.ToLocal(appeal.ReceivedAt), appeal.PublicReply, appeal.Likes, appeal.Dislikes, repeatOf, repeats, rule, matter);
     }
 
-    /// <summary>The contact data in full, for the handling unit and the supervision office; every call writes a
-    /// <see cref="PersonalDataView"/> row (who, when, which appeal, where).</summary>
-    /// <exception cref="NotFoundException">No such appeal, or the reader may not see it.</exception>
-    /// <exception cref="ForbiddenException">The reader sees the appeal but not its personal data.</exception>
-    public async Task<AppealContact> RevealAsync(string trackingCode, Actor actor, string place, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(actor);
-        var appeal = await FindAsync(trackingCode, cancellationToken);
-        _ = await matters.GetAsync(appeal.MatterId, actor, cancellationToken);
-        if (!await MayRevealAsync(appeal.MatterId, actor, cancellationToken))
-        {
-            throw new ForbiddenException("只有承办单位和督查室可以查看完整的联系方式。");
-        }
-
-        db.PersonalDataViews.Add(new PersonalDataView
-        {
-            AppealId = appeal.Id,
-            At = clock.GetUtcNow(),
-            ActorId = actor.Id,
-            ActorName = actor.Name,
-            ActorUnitId = actor.UnitId,
-            Place = place,
-        });
-        await db.SaveChangesAsync(cancellationToken);
-        return new AppealContact(TrackingCode.Format(appeal.TrackingCode), appeal.ContactName, appeal.ContactPhone);
-    }
-
     /// <summary>Whether the reader may see this appeal's personal data unmasked.</summary>
     public async Task<bool> MayRevealAsync(long matterId, Actor actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var matter = await db.Matters.AsNoTracking().Include(m => m.CoUnits).Include(m => m.Milestones)
-            .SingleAsync(m => m.Id == matterId, cancellationToken);
-        var state = matter.ToState();
-        var tree = await UnitTree.LoadAsync(db, [actor.UnitId, state.AssignerUnitId, state.LeadUnitId, .. state.CoUnitIds], cancellationToken);
+        var (_, state, tree) = await VisibleMatters.LoadAsync(db, matterId, actor, cancellationToken);
         return AccessRules.MaySeePersonalData(actor, state, tree);
     }
 
@@ -127,18 +80,8 @@ public sealed class AppealQueries(DubanDbContext db, MatterQueries matters, ActO
     public static string? MaskName(string? name) =>
         string.IsNullOrEmpty(name) ? name : name.Length == 1 ? "*" : string.Concat(name.AsSpan(0, 1), new string('*', name.Length - 1));
 
-    /// <summary>The Chinese status a citizen sees: the stages they can follow.</summary>
-    public static string PublicStatus(MatterStatus status) => status switch
-    {
-        MatterStatus.Assigned or MatterStatus.Returned => "已受理，待办理",
-        MatterStatus.Acknowledged => "办理中",
-        MatterStatus.Reported => "办理中（结果审核中）",
-        MatterStatus.Verified => "已办结，待评价",
-        MatterStatus.Rated => "已评价",
-        MatterStatus.Closed => "已办结",
-    };
-
-    private async Task<Appeal> FindAsync(string trackingCode, CancellationToken cancellationToken)
+    /// <summary>The appeal with this tracking code, typed in any case and with or without dashes.</summary>
+    internal static async Task<Appeal> FindAsync(DubanDbContext db, string trackingCode, CancellationToken cancellationToken)
     {
         if (!TrackingCode.TryParse(trackingCode, out var code))
         {

@@ -109,13 +109,8 @@ public sealed class MatterAttachments(DubanDbContext db, BlobStore blobs, ActOnM
     /// <summary>The matter's state and unit tree when the actor may see it; the matter's own visibility rule decides.</summary>
     private async Task<(MatterState State, IUnitTree Tree)> VisibleAsync(long matterId, Actor actor, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(actor);
-        var matter = await db.Matters.AsNoTracking().Include(m => m.CoUnits).Include(m => m.Milestones)
-            .SingleOrDefaultAsync(m => m.Id == matterId, cancellationToken)
-            ?? throw new NotFoundException($"事项 {matterId} 不存在。");
-        var state = matter.ToState();
-        var tree = await UnitTree.LoadAsync(db, [actor.UnitId, state.AssignerUnitId, state.LeadUnitId, .. state.CoUnitIds], cancellationToken);
-        return AccessRules.CanSee(actor, state, tree) ? (state, tree) : throw new NotFoundException($"事项 {matterId} 不存在。");
+        var (_, state, tree) = await VisibleMatters.LoadAsync(db, matterId, actor, cancellationToken);
+        return (state, tree);
     }
 
     private static async Task<IReadOnlyList<AttachmentView>> Views(IQueryable<Attachment> query, CancellationToken cancellationToken)

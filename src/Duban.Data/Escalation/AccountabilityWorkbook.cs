@@ -8,7 +8,7 @@ namespace Duban.Data.Escalation;
 
 /// <summary>
 /// The accountability list (问责清单) as an .xlsx workbook, one row per entry with Chinese column headers; the API's
-/// download and <c>duban accountability export</c> both write it from <see cref="Supervision.AccountabilityAsync"/>,
+/// download and <c>duban accountability export</c> both write it from <see cref="AccountabilityList.ListAsync"/>,
 /// so they hold the same rows the caller may see.
 /// </summary>
 public static class AccountabilityWorkbook
@@ -26,36 +26,15 @@ public static class AccountabilityWorkbook
             MatterCode = e.MatterCode,
             MatterTitle = e.MatterTitle,
             Unit = e.Unit.Name,
-            Reason = Of(e.Reason),
+            Reason = Labels.Of(e.Reason),
             Stage = e.Stage is { } stage ? Labels.Of(stage) : "",
-            Status = Of(e.Status),
+            Status = Labels.Of(e.Status),
             CreatedAt = When(e.CreatedAt),
             Note = e.Note ?? "",
-            History = string.Join("；", e.History.Select(h => $"{When(h.At)} {h.ActorName} {Of(h.Status)}{(h.Note is null ? "" : "：" + h.Note)}")),
+            History = string.Join("；", e.History.Select(h => $"{When(h.At)} {h.ActorName} {Labels.Of(h.Status)}{(h.Note is null ? "" : "：" + h.Note)}")),
         }).ToList();
         await stream.SaveAsAsync(rows, sheetName: SheetName, cancellationToken: cancellationToken);
     }
-
-    /// <summary>The Chinese name of a reason.</summary>
-    public static string Of(AccountabilityReason reason) => reason switch
-    {
-        AccountabilityReason.AcknowledgeOverdue => "签收超期",
-        AccountabilityReason.FeedbackOverdue => "反馈超期",
-        AccountabilityReason.CompletionOverdue => "办结超期",
-        AccountabilityReason.DissatisfiedTwice => "两次不满意",
-        AccountabilityReason.ReopenedAfterClosing => "销号后重新办理",
-        AccountabilityReason.Manual => "人工列入",
-    };
-
-    /// <summary>The Chinese name of a status.</summary>
-    public static string Of(AccountabilityStatus status) => status switch
-    {
-        AccountabilityStatus.Pending => "待处理",
-        AccountabilityStatus.Interviewed => "已约谈",
-        AccountabilityStatus.Notified => "已通报",
-        AccountabilityStatus.Held => "已问责",
-        AccountabilityStatus.Withdrawn => "撤销",
-    };
 
     private static string When(DateTimeOffset at) => ChinaTime.ToLocal(at).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 

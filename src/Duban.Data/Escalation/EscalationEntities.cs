@@ -36,36 +36,6 @@ public sealed class EscalationRecord
     public bool Announced { get; set; }
 }
 
-/// <summary>Why a unit is on the accountability list (问责清单).</summary>
-public enum AccountabilityReason
-{
-    AcknowledgeOverdue,
-    FeedbackOverdue,
-    CompletionOverdue,
-    DissatisfiedTwice,
-    ReopenedAfterClosing,
-    Manual,
-}
-
-/// <summary>Where an accountability entry stands.</summary>
-public enum AccountabilityStatus
-{
-    /// <summary>待处理.</summary>
-    Pending,
-
-    /// <summary>已约谈.</summary>
-    Interviewed,
-
-    /// <summary>已通报.</summary>
-    Notified,
-
-    /// <summary>已问责.</summary>
-    Held,
-
-    /// <summary>撤销 (with a reason).</summary>
-    Withdrawn,
-}
-
 /// <summary>An entry on the accountability list, with its history of status changes.</summary>
 public sealed class AccountabilityEntry
 {

@@ -46,7 +46,7 @@ public sealed class LookBacks(DubanDbContext db, TimeProvider clock, ActOnMatter
     public async Task<IReadOnlyList<LookBackView>> ListAsync(bool dueOnly, Actor actor, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow();
-        var visible = await MatterQueries.VisibleToAsync(db, actor, cancellationToken);
+        var visible = await VisibleMatters.QueryAsync(db, actor, cancellationToken);
         var rows = await db.LookBacks.AsNoTracking()
             .Where(l => !dueOnly || (l.Status == LookBackStatus.Pending && l.DueAt <= now))
             .Join(visible.Include(m => m.LeadUnit), l => l.MatterId, m => m.Id, (l, m) => new { l, m.Code, m.Title, m.LeadUnit })
@@ -73,14 +73,7 @@ public sealed class LookBacks(DubanDbContext db, TimeProvider clock, ActOnMatter
 
         var lookBack = await db.LookBacks.SingleOrDefaultAsync(l => l.Id == id, cancellationToken)
             ?? throw new NotFoundException($"回头看 {id} 不存在。");
-        var matter = await db.Matters.AsNoTracking().Include(m => m.CoUnits).SingleAsync(m => m.Id == lookBack.MatterId, cancellationToken);
-        var state = matter.ToState(); // milestones not loaded: enough for the access checks
-        var tree = await UnitTree.LoadAsync(db, [actor.UnitId, state.AssignerUnitId, state.LeadUnitId, .. state.CoUnitIds], cancellationToken);
-        if (!AccessRules.CanSee(actor, state, tree))
-        {
-            throw new NotFoundException($"回头看 {id} 不存在。");
-        }
-
+        var (matter, state, tree) = await VisibleMatters.LoadAsync(db, lookBack.MatterId, actor, cancellationToken, notFound: $"回头看 {id} 不存在。");
         if (!AccessRules.IsAssigningSide(actor, state, tree))
         {
             throw new ForbiddenException("只有交办方（督查室、领导）可以记录回头看。");

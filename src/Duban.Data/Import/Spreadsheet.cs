@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text;
 using Duban.Matters;
 using Duban.Tabular;
+using Duban.Text;
 using MiniExcelLibs;
 using MiniExcelLibs.OpenXml;
 

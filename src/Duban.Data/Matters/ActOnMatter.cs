@@ -1,3 +1,4 @@
+using Duban.Escalation;
 using Duban.Matters;
 using Microsoft.EntityFrameworkCore;
 
@@ -8,15 +9,15 @@ namespace Duban.Data.Matters;
 public sealed class ActOnMatter(DubanDbContext db, Rules rules, TimeProvider clock)
 {
     /// <summary>The rules that put a unit on the accountability list by what happened to a matter.</summary>
-    public static Escalation.AccountabilityReason? AccountabilityRule(MatterState before, MatterState after, MatterEvent e)
+    public static AccountabilityReason? AccountabilityRule(MatterState before, MatterState after, MatterEvent e)
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(after);
         ArgumentNullException.ThrowIfNull(e);
         return e.Action switch
         {
-            MatterAction.Rate when after.DissatisfiedCount == 2 && before.DissatisfiedCount == 1 => Escalation.AccountabilityReason.DissatisfiedTwice,
-            MatterAction.Reopen when before.Status == MatterStatus.Closed => Escalation.AccountabilityReason.ReopenedAfterClosing,
+            MatterAction.Rate when after.DissatisfiedCount == 2 && before.DissatisfiedCount == 1 => AccountabilityReason.DissatisfiedTwice,
+            MatterAction.Reopen when before.Status == MatterStatus.Closed => AccountabilityReason.ReopenedAfterClosing,
             _ => null,
         };
     }
@@ -32,11 +33,7 @@ public sealed class ActOnMatter(DubanDbContext db, Rules rules, TimeProvider clo
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(actor);
-        var matter = await db.Matters.Include(m => m.CoUnits).Include(m => m.Milestones)
-            .SingleOrDefaultAsync(m => m.Id == matterId, cancellationToken)
-            ?? throw new NotFoundException($"事项 {matterId} 不存在。");
-        var state = matter.ToState();
-
+        var (matter, state, tree) = await VisibleMatters.LoadAsync(db, matterId, actor, cancellationToken, track: true);
         if (command.Action == MatterAction.Transfer && !string.IsNullOrWhiteSpace(targetUnitCode))
         {
             var code = targetUnitCode.Trim();
@@ -44,14 +41,6 @@ public sealed class ActOnMatter(DubanDbContext db, Rules rules, TimeProvider clo
                 .SingleOrDefaultAsync(cancellationToken)
                 ?? throw ValidationFailedException.For("unit", $"单位代码「{code}」不存在或已停用。");
             command = command with { TargetUnitId = target };
-        }
-
-        var tree = await UnitTree.LoadAsync(db,
-            [actor.UnitId, state.AssignerUnitId, state.LeadUnitId, .. state.CoUnitIds], cancellationToken);
-        if (!AccessRules.CanSee(actor, state, tree))
-        {
-            // Someone who may not see the matter learns nothing about it, not even that it exists.
-            throw new NotFoundException($"事项 {matterId} 不存在。");
         }
 
         var now = clock.GetUtcNow();

@@ -37,28 +37,6 @@ public sealed record MatterFilter
     public const int MaxPageSize = 200;
 }
 
-/// <summary>The tabs of the work list (工作台), each a question a unit asks every morning.</summary>
-public enum InboxTab
-{
-    /// <summary>待签收: assigned, not yet acknowledged.</summary>
-    Unacknowledged,
-
-    /// <summary>办理中: acknowledged, being worked on.</summary>
-    InProgress,
-
-    /// <summary>临期: a deadline's warning window is open and nothing is overdue yet.</summary>
-    DueSoon,
-
-    /// <summary>超期: an unmet deadline has passed while the clock runs.</summary>
-    Overdue,
-
-    /// <summary>待审核: completion reported, waiting for verification.</summary>
-    Reported,
-
-    /// <summary>已办结: verified, rated or closed.</summary>
-    Done,
-}
-
 /// <summary>One page of matters and how many match in all.</summary>
 public sealed record MatterPage(IReadOnlyList<MatterSummary> Items, int Total, int Page, int PageSize);
 
@@ -68,21 +46,10 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
     /// <exception cref="NotFoundException">No such matter, or the reader may not see it.</exception>
     public async Task<MatterDetails> GetAsync(long id, Actor actor, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(actor);
-        var matter = await db.Matters.AsNoTracking().AsSplitQuery()
+        var (matter, state, tree) = await VisibleMatters.LoadAsync(db, id, actor, cancellationToken, include: q => q.AsSplitQuery()
             .Include(m => m.CoUnits).ThenInclude(c => c.Unit)
-            .Include(m => m.Milestones)
             .Include(m => m.Events.OrderBy(e => e.Sequence))
-            .Include(m => m.LeadUnit).Include(m => m.AssignerUnit)
-            .SingleOrDefaultAsync(m => m.Id == id, cancellationToken)
-            ?? throw new NotFoundException($"事项 {id} 不存在。");
-        var state = matter.ToState();
-        var tree = await UnitTree.LoadAsync(db, [actor.UnitId, state.AssignerUnitId, state.LeadUnitId, .. state.CoUnitIds], cancellationToken);
-        if (!AccessRules.CanSee(actor, state, tree))
-        {
-            throw new NotFoundException($"事项 {id} 不存在。");
-        }
-
+            .Include(m => m.LeadUnit).Include(m => m.AssignerUnit));
         var actorUnitIds = matter.Events.Select(e => e.ActorUnitId).Distinct().ToList();
         var actorUnits = await db.Units.AsNoTracking().Where(u => actorUnitIds.Contains(u.Id))
             .ToDictionaryAsync(u => u.Id, ViewMapping.Ref, cancellationToken);
@@ -108,7 +75,7 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(actor);
         var now = clock.GetUtcNow();
-        var query = await VisibleToAsync(db, actor, cancellationToken);
+        var query = await VisibleMatters.QueryAsync(db, actor, cancellationToken);
         if (!string.IsNullOrWhiteSpace(filter.Unit))
         {
             var code = filter.Unit.Trim();
@@ -127,7 +94,7 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
 
         if (filter.Overdue)
         {
-            query = query.Where(m => m.NextDueAt != null && m.NextDueAt < now);
+            query = query.Where(MatterConditions.Overdue(now));
         }
 
         if (filter.DueBefore is { } dueBefore)
@@ -137,9 +104,9 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
 
         if (filter.Attention)
         {
-            query = query.Where(m => m.Status != MatterStatus.Closed && ((m.NextDueAt != null && m.NextDueAt < now)
-                || m.SupervisionLevel != Duban.Escalation.SupervisionLevel.None
-                || m.Milestones.Any(x => x.MetAt == null && x.EscalatedKinds != 0 && x.EscalatedForDueAt == x.DueAt)));
+            Expression<Func<Matter, bool>> open = m => m.Status != MatterStatus.Closed;
+            query = query.Where(open.And(MatterConditions.Overdue(now).Or(m => m.SupervisionLevel != Duban.Escalation.SupervisionLevel.None
+                || m.Milestones.Any(x => x.MetAt == null && x.EscalatedKinds != 0 && x.EscalatedForDueAt == x.DueAt))));
         }
 
         if (filter.Ids is { } only)
@@ -183,15 +150,14 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
     {
         ArgumentNullException.ThrowIfNull(actor);
         var now = clock.GetUtcNow();
-        var query = await VisibleToAsync(db, actor, cancellationToken);
+        var query = await VisibleMatters.QueryAsync(db, actor, cancellationToken);
 
         // One pass over the visible matters for all six tabs (the visibility filter is the costly part): a 0/1 flag
         // per tab from the same condition the tab's list uses, summed.
         var matter = Expression.Parameter(typeof(Matter), "m");
         var flags = Expression.MemberInit(Expression.New(typeof(TabFlags)), Enum.GetValues<InboxTab>().Select(tab =>
         {
-            var condition = InTab(tab, now);
-            var body = new ParameterSwap(condition.Parameters[0], matter).Visit(condition.Body);
+            var body = MatterConditions.Inline(InTab(tab, now), matter);
             return Expression.Bind(typeof(TabFlags).GetProperty(tab.ToString())!, Expression.Condition(body, Expression.Constant(1), Expression.Constant(0)));
         }));
         var sums = await query.Select(Expression.Lambda<Func<Matter, TabFlags>>(flags, matter))
@@ -215,7 +181,7 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
         InboxTab.Unacknowledged => m => m.Status == MatterStatus.Assigned,
         InboxTab.InProgress => m => m.Status == MatterStatus.Acknowledged,
         InboxTab.DueSoon => m => m.NextDueAt != null && m.NextDueAt >= now && m.Milestones.Any(x => x.MetAt == null && x.DueSoonAt <= now),
-        InboxTab.Overdue => m => m.NextDueAt != null && m.NextDueAt < now,
+        InboxTab.Overdue => MatterConditions.Overdue(now),
         InboxTab.Reported => m => m.Status == MatterStatus.Reported,
         InboxTab.Done => m => m.Status == MatterStatus.Verified || m.Status == MatterStatus.Rated || m.Status == MatterStatus.Closed,
     };
@@ -229,32 +195,6 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
         public int Overdue { get; init; }
         public int Reported { get; init; }
         public int Done { get; init; }
-    }
-
-    /// <summary>Puts one lambda's parameter in place of another's, to reuse a condition's body in a larger lambda.</summary>
-    private sealed class ParameterSwap(ParameterExpression from, ParameterExpression to) : ExpressionVisitor
-    {
-        protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
-    }
-
-    /// <summary>The matters the actor may see, as a query: the same rule as <see cref="AccessRules.CanSee"/>.</summary>
-    public static async Task<IQueryable<Matter>> VisibleToAsync(DubanDbContext db, Actor actor, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(db);
-        ArgumentNullException.ThrowIfNull(actor);
-        var matters = db.Matters.AsQueryable();
-        if (actor.Has(Role.Admin))
-        {
-            return matters;
-        }
-
-        var unitId = actor.UnitId;
-        var tree = await UnitTree.LoadAsync(db, [unitId], cancellationToken);
-        var scope = tree.OversightPath(actor);
-        return scope is null
-            ? matters.Where(m => m.LeadUnitId == unitId || m.AssignerUnitId == unitId || m.CoUnits.Any(c => c.UnitId == unitId))
-            : matters.Where(m => m.LeadUnitId == unitId || m.AssignerUnitId == unitId || m.CoUnits.Any(c => c.UnitId == unitId)
-                || m.LeadUnit!.Path.StartsWith(scope) || m.AssignerUnit!.Path.StartsWith(scope));
     }
 
     private static DateTimeOffset? Local(DateTimeOffset? instant) => instant is { } i ? Calendar.ChinaTime.ToLocal(i) : null;

@@ -96,14 +96,9 @@ internal static class NewMatterRules
         DateTimeOffset? due = null;
         if (!string.IsNullOrWhiteSpace(input.DueAt))
         {
-            if (DateOnly.TryParseExact(input.DueAt.Trim(), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
-                    System.Globalization.DateTimeStyles.None, out var date))
+            if (ChinaTime.TryParseDeadline(input.DueAt, out var deadline))
             {
-                due = ChinaTime.EndOf(date);
-            }
-            else if (ChinaTime.TryParseInstant(input.DueAt, out var instant))
-            {
-                due = instant;
+                due = deadline;
             }
             else
             {

@@ -48,7 +48,7 @@ public sealed class Batches(DubanDbContext db, ActOnMatter act, TimeProvider clo
             throw ValidationFailedException.For("memberIds", $"一批最多 {MaxMembers} 件。");
         }
 
-        var visible = await MatterQueries.VisibleToAsync(db, actor, cancellationToken);
+        var visible = await VisibleMatters.QueryAsync(db, actor, cancellationToken);
         var found = await visible.Where(m => ids.Contains(m.Id)).Select(m => m.Id).ToListAsync(cancellationToken);
         var missing = ids.Except(found).Order().ToList();
         if (missing.Count > 0)
@@ -79,7 +79,7 @@ public sealed class Batches(DubanDbContext db, ActOnMatter act, TimeProvider clo
         var batch = await db.Batches.AsNoTracking().Include(b => b.Members).SingleOrDefaultAsync(b => b.Id == id, cancellationToken)
             ?? throw new NotFoundException($"批处理 {id} 不存在。");
         var ids = batch.Members.Select(m => m.MatterId).ToList();
-        var visible = await MatterQueries.VisibleToAsync(db, actor, cancellationToken);
+        var visible = await VisibleMatters.QueryAsync(db, actor, cancellationToken);
         var members = await visible.AsNoTracking().Where(m => ids.Contains(m.Id))
             .Select(m => new { m.Id, m.Code, m.Title, m.Status, LeadUnit = m.LeadUnit! }).ToListAsync(cancellationToken);
         if (members.All(m => m.Id != batch.TypicalMatterId))

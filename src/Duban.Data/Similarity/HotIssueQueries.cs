@@ -27,7 +27,7 @@ public sealed class HotIssueQueries(DubanDbContext db)
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var query = (await MatterQueries.VisibleToAsync(db, actor, cancellationToken)).AsNoTracking()
+        var query = (await VisibleMatters.QueryAsync(db, actor, cancellationToken)).AsNoTracking()
             .Where(m => m.AssignedAt >= from && m.AssignedAt < to);
         if (!string.IsNullOrWhiteSpace(region))
         {

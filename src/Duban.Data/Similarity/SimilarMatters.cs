@@ -85,7 +85,7 @@ public sealed class SimilarMatters(DubanDbContext db, MatterIndex matterIndex)
     public async Task<IReadOnlyList<SimilarMatterView>> TopAsync(long matterId, int top, Actor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var visible = await MatterQueries.VisibleToAsync(db, actor, cancellationToken);
+        var visible = await VisibleMatters.QueryAsync(db, actor, cancellationToken);
         var matter = await visible.AsNoTracking().Where(m => m.Id == matterId).Select(m => new { m.Title, m.Content })
             .SingleOrDefaultAsync(cancellationToken)
             ?? throw new NotFoundException($"事项 {matterId} 不存在。");

@@ -195,15 +195,6 @@ public sealed class UnitDirectory(DubanDbContext db)
         (UnitLevel.Village, UnitLevel.Township) => null,
         (UnitLevel.Department, UnitLevel.City or UnitLevel.County or UnitLevel.Township) => null,
         (_, null) => "只有市级单位可以没有上级。",
-        _ => $"{LevelName(level)}不能隶属于{LevelName(parent!.Value)}。",
-    };
-
-    public static string LevelName(UnitLevel level) => level switch
-    {
-        UnitLevel.City => "市",
-        UnitLevel.County => "县（区）",
-        UnitLevel.Township => "乡镇（街道）",
-        UnitLevel.Village => "村（社区）",
-        UnitLevel.Department => "部门",
+        _ => $"{Labels.Of(level)}不能隶属于{Labels.Of(parent!.Value)}。",
     };
 }

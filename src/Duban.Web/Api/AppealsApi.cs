@@ -155,20 +155,21 @@ public static class AppealsApi
     private static async Task<Ok<PublicAppealView>> PublicAsync(string trackingCode, AppealQueries queries, CancellationToken cancellationToken) =>
         TypedResults.Ok(await queries.PublicAsync(trackingCode, cancellationToken));
 
-    private static async Task<Ok<PublicAppealView>> RateAsync(string trackingCode, AppealRatingBody body, AppealQueries queries, CancellationToken cancellationToken)
+    private static async Task<Ok<PublicAppealView>> RateAsync(string trackingCode, AppealRatingBody body, RateAppeal rate, AppealQueries queries,
+        CancellationToken cancellationToken)
     {
         if (!WireEnum.TryParse<Satisfaction>(body?.Satisfaction, out var satisfaction))
         {
             throw ValidationFailedException.For("satisfaction", "请选择满意度：satisfied（满意）、basically（基本满意）或 dissatisfied（不满意）。");
         }
 
-        await queries.RateAsync(trackingCode, satisfaction, body!.Note, cancellationToken);
+        await rate.ExecuteAsync(trackingCode, satisfaction, body!.Note, cancellationToken);
         return TypedResults.Ok(await queries.PublicAsync(trackingCode, cancellationToken));
     }
 
     private static async Task<Ok<AppealDetails>> DetailsAsync(string trackingCode, HttpContext http, AppealQueries queries, CancellationToken cancellationToken) =>
         TypedResults.Ok(await queries.GetAsync(trackingCode, http.User.ToActor(), cancellationToken));
 
-    private static async Task<Ok<AppealContact>> ContactAsync(string trackingCode, HttpContext http, AppealQueries queries, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await queries.RevealAsync(trackingCode, http.User.ToActor(), "api", cancellationToken));
+    private static async Task<Ok<AppealContact>> ContactAsync(string trackingCode, HttpContext http, RevealContact reveal, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await reveal.ExecuteAsync(trackingCode, http.User.ToActor(), "api", cancellationToken));
 }

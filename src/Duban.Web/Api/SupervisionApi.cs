@@ -45,13 +45,13 @@ public static class SupervisionApi
             return TypedResults.Ok(await queries.GetAsync(id, http.User.ToActor(), ct));
         }).WithSummary("督办（一般/重点/挂牌）/ supervise at a level");
 
-        api.MapPost("/matters/{id:long}/extensions", async Task<Created<ExtensionView>> (long id, ExtensionBody body, HttpContext http, Supervision supervision, CancellationToken ct) =>
+        api.MapPost("/matters/{id:long}/extensions", async Task<Created<ExtensionView>> (long id, ExtensionBody body, HttpContext http, ExtensionRequests extensions, CancellationToken ct) =>
         {
-            var view = await supervision.RequestExtensionAsync(id, body.Stage, body.DueAt, body.Reason, http.User.ToActor(), ct);
+            var view = await extensions.RequestAsync(id, body.Stage, body.DueAt, body.Reason, http.User.ToActor(), ct);
             return TypedResults.Created(FormattableString.Invariant($"/api/extensions/{view.Id}"), view);
         }).WithSummary("延期申请（牵头单位）/ request an extension");
 
-        api.MapGet("/extensions", async (string? status, HttpContext http, Supervision supervision, CancellationToken ct) =>
+        api.MapGet("/extensions", async (string? status, HttpContext http, ExtensionRequests extensions, CancellationToken ct) =>
         {
             ExtensionStatus? parsed = null;
             if (status is not null)
@@ -59,29 +59,29 @@ public static class SupervisionApi
                 parsed = WireEnum.TryParse<ExtensionStatus>(status, out var s) ? s : throw ValidationFailedException.For("status", "状态必须是 pending、approved 或 rejected。");
             }
 
-            return TypedResults.Ok(await supervision.ExtensionsAsync(parsed, http.User.ToActor(), ct));
+            return TypedResults.Ok(await extensions.ListAsync(parsed, http.User.ToActor(), ct));
         }).WithSummary("延期申请列表 / extension requests");
 
-        api.MapPost("/extensions/{id:long}/decide", async (long id, DecisionBody body, HttpContext http, Supervision supervision, CancellationToken ct) =>
-            TypedResults.Ok(await supervision.DecideExtensionAsync(id, body.Approve, body.DueAt, body.Note, http.User.ToActor(), ct)))
+        api.MapPost("/extensions/{id:long}/decide", async (long id, DecisionBody body, HttpContext http, ExtensionRequests extensions, CancellationToken ct) =>
+            TypedResults.Ok(await extensions.DecideAsync(id, body.Approve, body.DueAt, body.Note, http.User.ToActor(), ct)))
             .WithSummary("审批延期（交办方）/ approve or reject an extension");
 
-        api.MapGet("/accountability", async (string? status, HttpContext http, Supervision supervision, CancellationToken ct) =>
-            TypedResults.Ok(await supervision.AccountabilityAsync(AccountabilityStatusOf(status), http.User.ToActor(), Supervision.ListMax, ct)))
+        api.MapGet("/accountability", async (string? status, HttpContext http, AccountabilityList accountability, CancellationToken ct) =>
+            TypedResults.Ok(await accountability.ListAsync(AccountabilityStatusOf(status), http.User.ToActor(), AccountabilityList.ListMax, ct)))
             .WithSummary("问责清单 / the accountability list");
 
-        api.MapGet("/accountability/export.xlsx", async (string? status, HttpContext http, Supervision supervision, CancellationToken ct) =>
+        api.MapGet("/accountability/export.xlsx", async (string? status, HttpContext http, AccountabilityList accountability, CancellationToken ct) =>
         {
-            var entries = await supervision.AccountabilityAsync(AccountabilityStatusOf(status), http.User.ToActor(), Supervision.ExportMax, ct);
+            var entries = await accountability.ListAsync(AccountabilityStatusOf(status), http.User.ToActor(), AccountabilityList.ExportMax, ct);
             var file = new MemoryStream();
             await AccountabilityWorkbook.WriteAsync(file, entries, ct);
             file.Position = 0;
             return TypedResults.File(file, AccountabilityWorkbook.ContentType, "问责清单.xlsx");
         }).WithSummary("导出问责清单（xlsx，筛选与可见范围同列表）/ the accountability list as a spreadsheet");
 
-        api.MapPost("/accountability/{id:long}/status", async (long id, StatusBody body, HttpContext http, Supervision supervision, CancellationToken ct) =>
+        api.MapPost("/accountability/{id:long}/status", async (long id, StatusBody body, HttpContext http, AccountabilityList accountability, CancellationToken ct) =>
         {
-            await supervision.ChangeAccountabilityAsync(id, body.Status, body.Note, http.User.ToActor(), ct);
+            await accountability.ChangeAsync(id, body.Status, body.Note, http.User.ToActor(), ct);
             return TypedResults.NoContent();
         }).WithSummary("约谈 / 通报 / 问责 / 撤销");
 
@@ -95,13 +95,13 @@ public static class SupervisionApi
             return TypedResults.NoContent();
         }).WithSummary("记录回头看：holds（巩固）或 rebounded（反弹，重新办理）");
 
-        api.MapGet("/inbox", async (string? unread, HttpContext http, Supervision supervision, CancellationToken ct) =>
-            TypedResults.Ok(await supervision.InboxAsync(http.User.ToActor(), string.Equals(unread, "true", StringComparison.OrdinalIgnoreCase), ct)))
+        api.MapGet("/inbox", async (string? unread, HttpContext http, NoticeInbox inbox, CancellationToken ct) =>
+            TypedResults.Ok(await inbox.ListAsync(http.User.ToActor(), string.Equals(unread, "true", StringComparison.OrdinalIgnoreCase), ct)))
             .WithSummary("站内通知 / the unit's inbox");
 
-        api.MapPost("/inbox/{id:long}/read", async (long id, HttpContext http, Supervision supervision, CancellationToken ct) =>
+        api.MapPost("/inbox/{id:long}/read", async (long id, HttpContext http, NoticeInbox inbox, CancellationToken ct) =>
         {
-            await supervision.MarkReadAsync(id, http.User.ToActor(), ct);
+            await inbox.MarkReadAsync(id, http.User.ToActor(), ct);
             return TypedResults.NoContent();
         }).WithSummary("标为已读 / mark read");
         return app;

@@ -10,9 +10,10 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Duban.Web.Pages;
 
 /// <summary>督查室: what is overdue or escalated across the viewer's subtree, extension requests to decide, the
-/// accountability list and the 回头看 queue. Every action goes through <see cref="Supervision"/> or
-/// <see cref="LookBacks"/>, which check the actor again.</summary>
-public sealed class SupervisionModel(MatterQueries queries, Supervision supervision, LookBacks lookBacks) : PageModel
+/// accountability list and the 回头看 queue. Every action goes through <see cref="Supervision"/>, <see cref="ExtensionRequests"/>,
+/// <see cref="AccountabilityList"/> or <see cref="LookBacks"/>, which check the actor again.</summary>
+public sealed class SupervisionModel(MatterQueries queries, Supervision supervision, ExtensionRequests extensions, AccountabilityList accountability,
+    LookBacks lookBacks) : PageModel
 {
     public MatterPage Attention { get; private set; } = new([], 0, 1, 100);
 
@@ -43,14 +44,14 @@ public sealed class SupervisionModel(MatterQueries queries, Supervision supervis
             }
 
             await supervision.UrgeOrSuperviseAsync(id, supervise ? EscalationKind.Supervise : EscalationKind.Urge, parsed, message, actor, cancellationToken);
-            return supervise ? $"已{Supervision.LevelName(parsed!.Value)}。" : "已催办。";
+            return supervise ? $"已{Labels.Of(parsed!.Value)}。" : "已催办。";
         }, cancellationToken);
 
     /// <summary>Approve (with a date) or reject an extension request.</summary>
     public Task<IActionResult> OnPostDecideAsync(long id, bool? approve, string? dueAt, string? note, CancellationToken cancellationToken) =>
         RunAsync($"x{id}", async actor =>
         {
-            await supervision.DecideExtensionAsync(id, approve, string.IsNullOrWhiteSpace(dueAt) ? null : dueAt, note, actor, cancellationToken);
+            await extensions.DecideAsync(id, approve, string.IsNullOrWhiteSpace(dueAt) ? null : dueAt, note, actor, cancellationToken);
             return approve == true ? "已批准延期。" : "已不予延期。";
         }, cancellationToken);
 
@@ -58,7 +59,7 @@ public sealed class SupervisionModel(MatterQueries queries, Supervision supervis
     public Task<IActionResult> OnPostAccountabilityAsync(long id, string? status, string? note, CancellationToken cancellationToken) =>
         RunAsync($"a{id}", async actor =>
         {
-            await supervision.ChangeAccountabilityAsync(id, status, note, actor, cancellationToken);
+            await accountability.ChangeAsync(id, status, note, actor, cancellationToken);
             return "问责清单已更新。";
         }, cancellationToken);
 
@@ -112,8 +113,8 @@ public sealed class SupervisionModel(MatterQueries queries, Supervision supervis
         var actor = User.ToActor();
         Done = TempData["done"] as string;
         Attention = await queries.ListAsync(new MatterFilter { Attention = true, PageSize = 100 }, actor, cancellationToken);
-        Extensions = await supervision.ExtensionsAsync(ExtensionStatus.Pending, actor, cancellationToken);
-        Accountability = (await supervision.AccountabilityAsync(null, actor, Duban.Data.Escalation.Supervision.ListMax, cancellationToken))
+        Extensions = await extensions.ListAsync(ExtensionStatus.Pending, actor, cancellationToken);
+        Accountability = (await accountability.ListAsync(null, actor, AccountabilityList.ListMax, cancellationToken))
             .Where(a => a.Status != AccountabilityStatus.Withdrawn).ToList();
         LookBackQueue = await lookBacks.ListAsync(dueOnly: true, actor, cancellationToken);
     }

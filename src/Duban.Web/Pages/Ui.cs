@@ -1,5 +1,4 @@
 using System.Globalization;
-using Duban.Data.Matters;
 using Duban.Matters;
 
 namespace Duban.Web.Pages;
@@ -31,15 +30,15 @@ public static class Ui
     /// <summary>A deadline at 24:00 reads as that day's 24:00, not the next day's 00:00.</summary>
     public static string Due(DateTimeOffset due) => Duban.Escalation.NoticeText.Deadline(due, withYear: false);
 
-    /// <summary>The work-list tabs in order, with their labels and board colours.</summary>
+    /// <summary>The work-list tabs in order, with their keys in links, labels and board colours.</summary>
     public static IReadOnlyList<(InboxTab Tab, string Key, string Label, string Colour)> Tabs { get; } =
     [
-        (InboxTab.Unacknowledged, "unacknowledged", "待签收", "tab-yellow"),
-        (InboxTab.InProgress, "in-progress", "办理中", ""),
-        (InboxTab.DueSoon, "due-soon", "临期", "tab-blue"),
-        (InboxTab.Overdue, "overdue", "超期", "tab-red"),
-        (InboxTab.Reported, "reported", "待审核", ""),
-        (InboxTab.Done, "done", "已办结", ""),
+        (InboxTab.Unacknowledged, "unacknowledged", Labels.Of(InboxTab.Unacknowledged), "tab-yellow"),
+        (InboxTab.InProgress, "in-progress", Labels.Of(InboxTab.InProgress), ""),
+        (InboxTab.DueSoon, "due-soon", Labels.Of(InboxTab.DueSoon), "tab-blue"),
+        (InboxTab.Overdue, "overdue", Labels.Of(InboxTab.Overdue), "tab-red"),
+        (InboxTab.Reported, "reported", Labels.Of(InboxTab.Reported), ""),
+        (InboxTab.Done, "done", Labels.Of(InboxTab.Done), ""),
     ];
 
     /// <summary>"剩 2 个工作日 3 小时" or "超期 1 个工作日", and its colour, for a matter's next deadline.</summary>

@@ -323,7 +323,7 @@ public sealed class AttachmentPolicyTests
         "xls97-macros" => SampleFiles.XlsWithMacros,
         "ole-header" => SampleFiles.OleHeaderOnly,
         "utf8" => Encoding.UTF8.GetBytes("关于加快推进老旧小区改造的说明\n第一条，"),
-        "gbk" => Duban.Tabular.TextDecoding.Gb18030.GetBytes("关于加快推进老旧小区改造的说明\n第一条，"),
+        "gbk" => Duban.Text.TextDecoding.Gb18030.GetBytes("关于加快推进老旧小区改造的说明\n第一条，"),
         "nul" => [0x41, 0x00, 0x42],
         "pe" => [0x4D, 0x5A, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00],
         "html" => Encoding.UTF8.GetBytes("<html><script>alert(1)</script></html>"),

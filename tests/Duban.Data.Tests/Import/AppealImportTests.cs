@@ -2,7 +2,7 @@ using System.Globalization;
 using Duban.Data;
 using Duban.Data.Import;
 using Duban.Matters;
-using Duban.Tabular;
+using Duban.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -3,6 +3,7 @@ using System.Text;
 using Duban.Data.Import;
 using Duban.Matters;
 using Duban.Tabular;
+using Duban.Text;
 
 namespace Duban.Tests.Import;
 

@@ -11,7 +11,7 @@ namespace Duban.Web.Pages.Lists;
 /// <summary>An appeal for staff: intake facts, the earlier appeal it repeats, the learned routing suggestion beside the
 /// rule result, the contact in full on request (audited), its hops (办理过程) and, for the lead unit, 上报 to the level
 /// above.</summary>
-public sealed class AppealModel(AppealQueries queries, MatterRouter router, EscalateAppeal escalate) : PageModel
+public sealed class AppealModel(AppealQueries queries, RevealContact reveal, MatterRouter router, EscalateAppeal escalate) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? Code { get; set; }
@@ -92,7 +92,7 @@ public sealed class AppealModel(AppealQueries queries, MatterRouter router, Esca
     {
         try
         {
-            Contact = await queries.RevealAsync(Code ?? string.Empty, User.ToActor(), "page", cancellationToken);
+            Contact = await reveal.ExecuteAsync(Code ?? string.Empty, User.ToActor(), "page", cancellationToken);
             await LoadAsync(cancellationToken);
             return Page();
         }

@@ -10,7 +10,7 @@ namespace Duban.Web.Pages.Portal;
 /// <summary>进度查询 by tracking code, and the citizen's rating once the appeal is completed. Never shows personal data.</summary>
 [AllowAnonymous]
 [RequestSizeLimit(64 * 1024)]
-public sealed class TrackModel(AppealQueries queries) : PageModel
+public sealed class TrackModel(AppealQueries queries, RateAppeal rate) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? Code { get; set; }
@@ -44,7 +44,7 @@ public sealed class TrackModel(AppealQueries queries) : PageModel
                 throw ValidationFailedException.For("satisfaction", "请选择满意度。");
             }
 
-            await queries.RateAsync(Code ?? string.Empty, rating, Note, cancellationToken);
+            await rate.ExecuteAsync(Code ?? string.Empty, rating, Note, cancellationToken);
             return RedirectToPage("/Portal/Track", new { code = Code, rated = true });
         }
         catch (ValidationFailedException e)

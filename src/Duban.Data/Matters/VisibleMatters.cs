@@ -1,0 +1,132 @@
+using System.Linq.Expressions;
+using Duban.Matters;
+using Microsoft.EntityFrameworkCore;
+
+namespace Duban.Data.Matters;
+
+/// <summary>A matter loaded for an actor who may see it, with what the access rules decided on: its state and the
+/// units involved (the actor's, the assigner's, the lead and co-units').</summary>
+public sealed record VisibleMatter(Matter Row, MatterState State, UnitTree Tree);
+
+/// <summary>
+/// The one seam for "a matter this actor may see": every command and query that starts from a matter id loads it
+/// here, and every list starts from <see cref="QueryAsync"/>. Someone who may not see a matter learns nothing about
+/// it, not even that it exists: the answer is the same <see cref="NotFoundException"/> as for a missing one.
+/// </summary>
+public static class VisibleMatters
+{
+    /// <summary>Loads a matter with its co-units and milestones (and whatever <paramref name="include"/> adds).</summary>
+    /// <param name="db">The context.</param>
+    /// <param name="matterId">The matter.</param>
+    /// <param name="actor">Who asks.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <param name="track">Track the row, for a command that changes and saves it.</param>
+    /// <param name="notFound">The message when it is missing or hidden, for callers that reach the matter through
+    /// another record (an extension request, an accountability entry) and must not reveal the matter either.</param>
+    /// <param name="include">More to load with the row (events, unit names).</param>
+    /// <exception cref="NotFoundException">No such matter, or the actor may not see it.</exception>
+    public static async Task<VisibleMatter> LoadAsync(DubanDbContext db, long matterId, Actor actor, CancellationToken cancellationToken,
+        bool track = false, string? notFound = null, Func<IQueryable<Matter>, IQueryable<Matter>>? include = null)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(actor);
+        IQueryable<Matter> matters = track ? db.Matters : db.Matters.AsNoTracking();
+        matters = matters.Include(m => m.CoUnits).Include(m => m.Milestones);
+        if (include is not null)
+        {
+            matters = include(matters);
+        }
+
+        var message = notFound ?? $"事项 {matterId} 不存在。";
+        var matter = await matters.SingleOrDefaultAsync(m => m.Id == matterId, cancellationToken) ?? throw new NotFoundException(message);
+        var state = matter.ToState();
+        var tree = await UnitTree.LoadAsync(db, [actor.UnitId, state.AssignerUnitId, state.LeadUnitId, .. state.CoUnitIds], cancellationToken);
+        return AccessRules.CanSee(actor, state, tree) ? new VisibleMatter(matter, state, tree) : throw new NotFoundException(message);
+    }
+
+    /// <summary>The matters the actor may see, as a query: the same rule as <see cref="AccessRules.CanSee"/>.</summary>
+    public static async Task<IQueryable<Matter>> QueryAsync(DubanDbContext db, Actor actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(actor);
+        var matters = db.Matters.AsQueryable();
+        if (actor.Has(Role.Admin))
+        {
+            return matters;
+        }
+
+        var unitId = actor.UnitId;
+        var tree = await UnitTree.LoadAsync(db, [unitId], cancellationToken);
+        var scope = tree.OversightPath(actor);
+        return scope is null
+            ? matters.Where(m => m.LeadUnitId == unitId || m.AssignerUnitId == unitId || m.CoUnits.Any(c => c.UnitId == unitId))
+            : matters.Where(m => m.LeadUnitId == unitId || m.AssignerUnitId == unitId || m.CoUnits.Any(c => c.UnitId == unitId)
+                || m.LeadUnit!.Path.StartsWith(scope) || m.AssignerUnit!.Path.StartsWith(scope));
+    }
+}
+
+/// <summary>Conditions on stored matters that lists, counts and exports share, each written once.</summary>
+public static class MatterConditions
+{
+    /// <summary>超期: an unmet deadline has passed while the clock runs (<see cref="Matter.NextDueAt"/> is null when it
+    /// is stopped or everything is met).</summary>
+    private static readonly Expression<Func<DateTimeOffset?, DateTimeOffset, bool>> OverdueRule = (nextDueAt, now) => nextDueAt != null && nextDueAt < now;
+
+    private static readonly Func<DateTimeOffset?, DateTimeOffset, bool> OverdueCompiled = OverdueRule.Compile();
+
+    /// <summary>Whether a matter with this next due instant is overdue at <paramref name="now"/>, for rows already read.</summary>
+    public static bool IsOverdue(DateTimeOffset? nextDueAt, DateTimeOffset now) => OverdueCompiled(nextDueAt, now);
+
+    /// <summary>The matters overdue at <paramref name="now"/>, as a query condition.</summary>
+    public static Expression<Func<Matter, bool>> Overdue(DateTimeOffset now)
+    {
+        var matter = Expression.Parameter(typeof(Matter), "m");
+        var body = new Substitution(new Dictionary<ParameterExpression, Expression>
+        {
+            [OverdueRule.Parameters[0]] = Expression.Property(matter, nameof(Matter.NextDueAt)),
+            [OverdueRule.Parameters[1]] = Expression.Property(Expression.Constant(new Instant(now)), nameof(Instant.Value)),
+        }).Visit(OverdueRule.Body);
+        return Expression.Lambda<Func<Matter, bool>>(body, matter);
+    }
+
+    /// <summary>1 where the condition holds, else 0: to count matching rows in a group by summing.</summary>
+    public static Expression<Func<Matter, int>> AsFlag(this Expression<Func<Matter, bool>> condition)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        return Expression.Lambda<Func<Matter, int>>(
+            Expression.Condition(condition.Body, Expression.Constant(1), Expression.Constant(0)), condition.Parameters);
+    }
+
+    /// <summary>Either condition.</summary>
+    public static Expression<Func<Matter, bool>> Or(this Expression<Func<Matter, bool>> left, Expression<Func<Matter, bool>> right)
+    {
+        ArgumentNullException.ThrowIfNull(left);
+        ArgumentNullException.ThrowIfNull(right);
+        return Expression.Lambda<Func<Matter, bool>>(Expression.OrElse(left.Body, Inline(right, left.Parameters[0])), left.Parameters);
+    }
+
+    /// <summary>Both conditions.</summary>
+    public static Expression<Func<Matter, bool>> And(this Expression<Func<Matter, bool>> left, Expression<Func<Matter, bool>> right)
+    {
+        ArgumentNullException.ThrowIfNull(left);
+        ArgumentNullException.ThrowIfNull(right);
+        return Expression.Lambda<Func<Matter, bool>>(Expression.AndAlso(left.Body, Inline(right, left.Parameters[0])), left.Parameters);
+    }
+
+    /// <summary>A condition's body over another parameter, to reuse it inside a larger lambda.</summary>
+    public static Expression Inline(LambdaExpression condition, ParameterExpression parameter)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        return new Substitution(new Dictionary<ParameterExpression, Expression> { [condition.Parameters[0]] = parameter }).Visit(condition.Body);
+    }
+
+    /// <summary>The instant as a captured value, so EF Core sends it as a parameter (a constant would be inlined into
+    /// the SQL text and defeat the statement cache).</summary>
+    private sealed record Instant(DateTimeOffset Value);
+
+    private sealed class Substitution(Dictionary<ParameterExpression, Expression> replacements) : ExpressionVisitor
+    {
+        protected override Expression VisitParameter(ParameterExpression node) =>
+            replacements.TryGetValue(node, out var replacement) ? replacement : base.VisitParameter(node);
+    }
+}
