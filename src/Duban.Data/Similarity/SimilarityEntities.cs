@@ -1,5 +1,4 @@
 using Duban.Similarity;
-using Microsoft.EntityFrameworkCore;
 
 namespace Duban.Data.Similarity;
 
@@ -46,36 +45,4 @@ public sealed class BatchMember
     public long BatchId { get; set; }
     public long MatterId { get; set; }
     public Matter? Matter { get; set; }
-}
-
-internal static class SimilarityModel
-{
-    public static void Configure(ModelBuilder builder)
-    {
-        builder.Entity<MatterSignature>(e =>
-        {
-            e.ToTable("matter_signatures");
-            e.HasKey(s => s.MatterId);
-            e.Property(s => s.MatterId).ValueGeneratedNever();
-            e.Property(s => s.MinHash).HasMaxLength(Duban.Similarity.MinHash.Size * sizeof(ushort));
-            e.HasOne(s => s.Matter).WithOne().HasForeignKey<MatterSignature>(s => s.MatterId).OnDelete(DeleteBehavior.Cascade);
-        });
-
-        builder.Entity<Batch>(e =>
-        {
-            e.ToTable("batches");
-            e.Property(b => b.CreatedById).HasMaxLength(64);
-            e.Property(b => b.CreatedByName).HasMaxLength(100);
-            e.HasOne(b => b.TypicalMatter).WithMany().HasForeignKey(b => b.TypicalMatterId).OnDelete(DeleteBehavior.Restrict);
-            e.HasMany(b => b.Members).WithOne().HasForeignKey(m => m.BatchId).OnDelete(DeleteBehavior.Cascade);
-        });
-
-        builder.Entity<BatchMember>(e =>
-        {
-            e.ToTable("batch_members");
-            e.HasKey(m => new { m.BatchId, m.MatterId });
-            e.HasIndex(m => m.MatterId);
-            e.HasOne(m => m.Matter).WithMany().HasForeignKey(m => m.MatterId).OnDelete(DeleteBehavior.Restrict);
-        });
-    }
 }

@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Duban.Data.Postgres.Migrations
 {
     [DbContext(typeof(DubanDbContext))]
-    [Migration("20261123030724_Attachments")]
-    partial class Attachments
+    [Migration("20261204170331_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -1330,9 +1330,6 @@ namespace Duban.Data.Postgres.Migrations
                 {
                     b.Property<long>("MatterId")
                         .HasColumnType("bigint");
-
-                    b.Property<int>("Likes")
-                        .HasColumnType("integer");
 
                     b.Property<byte[]>("MinHash")
                         .IsRequired()

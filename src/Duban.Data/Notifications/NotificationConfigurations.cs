@@ -1,0 +1,31 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Duban.Data.Notifications;
+
+// Mappings of the entities in NotificationEntities.cs.
+
+internal sealed class WebhookConfiguration : IEntityTypeConfiguration<Webhook>
+{
+    public void Configure(EntityTypeBuilder<Webhook> e)
+    {
+        e.ToTable("webhooks");
+        e.Property(w => w.Url).HasMaxLength(2000);
+        e.Property(w => w.Secret).HasMaxLength(200);
+        e.HasOne(w => w.Unit).WithMany().HasForeignKey(w => w.UnitId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class DeliveryConfiguration : IEntityTypeConfiguration<Delivery>
+{
+    public void Configure(EntityTypeBuilder<Delivery> e)
+    {
+        e.ToTable("deliveries");
+        e.HasIndex(d => d.NextAttemptAt); // the worker reads only what is due; null once sent or dead
+        e.HasIndex(d => new { d.Status, d.Id });
+        e.HasIndex(d => d.NoticeId);
+        e.Property(d => d.Target).HasMaxLength(320);
+        e.Property(d => d.LastError).HasMaxLength(2000);
+        e.HasOne(d => d.Notice).WithMany().HasForeignKey(d => d.NoticeId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
