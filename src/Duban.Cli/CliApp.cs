@@ -14,6 +14,7 @@ public static class CliApp
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TimeProvider? clock = null)
     {
         var cli = new CliContext(output, error, clock);
+        var jobs = new JobsCommand(cli);
         var root = new RootCommand("督办 Duban 命令行工具 / command line")
         {
             new CalendarCommand(cli).Create(),
@@ -22,9 +23,9 @@ public static class CliApp
             new UsersCommand(cli).Create(),
             new MattersCommand(cli).Create(),
             new DbCommand(cli).Create(),
-            new SweepCommand(cli).Create(),
+            jobs.Sweep(),
             new WebhooksCommand(cli).Create(),
-            new DeliverCommand(cli).Create(),
+            jobs.Deliver(),
             new TextCommand(cli).Create(),
             new AccountabilityCommand(cli).Create(),
             new SimilarCommand(cli).Create(),

@@ -53,14 +53,16 @@ internal sealed class ImportCommand(CliContext cli)
         return report.Rejected == 0 ? 0 : 1;
     }
 
-    /// <summary>Progress written as it happens (Progress&lt;T&gt; would post to the thread pool and may print after the report).</summary>
+    /// <summary>Progress written as it happens (Progress&lt;T&gt; would post to the thread pool and may print after the report).
+    /// The import reports at each commit (500 rows or a second) and once at the end, so every new count is printed: a
+    /// throttle here would swallow the final count when a slow first row made a commit of its own.</summary>
     private sealed class SynchronousProgress(TextWriter error) : IProgress<ImportProgress>
     {
         private int _last = -1;
 
         public void Report(ImportProgress value)
         {
-            if (value.Done / 1000 != _last / 1000 || _last < 0)
+            if (value.Done != _last)
             {
                 _last = value.Done;
                 error.Write(string.Create(CultureInfo.InvariantCulture, $"\r已处理 {value.Done} 行，保存 {value.Saved}，拒绝 {value.Rejected} / rows done"));
