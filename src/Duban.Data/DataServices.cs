@@ -19,6 +19,9 @@ public static class DataServices
         services.AddSingleton(sp => Rules.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton(sp => NotificationOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton(sp => Appeals.AppealOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton(sp => Appeals.PortalOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton(sp => Escalation.EscalationOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton(sp => Similarity.SimilarityOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton(sp => Attachments.AttachmentOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<DatabaseOptions>()));
         services.AddSingleton<Attachments.BlobStore>().AddScoped<Attachments.MatterAttachments>().AddScoped<Attachments.BlobCollector>();
         services.AddScoped<Appeals.AppealIntake>();

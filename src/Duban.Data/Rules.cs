@@ -126,7 +126,7 @@ public sealed class Rules
             }
         }
 
-        return new Rules(profiles.Values.ToList(), options, Data.Escalation.EscalationPolicy.FromConfiguration(configuration),
+        return new Rules(profiles.Values.ToList(), options, Data.Escalation.EscalationOptions.FromConfiguration(configuration).Policy,
             new Duban.Escalation.LookBackPolicy(lookBack));
     }
 }

@@ -1,7 +1,7 @@
-using System.Globalization;
 using MailKit.Security;
 using Microsoft.Extensions.Configuration;
 using MimeKit;
+using static Duban.Data.ConfigurationValues;
 
 namespace Duban.Data.Notifications;
 
@@ -99,41 +99,4 @@ public sealed record NotificationOptions(
 
     /// <summary><c>Delivery:Enabled</c> (default true): whether this process runs the delivery worker.</summary>
     public static bool DeliveryEnabled(IConfiguration configuration) => Bool(configuration, "Delivery:Enabled", true);
-
-    private static int Int(IConfiguration configuration, string key, int fallback, int min, int max)
-    {
-        var text = configuration[key];
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return fallback;
-        }
-
-        return int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
-            ? value
-            : throw new FormatException(FormattableString.Invariant($"{key}: \"{text}\" 应为 {min}–{max} 的整数 / must be an integer {min}–{max}"));
-    }
-
-    private static TimeSpan Span(IConfiguration configuration, string key, TimeSpan fallback, TimeSpan min, TimeSpan max)
-    {
-        var text = configuration[key];
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return fallback;
-        }
-
-        return TimeSpan.TryParse(text.Trim(), CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
-            ? value
-            : throw new FormatException(FormattableString.Invariant($"{key}: \"{text}\" 应为 {min:c}–{max:c} 之间的时长（如 00:01:00）/ must be a duration like 00:01:00"));
-    }
-
-    private static bool Bool(IConfiguration configuration, string key, bool fallback)
-    {
-        var text = configuration[key];
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return fallback;
-        }
-
-        return bool.TryParse(text.Trim(), out var value) ? value : throw new FormatException($"{key}: \"{text}\" 应为 true 或 false / must be true or false");
-    }
 }

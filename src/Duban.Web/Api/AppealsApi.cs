@@ -96,11 +96,11 @@ public static class AppealsApi
                 return RateLimitPartition.GetNoLimiter(string.Empty);
             }
 
-            var config = http.RequestServices.GetRequiredService<IConfiguration>();
-            var limit = config.GetValue($"Portal:{kind}PerMinute", kind == "Submit" ? 5 : 60);
+            var portal = http.RequestServices.GetRequiredService<PortalOptions>();
+            var limit = kind == "Submit" ? portal.SubmitPerMinute : portal.LookupPerMinute;
             var ip = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
             return RateLimitPartition.GetFixedWindowLimiter($"{kind}:{ip}",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = Math.Max(1, limit), Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = limit, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
         });
     });
 

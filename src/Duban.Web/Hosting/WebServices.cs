@@ -123,6 +123,9 @@ public static class WebServices
         await Database.MigrateAsync(db, scope.ServiceProvider.GetRequiredService<DatabaseOptions>());
         await scope.ServiceProvider.GetRequiredService<Rules>().ReloadCalendarAsync(db);
         _ = scope.ServiceProvider.GetRequiredService<Data.Notifications.NotificationOptions>(); // a bad Email:/Delivery: value stops start-up here
+        _ = scope.ServiceProvider.GetRequiredService<Data.Escalation.EscalationOptions>(); // and so does a bad Escalation:, Portal: or Similarity: value
+        _ = scope.ServiceProvider.GetRequiredService<Data.Appeals.PortalOptions>();
+        _ = scope.ServiceProvider.GetRequiredService<Data.Similarity.SimilarityOptions>();
         if (!app.Configuration.GetValue("Demo:Seed", true))
         {
             return;

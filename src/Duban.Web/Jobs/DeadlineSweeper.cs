@@ -7,17 +7,17 @@ namespace Duban.Web.Jobs;
 /// false turns it off, e.g. when a separate process runs <c>duban sweep</c>): a thin job that opens a
 /// scope and calls the same method as <c>duban sweep</c>. A failed sweep is logged and retried next time.
 /// </summary>
-public sealed class DeadlineSweeper(IServiceScopeFactory scopes, TimeProvider clock, IConfiguration configuration, ILogger<DeadlineSweeper> logger)
+public sealed class DeadlineSweeper(IServiceScopeFactory scopes, TimeProvider clock, EscalationOptions options, ILogger<DeadlineSweeper> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!configuration.GetValue("Escalation:SweepEnabled", true))
+        if (!options.SweepEnabled)
         {
             return;
         }
 
-        var interval = configuration.GetValue("Escalation:SweepInterval", TimeSpan.FromMinutes(1));
+        var interval = options.SweepInterval;
         while (!stoppingToken.IsCancellationRequested)
         {
             try

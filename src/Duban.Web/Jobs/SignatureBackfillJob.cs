@@ -7,13 +7,13 @@ namespace Duban.Web.Jobs;
 /// does the same by hand). Pages of 1,000, at most <c>Similarity:BackfillMaxPages</c> (default 1,000) per start;
 /// <c>Similarity:BackfillOnStart</c> false turns it off. Never blocks start-up; a failure is logged and left for the next start.
 /// </summary>
-public sealed class SignatureBackfillJob(IServiceScopeFactory scopes, IConfiguration configuration, ILogger<SignatureBackfillJob> logger)
+public sealed class SignatureBackfillJob(IServiceScopeFactory scopes, SimilarityOptions options, ILogger<SignatureBackfillJob> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield(); // the host goes on starting while this runs
-        if (!configuration.GetValue("Similarity:BackfillOnStart", true))
+        if (!options.BackfillOnStart)
         {
             return;
         }
@@ -22,7 +22,7 @@ public sealed class SignatureBackfillJob(IServiceScopeFactory scopes, IConfigura
         {
             await using var scope = scopes.CreateAsyncScope();
             var written = await scope.ServiceProvider.GetRequiredService<SignatureBackfill>().RunAsync(SignatureBackfill.DefaultPageSize,
-                configuration.GetValue("Similarity:BackfillMaxPages", 1000), null, stoppingToken);
+                options.BackfillMaxPages, null, stoppingToken);
             if (written > 0)
             {
                 logger.LogInformation("Similarity backfill: wrote {Count} missing matter signatures", written);

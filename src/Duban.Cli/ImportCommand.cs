@@ -1,0 +1,72 @@
+using System.CommandLine;
+using System.Globalization;
+using Duban.Data.Import;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Duban.Cli;
+
+/// <summary><c>duban import appeals</c>: appeals from a spreadsheet, with a row-by-row report (批量导入).</summary>
+internal sealed class ImportCommand(CliContext cli)
+{
+    private readonly Argument<FileInfo> _file = new("file") { Description = "xlsx 或 CSV（UTF-8 或 GBK）/ an xlsx or CSV file" };
+    private readonly Option<bool> _dryRun = new("--dry-run") { Description = "只检查，不保存 / check every row, save nothing" };
+    private readonly Option<string?> _sheet = new("--sheet") { Description = "工作表名（默认第一个）/ sheet name (default: the first)" };
+    private readonly Option<string[]> _map = new("--map")
+    {
+        Description = "列对应，如 标题=留言主题（可多个；默认按表头猜）/ column mapping, e.g. 标题=留言主题",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
+    private readonly Option<bool> _historical = new("--historical") { Description = "已办结的历史诉求（需收到时间、答复、答复时间）/ closed historical appeals" };
+    private readonly Option<string?> _unit = CliContext.ReceivingUnitOption();
+
+    public Command Create()
+    {
+        var appeals = new Command("appeals", "批量导入诉求，逐行报告（重复导入不会重复）/ import appeals with a row-by-row report; idempotent")
+        {
+            _file, _dryRun, _sheet, _map, _historical, _unit,
+        };
+        appeals.SetAction(AppealsAsync);
+        return new Command("import", "批量导入 / bulk import") { appeals };
+    }
+
+    /// <summary>Rejected rows and the summary on stdout, the mapping and progress on stderr; exit 1 if any row was rejected.</summary>
+    private async Task<int> AppealsAsync(ParseResult result, CancellationToken ct)
+    {
+        // The file is judged before the database is opened: a refused file never creates or migrates one.
+        await using var stream = File.OpenRead(result.GetValue(_file)!.FullName);
+        var spreadsheet = Spreadsheet.Open(stream, stream.Name, result.GetValue(_sheet));
+        var mapping = ColumnMapping.Guess(spreadsheet.Header, result.GetValue(_map));
+        await using var scope = await cli.OpenAsync(result, ct);
+        var actor = await CliContext.OperatorForUnitAsync(scope.ServiceProvider, result.GetValue(_unit), ct);
+        await cli.Error.WriteLineAsync($"列对应 / mapping: {string.Join(", ", mapping.Describe(spreadsheet.Header))}");
+        if (spreadsheet.IgnoredSheets.Count > 0)
+        {
+            await cli.Error.WriteLineAsync($"只读工作表「{spreadsheet.Sheet}」，忽略：{string.Join("、", spreadsheet.IgnoredSheets)} / other sheets ignored");
+        }
+
+        var report = await scope.ServiceProvider.GetRequiredService<AppealImport>().RunAsync(spreadsheet, mapping,
+            new AppealImportOptions(result.GetValue(_dryRun), result.GetValue(_historical)), actor, new SynchronousProgress(cli.Error), ct);
+        await cli.Error.WriteLineAsync();
+        await cli.WriteRejectedRowsAsync(report.Rows);
+        await cli.Output.WriteLineAsync(report.Summary);
+        return report.Rejected == 0 ? 0 : 1;
+    }
+
+    /// <summary>Progress written as it happens (Progress&lt;T&gt; would post to the thread pool and may print after the report).
+    /// The import reports at each commit (500 rows or a second) and once at the end, so every new count is printed: a
+    /// throttle here would swallow the final count when a slow first row made a commit of its own.</summary>
+    private sealed class SynchronousProgress(TextWriter error) : IProgress<ImportProgress>
+    {
+        private int _last = -1;
+
+        public void Report(ImportProgress value)
+        {
+            if (value.Done != _last)
+            {
+                _last = value.Done;
+                error.Write(string.Create(CultureInfo.InvariantCulture, $"\r已处理 {value.Done} 行，保存 {value.Saved}，拒绝 {value.Rejected} / rows done"));
+            }
+        }
+    }
+}

@@ -1,0 +1,211 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using Duban.Data.Routing;
+using Duban.Matters;
+using Duban.Routing;
+using Duban.Tabular;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Duban.Cli;
+
+/// <summary><c>duban route train|predict|evaluate|retrain</c>: learned routing (智能分流) on CSV files and on the database.</summary>
+internal sealed class RouteCommand(CliContext cli)
+{
+    /// <summary>What 不确定 (don't know) prints as.</summary>
+    private const string Unsure = "不确定";
+
+    private readonly Option<FileInfo> _trainInput = Input();
+    private readonly Option<string[]> _trainText = Text();
+    private readonly Option<string> _trainLabel = Label();
+    private readonly Option<FileInfo> _trainModel = new("--model") { Description = "写出的模型文件 / the model file to write", Required = true };
+
+    private readonly Option<FileInfo> _predictModel = new("--model") { Description = "模型文件 / the model file", Required = true };
+    private readonly Option<FileInfo> _predictInput = Input();
+    private readonly Option<string[]> _predictText = Text();
+    private readonly Option<bool> _withConfidence = new("--with-confidence") { Description = "每行加制表符和概率 / add a tab and the probability" };
+    private readonly Option<double> _predictThreshold = new("--threshold")
+    {
+        Description = "概率低于此值输出“不确定”（默认 0：总给出类别）/ below this, print 不确定 (default 0: always a label)",
+    };
+
+    private readonly Option<FileInfo> _evaluateInput = Input();
+    private readonly Option<string[]> _evaluateText = Text();
+    private readonly Option<string> _evaluateLabel = Label();
+    private readonly Option<int> _folds = new("--folds") { Description = "折数 / folds", DefaultValueFactory = _ => 5 };
+    private readonly Option<double> _evaluateThreshold = new("--threshold") { Description = "报告此阈值下的覆盖率 / report coverage at this threshold", DefaultValueFactory = _ => 0.5 };
+
+    public Command Create()
+    {
+        var train = new Command("train", "用带类别的 CSV 训练分流模型 / train a router on a labelled CSV") { _trainInput, _trainText, _trainLabel, _trainModel };
+        train.SetAction(TrainAsync);
+        var predict = new Command("predict", "逐行预测类别，每行输出一个 / predict one label per input row, in order")
+        {
+            _predictModel, _predictInput, _predictText, _withConfidence, _predictThreshold,
+        };
+        predict.SetAction(PredictAsync);
+        var evaluate = new Command("evaluate", "分层 k 折交叉验证：模型与朴素贝叶斯基线的 macro-F1 / stratified k-fold macro-F1 of the router and the baseline")
+        {
+            _evaluateInput, _evaluateText, _evaluateLabel, _folds, _evaluateThreshold,
+        };
+        evaluate.SetAction(EvaluateAsync);
+        var retrain = new Command("retrain", "用数据库中已办结事项重新训练承办单位建议模型 / retrain the lead-unit router on closed matters");
+        retrain.SetAction(RetrainAsync);
+        return new Command("route", "智能分流：按文本建议类别或承办单位 / learned routing") { train, predict, evaluate, retrain };
+    }
+
+    private static Option<FileInfo> Input() => new("--input") { Description = "UTF-8 CSV，含表头 / a UTF-8 CSV with a header row", Required = true };
+
+    private static Option<string[]> Text() => new("--text")
+    {
+        Description = "文本列，可重复，按顺序拼接（如 --text 留言主题 --text 留言详情）/ text column(s), joined in order",
+        Required = true,
+    };
+
+    private static Option<string> Label() => new("--label") { Description = "类别列 / the label column", Required = true };
+
+    private async Task<int> TrainAsync(ParseResult result, CancellationToken ct)
+    {
+        var rows = ReadRoutingRows(result.GetValue(_trainInput)!, result.GetValue(_trainText)!, result.GetValue(_trainLabel));
+        var model = RoutingTrainer.Train(rows.Select(r => new RoutingExample(r.Text, r.Label!)).ToArray());
+        await using (var file = File.Create(result.GetValue(_trainModel)!.FullName))
+        {
+            model.Write(file);
+        }
+
+        await cli.Output.WriteLineAsync(FormattableString.Invariant(
+            $"trained on {rows.Count} rows, {model.Labels.Count} labels, {model.Space.Count} features → {result.GetValue(_trainModel)!.FullName}"));
+        return 0;
+    }
+
+    private async Task<int> PredictAsync(ParseResult result, CancellationToken ct)
+    {
+        var model = ReadModel(result.GetValue(_predictModel)!);
+        var rows = ReadRoutingRows(result.GetValue(_predictInput)!, result.GetValue(_predictText)!, null);
+        foreach (var row in rows)
+        {
+            var p = model.Predict(row.Text, result.GetValue(_predictThreshold));
+            var label = p.Label ?? Unsure;
+            await cli.Output.WriteLineAsync(result.GetValue(_withConfidence)
+                ? $"{label}\t{p.Confidence.ToString("0.0000", CultureInfo.InvariantCulture)}"
+                : label);
+        }
+
+        return 0;
+    }
+
+    private async Task<int> EvaluateAsync(ParseResult result, CancellationToken ct)
+    {
+        var rows = ReadRoutingRows(result.GetValue(_evaluateInput)!, result.GetValue(_evaluateText)!, result.GetValue(_evaluateLabel));
+        var examples = rows.Select(r => new RoutingExample(r.Text, r.Label!)).ToArray();
+        var report = RoutingEvaluation.CrossValidate(examples, result.GetValue(_folds), result.GetValue(_evaluateThreshold));
+        await WriteEvaluationAsync(report);
+        return 0;
+    }
+
+    private async Task<int> RetrainAsync(ParseResult result, CancellationToken ct)
+    {
+        await using var scope = await cli.OpenAsync(result, ct);
+        var summary = await scope.ServiceProvider.GetRequiredService<MatterRouter>().RetrainAsync(ct: ct);
+        await cli.Output.WriteLineAsync(FormattableString.Invariant(
+            $"model {summary.ModelId}: {summary.Examples} closed matters, {summary.Units} units"));
+        if (summary.SkippedUnits.Count > 0)
+        {
+            await cli.Error.WriteLineAsync($"只有一件已办结事项、未参与训练的单位 / units with one closed matter, left out: {string.Join(", ", summary.SkippedUnits)}");
+        }
+
+        return 0;
+    }
+
+    private async Task WriteEvaluationAsync(RoutingEvaluationResult report)
+    {
+        static string F(double v) => v.ToString("0.000", CultureInfo.InvariantCulture);
+        var output = cli.Output;
+        var r = report.Router;
+        await output.WriteLineAsync(FormattableString.Invariant($"{report.Folds}-fold stratified, {report.Examples} rows"));
+        await output.WriteLineAsync($"router   macro-F1 {F(r.MacroF1)}  accuracy {F(r.Accuracy)}");
+        await output.WriteLineAsync($"baseline macro-F1 {F(report.BaselineMacroF1)}  accuracy {F(report.BaselineAccuracy)}  (naive Bayes, character bigrams)");
+        foreach (var label in r.Labels)
+        {
+            await output.WriteLineAsync(FormattableString.Invariant(
+                $"  {label.Label}\tF1 {F(label.F1)}\tP {F(label.Precision)}\tR {F(label.Recall)}\tn {label.Support}"));
+        }
+
+        await output.WriteLineAsync($"calibration ECE {F(r.ExpectedCalibrationError)}; reliability (bin: n, confidence, accuracy):");
+        for (var b = 0; b < r.Reliability.Count; b++)
+        {
+            var (count, confidence, accuracy) = r.Reliability[b];
+            if (count > 0)
+            {
+                await output.WriteLineAsync(FormattableString.Invariant($"  {b / 10.0:0.0}–{(b + 1) / 10.0:0.0}: {count}, {F(confidence)}, {F(accuracy)}"));
+            }
+        }
+
+        await output.WriteLineAsync($"threshold {F(r.Threshold)}: coverage {F(r.Coverage)}, accuracy on covered {F(r.AccuracyCovered)}");
+    }
+
+    private sealed record RoutingRow(int Line, string Text, string? Label);
+
+    /// <summary>The rows of a routing CSV: text columns joined with a line break, and the label when asked for.</summary>
+    private static List<RoutingRow> ReadRoutingRows(FileInfo file, string[] textColumns, string? labelColumn)
+    {
+        if (!file.Exists)
+        {
+            throw new FormatException($"找不到文件 / no such file: {file.FullName}");
+        }
+
+        // Strict UTF-8: a GBK file fails here with a clear message rather than training on mojibake.
+        using var reader = new StreamReader(file.FullName, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
+        try
+        {
+            using var records = Csv.Read(reader).GetEnumerator();
+            if (!records.MoveNext())
+            {
+                throw new FormatException($"文件为空 / the file is empty: {file.Name}");
+            }
+
+            var header = records.Current.Fields;
+            var textIndex = textColumns.Select(c => Csv.Column(header, c)).ToArray();
+            var labelIndex = labelColumn is null ? -1 : Csv.Column(header, labelColumn);
+            var rows = new List<RoutingRow>();
+            while (records.MoveNext())
+            {
+                var record = records.Current;
+                var text = string.Join('\n', textIndex.Select(i => i < record.Fields.Count ? record.Fields[i] : ""));
+                string? label = null;
+                if (labelIndex >= 0)
+                {
+                    label = labelIndex < record.Fields.Count ? record.Fields[labelIndex].Trim() : "";
+                    if (label.Length == 0)
+                    {
+                        throw ValidationFailedException.For("label", FormattableString.Invariant($"第 {record.Line} 行没有类别 / line {record.Line} has no label"));
+                    }
+                }
+
+                rows.Add(new RoutingRow(record.Line, text, label));
+            }
+
+            if (rows.Count == 0)
+            {
+                throw new FormatException($"文件只有表头，没有数据 / the file has a header and no rows: {file.Name}");
+            }
+
+            return rows;
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new FormatException($"文件不是 UTF-8 编码（可能是 GBK），请另存为 UTF-8 后重试 / {file.Name} is not UTF-8 (GBK?); save it as UTF-8");
+        }
+    }
+
+    private static RoutingModel ReadModel(FileInfo file)
+    {
+        if (!file.Exists)
+        {
+            throw new FormatException($"找不到模型文件 / no such model: {file.FullName}");
+        }
+
+        using var stream = file.OpenRead();
+        return RoutingModel.Read(stream);
+    }
+}
