@@ -3,7 +3,6 @@ using Duban.Data.Appeals;
 using Duban.Data.Routing;
 using Duban.Matters;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Duban.Web.Pages.Admin;
 

@@ -1,7 +1,5 @@
 using Duban.Data.Access;
-using Duban.Matters;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Duban.Web.Pages.Admin;
 

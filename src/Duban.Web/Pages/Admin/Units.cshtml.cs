@@ -1,9 +1,7 @@
 using System.Text;
 using Duban.Data.Import;
 using Duban.Data.Units;
-using Duban.Matters;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Duban.Web.Pages.Admin;
 

@@ -2,7 +2,6 @@ using Duban.Data;
 using Duban.Data.Access;
 using Duban.Matters;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Duban.Web.Pages.Admin;
 

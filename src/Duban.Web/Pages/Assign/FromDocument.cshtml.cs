@@ -6,7 +6,6 @@ using Duban.Text;
 using Duban.TimeLimits;
 using Duban.Web.Auth;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Duban.Web.Pages.Assign;
 

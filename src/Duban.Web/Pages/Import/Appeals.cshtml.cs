@@ -3,7 +3,6 @@ using Duban.Matters;
 using Duban.Web.Auth;
 using Duban.Web.Jobs;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using MiniExcelLibs;
 
 namespace Duban.Web.Pages.Import;

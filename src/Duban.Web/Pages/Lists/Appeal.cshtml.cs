@@ -4,7 +4,6 @@ using Duban.Data.Routing;
 using Duban.Matters;
 using Duban.Web.Auth;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Duban.Web.Pages.Lists;
 

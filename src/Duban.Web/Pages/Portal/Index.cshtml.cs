@@ -5,7 +5,6 @@ using Duban.Data.Attachments;
 using Duban.Matters;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 
 namespace Duban.Web.Pages.Portal;

@@ -3,7 +3,6 @@ using Duban.Data.Appeals;
 using Duban.Matters;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Duban.Web.Pages.Portal;
 
