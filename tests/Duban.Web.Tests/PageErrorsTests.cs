@@ -59,7 +59,7 @@ public sealed class PageErrorsTests(SqliteApp app) : IClassFixture<SqliteApp>
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         var page = await response.Content.ReadAsStringAsync();
         Assert.Contains("事项当前状态为「", page, StringComparison.Ordinal);
-        Assert.Contains("已完成", page, StringComparison.Ordinal); // the draft is kept
+        Assert.Contains("页面错误 K-T", page, StringComparison.Ordinal); // the matter was loaded again
     }
 
     [Fact]
