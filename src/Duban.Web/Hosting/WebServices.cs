@@ -75,8 +75,9 @@ public static class WebServices
             o.Conventions.AllowAnonymousToPage("/Status");
             o.Conventions.AuthorizePage("/Supervision", PagePolicies.AssigningSide);
             o.Conventions.AuthorizePage("/Assign", PagePolicies.AssigningSide);
+            o.Conventions.AuthorizeFolder("/Assign", PagePolicies.AssigningSide);
             o.Conventions.AuthorizeFolder("/Admin", PagePolicies.Admin);
-        });
+        }).AddMvcOptions(o => o.Filters.Add<Pages.PageErrors>());
         return services;
     }
 

@@ -4,13 +4,12 @@ using Duban.Data.Units;
 using Duban.Matters;
 using Duban.Web.Auth;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Duban.Web.Pages;
 
 /// <summary>交办: the 四明确 form. Validation is <see cref="AssignMatter"/>'s (the same as the API's); its messages
 /// are shown beside the fields.</summary>
-public sealed class AssignModel(AssignMatter assign, UnitDirectory units, Rules rules) : PageModel
+public sealed class AssignModel(AssignMatter assign, UnitDirectory units, Rules rules) : FormPageModel
 {
     [BindProperty]
     public AssignForm Form { get; set; } = new();
@@ -23,48 +22,33 @@ public sealed class AssignModel(AssignMatter assign, UnitDirectory units, Rules 
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        try
+        var id = await assign.ExecuteAsync(new NewMatter
         {
-            var id = await assign.ExecuteAsync(new NewMatter
-            {
-                Title = Form.Title,
-                Content = Form.Content,
-                Kind = Form.Kind,
-                Source = Form.Source,
-                Goal = Form.Goal,
-                Standard = Form.Standard,
-                LeadUnit = Form.LeadUnit,
-                CoUnits = Form.CoUnits.Where(c => c != Form.LeadUnit).ToList(),
-                Profile = Form.Profile,
-                Complex = Form.Complex,
-                DueAt = Form.DueAt,
-            }, User.ToActor(), cancellationToken);
-            return Redirect(FormattableString.Invariant($"/matters/{id}"));
-        }
-        catch (ValidationFailedException ex)
-        {
-            foreach (var (field, messages) in ex.Errors)
-            {
-                foreach (var message in messages)
-                {
-                    ModelState.AddModelError($"Form.{char.ToUpperInvariant(field[0])}{field[1..]}", message);
-                }
-            }
-        }
-        catch (ForbiddenException ex)
-        {
-            ModelState.AddModelError(string.Empty, ex.Message);
-            Response.StatusCode = StatusCodes.Status403Forbidden;
-        }
-
-        if (Response.StatusCode == StatusCodes.Status200OK)
-        {
-            Response.StatusCode = StatusCodes.Status400BadRequest;
-        }
-
-        Units = await ActiveUnitsAsync(cancellationToken);
-        return Page();
+            Title = Form.Title,
+            Content = Form.Content,
+            Kind = Form.Kind,
+            Source = Form.Source,
+            Goal = Form.Goal,
+            Standard = Form.Standard,
+            LeadUnit = Form.LeadUnit,
+            CoUnits = Form.CoUnits.Where(c => c != Form.LeadUnit).ToList(),
+            Profile = Form.Profile,
+            Complex = Form.Complex,
+            DueAt = Form.DueAt,
+        }, User.ToActor(), cancellationToken);
+        return Redirect(FormattableString.Invariant($"/matters/{id}"));
     }
+
+    protected override string FieldKey(string field) => PropertyKey(nameof(Form), field);
+
+    /// <summary>Above the form (a person the policy let in but the command refuses).</summary>
+    protected override bool ShowRefusal(DomainException error)
+    {
+        ModelState.AddModelError(string.Empty, error.Message);
+        return true;
+    }
+
+    protected override async Task ReloadAsync(CancellationToken cancellationToken) => Units = await ActiveUnitsAsync(cancellationToken);
 
     private async Task<IReadOnlyList<UnitView>> ActiveUnitsAsync(CancellationToken cancellationToken) =>
         (await units.ListAsync(cancellationToken)).Where(u => u.Active).ToList();

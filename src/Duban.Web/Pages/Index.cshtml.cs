@@ -51,6 +51,7 @@ public sealed class IndexModel(MatterQueries queries, ActOnMatter act, DubanDbCo
             }
             catch (DomainException ex)
             {
+                // Page-specific: each row's refusal is reported on its row and the rest go on (PageErrors answers one per request).
                 Results[id] = new RowResult(false, ex is NotFoundException ? "事项不存在" : ex.Message);
             }
             finally

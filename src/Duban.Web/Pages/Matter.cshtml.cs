@@ -5,14 +5,19 @@ using Duban.Data.Matters;
 using Duban.Matters;
 using Duban.Web.Auth;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Duban.Web.Pages;
 
 [RequestSizeLimit(Api.AttachmentsApi.MaxPageBodyBytes)]
 [RequestFormLimits(MultipartBodyLengthLimit = Api.AttachmentsApi.MaxPageBodyBytes)]
-public sealed class MatterModel(MatterQueries queries, ActOnMatter act, MatterAttachments attachments, AttachmentOptions attachmentOptions) : PageModel
+public sealed class MatterModel(MatterQueries queries, ActOnMatter act, MatterAttachments attachments, AttachmentOptions attachmentOptions) : FormPageModel
 {
+    private const string Stale = "提交未执行：在您打开本页之后，事项已被他人更新。请先查看以下变化，再决定是否重新提交。";
+
+    private long _id;
+    private int? _seenVersion;
+    private bool _stale;
+
     public MatterDetails? Details { get; private set; }
 
     /// <summary>The matter's attachments (附件).</summary>
@@ -36,122 +41,84 @@ public sealed class MatterModel(MatterQueries queries, ActOnMatter act, MatterAt
 
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken cancellationToken)
     {
-        try
-        {
-            Details = await queries.GetAsync(id, User.ToActor(), cancellationToken);
-            await LoadAttachmentsAsync(id, cancellationToken);
-            return Page();
-        }
-        catch (NotFoundException)
-        {
-            return NotFound();
-        }
+        Details = await queries.GetAsync(id, User.ToActor(), cancellationToken);
+        await LoadAttachmentsAsync(id, cancellationToken);
+        return Page();
     }
 
     public async Task<IActionResult> OnPostAsync(long id, string action, string? note, bool? accepted, string? satisfaction,
         string? unit, int? version, CancellationToken cancellationToken)
     {
-        var actor = User.ToActor();
-        var status = StatusCodes.Status400BadRequest;
         if (!WireEnum.TryParse<MatterAction>(action, out var parsed))
         {
             return BadRequest();
         }
 
-        try
+        (_id, _seenVersion, Draft) = (id, version, (action, note)); // for the page drawn again if the action is refused
+        var command = new MatterCommand(parsed)
         {
-            var command = new MatterCommand(parsed)
-            {
-                Note = note,
-                Accepted = accepted,
-                Satisfaction = WireEnum.TryParse<Satisfaction>(satisfaction, out var s) ? s : null,
-                ExpectedVersion = version,
-            };
-            await act.ExecuteAsync(id, command, unit, actor, cancellationToken);
-            return RedirectToPage(new { id });
-        }
-        catch (NotFoundException)
-        {
-            return NotFound();
-        }
-        catch (ValidationFailedException ex)
-        {
-            foreach (var (field, messages) in ex.Errors)
-            {
-                foreach (var message in messages)
-                {
-                    ModelState.AddModelError($"{action}.{field}", message);
-                }
-            }
-        }
-        catch (DomainException ex)
-        {
-            Message = ex is ConcurrencyConflictException ? "提交未执行：在您打开本页之后，事项已被他人更新。请先查看以下变化，再决定是否重新提交。" : ex.Message;
-            status = ex is ForbiddenException ? StatusCodes.Status403Forbidden : StatusCodes.Status409Conflict;
-        }
-
-        Draft = (action, note);
-        Details = await queries.GetAsync(id, actor, cancellationToken);
-        await LoadAttachmentsAsync(id, cancellationToken);
-        if (version is { } seen && seen < Details.Version)
-        {
-            // Someone else acted since the form was drawn: show their events instead of overwriting them.
-            ChangedSince = Details.Events.Where(e => e.Sequence > seen).ToList();
-            Message = "提交未执行：在您打开本页之后，事项已被他人更新。请先查看以下变化，再决定是否重新提交。";
-            status = StatusCodes.Status409Conflict;
-        }
-
-        Response.StatusCode = status;
-        return Page();
+            Note = note,
+            Accepted = accepted,
+            Satisfaction = WireEnum.TryParse<Satisfaction>(satisfaction, out var s) ? s : null,
+            ExpectedVersion = version,
+        };
+        await act.ExecuteAsync(id, command, unit, User.ToActor(), cancellationToken);
+        return RedirectToPage(new { id });
     }
 
     /// <summary>上传附件 from the page's form. ASP.NET has already spooled the parts to temporary files (bounded memory);
     /// each is then checked and stored like an API upload.</summary>
     public async Task<IActionResult> OnPostUploadAsync(long id, List<IFormFile> files, CancellationToken cancellationToken)
     {
+        _id = id;
         var actor = User.ToActor();
         var limits = attachmentOptions.Staff;
-        int status;
-        try
+        await attachments.CheckMayAttachAsync(id, actor, cancellationToken);
+        var chosen = files.Where(f => f.Length > 0 || !string.IsNullOrEmpty(f.FileName)).ToList(); // an empty field sends one nameless part
+        limits.CheckCount(chosen.Count);
+        var stored = new List<AttachedFile>();
+        foreach (var file in chosen)
         {
-            await attachments.CheckMayAttachAsync(id, actor, cancellationToken);
-            var chosen = files.Where(f => f.Length > 0 || !string.IsNullOrEmpty(f.FileName)).ToList(); // an empty field sends one nameless part
-            limits.CheckCount(chosen.Count);
-            var stored = new List<AttachedFile>();
-            foreach (var file in chosen)
-            {
-                await using var content = file.OpenReadStream();
-                stored.Add(await attachments.StoreAsync(content, file.FileName, limits, cancellationToken));
-            }
-
-            await attachments.AttachAsync(id, stored, actor, cancellationToken);
-            return Redirect(Url.Page("/Matter", new { id }) + "#attachments");
-        }
-        catch (NotFoundException)
-        {
-            return NotFound();
-        }
-        catch (AttachmentRefusedException ex)
-        {
-            UploadError = ex.Message;
-            status = ex.Reason switch
-            {
-                RefusalReason.TooLarge => StatusCodes.Status413PayloadTooLarge,
-                RefusalReason.ForbiddenType => StatusCodes.Status415UnsupportedMediaType,
-                _ => StatusCodes.Status400BadRequest,
-            };
-        }
-        catch (DomainException ex)
-        {
-            UploadError = ex.Message;
-            status = ex is ForbiddenException ? StatusCodes.Status403Forbidden : StatusCodes.Status409Conflict;
+            await using var content = file.OpenReadStream();
+            stored.Add(await attachments.StoreAsync(content, file.FileName, limits, cancellationToken));
         }
 
-        Details = await queries.GetAsync(id, actor, cancellationToken);
-        await LoadAttachmentsAsync(id, cancellationToken);
-        Response.StatusCode = status;
-        return Page();
+        await attachments.AttachAsync(id, stored, actor, cancellationToken);
+        return Redirect(Url.Page("/Matter", new { id }) + "#attachments");
     }
+
+    /// <summary>An action's field errors beside its form's fields.</summary>
+    protected override string FieldKey(string field) => $"{Draft?.Action}.{field}";
+
+    /// <summary>A refused action above the actions; a refused upload beside the file field (the upload keeps no draft).</summary>
+    protected override bool ShowRefusal(DomainException error)
+    {
+        if (Draft is null)
+        {
+            UploadError = error.Message;
+        }
+        else
+        {
+            Message = error is ConcurrencyConflictException ? Stale : error.Message;
+        }
+
+        return true;
+    }
+
+    protected override async Task ReloadAsync(CancellationToken cancellationToken)
+    {
+        Details = await queries.GetAsync(_id, User.ToActor(), cancellationToken);
+        await LoadAttachmentsAsync(_id, cancellationToken);
+        if (_seenVersion is { } seen && seen < Details.Version)
+        {
+            // Someone else acted since the form was drawn: show their events instead of overwriting them.
+            ChangedSince = Details.Events.Where(e => e.Sequence > seen).ToList();
+            Message = Stale;
+            _stale = true;
+        }
+    }
+
+    protected override int StatusOf(DomainException error) => _stale ? StatusCodes.Status409Conflict : base.StatusOf(error);
 
     private async Task LoadAttachmentsAsync(long id, CancellationToken cancellationToken)
     {

@@ -5,7 +5,6 @@ using Duban.Escalation;
 using Duban.Matters;
 using Duban.Web.Auth;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Duban.Web.Pages;
 
@@ -13,8 +12,10 @@ namespace Duban.Web.Pages;
 /// accountability list and the 回头看 queue. Every action goes through <see cref="Supervision"/>, <see cref="ExtensionRequests"/>,
 /// <see cref="AccountabilityList"/> or <see cref="LookBacks"/>, which check the actor again.</summary>
 public sealed class SupervisionModel(MatterQueries queries, Supervision supervision, ExtensionRequests extensions, AccountabilityList accountability,
-    LookBacks lookBacks) : PageModel
+    LookBacks lookBacks) : FormPageModel
 {
+    private string _form = "";
+
     public MatterPage Attention { get; private set; } = new([], 0, 1, 100);
 
     public IReadOnlyList<ExtensionView> Extensions { get; private set; } = [];
@@ -45,7 +46,7 @@ public sealed class SupervisionModel(MatterQueries queries, Supervision supervis
 
             await supervision.UrgeOrSuperviseAsync(id, supervise ? EscalationKind.Supervise : EscalationKind.Urge, parsed, message, actor, cancellationToken);
             return supervise ? $"已{Labels.Of(parsed!.Value)}。" : "已催办。";
-        }, cancellationToken);
+        });
 
     /// <summary>Approve (with a date) or reject an extension request.</summary>
     public Task<IActionResult> OnPostDecideAsync(long id, bool? approve, string? dueAt, string? note, CancellationToken cancellationToken) =>
@@ -53,7 +54,7 @@ public sealed class SupervisionModel(MatterQueries queries, Supervision supervis
         {
             await extensions.DecideAsync(id, approve, string.IsNullOrWhiteSpace(dueAt) ? null : dueAt, note, actor, cancellationToken);
             return approve == true ? "已批准延期。" : "已不予延期。";
-        }, cancellationToken);
+        });
 
     /// <summary>Move an accountability entry on, or withdraw it with a reason.</summary>
     public Task<IActionResult> OnPostAccountabilityAsync(long id, string? status, string? note, CancellationToken cancellationToken) =>
@@ -61,7 +62,7 @@ public sealed class SupervisionModel(MatterQueries queries, Supervision supervis
         {
             await accountability.ChangeAsync(id, status, note, actor, cancellationToken);
             return "问责清单已更新。";
-        }, cancellationToken);
+        });
 
     /// <summary>Record a 回头看: holds, or rebounded (which reopens the matter).</summary>
     public Task<IActionResult> OnPostLookBackAsync(long id, string? result, string? note, CancellationToken cancellationToken) =>
@@ -69,44 +70,32 @@ public sealed class SupervisionModel(MatterQueries queries, Supervision supervis
         {
             await lookBacks.RecordAsync(id, result, note, actor, cancellationToken);
             return result == "rebounded" ? "已记录反弹，事项已重新办理。" : "已记录：整改成果巩固。";
-        }, cancellationToken);
+        });
 
-    /// <summary>Runs one action; on success redirects (so a reload does not repeat it), otherwise shows the board
+    /// <summary>Runs one action; on success redirects (so a reload does not repeat it); a refusal shows the board
     /// again with the messages beside the form's fields (keys prefixed by <paramref name="form"/>).</summary>
-    private async Task<IActionResult> RunAsync(string form, Func<Actor, Task<string>> action, CancellationToken cancellationToken)
+    private async Task<IActionResult> RunAsync(string form, Func<Actor, Task<string>> action)
     {
-        var status = StatusCodes.Status400BadRequest;
-        try
-        {
-            TempData["done"] = await action(User.ToActor());
-            return RedirectToPage();
-        }
-        catch (NotFoundException)
-        {
-            return NotFound();
-        }
-        catch (ValidationFailedException ex)
-        {
-            foreach (var (field, messages) in ex.Errors)
-            {
-                foreach (var message in messages)
-                {
-                    ModelState.AddModelError($"{form}.{field}", message);
-                }
-            }
-
-            Failed = "未执行：请按提示修改。";
-        }
-        catch (DomainException ex)
-        {
-            Failed = ex.Message;
-            status = ex is ForbiddenException ? StatusCodes.Status403Forbidden : StatusCodes.Status409Conflict;
-        }
-
-        Response.StatusCode = status;
-        await LoadAsync(cancellationToken);
-        return Page();
+        _form = form;
+        TempData["done"] = await action(User.ToActor());
+        return RedirectToPage();
     }
+
+    protected override string FieldKey(string field) => $"{_form}.{field}";
+
+    protected override void ShowInvalid(ValidationFailedException error)
+    {
+        base.ShowInvalid(error);
+        Failed = "未执行：请按提示修改。";
+    }
+
+    protected override bool ShowRefusal(DomainException error)
+    {
+        Failed = error.Message;
+        return true;
+    }
+
+    protected override Task ReloadAsync(CancellationToken cancellationToken) => LoadAsync(cancellationToken);
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
@@ -118,6 +107,4 @@ public sealed class SupervisionModel(MatterQueries queries, Supervision supervis
             .Where(a => a.Status != AccountabilityStatus.Withdrawn).ToList();
         LookBackQueue = await lookBacks.ListAsync(dueOnly: true, actor, cancellationToken);
     }
-
-
 }

@@ -42,6 +42,7 @@ public sealed class CalendarModel(Rules rules, DubanDbContext db, TimeProvider c
                 }
                 catch (FormatException ex)
                 {
+                    // The notice parser's own error (not a domain refusal, so not PageErrors'), beside the pasted JSON.
                     ModelState.AddModelError("json", ex.Message);
                 }
             }

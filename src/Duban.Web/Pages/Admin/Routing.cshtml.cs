@@ -3,14 +3,16 @@ using Duban.Data.Appeals;
 using Duban.Data.Routing;
 using Duban.Matters;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Duban.Web.Pages.Admin;
 
 /// <summary>分派规则: the routing rules (add, edit, disable, delete), a dry run (试算) that shows the matching rule beside
 /// the learned suggestion, and the learned model's status with a retrain button.</summary>
-public sealed class RoutingModel(RoutingRules rules, MatterRouter router, Jobs.RoutingTraining training, TimeProvider clock) : PageModel
+public sealed class RoutingModel(RoutingRules rules, MatterRouter router, Jobs.RoutingTraining training, TimeProvider clock) : FormPageModel
 {
+    /// <summary>The form whose fields a refusal's messages go beside: <c>Rule</c> or <c>Trial</c>.</summary>
+    private string _form = nameof(Rule);
+
     /// <summary>The rule form; empty fields are kept as "" so that editing can clear them.</summary>
     public sealed class RuleForm
     {
@@ -59,19 +61,12 @@ public sealed class RoutingModel(RoutingRules rules, MatterRouter router, Jobs.R
     {
         if (Edit is { } id)
         {
-            try
+            var rule = await rules.GetAsync(id, cancellationToken);
+            Rule = new RuleForm
             {
-                var rule = await rules.GetAsync(id, cancellationToken);
-                Rule = new RuleForm
-                {
-                    Name = rule.Name, Priority = rule.Priority, Category = rule.Category, Region = rule.Region?.Code,
-                    Keywords = string.Join("，", rule.Keywords), EnterpriseCode = rule.EnterpriseCode, LeadUnit = rule.LeadUnit.Code,
-                };
-            }
-            catch (NotFoundException)
-            {
-                return NotFound();
-            }
+                Name = rule.Name, Priority = rule.Priority, Category = rule.Category, Region = rule.Region?.Code,
+                Keywords = string.Join("，", rule.Keywords), EnterpriseCode = rule.EnterpriseCode, LeadUnit = rule.LeadUnit.Code,
+            };
         }
 
         await LoadAsync(cancellationToken);
@@ -86,43 +81,30 @@ public sealed class RoutingModel(RoutingRules rules, MatterRouter router, Jobs.R
             Name = Rule.Name ?? "", Priority = Rule.Priority ?? 0, Category = Rule.Category ?? "", Region = Rule.Region ?? "",
             Keywords = Rule.Keywords ?? "", EnterpriseCode = Rule.EnterpriseCode ?? "", LeadUnit = Rule.LeadUnit ?? "",
         };
-        try
+        if (Edit is { } id)
         {
-            if (Edit is { } id)
-            {
-                await rules.UpdateAsync(id, input, cancellationToken);
-            }
-            else
-            {
-                await rules.CreateAsync(input, cancellationToken);
-            }
-
-            return RedirectToPage();
+            await rules.UpdateAsync(id, input, cancellationToken);
         }
-        catch (ValidationFailedException ex)
+        else
         {
-            AddErrors("Rule", ex);
-        }
-        catch (RuleConflictException ex)
-        {
-            ModelState.AddModelError("Rule.Name", ex.Message);
-        }
-        catch (NotFoundException)
-        {
-            return NotFound();
+            await rules.CreateAsync(input, cancellationToken);
         }
 
-        Response.StatusCode = StatusCodes.Status400BadRequest;
-        await LoadAsync(cancellationToken);
-        return Page();
+        return RedirectToPage();
     }
 
-    public async Task<IActionResult> OnPostActiveAsync(long id, bool active, CancellationToken cancellationToken) =>
-        await Redirecting(() => rules.UpdateAsync(id, new RoutingRuleInput { Active = active }, cancellationToken));
+    public async Task<IActionResult> OnPostActiveAsync(long id, bool active, CancellationToken cancellationToken)
+    {
+        await rules.UpdateAsync(id, new RoutingRuleInput { Active = active }, cancellationToken);
+        return RedirectToPage();
+    }
 
     /// <summary>删除: a rule that already routed appeals is disabled instead (the service decides).</summary>
-    public async Task<IActionResult> OnPostDeleteAsync(long id, CancellationToken cancellationToken) =>
-        await Redirecting(() => rules.DeleteAsync(id, cancellationToken));
+    public async Task<IActionResult> OnPostDeleteAsync(long id, CancellationToken cancellationToken)
+    {
+        await rules.DeleteAsync(id, cancellationToken);
+        return RedirectToPage();
+    }
 
     /// <summary>试算: which rule matches and what the learned router suggests, side by side.</summary>
     public async Task<IActionResult> OnPostTrialAsync(CancellationToken cancellationToken)
@@ -133,16 +115,10 @@ public sealed class RoutingModel(RoutingRules rules, MatterRouter router, Jobs.R
         }
         else
         {
-            try
-            {
-                TrialRule = await rules.TryAsync(
-                    new AppealInput { Title = Trial.Title, Content = Trial.Content, Category = Trial.Category, Region = Trial.Region }, cancellationToken);
-                TrialSuggestion = await router.SuggestAsync(Trial.Title + "\n" + Trial.Content, cancellationToken);
-            }
-            catch (ValidationFailedException ex)
-            {
-                AddErrors("Trial", ex);
-            }
+            _form = nameof(Trial);
+            TrialRule = await rules.TryAsync(
+                new AppealInput { Title = Trial.Title, Content = Trial.Content, Category = Trial.Category, Region = Trial.Region }, cancellationToken);
+            TrialSuggestion = await router.SuggestAsync(Trial.Title + "\n" + Trial.Content, cancellationToken);
         }
 
         if (!ModelState.IsValid)
@@ -185,26 +161,23 @@ public sealed class RoutingModel(RoutingRules rules, MatterRouter router, Jobs.R
         RetrainPhase.Saving => "保存模型",
     };
 
-    private async Task<IActionResult> Redirecting(Func<Task> change)
+    protected override string FieldKey(string field) => PropertyKey(_form, field);
+
+    /// <summary>A rule name already taken, beside the name.</summary>
+    protected override bool ShowRefusal(DomainException error)
     {
-        try
+        if (error is RuleConflictException)
         {
-            await change();
-            return RedirectToPage();
+            ModelState.AddModelError("Rule.Name", error.Message);
         }
-        catch (NotFoundException)
-        {
-            return NotFound();
-        }
+
+        return error is RuleConflictException;
     }
 
-    private void AddErrors(string prefix, ValidationFailedException ex)
-    {
-        foreach (var (field, messages) in ex.Errors)
-        {
-            ModelState.AddModelError($"{prefix}.{char.ToUpperInvariant(field[0])}{field[1..]}", string.Join(" ", messages));
-        }
-    }
+    protected override Task ReloadAsync(CancellationToken cancellationToken) => LoadAsync(cancellationToken);
+
+    /// <summary>Every refused form of this page answers 400, the taken name too.</summary>
+    protected override int StatusOf(DomainException error) => StatusCodes.Status400BadRequest;
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {

@@ -2,13 +2,15 @@ using Duban.Data;
 using Duban.Data.Access;
 using Duban.Matters;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Duban.Web.Pages.Admin;
 
 /// <summary>用户与角色: create people, reset passwords, lock and unlock (admin only, by the folder's policy).</summary>
-public sealed class UsersModel(UserAccounts accounts, TimeProvider clock) : PageModel
+public sealed class UsersModel(UserAccounts accounts, TimeProvider clock) : FormPageModel
 {
+    /// <summary>The person whose password reset was refused: its messages go beside that row.</summary>
+    private string? _resetting;
+
     public IReadOnlyList<UserView> People { get; private set; } = [];
 
     [BindProperty]
@@ -16,7 +18,7 @@ public sealed class UsersModel(UserAccounts accounts, TimeProvider clock) : Page
 
     public string? Done { get; private set; }
 
-    public async Task OnGetAsync() => People = await accounts.ListAsync(clock.GetUtcNow());
+    public Task OnGetAsync(CancellationToken cancellationToken) => ReloadAsync(cancellationToken);
 
     public async Task<IActionResult> OnPostCreateAsync(CancellationToken cancellationToken)
     {
@@ -30,43 +32,23 @@ public sealed class UsersModel(UserAccounts accounts, TimeProvider clock) : Page
             ModelState.AddModelError("Input.DisplayName", "请填写姓名。");
         }
 
-        if (ModelState.ErrorCount == 0)
+        if (ModelState.ErrorCount > 0)
         {
-            try
-            {
-                await accounts.CreateAsync(Input.UserName?.Trim() ?? "", Input.DisplayName!.Trim(), Input.Unit?.Trim() ?? "", [role],
-                    Input.Password ?? "", Input.Email, cancellationToken);
-                return Finish($"已创建用户 {Input.UserName}。");
-            }
-            catch (ValidationFailedException ex)
-            {
-                foreach (var (field, messages) in ex.Errors)
-                {
-                    ModelState.AddModelError("Input." + char.ToUpperInvariant(field[0]) + field[1..], string.Join(" ", messages));
-                }
-            }
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            await ReloadAsync(cancellationToken);
+            return Page();
         }
 
-        Response.StatusCode = StatusCodes.Status400BadRequest;
-        People = await accounts.ListAsync(clock.GetUtcNow(), cancellationToken);
-        return Page();
+        await accounts.CreateAsync(Input.UserName?.Trim() ?? "", Input.DisplayName!.Trim(), Input.Unit?.Trim() ?? "", [role],
+            Input.Password ?? "", Input.Email, cancellationToken);
+        return Finish($"已创建用户 {Input.UserName}。");
     }
 
     public async Task<IActionResult> OnPostResetAsync(string userName, string? password)
     {
-        try
-        {
-            await accounts.ResetPasswordAsync(userName, password ?? "");
-            return Finish($"已重置 {userName} 的密码并解除锁定。");
-        }
-        catch (ValidationFailedException ex)
-        {
-            ModelState.AddModelError($"reset-{userName}", string.Join(" ", ex.Errors.Values.SelectMany(v => v)));
-        }
-
-        Response.StatusCode = StatusCodes.Status400BadRequest;
-        People = await accounts.ListAsync(clock.GetUtcNow());
-        return Page();
+        _resetting = userName;
+        await accounts.ResetPasswordAsync(userName, password ?? "");
+        return Finish($"已重置 {userName} 的密码并解除锁定。");
     }
 
     public async Task<IActionResult> OnPostLockAsync(string userName, bool locked)
@@ -74,6 +56,22 @@ public sealed class UsersModel(UserAccounts accounts, TimeProvider clock) : Page
         await accounts.SetLockedAsync(userName, locked);
         return Finish(locked ? $"已锁定 {userName}。" : $"已解锁 {userName}。");
     }
+
+    protected override string FieldKey(string field) => PropertyKey(nameof(Input), field);
+
+    /// <summary>A refused reset: all its messages beside that person's row.</summary>
+    protected override void ShowInvalid(ValidationFailedException error)
+    {
+        if (_resetting is null)
+        {
+            base.ShowInvalid(error);
+            return;
+        }
+
+        ModelState.AddModelError($"reset-{_resetting}", string.Join(" ", error.Errors.Values.SelectMany(v => v)));
+    }
+
+    protected override async Task ReloadAsync(CancellationToken cancellationToken) => People = await accounts.ListAsync(clock.GetUtcNow(), cancellationToken);
 
     private RedirectToPageResult Finish(string message)
     {

@@ -6,7 +6,6 @@ using Duban.Text;
 using Duban.TimeLimits;
 using Duban.Web.Auth;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Duban.Web.Pages.Assign;
 
@@ -30,7 +29,7 @@ public sealed class DraftRow
 /// 四明确 and assign the selected ones in one go (all or none).</summary>
 [RequestFormLimits(MultipartBodyLengthLimit = MaxUploadBytes + 64 * 1024)]
 [RequestSizeLimit(MaxUploadBytes + 4 * 1024 * 1024)]
-public sealed class FromDocumentModel(UnitDirectory unitDirectory, AssignBatch batch, Rules rules) : PageModel
+public sealed class FromDocumentModel(UnitDirectory unitDirectory, AssignBatch batch, Rules rules) : FormPageModel
 {
     /// <summary>2 MB: a speech is tens of KB; the limit keeps an upload's cost bounded.</summary>
     public const int MaxUploadBytes = 2 * 1024 * 1024;
@@ -64,24 +63,10 @@ public sealed class FromDocumentModel(UnitDirectory unitDirectory, AssignBatch b
 
     public string? Message { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
-    {
-        if (!AccessRules.MayAssign(User.ToActor()))
-        {
-            return Denied();
-        }
-
-        Units = await unitDirectory.ListAsync(cancellationToken);
-        return Page();
-    }
+    public async Task OnGetAsync(CancellationToken cancellationToken) => Units = await unitDirectory.ListAsync(cancellationToken);
 
     public async Task<IActionResult> OnPostExtractAsync(CancellationToken cancellationToken)
     {
-        if (!AccessRules.MayAssign(User.ToActor()))
-        {
-            return Denied();
-        }
-
         Units = await unitDirectory.ListAsync(cancellationToken);
         var text = ReadDocument();
         ModelState.Clear(); // the drafts below are new; nothing typed before applies to them
@@ -117,12 +102,6 @@ public sealed class FromDocumentModel(UnitDirectory unitDirectory, AssignBatch b
 
     public async Task<IActionResult> OnPostAssignAsync(CancellationToken cancellationToken)
     {
-        var actor = User.ToActor();
-        if (!AccessRules.MayAssign(actor))
-        {
-            return Denied();
-        }
-
         Units = await unitDirectory.ListAsync(cancellationToken);
         if (string.IsNullOrWhiteSpace(DocumentTitle))
         {
@@ -148,37 +127,40 @@ public sealed class FromDocumentModel(UnitDirectory unitDirectory, AssignBatch b
 
         var source = $"来源文稿：《{DocumentTitle!.Trim()}》{(string.IsNullOrWhiteSpace(DocumentDate) ? "" : $"（{DocumentDate.Trim()}）")}";
         var inputs = selected.Select(x => ToNewMatter(x.Row, source)).ToList();
-        try
+        await batch.ExecuteAsync(inputs, User.ToActor(), cancellationToken);
+        return Redirect("/");
+    }
+
+    /// <summary>A refused batch: each row's field errors beside that draft's fields (rows count the selected drafts),
+    /// the summary above the drafts.</summary>
+    protected override bool ShowRefusal(DomainException error)
+    {
+        if (error is BatchValidationException batchErrors)
         {
-            await batch.ExecuteAsync(inputs, actor, cancellationToken);
-            return Redirect("/");
-        }
-        catch (BatchValidationException ex)
-        {
-            foreach (var (row, fields) in ex.Rows)
+            var selected = Drafts.Select((d, i) => (Row: d, Index: i)).Where(x => x.Row.Selected).ToList();
+            foreach (var (row, fields) in batchErrors.Rows)
             {
-                var index = selected[row].Index;
                 foreach (var (field, messages) in fields)
                 {
                     foreach (var message in messages)
                     {
-                        ModelState.AddModelError($"Drafts[{index}].{FieldName(field)}", message);
+                        ModelState.AddModelError($"Drafts[{selected[row].Index}].{FieldName(field)}", message);
                     }
                 }
             }
-
-            Message = ex.Message;
-        }
-        catch (ValidationFailedException ex)
-        {
-            Message = string.Join(" ", ex.Errors.SelectMany(e => e.Value));
         }
 
-        return Page();
+        Message = error.Message;
+        return true;
     }
 
-    /// <summary>A plain 403: handlers and cadres do not assign (the menu hides the page; the server refuses it).</summary>
-    private StatusCodeResult Denied() => StatusCode(StatusCodes.Status403Forbidden);
+    /// <summary>Errors not of one row (the batch's own checks) in the summary above the drafts.</summary>
+    protected override void ShowInvalid(ValidationFailedException error) =>
+        Message = string.Join(" ", error.Errors.SelectMany(e => e.Value));
+
+    /// <summary>A refused batch has always been drawn again with 200 (the messages are the answer).</summary>
+    protected override int StatusOf(DomainException error) =>
+        error is ValidationFailedException or BatchValidationException ? StatusCodes.Status200OK : base.StatusOf(error);
 
     /// <summary>Why the document could not be read, when it could not.</summary>
     private string? Problem { get; set; }
@@ -194,6 +176,8 @@ public sealed class FromDocumentModel(UnitDirectory unitDirectory, AssignBatch b
             }
             catch (UnreadableTextException ex)
             {
+                // Page-specific: an unreadable file is answered like an over-long paste, beside its field, and the
+                // extraction step clears the form's old state first; it is no refused command.
                 Problem = ex.Message;
                 return null;
             }

@@ -3,7 +3,6 @@ using Duban.Matters;
 using Duban.Web.Auth;
 using Duban.Web.Jobs;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using MiniExcelLibs;
 
 namespace Duban.Web.Pages.Import;
@@ -15,7 +14,7 @@ namespace Duban.Web.Pages.Import;
 /// </summary>
 [RequestSizeLimit(MaxUpload)]
 [RequestFormLimits(MultipartBodyLengthLimit = MaxUpload)]
-public sealed class AppealsModel(ImportWorker worker, ImportBatches batches) : PageModel
+public sealed class AppealsModel(ImportWorker worker, ImportBatches batches) : FormPageModel
 {
     public const int MaxUpload = 50 * 1024 * 1024;
 
@@ -162,23 +161,24 @@ public sealed class AppealsModel(ImportWorker worker, ImportBatches batches) : P
 
     private IActionResult ReadHeader()
     {
-        try
-        {
-            using var stream = System.IO.File.OpenRead(UploadPath(Upload)!);
-            var sheet = Spreadsheet.Open(stream, FileName ?? Upload!, Sheet);
-            Header = sheet.Header;
-            SheetName = sheet.Sheet;
-            IgnoredSheets = sheet.IgnoredSheets;
-            Guessed = ColumnMapping.Guess(sheet.Header).Columns;
-        }
-        catch (ValidationFailedException ex)
-        {
-            Error = string.Join(" ", ex.Errors.SelectMany(e => e.Value));
-            Upload = null;
-        }
-
+        using var stream = System.IO.File.OpenRead(UploadPath(Upload)!);
+        var sheet = Spreadsheet.Open(stream, FileName ?? Upload!, Sheet);
+        Header = sheet.Header;
+        SheetName = sheet.Sheet;
+        IgnoredSheets = sheet.IgnoredSheets;
+        Guessed = ColumnMapping.Guess(sheet.Header).Columns;
         return Page();
     }
+
+    /// <summary>An unreadable sheet: the reason at the top, and the upload dropped so the next step asks for a new one.</summary>
+    protected override void ShowInvalid(ValidationFailedException error)
+    {
+        Error = string.Join(" ", error.Errors.SelectMany(e => e.Value));
+        Upload = null;
+    }
+
+    /// <summary>Drawn again with 200, as the page's other messages are.</summary>
+    protected override int StatusOf(DomainException error) => StatusCodes.Status200OK;
 
     /// <summary>Only names this page made (a GUID and an extension) map to a file: nothing else on disk is reachable.</summary>
     private static string? UploadPath(string? upload) =>

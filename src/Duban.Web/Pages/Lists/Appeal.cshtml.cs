@@ -4,15 +4,16 @@ using Duban.Data.Routing;
 using Duban.Matters;
 using Duban.Web.Auth;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Duban.Web.Pages.Lists;
 
 /// <summary>An appeal for staff: intake facts, the earlier appeal it repeats, the learned routing suggestion beside the
 /// rule result, the contact in full on request (audited), its hops (办理过程) and, for the lead unit, 上报 to the level
 /// above.</summary>
-public sealed class AppealModel(AppealQueries queries, RevealContact reveal, MatterRouter router, EscalateAppeal escalate) : PageModel
+public sealed class AppealModel(AppealQueries queries, RevealContact reveal, MatterRouter router, EscalateAppeal escalate) : FormPageModel
 {
+    private bool _escalating;
+
     [BindProperty(SupportsGet = true)]
     public string? Code { get; set; }
 
@@ -40,33 +41,15 @@ public sealed class AppealModel(AppealQueries queries, RevealContact reveal, Mat
     /// <summary>上报上级: the same service as <c>POST /api/appeals/{code}/escalate</c>; the reason is required.</summary>
     public async Task<IActionResult> OnPostEscalateAsync(CancellationToken cancellationToken)
     {
-        var actor = User.ToActor();
-        try
+        _escalating = true;
+        if (string.IsNullOrWhiteSpace(Reason))
         {
-            if (string.IsNullOrWhiteSpace(Reason))
-            {
-                ModelState.AddModelError(nameof(Reason), "上报必须填写理由。");
-            }
-            else
-            {
-                await escalate.ExecuteAsync(Code ?? string.Empty, Reason, actor, cancellationToken);
-                return RedirectToPage(new { code = Code, escalated = true });
-            }
-        }
-        catch (ValidationFailedException ex)
-        {
-            ModelState.AddModelError(nameof(Reason), string.Join(" ", ex.Errors.SelectMany(e => e.Value)));
-        }
-        catch (Exception ex) when (ex is RuleConflictException or InvalidTransitionException or ConcurrencyConflictException or ForbiddenException)
-        {
-            ModelState.AddModelError(nameof(Reason), ex.Message);
-        }
-        catch (NotFoundException)
-        {
-            return NotFound();
+            ModelState.AddModelError(nameof(Reason), "上报必须填写理由。");
+            return await OnGetAsync(cancellationToken);
         }
 
-        return await OnGetAsync(cancellationToken);
+        await escalate.ExecuteAsync(Code ?? string.Empty, Reason, User.ToActor(), cancellationToken);
+        return RedirectToPage(new { code = Code, escalated = true });
     }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
@@ -74,37 +57,41 @@ public sealed class AppealModel(AppealQueries queries, RevealContact reveal, Mat
         try
         {
             await LoadAsync(cancellationToken);
-            return Page();
         }
         catch (NotFoundException) when (Escalated && TrackingCode.TryParse(Code, out _))
         {
-            // 上报 moved the appeal to a unit the viewer cannot see: the page says so rather than answer 404.
-            return Page();
+            // Page-specific: 上报 moved the appeal to a unit the viewer cannot see; the page says so rather than answer 404.
         }
-        catch (NotFoundException)
-        {
-            return NotFound();
-        }
+
+        return Page();
     }
 
     /// <summary>查看完整联系方式: only for the handling unit and the supervision office; writes an audit row.</summary>
     public async Task<IActionResult> OnPostRevealAsync(CancellationToken cancellationToken)
     {
-        try
-        {
-            Contact = await reveal.ExecuteAsync(Code ?? string.Empty, User.ToActor(), "page", cancellationToken);
-            await LoadAsync(cancellationToken);
-            return Page();
-        }
-        catch (NotFoundException)
-        {
-            return NotFound();
-        }
-        catch (ForbiddenException)
-        {
-            return Forbid();
-        }
+        Contact = await reveal.ExecuteAsync(Code ?? string.Empty, User.ToActor(), "page", cancellationToken);
+        await LoadAsync(cancellationToken);
+        return Page();
     }
+
+    /// <summary>A refused 上报, all its messages beside the reason; a refused reveal gets the status page.</summary>
+    protected override void ShowInvalid(ValidationFailedException error) =>
+        ModelState.AddModelError(nameof(Reason), string.Join(" ", error.Errors.SelectMany(e => e.Value)));
+
+    protected override bool ShowRefusal(DomainException error)
+    {
+        if (_escalating)
+        {
+            ModelState.AddModelError(nameof(Reason), error.Message);
+        }
+
+        return _escalating;
+    }
+
+    protected override Task ReloadAsync(CancellationToken cancellationToken) => LoadAsync(cancellationToken);
+
+    /// <summary>A refused 上报 is drawn again with 200, as the empty reason is.</summary>
+    protected override int StatusOf(DomainException error) => StatusCodes.Status200OK;
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {

@@ -3,14 +3,15 @@ using Duban.Data.Pairing;
 using Duban.Matters;
 using Duban.Web.Auth;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Duban.Web.Pages.Pairing;
 
 /// <summary>One enterprise: its pairing history, its visits and the problems they raised; the visit form for its
 /// cadre and the pairing form for the supervision office.</summary>
-public sealed class EnterpriseModel(Enterprises enterprises, Visits visits, TimeProvider clock) : PageModel
+public sealed class EnterpriseModel(Enterprises enterprises, Visits visits, TimeProvider clock) : FormPageModel
 {
+    private long _id;
+
     /// <summary>How many problems the visit form offers at once.</summary>
     public const int ProblemSlots = 3;
 
@@ -45,36 +46,42 @@ public sealed class EnterpriseModel(Enterprises enterprises, Visits visits, Time
         await LoadAsync(id, cancellationToken) ? Page() : NotFound();
 
     public async Task<IActionResult> OnPostVisitAsync(long id, CancellationToken cancellationToken) =>
-        await ActAsync(id, () => visits.LogAsync(new VisitInput(id, Date, VisitContent, Problems), User.ToActor(), cancellationToken), cancellationToken);
+        await ActAsync(id, () => visits.LogAsync(new VisitInput(id, Date, VisitContent, Problems), User.ToActor(), cancellationToken));
 
     public async Task<IActionResult> OnPostPairAsync(long id, CancellationToken cancellationToken) =>
-        await ActAsync(id, () => enterprises.PairAsync(id, Cadre, From, User.ToActor(), cancellationToken), cancellationToken);
+        await ActAsync(id, () => enterprises.PairAsync(id, Cadre, From, User.ToActor(), cancellationToken));
 
-    private async Task<IActionResult> ActAsync<T>(long id, Func<Task<T>> act, CancellationToken cancellationToken)
+    private async Task<IActionResult> ActAsync<T>(long id, Func<Task<T>> act)
     {
-        try
-        {
-            await act();
-            return RedirectToPage(new { id });
-        }
-        catch (ValidationFailedException ex)
-        {
-            foreach (var (field, messages) in ex.Errors)
-            {
-                Errors[field] = string.Join(" ", messages);
-            }
-        }
-        catch (ForbiddenException ex)
-        {
-            Message = ex.Message;
-        }
-        catch (NotFoundException)
-        {
-            return NotFound();
-        }
-
-        return await LoadAsync(id, cancellationToken) ? Page() : NotFound();
+        _id = id;
+        await act();
+        return RedirectToPage(new { id });
     }
+
+    protected override void ShowInvalid(ValidationFailedException error)
+    {
+        foreach (var (field, messages) in error.Errors)
+        {
+            Errors[field] = string.Join(" ", messages);
+        }
+    }
+
+    protected override bool ShowRefusal(DomainException error)
+    {
+        Message = error.Message;
+        return true;
+    }
+
+    protected override async Task ReloadAsync(CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(_id, cancellationToken))
+        {
+            throw new NotFoundException("企业不存在。");
+        }
+    }
+
+    /// <summary>A refused visit or pairing is drawn again with 200 (the messages are the answer).</summary>
+    protected override int StatusOf(DomainException error) => StatusCodes.Status200OK;
 
     private async Task<bool> LoadAsync(long id, CancellationToken cancellationToken)
     {
@@ -85,6 +92,7 @@ public sealed class EnterpriseModel(Enterprises enterprises, Visits visits, Time
         }
         catch (Exception ex) when (ex is NotFoundException or ForbiddenException)
         {
+            // Page-specific: an enterprise this person may not see answers 404, as one that does not exist.
             return false;
         }
 

@@ -2,12 +2,11 @@ using Duban.Data.Pairing;
 using Duban.Matters;
 using Duban.Web.Auth;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Duban.Web.Pages.Pairing;
 
 /// <summary>包联: the enterprises (a cadre sees their own), the coverage view, and registering an enterprise.</summary>
-public sealed class IndexModel(Enterprises enterprises, Visits visits) : PageModel
+public sealed class IndexModel(Enterprises enterprises, Visits visits) : FormPageModel
 {
     public IReadOnlyList<EnterpriseView> List { get; private set; } = [];
     public Coverage? Coverage { get; private set; }
@@ -32,28 +31,25 @@ public sealed class IndexModel(Enterprises enterprises, Visits visits) : PageMod
         return Page();
     }
 
+    /// <summary>Registers an enterprise; only the supervision office may (a refusal gets the status page).</summary>
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        try
-        {
-            var saved = await enterprises.SaveAsync(Name, CreditCode, Region, User.ToActor(), cancellationToken);
-            return RedirectToPage("Enterprise", new { id = saved.Id });
-        }
-        catch (ValidationFailedException ex)
-        {
-            foreach (var (field, messages) in ex.Errors)
-            {
-                Errors[field] = string.Join(" ", messages);
-            }
-        }
-        catch (ForbiddenException)
-        {
-            return Forbid();
-        }
-
-        await LoadAsync(cancellationToken);
-        return Page();
+        var saved = await enterprises.SaveAsync(Name, CreditCode, Region, User.ToActor(), cancellationToken);
+        return RedirectToPage("Enterprise", new { id = saved.Id });
     }
+
+    protected override void ShowInvalid(ValidationFailedException error)
+    {
+        foreach (var (field, messages) in error.Errors)
+        {
+            Errors[field] = string.Join(" ", messages);
+        }
+    }
+
+    protected override Task ReloadAsync(CancellationToken cancellationToken) => LoadAsync(cancellationToken);
+
+    /// <summary>A refused registration is drawn again with 200 (the messages are the answer).</summary>
+    protected override int StatusOf(DomainException error) => StatusCodes.Status200OK;
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {

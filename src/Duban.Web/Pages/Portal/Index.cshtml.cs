@@ -5,7 +5,6 @@ using Duban.Data.Attachments;
 using Duban.Matters;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 
 namespace Duban.Web.Pages.Portal;
@@ -14,7 +13,7 @@ namespace Duban.Web.Pages.Portal;
 [AllowAnonymous]
 [RequestSizeLimit(Api.AttachmentsApi.MaxPortalBodyBytes)]
 [RequestFormLimits(MultipartBodyLengthLimit = Api.AttachmentsApi.MaxPortalBodyBytes)]
-public sealed class IndexModel(AppealIntake intake, DubanDbContext db, MatterAttachments attachments, AttachmentOptions attachmentOptions) : PageModel
+public sealed class IndexModel(AppealIntake intake, DubanDbContext db, MatterAttachments attachments, AttachmentOptions attachmentOptions) : FormPageModel
 {
     /// <summary>The form's fields; a class (not the record) so model binding fills it.</summary>
     public sealed class PortalForm
@@ -52,41 +51,45 @@ public sealed class IndexModel(AppealIntake intake, DubanDbContext db, MatterAtt
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        try
+        // Blobs are written before the appeal's transaction; if it then fails they stay unreferenced, which is harmless.
+        var files = await StoreFilesAsync(cancellationToken);
+        var actor = await intake.PortalActorAsync(cancellationToken);
+        var registered = await intake.RegisterAsync(new AppealInput
         {
-            // Blobs are written before the appeal's transaction; if it then fails they stay unreferenced, which is harmless.
-            var files = await StoreFilesAsync(cancellationToken);
-            var actor = await intake.PortalActorAsync(cancellationToken);
-            var registered = await intake.RegisterAsync(new AppealInput
-            {
-                Title = Form.Title,
-                Content = Form.Content,
-                Category = Form.Category,
-                Region = Form.Region,
-                ContactName = Form.ContactName,
-                ContactPhone = Form.ContactPhone,
-                EnterpriseName = Form.EnterpriseName,
-            }, new Intake(actor, MatterSource.Web) { IdempotencyKey = Form.SubmissionKey is { Length: 32 } key ? key : null, Files = files }, cancellationToken);
-            return RedirectToPage("/Portal/Submitted", new { code = TrackingCode.Format(registered.TrackingCode) });
-        }
-        catch (ValidationFailedException e)
-        {
-            Errors = e.Errors;
-        }
-        catch (Duban.Attachments.AttachmentRefusedException e)
-        {
-            Errors = new Dictionary<string, string[]> { ["files"] = [e.Message] };
-        }
-        catch (RuleConflictException e)
-        {
-            // The same form sent again with changed fields: treat it as a new submission.
-            Errors = new Dictionary<string, string[]> { ["form"] = [e.Message] };
-            Form.SubmissionKey = Guid.NewGuid().ToString("N");
-        }
-
-        Regions = await RegionsAsync(cancellationToken);
-        return Page();
+            Title = Form.Title,
+            Content = Form.Content,
+            Category = Form.Category,
+            Region = Form.Region,
+            ContactName = Form.ContactName,
+            ContactPhone = Form.ContactPhone,
+            EnterpriseName = Form.EnterpriseName,
+        }, new Intake(actor, MatterSource.Web) { IdempotencyKey = Form.SubmissionKey is { Length: 32 } key ? key : null, Files = files }, cancellationToken);
+        return RedirectToPage("/Portal/Submitted", new { code = TrackingCode.Format(registered.TrackingCode) });
     }
+
+    protected override void ShowInvalid(ValidationFailedException error) => Errors = error.Errors;
+
+    protected override bool ShowRefusal(DomainException error)
+    {
+        switch (error)
+        {
+            case Duban.Attachments.AttachmentRefusedException:
+                Errors = new Dictionary<string, string[]> { ["files"] = [error.Message] };
+                return true;
+            case RuleConflictException:
+                // The same form sent again with changed fields: treat it as a new submission.
+                Errors = new Dictionary<string, string[]> { ["form"] = [error.Message] };
+                Form.SubmissionKey = Guid.NewGuid().ToString("N");
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    protected override async Task ReloadAsync(CancellationToken cancellationToken) => Regions = await RegionsAsync(cancellationToken);
+
+    /// <summary>The public form is drawn again with 200: its messages are the answer.</summary>
+    protected override int StatusOf(DomainException error) => StatusCodes.Status200OK;
 
     private async Task<IReadOnlyList<Duban.Attachments.AttachedFile>> StoreFilesAsync(CancellationToken cancellationToken)
     {

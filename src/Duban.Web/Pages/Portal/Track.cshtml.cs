@@ -3,14 +3,13 @@ using Duban.Data.Appeals;
 using Duban.Matters;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Duban.Web.Pages.Portal;
 
 /// <summary>进度查询 by tracking code, and the citizen's rating once the appeal is completed. Never shows personal data.</summary>
 [AllowAnonymous]
 [RequestSizeLimit(64 * 1024)]
-public sealed class TrackModel(AppealQueries queries, RateAppeal rate) : PageModel
+public sealed class TrackModel(AppealQueries queries, RateAppeal rate) : FormPageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? Code { get; set; }
@@ -37,28 +36,32 @@ public sealed class TrackModel(AppealQueries queries, RateAppeal rate) : PageMod
 
     public async Task<IActionResult> OnPostRateAsync(CancellationToken cancellationToken)
     {
-        try
+        if (!WireEnum.TryParse<Satisfaction>(Satisfaction, out var rating))
         {
-            if (!WireEnum.TryParse<Satisfaction>(Satisfaction, out var rating))
-            {
-                throw ValidationFailedException.For("satisfaction", "请选择满意度。");
-            }
+            throw ValidationFailedException.For("satisfaction", "请选择满意度。");
+        }
 
-            await rate.ExecuteAsync(Code ?? string.Empty, rating, Note, cancellationToken);
-            return RedirectToPage("/Portal/Track", new { code = Code, rated = true });
-        }
-        catch (ValidationFailedException e)
-        {
-            RatingError = string.Join(" ", e.Errors.Values.SelectMany(m => m));
-        }
-        catch (InvalidTransitionException)
+        await rate.ExecuteAsync(Code ?? string.Empty, rating, Note, cancellationToken);
+        return RedirectToPage("/Portal/Track", new { code = Code, rated = true });
+    }
+
+    protected override void ShowInvalid(ValidationFailedException error) =>
+        RatingError = string.Join(" ", error.Errors.Values.SelectMany(m => m));
+
+    protected override bool ShowRefusal(DomainException error)
+    {
+        if (error is InvalidTransitionException)
         {
             RatingError = "这件诉求目前不在待评价状态，或已经评价过。";
         }
 
-        await LoadAsync(cancellationToken);
-        return Page();
+        return error is InvalidTransitionException;
     }
+
+    protected override Task ReloadAsync(CancellationToken cancellationToken) => LoadAsync(cancellationToken);
+
+    /// <summary>The public page is drawn again with 200: its message is the answer.</summary>
+    protected override int StatusOf(DomainException error) => StatusCodes.Status200OK;
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
@@ -68,6 +71,7 @@ public sealed class TrackModel(AppealQueries queries, RateAppeal rate) : PageMod
         }
         catch (NotFoundException e)
         {
+            // Page-specific: on the public lookup an unknown code is an answer, shown beside the box, not a 404.
             Error = e.Message;
         }
     }
