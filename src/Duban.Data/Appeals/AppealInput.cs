@@ -55,6 +55,13 @@ public sealed record Intake(Actor Actor, MatterSource Channel)
 /// <summary>A reply given to an appeal (答复意见) and when.</summary>
 public sealed record AppealReply(DateTimeOffset RepliedAt, string Reply);
 
+/// <summary>An appeal as <see cref="AppealIntake.Validate"/> leaves it: cleaned, with what is wrong by field.</summary>
+/// <param name="Input">The input, every text field cleaned.</param>
+/// <param name="IdempotencyKey">The idempotency key, cleaned.</param>
+/// <param name="ReceivedAt">When it was received (now, unless imported history says otherwise).</param>
+/// <param name="Errors">The problems found without a database, by field, in Chinese; empty when none.</param>
+public sealed record AppealValidation(AppealInput Input, string? IdempotencyKey, DateTimeOffset ReceivedAt, Dictionary<string, string[]> Errors);
+
 /// <summary>The outcome of a registration.</summary>
 /// <param name="AppealId">The appeal.</param>
 /// <param name="MatterId">Its matter.</param>

@@ -20,8 +20,12 @@ public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign,
     public const int MaxContactName = 50, MaxEnterpriseName = 200, MaxIdempotencyKey = 200, MaxReply = 20000;
 
     private readonly Dictionary<long, UnitTree> _trees = [];
-    private readonly Dictionary<long, string> _unitCodes = [];
+    private readonly Dictionary<long, RoutedUnit> _units = [];
     private List<RoutingRule>? _rules;
+
+    /// <summary>A channel named by a client that is no <see cref="MatterSource"/> at all: refused by <see cref="Validate"/>
+    /// like any other source that is not a channel.</summary>
+    public const MatterSource UnknownChannel = (MatterSource)(-1);
 
     /// <summary>The channels an appeal can come through.</summary>
     public static readonly IReadOnlySet<MatterSource> Channels =
@@ -32,60 +36,30 @@ public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign,
     /// <exception cref="RuleConflictException">The idempotency key was used before for a different submission.</exception>
     public async Task<AppealRegistered> RegisterAsync(AppealInput input, Intake intake, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(intake);
-        var actor = intake.Actor;
-        if (!AccessRules.MayReceiveAppeals(actor))
-        {
-            throw new ForbiddenException("无权受理诉求。");
-        }
-
-        input = Cleaned(input);
-        var key = UserText.Clean(intake.IdempotencyKey);
-        var hash = Hash(input, intake);
-        if (key is not null && key.Length <= MaxIdempotencyKey && await ReplayAsync(actor.Id, key, hash, cancellationToken) is { } earlier)
+        var (earlier, prepared) = await PrepareAsync(input, intake, cancellationToken);
+        if (earlier is not null)
         {
             return earlier;
         }
 
-        var now = clock.GetUtcNow();
-        var receivedAt = intake.ReceivedAt ?? now;
-        var errors = Check(input, intake, key, receivedAt, now);
-        var regionId = await RegionAsync(input.Region, errors, cancellationToken);
-        var (leadUnit, rule) = await RouteAsync(input, regionId, actor, cancellationToken);
-
-        var prepared = await assign.PrepareAsync(new NewMatter
-        {
-            Title = input.Title,
-            Content = input.Content,
-            Kind = WireEnum.Name(MatterKind.Appeal),
-            Source = WireEnum.Name(intake.Channel),
-            LeadUnit = leadUnit,
-            Note = rule is null ? null : $"按分派规则「{rule.Name}」交办。",
-        }, actor, receivedAt, errors, cancellationToken);
-
-        var later = intake.Closed is { } closed ? History(prepared.State, actor, closed) : [];
-        if (intake.Files is { Count: > 0 } files)
-        {
-            later.Add(MatterLifecycle.Attached(later.Aggregate(prepared.State, (s, e) => s.Apply(e)), files, actor.Ref, receivedAt));
-        }
-
-        var repeatOf = await RepeatOfAsync(input, receivedAt, cancellationToken);
+        var (cleaned, key, hash, receivedAt, regionId, rule, assigned, later) = prepared!;
+        var actor = intake.Actor;
+        var repeatOf = await RepeatOfAsync(cleaned, receivedAt, cancellationToken);
         var code = await NewTrackingCodeAsync(cancellationToken);
         // Inside an import's chunk the caller's transaction holds the row (EF Core saves it under a savepoint); alone, one of our own.
         await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
-        var matter = await assign.AddAsync(prepared, cancellationToken, later);
+        var matter = await assign.AddAsync(assigned, cancellationToken, later);
         db.Attachments.AddRange(later.SelectMany(e => Attachments.Attachment.From(matter, e)));
         var appeal = new Appeal
         {
             Matter = matter,
             TrackingCode = code,
-            Category = input.Category,
+            Category = cleaned.Category,
             RegionUnitId = regionId,
-            EnterpriseName = input.EnterpriseName,
-            EnterpriseCode = input.EnterpriseCode,
-            ContactName = input.ContactName,
-            ContactPhone = input.ContactPhone,
+            EnterpriseName = cleaned.EnterpriseName,
+            EnterpriseCode = cleaned.EnterpriseCode,
+            ContactName = cleaned.ContactName,
+            ContactPhone = cleaned.ContactPhone,
             IdempotencyClient = key is null ? null : actor.Id,
             IdempotencyKey = key,
             RequestHash = hash,
@@ -93,8 +67,8 @@ public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign,
             PublicReply = intake.Closed?.Reply,
             RepliedAt = intake.Closed?.RepliedAt,
             ReceivedAt = receivedAt,
-            Likes = input.Likes ?? 0,
-            Dislikes = input.Dislikes ?? 0,
+            Likes = cleaned.Likes ?? 0,
+            Dislikes = cleaned.Dislikes ?? 0,
             RoutingRuleId = rule?.Id,
         };
         db.Appeals.Add(appeal);
@@ -116,6 +90,73 @@ public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign,
         }
 
         return new AppealRegistered(appeal.Id, matter.Id, code, true, repeatOf);
+    }
+
+    /// <summary>
+    /// <see cref="RegisterAsync"/> without the write (an import's dry run): every check it makes, the database's included,
+    /// so the verdict is the same. Null when the appeal would be saved as new; the earlier registration when the key
+    /// was already used for the same submission.
+    /// </summary>
+    /// <exception cref="ForbiddenException">The actor may not receive appeals.</exception>
+    /// <exception cref="ValidationFailedException">Any field is invalid, as <see cref="RegisterAsync"/> would say.</exception>
+    /// <exception cref="RuleConflictException">The idempotency key was used before for a different submission.</exception>
+    public async Task<AppealRegistered?> CheckAsync(AppealInput input, Intake intake, CancellationToken cancellationToken = default) =>
+        (await PrepareAsync(input, intake, cancellationToken)).Earlier;
+
+    /// <summary>
+    /// The checks that need no database, for every way in (the API, the portal, an import's rows, a visit's problems):
+    /// the input cleaned once, and its problems by field. An empty <see cref="AppealValidation.Errors"/> leaves only the
+    /// database's checks (region and lead unit codes) to <see cref="RegisterAsync"/>.
+    /// </summary>
+    public static AppealValidation Validate(AppealInput input, Intake intake, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(intake);
+        input = Cleaned(input);
+        var key = UserText.Clean(intake.IdempotencyKey);
+        var receivedAt = intake.ReceivedAt ?? now;
+        var errors = Check(input, intake, key, receivedAt, now);
+        NewMatterRules.CheckText(input.Title, input.Content, errors);
+        return new AppealValidation(input, key, receivedAt, errors);
+    }
+
+    /// <summary>An appeal checked and its matter made, ready to store.</summary>
+    private sealed record Prepared(AppealInput Input, string? Key, string Hash, DateTimeOffset ReceivedAt, long? RegionId, RoutingRule? Rule,
+        AssignMatter.Prepared Matter, List<MatterEvent> Later);
+
+    /// <summary>Everything but the write: the earlier registration of a replayed key, or the appeal checked (the
+    /// database-free <see cref="Validate"/>, then region and lead unit) and its matter made.</summary>
+    private async Task<(AppealRegistered? Earlier, Prepared? Prepared)> PrepareAsync(AppealInput input, Intake intake, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(intake);
+        var actor = intake.Actor;
+        if (!AccessRules.MayReceiveAppeals(actor))
+        {
+            throw new ForbiddenException("无权受理诉求。");
+        }
+
+        var (cleaned, key, receivedAt, errors) = Validate(input, intake, clock.GetUtcNow());
+        var hash = Hash(cleaned, intake);
+        if (key is not null && key.Length <= MaxIdempotencyKey && await ReplayAsync(actor.Id, key, hash, cancellationToken) is { } earlier)
+        {
+            return (earlier, null);
+        }
+
+        var regionId = await RegionAsync(cleaned.Region, errors, cancellationToken);
+        var (leadUnitId, rule) = await RouteAsync(cleaned, regionId, actor, errors, cancellationToken);
+        var matter = new MatterToAssign(MatterKind.Appeal, intake.Channel, cleaned.Title ?? string.Empty, cleaned.Content ?? string.Empty, leadUnitId)
+        {
+            Note = rule is null ? null : $"按分派规则「{rule.Name}」交办。",
+        };
+        var prepared = assign.Prepare(matter, actor, receivedAt, errors);
+        var later = intake.Closed is { } closed ? History(prepared.State, actor, closed) : [];
+        if (intake.Files is { Count: > 0 } files)
+        {
+            later.Add(MatterLifecycle.Attached(later.Aggregate(prepared.State, (s, e) => s.Apply(e)), files, actor.Ref, receivedAt));
+        }
+
+        return (null, new Prepared(cleaned, key, hash, receivedAt, regionId, rule, prepared, later));
     }
 
     /// <summary>The actor that records appeals from the public portal: the intake unit (<c>Appeals:IntakeUnit</c>, or the
@@ -250,12 +291,20 @@ public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign,
         return id;
     }
 
-    /// <summary>The lead unit's code: chosen by staff, else by the best routing rule, else the receiving unit itself (首接首办).</summary>
-    private async Task<(string LeadUnit, RoutingRule? Rule)> RouteAsync(AppealInput input, long? regionId, Actor actor, CancellationToken cancellationToken)
+    /// <summary>The lead unit: chosen by staff (a code), else by the best routing rule, else the receiving unit itself
+    /// (首接首办); 0, with the error on <c>leadUnit</c>, when it is unknown or no longer active.</summary>
+    private async Task<(long LeadUnitId, RoutingRule? Rule)> RouteAsync(AppealInput input, long? regionId, Actor actor,
+        Dictionary<string, string[]> errors, CancellationToken cancellationToken)
     {
         if (input.LeadUnit is { } chosen)
         {
-            return (chosen, null);
+            var found = await assign.ActiveUnitsAsync([chosen], cancellationToken);
+            if (!found.TryGetValue(chosen, out var chosenId))
+            {
+                errors["leadUnit"] = AssignMatter.UnknownUnits([chosen]);
+            }
+
+            return (chosenId, null);
         }
 
         // Read once per instance (one request, or one whole import: 100,000 rows asked the same three questions each).
@@ -270,13 +319,21 @@ public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign,
         var picked = Router.Pick(_rules.Select(r => r.ToRule()), facts, tree);
         var rule = picked is null ? null : _rules.First(r => r.Id == picked.Id);
         var unitId = rule?.LeadUnitId ?? actor.UnitId;
-        if (!_unitCodes.TryGetValue(unitId, out var code))
+        if (!_units.TryGetValue(unitId, out var unit))
         {
-            code = _unitCodes[unitId] = await db.Units.AsNoTracking().Where(u => u.Id == unitId).Select(u => u.Code).SingleAsync(cancellationToken);
+            unit = _units[unitId] = await db.Units.AsNoTracking().Where(u => u.Id == unitId).Select(u => new RoutedUnit(u.Code, u.Active)).SingleAsync(cancellationToken);
         }
 
-        return (code, rule);
+        if (!unit.Active)
+        {
+            errors["leadUnit"] = AssignMatter.UnknownUnits([unit.Code]);
+            return (0, rule);
+        }
+
+        return (unitId, rule);
     }
+
+    private sealed record RoutedUnit(string Code, bool Active);
 
     /// <summary>Imported history: acknowledged, completed with the reply, verified and closed at the reply's instant, by the
     /// importing actor on behalf of the lead unit and then the receiving unit.</summary>

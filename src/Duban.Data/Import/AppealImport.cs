@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Duban.Appeals;
 using Duban.Data.Appeals;
 using Duban.Matters;
 using Duban.Tabular;
@@ -364,13 +363,15 @@ public sealed class AppealImport(DubanDbContext db, AppealIntake intake)
             Closed = options.Historical ? new AppealReply(repliedAt!.Value, reply!) : null,
         };
 
-        if (options.DryRun)
-        {
-            return await DryRunAsync(row, input, key, Cell, cancellationToken);
-        }
-
         try
         {
+            // A dry run is the same registration without the write: its verdict for the row is the real one.
+            if (options.DryRun)
+            {
+                var earlier = await intake.CheckAsync(input, request, cancellationToken);
+                return new ImportRowResult(row.Number, earlier is null ? RowOutcome.Valid : RowOutcome.AlreadyImported);
+            }
+
             var registered = await intake.RegisterAsync(input, request, cancellationToken);
             return new ImportRowResult(row.Number, registered.Created ? RowOutcome.Saved : RowOutcome.AlreadyImported, TrackingCode: registered.TrackingCode);
         }
@@ -456,50 +457,6 @@ public sealed class AppealImport(DubanDbContext db, AppealIntake intake)
                 await _transaction.DisposeAsync(); // not committed: rolled back
             }
         }
-    }
-
-    /// <summary>
-    /// The checks of <see cref="AppealIntake"/> that need no database, made before anything is written: for a dry run,
-    /// and for the problems of a visit, which are saved with the visit only if all of them pass. Null when none fails.
-    /// </summary>
-    public static (string Field, string Message)? Precheck(AppealInput input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        if (input.Title is null)
-        {
-            return ("title", "标题不能为空。");
-        }
-
-        if (input.Content is null)
-        {
-            return ("content", "内容不能为空。");
-        }
-
-        if (input.Category is { } category && !AppealCategories.IsKnown(category))
-        {
-            return ("category", $"未知的诉求分类「{category}」，可选：{string.Join("、", AppealCategories.All)}。");
-        }
-
-        return input.ContactPhone is { } phone && PersonalData.NormalizePhone(phone) is null
-            ? ("contactPhone", $"联系电话「{phone}」格式不正确：请填写 11 位手机号，或带区号的固定电话。")
-            : null;
-    }
-
-    /// <summary>A dry run saves nothing: the checks that need no write, the region, and whether the row was imported before.</summary>
-    private async Task<ImportRowResult> DryRunAsync(SheetRow row, AppealInput input, string key, Func<ImportField, string?> cell, CancellationToken cancellationToken)
-    {
-        if (Precheck(input) is { } problem)
-        {
-            return new ImportRowResult(row.Number, RowOutcome.Rejected, ErrorFields.TryGetValue(problem.Field, out var f) ? cell(f) : null, problem.Message);
-        }
-
-        if (input.Region is { } region && !await db.Units.AnyAsync(u => u.Code == region, cancellationToken))
-        {
-            return new ImportRowResult(row.Number, RowOutcome.Rejected, cell(ImportField.Region), $"区域「{region}」不是已有的单位代码。");
-        }
-
-        var before = await db.Appeals.AsNoTracking().AnyAsync(a => a.IdempotencyClient == Client && a.IdempotencyKey == key, cancellationToken);
-        return new ImportRowResult(row.Number, before ? RowOutcome.AlreadyImported : RowOutcome.Valid);
     }
 
     /// <summary>The row's idempotency key: its 编号 when mapped, else a hash of every mapped cell (so the same row

@@ -4,8 +4,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Duban.Data.Matters;
 
-/// <summary>交办: checks the 四明确 and unit codes, schedules the clock and stores the matter with its first
-/// event in one transaction.</summary>
+/// <summary>交办: translates the submitted matter (codes and strings) into a typed one once, checks it, schedules the clock
+/// and stores the matter with its first event in one transaction.</summary>
 public sealed class AssignMatter(DubanDbContext db, Rules rules, TimeProvider clock)
 {
     public async Task<long> ExecuteAsync(NewMatter input, Actor actor, CancellationToken cancellationToken = default)
@@ -17,96 +17,99 @@ public sealed class AssignMatter(DubanDbContext db, Rules rules, TimeProvider cl
             throw new ForbiddenException("只有督查室、领导或管理员可以交办事项。");
         }
 
-        var prepared = await PrepareAsync(input, actor, clock.GetUtcNow(), [], cancellationToken);
+        var (matter, errors) = await ResolveAsync(input, cancellationToken);
+        var prepared = Prepare(matter, actor, clock.GetUtcNow(), errors);
 
         // Inside a batch (AssignBatch) the caller's transaction holds all the matters; alone, one of our own.
         await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
-        var matter = await AddAsync(prepared, cancellationToken);
+        var stored = await AddAsync(prepared, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         if (transaction is not null)
         {
             await transaction.CommitAsync(cancellationToken);
         }
 
-        return matter.Id;
+        return stored.Id;
     }
 
     /// <summary>A checked matter and its assignment event, not yet stored.</summary>
-    internal sealed record Prepared(NewMatter Input, MatterSource Source, MatterEvent Assigned, MatterState State);
+    internal sealed record Prepared(MatterToAssign Matter, MatterEvent Assigned, MatterState State);
 
     /// <summary>
-    /// Checks a new matter as assigned at <paramref name="now"/> (the present, or a past instant for imported history)
-    /// and makes its first event, writing nothing. <paramref name="errors"/> may already hold the caller's own field
-    /// problems: every problem is reported at once.
+    /// The edge: a submitted matter cleaned and checked once, its unit codes resolved to ids, with the field problems found
+    /// (the matter is a draft while there are any: unknown units are id 0).
     /// </summary>
-    /// <exception cref="ValidationFailedException">Any field is invalid.</exception>
-    internal async Task<Prepared> PrepareAsync(NewMatter input, Actor actor, DateTimeOffset now, Dictionary<string, string[]> errors,
-        CancellationToken cancellationToken)
+    /// <exception cref="ValidationFailedException">Too many co-units to look up.</exception>
+    private async Task<(MatterToAssign Matter, Dictionary<string, string[]> Errors)> ResolveAsync(NewMatter input, CancellationToken cancellationToken)
     {
         input = NewMatterRules.Cleaned(input);
+        var errors = new Dictionary<string, string[]>();
         var (kind, source, dueAt) = NewMatterRules.Check(input, errors);
         if (errors.ContainsKey("coUnits"))
         {
             throw new ValidationFailedException(errors); // too many to look up
         }
 
-        var codes = (input.CoUnits ?? []).Select(c => c?.Trim() ?? string.Empty).ToList();
-        if (!string.IsNullOrWhiteSpace(input.LeadUnit))
-        {
-            codes.Add(input.LeadUnit.Trim());
-        }
-
-        var units = await db.Units.AsNoTracking().Where(u => codes.Contains(u.Code))
-            .ToDictionaryAsync(u => u.Code, StringComparer.Ordinal, cancellationToken);
+        var lead = input.LeadUnit?.Trim();
+        var coUnits = (input.CoUnits ?? []).Select(c => c?.Trim() ?? string.Empty).ToList();
+        var units = await ActiveUnitsAsync(string.IsNullOrEmpty(lead) ? coUnits : [.. coUnits, lead], cancellationToken);
         long leadUnitId = 0;
-        if (!string.IsNullOrWhiteSpace(input.LeadUnit))
+        if (!string.IsNullOrEmpty(lead) && !units.TryGetValue(lead, out leadUnitId))
         {
-            if (!units.TryGetValue(input.LeadUnit.Trim(), out var lead) || !lead.Active)
-            {
-                errors["leadUnit"] = [$"单位代码「{input.LeadUnit.Trim()}」不存在或已停用。"];
-            }
-            else
-            {
-                leadUnitId = lead.Id;
-            }
+            errors["leadUnit"] = UnknownUnits([lead]);
         }
 
-        var coUnitIds = new List<long>();
-        var unknown = new List<string>();
-        foreach (var code in (input.CoUnits ?? []).Select(c => c?.Trim() ?? string.Empty))
+        if (coUnits.Where(c => !units.ContainsKey(c)).ToList() is { Count: > 0 } unknown)
         {
-            if (units.TryGetValue(code, out var unit) && unit.Active)
-            {
-                coUnitIds.Add(unit.Id);
-            }
-            else
-            {
-                unknown.Add(code);
-            }
+            errors["coUnits"] = UnknownUnits(unknown);
         }
 
-        if (unknown.Count > 0)
+        var matter = new MatterToAssign(kind, source, input.Title ?? string.Empty, input.Content ?? string.Empty, leadUnitId)
         {
-            errors["coUnits"] = [$"单位代码「{string.Join("、", unknown)}」不存在或已停用。"];
-        }
+            Goal = input.Goal,
+            Standard = input.Standard,
+            CoUnitIds = coUnits.Where(units.ContainsKey).Select(c => units[c]).ToList(),
+            Profile = string.IsNullOrWhiteSpace(input.Profile) ? TimeLimits.TimeLimitProfile.DefaultName : input.Profile.Trim(),
+            Complex = input.Complex,
+            DueAt = dueAt,
+            Note = input.Note,
+        };
+        return (matter, errors);
+    }
 
-        // Every problem at once: the lifecycle's own checks (profile, deadline range) join the field checks.
+    /// <summary>The ids of the active units among <paramref name="codes"/>, by code, in one query.</summary>
+    internal async Task<Dictionary<string, long>> ActiveUnitsAsync(IReadOnlyCollection<string> codes, CancellationToken cancellationToken) =>
+        codes.Count == 0
+            ? new Dictionary<string, long>(StringComparer.Ordinal)
+            : await db.Units.AsNoTracking().Where(u => codes.Contains(u.Code) && u.Active)
+                .ToDictionaryAsync(u => u.Code, u => u.Id, StringComparer.Ordinal, cancellationToken);
+
+    /// <summary>The field error for unit codes that name no active unit.</summary>
+    internal static string[] UnknownUnits(IEnumerable<string> codes) => [$"单位代码「{string.Join("、", codes)}」不存在或已停用。"];
+
+    /// <summary>
+    /// Checks a typed matter as assigned at <paramref name="now"/> (the present, or a past instant for imported history)
+    /// and makes its first event, writing nothing. <paramref name="errors"/> holds the field problems already found: then
+    /// the lifecycle's own checks (profile, co-units, deadline) join them and every problem is reported at once; else
+    /// <see cref="MatterLifecycle.Assign"/> checks. Either way <see cref="MatterLifecycle.CheckAssign"/> runs once.
+    /// </summary>
+    /// <exception cref="ValidationFailedException">Any field is invalid.</exception>
+    internal Prepared Prepare(MatterToAssign matter, Actor actor, DateTimeOffset now, Dictionary<string, string[]> errors)
+    {
         var lifecycle = rules.Lifecycle();
-        var command = new AssignCommand(kind, actor.UnitId, leadUnitId, coUnitIds,
-            string.IsNullOrWhiteSpace(input.Profile) ? TimeLimits.TimeLimitProfile.DefaultName : input.Profile.Trim(),
-            input.Complex, dueAt);
-        foreach (var (field, messages) in lifecycle.CheckAssign(command, now))
-        {
-            errors.TryAdd(field, messages);
-        }
-
+        var command = new AssignCommand(matter.Kind, actor.UnitId, matter.LeadUnitId, matter.CoUnitIds, matter.Profile, matter.Complex, matter.DueAt);
         if (errors.Count > 0)
         {
+            foreach (var (field, messages) in lifecycle.CheckAssign(command, now))
+            {
+                errors.TryAdd(field, messages);
+            }
+
             throw new ValidationFailedException(errors);
         }
 
-        var assigned = lifecycle.Assign(command, actor, now, input.Note);
-        return new Prepared(input, source, assigned, MatterState.Start(assigned));
+        var assigned = lifecycle.Assign(command, actor, now, matter.Note);
+        return new Prepared(matter, assigned, MatterState.Start(assigned));
     }
 
     /// <summary>Numbers a prepared matter and adds it, with <paramref name="later"/> events already decided (imported
@@ -117,11 +120,11 @@ public sealed class AssignMatter(DubanDbContext db, Rules rules, TimeProvider cl
         var matter = new Matter
         {
             Code = await NextCodeAsync(ChinaTime.DateOf(prepared.Assigned.At).Year, cancellationToken),
-            Source = prepared.Source,
-            Title = prepared.Input.Title!,
-            Content = prepared.Input.Content!,
-            Goal = prepared.Input.Goal,
-            Standard = prepared.Input.Standard,
+            Source = prepared.Matter.Source,
+            Title = prepared.Matter.Title,
+            Content = prepared.Matter.Content,
+            Goal = prepared.Matter.Goal,
+            Standard = prepared.Matter.Standard,
             Profile = state.Profile,
         };
         matter.Store(state, rules);

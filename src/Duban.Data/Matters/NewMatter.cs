@@ -33,6 +33,19 @@ public sealed record NewMatter
     public string? Note { get; init; }
 }
 
+/// <summary>A matter to assign, typed: ids and enums, its text already cleaned (<see cref="NewMatterRules.Cleaned"/>). Made
+/// once at the edge (<see cref="AssignMatter"/> from a <see cref="NewMatter"/>, <see cref="Appeals.AppealIntake"/> from an appeal).</summary>
+internal sealed record MatterToAssign(MatterKind Kind, MatterSource Source, string Title, string Content, long LeadUnitId)
+{
+    public string? Goal { get; init; }
+    public string? Standard { get; init; }
+    public IReadOnlyList<long> CoUnitIds { get; init; } = [];
+    public string Profile { get; init; } = TimeLimits.TimeLimitProfile.DefaultName;
+    public bool Complex { get; init; }
+    public DateTimeOffset? DueAt { get; init; }
+    public string? Note { get; init; }
+}
+
 /// <summary>Field checks for a new matter that need no database; unit codes are checked by <see cref="AssignMatter"/>.</summary>
 internal static class NewMatterRules
 {
@@ -48,10 +61,16 @@ internal static class NewMatterRules
         Note = UserText.Clean(input.Note),
     };
 
+    /// <summary>Title and content: required and bounded, for every kind of matter (an appeal's too).</summary>
+    public static void CheckText(string? title, string? content, Dictionary<string, string[]> errors)
+    {
+        Require(errors, "title", title, "标题", MaxTitle);
+        Require(errors, "content", content, "内容", MaxContent);
+    }
+
     public static (MatterKind Kind, MatterSource Source, DateTimeOffset? DueAt) Check(NewMatter input, Dictionary<string, string[]> errors)
     {
-        Require(errors, "title", input.Title, "标题", MaxTitle);
-        Require(errors, "content", input.Content, "内容", MaxContent);
+        CheckText(input.Title, input.Content, errors);
 
         var kind = MatterKind.Assignment;
         var kindKnown = string.IsNullOrWhiteSpace(input.Kind) || WireEnum.TryParse(input.Kind, out kind);

@@ -1,6 +1,5 @@
 using Duban.Calendar;
 using Duban.Data.Appeals;
-using Duban.Data.Import;
 using Duban.Matters;
 using Duban.Text;
 using Microsoft.EntityFrameworkCore;
@@ -74,15 +73,17 @@ public sealed class Visits(DubanDbContext db, AppealIntake intake, TimeProvider 
             errors["content"] = [$"走访情况必填，不超过 {MaxContent} 字。"];
         }
 
-        var problems = (input.Problems ?? []).Select(p => new AppealInput
+        // Each problem is checked now, as its registration below will check it, so the visit is saved only if all pass.
+        var now = clock.GetUtcNow();
+        var problems = (input.Problems ?? []).Select(p => AppealIntake.Validate(new AppealInput
         {
-            Title = UserText.Clean(p.Title),
-            Content = UserText.Clean(p.Content),
-            Category = UserText.Clean(p.Category),
+            Title = p.Title,
+            Content = p.Content,
+            Category = p.Category,
             Region = enterprise.RegionUnit!.Code,
             EnterpriseName = enterprise.Name,
             EnterpriseCode = enterprise.CreditCode,
-        }).Where(p => p.Title is not null || p.Content is not null).ToList();
+        }, new Intake(actor, MatterSource.Visit), now)).Where(p => p.Input.Title is not null || p.Input.Content is not null).ToList();
         if (problems.Count > MaxProblems)
         {
             errors["problems"] = [$"一次走访最多登记 {MaxProblems} 个问题。"];
@@ -90,9 +91,9 @@ public sealed class Visits(DubanDbContext db, AppealIntake intake, TimeProvider 
 
         for (var i = 0; i < problems.Count; i++)
         {
-            if (AppealImport.Precheck(problems[i]) is { } problem)
+            foreach (var (field, messages) in problems[i].Errors)
             {
-                errors[$"problems[{i}].{problem.Field}"] = [problem.Message];
+                errors[$"problems[{i}].{field}"] = messages;
             }
         }
 
@@ -111,7 +112,7 @@ public sealed class Visits(DubanDbContext db, AppealIntake intake, TimeProvider 
         var visit = new Visit
         {
             EnterpriseId = enterprise.Id, CadreId = me, Date = date, Content = content!, RecordedAt = clock.GetUtcNow(),
-            Problems = problems.Select((p, i) => new VisitProblem { Position = i, Title = p.Title! }).ToList(),
+            Problems = problems.Select((p, i) => new VisitProblem { Position = i, Title = p.Input.Title! }).ToList(),
         };
         db.Visits.Add(visit);
         await db.SaveChangesAsync(cancellationToken);
@@ -120,7 +121,7 @@ public sealed class Visits(DubanDbContext db, AppealIntake intake, TimeProvider 
         for (var i = 0; i < problems.Count; i++)
         {
             var row = visit.Problems[i];
-            var registered = await intake.RegisterAsync(problems[i], new Intake(actor, MatterSource.Visit)
+            var registered = await intake.RegisterAsync(problems[i].Input, new Intake(actor, MatterSource.Visit)
             {
                 IdempotencyKey = FormattableString.Invariant($"visit-problem:{row.Id}"),
             }, cancellationToken);

@@ -126,30 +126,20 @@ public static class AppealsApi
         AppealIntake intake, AppealQueries queries, CancellationToken cancellationToken)
     {
         body ??= new AppealBody();
-        var channel = MatterSource.Web;
-        if (body.Channel is not null && !WireEnum.TryParse(body.Channel, out channel))
-        {
-            throw ValidationFailedException.For("channel", "诉求渠道必须是 web（网上）、hotline（热线）、offline（线下）、visit（包联走访）或 import（导入）。");
-        }
-
+        // A name that is no source at all is left to AppealIntake.Validate, which refuses every non-channel with the other fields' problems.
+        var channel = body.Channel is null ? MatterSource.Web : WireEnum.TryParse(body.Channel, out MatterSource named) ? named : AppealIntake.UnknownChannel;
         var key = http.Request.Headers["Idempotency-Key"].ToString();
         var registered = await intake.RegisterAsync(body, new Intake(http.User.ToActor(), channel)
         {
             IdempotencyKey = key.Length == 0 ? null : key,
         }, cancellationToken);
-        var created = await CreatedAsync(registered, http, queries, cancellationToken);
+        var matter = await queries.RegisteredAsync(registered, cancellationToken);
+        var code = TrackingCode.Format(registered.TrackingCode);
+        var publicUrl = http.RequestServices.GetRequiredService<IConfiguration>()["Duban:PublicUrl"]?.TrimEnd('/') ?? $"{http.Request.Scheme}://{http.Request.Host}";
+        var created = new AppealCreated(code, $"{publicUrl}/portal/track?code={code}", registered.MatterId, matter.MatterCode, matter.LeadUnit, matter.RepeatOf);
         return registered.Created
             ? TypedResults.Created($"/api/appeals/{created.TrackingCode}", created)
             : TypedResults.Ok(created);
-    }
-
-    private static async Task<AppealCreated> CreatedAsync(AppealRegistered registered, HttpContext http, AppealQueries queries, CancellationToken cancellationToken)
-    {
-        var details = await queries.GetAsync(registered.TrackingCode, http.User.ToActor(), cancellationToken);
-        var code = TrackingCode.Format(registered.TrackingCode);
-        var publicUrl = http.RequestServices.GetRequiredService<IConfiguration>()["Duban:PublicUrl"]?.TrimEnd('/') ?? $"{http.Request.Scheme}://{http.Request.Host}";
-        return new AppealCreated(code, $"{publicUrl}/portal/track?code={code}", details.Matter.Id, details.Matter.Code,
-            details.Matter.LeadUnit.Name, details.RepeatOf?.TrackingCode);
     }
 
     private static async Task<Ok<PublicAppealView>> PublicAsync(string trackingCode, AppealQueries queries, CancellationToken cancellationToken) =>
