@@ -84,16 +84,9 @@ public sealed class TestDatabase : IAsyncDisposable
 
     private static async Task<TestDatabase> CreatePostgresAsync(string template)
     {
-        var server = ServerConnectionString();
         var name = $"duban_test_{Guid.NewGuid():N}";
-        await using (var connection = new NpgsqlConnection(server))
-        {
-            await connection.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\" {template}", connection);
-            await create.ExecuteNonQueryAsync();
-        }
-
-        var builder = new NpgsqlConnectionStringBuilder(server) { Database = name };
+        await OnServerAsync($"CREATE DATABASE \"{name}\" {template}");
+        var builder = new NpgsqlConnectionStringBuilder(ServerConnectionString()) { Database = name };
         return new TestDatabase(Postgres, builder.ConnectionString, name, null);
     }
 
@@ -132,18 +125,21 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         var server = ServerConnectionString();
         var name = $"duban_template_{RunId}";
-        await using (var connection = new NpgsqlConnection(server))
-        {
-            await connection.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-            await create.ExecuteNonQueryAsync();
-        }
-
+        await OnServerAsync($"CREATE DATABASE \"{name}\"");
         AppDomain.CurrentDomain.ProcessExit += (_, _) => DropPostgres(server, name);
 
         // No pooling: a database cannot be copied while anyone is connected to it, so nothing may stay open.
         await MigrateAsync(Postgres, new NpgsqlConnectionStringBuilder(server) { Database = name, Pooling = false }.ConnectionString);
         return name;
+    }
+
+    /// <summary>Runs one statement on the server's maintenance database (creating or dropping a database).</summary>
+    private static async Task OnServerAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ServerConnectionString());
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 
     /// <summary>Runs the real migrations, as <see cref="ServicesAsync"/> and the web host do, and closes everything.</summary>
@@ -209,10 +205,7 @@ public sealed class TestDatabase : IAsyncDisposable
         if (_postgresName is not null)
         {
             NpgsqlConnection.ClearAllPools();
-            await using var connection = new NpgsqlConnection(ServerConnectionString());
-            await connection.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_postgresName}\" WITH (FORCE)", connection);
-            await drop.ExecuteNonQueryAsync();
+            await OnServerAsync($"DROP DATABASE IF EXISTS \"{_postgresName}\" WITH (FORCE)");
         }
     }
 }
