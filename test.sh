@@ -2,10 +2,30 @@
 # Runs every test. Starts a throwaway PostgreSQL (initdb into a temp dir, a free port on 127.0.0.1),
 # so storage tests run on both SQLite and PostgreSQL, then stops it and removes its files.
 # Extra arguments go to `dotnet test` (e.g. ./test.sh --filter Calendar).
+# On a machine without what the tests need from Debian (PostgreSQL's server, Chromium, CJK fonts), it installs them
+# with apt-get when run as root, and otherwise names the one command to run.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 . scripts/throwaway-postgres.sh
+
+missing=()
+postgres_bin >/dev/null || missing+=(postgresql)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+# Pages are screenshot with Chinese text: without a CJK font it renders as boxes.
+{ command -v fc-list >/dev/null && [ -n "$(fc-list :lang=zh family)" ]; } \
+  || dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q 'ok installed' || missing+=(fonts-noto-cjk)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "The tests need Debian packages that are missing; run: sudo apt-get install -y ${missing[*]}" >&2
+    exit 2
+  fi
+  echo "Installing ${missing[*]} (apt-get)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >/dev/null
+  apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
 start_throwaway_postgres -c fsync=off -c max_connections=200
 port=$pg_port
 echo "Throwaway PostgreSQL on 127.0.0.1:$port"

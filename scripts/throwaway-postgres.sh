@@ -1,9 +1,15 @@
 # Sourced by test.sh and bench/with-postgres.sh: starts a throwaway PostgreSQL (initdb into a temp dir, a free
 # port on 127.0.0.1) and stops and removes it when the calling script exits.
 #   start_throwaway_postgres [server options...]   sets pg_port; e.g. -c fsync=off for tests
+#   postgres_bin                                   prints the newest server binaries' folder, or fails
+postgres_bin() {
+  local bin
+  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  [ -n "$bin" ] && [ -x "$bin/initdb" ] && [ -x "$bin/pg_ctl" ] && echo "$bin"
+}
+
 start_throwaway_postgres() {
-  pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-  if [ -z "$pg_bin" ] || [ ! -x "$pg_bin/initdb" ]; then
+  if ! pg_bin=$(postgres_bin); then
     echo "PostgreSQL server binaries not found: apt-get install -y postgresql" >&2
     exit 2
   fi

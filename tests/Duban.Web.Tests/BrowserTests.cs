@@ -27,7 +27,7 @@ public sealed class Chromium : IAsyncLifetime
         if (!File.Exists(ExecutablePath))
         {
             throw new InvalidOperationException(
-                $"{ExecutablePath} is missing: apt-get install -y chromium fonts-noto-cjk (as .ci/run does).");
+                $"{ExecutablePath} is missing: apt-get install -y chromium fonts-noto-cjk (./test.sh does, as root).");
         }
 
         _playwright = await Playwright.CreateAsync();

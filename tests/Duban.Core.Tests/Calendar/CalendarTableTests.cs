@@ -7,7 +7,7 @@ namespace Duban.Tests.Calendar;
 /// every year's Spring Festival days off and make-up working days, National Day, and a few others the
 /// notices name. Expected values were read from the notices, not computed.
 /// </summary>
-public sealed class CalendarTableTests
+public abstract class CalendarTableTests(string culture) : CulturePinned(culture)
 {
     private static readonly WorkingCalendar China = WorkingCalendar.China;
 
@@ -183,3 +183,7 @@ public sealed class CalendarTableTests
         Assert.Equal(kind is DayKind.Weekday or DayKind.MakeUpWorkday, info.IsWorkingDay);
     }
 }
+
+public sealed class CalendarTableTests_ZhCN() : CalendarTableTests(ZhCN);
+
+public sealed class CalendarTableTests_Invariant() : CalendarTableTests(Invariant);

@@ -2,7 +2,7 @@ using Duban.Calendar;
 
 namespace Duban.Tests.Calendar;
 
-public sealed class ChinaTimeTests
+public abstract class ChinaTimeTests(string culture) : CulturePinned(culture)
 {
     [Theory]
     [InlineData("2024-02-08T15:59:59Z", "2024-02-08")]
@@ -46,3 +46,7 @@ public sealed class ChinaTimeTests
         Assert.False(ChinaTime.TryParseInstant(text, out _));
     }
 }
+
+public sealed class ChinaTimeTests_ZhCN() : ChinaTimeTests(ZhCN);
+
+public sealed class ChinaTimeTests_Invariant() : ChinaTimeTests(Invariant);

@@ -4,7 +4,7 @@ using Duban.TimeLimits;
 namespace Duban.Tests.Calendar;
 
 /// <summary>Years without a notice fall back to Monday–Friday, and every answer touching them says so.</summary>
-public sealed class FallbackTests
+public abstract class FallbackTests(string culture) : CulturePinned(culture)
 {
     private static readonly HolidayNotice Notice2024 = WorkingCalendar.ShippedNotices().Single(n => n.Year == 2024);
     private static readonly WorkingCalendar Only2024 = new([Notice2024]);
@@ -100,3 +100,7 @@ public sealed class FallbackTests
         Assert.True(Only2024.IsWorkingDay(Parse.Date("2024-03-06"))); // the original is unchanged
     }
 }
+
+public sealed class FallbackTests_ZhCN() : FallbackTests(ZhCN);
+
+public sealed class FallbackTests_Invariant() : FallbackTests(Invariant);

@@ -8,7 +8,7 @@ namespace Duban.Tests.Calendar;
 /// Checks the shipped calendar against the reference copy of the holiday notices in
 /// <c>shared/data/holiday-cn/*.json</c> (beside the repository), read here independently of the core's parser.
 /// </summary>
-public sealed class HolidayDataTests
+public abstract class HolidayDataTests(string culture) : CulturePinned(culture)
 {
     private const int FirstYear = 2007, LastYear = 2026;
 
@@ -131,3 +131,7 @@ public sealed class HolidayDataTests
 
     private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }
+
+public sealed class HolidayDataTests_ZhCN() : HolidayDataTests(ZhCN);
+
+public sealed class HolidayDataTests_Invariant() : HolidayDataTests(Invariant);

@@ -2,7 +2,7 @@ using Duban.Calendar;
 
 namespace Duban.Tests.Calendar;
 
-public sealed class HolidayNoticeParseTests
+public abstract class HolidayNoticeParseTests(string culture) : CulturePinned(culture)
 {
     private const string Valid = """
         {
@@ -153,3 +153,7 @@ public sealed class HolidayNoticeParseTests
         Assert.Contains("years", ex.Message, StringComparison.Ordinal);
     }
 }
+
+public sealed class HolidayNoticeParseTests_ZhCN() : HolidayNoticeParseTests(ZhCN);
+
+public sealed class HolidayNoticeParseTests_Invariant() : HolidayNoticeParseTests(Invariant);

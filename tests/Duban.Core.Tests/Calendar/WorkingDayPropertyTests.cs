@@ -20,8 +20,8 @@ public static class CountCaseArbitrary
         select new CountCase(First.AddDays(offset), n, m));
 }
 
-[Properties(Arbitrary = [typeof(CountCaseArbitrary)], MaxTest = 500)]
-public sealed class WorkingDayPropertyTests
+/// <remarks>The concrete classes carry <c>[Properties]</c>: the generators and the case count.</remarks>
+public abstract class WorkingDayPropertyTests(string culture) : CulturePinned(culture)
 {
     private static readonly WorkingCalendar China = WorkingCalendar.China;
 
@@ -83,3 +83,9 @@ public sealed class WorkingDayPropertyTests
         return working == c.N - 1;
     }
 }
+
+[Properties(Arbitrary = [typeof(CountCaseArbitrary)], MaxTest = 500)]
+public sealed class WorkingDayPropertyTests_ZhCN() : WorkingDayPropertyTests(ZhCN);
+
+[Properties(Arbitrary = [typeof(CountCaseArbitrary)], MaxTest = 500)]
+public sealed class WorkingDayPropertyTests_Invariant() : WorkingDayPropertyTests(Invariant);

@@ -23,8 +23,14 @@ public sealed class ExtensionTests
     {
         var m = Acknowledged();
 
+        var before = m.State;
+
         // Completion is due at 24:00 on Wed 03-13; the last working day starts 03-13 00:00.
-        Request(m, Stage.Complete, "2024-03-20T00:00:00+08:00", "2024-03-12T23:59:00+08:00");
+        var refusal = Record.Exception(() => Request(m, Stage.Complete, "2024-03-20T00:00:00+08:00", "2024-03-12T23:59:00+08:00"));
+
+        Assert.Null(refusal); // accepted: neither 403, 409 nor 400
+        Assert.Equal(before, m.State); // and only checked: the deadline moves when the supervisor approves
+        Assert.Equal(Parse.Instant("2024-03-14T00:00:00+08:00"), m.State.MilestoneOf(Stage.Complete).DueAt);
     }
 
     [Theory]

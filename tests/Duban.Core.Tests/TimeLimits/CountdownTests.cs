@@ -20,7 +20,7 @@ public static class InstantPairArbitrary
 }
 
 /// <summary>Countdowns count working time only, in Shanghai days.</summary>
-public sealed class CountdownTests
+public abstract class CountdownTests(string culture) : CulturePinned(culture)
 {
     private static readonly WorkingCalendar China = WorkingCalendar.China;
 
@@ -49,3 +49,7 @@ public sealed class CountdownTests
             && hours <= Math.Abs((p.B - p.A).TotalHours) && forward.Hours is >= 0 and < 24;
     }
 }
+
+public sealed class CountdownTests_ZhCN() : CountdownTests(ZhCN);
+
+public sealed class CountdownTests_Invariant() : CountdownTests(Invariant);

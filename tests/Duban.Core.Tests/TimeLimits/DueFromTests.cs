@@ -7,7 +7,7 @@ namespace Duban.Tests.TimeLimits;
 /// Due instants by the Civil Code's period rules (民法典 第二百零一至二百零四条): the start day is not counted and
 /// the period ends at 24:00 of its last day, written here as 00:00 of the next day, +08:00.
 /// </summary>
-public sealed class DueFromTests
+public abstract class DueFromTests(string culture) : CulturePinned(culture)
 {
     private static readonly WorkingCalendar China = WorkingCalendar.China;
 
@@ -124,3 +124,7 @@ public sealed class DueFromTests
         Assert.Equal(Parse.Instant(expected), window);
     }
 }
+
+public sealed class DueFromTests_ZhCN() : DueFromTests(ZhCN);
+
+public sealed class DueFromTests_Invariant() : DueFromTests(Invariant);

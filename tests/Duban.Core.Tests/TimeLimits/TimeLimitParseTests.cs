@@ -2,7 +2,7 @@ using Duban.TimeLimits;
 
 namespace Duban.Tests.TimeLimits;
 
-public sealed class TimeLimitParseTests
+public abstract class TimeLimitParseTests(string culture) : CulturePinned(culture)
 {
     [Theory]
     [InlineData("7wd", 7, LimitUnit.WorkingDays)]
@@ -58,3 +58,7 @@ public sealed class TimeLimitParseTests
         Assert.Throws<ArgumentOutOfRangeException>(() => TimeLimit.Hours(amount));
     }
 }
+
+public sealed class TimeLimitParseTests_ZhCN() : TimeLimitParseTests(ZhCN);
+
+public sealed class TimeLimitParseTests_Invariant() : TimeLimitParseTests(Invariant);
