@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Duban.Appeals;
-using Duban.Data.Import;
+using Duban.Data;
 using Duban.Tabular;
 using Duban.Text;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Duban.Routing;
+using Duban.Triage;
 using Duban.Tabular;
 
 namespace Duban.Bench;
@@ -19,22 +19,22 @@ internal static class RouteBench
     {
         var data = DataDirectory();
         var labelled = ReadTexts(Path.Combine(data, "labelled_sample.csv"), "一级分类");
-        var seedModel = RoutingTrainer.Train(labelled.Select(t => new RoutingExample(t.Text, t.Label!)).ToArray());
+        var seedModel = TriageTrainer.Train(labelled.Select(t => new TriageExample(t.Text, t.Label!)).ToArray());
         var bases = ReadTexts(Path.Combine(data, "hot_issue_messages.csv"), null).Concat(ReadTexts(Path.Combine(data, "replies.csv"), null))
             .Select(t => (t.Title, Sentences: t.Body.Split('。', StringSplitOptions.RemoveEmptyEntries), Label: seedModel.Predict(t.Text, 0).BestLabel))
             .ToArray();
         var random = new Random(20200101);
-        var rows = new RoutingExample[Rows];
+        var rows = new TriageExample[Rows];
         for (var i = 0; i < Rows; i++)
         {
             var (title, sentences, label) = bases[random.Next(bases.Length)];
             var kept = sentences.Where(_ => random.Next(2) == 0).DefaultIfEmpty(sentences.FirstOrDefault() ?? "");
-            rows[i] = new RoutingExample(title + "\n" + string.Join("。", kept), label);
+            rows[i] = new TriageExample(title + "\n" + string.Join("。", kept), label);
         }
 
         GC.Collect();
         var watch = Stopwatch.StartNew();
-        var model = RoutingTrainer.Train(rows);
+        var model = TriageTrainer.Train(rows);
         var trainSeconds = watch.Elapsed.TotalSeconds;
         using var file = new MemoryStream();
         model.Write(file);

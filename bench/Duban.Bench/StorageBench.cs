@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using Duban.Calendar;
 using Duban.Data;
-using Duban.Data.Matters;
-using Duban.Data.Units;
 using Duban.Matters;
 using Duban.TimeLimits;
 using Microsoft.Extensions.DependencyInjection;

@@ -3,8 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Threading.Channels;
 using Duban.Data;
-using Duban.Data.Escalation;
-using Duban.Data.Matters;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

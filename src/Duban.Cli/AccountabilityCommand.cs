@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Duban.Data.Escalation;
+using Duban.Data;
 using Duban.Escalation;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Duban.Calendar;
 using Duban.Data;
-using Duban.Data.Import;
 using Duban.Matters;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;

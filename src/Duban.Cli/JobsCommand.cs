@@ -1,6 +1,5 @@
 using System.CommandLine;
-using Duban.Data.Escalation;
-using Duban.Data.Notifications;
+using Duban.Data;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Duban.Cli;

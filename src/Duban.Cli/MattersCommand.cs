@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Duban.Data;
-using Duban.Data.Matters;
 using Duban.Matters;
 using Microsoft.Extensions.DependencyInjection;
 

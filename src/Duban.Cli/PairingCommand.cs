@@ -1,6 +1,5 @@
 using System.CommandLine;
-using Duban.Data.Import;
-using Duban.Data.Pairing;
+using Duban.Data;
 using Duban.Matters;
 using Microsoft.Extensions.DependencyInjection;
 

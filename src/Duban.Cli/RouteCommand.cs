@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using Duban.Data.Routing;
+using Duban.Data;
 using Duban.Matters;
-using Duban.Routing;
+using Duban.Triage;
 using Duban.Tabular;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -67,7 +67,7 @@ internal sealed class RouteCommand(CliContext cli)
     private async Task<int> TrainAsync(ParseResult result, CancellationToken ct)
     {
         var rows = ReadRoutingRows(result.GetValue(_trainInput)!, result.GetValue(_trainText)!, result.GetValue(_trainLabel));
-        var model = RoutingTrainer.Train(rows.Select(r => new RoutingExample(r.Text, r.Label!)).ToArray());
+        var model = TriageTrainer.Train(rows.Select(r => new TriageExample(r.Text, r.Label!)).ToArray());
         await using (var file = File.Create(result.GetValue(_trainModel)!.FullName))
         {
             model.Write(file);
@@ -97,8 +97,8 @@ internal sealed class RouteCommand(CliContext cli)
     private async Task<int> EvaluateAsync(ParseResult result, CancellationToken ct)
     {
         var rows = ReadRoutingRows(result.GetValue(_evaluateInput)!, result.GetValue(_evaluateText)!, result.GetValue(_evaluateLabel));
-        var examples = rows.Select(r => new RoutingExample(r.Text, r.Label!)).ToArray();
-        var report = RoutingEvaluation.CrossValidate(examples, result.GetValue(_folds), result.GetValue(_evaluateThreshold));
+        var examples = rows.Select(r => new TriageExample(r.Text, r.Label!)).ToArray();
+        var report = TriageEvaluation.CrossValidate(examples, result.GetValue(_folds), result.GetValue(_evaluateThreshold));
         await WriteEvaluationAsync(report);
         return 0;
     }
@@ -106,7 +106,7 @@ internal sealed class RouteCommand(CliContext cli)
     private async Task<int> RetrainAsync(ParseResult result, CancellationToken ct)
     {
         await using var scope = await cli.OpenAsync(result, ct);
-        var summary = await scope.ServiceProvider.GetRequiredService<MatterRouter>().RetrainAsync(ct: ct);
+        var summary = await scope.ServiceProvider.GetRequiredService<MatterTriage>().RetrainAsync(ct: ct);
         await cli.Output.WriteLineAsync(FormattableString.Invariant(
             $"model {summary.ModelId}: {summary.Examples} closed matters, {summary.Units} units"));
         if (summary.SkippedUnits.Count > 0)
@@ -117,7 +117,7 @@ internal sealed class RouteCommand(CliContext cli)
         return 0;
     }
 
-    private async Task WriteEvaluationAsync(RoutingEvaluationResult report)
+    private async Task WriteEvaluationAsync(TriageEvaluationResult report)
     {
         static string F(double v) => v.ToString("0.000", CultureInfo.InvariantCulture);
         var output = cli.Output;
@@ -144,10 +144,10 @@ internal sealed class RouteCommand(CliContext cli)
         await output.WriteLineAsync($"threshold {F(r.Threshold)}: coverage {F(r.Coverage)}, accuracy on covered {F(r.AccuracyCovered)}");
     }
 
-    private sealed record RoutingRow(int Line, string Text, string? Label);
+    private sealed record TriageRow(int Line, string Text, string? Label);
 
     /// <summary>The rows of a routing CSV: text columns joined with a line break, and the label when asked for.</summary>
-    private static List<RoutingRow> ReadRoutingRows(FileInfo file, string[] textColumns, string? labelColumn)
+    private static List<TriageRow> ReadRoutingRows(FileInfo file, string[] textColumns, string? labelColumn)
     {
         if (!file.Exists)
         {
@@ -167,7 +167,7 @@ internal sealed class RouteCommand(CliContext cli)
             var header = records.Current.Fields;
             var textIndex = textColumns.Select(c => Csv.Column(header, c)).ToArray();
             var labelIndex = labelColumn is null ? -1 : Csv.Column(header, labelColumn);
-            var rows = new List<RoutingRow>();
+            var rows = new List<TriageRow>();
             while (records.MoveNext())
             {
                 var record = records.Current;
@@ -182,7 +182,7 @@ internal sealed class RouteCommand(CliContext cli)
                     }
                 }
 
-                rows.Add(new RoutingRow(record.Line, text, label));
+                rows.Add(new TriageRow(record.Line, text, label));
             }
 
             if (rows.Count == 0)
@@ -198,7 +198,7 @@ internal sealed class RouteCommand(CliContext cli)
         }
     }
 
-    private static RoutingModel ReadModel(FileInfo file)
+    private static TriageModel ReadModel(FileInfo file)
     {
         if (!file.Exists)
         {
@@ -206,6 +206,6 @@ internal sealed class RouteCommand(CliContext cli)
         }
 
         using var stream = file.OpenRead();
-        return RoutingModel.Read(stream);
+        return TriageModel.Read(stream);
     }
 }

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Duban.Data.Similarity;
+using Duban.Data;
 using Duban.Similarity;
 using Duban.Tabular;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Duban.Data.Access;
+using Duban.Data;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Duban.Cli;

@@ -1,7 +1,5 @@
 using System.CommandLine;
 using Duban.Data;
-using Duban.Data.Import;
-using Duban.Data.Units;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Duban.Cli;

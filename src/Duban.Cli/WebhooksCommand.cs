@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Duban.Data.Notifications;
+using Duban.Data;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Duban.Cli;

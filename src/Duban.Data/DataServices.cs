@@ -1,7 +1,3 @@
-using Duban.Data.Access;
-using Duban.Data.Matters;
-using Duban.Data.Notifications;
-using Duban.Data.Units;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,21 +14,21 @@ public static class DataServices
         services.AddSingleton(sp => DatabaseOptions.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton(sp => Rules.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton(sp => NotificationOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
-        services.AddSingleton(sp => Appeals.AppealOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
-        services.AddSingleton(sp => Appeals.PortalOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
-        services.AddSingleton(sp => Escalation.EscalationOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
-        services.AddSingleton(sp => Similarity.SimilarityOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
-        services.AddSingleton(sp => Attachments.AttachmentOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<DatabaseOptions>()));
-        services.AddSingleton<Attachments.BlobStore>().AddScoped<Attachments.MatterAttachments>().AddScoped<Attachments.BlobCollector>();
-        services.AddScoped<Appeals.AppealIntake>();
-        services.AddScoped<Appeals.AppealQueries>().AddScoped<Appeals.RateAppeal>().AddScoped<Appeals.RevealContact>();
-        services.AddScoped<Appeals.RoutingRules>();
-        services.AddScoped<Appeals.AppealLists>();
-        services.AddScoped<Appeals.EscalateAppeal>();
+        services.AddSingleton(sp => AppealOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton(sp => PortalOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton(sp => EscalationOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton(sp => SimilarityOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton(sp => AttachmentOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<DatabaseOptions>()));
+        services.AddSingleton<BlobStore>().AddScoped<MatterAttachments>().AddScoped<BlobCollector>();
+        services.AddScoped<AppealIntake>();
+        services.AddScoped<AppealQueries>().AddScoped<RateAppeal>().AddScoped<RevealContact>();
+        services.AddScoped<RoutingRules>();
+        services.AddScoped<AppealLists>();
+        services.AddScoped<EscalateAppeal>();
         services.AddSingleton<NoticeOutbox>();
-        services.AddSingleton(sp => Routing.RoutingOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
-        services.AddSingleton<Routing.RoutingModelCache>();
-        services.AddScoped<Routing.MatterRouter>();
+        services.AddSingleton(sp => TriageOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton<TriageModelCache>();
+        services.AddScoped<MatterTriage>();
         services.AddDbContext<DubanDbContext>((sp, options) =>
         {
             sp.GetRequiredService<DatabaseOptions>().Configure(options);
@@ -51,26 +47,26 @@ public static class DataServices
             .AddErrorDescriber<ChineseIdentityErrors>()
             .AddEntityFrameworkStores<DubanDbContext>();
         services.AddScoped<AssignMatter>();
-        services.AddScoped<AssignBatch>();
+        services.AddScoped<AssignList>();
         services.AddScoped<ActOnMatter>();
         services.AddScoped<MatterQueries>();
         services.AddScoped<UnitDirectory>();
         services.AddScoped<ApiTokens>();
         services.AddScoped<UserAccounts>();
         services.AddScoped<DemoOrganisation>();
-        services.AddScoped<Escalation.SweepDeadlines>();
-        services.AddScoped<Escalation.Supervision>().AddScoped<Escalation.ExtensionRequests>().AddScoped<Escalation.AccountabilityList>().AddScoped<Escalation.NoticeInbox>();
-        services.AddScoped<Escalation.LookBacks>();
+        services.AddScoped<SweepDeadlines>();
+        services.AddScoped<Supervision>().AddScoped<ExtensionRequests>().AddScoped<AccountabilityList>().AddScoped<NoticeInbox>();
+        services.AddScoped<LookBacks>();
         services.AddScoped<NotificationAdmin>();
         services.AddScoped<DeliverDue>();
         services.AddScoped<EmailSender>();
         services.AddScoped<WebhookSender>();
-        services.AddSingleton<Similarity.MatterIndex>();
-        services.AddScoped<Similarity.SimilarMatters>();
-        services.AddScoped<Similarity.Batches>();
-        services.AddScoped<Similarity.HotIssueQueries>();
-        services.AddScoped<Similarity.SignatureBackfill>();
-        services.AddScoped<Import.AppealImport>().AddScoped<Import.ImportBatches>().AddScoped<Pairing.Enterprises>().AddScoped<Pairing.Visits>();
+        services.AddSingleton<MatterIndex>();
+        services.AddScoped<SimilarMatters>();
+        services.AddScoped<Batches>();
+        services.AddScoped<HotIssueQueries>();
+        services.AddScoped<SignatureBackfill>();
+        services.AddScoped<AppealImport>().AddScoped<ImportRuns>().AddScoped<Enterprises>().AddScoped<Visits>();
         services.AddHttpClient(WebhookSender.ClientName, (sp, client) => client.Timeout = sp.GetRequiredService<NotificationOptions>().Timeout)
             .ConfigurePrimaryHttpMessageHandler(() => new System.Net.Http.SocketsHttpHandler
             {

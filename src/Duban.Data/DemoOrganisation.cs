@@ -1,8 +1,5 @@
 using System.Security.Cryptography;
 using Duban.Calendar;
-using Duban.Data.Access;
-using Duban.Data.Matters;
-using Duban.Data.Units;
 using Duban.Matters;
 using Microsoft.EntityFrameworkCore;
 

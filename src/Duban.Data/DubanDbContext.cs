@@ -1,5 +1,3 @@
-using Duban.Data.Escalation;
-using Duban.Data.Notifications;
 using Duban.Escalation;
 using Duban.Matters;
 using Duban.TimeLimits;
@@ -35,27 +33,27 @@ public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
     public DbSet<LookBack> LookBacks => Set<LookBack>();
     public DbSet<Webhook> Webhooks => Set<Webhook>();
     public DbSet<Delivery> Deliveries => Set<Delivery>();
-    public DbSet<Routing.RoutingModelRecord> RoutingModels => Set<Routing.RoutingModelRecord>();
+    public DbSet<TriageModelRecord> TriageModels => Set<TriageModelRecord>();
 
     // Similar cases and batches (相似案件、批处理).
-    public DbSet<Similarity.MatterSignature> MatterSignatures => Set<Similarity.MatterSignature>();
-    public DbSet<Similarity.Batch> Batches => Set<Similarity.Batch>();
-    public DbSet<Similarity.BatchMember> BatchMembers => Set<Similarity.BatchMember>();
+    public DbSet<MatterSignature> MatterSignatures => Set<MatterSignature>();
+    public DbSet<Batch> Batches => Set<Batch>();
+    public DbSet<BatchMember> BatchMembers => Set<BatchMember>();
 
-    public DbSet<Appeals.Appeal> Appeals => Set<Appeals.Appeal>();
-    public DbSet<Appeals.RoutingRule> RoutingRules => Set<Appeals.RoutingRule>();
-    public DbSet<Appeals.PersonalDataView> PersonalDataViews => Set<Appeals.PersonalDataView>();
+    public DbSet<Appeal> Appeals => Set<Appeal>();
+    public DbSet<RoutingRule> RoutingRules => Set<RoutingRule>();
+    public DbSet<PersonalDataView> PersonalDataViews => Set<PersonalDataView>();
 
     // 包联 (pairing) and import batches.
-    public DbSet<Pairing.Enterprise> Enterprises => Set<Pairing.Enterprise>();
-    public DbSet<Pairing.EnterprisePairing> EnterprisePairings => Set<Pairing.EnterprisePairing>();
-    public DbSet<Pairing.Visit> Visits => Set<Pairing.Visit>();
-    public DbSet<Pairing.VisitProblem> VisitProblems => Set<Pairing.VisitProblem>();
-    public DbSet<Pairing.ImportBatch> ImportBatches => Set<Pairing.ImportBatch>();
+    public DbSet<Enterprise> Enterprises => Set<Enterprise>();
+    public DbSet<EnterprisePairing> EnterprisePairings => Set<EnterprisePairing>();
+    public DbSet<Visit> Visits => Set<Visit>();
+    public DbSet<VisitProblem> VisitProblems => Set<VisitProblem>();
+    public DbSet<ImportRun> ImportRuns => Set<ImportRun>();
 
     // Attachments (附件): blobs once per SHA-256, attachment rows per matter.
-    public DbSet<Attachments.AttachmentBlob> AttachmentBlobs => Set<Attachments.AttachmentBlob>();
-    public DbSet<Attachments.Attachment> Attachments => Set<Attachments.Attachment>();
+    public DbSet<AttachmentBlob> AttachmentBlobs => Set<AttachmentBlob>();
+    public DbSet<Attachment> Attachments => Set<Attachment>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -1,4 +1,5 @@
 using Duban.Calendar;
+using Duban.Escalation;
 using Duban.Matters;
 using Duban.TimeLimits;
 using Microsoft.EntityFrameworkCore;
@@ -15,22 +16,22 @@ public sealed class Rules
 {
     private volatile WorkingCalendar _calendar = WorkingCalendar.China;
 
-    public Rules(IReadOnlyList<TimeLimitProfile> profiles, LifecycleOptions lifecycleOptions, Escalation.EscalationPolicy? escalation = null,
-        Duban.Escalation.LookBackPolicy? lookBack = null)
+    public Rules(IReadOnlyList<TimeLimitProfile> profiles, LifecycleOptions lifecycleOptions, EscalationPolicy? escalation = null,
+        LookBackPolicy? lookBack = null)
     {
-        LookBack = lookBack ?? Duban.Escalation.LookBackPolicy.Default;
+        LookBack = lookBack ?? LookBackPolicy.Default;
         Profiles = profiles;
         LifecycleOptions = lifecycleOptions;
-        Escalation = escalation ?? Data.Escalation.EscalationPolicy.Default;
+        Escalation = escalation ?? EscalationPolicy.Default;
     }
 
     public IReadOnlyList<TimeLimitProfile> Profiles { get; }
 
     /// <summary>Which closed matters are re-checked (回头看), and when.</summary>
-    public Duban.Escalation.LookBackPolicy LookBack { get; }
+    public LookBackPolicy LookBack { get; }
 
     /// <summary>The escalation chains and working hours for notices.</summary>
-    public Escalation.EscalationPolicy Escalation { get; }
+    public EscalationPolicy Escalation { get; }
     public LifecycleOptions LifecycleOptions { get; }
     public WorkingCalendar Calendar => _calendar;
 
@@ -114,19 +115,19 @@ public sealed class Rules
             };
         }
 
-        var lookBack = new Dictionary<Duban.Matters.MatterKind, Duban.Escalation.LookBackRule>(Duban.Escalation.LookBackPolicy.Default.Rules);
-        foreach (var kind in Enum.GetValues<Duban.Matters.MatterKind>())
+        var lookBack = new Dictionary<MatterKind, LookBackRule>(LookBackPolicy.Default.Rules);
+        foreach (var kind in Enum.GetValues<MatterKind>())
         {
             var key = $"LookBack:{WireEnum.Name(kind)}";
             if (configuration[key] is { } text)
             {
-                lookBack[kind] = Duban.Escalation.LookBackPolicy.TryParseRule(text, out var rule)
+                lookBack[kind] = LookBackPolicy.TryParseRule(text, out var rule)
                     ? rule
                     : throw new FormatException($"{key}: \"{text}\" 应为「天数d/比例%」，如 30d/20% / must look like 30d/20%");
             }
         }
 
-        return new Rules(profiles.Values.ToList(), options, Data.Escalation.EscalationOptions.FromConfiguration(configuration).Policy,
-            new Duban.Escalation.LookBackPolicy(lookBack));
+        return new Rules(profiles.Values.ToList(), options, EscalationOptions.FromConfiguration(configuration).Policy,
+            new LookBackPolicy(lookBack));
     }
 }

@@ -1,8 +1,6 @@
 using System.Globalization;
 using Duban.Appeals;
 using Duban.Data;
-using Duban.Data.Appeals;
-using Duban.Data.Matters;
 using Duban.Matters;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

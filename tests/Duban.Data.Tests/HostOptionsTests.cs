@@ -1,7 +1,4 @@
 using Duban.Data;
-using Duban.Data.Appeals;
-using Duban.Data.Escalation;
-using Duban.Data.Similarity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 

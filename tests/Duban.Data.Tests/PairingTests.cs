@@ -1,7 +1,4 @@
 using Duban.Data;
-using Duban.Data.Access;
-using Duban.Data.Import;
-using Duban.Data.Pairing;
 using Duban.Matters;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,4 @@
 using Duban.Data;
-using Duban.Data.Matters;
-using Duban.Data.Routing;
 using Duban.Matters;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,14 +37,14 @@ public sealed class RoutingTests
     public async Task Suggest_IsUnknownUntilTrained_AndRetrainNeedsTwoUnitsOfHistory(string engine)
     {
         await using var s = await Storage.CreateAsync(engine);
-        var before = await s.RunAsync(sp => sp.GetRequiredService<MatterRouter>().SuggestAsync("路灯不亮"));
-        Assert.Equal(new RoutingSuggestion(null, null, 0, Trained: false), before);
+        var before = await s.RunAsync(sp => sp.GetRequiredService<MatterTriage>().SuggestAsync("路灯不亮"));
+        Assert.Equal(new TriageSuggestion(null, null, 0, Trained: false), before);
         Assert.True(before.Unknown);
-        Assert.Null(await s.RunAsync(sp => sp.GetRequiredService<MatterRouter>().StatusAsync()));
+        Assert.Null(await s.RunAsync(sp => sp.GetRequiredService<MatterTriage>().StatusAsync()));
 
         // An open matter is no history: nothing is closed yet.
         await s.RunAsync(sp => sp.GetRequiredService<AssignMatter>().ExecuteAsync(TestMatters.Assignment("K-T"), s.Org.Supervisor));
-        var refused = await Assert.ThrowsAsync<RuleConflictException>(() => s.RunAsync(sp => sp.GetRequiredService<MatterRouter>().RetrainAsync()));
+        var refused = await Assert.ThrowsAsync<RuleConflictException>(() => s.RunAsync(sp => sp.GetRequiredService<MatterTriage>().RetrainAsync()));
         Assert.Contains("已办结事项不足", refused.Message, StringComparison.Ordinal);
     }
 
@@ -57,13 +55,13 @@ public sealed class RoutingTests
         await using var s = await Storage.CreateAsync(engine);
         await CloseHistoryAsync(s);
 
-        var summary = await s.RunAsync(sp => sp.GetRequiredService<MatterRouter>().RetrainAsync());
+        var summary = await s.RunAsync(sp => sp.GetRequiredService<MatterTriage>().RetrainAsync());
         Assert.Equal((6, 2), (summary.Examples, summary.Units));
         Assert.Empty(summary.SkippedUnits);
-        var status = await s.RunAsync(sp => sp.GetRequiredService<MatterRouter>().StatusAsync());
+        var status = await s.RunAsync(sp => sp.GetRequiredService<MatterTriage>().StatusAsync());
         Assert.Equal((summary.ModelId, 6, 2, s.Clock.GetUtcNow()), (status!.ModelId, status.Examples, status.Units, status.TrainedAt));
 
-        var lights = await s.RunAsync(sp => sp.GetRequiredService<MatterRouter>().SuggestAsync("路灯坏了\n小巷路灯晚上不亮"));
+        var lights = await s.RunAsync(sp => sp.GetRequiredService<MatterTriage>().SuggestAsync("路灯坏了\n小巷路灯晚上不亮"));
         Assert.Equal(("K-T", "测试镇"), (lights.UnitCode, lights.UnitName));
         Assert.InRange(lights.Confidence, 0.5, 1);
 
@@ -72,14 +70,14 @@ public sealed class RoutingTests
         await using var other = await s.Database.ServicesAsync(s.Clock);
         await using (var scope = other.CreateAsyncScope())
         {
-            var elevator = await scope.ServiceProvider.GetRequiredService<MatterRouter>().SuggestAsync("小区电梯故障\n物业不修电梯");
+            var elevator = await scope.ServiceProvider.GetRequiredService<MatterTriage>().SuggestAsync("小区电梯故障\n物业不修电梯");
             Assert.Equal("C-ZJ", elevator.UnitCode);
         }
 
         await using var strict = await s.Database.ServicesAsync(s.Clock, new Dictionary<string, string?> { ["Routing:Threshold"] = "1" });
         await using (var scope = strict.CreateAsyncScope())
         {
-            var unsure = await scope.ServiceProvider.GetRequiredService<MatterRouter>().SuggestAsync("路灯坏了\n小巷路灯晚上不亮");
+            var unsure = await scope.ServiceProvider.GetRequiredService<MatterTriage>().SuggestAsync("路灯坏了\n小巷路灯晚上不亮");
             Assert.True(unsure.Unknown);
             Assert.InRange(unsure.Confidence, 0.5, 1);
         }
@@ -87,10 +85,10 @@ public sealed class RoutingTests
         // Retraining again keeps the newest three models only.
         for (var i = 0; i < 3; i++)
         {
-            await s.RunAsync(sp => sp.GetRequiredService<MatterRouter>().RetrainAsync());
+            await s.RunAsync(sp => sp.GetRequiredService<MatterTriage>().RetrainAsync());
         }
 
-        var kept = await s.RunAsync(sp => sp.GetRequiredService<DubanDbContext>().RoutingModels.Select(m => m.Id).OrderBy(id => id).ToListAsync());
+        var kept = await s.RunAsync(sp => sp.GetRequiredService<DubanDbContext>().TriageModels.Select(m => m.Id).OrderBy(id => id).ToListAsync());
         Assert.Equal(3, kept.Count);
         Assert.Equal(summary.ModelId + 3, kept[^1]);
     }

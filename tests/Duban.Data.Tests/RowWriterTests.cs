@@ -1,7 +1,5 @@
 using System.Globalization;
 using Duban.Data;
-using Duban.Data.Escalation;
-using Duban.Data.Matters;
 using Duban.Escalation;
 using Duban.TimeLimits;
 using Microsoft.EntityFrameworkCore;

@@ -1,4 +1,4 @@
-using Duban.Data.Units;
+using Duban.Data;
 using Duban.Matters;
 using Microsoft.Extensions.DependencyInjection;
 

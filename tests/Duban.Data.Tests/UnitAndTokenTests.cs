@@ -1,8 +1,5 @@
 using Duban.Data;
 using System.Text;
-using Duban.Data.Access;
-using Duban.Data.Import;
-using Duban.Data.Units;
 using Duban.Matters;
 using Duban.Tests.Import;
 using Microsoft.EntityFrameworkCore;

@@ -1,5 +1,5 @@
 using System.Net;
-using Duban.Data.Appeals;
+using Duban.Data;
 using Duban.Matters;
 using Microsoft.Extensions.DependencyInjection;
 

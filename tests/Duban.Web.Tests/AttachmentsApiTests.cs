@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Duban.Data.Matters;
+using Duban.Data;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Duban.Tests;

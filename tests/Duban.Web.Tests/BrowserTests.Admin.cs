@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
-using Duban.Data.Access;
+using Duban.Data;
 using Duban.Matters;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;

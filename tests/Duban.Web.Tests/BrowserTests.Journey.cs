@@ -1,4 +1,4 @@
-using Duban.Data.Appeals;
+using Duban.Data;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;

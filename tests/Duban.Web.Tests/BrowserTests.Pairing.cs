@@ -1,6 +1,4 @@
 using Duban.Data;
-using Duban.Data.Access;
-using Duban.Data.Pairing;
 using Duban.Matters;
 using Duban.Tests.Import;
 using Microsoft.EntityFrameworkCore;

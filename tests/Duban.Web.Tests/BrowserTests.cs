@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Duban.Data;
-using Duban.Data.Access;
-using Duban.Data.Matters;
 using Duban.Matters;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;

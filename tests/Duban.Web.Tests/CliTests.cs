@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Duban.Cli;
-using Duban.Data.Access;
+using Duban.Data;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -156,7 +156,7 @@ public sealed class CliTests
             var zhang = await users.FindByNameAsync("zhang");
             Assert.True(await users.CheckPasswordAsync(zhang!, "another-one-2")); // the reset took
             Assert.False(await users.CheckPasswordAsync(zhang!, "long-enough-1"));
-            await scope.ServiceProvider.GetRequiredService<Data.Matters.AssignMatter>().ExecuteAsync(new Data.Matters.NewMatter
+            await scope.ServiceProvider.GetRequiredService<Data.AssignMatter>().ExecuteAsync(new Data.NewMatter
             {
                 Title = "路灯整改", Content = "小巷路灯不亮", Goal = "恢复照明", Standard = "无暗点", LeadUnit = "K-T",
             }, actor);

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Duban.Data.Escalation;
+using Duban.Data;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Duban.Tests;
@@ -169,7 +169,7 @@ public abstract class DeadlineApiTests(DubanApp app)
         string colleague;
         await using (var scope = app.Services.CreateAsyncScope())
         {
-            colleague = await scope.ServiceProvider.GetRequiredService<Duban.Data.Access.ApiTokens>().CreateAsync("K-T", "handler", "镇测试同事");
+            colleague = await scope.ServiceProvider.GetRequiredService<Duban.Data.ApiTokens>().CreateAsync("K-T", "handler", "镇测试同事");
         }
 
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(app.SupervisorToken, $"/api/matters/{id}/urge", new { message = "请于今日签收" })).Status);

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Headers;
-using Duban.Data.Access;
+using Duban.Data;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Duban.Data.Notifications;
+using Duban.Data;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Duban.Tests;

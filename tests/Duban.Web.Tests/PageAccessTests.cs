@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net;
-using Duban.Data.Matters;
+using Duban.Data;
 using Duban.Matters;
 using Microsoft.Extensions.DependencyInjection;
 

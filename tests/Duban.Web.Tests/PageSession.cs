@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using Duban.Data.Access;
+using Duban.Data;
 using Duban.Matters;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,9 +1,6 @@
 using System.Text.RegularExpressions;
 using Duban.Appeals;
 using Duban.Data;
-using Duban.Data.Access;
-using Duban.Data.Appeals;
-using Duban.Data.Matters;
 using Duban.Matters;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Duban.Data.Appeals;
+using Duban.Data;
 using Duban.Matters;
 using Duban.Web.Jobs;
 using Microsoft.Extensions.DependencyInjection;
@@ -90,7 +90,7 @@ public abstract class RoutingApiTests(DubanApp app)
         Assert.Equal("/admin/routing#model", started.Headers.Location?.OriginalString);
 
         // The page answered before the training ended; it ends with a model or, without enough history, a refusal.
-        var training = app.Services.GetRequiredService<RoutingTraining>();
+        var training = app.Services.GetRequiredService<TriageTraining>();
         var outcome = await Record.ExceptionAsync(() => training.Last!);
         var progress = JsonNode.Parse(await admin.GetStringAsync("/admin/routing?handler=Training"))!;
         Assert.False(progress["running"]!.GetValue<bool>());

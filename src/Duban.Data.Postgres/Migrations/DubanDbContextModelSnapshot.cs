@@ -22,6 +22,98 @@ namespace Duban.Data.Postgres.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Duban.Data.AccountabilityChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("ActorId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ActorName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("EntryId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EntryId");
+
+                    b.ToTable("accountability_changes", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.AccountabilityEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("EscalationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("MatterId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<string>("Stage")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("UnitId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EscalationId")
+                        .IsUnique();
+
+                    b.HasIndex("MatterId");
+
+                    b.HasIndex("UnitId");
+
+                    b.HasIndex("Status", "CreatedAt");
+
+                    b.ToTable("accountability_entries", (string)null);
+                });
+
             modelBuilder.Entity("Duban.Data.ApiToken", b =>
                 {
                     b.Property<long>("Id")
@@ -64,7 +156,7 @@ namespace Duban.Data.Postgres.Migrations
                     b.ToTable("api_tokens", (string)null);
                 });
 
-            modelBuilder.Entity("Duban.Data.Appeals.Appeal", b =>
+            modelBuilder.Entity("Duban.Data.Appeal", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -161,100 +253,7 @@ namespace Duban.Data.Postgres.Migrations
                     b.ToTable("appeals", (string)null);
                 });
 
-            modelBuilder.Entity("Duban.Data.Appeals.PersonalDataView", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<string>("ActorId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<string>("ActorName")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<long>("ActorUnitId")
-                        .HasColumnType("bigint");
-
-                    b.Property<long>("AppealId")
-                        .HasColumnType("bigint");
-
-                    b.Property<DateTimeOffset>("At")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Place")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("At");
-
-                    b.HasIndex("AppealId", "At");
-
-                    b.ToTable("personal_data_views", (string)null);
-                });
-
-            modelBuilder.Entity("Duban.Data.Appeals.RoutingRule", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<bool>("Active")
-                        .HasColumnType("boolean");
-
-                    b.Property<string>("Category")
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("EnterpriseCode")
-                        .HasMaxLength(18)
-                        .HasColumnType("character varying(18)");
-
-                    b.Property<string>("Keywords")
-                        .HasMaxLength(1000)
-                        .HasColumnType("character varying(1000)");
-
-                    b.Property<long>("LeadUnitId")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<int>("Priority")
-                        .HasColumnType("integer");
-
-                    b.Property<long?>("RegionUnitId")
-                        .HasColumnType("bigint");
-
-                    b.Property<DateTimeOffset>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("LeadUnitId");
-
-                    b.HasIndex("RegionUnitId");
-
-                    b.ToTable("routing_rules", (string)null);
-                });
-
-            modelBuilder.Entity("Duban.Data.Attachments.Attachment", b =>
+            modelBuilder.Entity("Duban.Data.Attachment", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -307,7 +306,7 @@ namespace Duban.Data.Postgres.Migrations
                     b.ToTable("attachments", (string)null);
                 });
 
-            modelBuilder.Entity("Duban.Data.Attachments.AttachmentBlob", b =>
+            modelBuilder.Entity("Duban.Data.AttachmentBlob", b =>
                 {
                     b.Property<string>("Sha256")
                         .HasMaxLength(64)
@@ -327,6 +326,55 @@ namespace Duban.Data.Postgres.Migrations
                     b.HasKey("Sha256");
 
                     b.ToTable("attachment_blobs", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.Batch", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedById")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("CreatedByName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<long>("CreatedByUnitId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("TypicalMatterId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TypicalMatterId");
+
+                    b.ToTable("batches", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.BatchMember", b =>
+                {
+                    b.Property<long>("BatchId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("MatterId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("BatchId", "MatterId");
+
+                    b.HasIndex("MatterId");
+
+                    b.ToTable("batch_members", (string)null);
                 });
 
             modelBuilder.Entity("Duban.Data.CalendarYear", b =>
@@ -359,7 +407,7 @@ namespace Duban.Data.Postgres.Migrations
                     b.ToTable("code_counters", (string)null);
                 });
 
-            modelBuilder.Entity("Duban.Data.Escalation.AccountabilityChange", b =>
+            modelBuilder.Entity("Duban.Data.Delivery", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -367,39 +415,52 @@ namespace Duban.Data.Postgres.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
-                    b.Property<string>("ActorId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
 
-                    b.Property<string>("ActorName")
+                    b.Property<string>("Channel")
                         .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
-                    b.Property<DateTimeOffset>("At")
+                    b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<long>("EntryId")
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTimeOffset?>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("NoticeId")
                         .HasColumnType("bigint");
 
-                    b.Property<string>("Note")
-                        .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)");
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)");
+
                     b.HasKey("Id");
 
-                    b.HasIndex("EntryId");
+                    b.HasIndex("NextAttemptAt");
 
-                    b.ToTable("accountability_changes", (string)null);
+                    b.HasIndex("NoticeId");
+
+                    b.HasIndex("Status", "Id");
+
+                    b.ToTable("deliveries", (string)null);
                 });
 
-            modelBuilder.Entity("Duban.Data.Escalation.AccountabilityEntry", b =>
+            modelBuilder.Entity("Duban.Data.Enterprise", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -410,48 +471,83 @@ namespace Duban.Data.Postgres.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<long?>("EscalationId")
-                        .HasColumnType("bigint");
-
-                    b.Property<long>("MatterId")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("Note")
-                        .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)");
-
-                    b.Property<string>("Reason")
+                    b.Property<string>("CreditCode")
                         .IsRequired()
-                        .HasMaxLength(24)
-                        .HasColumnType("character varying(24)");
+                        .HasMaxLength(18)
+                        .HasColumnType("character varying(18)");
 
-                    b.Property<string>("Stage")
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)");
-
-                    b.Property<string>("Status")
+                    b.Property<string>("Name")
                         .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)");
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
-                    b.Property<long>("UnitId")
+                    b.Property<long>("RegionUnitId")
                         .HasColumnType("bigint");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("EscalationId")
+                    b.HasIndex("CreditCode")
                         .IsUnique();
 
-                    b.HasIndex("MatterId");
+                    b.HasIndex("RegionUnitId");
 
-                    b.HasIndex("UnitId");
-
-                    b.HasIndex("Status", "CreatedAt");
-
-                    b.ToTable("accountability_entries", (string)null);
+                    b.ToTable("enterprises", (string)null);
                 });
 
-            modelBuilder.Entity("Duban.Data.Escalation.EscalationRecord", b =>
+            modelBuilder.Entity("Duban.Data.EnterprisePairing", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("CadreId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedById")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("CreatedByName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("EndedById")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("EnterpriseId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateOnly>("From")
+                        .HasColumnType("date");
+
+                    b.Property<DateOnly?>("To")
+                        .HasColumnType("date");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EnterpriseId")
+                        .IsUnique()
+                        .HasFilter("\"To\" IS NULL");
+
+                    b.HasIndex("CadreId", "To");
+
+                    b.HasIndex("EnterpriseId", "From");
+
+                    b.ToTable("enterprise_pairings", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.EscalationRecord", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -520,7 +616,7 @@ namespace Duban.Data.Postgres.Migrations
                     b.ToTable("escalations", (string)null);
                 });
 
-            modelBuilder.Entity("Duban.Data.Escalation.ExtensionRequest", b =>
+            modelBuilder.Entity("Duban.Data.ExtensionRequest", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -595,7 +691,70 @@ namespace Duban.Data.Postgres.Migrations
                     b.ToTable("extension_requests", (string)null);
                 });
 
-            modelBuilder.Entity("Duban.Data.Escalation.LookBack", b =>
+            modelBuilder.Entity("Duban.Data.ImportRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("ActorId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ActorName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("Done")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("DryRun")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(260)
+                        .HasColumnType("character varying(260)");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("Historical")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int>("Rejected")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ReportJson")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Saved")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StartedAt");
+
+                    b.ToTable("import_runs", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.LookBack", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -643,78 +802,6 @@ namespace Duban.Data.Postgres.Migrations
                     b.HasIndex("Status", "DueAt");
 
                     b.ToTable("lookbacks", (string)null);
-                });
-
-            modelBuilder.Entity("Duban.Data.Escalation.Notice", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<string>("Audience")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)");
-
-                    b.Property<string>("Body")
-                        .IsRequired()
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<DateTimeOffset>("DeliverAfter")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<long?>("EscalationId")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("Kind")
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)");
-
-                    b.Property<string>("Link")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
-                    b.Property<long?>("MatterId")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("Title")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
-                    b.Property<long>("UnitId")
-                        .HasColumnType("bigint");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("EscalationId");
-
-                    b.HasIndex("UnitId", "DeliverAfter");
-
-                    b.ToTable("notices", (string)null);
-                });
-
-            modelBuilder.Entity("Duban.Data.Escalation.NoticeRead", b =>
-                {
-                    b.Property<long>("NoticeId")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("ReaderId")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<DateTimeOffset>("ReadAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.HasKey("NoticeId", "ReaderId");
-
-                    b.ToTable("notice_reads", (string)null);
                 });
 
             modelBuilder.Entity("Duban.Data.Matter", b =>
@@ -893,6 +980,21 @@ namespace Duban.Data.Postgres.Migrations
                     b.ToTable("matter_events", (string)null);
                 });
 
+            modelBuilder.Entity("Duban.Data.MatterSignature", b =>
+                {
+                    b.Property<long>("MatterId")
+                        .HasColumnType("bigint");
+
+                    b.Property<byte[]>("MinHash")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("bytea");
+
+                    b.HasKey("MatterId");
+
+                    b.ToTable("matter_signatures", (string)null);
+                });
+
             modelBuilder.Entity("Duban.Data.MilestoneRow", b =>
                 {
                     b.Property<long>("Id")
@@ -945,7 +1047,7 @@ namespace Duban.Data.Postgres.Migrations
                     b.ToTable("milestones", (string)null);
                 });
 
-            modelBuilder.Entity("Duban.Data.Notifications.Delivery", b =>
+            modelBuilder.Entity("Duban.Data.Notice", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -953,173 +1055,71 @@ namespace Duban.Data.Postgres.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
-                    b.Property<int>("Attempts")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("Channel")
+                    b.Property<string>("Audience")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("LastError")
+                    b.Property<string>("Body")
+                        .IsRequired()
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
 
-                    b.Property<DateTimeOffset?>("NextAttemptAt")
+                    b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTimeOffset>("DeliverAfter")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("EscalationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Link")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long?>("MatterId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("UnitId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EscalationId");
+
+                    b.HasIndex("UnitId", "DeliverAfter");
+
+                    b.ToTable("notices", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.NoticeRead", b =>
+                {
                     b.Property<long>("NoticeId")
                         .HasColumnType("bigint");
 
-                    b.Property<DateTimeOffset?>("SentAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)");
-
-                    b.Property<string>("Target")
-                        .IsRequired()
-                        .HasMaxLength(320)
-                        .HasColumnType("character varying(320)");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("NextAttemptAt");
-
-                    b.HasIndex("NoticeId");
-
-                    b.HasIndex("Status", "Id");
-
-                    b.ToTable("deliveries", (string)null);
-                });
-
-            modelBuilder.Entity("Duban.Data.Notifications.Webhook", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<bool>("Active")
-                        .HasColumnType("boolean");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Secret")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
-                    b.Property<long?>("UnitId")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("Url")
-                        .IsRequired()
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("UnitId");
-
-                    b.ToTable("webhooks", (string)null);
-                });
-
-            modelBuilder.Entity("Duban.Data.Pairing.Enterprise", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("CreditCode")
-                        .IsRequired()
-                        .HasMaxLength(18)
-                        .HasColumnType("character varying(18)");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
-                    b.Property<long>("RegionUnitId")
-                        .HasColumnType("bigint");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("CreditCode")
-                        .IsUnique();
-
-                    b.HasIndex("RegionUnitId");
-
-                    b.ToTable("enterprises", (string)null);
-                });
-
-            modelBuilder.Entity("Duban.Data.Pairing.EnterprisePairing", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<long>("CadreId")
-                        .HasColumnType("bigint");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("CreatedById")
-                        .IsRequired()
+                    b.Property<string>("ReaderId")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
-                    b.Property<string>("CreatedByName")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<DateTimeOffset?>("EndedAt")
+                    b.Property<DateTimeOffset>("ReadAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<string>("EndedById")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
+                    b.HasKey("NoticeId", "ReaderId");
 
-                    b.Property<long>("EnterpriseId")
-                        .HasColumnType("bigint");
-
-                    b.Property<DateOnly>("From")
-                        .HasColumnType("date");
-
-                    b.Property<DateOnly?>("To")
-                        .HasColumnType("date");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("EnterpriseId")
-                        .IsUnique()
-                        .HasFilter("\"To\" IS NULL");
-
-                    b.HasIndex("CadreId", "To");
-
-                    b.HasIndex("EnterpriseId", "From");
-
-                    b.ToTable("enterprise_pairings", (string)null);
+                    b.ToTable("notice_reads", (string)null);
                 });
 
-            modelBuilder.Entity("Duban.Data.Pairing.ImportBatch", b =>
+            modelBuilder.Entity("Duban.Data.PersonalDataView", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -1137,52 +1137,30 @@ namespace Duban.Data.Postgres.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
-                    b.Property<int>("Done")
-                        .HasColumnType("integer");
+                    b.Property<long>("ActorUnitId")
+                        .HasColumnType("bigint");
 
-                    b.Property<bool>("DryRun")
-                        .HasColumnType("boolean");
+                    b.Property<long>("AppealId")
+                        .HasColumnType("bigint");
 
-                    b.Property<string>("Error")
-                        .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)");
-
-                    b.Property<string>("FileName")
-                        .IsRequired()
-                        .HasMaxLength(260)
-                        .HasColumnType("character varying(260)");
-
-                    b.Property<DateTimeOffset?>("FinishedAt")
+                    b.Property<DateTimeOffset>("At")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<bool>("Historical")
-                        .HasColumnType("boolean");
-
-                    b.Property<string>("Kind")
+                    b.Property<string>("Place")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
-                    b.Property<int>("Rejected")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("ReportJson")
-                        .HasColumnType("text");
-
-                    b.Property<int>("Saved")
-                        .HasColumnType("integer");
-
-                    b.Property<DateTimeOffset>("StartedAt")
-                        .HasColumnType("timestamp with time zone");
-
                     b.HasKey("Id");
 
-                    b.HasIndex("StartedAt");
+                    b.HasIndex("At");
 
-                    b.ToTable("import_batches", (string)null);
+                    b.HasIndex("AppealId", "At");
+
+                    b.ToTable("personal_data_views", (string)null);
                 });
 
-            modelBuilder.Entity("Duban.Data.Pairing.Visit", b =>
+            modelBuilder.Entity("Duban.Data.RoutingRule", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -1190,65 +1168,51 @@ namespace Duban.Data.Postgres.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
-                    b.Property<long>("CadreId")
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Category")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("EnterpriseCode")
+                        .HasMaxLength(18)
+                        .HasColumnType("character varying(18)");
+
+                    b.Property<string>("Keywords")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<long>("LeadUnitId")
                         .HasColumnType("bigint");
 
-                    b.Property<string>("Content")
+                    b.Property<string>("Name")
                         .IsRequired()
-                        .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)");
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
 
-                    b.Property<DateOnly>("Date")
-                        .HasColumnType("date");
+                    b.Property<int>("Priority")
+                        .HasColumnType("integer");
 
-                    b.Property<long>("EnterpriseId")
+                    b.Property<long?>("RegionUnitId")
                         .HasColumnType("bigint");
 
-                    b.Property<DateTimeOffset>("RecordedAt")
+                    b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CadreId", "Date");
+                    b.HasIndex("LeadUnitId");
 
-                    b.HasIndex("EnterpriseId", "Date");
+                    b.HasIndex("RegionUnitId");
 
-                    b.ToTable("visits", (string)null);
+                    b.ToTable("routing_rules", (string)null);
                 });
 
-            modelBuilder.Entity("Duban.Data.Pairing.VisitProblem", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<long?>("AppealId")
-                        .HasColumnType("bigint");
-
-                    b.Property<int>("Position")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("Title")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
-                    b.Property<long>("VisitId")
-                        .HasColumnType("bigint");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("AppealId");
-
-                    b.HasIndex("VisitId", "Position")
-                        .IsUnique();
-
-                    b.ToTable("visit_problems", (string)null);
-                });
-
-            modelBuilder.Entity("Duban.Data.Routing.RoutingModelRecord", b =>
+            modelBuilder.Entity("Duban.Data.TriageModelRecord", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -1271,71 +1235,7 @@ namespace Duban.Data.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.ToTable("routing_models", (string)null);
-                });
-
-            modelBuilder.Entity("Duban.Data.Similarity.Batch", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("CreatedById")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<string>("CreatedByName")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<long>("CreatedByUnitId")
-                        .HasColumnType("bigint");
-
-                    b.Property<long>("TypicalMatterId")
-                        .HasColumnType("bigint");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("TypicalMatterId");
-
-                    b.ToTable("batches", (string)null);
-                });
-
-            modelBuilder.Entity("Duban.Data.Similarity.BatchMember", b =>
-                {
-                    b.Property<long>("BatchId")
-                        .HasColumnType("bigint");
-
-                    b.Property<long>("MatterId")
-                        .HasColumnType("bigint");
-
-                    b.HasKey("BatchId", "MatterId");
-
-                    b.HasIndex("MatterId");
-
-                    b.ToTable("batch_members", (string)null);
-                });
-
-            modelBuilder.Entity("Duban.Data.Similarity.MatterSignature", b =>
-                {
-                    b.Property<long>("MatterId")
-                        .HasColumnType("bigint");
-
-                    b.Property<byte[]>("MinHash")
-                        .IsRequired()
-                        .HasMaxLength(128)
-                        .HasColumnType("bytea");
-
-                    b.HasKey("MatterId");
-
-                    b.ToTable("matter_signatures", (string)null);
+                    b.ToTable("triage_models", (string)null);
                 });
 
             modelBuilder.Entity("Duban.Data.Unit", b =>
@@ -1459,6 +1359,106 @@ namespace Duban.Data.Postgres.Migrations
                     b.HasIndex("UnitId");
 
                     b.ToTable("AspNetUsers", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.Visit", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("CadreId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date");
+
+                    b.Property<long>("EnterpriseId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CadreId", "Date");
+
+                    b.HasIndex("EnterpriseId", "Date");
+
+                    b.ToTable("visits", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.VisitProblem", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long?>("AppealId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("VisitId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AppealId");
+
+                    b.HasIndex("VisitId", "Position")
+                        .IsUnique();
+
+                    b.ToTable("visit_problems", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.Webhook", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Secret")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long?>("UnitId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UnitId");
+
+                    b.ToTable("webhooks", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -1612,6 +1612,33 @@ namespace Duban.Data.Postgres.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
+            modelBuilder.Entity("Duban.Data.AccountabilityChange", b =>
+                {
+                    b.HasOne("Duban.Data.AccountabilityEntry", null)
+                        .WithMany("History")
+                        .HasForeignKey("EntryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Duban.Data.AccountabilityEntry", b =>
+                {
+                    b.HasOne("Duban.Data.EscalationRecord", "Escalation")
+                        .WithMany()
+                        .HasForeignKey("EscalationId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Duban.Data.Unit", "Unit")
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Escalation");
+
+                    b.Navigation("Unit");
+                });
+
             modelBuilder.Entity("Duban.Data.ApiToken", b =>
                 {
                     b.HasOne("Duban.Data.Unit", "Unit")
@@ -1623,7 +1650,7 @@ namespace Duban.Data.Postgres.Migrations
                     b.Navigation("Unit");
                 });
 
-            modelBuilder.Entity("Duban.Data.Appeals.Appeal", b =>
+            modelBuilder.Entity("Duban.Data.Appeal", b =>
                 {
                     b.HasOne("Duban.Data.Matter", "Matter")
                         .WithMany()
@@ -1636,12 +1663,12 @@ namespace Duban.Data.Postgres.Migrations
                         .HasForeignKey("RegionUnitId")
                         .OnDelete(DeleteBehavior.Restrict);
 
-                    b.HasOne("Duban.Data.Appeals.Appeal", "RepeatOf")
+                    b.HasOne("Duban.Data.Appeal", "RepeatOf")
                         .WithMany()
                         .HasForeignKey("RepeatOfId")
                         .OnDelete(DeleteBehavior.Restrict);
 
-                    b.HasOne("Duban.Data.Appeals.RoutingRule", null)
+                    b.HasOne("Duban.Data.RoutingRule", null)
                         .WithMany()
                         .HasForeignKey("RoutingRuleId")
                         .OnDelete(DeleteBehavior.SetNull);
@@ -1653,38 +1680,9 @@ namespace Duban.Data.Postgres.Migrations
                     b.Navigation("RepeatOf");
                 });
 
-            modelBuilder.Entity("Duban.Data.Appeals.PersonalDataView", b =>
+            modelBuilder.Entity("Duban.Data.Attachment", b =>
                 {
-                    b.HasOne("Duban.Data.Appeals.Appeal", "Appeal")
-                        .WithMany()
-                        .HasForeignKey("AppealId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
-                    b.Navigation("Appeal");
-                });
-
-            modelBuilder.Entity("Duban.Data.Appeals.RoutingRule", b =>
-                {
-                    b.HasOne("Duban.Data.Unit", "LeadUnit")
-                        .WithMany()
-                        .HasForeignKey("LeadUnitId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
-                    b.HasOne("Duban.Data.Unit", "RegionUnit")
-                        .WithMany()
-                        .HasForeignKey("RegionUnitId")
-                        .OnDelete(DeleteBehavior.Restrict);
-
-                    b.Navigation("LeadUnit");
-
-                    b.Navigation("RegionUnit");
-                });
-
-            modelBuilder.Entity("Duban.Data.Attachments.Attachment", b =>
-                {
-                    b.HasOne("Duban.Data.Attachments.AttachmentBlob", null)
+                    b.HasOne("Duban.Data.AttachmentBlob", null)
                         .WithMany()
                         .HasForeignKey("BlobSha256")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -1699,50 +1697,73 @@ namespace Duban.Data.Postgres.Migrations
                     b.Navigation("Matter");
                 });
 
-            modelBuilder.Entity("Duban.Data.Escalation.AccountabilityChange", b =>
+            modelBuilder.Entity("Duban.Data.Batch", b =>
                 {
-                    b.HasOne("Duban.Data.Escalation.AccountabilityEntry", null)
-                        .WithMany("History")
-                        .HasForeignKey("EntryId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Duban.Data.Escalation.AccountabilityEntry", b =>
-                {
-                    b.HasOne("Duban.Data.Escalation.EscalationRecord", "Escalation")
+                    b.HasOne("Duban.Data.Matter", "TypicalMatter")
                         .WithMany()
-                        .HasForeignKey("EscalationId")
-                        .OnDelete(DeleteBehavior.Restrict);
-
-                    b.HasOne("Duban.Data.Unit", "Unit")
-                        .WithMany()
-                        .HasForeignKey("UnitId")
+                        .HasForeignKey("TypicalMatterId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
-                    b.Navigation("Escalation");
-
-                    b.Navigation("Unit");
+                    b.Navigation("TypicalMatter");
                 });
 
-            modelBuilder.Entity("Duban.Data.Escalation.Notice", b =>
+            modelBuilder.Entity("Duban.Data.BatchMember", b =>
                 {
-                    b.HasOne("Duban.Data.Escalation.EscalationRecord", "Escalation")
-                        .WithMany()
-                        .HasForeignKey("EscalationId")
-                        .OnDelete(DeleteBehavior.Restrict);
-
-                    b.Navigation("Escalation");
-                });
-
-            modelBuilder.Entity("Duban.Data.Escalation.NoticeRead", b =>
-                {
-                    b.HasOne("Duban.Data.Escalation.Notice", null)
-                        .WithMany()
-                        .HasForeignKey("NoticeId")
+                    b.HasOne("Duban.Data.Batch", null)
+                        .WithMany("Members")
+                        .HasForeignKey("BatchId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.HasOne("Duban.Data.Matter", "Matter")
+                        .WithMany()
+                        .HasForeignKey("MatterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Matter");
+                });
+
+            modelBuilder.Entity("Duban.Data.Delivery", b =>
+                {
+                    b.HasOne("Duban.Data.Notice", "Notice")
+                        .WithMany()
+                        .HasForeignKey("NoticeId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Notice");
+                });
+
+            modelBuilder.Entity("Duban.Data.Enterprise", b =>
+                {
+                    b.HasOne("Duban.Data.Unit", "RegionUnit")
+                        .WithMany()
+                        .HasForeignKey("RegionUnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("RegionUnit");
+                });
+
+            modelBuilder.Entity("Duban.Data.EnterprisePairing", b =>
+                {
+                    b.HasOne("Duban.Data.User", "Cadre")
+                        .WithMany()
+                        .HasForeignKey("CadreId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Duban.Data.Enterprise", "Enterprise")
+                        .WithMany()
+                        .HasForeignKey("EnterpriseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Cadre");
+
+                    b.Navigation("Enterprise");
                 });
 
             modelBuilder.Entity("Duban.Data.Matter", b =>
@@ -1790,6 +1811,17 @@ namespace Duban.Data.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Duban.Data.MatterSignature", b =>
+                {
+                    b.HasOne("Duban.Data.Matter", "Matter")
+                        .WithOne()
+                        .HasForeignKey("Duban.Data.MatterSignature", "MatterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Matter");
+                });
+
             modelBuilder.Entity("Duban.Data.MilestoneRow", b =>
                 {
                     b.HasOne("Duban.Data.Matter", null)
@@ -1799,127 +1831,52 @@ namespace Duban.Data.Postgres.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Duban.Data.Notifications.Delivery", b =>
+            modelBuilder.Entity("Duban.Data.Notice", b =>
                 {
-                    b.HasOne("Duban.Data.Escalation.Notice", "Notice")
+                    b.HasOne("Duban.Data.EscalationRecord", "Escalation")
+                        .WithMany()
+                        .HasForeignKey("EscalationId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.Navigation("Escalation");
+                });
+
+            modelBuilder.Entity("Duban.Data.NoticeRead", b =>
+                {
+                    b.HasOne("Duban.Data.Notice", null)
                         .WithMany()
                         .HasForeignKey("NoticeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Duban.Data.PersonalDataView", b =>
+                {
+                    b.HasOne("Duban.Data.Appeal", "Appeal")
+                        .WithMany()
+                        .HasForeignKey("AppealId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
-                    b.Navigation("Notice");
+                    b.Navigation("Appeal");
                 });
 
-            modelBuilder.Entity("Duban.Data.Notifications.Webhook", b =>
+            modelBuilder.Entity("Duban.Data.RoutingRule", b =>
                 {
-                    b.HasOne("Duban.Data.Unit", "Unit")
+                    b.HasOne("Duban.Data.Unit", "LeadUnit")
                         .WithMany()
-                        .HasForeignKey("UnitId")
-                        .OnDelete(DeleteBehavior.Restrict);
+                        .HasForeignKey("LeadUnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
 
-                    b.Navigation("Unit");
-                });
-
-            modelBuilder.Entity("Duban.Data.Pairing.Enterprise", b =>
-                {
                     b.HasOne("Duban.Data.Unit", "RegionUnit")
                         .WithMany()
                         .HasForeignKey("RegionUnitId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
-                    b.Navigation("RegionUnit");
-                });
-
-            modelBuilder.Entity("Duban.Data.Pairing.EnterprisePairing", b =>
-                {
-                    b.HasOne("Duban.Data.User", "Cadre")
-                        .WithMany()
-                        .HasForeignKey("CadreId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
-                    b.HasOne("Duban.Data.Pairing.Enterprise", "Enterprise")
-                        .WithMany()
-                        .HasForeignKey("EnterpriseId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
-                    b.Navigation("Cadre");
-
-                    b.Navigation("Enterprise");
-                });
-
-            modelBuilder.Entity("Duban.Data.Pairing.Visit", b =>
-                {
-                    b.HasOne("Duban.Data.User", "Cadre")
-                        .WithMany()
-                        .HasForeignKey("CadreId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
-                    b.HasOne("Duban.Data.Pairing.Enterprise", "Enterprise")
-                        .WithMany()
-                        .HasForeignKey("EnterpriseId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
-                    b.Navigation("Cadre");
-
-                    b.Navigation("Enterprise");
-                });
-
-            modelBuilder.Entity("Duban.Data.Pairing.VisitProblem", b =>
-                {
-                    b.HasOne("Duban.Data.Appeals.Appeal", null)
-                        .WithMany()
-                        .HasForeignKey("AppealId")
                         .OnDelete(DeleteBehavior.Restrict);
 
-                    b.HasOne("Duban.Data.Pairing.Visit", null)
-                        .WithMany("Problems")
-                        .HasForeignKey("VisitId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
+                    b.Navigation("LeadUnit");
 
-            modelBuilder.Entity("Duban.Data.Similarity.Batch", b =>
-                {
-                    b.HasOne("Duban.Data.Matter", "TypicalMatter")
-                        .WithMany()
-                        .HasForeignKey("TypicalMatterId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
-                    b.Navigation("TypicalMatter");
-                });
-
-            modelBuilder.Entity("Duban.Data.Similarity.BatchMember", b =>
-                {
-                    b.HasOne("Duban.Data.Similarity.Batch", null)
-                        .WithMany("Members")
-                        .HasForeignKey("BatchId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Duban.Data.Matter", "Matter")
-                        .WithMany()
-                        .HasForeignKey("MatterId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
-                    b.Navigation("Matter");
-                });
-
-            modelBuilder.Entity("Duban.Data.Similarity.MatterSignature", b =>
-                {
-                    b.HasOne("Duban.Data.Matter", "Matter")
-                        .WithOne()
-                        .HasForeignKey("Duban.Data.Similarity.MatterSignature", "MatterId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("Matter");
+                    b.Navigation("RegionUnit");
                 });
 
             modelBuilder.Entity("Duban.Data.Unit", b =>
@@ -1939,6 +1896,49 @@ namespace Duban.Data.Postgres.Migrations
                         .HasForeignKey("UnitId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.Navigation("Unit");
+                });
+
+            modelBuilder.Entity("Duban.Data.Visit", b =>
+                {
+                    b.HasOne("Duban.Data.User", "Cadre")
+                        .WithMany()
+                        .HasForeignKey("CadreId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Duban.Data.Enterprise", "Enterprise")
+                        .WithMany()
+                        .HasForeignKey("EnterpriseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Cadre");
+
+                    b.Navigation("Enterprise");
+                });
+
+            modelBuilder.Entity("Duban.Data.VisitProblem", b =>
+                {
+                    b.HasOne("Duban.Data.Appeal", null)
+                        .WithMany()
+                        .HasForeignKey("AppealId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Duban.Data.Visit", null)
+                        .WithMany("Problems")
+                        .HasForeignKey("VisitId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Duban.Data.Webhook", b =>
+                {
+                    b.HasOne("Duban.Data.Unit", "Unit")
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Restrict);
 
                     b.Navigation("Unit");
                 });
@@ -1994,9 +1994,14 @@ namespace Duban.Data.Postgres.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Duban.Data.Escalation.AccountabilityEntry", b =>
+            modelBuilder.Entity("Duban.Data.AccountabilityEntry", b =>
                 {
                     b.Navigation("History");
+                });
+
+            modelBuilder.Entity("Duban.Data.Batch", b =>
+                {
+                    b.Navigation("Members");
                 });
 
             modelBuilder.Entity("Duban.Data.Matter", b =>
@@ -2008,14 +2013,9 @@ namespace Duban.Data.Postgres.Migrations
                     b.Navigation("Milestones");
                 });
 
-            modelBuilder.Entity("Duban.Data.Pairing.Visit", b =>
+            modelBuilder.Entity("Duban.Data.Visit", b =>
                 {
                     b.Navigation("Problems");
-                });
-
-            modelBuilder.Entity("Duban.Data.Similarity.Batch", b =>
-                {
-                    b.Navigation("Members");
                 });
 #pragma warning restore 612, 618
         }

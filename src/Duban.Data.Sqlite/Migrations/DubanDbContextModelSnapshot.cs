@@ -17,6 +17,94 @@ namespace Duban.Data.Sqlite.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Duban.Data.AccountabilityChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ActorId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("EntryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EntryId");
+
+                    b.ToTable("accountability_changes", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.AccountabilityEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("EscalationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("MatterId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Stage")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EscalationId")
+                        .IsUnique();
+
+                    b.HasIndex("MatterId");
+
+                    b.HasIndex("UnitId");
+
+                    b.HasIndex("Status", "CreatedAt");
+
+                    b.ToTable("accountability_entries", (string)null);
+                });
+
             modelBuilder.Entity("Duban.Data.ApiToken", b =>
                 {
                     b.Property<long>("Id")
@@ -57,7 +145,7 @@ namespace Duban.Data.Sqlite.Migrations
                     b.ToTable("api_tokens", (string)null);
                 });
 
-            modelBuilder.Entity("Duban.Data.Appeals.Appeal", b =>
+            modelBuilder.Entity("Duban.Data.Appeal", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -152,96 +240,7 @@ namespace Duban.Data.Sqlite.Migrations
                     b.ToTable("appeals", (string)null);
                 });
 
-            modelBuilder.Entity("Duban.Data.Appeals.PersonalDataView", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("ActorId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ActorName")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("ActorUnitId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("AppealId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime>("At")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Place")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("At");
-
-                    b.HasIndex("AppealId", "At");
-
-                    b.ToTable("personal_data_views", (string)null);
-                });
-
-            modelBuilder.Entity("Duban.Data.Appeals.RoutingRule", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool>("Active")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Category")
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("EnterpriseCode")
-                        .HasMaxLength(18)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Keywords")
-                        .HasMaxLength(1000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("LeadUnitId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Priority")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("RegionUnitId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("LeadUnitId");
-
-                    b.HasIndex("RegionUnitId");
-
-                    b.ToTable("routing_rules", (string)null);
-                });
-
-            modelBuilder.Entity("Duban.Data.Attachments.Attachment", b =>
+            modelBuilder.Entity("Duban.Data.Attachment", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -292,7 +291,7 @@ namespace Duban.Data.Sqlite.Migrations
                     b.ToTable("attachments", (string)null);
                 });
 
-            modelBuilder.Entity("Duban.Data.Attachments.AttachmentBlob", b =>
+            modelBuilder.Entity("Duban.Data.AttachmentBlob", b =>
                 {
                     b.Property<string>("Sha256")
                         .HasMaxLength(64)
@@ -312,6 +311,53 @@ namespace Duban.Data.Sqlite.Migrations
                     b.HasKey("Sha256");
 
                     b.ToTable("attachment_blobs", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.Batch", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedById")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedByName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedByUnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TypicalMatterId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TypicalMatterId");
+
+                    b.ToTable("batches", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.BatchMember", b =>
+                {
+                    b.Property<long>("BatchId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("MatterId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("BatchId", "MatterId");
+
+                    b.HasIndex("MatterId");
+
+                    b.ToTable("batch_members", (string)null);
                 });
 
             modelBuilder.Entity("Duban.Data.CalendarYear", b =>
@@ -344,30 +390,34 @@ namespace Duban.Data.Sqlite.Migrations
                     b.ToTable("code_counters", (string)null);
                 });
 
-            modelBuilder.Entity("Duban.Data.Escalation.AccountabilityChange", b =>
+            modelBuilder.Entity("Duban.Data.Delivery", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("ActorId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ActorName")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("At")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("EntryId")
+                    b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Note")
-                        .HasMaxLength(4000)
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("NextAttemptAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("NoticeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("SentAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Status")
@@ -375,14 +425,23 @@ namespace Duban.Data.Sqlite.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
-                    b.HasIndex("EntryId");
+                    b.HasIndex("NextAttemptAt");
 
-                    b.ToTable("accountability_changes", (string)null);
+                    b.HasIndex("NoticeId");
+
+                    b.HasIndex("Status", "Id");
+
+                    b.ToTable("deliveries", (string)null);
                 });
 
-            modelBuilder.Entity("Duban.Data.Escalation.AccountabilityEntry", b =>
+            modelBuilder.Entity("Duban.Data.Enterprise", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -391,48 +450,81 @@ namespace Duban.Data.Sqlite.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<long?>("EscalationId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("MatterId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Note")
-                        .HasMaxLength(4000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Reason")
+                    b.Property<string>("CreditCode")
                         .IsRequired()
-                        .HasMaxLength(24)
+                        .HasMaxLength(18)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Stage")
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Status")
+                    b.Property<string>("Name")
                         .IsRequired()
-                        .HasMaxLength(16)
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
-                    b.Property<long>("UnitId")
+                    b.Property<long>("RegionUnitId")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("EscalationId")
+                    b.HasIndex("CreditCode")
                         .IsUnique();
 
-                    b.HasIndex("MatterId");
+                    b.HasIndex("RegionUnitId");
 
-                    b.HasIndex("UnitId");
-
-                    b.HasIndex("Status", "CreatedAt");
-
-                    b.ToTable("accountability_entries", (string)null);
+                    b.ToTable("enterprises", (string)null);
                 });
 
-            modelBuilder.Entity("Duban.Data.Escalation.EscalationRecord", b =>
+            modelBuilder.Entity("Duban.Data.EnterprisePairing", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CadreId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedById")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedByName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("EndedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EndedById")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("EnterpriseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("From")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("To")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EnterpriseId")
+                        .IsUnique()
+                        .HasFilter("\"To\" IS NULL");
+
+                    b.HasIndex("CadreId", "To");
+
+                    b.HasIndex("EnterpriseId", "From");
+
+                    b.ToTable("enterprise_pairings", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.EscalationRecord", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -499,7 +591,7 @@ namespace Duban.Data.Sqlite.Migrations
                     b.ToTable("escalations", (string)null);
                 });
 
-            modelBuilder.Entity("Duban.Data.Escalation.ExtensionRequest", b =>
+            modelBuilder.Entity("Duban.Data.ExtensionRequest", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -572,7 +664,68 @@ namespace Duban.Data.Sqlite.Migrations
                     b.ToTable("extension_requests", (string)null);
                 });
 
-            modelBuilder.Entity("Duban.Data.Escalation.LookBack", b =>
+            modelBuilder.Entity("Duban.Data.ImportRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ActorId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Done")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("DryRun")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(260)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Historical")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Rejected")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReportJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Saved")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StartedAt");
+
+                    b.ToTable("import_runs", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.LookBack", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -618,76 +771,6 @@ namespace Duban.Data.Sqlite.Migrations
                     b.HasIndex("Status", "DueAt");
 
                     b.ToTable("lookbacks", (string)null);
-                });
-
-            modelBuilder.Entity("Duban.Data.Escalation.Notice", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Audience")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Body")
-                        .IsRequired()
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("DeliverAfter")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("EscalationId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Kind")
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Link")
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("MatterId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Title")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("UnitId")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("EscalationId");
-
-                    b.HasIndex("UnitId", "DeliverAfter");
-
-                    b.ToTable("notices", (string)null);
-                });
-
-            modelBuilder.Entity("Duban.Data.Escalation.NoticeRead", b =>
-                {
-                    b.Property<long>("NoticeId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("ReaderId")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("ReadAt")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("NoticeId", "ReaderId");
-
-                    b.ToTable("notice_reads", (string)null);
                 });
 
             modelBuilder.Entity("Duban.Data.Matter", b =>
@@ -862,6 +945,21 @@ namespace Duban.Data.Sqlite.Migrations
                     b.ToTable("matter_events", (string)null);
                 });
 
+            modelBuilder.Entity("Duban.Data.MatterSignature", b =>
+                {
+                    b.Property<long>("MatterId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("MinHash")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("MatterId");
+
+                    b.ToTable("matter_signatures", (string)null);
+                });
+
             modelBuilder.Entity("Duban.Data.MilestoneRow", b =>
                 {
                     b.Property<long>("Id")
@@ -912,173 +1010,77 @@ namespace Duban.Data.Sqlite.Migrations
                     b.ToTable("milestones", (string)null);
                 });
 
-            modelBuilder.Entity("Duban.Data.Notifications.Delivery", b =>
+            modelBuilder.Entity("Duban.Data.Notice", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<int>("Attempts")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Channel")
+                    b.Property<string>("Audience")
                         .IsRequired()
                         .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("LastError")
-                        .HasMaxLength(2000)
+                    b.Property<DateTime>("DeliverAfter")
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("NextAttemptAt")
+                    b.Property<long?>("EscalationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Link")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("MatterId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EscalationId");
+
+                    b.HasIndex("UnitId", "DeliverAfter");
+
+                    b.ToTable("notices", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.NoticeRead", b =>
+                {
                     b.Property<long>("NoticeId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime?>("SentAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Target")
-                        .IsRequired()
-                        .HasMaxLength(320)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("NextAttemptAt");
-
-                    b.HasIndex("NoticeId");
-
-                    b.HasIndex("Status", "Id");
-
-                    b.ToTable("deliveries", (string)null);
-                });
-
-            modelBuilder.Entity("Duban.Data.Notifications.Webhook", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool>("Active")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Secret")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("UnitId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Url")
-                        .IsRequired()
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("UnitId");
-
-                    b.ToTable("webhooks", (string)null);
-                });
-
-            modelBuilder.Entity("Duban.Data.Pairing.Enterprise", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("CreditCode")
-                        .IsRequired()
-                        .HasMaxLength(18)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("RegionUnitId")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("CreditCode")
-                        .IsUnique();
-
-                    b.HasIndex("RegionUnitId");
-
-                    b.ToTable("enterprises", (string)null);
-                });
-
-            modelBuilder.Entity("Duban.Data.Pairing.EnterprisePairing", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("CadreId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("CreatedById")
-                        .IsRequired()
+                    b.Property<string>("ReaderId")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("CreatedByName")
-                        .IsRequired()
-                        .HasMaxLength(100)
+                    b.Property<DateTime>("ReadAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("EndedAt")
-                        .HasColumnType("TEXT");
+                    b.HasKey("NoticeId", "ReaderId");
 
-                    b.Property<string>("EndedById")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("EnterpriseId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateOnly>("From")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateOnly?>("To")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("EnterpriseId")
-                        .IsUnique()
-                        .HasFilter("\"To\" IS NULL");
-
-                    b.HasIndex("CadreId", "To");
-
-                    b.HasIndex("EnterpriseId", "From");
-
-                    b.ToTable("enterprise_pairings", (string)null);
+                    b.ToTable("notice_reads", (string)null);
                 });
 
-            modelBuilder.Entity("Duban.Data.Pairing.ImportBatch", b =>
+            modelBuilder.Entity("Duban.Data.PersonalDataView", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -1094,114 +1096,80 @@ namespace Duban.Data.Sqlite.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("Done")
+                    b.Property<long>("ActorUnitId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<bool>("DryRun")
+                    b.Property<long>("AppealId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Error")
-                        .HasMaxLength(4000)
+                    b.Property<DateTime>("At")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("FileName")
-                        .IsRequired()
-                        .HasMaxLength(260)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime?>("FinishedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool>("Historical")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Kind")
+                    b.Property<string>("Place")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("Rejected")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("ReportJson")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Saved")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime>("StartedAt")
-                        .HasColumnType("TEXT");
-
                     b.HasKey("Id");
 
-                    b.HasIndex("StartedAt");
+                    b.HasIndex("At");
 
-                    b.ToTable("import_batches", (string)null);
+                    b.HasIndex("AppealId", "At");
+
+                    b.ToTable("personal_data_views", (string)null);
                 });
 
-            modelBuilder.Entity("Duban.Data.Pairing.Visit", b =>
+            modelBuilder.Entity("Duban.Data.RoutingRule", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<long>("CadreId")
+                    b.Property<bool>("Active")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Content")
+                    b.Property<string>("Category")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EnterpriseCode")
+                        .HasMaxLength(18)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Keywords")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LeadUnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
                         .IsRequired()
-                        .HasMaxLength(4000)
+                        .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateOnly>("Date")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("EnterpriseId")
+                    b.Property<int>("Priority")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("RecordedAt")
+                    b.Property<long?>("RegionUnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CadreId", "Date");
+                    b.HasIndex("LeadUnitId");
 
-                    b.HasIndex("EnterpriseId", "Date");
+                    b.HasIndex("RegionUnitId");
 
-                    b.ToTable("visits", (string)null);
+                    b.ToTable("routing_rules", (string)null);
                 });
 
-            modelBuilder.Entity("Duban.Data.Pairing.VisitProblem", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("AppealId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Position")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Title")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("VisitId")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("AppealId");
-
-                    b.HasIndex("VisitId", "Position")
-                        .IsUnique();
-
-                    b.ToTable("visit_problems", (string)null);
-                });
-
-            modelBuilder.Entity("Duban.Data.Routing.RoutingModelRecord", b =>
+            modelBuilder.Entity("Duban.Data.TriageModelRecord", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -1222,69 +1190,7 @@ namespace Duban.Data.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.ToTable("routing_models", (string)null);
-                });
-
-            modelBuilder.Entity("Duban.Data.Similarity.Batch", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("CreatedById")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("CreatedByName")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("CreatedByUnitId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("TypicalMatterId")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("TypicalMatterId");
-
-                    b.ToTable("batches", (string)null);
-                });
-
-            modelBuilder.Entity("Duban.Data.Similarity.BatchMember", b =>
-                {
-                    b.Property<long>("BatchId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("MatterId")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("BatchId", "MatterId");
-
-                    b.HasIndex("MatterId");
-
-                    b.ToTable("batch_members", (string)null);
-                });
-
-            modelBuilder.Entity("Duban.Data.Similarity.MatterSignature", b =>
-                {
-                    b.Property<long>("MatterId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<byte[]>("MinHash")
-                        .IsRequired()
-                        .HasMaxLength(128)
-                        .HasColumnType("BLOB");
-
-                    b.HasKey("MatterId");
-
-                    b.ToTable("matter_signatures", (string)null);
+                    b.ToTable("triage_models", (string)null);
                 });
 
             modelBuilder.Entity("Duban.Data.Unit", b =>
@@ -1404,6 +1310,100 @@ namespace Duban.Data.Sqlite.Migrations
                     b.HasIndex("UnitId");
 
                     b.ToTable("AspNetUsers", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.Visit", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CadreId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("EnterpriseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("RecordedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CadreId", "Date");
+
+                    b.HasIndex("EnterpriseId", "Date");
+
+                    b.ToTable("visits", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.VisitProblem", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("AppealId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("VisitId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AppealId");
+
+                    b.HasIndex("VisitId", "Position")
+                        .IsUnique();
+
+                    b.ToTable("visit_problems", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.Webhook", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Secret")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("UnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UnitId");
+
+                    b.ToTable("webhooks", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -1549,6 +1549,33 @@ namespace Duban.Data.Sqlite.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
+            modelBuilder.Entity("Duban.Data.AccountabilityChange", b =>
+                {
+                    b.HasOne("Duban.Data.AccountabilityEntry", null)
+                        .WithMany("History")
+                        .HasForeignKey("EntryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Duban.Data.AccountabilityEntry", b =>
+                {
+                    b.HasOne("Duban.Data.EscalationRecord", "Escalation")
+                        .WithMany()
+                        .HasForeignKey("EscalationId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Duban.Data.Unit", "Unit")
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Escalation");
+
+                    b.Navigation("Unit");
+                });
+
             modelBuilder.Entity("Duban.Data.ApiToken", b =>
                 {
                     b.HasOne("Duban.Data.Unit", "Unit")
@@ -1560,7 +1587,7 @@ namespace Duban.Data.Sqlite.Migrations
                     b.Navigation("Unit");
                 });
 
-            modelBuilder.Entity("Duban.Data.Appeals.Appeal", b =>
+            modelBuilder.Entity("Duban.Data.Appeal", b =>
                 {
                     b.HasOne("Duban.Data.Matter", "Matter")
                         .WithMany()
@@ -1573,12 +1600,12 @@ namespace Duban.Data.Sqlite.Migrations
                         .HasForeignKey("RegionUnitId")
                         .OnDelete(DeleteBehavior.Restrict);
 
-                    b.HasOne("Duban.Data.Appeals.Appeal", "RepeatOf")
+                    b.HasOne("Duban.Data.Appeal", "RepeatOf")
                         .WithMany()
                         .HasForeignKey("RepeatOfId")
                         .OnDelete(DeleteBehavior.Restrict);
 
-                    b.HasOne("Duban.Data.Appeals.RoutingRule", null)
+                    b.HasOne("Duban.Data.RoutingRule", null)
                         .WithMany()
                         .HasForeignKey("RoutingRuleId")
                         .OnDelete(DeleteBehavior.SetNull);
@@ -1590,38 +1617,9 @@ namespace Duban.Data.Sqlite.Migrations
                     b.Navigation("RepeatOf");
                 });
 
-            modelBuilder.Entity("Duban.Data.Appeals.PersonalDataView", b =>
+            modelBuilder.Entity("Duban.Data.Attachment", b =>
                 {
-                    b.HasOne("Duban.Data.Appeals.Appeal", "Appeal")
-                        .WithMany()
-                        .HasForeignKey("AppealId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
-                    b.Navigation("Appeal");
-                });
-
-            modelBuilder.Entity("Duban.Data.Appeals.RoutingRule", b =>
-                {
-                    b.HasOne("Duban.Data.Unit", "LeadUnit")
-                        .WithMany()
-                        .HasForeignKey("LeadUnitId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
-                    b.HasOne("Duban.Data.Unit", "RegionUnit")
-                        .WithMany()
-                        .HasForeignKey("RegionUnitId")
-                        .OnDelete(DeleteBehavior.Restrict);
-
-                    b.Navigation("LeadUnit");
-
-                    b.Navigation("RegionUnit");
-                });
-
-            modelBuilder.Entity("Duban.Data.Attachments.Attachment", b =>
-                {
-                    b.HasOne("Duban.Data.Attachments.AttachmentBlob", null)
+                    b.HasOne("Duban.Data.AttachmentBlob", null)
                         .WithMany()
                         .HasForeignKey("BlobSha256")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -1636,50 +1634,73 @@ namespace Duban.Data.Sqlite.Migrations
                     b.Navigation("Matter");
                 });
 
-            modelBuilder.Entity("Duban.Data.Escalation.AccountabilityChange", b =>
+            modelBuilder.Entity("Duban.Data.Batch", b =>
                 {
-                    b.HasOne("Duban.Data.Escalation.AccountabilityEntry", null)
-                        .WithMany("History")
-                        .HasForeignKey("EntryId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Duban.Data.Escalation.AccountabilityEntry", b =>
-                {
-                    b.HasOne("Duban.Data.Escalation.EscalationRecord", "Escalation")
+                    b.HasOne("Duban.Data.Matter", "TypicalMatter")
                         .WithMany()
-                        .HasForeignKey("EscalationId")
-                        .OnDelete(DeleteBehavior.Restrict);
-
-                    b.HasOne("Duban.Data.Unit", "Unit")
-                        .WithMany()
-                        .HasForeignKey("UnitId")
+                        .HasForeignKey("TypicalMatterId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
-                    b.Navigation("Escalation");
-
-                    b.Navigation("Unit");
+                    b.Navigation("TypicalMatter");
                 });
 
-            modelBuilder.Entity("Duban.Data.Escalation.Notice", b =>
+            modelBuilder.Entity("Duban.Data.BatchMember", b =>
                 {
-                    b.HasOne("Duban.Data.Escalation.EscalationRecord", "Escalation")
-                        .WithMany()
-                        .HasForeignKey("EscalationId")
-                        .OnDelete(DeleteBehavior.Restrict);
-
-                    b.Navigation("Escalation");
-                });
-
-            modelBuilder.Entity("Duban.Data.Escalation.NoticeRead", b =>
-                {
-                    b.HasOne("Duban.Data.Escalation.Notice", null)
-                        .WithMany()
-                        .HasForeignKey("NoticeId")
+                    b.HasOne("Duban.Data.Batch", null)
+                        .WithMany("Members")
+                        .HasForeignKey("BatchId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.HasOne("Duban.Data.Matter", "Matter")
+                        .WithMany()
+                        .HasForeignKey("MatterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Matter");
+                });
+
+            modelBuilder.Entity("Duban.Data.Delivery", b =>
+                {
+                    b.HasOne("Duban.Data.Notice", "Notice")
+                        .WithMany()
+                        .HasForeignKey("NoticeId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Notice");
+                });
+
+            modelBuilder.Entity("Duban.Data.Enterprise", b =>
+                {
+                    b.HasOne("Duban.Data.Unit", "RegionUnit")
+                        .WithMany()
+                        .HasForeignKey("RegionUnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("RegionUnit");
+                });
+
+            modelBuilder.Entity("Duban.Data.EnterprisePairing", b =>
+                {
+                    b.HasOne("Duban.Data.User", "Cadre")
+                        .WithMany()
+                        .HasForeignKey("CadreId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Duban.Data.Enterprise", "Enterprise")
+                        .WithMany()
+                        .HasForeignKey("EnterpriseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Cadre");
+
+                    b.Navigation("Enterprise");
                 });
 
             modelBuilder.Entity("Duban.Data.Matter", b =>
@@ -1727,6 +1748,17 @@ namespace Duban.Data.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Duban.Data.MatterSignature", b =>
+                {
+                    b.HasOne("Duban.Data.Matter", "Matter")
+                        .WithOne()
+                        .HasForeignKey("Duban.Data.MatterSignature", "MatterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Matter");
+                });
+
             modelBuilder.Entity("Duban.Data.MilestoneRow", b =>
                 {
                     b.HasOne("Duban.Data.Matter", null)
@@ -1736,127 +1768,52 @@ namespace Duban.Data.Sqlite.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Duban.Data.Notifications.Delivery", b =>
+            modelBuilder.Entity("Duban.Data.Notice", b =>
                 {
-                    b.HasOne("Duban.Data.Escalation.Notice", "Notice")
+                    b.HasOne("Duban.Data.EscalationRecord", "Escalation")
+                        .WithMany()
+                        .HasForeignKey("EscalationId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.Navigation("Escalation");
+                });
+
+            modelBuilder.Entity("Duban.Data.NoticeRead", b =>
+                {
+                    b.HasOne("Duban.Data.Notice", null)
                         .WithMany()
                         .HasForeignKey("NoticeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Duban.Data.PersonalDataView", b =>
+                {
+                    b.HasOne("Duban.Data.Appeal", "Appeal")
+                        .WithMany()
+                        .HasForeignKey("AppealId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
-                    b.Navigation("Notice");
+                    b.Navigation("Appeal");
                 });
 
-            modelBuilder.Entity("Duban.Data.Notifications.Webhook", b =>
+            modelBuilder.Entity("Duban.Data.RoutingRule", b =>
                 {
-                    b.HasOne("Duban.Data.Unit", "Unit")
+                    b.HasOne("Duban.Data.Unit", "LeadUnit")
                         .WithMany()
-                        .HasForeignKey("UnitId")
-                        .OnDelete(DeleteBehavior.Restrict);
+                        .HasForeignKey("LeadUnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
 
-                    b.Navigation("Unit");
-                });
-
-            modelBuilder.Entity("Duban.Data.Pairing.Enterprise", b =>
-                {
                     b.HasOne("Duban.Data.Unit", "RegionUnit")
                         .WithMany()
                         .HasForeignKey("RegionUnitId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
-                    b.Navigation("RegionUnit");
-                });
-
-            modelBuilder.Entity("Duban.Data.Pairing.EnterprisePairing", b =>
-                {
-                    b.HasOne("Duban.Data.User", "Cadre")
-                        .WithMany()
-                        .HasForeignKey("CadreId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
-                    b.HasOne("Duban.Data.Pairing.Enterprise", "Enterprise")
-                        .WithMany()
-                        .HasForeignKey("EnterpriseId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
-                    b.Navigation("Cadre");
-
-                    b.Navigation("Enterprise");
-                });
-
-            modelBuilder.Entity("Duban.Data.Pairing.Visit", b =>
-                {
-                    b.HasOne("Duban.Data.User", "Cadre")
-                        .WithMany()
-                        .HasForeignKey("CadreId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
-                    b.HasOne("Duban.Data.Pairing.Enterprise", "Enterprise")
-                        .WithMany()
-                        .HasForeignKey("EnterpriseId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
-                    b.Navigation("Cadre");
-
-                    b.Navigation("Enterprise");
-                });
-
-            modelBuilder.Entity("Duban.Data.Pairing.VisitProblem", b =>
-                {
-                    b.HasOne("Duban.Data.Appeals.Appeal", null)
-                        .WithMany()
-                        .HasForeignKey("AppealId")
                         .OnDelete(DeleteBehavior.Restrict);
 
-                    b.HasOne("Duban.Data.Pairing.Visit", null)
-                        .WithMany("Problems")
-                        .HasForeignKey("VisitId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
+                    b.Navigation("LeadUnit");
 
-            modelBuilder.Entity("Duban.Data.Similarity.Batch", b =>
-                {
-                    b.HasOne("Duban.Data.Matter", "TypicalMatter")
-                        .WithMany()
-                        .HasForeignKey("TypicalMatterId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
-                    b.Navigation("TypicalMatter");
-                });
-
-            modelBuilder.Entity("Duban.Data.Similarity.BatchMember", b =>
-                {
-                    b.HasOne("Duban.Data.Similarity.Batch", null)
-                        .WithMany("Members")
-                        .HasForeignKey("BatchId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Duban.Data.Matter", "Matter")
-                        .WithMany()
-                        .HasForeignKey("MatterId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
-                    b.Navigation("Matter");
-                });
-
-            modelBuilder.Entity("Duban.Data.Similarity.MatterSignature", b =>
-                {
-                    b.HasOne("Duban.Data.Matter", "Matter")
-                        .WithOne()
-                        .HasForeignKey("Duban.Data.Similarity.MatterSignature", "MatterId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("Matter");
+                    b.Navigation("RegionUnit");
                 });
 
             modelBuilder.Entity("Duban.Data.Unit", b =>
@@ -1876,6 +1833,49 @@ namespace Duban.Data.Sqlite.Migrations
                         .HasForeignKey("UnitId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.Navigation("Unit");
+                });
+
+            modelBuilder.Entity("Duban.Data.Visit", b =>
+                {
+                    b.HasOne("Duban.Data.User", "Cadre")
+                        .WithMany()
+                        .HasForeignKey("CadreId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Duban.Data.Enterprise", "Enterprise")
+                        .WithMany()
+                        .HasForeignKey("EnterpriseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Cadre");
+
+                    b.Navigation("Enterprise");
+                });
+
+            modelBuilder.Entity("Duban.Data.VisitProblem", b =>
+                {
+                    b.HasOne("Duban.Data.Appeal", null)
+                        .WithMany()
+                        .HasForeignKey("AppealId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Duban.Data.Visit", null)
+                        .WithMany("Problems")
+                        .HasForeignKey("VisitId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Duban.Data.Webhook", b =>
+                {
+                    b.HasOne("Duban.Data.Unit", "Unit")
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Restrict);
 
                     b.Navigation("Unit");
                 });
@@ -1931,9 +1931,14 @@ namespace Duban.Data.Sqlite.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Duban.Data.Escalation.AccountabilityEntry", b =>
+            modelBuilder.Entity("Duban.Data.AccountabilityEntry", b =>
                 {
                     b.Navigation("History");
+                });
+
+            modelBuilder.Entity("Duban.Data.Batch", b =>
+                {
+                    b.Navigation("Members");
                 });
 
             modelBuilder.Entity("Duban.Data.Matter", b =>
@@ -1945,14 +1950,9 @@ namespace Duban.Data.Sqlite.Migrations
                     b.Navigation("Milestones");
                 });
 
-            modelBuilder.Entity("Duban.Data.Pairing.Visit", b =>
+            modelBuilder.Entity("Duban.Data.Visit", b =>
                 {
                     b.Navigation("Problems");
-                });
-
-            modelBuilder.Entity("Duban.Data.Similarity.Batch", b =>
-                {
-                    b.Navigation("Members");
                 });
 #pragma warning restore 612, 618
         }

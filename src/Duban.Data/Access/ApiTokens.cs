@@ -3,7 +3,7 @@ using System.Text;
 using Duban.Matters;
 using Microsoft.EntityFrameworkCore;
 
-namespace Duban.Data.Access;
+namespace Duban.Data;
 
 /// <summary>A token as listed for the admin.</summary>
 public sealed record ApiTokenView(long Id, string Name, string UnitCode, string UnitName, Role Role, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);

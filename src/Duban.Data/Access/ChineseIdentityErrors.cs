@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Identity;
 
-namespace Duban.Data.Access;
+namespace Duban.Data;
 
 /// <summary>Identity's messages in Chinese, as the people who read them speak.</summary>
 public sealed class ChineseIdentityErrors : IdentityErrorDescriber

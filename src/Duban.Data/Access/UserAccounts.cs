@@ -2,7 +2,7 @@ using Duban.Matters;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
-namespace Duban.Data.Access;
+namespace Duban.Data;
 
 /// <summary>A person as listed for the admin.</summary>
 public sealed record UserView(string UserName, string DisplayName, string UnitCode, string UnitName, IReadOnlyList<string> Roles, bool Locked);

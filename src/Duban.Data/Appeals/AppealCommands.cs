@@ -1,9 +1,8 @@
 using Duban.Appeals;
-using Duban.Data.Matters;
 using Duban.Matters;
 using Microsoft.EntityFrameworkCore;
 
-namespace Duban.Data.Appeals;
+namespace Duban.Data;
 
 /// <summary>The citizen rates a completed appeal from the tracking page.</summary>
 public sealed class RateAppeal(DubanDbContext db, ActOnMatter act)

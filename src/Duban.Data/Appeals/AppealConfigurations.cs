@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace Duban.Data.Appeals;
+namespace Duban.Data;
 
 // Mappings of the entities in AppealEntities.cs: appeals (诉求), routing rules and the personal-data audit.
 

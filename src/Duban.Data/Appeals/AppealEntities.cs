@@ -1,4 +1,4 @@
-namespace Duban.Data.Appeals;
+namespace Duban.Data;
 
 /// <summary>
 /// An appeal (诉求) from a citizen or an enterprise: the intake facts beside its <see cref="Matter"/> (kind

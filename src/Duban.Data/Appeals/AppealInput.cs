@@ -1,6 +1,6 @@
 using Duban.Matters;
 
-namespace Duban.Data.Appeals;
+namespace Duban.Data;
 
 /// <summary>What a citizen, an enterprise or an operator submits as an appeal (诉求), as the API and the form spell it.</summary>
 public record AppealInput

@@ -3,12 +3,11 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Duban.Appeals;
-using Duban.Data.Matters;
 using Duban.Matters;
 using Duban.Text;
 using Microsoft.EntityFrameworkCore;
 
-namespace Duban.Data.Appeals;
+namespace Duban.Data;
 
 /// <summary>
 /// 诉求受理: checks an appeal, routes it (分层分级), and stores its matter (through <see cref="AssignMatter"/>, so events,
@@ -49,7 +48,7 @@ public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign,
         // Inside an import's chunk the caller's transaction holds the row (EF Core saves it under a savepoint); alone, one of our own.
         await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         var matter = await assign.AddAsync(assigned, cancellationToken, later);
-        db.Attachments.AddRange(later.SelectMany(e => Attachments.Attachment.From(matter, e)));
+        db.Attachments.AddRange(later.SelectMany(e => Attachment.From(matter, e)));
         var appeal = new Appeal
         {
             Matter = matter,

@@ -1,10 +1,9 @@
 using Duban.Appeals;
 using Duban.Calendar;
-using Duban.Data.Matters;
 using Duban.Matters;
 using Microsoft.EntityFrameworkCore;
 
-namespace Duban.Data.Appeals;
+namespace Duban.Data;
 
 /// <summary>Filters for the 诉求清单; all optional.</summary>
 public sealed record AppealFilter

@@ -1,10 +1,9 @@
 using Duban.Appeals;
 using Duban.Calendar;
-using Duban.Data.Matters;
 using Duban.Matters;
 using Microsoft.EntityFrameworkCore;
 
-namespace Duban.Data.Appeals;
+namespace Duban.Data;
 
 /// <summary>What anyone holding the tracking code may see: where the appeal stands, never who sent it.</summary>
 public sealed record PublicAppealView(string TrackingCode, string Title, string? Category, MatterSource Channel, string ChannelName,

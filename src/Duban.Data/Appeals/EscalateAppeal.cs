@@ -1,9 +1,8 @@
 using Duban.Appeals;
-using Duban.Data.Matters;
 using Duban.Matters;
 using Microsoft.EntityFrameworkCore;
 
-namespace Duban.Data.Appeals;
+namespace Duban.Data;
 
 /// <summary>
 /// 上报 (分层分级): the lead unit hands an appeal beyond its power to the unit above it, with a reason. It is the lifecycle's

@@ -1,10 +1,9 @@
 using Duban.Appeals;
-using Duban.Data.Matters;
 using Duban.Matters;
 using Duban.Text;
 using Microsoft.EntityFrameworkCore;
 
-namespace Duban.Data.Appeals;
+namespace Duban.Data;
 
 /// <summary>A routing rule as the API spells it: unit codes, not ids.</summary>
 public sealed record RoutingRuleInput
@@ -30,7 +29,7 @@ public sealed record RoutingRuleView(long Id, string Name, int Priority, string?
     string? EnterpriseCode, UnitRef LeadUnit, UnitLevel Level, bool Active, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
 /// <summary>Which rule would route an appeal, and to whom (a dry run for whoever edits the rules).</summary>
-public sealed record RoutingTrial(RoutingRuleView? Rule, string Outcome);
+public sealed record TriageTrial(RoutingRuleView? Rule, string Outcome);
 
 /// <summary>Managing the routing rules (分层分级): list, create, change, deactivate, and try them on an appeal.</summary>
 public sealed class RoutingRules(DubanDbContext db, TimeProvider clock)
@@ -94,7 +93,7 @@ public sealed class RoutingRules(DubanDbContext db, TimeProvider clock)
     }
 
     /// <summary>Which active rule would route an appeal with these facts.</summary>
-    public async Task<RoutingTrial> TryAsync(AppealInput input, CancellationToken cancellationToken = default)
+    public async Task<TriageTrial> TryAsync(AppealInput input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         var region = UserText.Clean(input.Region);
@@ -107,8 +106,8 @@ public sealed class RoutingRules(DubanDbContext db, TimeProvider clock)
         var picked = Router.Pick(rules.Select(r => r.ToRule()), facts, tree);
         var rule = picked is null ? null : rules.First(r => r.Id == picked.Id);
         return rule is null
-            ? new RoutingTrial(null, "没有规则匹配：由受理单位办理（首接首办）。")
-            : new RoutingTrial(View(rule), $"按规则「{rule.Name}」交由{rule.LeadUnit!.Name}办理。");
+            ? new TriageTrial(null, "没有规则匹配：由受理单位办理（首接首办）。")
+            : new TriageTrial(View(rule), $"按规则「{rule.Name}」交由{rule.LeadUnit!.Name}办理。");
     }
 
     private IQueryable<RoutingRule> Loaded() => db.RoutingRules.AsNoTracking().Include(r => r.LeadUnit).Include(r => r.RegionUnit);

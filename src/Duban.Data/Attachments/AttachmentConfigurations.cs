@@ -2,7 +2,7 @@ using Duban.Attachments;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace Duban.Data.Attachments;
+namespace Duban.Data;
 
 // Mappings of the entities in AttachmentEntities.cs: blobs once per SHA-256, attachment rows per matter.
 

@@ -2,7 +2,7 @@ using Duban.Attachments;
 using Duban.Matters;
 using Microsoft.Extensions.Configuration;
 
-namespace Duban.Data.Attachments;
+namespace Duban.Data;
 
 /// <summary>Stored file content, once per SHA-256, however many attachments point at it. The bytes live in the
 /// <see cref="BlobStore"/>; this row says they are there and what they are.</summary>

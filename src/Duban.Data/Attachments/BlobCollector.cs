@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 
-namespace Duban.Data.Attachments;
+namespace Duban.Data;
 
 /// <summary>What one collection found and did.</summary>
 /// <param name="Files">Blob files looked at.</param>

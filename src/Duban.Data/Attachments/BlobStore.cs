@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using Duban.Attachments;
 using Microsoft.EntityFrameworkCore;
 
-namespace Duban.Data.Attachments;
+namespace Duban.Data;
 
 /// <summary>
 /// Attachment bytes on the file system, once per SHA-256, under <c>&lt;directory&gt;/blobs/ab/cd/&lt;sha256&gt;</c>.

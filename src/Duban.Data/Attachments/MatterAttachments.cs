@@ -1,9 +1,8 @@
 using Duban.Attachments;
-using Duban.Data.Matters;
 using Duban.Matters;
 using Microsoft.EntityFrameworkCore;
 
-namespace Duban.Data.Attachments;
+namespace Duban.Data;
 
 /// <summary>
 /// Attachments of a matter: who may add and read them (the matter's own visibility rules), storing uploads, and the

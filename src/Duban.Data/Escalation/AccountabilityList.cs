@@ -1,12 +1,11 @@
 using Duban.Calendar;
-using Duban.Data.Matters;
 using Duban.Escalation;
 using Duban.Matters;
 using Duban.TimeLimits;
 using Duban.Text;
 using Microsoft.EntityFrameworkCore;
 
-namespace Duban.Data.Escalation;
+namespace Duban.Data;
 
 /// <summary>An accountability entry as shown.</summary>
 public sealed record AccountabilityView(long Id, long MatterId, string MatterCode, string MatterTitle, UnitRef Unit,

@@ -4,7 +4,7 @@ using Duban.Matters;
 using MiniExcelLibs;
 using MiniExcelLibs.Attributes;
 
-namespace Duban.Data.Escalation;
+namespace Duban.Data;
 
 /// <summary>
 /// The accountability list (问责清单) as an .xlsx workbook, one row per entry with Chinese column headers; the API's

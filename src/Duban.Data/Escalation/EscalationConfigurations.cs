@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace Duban.Data.Escalation;
+namespace Duban.Data;
 
 // Mappings of the entities in EscalationEntities.cs and of LookBack (LookBacks.cs).
 

@@ -1,7 +1,7 @@
 using Duban.Escalation;
 using Duban.TimeLimits;
 
-namespace Duban.Data.Escalation;
+namespace Duban.Data;
 
 /// <summary>
 /// One rung of the chain acted on, by the sweep or by hand (催办 / 督办 with a message). Append-only; the unique
@@ -94,7 +94,7 @@ public enum Audience
 }
 
 /// <summary>An in-app notice (站内通知) for a unit; visible from <see cref="DeliverAfter"/>, inside working hours.
-/// Saving one also queues its webhook and email deliveries in the same transaction (<see cref="Notifications.NoticeOutbox"/>).
+/// Saving one also queues its webhook and email deliveries in the same transaction (<see cref="NoticeOutbox"/>).
 /// Read state is per reader (<see cref="NoticeRead"/>).</summary>
 public sealed class Notice
 {

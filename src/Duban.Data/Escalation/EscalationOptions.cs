@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using static Duban.Data.ConfigurationValues;
 
-namespace Duban.Data.Escalation;
+namespace Duban.Data;
 
 /// <summary>
 /// The deadline engine's settings (<c>Escalation:*</c>), read once at start-up; a malformed value throws a

@@ -3,7 +3,7 @@ using Duban.Escalation;
 using Duban.TimeLimits;
 using Microsoft.Extensions.Configuration;
 
-namespace Duban.Data.Escalation;
+namespace Duban.Data;
 
 /// <summary>
 /// Which chain applies to a milestone (by profile and stage, tightened by the matter's supervision level) and when

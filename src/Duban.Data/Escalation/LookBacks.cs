@@ -1,10 +1,9 @@
 using Duban.Calendar;
-using Duban.Data.Matters;
 using Duban.Matters;
 using Duban.Text;
 using Microsoft.EntityFrameworkCore;
 
-namespace Duban.Data.Escalation;
+namespace Duban.Data;
 
 /// <summary>Where a re-check stands.</summary>
 public enum LookBackStatus

@@ -3,7 +3,7 @@ using Duban.Escalation;
 using Duban.Matters;
 using Microsoft.EntityFrameworkCore;
 
-namespace Duban.Data.Escalation;
+namespace Duban.Data;
 
 /// <summary>A notice as shown in the inbox.</summary>
 public sealed record NoticeView(long Id, EscalationKind? Kind, string Title, string Body, string? Link, DateTimeOffset At, bool Read);

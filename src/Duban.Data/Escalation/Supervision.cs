@@ -1,10 +1,9 @@
-using Duban.Data.Matters;
 using Duban.Escalation;
 using Duban.Matters;
 using Duban.Text;
 using Microsoft.EntityFrameworkCore;
 
-namespace Duban.Data.Escalation;
+namespace Duban.Data;
 
 /// <summary>催办 and 督办 by hand: what the supervision office sends a lead unit, beside what the sweep sends by itself.</summary>
 public sealed class Supervision(DubanDbContext db, Rules rules, TimeProvider clock)

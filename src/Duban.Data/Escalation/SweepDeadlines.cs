@@ -1,11 +1,10 @@
 using Duban.Calendar;
-using Duban.Data.Notifications;
 using Duban.Escalation;
 using Duban.Matters;
 using Duban.TimeLimits;
 using Microsoft.EntityFrameworkCore;
 
-namespace Duban.Data.Escalation;
+namespace Duban.Data;
 
 /// <summary>What one sweep recorded.</summary>
 public sealed record SweepSummary(int Warned, int Urged, int Escalated, int Accountability)

@@ -1,12 +1,11 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Duban.Data.Appeals;
 using Duban.Matters;
 using Duban.Tabular;
 using Microsoft.EntityFrameworkCore;
 
-namespace Duban.Data.Import;
+namespace Duban.Data;
 
 /// <summary>A field an imported row can fill, with the Chinese name people map columns to.</summary>
 public enum ImportField

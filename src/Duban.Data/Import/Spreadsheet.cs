@@ -6,7 +6,7 @@ using Duban.Text;
 using MiniExcelLibs;
 using MiniExcelLibs.OpenXml;
 
-namespace Duban.Data.Import;
+namespace Duban.Data;
 
 /// <summary>One row of a sheet: its number in the sheet (1-based, as Excel shows it) and its cells by column.
 /// A cell is a string, double, bool or DateTime (xlsx), always a string (CSV), or null when blank.</summary>

@@ -2,7 +2,7 @@ using Duban.Escalation;
 using Duban.Matters;
 using Microsoft.EntityFrameworkCore;
 
-namespace Duban.Data.Matters;
+namespace Duban.Data;
 
 /// <summary>Any action on an existing matter: the lifecycle decides, the event and the new state are written
 /// together, and a concurrent writer is detected by the version.</summary>
@@ -48,17 +48,17 @@ public sealed class ActOnMatter(DubanDbContext db, Rules rules, TimeProvider clo
         var after = state.Apply(next);
         matter.Store(after, rules);
         matter.Events.Add(MatterEventRow.From(next));
-        db.Attachments.AddRange(Attachments.Attachment.From(matter, next)); // the files' rows come with their event
+        db.Attachments.AddRange(Attachment.From(matter, next)); // the files' rows come with their event
         if (next.Action == MatterAction.Close && rules.LookBack.DueFor(matter.Id, after.Kind, now) is { } lookBackDue)
         {
-            db.LookBacks.Add(new Escalation.LookBack { MatterId = matter.Id, ClosedAt = now, DueAt = lookBackDue, Status = Escalation.LookBackStatus.Pending });
+            db.LookBacks.Add(new LookBack { MatterId = matter.Id, ClosedAt = now, DueAt = lookBackDue, Status = LookBackStatus.Pending });
         }
 
         if (AccountabilityRule(state, after, next) is { } reason)
         {
             // Filed with the event, in the same save: the list never misses a reopening or a second dissatisfaction.
             db.AccountabilityEntries.Add(
-                Escalation.AccountabilityEntry.Open(matter.Id, after.LeadUnitId, reason, null, now, actor.Id, actor.Name, next.Note));
+                AccountabilityEntry.Open(matter.Id, after.LeadUnitId, reason, null, now, actor.Id, actor.Name, next.Note));
         }
         try
         {

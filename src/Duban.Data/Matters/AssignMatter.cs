@@ -2,7 +2,7 @@ using Duban.Calendar;
 using Duban.Matters;
 using Microsoft.EntityFrameworkCore;
 
-namespace Duban.Data.Matters;
+namespace Duban.Data;
 
 /// <summary>交办: translates the submitted matter (codes and strings) into a typed one once, checks it, schedules the clock
 /// and stores the matter with its first event in one transaction.</summary>
@@ -20,7 +20,7 @@ public sealed class AssignMatter(DubanDbContext db, Rules rules, TimeProvider cl
         var (matter, errors) = await ResolveAsync(input, cancellationToken);
         var prepared = Prepare(matter, actor, clock.GetUtcNow(), errors);
 
-        // Inside a batch (AssignBatch) the caller's transaction holds all the matters; alone, one of our own.
+        // Inside a batch (AssignList) the caller's transaction holds all the matters; alone, one of our own.
         await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         var stored = await AddAsync(prepared, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
@@ -131,7 +131,7 @@ public sealed class AssignMatter(DubanDbContext db, Rules rules, TimeProvider cl
         matter.Events.Add(MatterEventRow.From(prepared.Assigned));
         matter.Events.AddRange(later.Select(MatterEventRow.From));
         db.Matters.Add(matter);
-        db.MatterSignatures.Add(Similarity.MatterSignature.For(matter)); // for similar cases, in the same save
+        db.MatterSignatures.Add(MatterSignature.For(matter)); // for similar cases, in the same save
         return matter;
     }
 

@@ -2,7 +2,7 @@ using System.Linq.Expressions;
 using Duban.Matters;
 using Microsoft.EntityFrameworkCore;
 
-namespace Duban.Data.Matters;
+namespace Duban.Data;
 
 /// <summary>Filters for the matter list; all optional.</summary>
 public sealed record MatterFilter

@@ -3,7 +3,7 @@ using Duban.Escalation;
 using Duban.Matters;
 using Duban.TimeLimits;
 
-namespace Duban.Data.Matters;
+namespace Duban.Data;
 
 /// <summary>A unit as shown beside a matter.</summary>
 public sealed record UnitRef(long Id, string Code, string Name);

@@ -2,7 +2,7 @@ using Duban.Calendar;
 using Duban.Matters;
 using Duban.Text;
 
-namespace Duban.Data.Matters;
+namespace Duban.Data;
 
 /// <summary>What a person submits to assign a matter (交办), as the API spells it.</summary>
 public sealed record NewMatter
@@ -34,7 +34,7 @@ public sealed record NewMatter
 }
 
 /// <summary>A matter to assign, typed: ids and enums, its text already cleaned (<see cref="NewMatterRules.Cleaned"/>). Made
-/// once at the edge (<see cref="AssignMatter"/> from a <see cref="NewMatter"/>, <see cref="Appeals.AppealIntake"/> from an appeal).</summary>
+/// once at the edge (<see cref="AssignMatter"/> from a <see cref="NewMatter"/>, <see cref="AppealIntake"/> from an appeal).</summary>
 internal sealed record MatterToAssign(MatterKind Kind, MatterSource Source, string Title, string Content, long LeadUnitId)
 {
     public string? Goal { get; init; }

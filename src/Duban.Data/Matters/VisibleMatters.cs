@@ -2,7 +2,7 @@ using System.Linq.Expressions;
 using Duban.Matters;
 using Microsoft.EntityFrameworkCore;
 
-namespace Duban.Data.Matters;
+namespace Duban.Data;
 
 /// <summary>A matter loaded for an actor who may see it, with what the access rules decided on: its state and the
 /// units involved (the actor's, the assigner's, the lead and co-units').</summary>

@@ -5,7 +5,7 @@ using Duban.TimeLimits;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
-namespace Duban.Data.Notifications;
+namespace Duban.Data;
 
 /// <summary>What one run did.</summary>
 public sealed record DeliverySummary(int Sent, int Retrying, int Dead)

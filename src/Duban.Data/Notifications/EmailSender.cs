@@ -3,7 +3,7 @@ using MailKit.Net.Smtp;
 using MimeKit;
 using MimeKit.Text;
 
-namespace Duban.Data.Notifications;
+namespace Duban.Data;
 
 /// <summary>
 /// Sends a notice by SMTP with MailKit: subject = the notice's title, a UTF-8 plain-text body with the matter code,

@@ -1,10 +1,9 @@
 using System.Globalization;
-using Duban.Data.Escalation;
 using Duban.Matters;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
-namespace Duban.Data.Notifications;
+namespace Duban.Data;
 
 /// <summary>
 /// The outbox hook: whenever a <see cref="Notice"/> is saved through the change tracker, by anyone, the same

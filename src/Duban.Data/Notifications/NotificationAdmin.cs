@@ -4,7 +4,7 @@ using Duban.Matters;
 using Duban.Text;
 using Microsoft.EntityFrameworkCore;
 
-namespace Duban.Data.Notifications;
+namespace Duban.Data;
 
 /// <summary>A webhook as shown to admins (never its secret).</summary>
 public sealed record WebhookView(long Id, string Url, bool Active, string? Unit, DateTimeOffset CreatedAt);

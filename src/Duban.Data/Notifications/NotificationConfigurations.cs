@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace Duban.Data.Notifications;
+namespace Duban.Data;
 
 // Mappings of the entities in NotificationEntities.cs.
 

@@ -1,6 +1,5 @@
-using Duban.Data.Escalation;
 
-namespace Duban.Data.Notifications;
+namespace Duban.Data;
 
 /// <summary>How a delivery goes out.</summary>
 public enum DeliveryChannel

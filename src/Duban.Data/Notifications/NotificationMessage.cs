@@ -7,7 +7,7 @@ using Duban.Escalation;
 using Duban.Matters;
 using Duban.TimeLimits;
 
-namespace Duban.Data.Notifications;
+namespace Duban.Data;
 
 /// <summary>What one delivery says, for either channel: the notice and where its matter stands.</summary>
 public sealed record NotificationMessage(

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 using MimeKit;
 using static Duban.Data.ConfigurationValues;
 
-namespace Duban.Data.Notifications;
+namespace Duban.Data;
 
 /// <summary>SMTP settings (<c>Email:*</c>); <see cref="Enabled"/> false queues no email at all.</summary>
 public sealed record EmailOptions(bool Enabled, string? Host, int Port, MailboxAddress? From, string? User, string? Password,

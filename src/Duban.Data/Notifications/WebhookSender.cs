@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Duban.Data.Notifications;
+namespace Duban.Data;
 
 /// <summary>
 /// POSTs a notice as JSON to a webhook. Headers: <c>X-Duban-Signature: sha256=&lt;hex HMAC-SHA256 of the raw body,

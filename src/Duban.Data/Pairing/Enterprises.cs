@@ -1,13 +1,12 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Duban.Calendar;
-using Duban.Data.Import;
 using Duban.Matters;
 using Duban.Tabular;
 using Duban.Text;
 using Microsoft.EntityFrameworkCore;
 
-namespace Duban.Data.Pairing;
+namespace Duban.Data;
 
 /// <summary>An enterprise as listed, with its current cadre.</summary>
 public sealed record EnterpriseView(long Id, string Name, string CreditCode, string RegionCode, string RegionName,

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace Duban.Data.Pairing;
+namespace Duban.Data;
 
 // Mappings of the 包联 entities in PairingEntities.cs.
 
@@ -54,16 +54,16 @@ internal sealed class VisitProblemConfiguration : IEntityTypeConfiguration<Visit
     {
         e.ToTable("visit_problems");
         e.HasIndex(x => new { x.VisitId, x.Position }).IsUnique();
-        e.HasOne<Appeals.Appeal>().WithMany().HasForeignKey(x => x.AppealId).OnDelete(DeleteBehavior.Restrict);
+        e.HasOne<Appeal>().WithMany().HasForeignKey(x => x.AppealId).OnDelete(DeleteBehavior.Restrict);
         e.Property(x => x.Title).HasMaxLength(200);
     }
 }
 
-internal sealed class ImportBatchConfiguration : IEntityTypeConfiguration<ImportBatch>
+internal sealed class ImportRunConfiguration : IEntityTypeConfiguration<ImportRun>
 {
-    public void Configure(EntityTypeBuilder<ImportBatch> e)
+    public void Configure(EntityTypeBuilder<ImportRun> e)
     {
-        e.ToTable("import_batches");
+        e.ToTable("import_runs");
         e.HasIndex(x => x.StartedAt);
         e.Property(x => x.Kind).HasMaxLength(16);
         e.Property(x => x.FileName).HasMaxLength(260);

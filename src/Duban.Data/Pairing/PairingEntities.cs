@@ -1,4 +1,4 @@
-namespace Duban.Data.Pairing;
+namespace Duban.Data;
 
 /// <summary>An enterprise (企业) that cadres are paired with (包联).</summary>
 public sealed class Enterprise
@@ -71,7 +71,7 @@ public sealed class VisitProblem
 }
 
 /// <summary>What a web import is doing (导入批次): the page polls it for progress, and its report is kept for download.</summary>
-public sealed class ImportBatch
+public sealed class ImportRun
 {
     public long Id { get; set; }
 

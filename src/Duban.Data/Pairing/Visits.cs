@@ -1,10 +1,9 @@
 using Duban.Calendar;
-using Duban.Data.Appeals;
 using Duban.Matters;
 using Duban.Text;
 using Microsoft.EntityFrameworkCore;
 
-namespace Duban.Data.Pairing;
+namespace Duban.Data;
 
 /// <summary>A problem raised on a visit, as the form and the API spell it.</summary>
 public sealed record ProblemInput(string? Title, string? Content, string? Category);

@@ -1,8 +1,7 @@
-using Duban.Data.Matters;
 using Duban.Matters;
 using Microsoft.EntityFrameworkCore;
 
-namespace Duban.Data.Similarity;
+namespace Duban.Data;
 
 /// <summary>A new batch: the typical matter and the others like it.</summary>
 public sealed record NewBatch(long? TypicalMatterId, IReadOnlyList<long>? MemberIds);

@@ -1,9 +1,8 @@
-using Duban.Data.Matters;
 using Duban.Matters;
 using Duban.Similarity;
 using Microsoft.EntityFrameworkCore;
 
-namespace Duban.Data.Similarity;
+namespace Duban.Data;
 
 /// <summary>A matter in a hot issue.</summary>
 public sealed record HotIssueMatter(long Id, string Code, string Title, int Likes);

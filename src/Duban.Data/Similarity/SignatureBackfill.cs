@@ -1,13 +1,13 @@
 using Microsoft.EntityFrameworkCore;
 
-namespace Duban.Data.Similarity;
+namespace Duban.Data;
 
 /// <summary>Progress of a backfill: signatures written so far and the last matter id looked at.</summary>
 public sealed record BackfillProgress(int Written, long LastMatterId);
 
 /// <summary>
 /// 补算相似签名: writes the <c>matter_signatures</c> row of every matter that has none (matters from before the
-/// similar-cases migration, or stored by a path that skips <see cref="Matters.AssignMatter"/>), so similar-case
+/// similar-cases migration, or stored by a path that skips <see cref="AssignMatter"/>), so similar-case
 /// lookups find them. Pages in id order, one commit per page: stopping half-way keeps what was written, and running
 /// again starts with what is still missing, so it is resumable and idempotent. The running process's index learns
 /// each page at once.

@@ -1,9 +1,8 @@
-using Duban.Data.Matters;
 using Duban.Matters;
 using Duban.Similarity;
 using Microsoft.EntityFrameworkCore;
 
-namespace Duban.Data.Similarity;
+namespace Duban.Data;
 
 /// <summary>A similar matter as shown: exact Jaccard score on title and content.</summary>
 public sealed record SimilarMatterView(long Id, string Code, string Title, MatterStatus Status, string StatusName, UnitRef LeadUnit, double Score);

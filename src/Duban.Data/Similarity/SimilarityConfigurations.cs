@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace Duban.Data.Similarity;
+namespace Duban.Data;
 
 // Mappings of the entities in SimilarityEntities.cs: similar cases and batches (相似案件、批处理).
 

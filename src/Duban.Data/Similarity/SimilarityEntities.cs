@@ -1,6 +1,6 @@
 using Duban.Similarity;
 
-namespace Duban.Data.Similarity;
+namespace Duban.Data;
 
 /// <summary>What the similar-cases index needs of one matter, written with the matter when it is assigned: the
 /// MinHash of its title and content. (Public support, 点赞, is the appeal's own fact.)</summary>

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using static Duban.Data.ConfigurationValues;
 
-namespace Duban.Data.Similarity;
+namespace Duban.Data;
 
 /// <summary>
 /// Similar-case settings (<c>Similarity:*</c>), read once at start-up; a malformed value throws a

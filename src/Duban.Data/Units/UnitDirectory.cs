@@ -1,9 +1,8 @@
 using Duban.Matters;
-using Duban.Data.Import;
 using Duban.Tabular;
 using Microsoft.EntityFrameworkCore;
 
-namespace Duban.Data.Units;
+namespace Duban.Data;
 
 /// <summary>A unit to create or update, as the API and the CSV spell it.</summary>
 public sealed record UnitInput(string? Code, string? Name, string? ParentCode, string? Level, bool Active = true);

@@ -1,7 +1,6 @@
 using System.Threading.RateLimiting;
 using Duban.Appeals;
 using Duban.Data;
-using Duban.Data.Appeals;
 using Duban.Matters;
 using Duban.Web.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;

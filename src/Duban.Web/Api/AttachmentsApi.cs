@@ -1,5 +1,5 @@
 using Duban.Attachments;
-using Duban.Data.Attachments;
+using Duban.Data;
 using Duban.Matters;
 using Duban.Web.Auth;
 using Microsoft.AspNetCore.Http.Features;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Duban.Data;
-using Duban.Data.Matters;
 using Duban.Matters;
 using Duban.Web.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,5 +1,4 @@
 using Duban.Data;
-using Duban.Data.Notifications;
 using Duban.Matters;
 using Microsoft.AspNetCore.Http.HttpResults;
 

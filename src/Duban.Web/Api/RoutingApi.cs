@@ -1,4 +1,4 @@
-using Duban.Data.Routing;
+using Duban.Data;
 using Duban.Matters;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -19,7 +19,7 @@ public static class RoutingApi
     {
         var api = app.MapGroup("/api/routing").WithTags("Routing");
 
-        api.MapPost("/suggest", async Task<Ok<SuggestionView>> (SuggestBody body, MatterRouter router, CancellationToken ct) =>
+        api.MapPost("/suggest", async Task<Ok<SuggestionView>> (SuggestBody body, MatterTriage router, CancellationToken ct) =>
         {
             if (string.IsNullOrWhiteSpace(body.Text))
             {
@@ -38,7 +38,7 @@ public static class RoutingApi
         }).RequireAuthorization(ApiAuth.Policy).WithSummary("建议牵头单位（仅供参考，由人决定）/ suggest a lead unit for a text");
 
         // Joins a training already running (the admin page's, say) rather than running a second beside it.
-        api.MapPost("/retrain", async (Jobs.RoutingTraining training) => TypedResults.Ok(await training.StartOrJoin()))
+        api.MapPost("/retrain", async (Jobs.TriageTraining training) => TypedResults.Ok(await training.StartOrJoin()))
             .RequireAuthorization(ApiAuth.AdminPolicy).WithSummary("用已办结事项重新训练，训练完成后返回（管理员）/ retrain on closed matters, answering when done (admin)");
         return app;
     }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Duban.Data.Similarity;
+using Duban.Data;
 using Duban.Matters;
 using Duban.Web.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,6 +1,4 @@
 using Duban.Data;
-using Duban.Data.Escalation;
-using Duban.Data.Matters;
 using Duban.Escalation;
 using Duban.Matters;
 using Duban.Web.Auth;

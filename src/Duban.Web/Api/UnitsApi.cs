@@ -1,4 +1,4 @@
-using Duban.Data.Units;
+using Duban.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Duban.Web.Api;

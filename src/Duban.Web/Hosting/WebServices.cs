@@ -17,7 +17,7 @@ public static class WebServices
         services.AddHostedService<Jobs.DeliveryWorker>();
         services.AddHostedService<Jobs.SignatureBackfillJob>();
         services.AddSingleton<Jobs.ImportWorker>().AddHostedService(sp => sp.GetRequiredService<Jobs.ImportWorker>());
-        services.AddSingleton<Jobs.RoutingTraining>();
+        services.AddSingleton<Jobs.TriageTraining>();
         services.AddSingleton(TimeProvider.System);
         services.AddProblemDetails();
         services.AddExceptionHandler<Problems>();
@@ -123,10 +123,10 @@ public static class WebServices
         var db = scope.ServiceProvider.GetRequiredService<DubanDbContext>();
         await Database.MigrateAsync(db, scope.ServiceProvider.GetRequiredService<DatabaseOptions>());
         await scope.ServiceProvider.GetRequiredService<Rules>().ReloadCalendarAsync(db);
-        _ = scope.ServiceProvider.GetRequiredService<Data.Notifications.NotificationOptions>(); // a bad Email:/Delivery: value stops start-up here
-        _ = scope.ServiceProvider.GetRequiredService<Data.Escalation.EscalationOptions>(); // and so does a bad Escalation:, Portal: or Similarity: value
-        _ = scope.ServiceProvider.GetRequiredService<Data.Appeals.PortalOptions>();
-        _ = scope.ServiceProvider.GetRequiredService<Data.Similarity.SimilarityOptions>();
+        _ = scope.ServiceProvider.GetRequiredService<Data.NotificationOptions>(); // a bad Email:/Delivery: value stops start-up here
+        _ = scope.ServiceProvider.GetRequiredService<Data.EscalationOptions>(); // and so does a bad Escalation:, Portal: or Similarity: value
+        _ = scope.ServiceProvider.GetRequiredService<Data.PortalOptions>();
+        _ = scope.ServiceProvider.GetRequiredService<Data.SimilarityOptions>();
         if (!app.Configuration.GetValue("Demo:Seed", true))
         {
             return;

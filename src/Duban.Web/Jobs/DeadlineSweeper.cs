@@ -1,4 +1,4 @@
-using Duban.Data.Escalation;
+using Duban.Data;
 
 namespace Duban.Web.Jobs;
 

@@ -1,4 +1,4 @@
-using Duban.Data.Notifications;
+using Duban.Data;
 
 namespace Duban.Web.Jobs;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
-using Duban.Data.Import;
+using Duban.Data;
 using Duban.Matters;
 
 namespace Duban.Web.Jobs;
@@ -39,7 +39,7 @@ public sealed class ImportWorker(IServiceScopeFactory scopes, TimeProvider clock
 
     /// <summary>按此映射导入: queues the import of a dry run's file with the same sheet, mapping and kind, under a new
     /// batch; null when the dry run is unknown here (another person's, too old, or the server restarted since).</summary>
-    public async Task<long?> TakeCheckedAsync(long dryRunBatchId, Actor actor, ImportBatches batches, CancellationToken cancellationToken)
+    public async Task<long?> TakeCheckedAsync(long dryRunBatchId, Actor actor, ImportRuns batches, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(batches);
@@ -61,7 +61,7 @@ public sealed class ImportWorker(IServiceScopeFactory scopes, TimeProvider clock
         await foreach (var job in _queue.Reader.ReadAllAsync(stoppingToken))
         {
             await using var scope = scopes.CreateAsyncScope();
-            var batches = scope.ServiceProvider.GetRequiredService<ImportBatches>();
+            var batches = scope.ServiceProvider.GetRequiredService<ImportRuns>();
             var keep = false;
             try
             {
@@ -149,7 +149,7 @@ public sealed class ImportWorker(IServiceScopeFactory scopes, TimeProvider clock
     {
         await using var scope = scopes.CreateAsyncScope();
         await using var progressScope = scopes.CreateAsyncScope();
-        var batches = progressScope.ServiceProvider.GetRequiredService<ImportBatches>();
+        var batches = progressScope.ServiceProvider.GetRequiredService<ImportRuns>();
         await using var stream = File.OpenRead(job.Path);
         var sheet = Spreadsheet.Open(stream, job.FileName, job.Sheet);
         var mapping = ColumnMapping.Guess(sheet.Header, job.Map);

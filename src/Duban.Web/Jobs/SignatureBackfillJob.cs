@@ -1,4 +1,4 @@
-using Duban.Data.Similarity;
+using Duban.Data;
 
 namespace Duban.Web.Jobs;
 

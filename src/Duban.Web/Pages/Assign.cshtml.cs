@@ -1,6 +1,4 @@
 using Duban.Data;
-using Duban.Data.Matters;
-using Duban.Data.Units;
 using Duban.Matters;
 using Duban.Web.Auth;
 using Microsoft.AspNetCore.Mvc;

@@ -1,5 +1,4 @@
 using Duban.Data;
-using Duban.Data.Matters;
 using Duban.Matters;
 using Duban.Web.Auth;
 using Microsoft.AspNetCore.Mvc;

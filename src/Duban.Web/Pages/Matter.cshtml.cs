@@ -1,7 +1,5 @@
 using Duban.Attachments;
 using Duban.Data;
-using Duban.Data.Attachments;
-using Duban.Data.Matters;
 using Duban.Matters;
 using Duban.Web.Auth;
 using Microsoft.AspNetCore.Mvc;

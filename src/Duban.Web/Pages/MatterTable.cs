@@ -1,4 +1,4 @@
-using Duban.Data.Matters;
+using Duban.Data;
 
 namespace Duban.Web.Pages;
 

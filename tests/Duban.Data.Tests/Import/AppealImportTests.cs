@@ -1,6 +1,5 @@
 using System.Globalization;
 using Duban.Data;
-using Duban.Data.Import;
 using Duban.Matters;
 using Duban.Text;
 using Microsoft.EntityFrameworkCore;

@@ -2,8 +2,6 @@ using System.Text;
 using Duban.Appeals;
 using Duban.Text;
 using Duban.Data;
-using Duban.Data.Import;
-using Duban.Data.Units;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

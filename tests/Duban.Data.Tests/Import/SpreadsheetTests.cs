@@ -1,6 +1,6 @@
 using System.IO.Compression;
 using System.Text;
-using Duban.Data.Import;
+using Duban.Data;
 using Duban.Matters;
 using Duban.Tabular;
 using Duban.Text;

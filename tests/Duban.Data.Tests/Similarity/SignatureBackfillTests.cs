@@ -1,6 +1,4 @@
 using Duban.Data;
-using Duban.Data.Matters;
-using Duban.Data.Similarity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,6 +1,5 @@
 using Duban.Appeals;
-using Duban.Data.Appeals;
-using Duban.Data.Routing;
+using Duban.Data;
 using Duban.Matters;
 using Microsoft.AspNetCore.Mvc;
 
@@ -8,7 +7,7 @@ namespace Duban.Web.Pages.Admin;
 
 /// <summary>分派规则: the routing rules (add, edit, disable, delete), a dry run (试算) that shows the matching rule beside
 /// the learned suggestion, and the learned model's status with a retrain button.</summary>
-public sealed class RoutingModel(RoutingRules rules, MatterRouter router, Jobs.RoutingTraining training, TimeProvider clock) : FormPageModel
+public sealed class TriageModel(RoutingRules rules, MatterTriage router, Jobs.TriageTraining training, TimeProvider clock) : FormPageModel
 {
     /// <summary>The form whose fields a refusal's messages go beside: <c>Rule</c> or <c>Trial</c>.</summary>
     private string _form = nameof(Rule);
@@ -35,7 +34,7 @@ public sealed class RoutingModel(RoutingRules rules, MatterRouter router, Jobs.R
     }
 
     public IReadOnlyList<RoutingRuleView> Rules { get; private set; } = [];
-    public RoutingModelStatus? Status { get; private set; }
+    public TriageModelStatus? Status { get; private set; }
 
     /// <summary>The rule being edited (from <c>?edit=ID</c>), or null when adding.</summary>
     [BindProperty(SupportsGet = true)]
@@ -47,10 +46,10 @@ public sealed class RoutingModel(RoutingRules rules, MatterRouter router, Jobs.R
     [BindProperty]
     public TrialForm Trial { get; set; } = new();
 
-    public RoutingTrial? TrialRule { get; private set; }
-    public RoutingSuggestion? TrialSuggestion { get; private set; }
+    public TriageTrial? TrialRule { get; private set; }
+    public TriageSuggestion? TrialSuggestion { get; private set; }
     /// <summary>The training running in this process, or how the last one ended.</summary>
-    public Jobs.RoutingTrainingState Training { get; private set; } = Jobs.RoutingTrainingState.Idle;
+    public Jobs.TriageTrainingState Training { get; private set; } = Jobs.TriageTrainingState.Idle;
 
     /// <summary>Seconds since the running training started.</summary>
     public int TrainingSeconds => Training.StartedAt is { } start ? (int)(clock.GetUtcNow() - start).TotalSeconds : 0;

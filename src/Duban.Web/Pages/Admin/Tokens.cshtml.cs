@@ -1,4 +1,4 @@
-using Duban.Data.Access;
+using Duban.Data;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Duban.Web.Pages.Admin;

@@ -1,6 +1,5 @@
 using System.Text;
-using Duban.Data.Import;
-using Duban.Data.Units;
+using Duban.Data;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Duban.Web.Pages.Admin;

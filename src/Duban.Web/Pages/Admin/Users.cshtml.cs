@@ -1,5 +1,4 @@
 using Duban.Data;
-using Duban.Data.Access;
 using Duban.Matters;
 using Microsoft.AspNetCore.Mvc;
 

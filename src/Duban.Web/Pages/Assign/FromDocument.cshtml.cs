@@ -1,6 +1,4 @@
 using Duban.Data;
-using Duban.Data.Matters;
-using Duban.Data.Units;
 using Duban.Matters;
 using Duban.Text;
 using Duban.TimeLimits;
@@ -29,7 +27,7 @@ public sealed class DraftRow
 /// 四明确 and assign the selected ones in one go (all or none).</summary>
 [RequestFormLimits(MultipartBodyLengthLimit = MaxUploadBytes + 64 * 1024)]
 [RequestSizeLimit(MaxUploadBytes + 4 * 1024 * 1024)]
-public sealed class FromDocumentModel(UnitDirectory unitDirectory, AssignBatch batch, Rules rules) : FormPageModel
+public sealed class FromDocumentModel(UnitDirectory unitDirectory, AssignList batch, Rules rules) : FormPageModel
 {
     /// <summary>2 MB: a speech is tens of KB; the limit keeps an upload's cost bounded.</summary>
     public const int MaxUploadBytes = 2 * 1024 * 1024;
@@ -135,7 +133,7 @@ public sealed class FromDocumentModel(UnitDirectory unitDirectory, AssignBatch b
     /// the summary above the drafts.</summary>
     protected override bool ShowRefusal(DomainException error)
     {
-        if (error is BatchValidationException batchErrors)
+        if (error is ListValidationException batchErrors)
         {
             var selected = Drafts.Select((d, i) => (Row: d, Index: i)).Where(x => x.Row.Selected).ToList();
             foreach (var (row, fields) in batchErrors.Rows)
@@ -160,7 +158,7 @@ public sealed class FromDocumentModel(UnitDirectory unitDirectory, AssignBatch b
 
     /// <summary>A refused batch has always been drawn again with 200 (the messages are the answer).</summary>
     protected override int StatusOf(DomainException error) =>
-        error is ValidationFailedException or BatchValidationException ? StatusCodes.Status200OK : base.StatusOf(error);
+        error is ValidationFailedException or ListValidationException ? StatusCodes.Status200OK : base.StatusOf(error);
 
     /// <summary>Why the document could not be read, when it could not.</summary>
     private string? Problem { get; set; }

@@ -1,4 +1,4 @@
-using Duban.Data.Import;
+using Duban.Data;
 using Duban.Matters;
 using Duban.Web.Auth;
 using Duban.Web.Jobs;
@@ -14,7 +14,7 @@ namespace Duban.Web.Pages.Import;
 /// </summary>
 [RequestSizeLimit(MaxUpload)]
 [RequestFormLimits(MultipartBodyLengthLimit = MaxUpload)]
-public sealed class AppealsModel(ImportWorker worker, ImportBatches batches) : FormPageModel
+public sealed class AppealsModel(ImportWorker worker, ImportRuns batches) : FormPageModel
 {
     public const int MaxUpload = 50 * 1024 * 1024;
 
@@ -23,7 +23,7 @@ public sealed class AppealsModel(ImportWorker worker, ImportBatches batches) : F
     public IReadOnlyDictionary<ImportField, int> Guessed { get; private set; } = new Dictionary<ImportField, int>();
     public string? SheetName { get; private set; }
     public IReadOnlyList<string> IgnoredSheets { get; private set; } = [];
-    public ImportBatchView? Batch { get; private set; }
+    public ImportRunView? Batch { get; private set; }
 
     [BindProperty]
     public string? Upload { get; set; }

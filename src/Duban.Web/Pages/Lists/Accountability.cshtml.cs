@@ -1,4 +1,4 @@
-using Duban.Data.Escalation;
+using Duban.Data;
 using Duban.Web.Auth;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

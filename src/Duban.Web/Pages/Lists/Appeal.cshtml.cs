@@ -1,6 +1,5 @@
 using Duban.Appeals;
-using Duban.Data.Appeals;
-using Duban.Data.Routing;
+using Duban.Data;
 using Duban.Matters;
 using Duban.Web.Auth;
 using Microsoft.AspNetCore.Mvc;
@@ -10,7 +9,7 @@ namespace Duban.Web.Pages.Lists;
 /// <summary>An appeal for staff: intake facts, the earlier appeal it repeats, the learned routing suggestion beside the
 /// rule result, the contact in full on request (audited), its hops (办理过程) and, for the lead unit, 上报 to the level
 /// above.</summary>
-public sealed class AppealModel(AppealQueries queries, RevealContact reveal, MatterRouter router, EscalateAppeal escalate) : FormPageModel
+public sealed class AppealModel(AppealQueries queries, RevealContact reveal, MatterTriage router, EscalateAppeal escalate) : FormPageModel
 {
     private bool _escalating;
 
@@ -25,7 +24,7 @@ public sealed class AppealModel(AppealQueries queries, RevealContact reveal, Mat
     public AppealContact? Contact { get; private set; }
 
     /// <summary>智能分派建议: information only; people decide.</summary>
-    public RoutingSuggestion? Suggestion { get; private set; }
+    public TriageSuggestion? Suggestion { get; private set; }
 
     /// <summary>Set on the redirect after a 上报: the page confirms it, or, when the appeal left the viewer's sight,
     /// says so instead of answering 404 (nothing of the appeal is shown then).</summary>

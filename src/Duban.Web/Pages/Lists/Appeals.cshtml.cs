@@ -1,5 +1,4 @@
 using Duban.Data;
-using Duban.Data.Appeals;
 using Duban.Matters;
 using Duban.Web.Auth;
 using Microsoft.AspNetCore.Mvc;

@@ -1,5 +1,5 @@
 using Duban.Appeals;
-using Duban.Data.Pairing;
+using Duban.Data;
 using Duban.Matters;
 using Duban.Web.Auth;
 using Microsoft.AspNetCore.Mvc;

@@ -1,4 +1,4 @@
-using Duban.Data.Pairing;
+using Duban.Data;
 using Duban.Matters;
 using Duban.Web.Auth;
 using Microsoft.AspNetCore.Mvc;

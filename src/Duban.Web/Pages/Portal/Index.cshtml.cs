@@ -1,7 +1,5 @@
 using Duban.Appeals;
 using Duban.Data;
-using Duban.Data.Appeals;
-using Duban.Data.Attachments;
 using Duban.Matters;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;

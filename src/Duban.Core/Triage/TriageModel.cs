@@ -1,18 +1,18 @@
 using System.Text;
 
-namespace Duban.Routing;
+namespace Duban.Triage;
 
 /// <summary>What the router says about one text.</summary>
 /// <param name="Label">The predicted label, or null for 不确定 (don't know) when the confidence is under the threshold.</param>
 /// <param name="BestLabel">The most probable label, whatever its confidence.</param>
 /// <param name="Confidence">The calibrated probability of <paramref name="BestLabel"/>, 0–1.</param>
-public sealed record RoutingPrediction(string? Label, string BestLabel, double Confidence);
+public sealed record TriagePrediction(string? Label, string BestLabel, double Confidence);
 
 /// <summary>
 /// A trained router: one linear scorer per label over character n-grams, and a softmax whose scale was fitted on
 /// held-out folds so that its probabilities are calibrated. Immutable; safe to share between threads.
 /// </summary>
-public sealed class RoutingModel
+public sealed class TriageModel
 {
     private const string Magic = "DUBANRT";
 
@@ -21,7 +21,7 @@ public sealed class RoutingModel
 
     private readonly float[] weights; // per label: one weight per feature, then the bias
 
-    internal RoutingModel(IReadOnlyList<string> labels, FeatureSpace space, float[] weights, double scale, double uniformShare)
+    internal TriageModel(IReadOnlyList<string> labels, FeatureSpace space, float[] weights, double scale, double uniformShare)
     {
         Labels = labels;
         Space = space;
@@ -48,7 +48,7 @@ public sealed class RoutingModel
     /// <summary>The calibrated probability of each label (in <see cref="Labels"/> order) for a raw text.</summary>
     public double[] Probabilities(string? text)
     {
-        var p = Softmax(Scores(Space.Vectorise(RoutingText.Normalise(text))), Scale);
+        var p = Softmax(Scores(Space.Vectorise(TriageText.Normalise(text))), Scale);
         for (var k = 0; k < p.Length; k++)
         {
             p[k] = ((1 - UniformShare) * p[k]) + (UniformShare / p.Length);
@@ -57,12 +57,12 @@ public sealed class RoutingModel
         return p;
     }
 
-    /// <summary>The label for a raw text, or 不确定 (null <see cref="RoutingPrediction.Label"/>) below <paramref name="threshold"/>.</summary>
-    public RoutingPrediction Predict(string? text, double threshold)
+    /// <summary>The label for a raw text, or 不确定 (null <see cref="TriagePrediction.Label"/>) below <paramref name="threshold"/>.</summary>
+    public TriagePrediction Predict(string? text, double threshold)
     {
         var probabilities = Probabilities(text);
         var best = ArgMax(probabilities);
-        return new RoutingPrediction(probabilities[best] >= threshold ? Labels[best] : null, Labels[best], probabilities[best]);
+        return new TriagePrediction(probabilities[best] >= threshold ? Labels[best] : null, Labels[best], probabilities[best]);
     }
 
     internal double[] Scores(SparseVector x) => Scores(x.Indices, x.Values);
@@ -149,7 +149,7 @@ public sealed class RoutingModel
     }
 
     /// <summary>Reads a model written by <see cref="Write"/>; anything else is a <see cref="FormatException"/>.</summary>
-    public static RoutingModel Read(Stream stream)
+    public static TriageModel Read(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
         using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
@@ -198,7 +198,7 @@ public sealed class RoutingModel
                 }
             }
 
-            return new RoutingModel(labels, new FeatureSpace(hashes, idf), weights, scale, uniformShare);
+            return new TriageModel(labels, new FeatureSpace(hashes, idf), weights, scale, uniformShare);
         }
         catch (IOException)
         {

@@ -1,4 +1,4 @@
-namespace Duban.Routing;
+namespace Duban.Triage;
 
 /// <summary>
 /// The n-grams a model knows, with their inverse document frequencies. A text becomes sublinear tf × idf over known

@@ -1,4 +1,4 @@
-namespace Duban.Routing;
+namespace Duban.Triage;
 
 /// <summary>
 /// Character n-grams of a normalised text, each named by a 32-bit hash (no strings kept: at a million distinct

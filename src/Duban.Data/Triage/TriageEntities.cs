@@ -1,8 +1,8 @@
-namespace Duban.Data.Routing;
+namespace Duban.Data;
 
-/// <summary>A trained router (智能分流模型) in the model file format of <see cref="Duban.Routing.RoutingModel"/>.
+/// <summary>A trained router (智能分流模型) in the model file format of <see cref="Duban.Triage.TriageModel"/>.
 /// Stored in the database so that every instance suggests with the same model.</summary>
-public sealed class RoutingModelRecord
+public sealed class TriageModelRecord
 {
     public long Id { get; set; }
     public DateTimeOffset TrainedAt { get; set; }

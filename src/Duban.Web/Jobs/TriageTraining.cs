@@ -1,14 +1,14 @@
-using Duban.Data.Routing;
+using Duban.Data;
 using Duban.Matters;
 
 namespace Duban.Web.Jobs;
 
 /// <summary>What the admin page shows of retraining: the training running now (since when, how far) and how the last
 /// one ended (its summary or its error).</summary>
-public sealed record RoutingTrainingState(
+public sealed record TriageTrainingState(
     bool Running, DateTimeOffset? StartedAt, RetrainProgress? Progress, DateTimeOffset? FinishedAt, RetrainSummary? Summary, string? Error)
 {
-    public static readonly RoutingTrainingState Idle = new(false, null, null, null, null, null);
+    public static readonly TriageTrainingState Idle = new(false, null, null, null, null, null);
 }
 
 /// <summary>
@@ -18,13 +18,13 @@ public sealed record RoutingTrainingState(
 /// running beside it. It stops with the host. The state is this process's: another instance behind a load balancer
 /// shows its own, and all of them see the stored model.
 /// </summary>
-public sealed class RoutingTraining(IServiceScopeFactory scopes, TimeProvider clock, IHostApplicationLifetime lifetime, ILogger<RoutingTraining> logger)
+public sealed class TriageTraining(IServiceScopeFactory scopes, TimeProvider clock, IHostApplicationLifetime lifetime, ILogger<TriageTraining> logger)
 {
     private readonly Lock _gate = new();
     private Task<RetrainSummary>? _last;
-    private RoutingTrainingState _state = RoutingTrainingState.Idle;
+    private TriageTrainingState _state = TriageTrainingState.Idle;
 
-    public RoutingTrainingState State
+    public TriageTrainingState State
     {
         get
         {
@@ -70,7 +70,7 @@ public sealed class RoutingTraining(IServiceScopeFactory scopes, TimeProvider cl
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            var summary = await scope.ServiceProvider.GetRequiredService<MatterRouter>()
+            var summary = await scope.ServiceProvider.GetRequiredService<MatterTriage>()
                 .RetrainAsync(new Reporter(this), lifetime.ApplicationStopping);
             Finish(summary, null);
             return summary;
@@ -97,7 +97,7 @@ public sealed class RoutingTraining(IServiceScopeFactory scopes, TimeProvider cl
     }
 
     /// <summary>Keeps the furthest report: the labels train in parallel, so reports can arrive out of order.</summary>
-    private sealed class Reporter(RoutingTraining training) : IProgress<RetrainProgress>
+    private sealed class Reporter(TriageTraining training) : IProgress<RetrainProgress>
     {
         public void Report(RetrainProgress value)
         {

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 
-namespace Duban.Data.Routing;
+namespace Duban.Data;
 
 /// <summary>
 /// Learned routing settings (<c>Routing:*</c>), read when first needed; a malformed value throws a
@@ -10,9 +10,9 @@ namespace Duban.Data.Routing;
 /// </summary>
 /// <param name="Threshold">Below this calibrated probability the suggestion is 不确定 (don't know).</param>
 /// <param name="MaxExamples">Retraining uses at most this many of the most recently closed matters.</param>
-public sealed record RoutingOptions(double Threshold, int MaxExamples)
+public sealed record TriageOptions(double Threshold, int MaxExamples)
 {
-    public static RoutingOptions FromConfiguration(IConfiguration configuration)
+    public static TriageOptions FromConfiguration(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration.GetSection("Routing");
@@ -30,6 +30,6 @@ public sealed record RoutingOptions(double Threshold, int MaxExamples)
             throw new FormatException($"Routing:MaxExamples must be a whole number from 10 to 1000000, not '{m}'");
         }
 
-        return new RoutingOptions(threshold, max);
+        return new TriageOptions(threshold, max);
     }
 }

@@ -1,10 +1,10 @@
 using System.Text;
 using Duban.Text;
 
-namespace Duban.Routing;
+namespace Duban.Triage;
 
 /// <summary>The one normalisation every routing text goes through, at training and at prediction alike.</summary>
-public static class RoutingText
+public static class TriageText
 {
     /// <summary>
     /// <see cref="UserText.Clean"/>, then full-width ASCII folded to half-width (“ＡＢＣ１２３” and “ABC123” are one

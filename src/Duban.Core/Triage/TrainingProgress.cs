@@ -1,4 +1,4 @@
-namespace Duban.Routing;
+namespace Duban.Triage;
 
 /// <summary>How far a training is: one-versus-rest trainings done of all it will run.</summary>
 public sealed record TrainingProgress(int Done, int Total);

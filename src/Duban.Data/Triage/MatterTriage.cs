@@ -1,15 +1,15 @@
 using Duban.Matters;
-using Duban.Routing;
+using Duban.Triage;
 using Microsoft.EntityFrameworkCore;
 
-namespace Duban.Data.Routing;
+namespace Duban.Data;
 
 /// <summary>A suggested lead unit, or 不确定 (<see cref="Unknown"/>) when no model is confident enough.</summary>
 /// <param name="UnitCode">The unit's code; null when unknown.</param>
 /// <param name="UnitName">The unit's name; null when unknown.</param>
 /// <param name="Confidence">The calibrated probability of the best unit (0 when no model has been trained).</param>
 /// <param name="Trained">False when no model has been trained yet (尚未训练模型).</param>
-public sealed record RoutingSuggestion(string? UnitCode, string? UnitName, double Confidence, bool Trained = true)
+public sealed record TriageSuggestion(string? UnitCode, string? UnitName, double Confidence, bool Trained = true)
 {
     public bool Unknown => UnitCode is null;
 }
@@ -38,10 +38,10 @@ public enum RetrainPhase
 public sealed record RetrainProgress(RetrainPhase Phase, int Done, int Total);
 
 /// <summary>The model in use: when it was trained, on how many closed matters, for how many units.</summary>
-public sealed record RoutingModelStatus(long ModelId, DateTimeOffset TrainedAt, int Examples, int Units);
+public sealed record TriageModelStatus(long ModelId, DateTimeOffset TrainedAt, int Examples, int Units);
 
 /// <summary>The model in use by this process, reloaded when another instance (or this one) stores a newer one.</summary>
-public sealed class RoutingModelCache
+public sealed class TriageModelCache
 {
     private LoadedModel? current;
 
@@ -51,40 +51,40 @@ public sealed class RoutingModelCache
         set => Volatile.Write(ref current, value);
     }
 
-    internal sealed record LoadedModel(long Id, RoutingModel Model);
+    internal sealed record LoadedModel(long Id, TriageModel Model);
 }
 
 /// <summary>
 /// Learned routing (智能分流) over the app's own history: trains on closed matters (text = title and content,
 /// label = the lead unit that handled it) and suggests a lead unit for a new text. People decide; this only suggests.
 /// </summary>
-public sealed class MatterRouter(DubanDbContext db, RoutingModelCache cache, RoutingOptions options, TimeProvider clock)
+public sealed class MatterTriage(DubanDbContext db, TriageModelCache cache, TriageOptions options, TimeProvider clock)
 {
     /// <summary>Models kept in the database: the newest, and two before it for comparison.</summary>
     private const int KeptModels = 3;
 
     /// <summary>
     /// The suggested lead unit for an appeal or matter text (title, a line break, then the content), or
-    /// <see cref="RoutingSuggestion.Unknown"/> when no model is trained yet, the confidence is under
+    /// <see cref="TriageSuggestion.Unknown"/> when no model is trained yet, the confidence is under
     /// <c>Routing:Threshold</c>, or the suggested unit is no longer active. Cheap: one indexed query when the model
     /// is unchanged.
     /// </summary>
-    public async Task<RoutingSuggestion> SuggestAsync(string? text, CancellationToken ct = default)
+    public async Task<TriageSuggestion> SuggestAsync(string? text, CancellationToken ct = default)
     {
         var model = await CurrentModelAsync(ct);
         if (model is null)
         {
-            return new RoutingSuggestion(null, null, 0, Trained: false);
+            return new TriageSuggestion(null, null, 0, Trained: false);
         }
 
         var prediction = model.Predict(text, options.Threshold);
         if (prediction.Label is not { } code)
         {
-            return new RoutingSuggestion(null, null, prediction.Confidence);
+            return new TriageSuggestion(null, null, prediction.Confidence);
         }
 
         var name = await db.Units.AsNoTracking().Where(u => u.Code == code && u.Active).Select(u => u.Name).FirstOrDefaultAsync(ct);
-        return name is null ? new RoutingSuggestion(null, null, prediction.Confidence) : new RoutingSuggestion(code, name, prediction.Confidence);
+        return name is null ? new TriageSuggestion(null, null, prediction.Confidence) : new TriageSuggestion(code, name, prediction.Confidence);
     }
 
     /// <summary>
@@ -102,9 +102,9 @@ public sealed class MatterRouter(DubanDbContext db, RoutingModelCache cache, Rou
             .Select(m => new { m.Title, m.Content, Unit = m.LeadUnit!.Code })
             .ToListAsync(ct);
         var counts = rows.GroupBy(r => r.Unit, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        var skipped = counts.Where(c => c.Value < RoutingTrainer.MinExamplesPerLabel).Select(c => c.Key).Order(StringComparer.Ordinal).ToArray();
-        var examples = rows.Where(r => counts[r.Unit] >= RoutingTrainer.MinExamplesPerLabel)
-            .Select(r => new RoutingExample(r.Title + "\n" + r.Content, r.Unit)).ToArray();
+        var skipped = counts.Where(c => c.Value < TriageTrainer.MinExamplesPerLabel).Select(c => c.Key).Order(StringComparer.Ordinal).ToArray();
+        var examples = rows.Where(r => counts[r.Unit] >= TriageTrainer.MinExamplesPerLabel)
+            .Select(r => new TriageExample(r.Title + "\n" + r.Content, r.Unit)).ToArray();
         var units = counts.Count - skipped.Length;
         if (units < 2)
         {
@@ -114,16 +114,16 @@ public sealed class MatterRouter(DubanDbContext db, RoutingModelCache cache, Rou
 
         progress?.Report(new RetrainProgress(RetrainPhase.Training, 0, 0));
         var trained = progress is null ? null : new Progress(p => progress.Report(new RetrainProgress(RetrainPhase.Training, p.Done, p.Total)));
-        var model = await Task.Run(() => RoutingTrainer.Train(examples, progress: trained), ct);
+        var model = await Task.Run(() => TriageTrainer.Train(examples, progress: trained), ct);
         progress?.Report(new RetrainProgress(RetrainPhase.Saving, 0, 0));
         using var buffer = new MemoryStream();
         model.Write(buffer);
-        var record = new RoutingModelRecord { TrainedAt = clock.GetUtcNow(), Examples = examples.Length, Units = units, Model = buffer.ToArray() };
-        db.RoutingModels.Add(record);
-        var old = await db.RoutingModels.OrderByDescending(m => m.Id).Skip(KeptModels - 1).Select(m => new RoutingModelRecord { Id = m.Id, Model = Array.Empty<byte>() }).ToListAsync(ct);
-        db.RoutingModels.RemoveRange(old);
+        var record = new TriageModelRecord { TrainedAt = clock.GetUtcNow(), Examples = examples.Length, Units = units, Model = buffer.ToArray() };
+        db.TriageModels.Add(record);
+        var old = await db.TriageModels.OrderByDescending(m => m.Id).Skip(KeptModels - 1).Select(m => new TriageModelRecord { Id = m.Id, Model = Array.Empty<byte>() }).ToListAsync(ct);
+        db.TriageModels.RemoveRange(old);
         await db.SaveChangesAsync(ct); // the new model and the pruning in one transaction
-        cache.Current = new RoutingModelCache.LoadedModel(record.Id, model);
+        cache.Current = new TriageModelCache.LoadedModel(record.Id, model);
         return new RetrainSummary(record.Id, examples.Length, units, skipped);
     }
 
@@ -134,16 +134,16 @@ public sealed class MatterRouter(DubanDbContext db, RoutingModelCache cache, Rou
     }
 
     /// <summary>The newest stored model, or null when none has been trained.</summary>
-    public async Task<RoutingModelStatus?> StatusAsync(CancellationToken ct = default)
+    public async Task<TriageModelStatus?> StatusAsync(CancellationToken ct = default)
     {
-        var status = await db.RoutingModels.AsNoTracking().OrderByDescending(m => m.Id)
-            .Select(m => new RoutingModelStatus(m.Id, m.TrainedAt, m.Examples, m.Units)).FirstOrDefaultAsync(ct);
+        var status = await db.TriageModels.AsNoTracking().OrderByDescending(m => m.Id)
+            .Select(m => new TriageModelStatus(m.Id, m.TrainedAt, m.Examples, m.Units)).FirstOrDefaultAsync(ct);
         return status is null ? null : status with { TrainedAt = Calendar.ChinaTime.ToLocal(status.TrainedAt) };
     }
 
-    private async Task<RoutingModel?> CurrentModelAsync(CancellationToken ct)
+    private async Task<TriageModel?> CurrentModelAsync(CancellationToken ct)
     {
-        var latest = await db.RoutingModels.AsNoTracking().MaxAsync(m => (long?)m.Id, ct);
+        var latest = await db.TriageModels.AsNoTracking().MaxAsync(m => (long?)m.Id, ct);
         if (latest is not { } id)
         {
             return null;
@@ -154,15 +154,15 @@ public sealed class MatterRouter(DubanDbContext db, RoutingModelCache cache, Rou
             return cached.Model;
         }
 
-        var bytes = await db.RoutingModels.AsNoTracking().Where(m => m.Id == id).Select(m => m.Model).FirstOrDefaultAsync(ct);
+        var bytes = await db.TriageModels.AsNoTracking().Where(m => m.Id == id).Select(m => m.Model).FirstOrDefaultAsync(ct);
         if (bytes is null)
         {
             return cache.Current?.Model; // pruned by a concurrent retrain: the next call finds the newer one
         }
 
         using var stream = new MemoryStream(bytes);
-        var model = RoutingModel.Read(stream);
-        cache.Current = new RoutingModelCache.LoadedModel(id, model);
+        var model = TriageModel.Read(stream);
+        cache.Current = new TriageModelCache.LoadedModel(id, model);
         return model;
     }
 }

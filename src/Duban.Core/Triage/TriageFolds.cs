@@ -1,8 +1,8 @@
-namespace Duban.Routing;
+namespace Duban.Triage;
 
 /// <summary>Stratified folds: each label's examples shuffled with a seed and dealt round-robin, so every fold holds
 /// each label in proportion.</summary>
-public static class RoutingFolds
+public static class TriageFolds
 {
     /// <summary>The row indices of each fold.</summary>
     public static IReadOnlyList<int[]> Stratified(IReadOnlyList<int> labels, int folds, int seed)

@@ -1,6 +1,6 @@
 using Duban.Matters;
 
-namespace Duban.Routing;
+namespace Duban.Triage;
 
 /// <summary>The F1 of one label.</summary>
 public sealed record LabelScore(string Label, int Support, double Precision, double Recall, double F1);
@@ -15,7 +15,7 @@ public sealed record LabelScore(string Label, int Support, double Precision, dou
 /// <param name="ExpectedCalibrationError">ECE over ten confidence bins: the gap between confidence and accuracy,
 /// weighted by how many predictions fall in each bin.</param>
 /// <param name="Reliability">Per confidence bin (0–0.1 … 0.9–1): count, mean confidence, accuracy.</param>
-public sealed record RoutingScore(
+public sealed record TriageScore(
     double MacroF1,
     double Accuracy,
     IReadOnlyList<LabelScore> Labels,
@@ -26,18 +26,18 @@ public sealed record RoutingScore(
     IReadOnlyList<(int Count, double Confidence, double Accuracy)> Reliability);
 
 /// <summary>Both figures of one cross-validation run: the router and the naive Bayes baseline, on the same folds.</summary>
-public sealed record RoutingEvaluationResult(int Folds, int Examples, RoutingScore Router, double BaselineMacroF1, double BaselineAccuracy);
+public sealed record TriageEvaluationResult(int Folds, int Examples, TriageScore Router, double BaselineMacroF1, double BaselineAccuracy);
 
 /// <summary>Stratified k-fold cross-validation of the router and of the baseline.</summary>
-public static class RoutingEvaluation
+public static class TriageEvaluation
 {
     /// <summary>Trains on k − 1 folds and predicts the held-out one, k times. Each label needs at least
     /// <paramref name="folds"/> examples, so that every training part holds two or more of it.</summary>
-    public static RoutingEvaluationResult CrossValidate(IReadOnlyList<RoutingExample> examples, int folds, double threshold,
-        RoutingTrainerOptions? options = null)
+    public static TriageEvaluationResult CrossValidate(IReadOnlyList<TriageExample> examples, int folds, double threshold,
+        TriageTrainerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(examples);
-        options ??= new RoutingTrainerOptions();
+        options ??= new TriageTrainerOptions();
         if (folds is < 2 or > 20)
         {
             throw ValidationFailedException.For("folds", "折数须在 2–20 之间 / folds must be 2–20");
@@ -54,10 +54,10 @@ public static class RoutingEvaluation
         var y = examples.Select(e => Array.BinarySearch(labels, e.Label, StringComparer.Ordinal)).ToArray();
         var predicted = new (string Label, double Confidence)[examples.Count];
         var baseline = new string[examples.Count];
-        foreach (var test in RoutingFolds.Stratified(y, folds, options.Seed))
+        foreach (var test in TriageFolds.Stratified(y, folds, options.Seed))
         {
             var train = Enumerable.Range(0, examples.Count).Except(test).Select(i => examples[i]).ToArray();
-            var model = RoutingTrainer.Train(train, options);
+            var model = TriageTrainer.Train(train, options);
             var bayes = NaiveBayesBaseline.Train(train);
             foreach (var i in test)
             {
@@ -70,11 +70,11 @@ public static class RoutingEvaluation
         var truth = examples.Select(e => e.Label).ToArray();
         var router = Score(truth, predicted, threshold);
         var naive = Score(truth, baseline.Select(b => (b, 1.0)).ToArray(), threshold);
-        return new RoutingEvaluationResult(folds, examples.Count, router, naive.MacroF1, naive.Accuracy);
+        return new TriageEvaluationResult(folds, examples.Count, router, naive.MacroF1, naive.Accuracy);
     }
 
     /// <summary>Macro-F1, accuracy, per-label F1, calibration and coverage of predictions with their confidences.</summary>
-    public static RoutingScore Score(IReadOnlyList<string> truth, IReadOnlyList<(string Label, double Confidence)> predicted, double threshold)
+    public static TriageScore Score(IReadOnlyList<string> truth, IReadOnlyList<(string Label, double Confidence)> predicted, double threshold)
     {
         ArgumentNullException.ThrowIfNull(truth);
         ArgumentNullException.ThrowIfNull(predicted);
@@ -99,7 +99,7 @@ public static class RoutingEvaluation
                 ? (0, 0.0, 0.0)
                 : (inBin.Length, inBin.Average(i => predicted[i].Confidence), inBin.Average(i => correct[i] ? 1.0 : 0.0));
         }).ToArray();
-        return new RoutingScore(
+        return new TriageScore(
             scores.Where(s => s.Support > 0).Average(s => s.F1),
             correct.Average(c => c ? 1.0 : 0.0),
             scores,

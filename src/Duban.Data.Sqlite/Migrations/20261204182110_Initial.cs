@@ -133,7 +133,7 @@ namespace Duban.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "import_batches",
+                name: "import_runs",
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "INTEGER", nullable: false)
@@ -154,7 +154,7 @@ namespace Duban.Data.Sqlite.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_import_batches", x => x.Id);
+                    table.PrimaryKey("PK_import_runs", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -179,7 +179,7 @@ namespace Duban.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "routing_models",
+                name: "triage_models",
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "INTEGER", nullable: false)
@@ -191,7 +191,7 @@ namespace Duban.Data.Sqlite.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_routing_models", x => x.Id);
+                    table.PrimaryKey("PK_triage_models", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -1194,8 +1194,8 @@ namespace Duban.Data.Sqlite.Migrations
                 columns: new[] { "Status", "RequestedAt" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_import_batches_StartedAt",
-                table: "import_batches",
+                name: "IX_import_runs_StartedAt",
+                table: "import_runs",
                 column: "StartedAt");
 
             migrationBuilder.CreateIndex(
@@ -1333,8 +1333,6 @@ namespace Duban.Data.Sqlite.Migrations
                 name: "IX_webhooks_UnitId",
                 table: "webhooks",
                 column: "UnitId");
-
-            SchemaExtras.Apply(migrationBuilder, DatabaseProvider.Sqlite);
         }
 
         /// <inheritdoc />
@@ -1386,7 +1384,7 @@ namespace Duban.Data.Sqlite.Migrations
                 name: "extension_requests");
 
             migrationBuilder.DropTable(
-                name: "import_batches");
+                name: "import_runs");
 
             migrationBuilder.DropTable(
                 name: "lookbacks");
@@ -1410,7 +1408,7 @@ namespace Duban.Data.Sqlite.Migrations
                 name: "personal_data_views");
 
             migrationBuilder.DropTable(
-                name: "routing_models");
+                name: "triage_models");
 
             migrationBuilder.DropTable(
                 name: "visit_problems");

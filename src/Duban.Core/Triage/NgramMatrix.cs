@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Duban.Routing;
+namespace Duban.Triage;
 
 /// <summary>
 /// Training texts featurised once: each text's distinct n-grams (in hash order) as ids into one vocabulary of every
@@ -35,7 +35,7 @@ internal sealed class NgramMatrix
         {
             var start = first;
             Parallel.For(start, Math.Min(start + Block, texts.Count),
-                i => (ids[i], counts[i]) = NgramFeatures.Counted(NgramFeatures.Hashes(RoutingText.Normalise(texts[i]))));
+                i => (ids[i], counts[i]) = NgramFeatures.Counted(NgramFeatures.Hashes(TriageText.Normalise(texts[i]))));
             for (var i = start; i < Math.Min(start + Block, texts.Count); i++)
             {
                 var row = ids[i];

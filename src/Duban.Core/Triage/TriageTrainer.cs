@@ -1,12 +1,12 @@
 using Duban.Matters;
 
-namespace Duban.Routing;
+namespace Duban.Triage;
 
 /// <summary>One training text and its label (a category, or the code of the unit that handled it).</summary>
-public sealed record RoutingExample(string Text, string Label);
+public sealed record TriageExample(string Text, string Label);
 
 /// <summary>How a router is trained. The defaults were chosen by 5-fold cross-validation (docs/BENCHMARKS.md).</summary>
-public sealed record RoutingTrainerOptions
+public sealed record TriageTrainerOptions
 {
     /// <summary>The SVM cost C: larger fits the training texts more closely.</summary>
     public double Cost { get; init; } = 1.0;
@@ -32,13 +32,13 @@ public sealed record RoutingTrainerOptions
 }
 
 /// <summary>
-/// Trains a <see cref="RoutingModel"/>: tf-idf character 1–3-grams; per label, the features scaled by their naive
+/// Trains a <see cref="TriageModel"/>: tf-idf character 1–3-grams; per label, the features scaled by their naive
 /// Bayes log-count ratio (NBSVM, Wang and Manning 2012: +0.03 macro-F1 over a plain SVM here) and a linear
 /// L2-loss SVM against the rest (dual coordinate descent with shrinking, as LIBLINEAR); then a softmax scale and
 /// per-label offsets fitted to held-out scores by maximum likelihood, so that the probabilities are calibrated. The
 /// texts are featurised once for all the trainings (<see cref="NgramMatrix"/>).
 /// </summary>
-public static class RoutingTrainer
+public static class TriageTrainer
 {
     /// <summary>The fewest examples a label needs: one example cannot be both learnt from and checked.</summary>
     public const int MinExamplesPerLabel = 2;
@@ -47,7 +47,7 @@ public static class RoutingTrainer
     private const int MaxCalibrationRows = 20_000;
 
     /// <summary>From this many examples on, the calibration is fitted on one held-out split instead of
-    /// <see cref="RoutingTrainerOptions.CalibrationFolds"/> out-of-fold trainings.</summary>
+    /// <see cref="TriageTrainerOptions.CalibrationFolds"/> out-of-fold trainings.</summary>
     public const int SingleSplitFrom = 10_000;
 
     /// <summary>The share held out by the single split, as one fold of this many.</summary>
@@ -57,11 +57,11 @@ public static class RoutingTrainer
     /// than two labels, is a <see cref="ValidationFailedException"/>. <paramref name="progress"/> hears of each
     /// one-versus-rest training as it ends (from any thread): a model is one per label per fit, and there is a fit per
     /// calibration fold and a final one.</summary>
-    public static RoutingModel Train(IReadOnlyList<RoutingExample> examples, RoutingTrainerOptions? options = null,
+    public static TriageModel Train(IReadOnlyList<TriageExample> examples, TriageTrainerOptions? options = null,
         IProgress<TrainingProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(examples);
-        options ??= new RoutingTrainerOptions();
+        options ??= new TriageTrainerOptions();
         var labels = CheckLabels(examples);
         var matrix = NgramMatrix.Build(examples.Select(e => e.Text).ToArray());
         var y = examples.Select(e => Array.BinarySearch(labels, e.Label, StringComparer.Ordinal)).ToArray();
@@ -70,14 +70,14 @@ public static class RoutingTrainer
         var heldOut = new List<(double[] Scores, int Label)>();
         var smallest = Enumerable.Range(0, labels.Length).Min(k => y.Count(v => v == k));
         var folds = (y.Length >= SingleSplitFrom
-            ? RoutingFolds.Stratified(y, SingleSplitFolds, options.Seed).Take(1)
-            : RoutingFolds.Stratified(y, Math.Min(options.CalibrationFolds, smallest), options.Seed)).ToList();
+            ? TriageFolds.Stratified(y, SingleSplitFolds, options.Seed).Take(1)
+            : TriageFolds.Stratified(y, Math.Min(options.CalibrationFolds, smallest), options.Seed)).ToList();
         var counter = new TrainingCounter((folds.Count + 1) * labels.Length, progress);
         foreach (var test in folds)
         {
             var train = Enumerable.Range(0, y.Length).Except(test).ToArray();
             var (space, feature, weights) = Fit(matrix, train, y, labels.Length, options, counter);
-            var fold = new RoutingModel(labels, space, weights, 1, 0);
+            var fold = new TriageModel(labels, space, weights, 1, 0);
             var x = matrix.Vectorise(test.Take(MaxCalibrationRows).ToArray(), space, feature);
             heldOut.AddRange(Enumerable.Range(0, x.Count).Select(i => (fold.Scores(x.IndicesOf(i), x.ValuesOf(i)), y[test[i]])));
         }
@@ -89,10 +89,10 @@ public static class RoutingTrainer
             finalWeights[(k * (finalSpace.Count + 1)) + finalSpace.Count] += (float)(offsets[k] / scale);
         }
 
-        return new RoutingModel(labels, finalSpace, finalWeights, scale, 1.0 / (heldOut.Count + 1));
+        return new TriageModel(labels, finalSpace, finalWeights, scale, 1.0 / (heldOut.Count + 1));
     }
 
-    private static string[] CheckLabels(IReadOnlyList<RoutingExample> examples)
+    private static string[] CheckLabels(IReadOnlyList<TriageExample> examples)
     {
         var counts = examples.GroupBy(e => e.Label, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var rare = counts.Where(p => p.Value < MinExamplesPerLabel).Select(p => p.Key).Order(StringComparer.Ordinal).ToArray();
@@ -111,7 +111,7 @@ public static class RoutingTrainer
     }
 
     private static (FeatureSpace Space, int[] Feature, float[] Weights) Fit(NgramMatrix matrix, int[] rows, int[] y, int labels,
-        RoutingTrainerOptions options, TrainingCounter counter)
+        TriageTrainerOptions options, TrainingCounter counter)
     {
         var (space, feature) = matrix.Space(rows, Math.Min(options.MinDocuments, rows.Length), options.MaxFeatures);
         var x = matrix.Vectorise(rows, space, feature);
@@ -163,7 +163,7 @@ public static class RoutingTrainer
     /// converged, then all texts are checked again. Most texts are classified with room to spare, so later passes
     /// touch a fraction of them.
     /// </summary>
-    private static void TrainOneVersusRest(SparseRows x, int[] labels, int k, Span<float> w, RoutingTrainerOptions options)
+    private static void TrainOneVersusRest(SparseRows x, int[] labels, int k, Span<float> w, TriageTrainerOptions options)
     {
         const double Tolerance = 0.1; // on the spread of the projected gradients, as LIBLINEAR
         var bias = w.Length - 1;
@@ -273,7 +273,7 @@ public static class RoutingTrainer
         double Loss(double logScale)
         {
             var scale = Math.Exp(logScale);
-            return heldOut.Sum(h => -Math.Log(Math.Max(RoutingModel.Softmax(h.Scores, scale)[h.Label], 1e-300)));
+            return heldOut.Sum(h => -Math.Log(Math.Max(TriageModel.Softmax(h.Scores, scale)[h.Label], 1e-300)));
         }
 
         double lo = -3, hi = 5;
@@ -304,7 +304,7 @@ public static class RoutingTrainer
                     shifted[k] = scores[k] + (offsets[k] / fitted);
                 }
 
-                var p = RoutingModel.Softmax(shifted, fitted);
+                var p = TriageModel.Softmax(shifted, fitted);
                 for (var k = 0; k < labels; k++)
                 {
                     gradient[k] += p[k] - (k == label ? 1 : 0);

@@ -1,11 +1,11 @@
 using Duban.Matters;
-using Duban.Routing;
+using Duban.Triage;
 using Duban.Tabular;
 using FsCheck.Xunit;
 
-namespace Duban.Tests.Routing;
+namespace Duban.Tests.Triage;
 
-public sealed class RoutingTextTests
+public sealed class TriageTextTests
 {
     [Theory]
     [InlineData(null, "")]
@@ -16,14 +16,14 @@ public sealed class RoutingTextTests
     [InlineData("（全角括号）！", "(全角括号)!")]
     public void Normalise_FoldsWidthCaseAndSpace(string? input, string expected)
     {
-        Assert.Equal(expected, RoutingText.Normalise(input));
+        Assert.Equal(expected, TriageText.Normalise(input));
     }
 
     [Property]
     public bool Normalise_IsIdempotent(string text)
     {
-        var once = RoutingText.Normalise(text);
-        return RoutingText.Normalise(once) == once;
+        var once = TriageText.Normalise(text);
+        return TriageText.Normalise(once) == once;
     }
 
     [Fact]
@@ -36,9 +36,9 @@ public sealed class RoutingTextTests
     }
 }
 
-public sealed class RoutingModelTests
+public sealed class TriageModelTests
 {
-    private static readonly RoutingExample[] Examples =
+    private static readonly TriageExample[] Examples =
     [
         new("小区路灯不亮\n晚上路灯坏了很久没人修", "城建"),
         new("路灯损坏\n背街小巷的路灯全部不亮", "城建"),
@@ -54,12 +54,12 @@ public sealed class RoutingModelTests
     [Fact]
     public void Train_IsDeterministic_AndTheFileRoundTrips()
     {
-        var first = Bytes(RoutingTrainer.Train(Examples));
-        var model = RoutingTrainer.Train(Examples);
+        var first = Bytes(TriageTrainer.Train(Examples));
+        var model = TriageTrainer.Train(Examples);
         Assert.Equal(first, Bytes(model));
 
         using var stream = new MemoryStream(first);
-        var read = RoutingModel.Read(stream);
+        var read = TriageModel.Read(stream);
         Assert.Equal(model.Labels, read.Labels);
         Assert.Equal(model.Probabilities("工地拖欠工资"), read.Probabilities("工地拖欠工资"));
         Assert.Equal("社保", read.Predict("工地拖欠工资", 0).Label);
@@ -69,19 +69,19 @@ public sealed class RoutingModelTests
     public void Train_ReportsEachLabelTrainedPerFit_UpToTheTotal_WithoutChangingTheModel()
     {
         var reports = new System.Collections.Concurrent.ConcurrentBag<TrainingProgress>();
-        var model = RoutingTrainer.Train(Examples, progress: new Collect(reports));
+        var model = TriageTrainer.Train(Examples, progress: new Collect(reports));
 
         // Three examples per label: three calibration folds and the final fit, three labels each.
         var expected = (3 + 1) * 3;
         Assert.All(reports, r => Assert.Equal(expected, r.Total));
         Assert.Equal(Enumerable.Range(1, expected), reports.Select(r => r.Done).Order());
-        Assert.Equal(Bytes(RoutingTrainer.Train(Examples)), Bytes(model));
+        Assert.Equal(Bytes(TriageTrainer.Train(Examples)), Bytes(model));
     }
 
     [Fact]
     public void Predict_SaysDontKnow_BelowTheThreshold()
     {
-        var model = RoutingTrainer.Train(Examples);
+        var model = TriageTrainer.Train(Examples);
         var sure = model.Predict("学校补课收费", 0);
         Assert.Equal("教育", sure.Label);
         var probabilities = model.Probabilities("学校补课收费");
@@ -97,9 +97,9 @@ public sealed class RoutingModelTests
     [Fact]
     public void Train_RefusesALabelWithOneExample_NamingIt()
     {
-        var error = Assert.Throws<ValidationFailedException>(() => RoutingTrainer.Train([.. Examples, new("电梯故障", "特种设备")]));
+        var error = Assert.Throws<ValidationFailedException>(() => TriageTrainer.Train([.. Examples, new("电梯故障", "特种设备")]));
         Assert.Contains("特种设备", error.Errors["label"][0], StringComparison.Ordinal);
-        Assert.Throws<ValidationFailedException>(() => RoutingTrainer.Train(Examples.Where(e => e.Label == "城建").ToArray()));
+        Assert.Throws<ValidationFailedException>(() => TriageTrainer.Train(Examples.Where(e => e.Label == "城建").ToArray()));
     }
 
     [Theory]
@@ -108,11 +108,11 @@ public sealed class RoutingModelTests
     [InlineData(40)]
     public void Read_RefusesAnythingButAModel(int keep)
     {
-        var bytes = Bytes(RoutingTrainer.Train(Examples));
+        var bytes = Bytes(TriageTrainer.Train(Examples));
         using var truncated = new MemoryStream(bytes[..keep]);
-        Assert.Throws<FormatException>(() => RoutingModel.Read(truncated));
+        Assert.Throws<FormatException>(() => TriageModel.Read(truncated));
         using var text = new MemoryStream("留言编号,留言主题\n1,路灯"u8.ToArray());
-        Assert.Throws<FormatException>(() => RoutingModel.Read(text));
+        Assert.Throws<FormatException>(() => TriageModel.Read(text));
     }
 
     private sealed class Collect(System.Collections.Concurrent.ConcurrentBag<TrainingProgress> reports) : IProgress<TrainingProgress>
@@ -120,7 +120,7 @@ public sealed class RoutingModelTests
         public void Report(TrainingProgress value) => reports.Add(value);
     }
 
-    private static byte[] Bytes(RoutingModel model)
+    private static byte[] Bytes(TriageModel model)
     {
         using var stream = new MemoryStream();
         model.Write(stream);
@@ -129,7 +129,7 @@ public sealed class RoutingModelTests
 }
 
 /// <summary>The quality bar of issue 5 on the real appeals (title + body → 一级分类), with the fixed seed.</summary>
-public sealed class RoutingQualityTests
+public sealed class TriageQualityTests
 {
     [Fact]
     public void CrossValidation_OnLabelledAppeals_ReachesMacroF1Of085_AndBeatsNaiveBayes()
@@ -137,7 +137,7 @@ public sealed class RoutingQualityTests
         var examples = LabelledAppeals();
         Assert.Equal(495, examples.Count);
 
-        var result = RoutingEvaluation.CrossValidate(examples, 5, 0.5);
+        var result = TriageEvaluation.CrossValidate(examples, 5, 0.5);
 
         Assert.True(result.Router.MacroF1 >= 0.85, $"macro-F1 {result.Router.MacroF1:0.000}");
         Assert.True(result.Router.MacroF1 > result.BaselineMacroF1 + 0.1, $"baseline {result.BaselineMacroF1:0.000}");
@@ -145,7 +145,7 @@ public sealed class RoutingQualityTests
         Assert.True(result.Router.AccuracyCovered > result.Router.Accuracy, "abstaining below the threshold raises accuracy");
     }
 
-    private static List<RoutingExample> LabelledAppeals()
+    private static List<TriageExample> LabelledAppeals()
     {
         var root = new DirectoryInfo(AppContext.BaseDirectory);
         while (root is not null && !File.Exists(Path.Combine(root.FullName, "Duban.slnx")))
@@ -159,6 +159,6 @@ public sealed class RoutingQualityTests
         var records = Csv.Read(reader).ToList();
         var header = records[0].Fields;
         int title = Csv.Column(header, "留言主题"), body = Csv.Column(header, "留言详情"), label = Csv.Column(header, "一级分类");
-        return records.Skip(1).Select(r => new RoutingExample(r.Fields[title] + "\n" + r.Fields[body], r.Fields[label])).ToList();
+        return records.Skip(1).Select(r => new TriageExample(r.Fields[title] + "\n" + r.Fields[body], r.Fields[label])).ToList();
     }
 }

@@ -1,4 +1,4 @@
-namespace Duban.Routing;
+namespace Duban.Triage;
 
 /// <summary>
 /// The yardstick the router must beat: multinomial naive Bayes over character bigrams with add-one smoothing.
@@ -18,7 +18,7 @@ public sealed class NaiveBayesBaseline
     }
 
     /// <summary>Counts bigrams per label.</summary>
-    public static NaiveBayesBaseline Train(IReadOnlyList<RoutingExample> examples)
+    public static NaiveBayesBaseline Train(IReadOnlyList<TriageExample> examples)
     {
         ArgumentNullException.ThrowIfNull(examples);
         var labels = examples.Select(e => e.Label).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
@@ -29,7 +29,7 @@ public sealed class NaiveBayesBaseline
         {
             var k = Array.BinarySearch(labels, example.Label, StringComparer.Ordinal);
             prior[k]++;
-            foreach (var hash in NgramFeatures.Hashes(RoutingText.Normalise(example.Text), 2, 2))
+            foreach (var hash in NgramFeatures.Hashes(TriageText.Normalise(example.Text), 2, 2))
             {
                 if (!counts.TryGetValue(hash, out var row))
                 {
@@ -58,7 +58,7 @@ public sealed class NaiveBayesBaseline
     public string Predict(string? text)
     {
         var score = (double[])logPrior.Clone();
-        foreach (var hash in NgramFeatures.Hashes(RoutingText.Normalise(text), 2, 2))
+        foreach (var hash in NgramFeatures.Hashes(TriageText.Normalise(text), 2, 2))
         {
             if (logLikelihood.TryGetValue(hash, out var row))
             {
@@ -69,6 +69,6 @@ public sealed class NaiveBayesBaseline
             }
         }
 
-        return labels[RoutingModel.ArgMax(score)];
+        return labels[TriageModel.ArgMax(score)];
     }
 }

@@ -1,5 +1,4 @@
 using Duban.Data;
-using Duban.Data.Matters;
 using Duban.Matters;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,10 +6,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Duban.Tests;
 
 /// <summary>从文稿交办's batch: all the drafts of a speech in one transaction, or none.</summary>
-public sealed class AssignBatchTests
+public sealed class AssignListTests
 {
     private static Task<IReadOnlyList<long>> AssignAsync(Storage s, Actor actor, params NewMatter[] inputs) =>
-        s.RunAsync(sp => sp.GetRequiredService<AssignBatch>().ExecuteAsync(inputs, actor));
+        s.RunAsync(sp => sp.GetRequiredService<AssignList>().ExecuteAsync(inputs, actor));
 
     private static Task<int> CountAsync(Storage s) => s.RunAsync(sp => sp.GetRequiredService<DubanDbContext>().Matters.CountAsync());
 
@@ -35,7 +34,7 @@ public sealed class AssignBatchTests
     {
         await using var s = await Storage.CreateAsync(engine, "2024-02-08T10:00:00+08:00");
 
-        var ex = await Assert.ThrowsAsync<BatchValidationException>(() => AssignAsync(s, s.Org.Supervisor,
+        var ex = await Assert.ThrowsAsync<ListValidationException>(() => AssignAsync(s, s.Org.Supervisor,
             TestMatters.Assignment(),
             TestMatters.Assignment() with { Goal = null },
             TestMatters.Assignment("NO-SUCH-UNIT")));

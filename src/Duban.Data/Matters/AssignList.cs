@@ -1,9 +1,9 @@
 using Duban.Matters;
 
-namespace Duban.Data.Matters;
+namespace Duban.Data;
 
 /// <summary>Field errors of a batch 交办, per row (the index in the batch); nothing was assigned.</summary>
-public sealed class BatchValidationException(IReadOnlyDictionary<int, IReadOnlyDictionary<string, string[]>> rows)
+public sealed class ListValidationException(IReadOnlyDictionary<int, IReadOnlyDictionary<string, string[]>> rows)
     : DomainException("有事项未通过检查，本批均未交办。")
 {
     public IReadOnlyDictionary<int, IReadOnlyDictionary<string, string[]>> Rows { get; } = rows;
@@ -11,7 +11,7 @@ public sealed class BatchValidationException(IReadOnlyDictionary<int, IReadOnlyD
 
 /// <summary>交办 several matters at once (the demands of one speech): all in one transaction, or none. Every row is
 /// checked, so the answer lists the errors of all rows together.</summary>
-public sealed class AssignBatch(DubanDbContext db, AssignMatter assign)
+public sealed class AssignList(DubanDbContext db, AssignMatter assign)
 {
     public const int MaxRows = 100;
 
@@ -48,7 +48,7 @@ public sealed class AssignBatch(DubanDbContext db, AssignMatter assign)
         {
             await transaction.RollbackAsync(cancellationToken);
             db.ChangeTracker.Clear(); // the rows saved before the rollback are gone
-            throw new BatchValidationException(errors);
+            throw new ListValidationException(errors);
         }
 
         await transaction.CommitAsync(cancellationToken);

@@ -134,7 +134,7 @@ namespace Duban.Data.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "import_batches",
+                name: "import_runs",
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
@@ -155,7 +155,7 @@ namespace Duban.Data.Postgres.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_import_batches", x => x.Id);
+                    table.PrimaryKey("PK_import_runs", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -180,7 +180,7 @@ namespace Duban.Data.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "routing_models",
+                name: "triage_models",
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
@@ -192,7 +192,7 @@ namespace Duban.Data.Postgres.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_routing_models", x => x.Id);
+                    table.PrimaryKey("PK_triage_models", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -1195,8 +1195,8 @@ namespace Duban.Data.Postgres.Migrations
                 columns: new[] { "Status", "RequestedAt" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_import_batches_StartedAt",
-                table: "import_batches",
+                name: "IX_import_runs_StartedAt",
+                table: "import_runs",
                 column: "StartedAt");
 
             migrationBuilder.CreateIndex(
@@ -1334,8 +1334,6 @@ namespace Duban.Data.Postgres.Migrations
                 name: "IX_webhooks_UnitId",
                 table: "webhooks",
                 column: "UnitId");
-
-            SchemaExtras.Apply(migrationBuilder, DatabaseProvider.Postgres);
         }
 
         /// <inheritdoc />
@@ -1387,7 +1385,7 @@ namespace Duban.Data.Postgres.Migrations
                 name: "extension_requests");
 
             migrationBuilder.DropTable(
-                name: "import_batches");
+                name: "import_runs");
 
             migrationBuilder.DropTable(
                 name: "lookbacks");
@@ -1411,7 +1409,7 @@ namespace Duban.Data.Postgres.Migrations
                 name: "personal_data_views");
 
             migrationBuilder.DropTable(
-                name: "routing_models");
+                name: "triage_models");
 
             migrationBuilder.DropTable(
                 name: "visit_problems");
