@@ -15,7 +15,7 @@ public sealed class Problems(IProblemDetailsService problemDetails, ILogger<Prob
         {
             ValidationFailedException v => new HttpValidationProblemDetails(v.Errors.ToDictionary(e => e.Key, e => e.Value))
             {
-                Status = StatusCodes.Status400BadRequest,
+                Status = StatusOf(v),
                 Title = "输入有误 / validation failed",
             },
             BadHttpRequestException b => new ProblemDetails
@@ -25,19 +25,19 @@ public sealed class Problems(IProblemDetailsService problemDetails, ILogger<Prob
                 Detail = b.InnerException is System.Text.Json.JsonException j ? j.Message : b.Message,
             },
             Attachments.AttachmentRefusedException { Reason: Attachments.RefusalReason.TooLarge } a =>
-                new ProblemDetails { Status = StatusCodes.Status413PayloadTooLarge, Title = "文件过大 / file too large", Detail = a.Message },
+                new ProblemDetails { Status = StatusOf(a), Title = "文件过大 / file too large", Detail = a.Message },
             Attachments.AttachmentRefusedException { Reason: Attachments.RefusalReason.ForbiddenType } a =>
-                new ProblemDetails { Status = StatusCodes.Status415UnsupportedMediaType, Title = "不支持的文件类型 / file type not allowed", Detail = a.Message },
+                new ProblemDetails { Status = StatusOf(a), Title = "不支持的文件类型 / file type not allowed", Detail = a.Message },
             Attachments.AttachmentRefusedException a => new HttpValidationProblemDetails(new Dictionary<string, string[]> { ["files"] = [a.Message] })
             {
-                Status = StatusCodes.Status400BadRequest,
+                Status = StatusOf(a),
                 Title = "输入有误 / validation failed",
             },
-            ForbiddenException f => new ProblemDetails { Status = StatusCodes.Status403Forbidden, Title = "无权执行此操作 / forbidden", Detail = f.Message },
-            NotFoundException n => new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "未找到 / not found", Detail = n.Message },
+            ForbiddenException f => new ProblemDetails { Status = StatusOf(f), Title = "无权执行此操作 / forbidden", Detail = f.Message },
+            NotFoundException n => new ProblemDetails { Status = StatusOf(n), Title = "未找到 / not found", Detail = n.Message },
             InvalidTransitionException t => new ProblemDetails
             {
-                Status = StatusCodes.Status409Conflict,
+                Status = StatusOf(t),
                 Title = "当前状态不允许此操作 / invalid transition",
                 Detail = t.Message,
                 Extensions =
@@ -49,13 +49,13 @@ public sealed class Problems(IProblemDetailsService problemDetails, ILogger<Prob
             },
             RuleConflictException r => new ProblemDetails
             {
-                Status = StatusCodes.Status409Conflict,
+                Status = StatusOf(r),
                 Title = "当前不允许此操作 / conflict",
                 Detail = r.Message,
             },
             ConcurrencyConflictException c => new ProblemDetails
             {
-                Status = StatusCodes.Status409Conflict,
+                Status = StatusOf(c),
                 Title = "并发修改冲突 / concurrent edit",
                 Detail = c.Message,
                 Extensions = { ["expectedVersion"] = c.Expected, ["currentVersion"] = c.Actual },
@@ -71,6 +71,18 @@ public sealed class Problems(IProblemDetailsService problemDetails, ILogger<Prob
         httpContext.Response.StatusCode = problem.Status!.Value;
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
+
+    /// <summary>The status of a refused command, for the API's problems and the pages' status (<see cref="Pages.PageErrors"/>).</summary>
+    public static int StatusOf(DomainException error) => error switch
+    {
+        ValidationFailedException => StatusCodes.Status400BadRequest,
+        Attachments.AttachmentRefusedException { Reason: Attachments.RefusalReason.TooLarge } => StatusCodes.Status413PayloadTooLarge,
+        Attachments.AttachmentRefusedException { Reason: Attachments.RefusalReason.ForbiddenType } => StatusCodes.Status415UnsupportedMediaType,
+        Attachments.AttachmentRefusedException => StatusCodes.Status400BadRequest,
+        ForbiddenException => StatusCodes.Status403Forbidden,
+        NotFoundException => StatusCodes.Status404NotFound,
+        _ => StatusCodes.Status409Conflict,
+    };
 
     /// <summary>Writes a ProblemDetails response outside the exception path (authentication challenges).</summary>
     public static Task Write(HttpContext context, int status, string title, string? detail)

@@ -20,7 +20,7 @@ public abstract class FormPageModel : PageModel
         }
         else if (!ShowRefusal(error))
         {
-            return new StatusCodeResult(PageErrors.StatusOf(error));
+            return new StatusCodeResult(Problems.StatusOf(error));
         }
 
         try
@@ -58,7 +58,7 @@ public abstract class FormPageModel : PageModel
     protected virtual Task ReloadAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>The status the form is drawn again with; by default the API's for the refusal.</summary>
-    protected virtual int StatusOf(DomainException error) => PageErrors.StatusOf(error);
+    protected virtual int StatusOf(DomainException error) => Problems.StatusOf(error);
 
     /// <summary>A field of a bound form object as its model-state key: ("Form", "leadUnit") is "Form.LeadUnit".</summary>
     protected static string PropertyKey(string prefix, string field)

@@ -1,4 +1,3 @@
-using Duban.Attachments;
 using Duban.Matters;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
@@ -26,19 +25,7 @@ public sealed class PageErrors : IAsyncPageFilter
 
         executed.Result = error is not NotFoundException && executed.HandlerInstance is FormPageModel page
             ? await page.RefusedAsync(error, context.HttpContext.RequestAborted)
-            : new StatusCodeResult(StatusOf(error));
+            : new StatusCodeResult(Problems.StatusOf(error));
         executed.ExceptionHandled = true;
     }
-
-    /// <summary>The status of a refusal, as the API answers it.</summary>
-    public static int StatusOf(DomainException error) => error switch
-    {
-        ValidationFailedException => StatusCodes.Status400BadRequest,
-        AttachmentRefusedException { Reason: RefusalReason.TooLarge } => StatusCodes.Status413PayloadTooLarge,
-        AttachmentRefusedException { Reason: RefusalReason.ForbiddenType } => StatusCodes.Status415UnsupportedMediaType,
-        AttachmentRefusedException => StatusCodes.Status400BadRequest,
-        ForbiddenException => StatusCodes.Status403Forbidden,
-        NotFoundException => StatusCodes.Status404NotFound,
-        _ => StatusCodes.Status409Conflict,
-    };
 }
