@@ -26,13 +26,17 @@ public static class DataServices
         services.AddScoped<AppealLists>();
         services.AddScoped<EscalateAppeal>();
         services.AddSingleton<NoticeOutbox>();
+        services.AddSingleton(sp => ReviewOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton<FactLedger>();
+        services.AddScoped<ReviewQueries>();
         services.AddSingleton(sp => TriageOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<TriageModelCache>();
         services.AddScoped<MatterTriage>();
         services.AddDbContext<DubanDbContext>((sp, options) =>
         {
             sp.GetRequiredService<DatabaseOptions>().Configure(options);
-            options.AddInterceptors(sp.GetRequiredService<NoticeOutbox>()); // every saved notice queues its deliveries
+            // Every saved notice queues its deliveries; every saved event its review counters.
+            options.AddInterceptors(sp.GetRequiredService<NoticeOutbox>(), sp.GetRequiredService<FactLedger>());
         });
         services.AddIdentityCore<User>(o =>
             {

@@ -55,6 +55,11 @@ public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
     public DbSet<AttachmentBlob> AttachmentBlobs => Set<AttachmentBlob>();
     public DbSet<Attachment> Attachments => Set<Attachment>();
 
+    // Review counters (讲评): folded per unit and day, the deltas not yet folded, and which matters touched which day.
+    public DbSet<UnitDayFacts> UnitDayFacts => Set<UnitDayFacts>();
+    public DbSet<UnitFactDelta> UnitFactDeltas => Set<UnitFactDelta>();
+    public DbSet<UnitDayMatter> UnitDayMatters => Set<UnitDayMatter>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         ArgumentNullException.ThrowIfNull(configurationBuilder);

@@ -65,6 +65,9 @@ public sealed class Matter
     public bool Complex { get; set; }
     public MatterStatus Status { get; set; }
     public DateTimeOffset AssignedAt { get; set; }
+
+    /// <summary>See <see cref="MatterState.HandlingSince"/>.</summary>
+    public DateTimeOffset? HandlingSince { get; set; }
     public DateTimeOffset? VerifiedAt { get; set; }
     public DateTimeOffset? ClosedAt { get; set; }
     public Satisfaction? Satisfaction { get; set; }
@@ -85,6 +88,9 @@ public sealed class Matter
     public List<MilestoneRow> Milestones { get; set; } = [];
     public List<MatterEventRow> Events { get; set; } = [];
 
+    /// <summary>The state the review counters already account for; null for a matter not yet saved. Not stored.</summary>
+    internal MatterState? FactsBaseline { get; set; }
+
     /// <summary>The lifecycle state held in this row.</summary>
     public MatterState ToState() => new()
     {
@@ -98,6 +104,7 @@ public sealed class Matter
         Milestones = Milestones.OrderBy(m => m.Stage)
             .Select(m => new Milestone(m.Stage, m.DueAt, m.DueSoonAt, m.IsProvisional, m.MetAt) { OriginalDueAt = m.OriginalDueAt }).ToList(),
         AssignedAt = AssignedAt,
+        HandlingSince = HandlingSince,
         VerifiedAt = VerifiedAt,
         ClosedAt = ClosedAt,
         Satisfaction = Satisfaction,
@@ -114,6 +121,11 @@ public sealed class Matter
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(rules);
+        if (Version > 0)
+        {
+            FactsBaseline ??= ToState(); // the state as loaded: the review counters change from here (FactLedger)
+        }
+
         Kind = state.Kind;
         Status = state.Status;
         AssignerUnitId = state.AssignerUnitId;
@@ -121,6 +133,7 @@ public sealed class Matter
         Profile = state.Profile;
         Complex = state.Complex;
         AssignedAt = state.AssignedAt;
+        HandlingSince = state.HandlingSince;
         VerifiedAt = state.VerifiedAt;
         ClosedAt = state.ClosedAt;
         Satisfaction = state.Satisfaction;

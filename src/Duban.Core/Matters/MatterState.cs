@@ -35,6 +35,10 @@ public sealed record MatterState
     /// <summary>When it was assigned.</summary>
     public required DateTimeOffset AssignedAt { get; init; }
 
+    /// <summary>When the current lead unit's handling began: the assignment, the last transfer or the last time it went back
+    /// to handling (rated dissatisfied, reopened). The average time to complete is counted from here.</summary>
+    public DateTimeOffset? HandlingSince { get; init; }
+
     /// <summary>When its completion was last accepted.</summary>
     public DateTimeOffset? VerifiedAt { get; init; }
 
@@ -94,6 +98,7 @@ public sealed record MatterState
             Complex = d.Complex ?? false,
             Milestones = (d.Schedule ?? throw Missing(nameof(d.Schedule))).Select(Milestone.From).ToList(),
             AssignedAt = assigned.At,
+            HandlingSince = assigned.At,
             Version = 1,
         };
     }
@@ -125,6 +130,7 @@ public sealed record MatterState
                 DissatisfiedCount = DissatisfiedCount + 1,
                 ReopenCount = ReopenCount + 1,
                 VerifiedAt = null,
+                HandlingSince = e.At,
             },
             MatterAction.Rate => next with { Status = MatterStatus.Rated, Satisfaction = e.Data.Satisfaction ?? throw Missing("Satisfaction") },
             MatterAction.Close => next with { Status = MatterStatus.Closed, ClosedAt = e.At },
@@ -133,6 +139,7 @@ public sealed record MatterState
                 Status = MatterStatus.Assigned,
                 LeadUnitId = e.Data.LeadUnitId ?? throw Missing(nameof(e.Data.LeadUnitId)),
                 CoUnitIds = CoUnitIds.Where(u => u != e.Data.LeadUnitId).ToList(),
+                HandlingSince = e.At,
             },
             MatterAction.Extend => next.Extend(e.Data.Schedule),
             MatterAction.Attach => next,
@@ -143,6 +150,7 @@ public sealed record MatterState
                 Satisfaction = null,
                 VerifiedAt = null,
                 ClosedAt = null,
+                HandlingSince = e.At,
             },
         };
     }
@@ -184,6 +192,7 @@ public sealed record MatterState
         && Kind == other.Kind && Status == other.Status && AssignerUnitId == other.AssignerUnitId
         && LeadUnitId == other.LeadUnitId && CoUnitIds.SequenceEqual(other.CoUnitIds) && Profile == other.Profile
         && Complex == other.Complex && Milestones.SequenceEqual(other.Milestones) && AssignedAt == other.AssignedAt
+        && HandlingSince == other.HandlingSince
         && VerifiedAt == other.VerifiedAt && ClosedAt == other.ClosedAt && Satisfaction == other.Satisfaction
         && DissatisfiedCount == other.DissatisfiedCount && ReopenCount == other.ReopenCount && Version == other.Version;
 

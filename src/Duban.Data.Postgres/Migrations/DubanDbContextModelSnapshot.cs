@@ -107,9 +107,9 @@ namespace Duban.Data.Postgres.Migrations
 
                     b.HasIndex("MatterId");
 
-                    b.HasIndex("UnitId");
-
                     b.HasIndex("Status", "CreatedAt");
+
+                    b.HasIndex("UnitId", "CreatedAt");
 
                     b.ToTable("accountability_entries", (string)null);
                 });
@@ -794,10 +794,15 @@ namespace Duban.Data.Postgres.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<long>("UnitId")
+                        .HasColumnType("bigint");
+
                     b.HasKey("Id");
 
                     b.HasIndex("MatterId", "ClosedAt")
                         .IsUnique();
+
+                    b.HasIndex("Status", "CheckedAt");
 
                     b.HasIndex("Status", "DueAt");
 
@@ -840,6 +845,9 @@ namespace Duban.Data.Postgres.Migrations
                     b.Property<string>("Goal")
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
+
+                    b.Property<DateTimeOffset?>("HandlingSince")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Kind")
                         .IsRequired()
@@ -1282,6 +1290,199 @@ namespace Duban.Data.Postgres.Migrations
                     b.HasIndex("Path");
 
                     b.ToTable("units", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.UnitDayFacts", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<long>("UnitId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Role")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("AcknowledgeLate")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("AcknowledgeOnTime")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("AcknowledgePending")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("AcknowledgeWithinExtension")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Assigned")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CompleteLate")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CompleteOnTime")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CompletePending")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CompleteWithinExtension")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CompletionWorkingDays")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("FeedbackLate")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("FeedbackOnTime")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("FeedbackPending")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("FeedbackWithinExtension")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RatedBasically")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RatedDissatisfied")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RatedSatisfied")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Redone")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Resolved")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Returned")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("SpedUp")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("TransferredOut")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Day", "UnitId", "Role");
+
+                    b.ToTable("unit_day_facts", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.UnitDayMatter", b =>
+                {
+                    b.Property<long>("UnitId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<long>("MatterId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("UnitId", "Day", "MatterId");
+
+                    b.ToTable("unit_day_matters", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.UnitFactDelta", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AcknowledgeLate")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("AcknowledgeOnTime")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("AcknowledgePending")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("AcknowledgeWithinExtension")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Assigned")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CompleteLate")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CompleteOnTime")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CompletePending")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CompleteWithinExtension")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CompletionWorkingDays")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<long>("FeedbackLate")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("FeedbackOnTime")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("FeedbackPending")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("FeedbackWithinExtension")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("MatterId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RatedBasically")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RatedDissatisfied")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RatedSatisfied")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Redone")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Resolved")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Returned")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Role")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("SpedUp")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("TransferredOut")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("UnitId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Day");
+
+                    b.HasIndex("MatterId");
+
+                    b.ToTable("unit_fact_deltas", (string)null);
                 });
 
             modelBuilder.Entity("Duban.Data.User", b =>
@@ -1887,6 +2088,17 @@ namespace Duban.Data.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Restrict);
 
                     b.Navigation("Parent");
+                });
+
+            modelBuilder.Entity("Duban.Data.UnitFactDelta", b =>
+                {
+                    b.HasOne("Duban.Data.Matter", "Matter")
+                        .WithMany()
+                        .HasForeignKey("MatterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Matter");
                 });
 
             modelBuilder.Entity("Duban.Data.User", b =>

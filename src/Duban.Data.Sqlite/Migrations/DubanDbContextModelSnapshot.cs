@@ -98,9 +98,9 @@ namespace Duban.Data.Sqlite.Migrations
 
                     b.HasIndex("MatterId");
 
-                    b.HasIndex("UnitId");
-
                     b.HasIndex("Status", "CreatedAt");
+
+                    b.HasIndex("UnitId", "CreatedAt");
 
                     b.ToTable("accountability_entries", (string)null);
                 });
@@ -763,10 +763,15 @@ namespace Duban.Data.Sqlite.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("UnitId")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("MatterId", "ClosedAt")
                         .IsUnique();
+
+                    b.HasIndex("Status", "CheckedAt");
 
                     b.HasIndex("Status", "DueAt");
 
@@ -806,6 +811,9 @@ namespace Duban.Data.Sqlite.Migrations
 
                     b.Property<string>("Goal")
                         .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("HandlingSince")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Kind")
@@ -1235,6 +1243,197 @@ namespace Duban.Data.Sqlite.Migrations
                     b.HasIndex("Path");
 
                     b.ToTable("units", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.UnitDayFacts", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Role")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AcknowledgeLate")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AcknowledgeOnTime")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AcknowledgePending")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AcknowledgeWithinExtension")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Assigned")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CompleteLate")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CompleteOnTime")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CompletePending")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CompleteWithinExtension")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CompletionWorkingDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FeedbackLate")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FeedbackOnTime")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FeedbackPending")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FeedbackWithinExtension")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RatedBasically")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RatedDissatisfied")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RatedSatisfied")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Redone")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Resolved")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Returned")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SpedUp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TransferredOut")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "UnitId", "Role");
+
+                    b.ToTable("unit_day_facts", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.UnitDayMatter", b =>
+                {
+                    b.Property<long>("UnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("MatterId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("UnitId", "Day", "MatterId");
+
+                    b.ToTable("unit_day_matters", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.UnitFactDelta", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AcknowledgeLate")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AcknowledgeOnTime")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AcknowledgePending")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AcknowledgeWithinExtension")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Assigned")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CompleteLate")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CompleteOnTime")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CompletePending")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CompleteWithinExtension")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CompletionWorkingDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("FeedbackLate")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FeedbackOnTime")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FeedbackPending")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FeedbackWithinExtension")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("MatterId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RatedBasically")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RatedDissatisfied")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RatedSatisfied")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Redone")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Resolved")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Returned")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Role")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SpedUp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TransferredOut")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Day");
+
+                    b.HasIndex("MatterId");
+
+                    b.ToTable("unit_fact_deltas", (string)null);
                 });
 
             modelBuilder.Entity("Duban.Data.User", b =>
@@ -1824,6 +2023,17 @@ namespace Duban.Data.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Restrict);
 
                     b.Navigation("Parent");
+                });
+
+            modelBuilder.Entity("Duban.Data.UnitFactDelta", b =>
+                {
+                    b.HasOne("Duban.Data.Matter", "Matter")
+                        .WithMany()
+                        .HasForeignKey("MatterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Matter");
                 });
 
             modelBuilder.Entity("Duban.Data.User", b =>

@@ -26,6 +26,7 @@ internal sealed class AccountabilityEntryConfiguration : IEntityTypeConfiguratio
         e.ToTable("accountability_entries");
         e.HasIndex(a => new { a.Status, a.CreatedAt });
         e.HasIndex(a => a.MatterId);
+        e.HasIndex(a => new { a.UnitId, a.CreatedAt });
         e.HasIndex(a => a.EscalationId).IsUnique();
         e.HasOne(a => a.Escalation).WithMany().HasForeignKey(a => a.EscalationId).OnDelete(DeleteBehavior.Restrict);
         e.Property(a => a.Note).HasMaxLength(4000);
@@ -76,6 +77,7 @@ internal sealed class LookBackConfiguration : IEntityTypeConfiguration<LookBack>
         e.ToTable("lookbacks");
         e.HasIndex(l => new { l.MatterId, l.ClosedAt }).IsUnique();
         e.HasIndex(l => new { l.Status, l.DueAt });
+        e.HasIndex(l => new { l.Status, l.CheckedAt });
         e.Property(l => l.CheckedById).HasMaxLength(64);
         e.Property(l => l.CheckedByName).HasMaxLength(100);
         e.Property(l => l.Note).HasMaxLength(4000);

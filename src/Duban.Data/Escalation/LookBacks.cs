@@ -23,6 +23,9 @@ public sealed class LookBack
 {
     public long Id { get; set; }
     public long MatterId { get; set; }
+
+    /// <summary>The lead unit when the matter was closed: a rebound counts against it (回头看反弹数).</summary>
+    public long UnitId { get; set; }
     public DateTimeOffset ClosedAt { get; set; }
     public DateTimeOffset DueAt { get; set; }
     public LookBackStatus Status { get; set; }

@@ -51,7 +51,7 @@ public sealed class ActOnMatter(DubanDbContext db, Rules rules, TimeProvider clo
         db.Attachments.AddRange(Attachment.From(matter, next)); // the files' rows come with their event
         if (next.Action == MatterAction.Close && rules.LookBack.DueFor(matter.Id, after.Kind, now) is { } lookBackDue)
         {
-            db.LookBacks.Add(new LookBack { MatterId = matter.Id, ClosedAt = now, DueAt = lookBackDue, Status = LookBackStatus.Pending });
+            db.LookBacks.Add(new LookBack { MatterId = matter.Id, UnitId = after.LeadUnitId, ClosedAt = now, DueAt = lookBackDue, Status = LookBackStatus.Pending });
         }
 
         if (AccountabilityRule(state, after, next) is { } reason)

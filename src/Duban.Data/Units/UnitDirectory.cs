@@ -33,6 +33,15 @@ public sealed class UnitDirectory(DubanDbContext db)
             u.Path.Count(c => c == '/') - 2)).ToList();
     }
 
+    /// <summary>The id of the unit named by its code or its number, if there is one.</summary>
+    public async Task<long?> IdOfAsync(string codeOrId, CancellationToken cancellationToken = default)
+    {
+        var text = (codeOrId ?? "").Trim();
+        var byId = long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id);
+        return await db.Units.AsNoTracking().Where(u => u.Code == text || (byId && u.Id == id)).OrderBy(u => u.Code == text ? 0 : 1)
+            .Select(u => (long?)u.Id).FirstOrDefaultAsync(cancellationToken);
+    }
+
     /// <summary>Creates a unit, or updates the one with the same code.</summary>
     /// <exception cref="ValidationFailedException">A field is invalid.</exception>
     public async Task<UnitView> SaveAsync(UnitInput input, CancellationToken cancellationToken = default)

@@ -16,6 +16,7 @@ public static class WebServices
         services.AddHostedService<Jobs.DeadlineSweeper>();
         services.AddHostedService<Jobs.DeliveryWorker>();
         services.AddHostedService<Jobs.SignatureBackfillJob>();
+        services.AddHostedService<Jobs.FactFolder>();
         services.AddSingleton<Jobs.ImportWorker>().AddHostedService(sp => sp.GetRequiredService<Jobs.ImportWorker>());
         services.AddSingleton<Jobs.TriageTraining>();
         services.AddSingleton(TimeProvider.System);
@@ -106,6 +107,7 @@ public static class WebServices
         app.MapAppealsApi();
         app.MapPairingApi();
         app.MapAttachmentsApi();
+        app.MapReportsApi();
         app.MapRazorPages();
         app.MapPost("/logout", async (SignInManager<User> signIn) =>
         {

@@ -1,0 +1,237 @@
+using System.Data.Common;
+using System.Globalization;
+using Duban.Reviews;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Duban.Data;
+
+/// <summary>One unit's summed counters over a period, by role.</summary>
+/// <param name="UnitId">The unit.</param>
+/// <param name="Role">Lead or co-handling.</param>
+/// <param name="Facts">The sums; the Pending facts count only milestones whose due date is before today (overdue).</param>
+public sealed record UnitPeriodFacts(long UnitId, FactRole Role, UnitFacts Facts);
+
+/// <summary>
+/// The review counters in the database: summing them over a period in one statement, folding the deltas written by
+/// <see cref="FactLedger"/> into the per-day table, and rebuilding everything from the events.
+/// </summary>
+public static class FactStore
+{
+    private static readonly string Columns = string.Join(", ", FactColumns.Names.Select(Quote));
+
+    /// <summary>
+    /// Every unit's counters over [<paramref name="from"/>, <paramref name="to"/>], folded and not yet folded alike. A
+    /// pending milestone counts only when its due date is before <paramref name="today"/>: then it is overdue; one due
+    /// today or later is not yet decided.
+    /// </summary>
+    public static async Task<IReadOnlyList<UnitPeriodFacts>> SumAsync(DubanDbContext db, DateOnly from, DateOnly to, DateOnly today,
+        CancellationToken cancellationToken, long? unitId = null)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var sums = string.Join(", ", FactColumns.Names.Select(n => n.EndsWith("Pending", StringComparison.Ordinal)
+            ? $"SUM(CASE WHEN \"Day\" < @today THEN {Quote(n)} ELSE 0 END)"
+            : $"SUM({Quote(n)})"));
+        var unitFilter = unitId is null ? "" : " AND \"UnitId\" = @unit";
+        var sql = $"""
+            SELECT "UnitId", "Role", {sums}
+            FROM (SELECT "UnitId", "Role", "Day", {Columns} FROM unit_day_facts WHERE "Day" >= @from AND "Day" <= @to{unitFilter}
+                  UNION ALL
+                  SELECT "UnitId", "Role", "Day", {Columns} FROM unit_fact_deltas WHERE "Day" >= @from AND "Day" <= @to{unitFilter}) f
+            GROUP BY "UnitId", "Role"
+            """;
+        var result = new List<UnitPeriodFacts>();
+        await using var command = await CommandAsync(db, sql, cancellationToken);
+        AddDay(db, command, "from", from);
+        AddDay(db, command, "to", to);
+        AddDay(db, command, "today", today);
+        if (unitId is { } u)
+        {
+            Add(command, "unit", u);
+        }
+
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var facts = new UnitFacts();
+            for (var i = 0; i < UnitFacts.Count; i++)
+            {
+                facts[(Fact)i] = reader.IsDBNull(i + 2) ? 0 : Convert.ToInt64(reader.GetValue(i + 2), CultureInfo.InvariantCulture);
+            }
+
+            result.Add(new UnitPeriodFacts(reader.GetInt64(0), (FactRole)reader.GetInt32(1), facts));
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Moves the deltas into the per-day counters and remembers which matters touched which unit-day. Exactly once per
+    /// delta, also with several instances folding at once: on PostgreSQL the deltas are deleted and summed in one
+    /// statement (a delta another folder took is skipped); on SQLite the fold holds the only write lock.
+    /// </summary>
+    /// <returns>The deltas folded.</returns>
+    public static async Task<int> FoldAsync(DubanDbContext db, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var updates = string.Join(", ", FactColumns.Names.Select(n => $"{Quote(n)} = unit_day_facts.{Quote(n)} + excluded.{Quote(n)}"));
+        var sums = string.Join(", ", FactColumns.Names.Select(n => $"SUM({Quote(n)})"));
+        if (db.Database.IsNpgsql())
+        {
+            var sql = $"""
+                WITH moved AS (DELETE FROM unit_fact_deltas RETURNING *),
+                     keys AS (INSERT INTO unit_day_matters ("UnitId", "Day", "MatterId")
+                              SELECT DISTINCT "UnitId", "Day", "MatterId" FROM moved ON CONFLICT DO NOTHING)
+                INSERT INTO unit_day_facts ("Day", "UnitId", "Role", {Columns})
+                SELECT "Day", "UnitId", "Role", {sums} FROM moved GROUP BY "Day", "UnitId", "Role"
+                ON CONFLICT ("Day", "UnitId", "Role") DO UPDATE SET {updates}
+                """;
+            return await db.Database.ExecuteSqlRawAsync(sql, cancellationToken);
+        }
+
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+        var last = (await db.Database.SqlQueryRaw<long?>("SELECT MAX(\"Id\") AS \"Value\" FROM unit_fact_deltas").ToListAsync(cancellationToken))[0];
+        if (last is not { } max)
+        {
+            return 0;
+        }
+
+        var fold = $$"""
+            INSERT INTO unit_day_facts ("Day", "UnitId", "Role", {{Columns}})
+            SELECT "Day", "UnitId", "Role", {{sums}} FROM unit_fact_deltas WHERE "Id" <= {0} GROUP BY "Day", "UnitId", "Role"
+            ON CONFLICT ("Day", "UnitId", "Role") DO UPDATE SET {{updates}}
+            """;
+        await db.Database.ExecuteSqlRawAsync(fold, [max], cancellationToken);
+        await db.Database.ExecuteSqlRawAsync("""
+            INSERT INTO unit_day_matters ("UnitId", "Day", "MatterId")
+            SELECT DISTINCT "UnitId", "Day", "MatterId" FROM unit_fact_deltas WHERE "Id" <= {0} ON CONFLICT DO NOTHING
+            """, [max], cancellationToken);
+        var folded = await db.Database.ExecuteSqlRawAsync("DELETE FROM unit_fact_deltas WHERE \"Id\" <= {0}", [max], cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return folded;
+    }
+
+    /// <summary>The matters once counted for a unit between two dates (folded or not): the drill-down's candidates.</summary>
+    public static async Task<IReadOnlyList<long>> MattersAsync(DubanDbContext db, long unitId, DateOnly from, DateOnly to,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var folded = await db.UnitDayMatters.AsNoTracking().Where(m => m.UnitId == unitId && m.Day >= from && m.Day <= to)
+            .Select(m => m.MatterId).Distinct().ToListAsync(cancellationToken);
+        var pending = await db.UnitFactDeltas.AsNoTracking().Where(m => m.UnitId == unitId && m.Day >= from && m.Day <= to)
+            .Select(m => m.MatterId).Distinct().ToListAsync(cancellationToken);
+        return folded.Union(pending).Order().ToList();
+    }
+
+    /// <summary>
+    /// Recomputes every counter from the events (<see cref="MatterFacts.Replay"/>), in one transaction that keeps
+    /// writers out meanwhile (SQLite's write lock; an exclusive lock on the deltas on PostgreSQL): what was kept
+    /// incrementally is replaced by what the history says.
+    /// </summary>
+    /// <returns>The matters replayed.</returns>
+    public static async Task<long> RebuildAsync(DubanDbContext db, Rules rules, ReviewRules reviewRules, IProgress<long>? progress,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(rules);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (db.Database.IsNpgsql())
+        {
+            await db.Database.ExecuteSqlRawAsync("LOCK TABLE unit_fact_deltas, unit_day_facts IN EXCLUSIVE MODE", cancellationToken);
+        }
+
+        await db.Database.ExecuteSqlRawAsync("DELETE FROM unit_fact_deltas", cancellationToken);
+        await db.Database.ExecuteSqlRawAsync("DELETE FROM unit_day_facts", cancellationToken);
+        await db.Database.ExecuteSqlRawAsync("DELETE FROM unit_day_matters", cancellationToken);
+        var writer = new RowWriter(db);
+        long last = 0, replayed = 0;
+        while (true)
+        {
+            var ids = await db.Matters.AsNoTracking().Where(m => m.Id > last).OrderBy(m => m.Id).Select(m => m.Id).Take(2000)
+                .ToListAsync(cancellationToken);
+            if (ids.Count == 0)
+            {
+                break;
+            }
+
+            last = ids[^1];
+            var events = await db.MatterEvents.AsNoTracking().Where(e => e.MatterId >= ids[0] && e.MatterId <= last)
+                .OrderBy(e => e.MatterId).ThenBy(e => e.Sequence).ToListAsync(cancellationToken);
+            var rows = new List<UnitFactDelta>();
+            foreach (var history in events.GroupBy(e => e.MatterId))
+            {
+                var delta = MatterFacts.Replay(history.Select(e => e.ToEvent()), rules.Calendar, reviewRules);
+                foreach (var (key, facts) in delta.Entries)
+                {
+                    var row = new UnitFactDelta { MatterId = history.Key, UnitId = key.UnitId, Day = key.Day, Role = key.Role };
+                    row.Set(facts);
+                    rows.Add(row);
+                }
+            }
+
+            var rowIds = await writer.ReserveIdsAsync<UnitFactDelta>(rows.Count, cancellationToken);
+            for (var i = 0; i < rows.Count; i++)
+            {
+                rows[i].Id = rowIds[i];
+            }
+
+            await writer.InsertAsync(rows, cancellationToken);
+            await FoldAsync(db, cancellationToken);
+            replayed += ids.Count;
+            progress?.Report(replayed);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return replayed;
+    }
+
+    /// <summary>Every counter, folded and not, summed per unit, day and role: what the rebuild test compares.</summary>
+    public static async Task<FactDelta> AllAsync(DubanDbContext db, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var all = new FactDelta();
+        foreach (var row in await db.UnitDayFacts.AsNoTracking().ToListAsync(cancellationToken))
+        {
+            all.At(new FactKey(row.UnitId, row.Day, row.Role)).Add(row.ToFacts());
+        }
+
+        foreach (var row in await db.UnitFactDeltas.AsNoTracking().ToListAsync(cancellationToken))
+        {
+            all.At(new FactKey(row.UnitId, row.Day, row.Role)).Add(row.ToFacts());
+        }
+
+        return all;
+    }
+
+    private static string Quote(string name) => "\"" + name + "\"";
+
+    private static async Task<DbCommand> CommandAsync(DubanDbContext db, string sql, CancellationToken cancellationToken)
+    {
+        var connection = db.Database.GetDbConnection();
+        if (connection.State != System.Data.ConnectionState.Open)
+        {
+            await db.Database.OpenConnectionAsync(cancellationToken);
+        }
+
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        return command;
+    }
+
+    private static void Add(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+
+    /// <summary>A date as the column holds it: <c>date</c> on PostgreSQL, <c>yyyy-MM-dd</c> text on SQLite.</summary>
+    private static void AddDay(DubanDbContext db, DbCommand command, string name, DateOnly day) =>
+        Add(command, name, db.Database.IsNpgsql() ? day : day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+}

@@ -1,0 +1,153 @@
+using Duban.Data;
+using Duban.Matters;
+using Duban.Reviews;
+using Duban.Web.Auth;
+
+namespace Duban.Web.Api;
+
+/// <summary>Reviews (讲评) and rankings over a week, month, quarter, year or date range, and the matters behind each number.</summary>
+public static class ReportsApi
+{
+    public static IEndpointRouteBuilder MapReportsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/reports").RequireAuthorization(ApiAuth.Policy).WithTags("Reports");
+
+        api.MapGet("/monthly", (string? month, string? group, HttpContext http, ReviewQueries reviews, CancellationToken ct) =>
+                AnswerAsync(ReviewPeriod.ParseMonth(month, reviews.Today), group, http, reviews, ct))
+            .WithSummary("月讲评：各单位指标、组内排名、位次变化、红黑榜 / the monthly review (month=2024-03)");
+        api.MapGet("/weekly", (string? week, string? group, HttpContext http, ReviewQueries reviews, CancellationToken ct) =>
+                AnswerAsync(ReviewPeriod.ParseWeek(week, reviews.Today), group, http, reviews, ct))
+            .WithSummary("周讲评 / the weekly review (week=2024-W10)");
+        api.MapGet("/quarterly", (string? quarter, string? group, HttpContext http, ReviewQueries reviews, CancellationToken ct) =>
+                AnswerAsync(ReviewPeriod.ParseQuarter(quarter, reviews.Today), group, http, reviews, ct))
+            .WithSummary("季度讲评 / the quarterly review (quarter=2024-Q1)");
+        api.MapGet("/yearly", (string? year, string? group, HttpContext http, ReviewQueries reviews, CancellationToken ct) =>
+                AnswerAsync(ReviewPeriod.ParseYear(year, reviews.Today), group, http, reviews, ct))
+            .WithSummary("年度讲评 / the yearly review (year=2024)");
+        api.MapGet("/range", (string? from, string? to, string? group, HttpContext http, ReviewQueries reviews, CancellationToken ct) =>
+                AnswerAsync(ReviewPeriod.ParseRange(from, to, reviews.Today), group, http, reviews, ct))
+            .WithSummary("任意时段讲评 / the review of a date range (from=2024-03-01&to=2024-03-15)");
+
+        api.MapGet("/drilldown", async (string? unit, string? period, string? metric, string? role, HttpContext http, ReviewQueries reviews,
+            UnitDirectory units, CancellationToken ct) =>
+        {
+            var errors = new Dictionary<string, string[]>();
+            var parsedMetric = Metrics.ByKey(metric);
+            if (parsedMetric is null)
+            {
+                errors["metric"] = [$"指标「{metric}」无法识别，可选：{string.Join("、", Enum.GetValues<Metric>().Select(Metrics.Key))}。"];
+            }
+
+            var parsedRole = role is null or "" or "lead" ? FactRole.Lead : role == "co" ? FactRole.Co : (FactRole?)null;
+            if (parsedRole is null)
+            {
+                errors["role"] = ["角色必须是 lead（牵头）或 co（配合）。"];
+            }
+
+            if (string.IsNullOrWhiteSpace(unit))
+            {
+                errors["unit"] = ["请指定单位（代码或编号）。"];
+            }
+
+            if (errors.Count > 0)
+            {
+                throw new ValidationFailedException(errors);
+            }
+
+            var reviewPeriod = ReviewPeriod.Parse(period, reviews.Today);
+            var unitId = await units.IdOfAsync(unit!, ct) ?? throw new NotFoundException($"单位「{unit}」不存在。");
+            var drill = await reviews.DrillDownAsync(unitId, reviewPeriod, parsedMetric!.Value, parsedRole!.Value, http.User.ToActor(), ct);
+            return TypedResults.Ok(new
+            {
+                unit = drill.Unit,
+                period = PeriodJson(drill.Period),
+                metric = new { key = Metrics.Key(drill.Metric), label = Metrics.Label(drill.Metric) },
+                role = drill.Role == FactRole.Lead ? "lead" : "co",
+                value = drill.Value,
+                display = Metrics.Format(drill.Metric, drill.Value),
+                matters = drill.Rows.Select(r => new
+                {
+                    id = r.MatterId,
+                    code = r.Code,
+                    title = r.Title,
+                    facts = FactsJson(r.Facts),
+                    note = r.Note,
+                    at = r.At,
+                }),
+            });
+        }).WithSummary("讲评数字背后的事项 / the matters behind one number (unit, period=2024-03, metric, role=lead|co)");
+
+        return app;
+    }
+
+    private static async Task<IResult> AnswerAsync(ReviewPeriod period, string? group, HttpContext http, ReviewQueries reviews, CancellationToken ct)
+    {
+        var review = await reviews.GetAsync(period, group, http.User.ToActor(), ct);
+        return TypedResults.Ok(ReviewJson(review));
+    }
+
+    /// <summary>The review as the API answers it: rates as numbers from 0 to 1 or null, never 0 for "nothing to divide".</summary>
+    public static object ReviewJson(Review review)
+    {
+        ArgumentNullException.ThrowIfNull(review);
+        return new
+        {
+            period = PeriodJson(review.Period),
+            today = review.Today,
+            isEmpty = review.IsEmpty,
+            note = review.IsEmpty ? Review.EmptyNote : null,
+            fullView = review.FullView,
+            metrics = Enum.GetValues<Metric>().Select(m => new { key = Metrics.Key(m), label = Metrics.Label(m), isRate = Metrics.IsRate(m) }),
+            totals = review.Totals is { } t ? MetricsJson(t) : null,
+            groups = review.Groups.Select(g => new
+            {
+                name = g.Name,
+                note = g.Note,
+                units = g.Rows.Count,
+                red = g.Red.Select(r => r.Unit.Code),
+                black = g.Black.Select(r => r.Unit.Code),
+            }),
+            rows = review.Rows.Select(RowJson),
+        };
+    }
+
+    private static Dictionary<string, object?> RowJson(ReviewRow row)
+    {
+        var json = new Dictionary<string, object?>
+        {
+            ["unit"] = row.Unit,
+            ["group"] = row.Group,
+            ["score"] = row.Score,
+            ["rank"] = row.Rank,
+            ["previousRank"] = row.PreviousRank,
+            ["rankChange"] = row.RankChange,
+            ["isReader"] = row.IsReader,
+            ["hidden"] = row.Metrics is null,
+        };
+        if (row.Metrics is { } metrics)
+        {
+            foreach (var (key, value) in MetricsJson(metrics))
+            {
+                json[key] = value;
+            }
+        }
+
+        json["co"] = row.CoMetrics is { } co ? MetricsJson(co) : null;
+        return json;
+    }
+
+    private static Dictionary<string, object?> MetricsJson(UnitMetrics metrics) =>
+        Enum.GetValues<Metric>().ToDictionary(Metrics.Key, m => (object?)metrics.Value(m));
+
+    private static Dictionary<string, long> FactsJson(UnitFacts facts) =>
+        Enum.GetValues<Fact>().Where(f => facts[f] != 0).ToDictionary(f => char.ToLowerInvariant(f.ToString()[0]) + f.ToString()[1..], f => facts[f]);
+
+    private static object PeriodJson(ReviewPeriod period) => new
+    {
+        kind = period.Kind.ToString().ToLowerInvariant(),
+        key = period.Key,
+        label = period.Label,
+        from = period.From,
+        to = period.To,
+    };
+}

@@ -1,0 +1,34 @@
+using Duban.Data;
+
+namespace Duban.Web.Jobs;
+
+/// <summary>
+/// Folds the review counters written with each event into the per-day table every 15 seconds, so reviews sum days, not
+/// events (they add in what is not folded yet, so a review is exact whenever it runs). Thin: the CLI's
+/// <c>duban report fold</c> calls the same method. Safe beside other instances (<see cref="FactStore.FoldAsync"/>).
+/// </summary>
+public sealed class FactFolder(IServiceScopeFactory scopes, TimeProvider clock, ILogger<FactFolder> logger) : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(15);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(Interval, clock, stoppingToken);
+                await using var scope = scopes.CreateAsyncScope();
+                await FactStore.FoldAsync(scope.ServiceProvider.GetRequiredService<DubanDbContext>(), stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Folding the review counters failed; retrying at the next interval");
+            }
+        }
+    }
+}
