@@ -1,0 +1,225 @@
+using Duban.Calendar;
+using Duban.Data;
+using Duban.Matters;
+using Duban.Reviews;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Duban.Tests.Reviews;
+
+/// <summary>The review counters as the database keeps them: written with every event, folded by the job, summed per
+/// period; rebuilt from the events they must come out the same.</summary>
+public sealed class ReviewStorageTests
+{
+    private static Task<long> AssignAsync(Storage s, NewMatter input, Actor? actor = null) =>
+        s.RunAsync(sp => sp.GetRequiredService<AssignMatter>().ExecuteAsync(input, actor ?? s.Org.Supervisor));
+
+    private static Task ActAsync(Storage s, long id, Actor actor, MatterCommand command, string? unit = null) =>
+        s.RunAsync(sp => sp.GetRequiredService<ActOnMatter>().ExecuteAsync(id, command, unit, actor));
+
+    private static Task<FactDelta> AllAsync(Storage s) => s.RunAsync(sp => FactStore.AllAsync(sp.GetRequiredService<DubanDbContext>(), default));
+
+    private static Task<int> FoldAsync(Storage s) => s.RunAsync(sp => FactStore.FoldAsync(sp.GetRequiredService<DubanDbContext>(), default));
+
+    private static bool Same(FactDelta a, FactDelta b)
+    {
+        var difference = new FactDelta();
+        difference.Add(a);
+        difference.Add(b, -1);
+        return difference.IsEmpty;
+    }
+
+    /// <summary>Random histories over several matters (every action, transfers between three units, extensions,
+    /// reopenings, ratings; folds at random moments): the counters kept with the events equal those rebuilt from the
+    /// events, and both equal the pure replay.</summary>
+    [Theory]
+    [MemberData(nameof(TestDatabase.Engines), MemberType = typeof(TestDatabase))]
+    public async Task RandomHistories_KeptCountersEqualTheRebuild(string engine)
+    {
+        await using var s = await Storage.CreateAsync(engine, "2024-02-05T09:00:00+08:00");
+        var random = new Random(20241204);
+        var org = s.Org;
+        var units = new[] { "K-T", "C-ZJ", "K-T-V" };
+        var handlers = new Dictionary<long, Actor>
+        {
+            [org.UnitIds["K-T"]] = org.TownshipHandler,
+            [org.UnitIds["C-ZJ"]] = org.CityDepartmentHandler,
+            [org.UnitIds["K-T-V"]] = org.VillageHandler,
+        };
+        var ids = new List<long>();
+        for (var i = 0; i < 8; i++)
+        {
+            var lead = units[random.Next(units.Length)];
+            ids.Add(await AssignAsync(s, TestMatters.Assignment(lead, random.Next(2) == 0 ? [] : [units.First(u => u != lead)]) with
+            {
+                Kind = random.Next(2) == 0 ? "assignment" : "appeal",
+            }));
+            s.Clock.Advance(TimeSpan.FromHours(random.Next(1, 30)));
+        }
+
+        for (var step = 0; step < 160; step++)
+        {
+            s.Clock.Advance(TimeSpan.FromHours(random.Next(0, 40)));
+            var id = ids[random.Next(ids.Count)];
+            var matter = await s.RunAsync(sp => sp.GetRequiredService<DubanDbContext>().Matters.Where(m => m.Id == id)
+                .Select(m => new { m.LeadUnitId, m.Status }).SingleAsync());
+            var handler = handlers[matter.LeadUnitId];
+            var due = await s.RunAsync(sp => sp.GetRequiredService<DubanDbContext>().Milestones
+                .Where(m => m.MatterId == id && m.MetAt == null).OrderBy(m => m.Stage).Select(m => new { m.Stage, m.DueAt }).FirstOrDefaultAsync());
+            var roll = random.Next(10);
+            var transfer = (org.Supervisor, new MatterCommand(MatterAction.Transfer) { Note = "改派" }, units[random.Next(units.Length)]);
+            (Actor Actor, MatterCommand Command, string? Unit) extend = due is null
+                ? (org.Supervisor, new MatterCommand(MatterAction.Close), null)
+                : (org.Supervisor, new MatterCommand(MatterAction.Extend)
+                {
+                    Stage = due.Stage,
+                    NewDueAt = (due.DueAt > s.Clock.GetUtcNow() ? due.DueAt : s.Clock.GetUtcNow()).AddDays(random.Next(1, 10)),
+                }, null);
+            // Mostly what the status invites, sometimes a detour: every action is reached, and refusals stay possible.
+            var (actor, command, unit) = matter.Status switch
+            {
+                MatterStatus.Assigned when roll < 6 => (handler, new MatterCommand(MatterAction.Acknowledge), null),
+                MatterStatus.Assigned when roll < 7 => (handler, new MatterCommand(MatterAction.Return) { Note = "不属于本单位" }, null),
+                MatterStatus.Assigned when roll < 9 => transfer,
+                MatterStatus.Assigned => extend,
+                MatterStatus.Returned => transfer,
+                MatterStatus.Acknowledged when roll < 2 => (handler, new MatterCommand(MatterAction.Feedback) { Note = "进展" }, null),
+                MatterStatus.Acknowledged when roll < 7 => (handler, new MatterCommand(MatterAction.Complete) { Note = "已办结" }, null),
+                MatterStatus.Acknowledged when roll < 8 => transfer,
+                MatterStatus.Acknowledged => extend,
+                MatterStatus.Reported => (org.Supervisor, new MatterCommand(MatterAction.Verify) { Accepted = roll < 7, Note = "审核" }, null),
+                MatterStatus.Verified when roll < 5 => (org.Supervisor, new MatterCommand(MatterAction.Rate) { Satisfaction = (Satisfaction)random.Next(3) }, null),
+                MatterStatus.Verified when roll < 8 => (org.Supervisor, new MatterCommand(MatterAction.Close), null),
+                MatterStatus.Rated when roll < 7 => (org.Supervisor, new MatterCommand(MatterAction.Close), null),
+                _ when roll < 3 => (org.Supervisor, new MatterCommand(MatterAction.Reopen) { Note = "回头看反弹" }, null),
+                _ => (handler, new MatterCommand(MatterAction.Acknowledge), null), // usually refused
+            };
+            try
+            {
+                await ActAsync(s, id, actor, command, unit);
+            }
+            catch (DomainException)
+            {
+                // Refused (wrong status, same unit, …): nothing written, as the lifecycle promises.
+            }
+
+            if (random.Next(15) == 0)
+            {
+                await FoldAsync(s);
+            }
+        }
+
+        var kept = await AllAsync(s);
+        var replayed = await s.RunAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<DubanDbContext>();
+            var rules = sp.GetRequiredService<Rules>();
+            var all = new FactDelta();
+            var events = await db.MatterEvents.AsNoTracking().OrderBy(e => e.MatterId).ThenBy(e => e.Sequence).ToListAsync();
+            foreach (var history in events.GroupBy(e => e.MatterId))
+            {
+                all.Add(MatterFacts.Replay(history.Select(e => e.ToEvent()), rules.Calendar, ReviewRules.Default));
+            }
+
+            return all;
+        });
+        Assert.True(Same(kept, replayed), "the kept counters differ from the replay of the stored events");
+        Assert.True(kept.Entries.Sum(e => e.Value[Fact.TransferredOut]) > 0, "the random run made no transfer");
+        Assert.True(kept.Entries.Sum(e => e.Value[Fact.Redone]) > 0, "the random run made no redo");
+
+        var rebuilt = await s.RunAsync(sp => FactStore.RebuildAsync(sp.GetRequiredService<DubanDbContext>(), sp.GetRequiredService<Rules>(),
+            ReviewRules.Default, null, default));
+        Assert.Equal(8, rebuilt);
+        Assert.True(Same(kept, await AllAsync(s)), "the rebuild differs from the counters kept with the events");
+    }
+
+    /// <summary>A month with a known history: the review's numbers, the overdue cut at today, the peer group, and the
+    /// drill-down whose rows add up to each number.</summary>
+    [Theory]
+    [MemberData(nameof(TestDatabase.Engines), MemberType = typeof(TestDatabase))]
+    public async Task MonthlyReview_NumbersAndDrillDownsAgree(string engine)
+    {
+        await using var s = await Storage.CreateAsync(engine, "2024-03-04T09:00:00+08:00");
+        var org = s.Org;
+        var onTime = await AssignAsync(s, TestMatters.Assignment("K-T"));
+        var late = await AssignAsync(s, TestMatters.Assignment("K-T"));
+        var open = await AssignAsync(s, TestMatters.Assignment("C-ZJ", "K-T"));
+        await ActAsync(s, onTime, org.TownshipHandler, new MatterCommand(MatterAction.Acknowledge));
+        s.Clock.Advance(TimeSpan.FromDays(2)); // Wed 03-06 09:00: the other two missed the acknowledgement (due 03-06 00:00)
+        await ActAsync(s, onTime, org.TownshipHandler, new MatterCommand(MatterAction.Complete) { Note = "已办结" });
+        await ActAsync(s, onTime, org.Supervisor, new MatterCommand(MatterAction.Verify) { Accepted = true });
+        await ActAsync(s, late, org.TownshipHandler, new MatterCommand(MatterAction.Acknowledge));
+        s.Clock.Advance(TimeSpan.FromDays(9)); // Fri 03-15: completion of `late` (due 03-14 00:00) is late
+        await ActAsync(s, late, org.TownshipHandler, new MatterCommand(MatterAction.Complete) { Note = "已办结" });
+        await FoldAsync(s);
+        s.Clock.Advance(TimeSpan.FromDays(20)); // 04-04: March is over
+
+        var reviews = (IServiceProvider sp) => sp.GetRequiredService<ReviewQueries>();
+        var march = ReviewPeriod.ParseMonth("2024-03", ChinaTime.DateOf(s.Clock.GetUtcNow()));
+        var review = await s.RunAsync(sp => reviews(sp).GetAsync(march, null, org.Supervisor));
+        var town = review.Rows.Single(r => r.Unit.Code == "K-T");
+        var bureau = review.Rows.Single(r => r.Unit.Code == "C-ZJ");
+        Assert.Equal("乡镇（街道）", town.Group);
+        Assert.Equal(2, town.Metrics!.Value(Metric.Assigned));
+        Assert.Equal(0.5, town.Metrics.Value(Metric.OnTimeAcknowledgeRate));
+        Assert.Equal(0.5, town.Metrics.Value(Metric.OnTimeCompleteRate));
+        Assert.Equal(0.5, town.Metrics.Value(Metric.ResolutionRate)); // `late` is reported, not yet accepted
+        Assert.Equal(1, town.Metrics.Value(Metric.Overdue));
+        Assert.Null(town.Metrics.Value(Metric.SatisfactionRate));
+        Assert.Equal(0, bureau.Metrics!.Value(Metric.OnTimeAcknowledgeRate)); // never acknowledged: overdue since 03-06
+        Assert.Equal(1, bureau.Metrics.Value(Metric.Overdue));
+        Assert.Equal(1, town.CoMetrics!.Value(Metric.Assigned));
+        Assert.Equal(1, review.Totals!.Value(Metric.Overdue) - 1); // 2 in all: one late, one still open
+
+        foreach (var (row, metric) in new[] { (town, Metric.Assigned), (town, Metric.OnTimeCompleteRate), (town, Metric.Overdue), (bureau, Metric.OnTimeAcknowledgeRate) })
+        {
+            var drill = await s.RunAsync(sp => reviews(sp).DrillDownAsync(row.Unit.Id, march, metric, FactRole.Lead, org.Supervisor));
+            Assert.Equal(row.Metrics!.Value(metric), drill.Value);
+            var sum = new UnitFacts();
+            foreach (var r in drill.Rows)
+            {
+                sum.Add(r.Facts);
+            }
+
+            Assert.Equal(drill.Value, UnitMetrics.From(sum).Value(metric));
+        }
+
+        var overdue = await s.RunAsync(sp => reviews(sp).DrillDownAsync(town.Unit.Id, march, Metric.Overdue, FactRole.Lead, org.Supervisor));
+        Assert.Equal([late], overdue.Rows.Select(r => r.MatterId));
+
+        // While the month runs, a milestone due today or later is not decided yet.
+        await using var s2 = await Storage.CreateAsync(engine, "2024-03-04T09:00:00+08:00");
+        await AssignAsync(s2, TestMatters.Assignment("K-T"));
+        var early = await s2.RunAsync(sp => reviews(sp).GetAsync(ReviewPeriod.ParseMonth("2024-03", new DateOnly(2024, 3, 4)), null, s2.Org.Supervisor));
+        Assert.Null(early.Rows.Single(r => r.Unit.Code == "K-T").Metrics!.Value(Metric.OnTimeAcknowledgeRate));
+        s2.Clock.Advance(TimeSpan.FromDays(2));
+        var later = await s2.RunAsync(sp => reviews(sp).GetAsync(ReviewPeriod.ParseMonth("2024-03", new DateOnly(2024, 3, 6)), null, s2.Org.Supervisor));
+        Assert.Equal(0, later.Rows.Single(r => r.Unit.Code == "K-T").Metrics!.Value(Metric.OnTimeAcknowledgeRate));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Engines), MemberType = typeof(TestDatabase))]
+    public async Task Review_UnitReaderSeesOwnFiguresAndGroupRanksOnly_AndAnEmptyPeriodSaysSo(string engine)
+    {
+        await using var s = await Storage.CreateAsync(engine, "2024-03-04T09:00:00+08:00");
+        await AssignAsync(s, TestMatters.Assignment("K-T"));
+        s.Clock.Advance(TimeSpan.FromDays(40));
+        var today = ChinaTime.DateOf(s.Clock.GetUtcNow());
+        var march = ReviewPeriod.ParseMonth("2024-03", today);
+        var forTown = await s.RunAsync(sp => sp.GetRequiredService<ReviewQueries>().GetAsync(march, null, s.Org.TownshipHandler));
+        Assert.False(forTown.FullView);
+        Assert.Null(forTown.Totals);
+        Assert.Equal(["乡镇（街道）"], forTown.Groups.Select(g => g.Name));
+        Assert.NotNull(Assert.Single(forTown.Rows, r => r.IsReader).Metrics);
+
+        await Assert.ThrowsAsync<NotFoundException>(() => s.RunAsync(sp => sp.GetRequiredService<ReviewQueries>()
+            .DrillDownAsync(s.Org.UnitIds["C-ZJ"], march, Metric.Assigned, FactRole.Lead, s.Org.TownshipHandler)));
+        var forBureau = await s.RunAsync(sp => sp.GetRequiredService<ReviewQueries>().GetAsync(march, "部门", s.Org.Supervisor));
+        Assert.All(forBureau.Rows, r => Assert.Equal("部门", r.Group));
+
+        var january = await s.RunAsync(sp => sp.GetRequiredService<ReviewQueries>().GetAsync(ReviewPeriod.ParseMonth("2024-01", today), null, s.Org.Supervisor));
+        Assert.True(january.IsEmpty);
+        Assert.True(march.Previous().To < march.From);
+        await Assert.ThrowsAsync<ValidationFailedException>(() => s.RunAsync(sp => sp.GetRequiredService<ReviewQueries>().GetAsync(march, "火星", s.Org.Supervisor)));
+    }
+}
