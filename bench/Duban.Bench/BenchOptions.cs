@@ -11,7 +11,7 @@ internal sealed record BenchOptions
     public static readonly int[] QuickSweepSizes = [2_000, 20_000];
 
     /// <summary>The parts of a run <c>--only</c> may name.</summary>
-    public static readonly string[] Parts = ["calendar", "assign", "list", "sweep", "text", "similar", "route", "import"];
+    public static readonly string[] Parts = ["calendar", "assign", "list", "sweep", "text", "similar", "route", "import", "review"];
 
     /// <summary>A server connection string; the bench creates and drops a database of its own on it.</summary>
     public string? Postgres { get; init; }
@@ -66,6 +66,9 @@ internal sealed record BenchOptions
     /// <summary>Rows in each generated import file (xlsx and GB18030 CSV) and the real appeals they are made from.</summary>
     public int ImportSize { get; init; } = 100_000;
 
+    /// <summary>Matters (with whole histories over three years, in 3,000 units) behind the review measurements.</summary>
+    public int ReviewSize { get; init; } = 1_000_000;
+
     public string RepliesFile { get; init; } = Path.Combine("..", "shared", "data", "appeals-taidi2020", "replies.csv");
 
     public bool Runs(string part) => Only.Contains(part);
@@ -87,7 +90,7 @@ internal sealed record BenchOptions
           --assign-seconds <s>  most time spent assigning them (default 30)
           --explain             print each list query's SQL and plan
           --sqlite-analyze      run ANALYZE on SQLite after loading (the product never does; for comparison)
-          --only <part,...>     run only these parts: calendar, assign, list, sweep, text, similar, route, import (default all)
+          --only <part,...>     run only these parts: calendar, assign, list, sweep, text, similar, route, import, review (default all)
           --sweep-sizes <n,...> open matters for the deadline sweep (default 100000,1000000; --quick 2000,20000),
                                 bulk-loaded with SQL; a size that would not fit in --budget is skipped
           --sweep-due <n>       milestones newly due at the sweep's instant (default 10000; --quick 1000)
@@ -96,6 +99,7 @@ internal sealed record BenchOptions
           --appeals <file>      the real appeals the synthetic texts vary (default ../shared/data/appeals-taidi2020/hot_issue_messages.csv)
           --import-n <n>        rows in each generated import file, xlsx and GB18030 CSV (default 100000; --quick 5000)
           --replies <file>      the real appeals the import rows are made from (default ../shared/data/appeals-taidi2020/replies.csv)
+          --review-n <n>        matters with whole histories behind the review timings (default 1000000; --quick 20000)
           --help
         """;
 
@@ -106,7 +110,7 @@ internal sealed record BenchOptions
         int? assignCount = null;
         double? calendarSeconds = null, assignSeconds = null;
         IReadOnlyList<int>? sizes = null, sweepSizes = null;
-        int? sweepDue = null, similarSize = null, groupSize = null, importSize = null;
+        int? sweepDue = null, similarSize = null, groupSize = null, importSize = null, reviewSize = null;
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
@@ -177,6 +181,9 @@ internal sealed record BenchOptions
                     case "--import-n":
                         importSize = PositiveInt(Value(), arg);
                         break;
+                    case "--review-n":
+                        reviewSize = PositiveInt(Value(), arg);
+                        break;
                     case "--replies":
                         options = options with { RepliesFile = Value() };
                         break;
@@ -217,6 +224,7 @@ internal sealed record BenchOptions
                 SimilarSize = 20_000,
                 GroupSize = 10_000,
                 ImportSize = 5_000,
+                ReviewSize = 20_000,
             };
         }
 
@@ -228,6 +236,7 @@ internal sealed record BenchOptions
             SimilarSize = similarSize ?? options.SimilarSize,
             GroupSize = groupSize ?? options.GroupSize,
             ImportSize = importSize ?? options.ImportSize,
+            ReviewSize = reviewSize ?? options.ReviewSize,
             CalendarTime = calendarSeconds is { } c ? TimeSpan.FromSeconds(c) : options.CalendarTime,
             AssignCount = assignCount ?? options.AssignCount,
             AssignTime = assignSeconds is { } a ? TimeSpan.FromSeconds(a) : options.AssignTime,

@@ -59,6 +59,7 @@ internal static class Program
             var storage = new StorageBench(options, report, output);
             var sweep = new SweepBench(options, report, output);
             var import = new ImportBench(options, report, output);
+            var review = new ReviewBench(options, report, output);
             var engines = new List<string>();
             if (!options.NoSqlite)
             {
@@ -83,6 +84,11 @@ internal static class Program
                 if (options.Runs("import"))
                 {
                     await import.RunAsync(engine, cancel.Token);
+                }
+
+                if (options.Runs("review"))
+                {
+                    await review.RunAsync(engine, cancel.Token);
                 }
             }
         }

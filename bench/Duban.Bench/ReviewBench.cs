@@ -1,0 +1,289 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Threading.Channels;
+using Duban.Calendar;
+using Duban.Data;
+using Duban.Matters;
+using Duban.Reviews;
+using Duban.TimeLimits;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Duban.Bench;
+
+/// <summary>
+/// Reviews at province scale: an organisation of about 3,000 units (20 counties, 100 departments, 200 townships, the
+/// rest villages) and <c>--review-n</c> matters with whole histories over three years (acknowledged, fed back,
+/// completed, sent back, transferred, returned, rated, closed, some still open), made by the product's lifecycle and
+/// bulk-loaded; the counters are then rebuilt from the events by the product (<c>duban report rebuild</c>, timed), and
+/// the monthly, weekly and yearly reviews and a drill-down are timed as the API runs them.
+/// </summary>
+internal sealed class ReviewBench(BenchOptions options, Report report, TextWriter output)
+{
+    private const int Seed = 1441, LoadBatch = 5_000;
+    private static readonly DateTimeOffset Now = new(2026, 12, 1, 10, 0, 0, TimeSpan.FromHours(8));
+
+    public async Task RunAsync(string engine, CancellationToken cancellationToken)
+    {
+        var n = options.ReviewSize;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# review ({engine}, {n} matters)"));
+        await using var database = await BenchDatabase.CreateAsync(engine, options.Postgres, cancellationToken);
+        var clock = new BenchClock(Now);
+        var services = await database.ServicesAsync(clock, cancellationToken);
+        var watch = Stopwatch.StartNew();
+        var units = await CreateUnitsAsync(services, cancellationToken);
+        var unitSeconds = watch.Elapsed.TotalSeconds;
+        watch.Restart();
+        var events = await LoadAsync(database, services, units, n, cancellationToken);
+        var loadSeconds = watch.Elapsed.TotalSeconds;
+        report.Add(new Measurement("review_load", engine, n, "bulk", [("units_s", unitSeconds), ("matters_s", loadSeconds)])
+        {
+            Sizes = [("units", units.All.Count), ("events", events)],
+        });
+
+        watch.Restart();
+        long replayed;
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<DubanDbContext>();
+            db.Database.SetCommandTimeout(TimeSpan.FromHours(1));
+            replayed = await FactStore.RebuildAsync(db, scope.ServiceProvider.GetRequiredService<Rules>(), ReviewRules.Default, null, cancellationToken);
+        }
+
+        var rebuildSeconds = watch.Elapsed.TotalSeconds;
+        long dayRows;
+        await using (var scope = services.CreateAsyncScope())
+        {
+            dayRows = await scope.ServiceProvider.GetRequiredService<DubanDbContext>().UnitDayFacts.LongCountAsync(cancellationToken);
+        }
+
+        report.Add(new Measurement("review_rebuild", engine, n, "from_events",
+            [("s", rebuildSeconds), ("matters_per_s", replayed / Math.Max(rebuildSeconds, 1e-9))]) { Sizes = [("unit_day_rows", dayRows)] });
+        await database.AnalyzeAsync(cancellationToken);
+
+        var supervisor = units.Supervisor;
+        var today = ChinaTime.DateOf(Now);
+        await TimeAsync(engine, n, "month_past", services, r => r.GetAsync(ReviewPeriod.ParseMonth("2026-10", today), null, supervisor, cancellationToken));
+        await TimeAsync(engine, n, "month_current", services, r => r.GetAsync(ReviewPeriod.ParseMonth("2026-12", today), null, supervisor, cancellationToken));
+        await TimeAsync(engine, n, "week", services, r => r.GetAsync(ReviewPeriod.ParseWeek("2026-W44", today), null, supervisor, cancellationToken));
+        await TimeAsync(engine, n, "year", services, r => r.GetAsync(ReviewPeriod.ParseYear("2025", today), null, supervisor, cancellationToken));
+        var township = units.Townships[0];
+        await TimeAsync(engine, n, "drilldown_township_month", services,
+            r => r.DrillDownAsync(township, ReviewPeriod.ParseMonth("2026-10", today), Metric.OnTimeCompleteRate, FactRole.Lead, supervisor, cancellationToken));
+    }
+
+    private async Task TimeAsync<T>(string engine, int n, string name, IServiceProvider services, Func<ReviewQueries, Task<T>> call)
+    {
+        var samples = new List<double>();
+        var budget = Stopwatch.StartNew();
+        for (var i = 0; i < 3 + 20 && budget.Elapsed < TimeSpan.FromSeconds(60); i++)
+        {
+            await using var scope = services.CreateAsyncScope();
+            var reviews = scope.ServiceProvider.GetRequiredService<ReviewQueries>();
+            var start = Stopwatch.GetTimestamp();
+            await call(reviews);
+            if (i >= 3)
+            {
+                samples.Add(Percentiles.Milliseconds(start, Stopwatch.GetTimestamp()));
+            }
+        }
+
+        report.Add(new Measurement("review", engine, n, name,
+            [("p50_ms", Percentiles.Of(samples, 50)), ("p95_ms", Percentiles.Of(samples, 95)), ("calls", samples.Count)]));
+    }
+
+    internal sealed record Units(Actor Supervisor, IReadOnlyList<long> All, IReadOnlyList<long> Counties, IReadOnlyList<long> Departments,
+        IReadOnlyList<long> Townships, IReadOnlyList<long> Villages);
+
+    /// <summary>A city with its 督查室, 100 departments, 20 counties of 10 townships each, and 2,678 villages: 3,000 units.</summary>
+    private static async Task<Units> CreateUnitsAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DubanDbContext>();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        async Task<List<Unit>> LevelAsync(IEnumerable<Unit> units)
+        {
+            var list = units.ToList();
+            db.Units.AddRange(list);
+            await db.SaveChangesAsync(cancellationToken);
+            foreach (var unit in list)
+            {
+                unit.Path = $"{unit.Parent?.Path ?? "/"}{unit.Id}/";
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            return list;
+        }
+
+        var city = (await LevelAsync([new Unit { Code = "C", Name = "基准市", Level = UnitLevel.City }]))[0];
+        var office = (await LevelAsync([new Unit { Code = "C-DC", Name = "基准市委督查室", Level = UnitLevel.Department, Parent = city }]))[0];
+        var departments = await LevelAsync(Enumerable.Range(1, 99).Select(i => new Unit { Code = $"C-B{i:D3}", Name = $"基准市第{i}局", Level = UnitLevel.Department, Parent = city }));
+        var counties = await LevelAsync(Enumerable.Range(1, 20).Select(i => new Unit { Code = $"K{i:D2}", Name = $"第{i}县", Level = UnitLevel.County, Parent = city }));
+        var townships = await LevelAsync(counties.SelectMany(c => Enumerable.Range(1, 10).Select(i => new Unit
+        {
+            Code = $"{c.Code}-T{i:D2}", Name = $"{c.Name}{i}镇", Level = UnitLevel.Township, Parent = c,
+        })));
+        var villages = await LevelAsync(Enumerable.Range(0, 3000 - 2 - 99 - 20 - 200).Select(i => new Unit
+        {
+            Code = $"{townships[i % townships.Count].Code}-V{i / townships.Count + 1:D2}",
+            Name = $"{townships[i % townships.Count].Name}{i / townships.Count + 1}村",
+            Level = UnitLevel.Village,
+            Parent = townships[i % townships.Count],
+        }));
+        await transaction.CommitAsync(cancellationToken);
+        var supervisor = new Actor("bench:督查员", "督查员", office.Id, new HashSet<Role> { Role.Supervisor });
+        var all = new[] { city, office }.Concat(departments).Concat(counties).Concat(townships).Concat(villages).Select(u => u.Id).ToList();
+        return new Units(supervisor, all, counties.Select(u => u.Id).ToList(), departments.Select(u => u.Id).ToList(),
+            townships.Select(u => u.Id).ToList(), villages.Select(u => u.Id).ToList());
+    }
+
+    private static async Task<long> LoadAsync(BenchDatabase database, IServiceProvider services, Units units, int n, CancellationToken cancellationToken)
+    {
+        var rules = services.GetRequiredService<Rules>();
+        Microsoft.EntityFrameworkCore.Metadata.IModel model;
+        await using (var scope = services.CreateAsyncScope())
+        {
+            model = scope.ServiceProvider.GetRequiredService<DubanDbContext>().Model;
+        }
+
+        await using var connection = await database.OpenAsync(forLoad: true, cancellationToken);
+        await using var loader = await BulkLoader.CreateAsync(connection, database.Engine == BenchDatabase.Postgres, model, cancellationToken);
+        var counters = new Dictionary<int, long>();
+        long events = 0;
+        var batches = Channel.CreateBounded<List<Matter>>(2);
+        var producer = Task.Run(async () =>
+        {
+            try
+            {
+                var random = new Random(Seed);
+                var lifecycle = rules.Lifecycle();
+                for (var first = 0; first < n; first += LoadBatch)
+                {
+                    var batch = new List<Matter>(LoadBatch);
+                    for (var i = first; i < Math.Min(n, first + LoadBatch); i++)
+                    {
+                        batch.Add(Build(units, random, rules, lifecycle, i, counters));
+                    }
+
+                    Interlocked.Add(ref events, batch.Sum(m => m.Events.Count));
+                    await batches.Writer.WriteAsync(batch, cancellationToken);
+                }
+
+                batches.Writer.Complete();
+            }
+            catch (Exception e)
+            {
+                batches.Writer.Complete(e);
+            }
+        }, cancellationToken);
+        await foreach (var batch in batches.Reader.ReadAllAsync(cancellationToken))
+        {
+            await loader.WriteAsync(batch, cancellationToken);
+        }
+
+        await producer;
+        await loader.FinishAsync(counters, cancellationToken);
+        return events;
+    }
+
+    /// <summary>One matter with a plausible history up to <see cref="Now"/>: mostly on time, some late, a few
+    /// transferred or returned, some sent back by the verifier, appeals rated (a few dissatisfied and redone).</summary>
+    private static Matter Build(Units units, Random random, Rules rules, MatterLifecycle lifecycle, int index, Dictionary<int, long> counters)
+    {
+        var pick = random.NextDouble();
+        IReadOnlyList<long> pool = pick switch { < 0.15 => units.Counties, < 0.45 => units.Departments, < 0.85 => units.Townships, _ => units.Villages };
+        var lead = pool[random.Next(pool.Count)];
+        var kind = random.NextDouble() < 0.6 ? MatterKind.Appeal : MatterKind.Assignment;
+        var at = Now.AddDays(-2 - random.NextDouble() * 3 * 365);
+        var supervisor = units.Supervisor;
+        var command = new AssignCommand(kind, supervisor.UnitId, lead, [], TimeLimitProfile.DefaultName, random.NextDouble() < 0.1, null);
+        var assigned = lifecycle.Assign(command, supervisor, at);
+        var history = new List<MatterEvent> { assigned };
+        var state = MatterState.Start(assigned);
+        Actor Handler() => new("bench:承办", "承办人", state.LeadUnitId, new HashSet<Role> { Role.Handler });
+        bool Do(MatterCommand c, Actor actor, double hours)
+        {
+            at = at.AddHours(hours);
+            if (at > Now)
+            {
+                return false;
+            }
+
+            try
+            {
+                var e = lifecycle.Decide(state, c, actor, at, AnyTree.Instance);
+                history.Add(e);
+                state = state.Apply(e);
+                return true;
+            }
+            catch (DomainException)
+            {
+                return false;
+            }
+        }
+
+        var ok = true;
+        var detour = random.NextDouble();
+        if (detour < 0.02)
+        {
+            ok = Do(new MatterCommand(MatterAction.Return) { Note = "不属于本单位职责" }, Handler(), random.NextDouble() * 8)
+                && Do(new MatterCommand(MatterAction.Transfer) { Note = "改派", TargetUnitId = units.Townships[random.Next(units.Townships.Count)] }, supervisor, 4 + random.NextDouble() * 20);
+        }
+        else if (detour < 0.05)
+        {
+            ok = Do(new MatterCommand(MatterAction.Transfer) { Note = "改派", TargetUnitId = units.Departments[random.Next(units.Departments.Count)] }, supervisor, random.NextDouble() * 40);
+        }
+
+        ok = ok && Do(new MatterCommand(MatterAction.Acknowledge), Handler(), random.NextDouble() < 0.85 ? random.NextDouble() * 20 : 24 + random.NextDouble() * 100);
+        if (ok && random.NextDouble() < 0.6)
+        {
+            ok = Do(new MatterCommand(MatterAction.Feedback) { Note = "已开展排查" }, Handler(), 12 + random.NextDouble() * 48);
+        }
+
+        ok = ok && Do(new MatterCommand(MatterAction.Complete) { Note = "已办结" }, Handler(), 24 + random.NextDouble() * (random.NextDouble() < 0.85 ? 150 : 500));
+        if (ok && random.NextDouble() < 0.08)
+        {
+            ok = Do(new MatterCommand(MatterAction.Verify) { Accepted = false, Note = "材料不全" }, supervisor, 2 + random.NextDouble() * 30)
+                && Do(new MatterCommand(MatterAction.Complete) { Note = "补充完善" }, Handler(), 24 + random.NextDouble() * 100);
+        }
+
+        ok = ok && Do(new MatterCommand(MatterAction.Verify) { Accepted = true }, supervisor, 2 + random.NextDouble() * 30);
+        if (ok && kind == MatterKind.Appeal)
+        {
+            var rating = random.NextDouble() switch { < 0.8 => Satisfaction.Satisfied, < 0.92 => Satisfaction.Basically, _ => Satisfaction.Dissatisfied };
+            ok = Do(new MatterCommand(MatterAction.Rate) { Satisfaction = rating }, supervisor, 2 + random.NextDouble() * 60);
+            if (ok && rating == Satisfaction.Dissatisfied)
+            {
+                ok = Do(new MatterCommand(MatterAction.Complete) { Note = "再次整改" }, Handler(), 24 + random.NextDouble() * 150)
+                    && Do(new MatterCommand(MatterAction.Verify) { Accepted = true }, supervisor, 2 + random.NextDouble() * 30)
+                    && Do(new MatterCommand(MatterAction.Rate) { Satisfaction = Satisfaction.Basically }, supervisor, 2 + random.NextDouble() * 30);
+            }
+        }
+
+        _ = ok && Do(new MatterCommand(MatterAction.Close), supervisor, 1 + random.NextDouble() * 10);
+
+        var year = ChinaTime.DateOf(assigned.At).Year;
+        var number = counters[year] = counters.GetValueOrDefault(year) + 1;
+        var matter = new Matter
+        {
+            Code = FormattableString.Invariant($"DB-{year}-{number:D6}"),
+            Source = kind == MatterKind.Appeal ? MatterSource.Hotline : MatterSource.Meeting,
+            Title = FormattableString.Invariant($"讲评基准事项 {index}"),
+            Content = BenchOrganisation.Content,
+            Profile = state.Profile,
+        };
+        matter.Store(state, rules);
+        matter.Events.AddRange(history.Select(MatterEventRow.From));
+        return matter;
+    }
+
+    /// <summary>Every unit under the city: the supervisor may act on all of them.</summary>
+    private sealed class AnyTree : IUnitTree
+    {
+        public static AnyTree Instance { get; } = new();
+
+        public bool IsWithin(long unitId, long ancestorId) => true;
+
+        public long GovernmentOf(long unitId) => unitId;
+    }
+}
