@@ -109,6 +109,7 @@ internal sealed class StorageBench(BenchOptions options, Report report, TextWrit
         var random = new Random(Seed);
         const int warmups = 20;
         var latencies = new List<double>();
+        var assigned = new List<(long Id, long Lead)>();
         var watch = Stopwatch.StartNew();
         for (var i = 0; i < warmups + options.AssignCount && watch.Elapsed < options.AssignTime + TimeSpan.FromSeconds(5); i++)
         {
@@ -133,7 +134,7 @@ internal sealed class StorageBench(BenchOptions options, Report report, TextWrit
             var start = Stopwatch.GetTimestamp();
             await using (var scope = services.CreateAsyncScope())
             {
-                await scope.ServiceProvider.GetRequiredService<AssignMatter>().ExecuteAsync(input, organisation.Supervisor, cancellationToken);
+                assigned.Add((await scope.ServiceProvider.GetRequiredService<AssignMatter>().ExecuteAsync(input, organisation.Supervisor, cancellationToken), lead.Id));
             }
 
             if (i >= warmups)
@@ -154,6 +155,39 @@ internal sealed class StorageBench(BenchOptions options, Report report, TextWrit
             ("p95_ms", Percentiles.Of(latencies, 95)),
             ("p99_ms", Percentiles.Of(latencies, 99)),
             ("calls", latencies.Count),
+        ]));
+
+        // Then the lead units acknowledge and complete them, one action at a time through ActOnMatter.
+        var actions = new List<double>();
+        watch.Restart();
+        foreach (var (id, lead) in assigned)
+        {
+            var handler = new Actor("bench:承办", "承办人", lead, new HashSet<Role> { Role.Handler });
+            foreach (var command in new[] { new MatterCommand(MatterAction.Acknowledge), new MatterCommand(MatterAction.Complete) { Note = "已办结" } })
+            {
+                clock.Now = clock.Now.AddSeconds(1);
+                var start = Stopwatch.GetTimestamp();
+                await using (var scope = services.CreateAsyncScope())
+                {
+                    await scope.ServiceProvider.GetRequiredService<ActOnMatter>().ExecuteAsync(id, command, null, handler, cancellationToken);
+                }
+
+                actions.Add(Percentiles.Milliseconds(start, Stopwatch.GetTimestamp()));
+            }
+
+            if (watch.Elapsed >= options.AssignTime)
+            {
+                break;
+            }
+        }
+
+        report.Add(new Measurement("assign", engine, null, "act_on_matter",
+        [
+            ("actions_per_s", actions.Count / watch.Elapsed.TotalSeconds),
+            ("p50_ms", Percentiles.Of(actions, 50)),
+            ("p95_ms", Percentiles.Of(actions, 95)),
+            ("p99_ms", Percentiles.Of(actions, 99)),
+            ("calls", actions.Count),
         ]));
     }
 
