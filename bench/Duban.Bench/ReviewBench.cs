@@ -63,6 +63,11 @@ internal sealed class ReviewBench(BenchOptions options, Report report, TextWrite
 
         var supervisor = units.Supervisor;
         var today = ChinaTime.DateOf(Now);
+        await TimeAsync(engine, n, "sum_month_only", services, async _ =>
+        {
+            await using var scope = services.CreateAsyncScope();
+            return await FactStore.SumAsync(scope.ServiceProvider.GetRequiredService<DubanDbContext>(), new DateOnly(2026, 10, 1), new DateOnly(2026, 10, 31), today, cancellationToken);
+        });
         await TimeAsync(engine, n, "month_past", services, r => r.GetAsync(ReviewPeriod.ParseMonth("2026-10", today), null, supervisor, cancellationToken));
         await TimeAsync(engine, n, "month_current", services, r => r.GetAsync(ReviewPeriod.ParseMonth("2026-12", today), null, supervisor, cancellationToken));
         await TimeAsync(engine, n, "week", services, r => r.GetAsync(ReviewPeriod.ParseWeek("2026-W44", today), null, supervisor, cancellationToken));

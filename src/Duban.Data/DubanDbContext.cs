@@ -55,8 +55,9 @@ public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
     public DbSet<AttachmentBlob> AttachmentBlobs => Set<AttachmentBlob>();
     public DbSet<Attachment> Attachments => Set<Attachment>();
 
-    // Review counters (讲评): folded per unit and day, the deltas not yet folded, and which matters touched which day.
+    // Review counters (讲评): folded per unit and day (and month), the deltas not yet folded, and which matters touched which day.
     public DbSet<UnitDayFacts> UnitDayFacts => Set<UnitDayFacts>();
+    public DbSet<UnitMonthFacts> UnitMonthFacts => Set<UnitMonthFacts>();
     public DbSet<UnitFactDelta> UnitFactDeltas => Set<UnitFactDelta>();
     public DbSet<UnitDayMatter> UnitDayMatters => Set<UnitDayMatter>();
 

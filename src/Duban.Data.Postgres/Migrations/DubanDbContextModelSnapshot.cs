@@ -1485,6 +1485,88 @@ namespace Duban.Data.Postgres.Migrations
                     b.ToTable("unit_fact_deltas", (string)null);
                 });
 
+            modelBuilder.Entity("Duban.Data.UnitMonthFacts", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<long>("UnitId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Role")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("AcknowledgeLate")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("AcknowledgeOnTime")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("AcknowledgePending")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("AcknowledgeWithinExtension")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Assigned")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CompleteLate")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CompleteOnTime")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CompletePending")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CompleteWithinExtension")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CompletionWorkingDays")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("FeedbackLate")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("FeedbackOnTime")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("FeedbackPending")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("FeedbackWithinExtension")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RatedBasically")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RatedDissatisfied")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RatedSatisfied")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Redone")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Resolved")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Returned")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("SpedUp")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("TransferredOut")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Day", "UnitId", "Role");
+
+                    b.ToTable("unit_month_facts", (string)null);
+                });
+
             modelBuilder.Entity("Duban.Data.User", b =>
                 {
                     b.Property<long>("Id")

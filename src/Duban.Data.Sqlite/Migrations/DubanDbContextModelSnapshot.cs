@@ -1436,6 +1436,88 @@ namespace Duban.Data.Sqlite.Migrations
                     b.ToTable("unit_fact_deltas", (string)null);
                 });
 
+            modelBuilder.Entity("Duban.Data.UnitMonthFacts", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Role")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AcknowledgeLate")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AcknowledgeOnTime")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AcknowledgePending")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AcknowledgeWithinExtension")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Assigned")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CompleteLate")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CompleteOnTime")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CompletePending")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CompleteWithinExtension")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CompletionWorkingDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FeedbackLate")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FeedbackOnTime")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FeedbackPending")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FeedbackWithinExtension")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RatedBasically")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RatedDissatisfied")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RatedSatisfied")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Redone")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Resolved")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Returned")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SpedUp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TransferredOut")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "UnitId", "Role");
+
+                    b.ToTable("unit_month_facts", (string)null);
+                });
+
             modelBuilder.Entity("Duban.Data.User", b =>
                 {
                     b.Property<long>("Id")

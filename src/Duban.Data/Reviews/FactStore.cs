@@ -23,7 +23,8 @@ public static class FactStore
     /// <summary>
     /// Every unit's counters over [<paramref name="from"/>, <paramref name="to"/>], folded and not yet folded alike. A
     /// pending milestone counts only when its due date is before <paramref name="today"/>: then it is overdue; one due
-    /// today or later is not yet decided.
+    /// today or later is not yet decided. Whole months that ended before today are read from the monthly sums (every
+    /// pending milestone in them is overdue), the rest day by day.
     /// </summary>
     public static async Task<IReadOnlyList<UnitPeriodFacts>> SumAsync(DubanDbContext db, DateOnly from, DateOnly to, DateOnly today,
         CancellationToken cancellationToken, long? unitId = null)
@@ -33,18 +34,41 @@ public static class FactStore
             ? $"SUM(CASE WHEN \"Day\" < @today THEN {Quote(n)} ELSE 0 END)"
             : $"SUM({Quote(n)})"));
         var unitFilter = unitId is null ? "" : " AND \"UnitId\" = @unit";
-        var sql = $"""
-            SELECT "UnitId", "Role", {sums}
-            FROM (SELECT "UnitId", "Role", "Day", {Columns} FROM unit_day_facts WHERE "Day" >= @from AND "Day" <= @to{unitFilter}
-                  UNION ALL
-                  SELECT "UnitId", "Role", "Day", {Columns} FROM unit_fact_deltas WHERE "Day" >= @from AND "Day" <= @to{unitFilter}) f
-            GROUP BY "UnitId", "Role"
-            """;
+
+        // Whole months inside the period, all of them before today's month: [monthsFrom, monthsTo) by first days.
+        var monthsFrom = from.Day == 1 ? from : new DateOnly(from.Year, from.Month, 1).AddMonths(1);
+        var monthsTo = new DateOnly(to.Year, to.Month, 1);
+        if (to == monthsTo.AddMonths(1).AddDays(-1))
+        {
+            monthsTo = monthsTo.AddMonths(1);
+        }
+
+        var thisMonth = new DateOnly(today.Year, today.Month, 1);
+        if (monthsTo > thisMonth)
+        {
+            monthsTo = thisMonth;
+        }
+
+        var parts = new List<string>();
+        if (monthsFrom < monthsTo)
+        {
+            parts.Add($"SELECT \"UnitId\", \"Role\", \"Day\", {Columns} FROM unit_month_facts WHERE \"Day\" >= @monthsFrom AND \"Day\" < @monthsTo{unitFilter}");
+            parts.Add($"SELECT \"UnitId\", \"Role\", \"Day\", {Columns} FROM unit_day_facts WHERE ((\"Day\" >= @from AND \"Day\" < @monthsFrom) OR (\"Day\" >= @monthsTo AND \"Day\" <= @to)){unitFilter}");
+        }
+        else
+        {
+            parts.Add($"SELECT \"UnitId\", \"Role\", \"Day\", {Columns} FROM unit_day_facts WHERE \"Day\" >= @from AND \"Day\" <= @to{unitFilter}");
+        }
+
+        parts.Add($"SELECT \"UnitId\", \"Role\", \"Day\", {Columns} FROM unit_fact_deltas WHERE \"Day\" >= @from AND \"Day\" <= @to{unitFilter}");
+        var sql = $"SELECT \"UnitId\", \"Role\", {sums} FROM ({string.Join(" UNION ALL ", parts)}) f GROUP BY \"UnitId\", \"Role\"";
         var result = new List<UnitPeriodFacts>();
         await using var command = await CommandAsync(db, sql, cancellationToken);
         AddDay(db, command, "from", from);
         AddDay(db, command, "to", to);
         AddDay(db, command, "today", today);
+        AddDay(db, command, "monthsFrom", monthsFrom);
+        AddDay(db, command, "monthsTo", monthsTo);
         if (unitId is { } u)
         {
             Add(command, "unit", u);
@@ -66,7 +90,7 @@ public static class FactStore
     }
 
     /// <summary>
-    /// Moves the deltas into the per-day counters and remembers which matters touched which unit-day. Exactly once per
+    /// Moves the deltas into the per-day and per-month counters and remembers which matters touched which unit-day. Exactly once per
     /// delta, also with several instances folding at once: on PostgreSQL the deltas are deleted and summed in one
     /// statement (a delta another folder took is skipped); on SQLite the fold holds the only write lock.
     /// </summary>
@@ -75,13 +99,18 @@ public static class FactStore
     {
         ArgumentNullException.ThrowIfNull(db);
         var updates = string.Join(", ", FactColumns.Names.Select(n => $"{Quote(n)} = unit_day_facts.{Quote(n)} + excluded.{Quote(n)}"));
+        var monthUpdates = updates.Replace("unit_day_facts.", "unit_month_facts.", StringComparison.Ordinal);
         var sums = string.Join(", ", FactColumns.Names.Select(n => $"SUM({Quote(n)})"));
         if (db.Database.IsNpgsql())
         {
             var sql = $"""
                 WITH moved AS (DELETE FROM unit_fact_deltas RETURNING *),
                      keys AS (INSERT INTO unit_day_matters ("UnitId", "Day", "MatterId")
-                              SELECT DISTINCT "UnitId", "Day", "MatterId" FROM moved ON CONFLICT DO NOTHING)
+                              SELECT DISTINCT "UnitId", "Day", "MatterId" FROM moved ON CONFLICT DO NOTHING),
+                     months AS (INSERT INTO unit_month_facts ("Day", "UnitId", "Role", {Columns})
+                              SELECT date_trunc('month', "Day")::date, "UnitId", "Role", {sums} FROM moved
+                              GROUP BY date_trunc('month', "Day")::date, "UnitId", "Role"
+                              ON CONFLICT ("Day", "UnitId", "Role") DO UPDATE SET {monthUpdates})
                 INSERT INTO unit_day_facts ("Day", "UnitId", "Role", {Columns})
                 SELECT "Day", "UnitId", "Role", {sums} FROM moved GROUP BY "Day", "UnitId", "Role"
                 ON CONFLICT ("Day", "UnitId", "Role") DO UPDATE SET {updates}
@@ -102,6 +131,13 @@ public static class FactStore
             ON CONFLICT ("Day", "UnitId", "Role") DO UPDATE SET {{updates}}
             """;
         await db.Database.ExecuteSqlRawAsync(fold, [max], cancellationToken);
+        var foldMonths = $$"""
+            INSERT INTO unit_month_facts ("Day", "UnitId", "Role", {{Columns}})
+            SELECT date("Day", 'start of month'), "UnitId", "Role", {{sums}} FROM unit_fact_deltas WHERE "Id" <= {0}
+            GROUP BY date("Day", 'start of month'), "UnitId", "Role"
+            ON CONFLICT ("Day", "UnitId", "Role") DO UPDATE SET {{monthUpdates}}
+            """;
+        await db.Database.ExecuteSqlRawAsync(foldMonths, [max], cancellationToken);
         await db.Database.ExecuteSqlRawAsync("""
             INSERT INTO unit_day_matters ("UnitId", "Day", "MatterId")
             SELECT DISTINCT "UnitId", "Day", "MatterId" FROM unit_fact_deltas WHERE "Id" <= {0} ON CONFLICT DO NOTHING
@@ -141,11 +177,12 @@ public static class FactStore
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (db.Database.IsNpgsql())
         {
-            await db.Database.ExecuteSqlRawAsync("LOCK TABLE unit_fact_deltas, unit_day_facts IN EXCLUSIVE MODE", cancellationToken);
+            await db.Database.ExecuteSqlRawAsync("LOCK TABLE unit_fact_deltas, unit_day_facts, unit_month_facts IN EXCLUSIVE MODE", cancellationToken);
         }
 
         await db.Database.ExecuteSqlRawAsync("DELETE FROM unit_fact_deltas", cancellationToken);
         await db.Database.ExecuteSqlRawAsync("DELETE FROM unit_day_facts", cancellationToken);
+        await db.Database.ExecuteSqlRawAsync("DELETE FROM unit_month_facts", cancellationToken);
         await db.Database.ExecuteSqlRawAsync("DELETE FROM unit_day_matters", cancellationToken);
         var writer = new RowWriter(db);
         long last = 0, replayed = 0;

@@ -89,6 +89,10 @@ public abstract class FactColumns
 /// <summary>The folded counters of one unit, day and role: what the reviews sum.</summary>
 public sealed class UnitDayFacts : FactColumns;
 
+/// <summary>The same counters summed per month (<see cref="FactColumns.Day"/> is the first of the month), folded with the
+/// days: a review of whole past months reads one row per unit and month instead of one per day.</summary>
+public sealed class UnitMonthFacts : FactColumns;
+
 /// <summary>
 /// One matter's change to one unit-day's counters, written by <see cref="FactLedger"/> in the same save as the event that
 /// caused it (insert only: writers never wait on a hot counter row). <see cref="FactStore.FoldAsync"/> moves these into
@@ -117,6 +121,16 @@ internal sealed class UnitDayFactsConfiguration : IEntityTypeConfiguration<UnitD
     {
         e.ToTable("unit_day_facts");
         e.HasKey(f => new { f.Day, f.UnitId, f.Role }); // a period is a range of days
+        e.Property(f => f.Role).HasConversion<int>();
+    }
+}
+
+internal sealed class UnitMonthFactsConfiguration : IEntityTypeConfiguration<UnitMonthFacts>
+{
+    public void Configure(EntityTypeBuilder<UnitMonthFacts> e)
+    {
+        e.ToTable("unit_month_facts");
+        e.HasKey(f => new { f.Day, f.UnitId, f.Role });
         e.Property(f => f.Role).HasConversion<int>();
     }
 }

@@ -72,8 +72,10 @@ public sealed class ReviewQueries(DubanDbContext db, Rules rules, ReviewOptions 
     /// <param name="group">Only this peer group, when given.</param>
     /// <param name="actor">Who reads.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
-    /// <exception cref="ValidationFailedException">No such group.</exception>
-    public async Task<Review> GetAsync(ReviewPeriod period, string? group, Actor actor, CancellationToken cancellationToken = default)
+    /// <param name="listSize">How many units the red and black lists name, instead of <c>Reviews:ListSize</c>.</param>
+    /// <exception cref="ValidationFailedException">No such group, or a list size outside 1–100.</exception>
+    public async Task<Review> GetAsync(ReviewPeriod period, string? group, Actor actor, CancellationToken cancellationToken = default,
+        int? listSize = null)
     {
         ArgumentNullException.ThrowIfNull(period);
         ArgumentNullException.ThrowIfNull(actor);
@@ -88,6 +90,12 @@ public sealed class ReviewQueries(DubanDbContext db, Rules rules, ReviewOptions 
             throw ValidationFailedException.For("group", $"没有「{group}」这个单位分组，可选：{string.Join("、", names.Where(n => groupOf.ContainsValue(n)))}。");
         }
 
+        if (listSize is < 1 or > 100)
+        {
+            throw ValidationFailedException.For("size", "红黑榜名额须在 1 至 100 之间。");
+        }
+
+        var scoring = listSize is { } size ? options.Scoring with { ListSize = size } : options.Scoring;
         var wanted = group?.Trim() is { Length: > 0 } g ? g : null;
         if (!full)
         {
@@ -108,7 +116,7 @@ public sealed class ReviewQueries(DubanDbContext db, Rules rules, ReviewOptions 
             var ranking = Ranking.Rank(name, members
                 .Select(u => new RankingEntry(u.Id, u.Code, u.Name,
                     current.Lead.GetValueOrDefault(u.Id) ?? Empty, previous.Lead.GetValueOrDefault(u.Id)))
-                .ToList(), options.Scoring);
+                .ToList(), scoring);
             ReviewRow Row(RankedUnit r)
             {
                 var visible = full || r.Entry.UnitId == actor.UnitId;

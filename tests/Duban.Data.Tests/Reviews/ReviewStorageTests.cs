@@ -1,3 +1,4 @@
+using System.Globalization;
 using Duban.Calendar;
 using Duban.Data;
 using Duban.Matters;
@@ -126,6 +127,22 @@ public sealed class ReviewStorageTests
         Assert.True(Same(kept, replayed), "the kept counters differ from the replay of the stored events");
         Assert.True(kept.Entries.Sum(e => e.Value[Fact.TransferredOut]) > 0, "the random run made no transfer");
         Assert.True(kept.Entries.Sum(e => e.Value[Fact.Redone]) > 0, "the random run made no redo");
+
+        // Sums of whole past months come from the monthly table, of other periods from the days: both agree with the counters.
+        await FoldAsync(s);
+        var today = ChinaTime.DateOf(s.Clock.GetUtcNow());
+        foreach (var (from, to) in new[] { ("2024-02-01", "2024-02-29"), ("2024-03-01", "2024-03-31"), ("2024-02-10", "2024-04-20"), ("2024-01-01", "2024-12-31") })
+        {
+            var (first, last) = (DateOnly.Parse(from, CultureInfo.InvariantCulture), DateOnly.Parse(to, CultureInfo.InvariantCulture));
+            var sums = await s.RunAsync(sp => FactStore.SumAsync(sp.GetRequiredService<DubanDbContext>(), first, last, today, default));
+            foreach (var fact in Enum.GetValues<Fact>())
+            {
+                Assert.Equal(
+                    kept.Entries.Where(e => e.Key.Day >= first && e.Key.Day <= last && (!fact.ToString().EndsWith("Pending", StringComparison.Ordinal) || e.Key.Day < today))
+                        .Sum(e => e.Value[fact]),
+                    sums.Sum(u => u.Facts[fact]));
+            }
+        }
 
         var rebuilt = await s.RunAsync(sp => FactStore.RebuildAsync(sp.GetRequiredService<DubanDbContext>(), sp.GetRequiredService<Rules>(),
             ReviewRules.Default, null, default));

@@ -121,6 +121,41 @@ namespace Duban.Data.Postgres.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "unit_month_facts",
+                columns: table => new
+                {
+                    UnitId = table.Column<long>(type: "bigint", nullable: false),
+                    Day = table.Column<DateOnly>(type: "date", nullable: false),
+                    Role = table.Column<int>(type: "integer", nullable: false),
+                    Assigned = table.Column<long>(type: "bigint", nullable: false),
+                    Returned = table.Column<long>(type: "bigint", nullable: false),
+                    TransferredOut = table.Column<long>(type: "bigint", nullable: false),
+                    Redone = table.Column<long>(type: "bigint", nullable: false),
+                    RatedSatisfied = table.Column<long>(type: "bigint", nullable: false),
+                    RatedBasically = table.Column<long>(type: "bigint", nullable: false),
+                    RatedDissatisfied = table.Column<long>(type: "bigint", nullable: false),
+                    AcknowledgeOnTime = table.Column<long>(type: "bigint", nullable: false),
+                    AcknowledgeWithinExtension = table.Column<long>(type: "bigint", nullable: false),
+                    AcknowledgeLate = table.Column<long>(type: "bigint", nullable: false),
+                    AcknowledgePending = table.Column<long>(type: "bigint", nullable: false),
+                    FeedbackOnTime = table.Column<long>(type: "bigint", nullable: false),
+                    FeedbackWithinExtension = table.Column<long>(type: "bigint", nullable: false),
+                    FeedbackLate = table.Column<long>(type: "bigint", nullable: false),
+                    FeedbackPending = table.Column<long>(type: "bigint", nullable: false),
+                    CompleteOnTime = table.Column<long>(type: "bigint", nullable: false),
+                    CompleteWithinExtension = table.Column<long>(type: "bigint", nullable: false),
+                    CompleteLate = table.Column<long>(type: "bigint", nullable: false),
+                    CompletePending = table.Column<long>(type: "bigint", nullable: false),
+                    CompletionWorkingDays = table.Column<long>(type: "bigint", nullable: false),
+                    SpedUp = table.Column<long>(type: "bigint", nullable: false),
+                    Resolved = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_unit_month_facts", x => new { x.Day, x.UnitId, x.Role });
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_lookbacks_Status_CheckedAt",
                 table: "lookbacks",
@@ -153,6 +188,9 @@ namespace Duban.Data.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "unit_fact_deltas");
+
+            migrationBuilder.DropTable(
+                name: "unit_month_facts");
 
             migrationBuilder.DropIndex(
                 name: "IX_lookbacks_Status_CheckedAt",

@@ -120,6 +120,41 @@ namespace Duban.Data.Sqlite.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "unit_month_facts",
+                columns: table => new
+                {
+                    UnitId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Day = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Role = table.Column<int>(type: "INTEGER", nullable: false),
+                    Assigned = table.Column<long>(type: "INTEGER", nullable: false),
+                    Returned = table.Column<long>(type: "INTEGER", nullable: false),
+                    TransferredOut = table.Column<long>(type: "INTEGER", nullable: false),
+                    Redone = table.Column<long>(type: "INTEGER", nullable: false),
+                    RatedSatisfied = table.Column<long>(type: "INTEGER", nullable: false),
+                    RatedBasically = table.Column<long>(type: "INTEGER", nullable: false),
+                    RatedDissatisfied = table.Column<long>(type: "INTEGER", nullable: false),
+                    AcknowledgeOnTime = table.Column<long>(type: "INTEGER", nullable: false),
+                    AcknowledgeWithinExtension = table.Column<long>(type: "INTEGER", nullable: false),
+                    AcknowledgeLate = table.Column<long>(type: "INTEGER", nullable: false),
+                    AcknowledgePending = table.Column<long>(type: "INTEGER", nullable: false),
+                    FeedbackOnTime = table.Column<long>(type: "INTEGER", nullable: false),
+                    FeedbackWithinExtension = table.Column<long>(type: "INTEGER", nullable: false),
+                    FeedbackLate = table.Column<long>(type: "INTEGER", nullable: false),
+                    FeedbackPending = table.Column<long>(type: "INTEGER", nullable: false),
+                    CompleteOnTime = table.Column<long>(type: "INTEGER", nullable: false),
+                    CompleteWithinExtension = table.Column<long>(type: "INTEGER", nullable: false),
+                    CompleteLate = table.Column<long>(type: "INTEGER", nullable: false),
+                    CompletePending = table.Column<long>(type: "INTEGER", nullable: false),
+                    CompletionWorkingDays = table.Column<long>(type: "INTEGER", nullable: false),
+                    SpedUp = table.Column<long>(type: "INTEGER", nullable: false),
+                    Resolved = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_unit_month_facts", x => new { x.Day, x.UnitId, x.Role });
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_lookbacks_Status_CheckedAt",
                 table: "lookbacks",
@@ -152,6 +187,9 @@ namespace Duban.Data.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "unit_fact_deltas");
+
+            migrationBuilder.DropTable(
+                name: "unit_month_facts");
 
             migrationBuilder.DropIndex(
                 name: "IX_lookbacks_Status_CheckedAt",
