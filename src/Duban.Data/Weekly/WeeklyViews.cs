@@ -16,6 +16,9 @@ public sealed record WeeklySessionSummary(long Id, int Year, int Number, DateOnl
     /// <summary>第3次周交办.</summary>
     public string Title => WeeklySessions.TitleOf(Number);
 
+    /// <summary>2024年第3次周交办.</summary>
+    public string FullTitle => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Year}年{Title}");
+
     /// <summary>草稿 or 已下发.</summary>
     public string StatusName => WeeklySessions.StatusName(Status);
 }
