@@ -55,6 +55,15 @@ public sealed partial class BrowserTests
         await Expect(page.Locator(".session-head .badge")).ToHaveTextAsync("已下发");
         await Expect(page.Locator("details.confirm")).ToHaveCountAsync(0);
         await ScreenshotsAsync(page, "weekly-session-sent");
+
+        // The next session reports on this one (上次交办落实情况).
+        await page.GotoAsync("/Weekly");
+        await page.GetByText("新建周交办").ClickAsync();
+        await page.GetByLabel("会议日期").FillAsync("2024-02-19");
+        await Button(page, "建立").ClickAsync();
+        await Expect(page.Locator("#previous")).ToContainTextAsync("交办2项");
+        await Expect(page.Locator("#previous")).ToContainTextAsync("测试镇：2 项未办结");
+        await ScreenshotsAsync(page, "weekly-report");
         await SignOutAsync(page);
 
         // The township: its notice links to its own 交办单.
