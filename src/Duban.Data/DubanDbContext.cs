@@ -61,6 +61,11 @@ public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
     public DbSet<UnitFactDelta> UnitFactDeltas => Set<UnitFactDelta>();
     public DbSet<UnitDayMatter> UnitDayMatters => Set<UnitDayMatter>();
 
+    // 周交办: numbered weekly sessions, their matters (one session per matter) and the numbering per owner and year.
+    public DbSet<WeeklySession> WeeklySessions => Set<WeeklySession>();
+    public DbSet<WeeklySessionMatter> WeeklySessionMatters => Set<WeeklySessionMatter>();
+    public DbSet<WeeklySessionCounter> WeeklySessionCounters => Set<WeeklySessionCounter>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         ArgumentNullException.ThrowIfNull(configurationBuilder);

@@ -31,7 +31,8 @@ public sealed class AssignList(DubanDbContext db, AssignMatter assign)
 
         var ids = new List<long>(inputs.Count);
         var errors = new Dictionary<int, IReadOnlyDictionary<string, string[]>>();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Alone, a transaction of our own; inside a caller's (WeeklySessions.AssignIntoAsync), theirs holds the batch.
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         for (var i = 0; i < inputs.Count; i++)
         {
             try
@@ -46,12 +47,20 @@ public sealed class AssignList(DubanDbContext db, AssignMatter assign)
 
         if (errors.Count > 0)
         {
-            await transaction.RollbackAsync(cancellationToken);
+            if (transaction is not null)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+            }
+
             db.ChangeTracker.Clear(); // the rows saved before the rollback are gone
             throw new ListValidationException(errors);
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         return ids;
     }
 }

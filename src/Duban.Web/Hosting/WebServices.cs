@@ -108,6 +108,7 @@ public static class WebServices
         app.MapPairingApi();
         app.MapAttachmentsApi();
         app.MapReportsApi();
+        app.MapWeeklyApi();
         app.MapRazorPages();
         app.MapPost("/logout", async (SignInManager<User> signIn) =>
         {

@@ -7,7 +7,7 @@ namespace Duban.Web.Pages;
 
 /// <summary>交办: the 四明确 form. Validation is <see cref="AssignMatter"/>'s (the same as the API's); its messages
 /// are shown beside the fields.</summary>
-public sealed class AssignModel(AssignMatter assign, UnitDirectory units, Rules rules) : FormPageModel
+public sealed class AssignModel(AssignMatter assign, UnitDirectory units, Rules rules, WeeklySessions weekly) : FormPageModel
 {
     [BindProperty]
     public AssignForm Form { get; set; } = new();
@@ -16,11 +16,19 @@ public sealed class AssignModel(AssignMatter assign, UnitDirectory units, Rules 
 
     public IReadOnlyList<Duban.TimeLimits.TimeLimitProfile> Profiles => rules.Profiles;
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) => Units = await ActiveUnitsAsync(cancellationToken);
+    /// <summary>纳入周交办: the draft sessions the matter may join as it is assigned (none: the picker is not shown).</summary>
+    public IReadOnlyList<WeeklyDraft> WeeklyDrafts { get; private set; } = [];
+
+    /// <summary>The chosen session, or null; preset by <c>?weekly=</c> from a session's page.</summary>
+    [BindProperty(SupportsGet = true, Name = "weekly")]
+    public long? WeeklySession { get; set; }
+
+    public async Task OnGetAsync(CancellationToken cancellationToken) => await ReloadAsync(cancellationToken);
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        var id = await assign.ExecuteAsync(new NewMatter
+        var actor = User.ToActor();
+        var ids = await weekly.AssignIntoAsync(WeeklySession, async () => [await assign.ExecuteAsync(new NewMatter
         {
             Title = Form.Title,
             Content = Form.Content,
@@ -33,8 +41,8 @@ public sealed class AssignModel(AssignMatter assign, UnitDirectory units, Rules 
             Profile = Form.Profile,
             Complex = Form.Complex,
             DueAt = Form.DueAt,
-        }, User.ToActor(), cancellationToken);
-        return Redirect(FormattableString.Invariant($"/matters/{id}"));
+        }, actor, cancellationToken)], actor, cancellationToken);
+        return Redirect(FormattableString.Invariant($"/matters/{ids[0]}"));
     }
 
     protected override string FieldKey(string field) => PropertyKey(nameof(Form), field);
@@ -46,7 +54,11 @@ public sealed class AssignModel(AssignMatter assign, UnitDirectory units, Rules 
         return true;
     }
 
-    protected override async Task ReloadAsync(CancellationToken cancellationToken) => Units = await ActiveUnitsAsync(cancellationToken);
+    protected override async Task ReloadAsync(CancellationToken cancellationToken)
+    {
+        Units = await ActiveUnitsAsync(cancellationToken);
+        WeeklyDrafts = await weekly.DraftsAsync(User.ToActor(), cancellationToken);
+    }
 
     private async Task<IReadOnlyList<UnitView>> ActiveUnitsAsync(CancellationToken cancellationToken) =>
         (await units.ListAsync(cancellationToken)).Where(u => u.Active).ToList();

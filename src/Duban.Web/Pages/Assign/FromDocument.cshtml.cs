@@ -27,7 +27,7 @@ public sealed class DraftRow
 /// 四明确 and assign the selected ones in one go (all or none).</summary>
 [RequestFormLimits(MultipartBodyLengthLimit = MaxUploadBytes + 64 * 1024)]
 [RequestSizeLimit(MaxUploadBytes + 4 * 1024 * 1024)]
-public sealed class FromDocumentModel(UnitDirectory unitDirectory, AssignList batch, Rules rules) : FormPageModel
+public sealed class FromDocumentModel(UnitDirectory unitDirectory, AssignList batch, Rules rules, WeeklySessions weekly) : FormPageModel
 {
     /// <summary>2 MB: a speech is tens of KB; the limit keeps an upload's cost bounded.</summary>
     public const int MaxUploadBytes = 2 * 1024 * 1024;
@@ -61,11 +61,24 @@ public sealed class FromDocumentModel(UnitDirectory unitDirectory, AssignList ba
 
     public string? Message { get; private set; }
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) => Units = await unitDirectory.ListAsync(cancellationToken);
+    /// <summary>纳入周交办: the draft sessions the assigned matters may join (none: the picker is not shown).</summary>
+    public IReadOnlyList<WeeklyDraft> WeeklyDrafts { get; private set; } = [];
+
+    /// <summary>The chosen session, or null.</summary>
+    [BindProperty(Name = "weekly")]
+    public long? WeeklySession { get; set; }
+
+    public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadListsAsync(cancellationToken);
+
+    private async Task LoadListsAsync(CancellationToken cancellationToken)
+    {
+        Units = await unitDirectory.ListAsync(cancellationToken);
+        WeeklyDrafts = await weekly.DraftsAsync(User.ToActor(), cancellationToken);
+    }
 
     public async Task<IActionResult> OnPostExtractAsync(CancellationToken cancellationToken)
     {
-        Units = await unitDirectory.ListAsync(cancellationToken);
+        await LoadListsAsync(cancellationToken);
         var text = ReadDocument();
         ModelState.Clear(); // the drafts below are new; nothing typed before applies to them
         if (text is null)
@@ -100,7 +113,7 @@ public sealed class FromDocumentModel(UnitDirectory unitDirectory, AssignList ba
 
     public async Task<IActionResult> OnPostAssignAsync(CancellationToken cancellationToken)
     {
-        Units = await unitDirectory.ListAsync(cancellationToken);
+        await LoadListsAsync(cancellationToken);
         if (string.IsNullOrWhiteSpace(DocumentTitle))
         {
             ModelState.AddModelError(nameof(DocumentTitle), "请填写文稿标题，它将记为事项来源。");
@@ -125,8 +138,9 @@ public sealed class FromDocumentModel(UnitDirectory unitDirectory, AssignList ba
 
         var source = $"来源文稿：《{DocumentTitle!.Trim()}》{(string.IsNullOrWhiteSpace(DocumentDate) ? "" : $"（{DocumentDate.Trim()}）")}";
         var inputs = selected.Select(x => ToNewMatter(x.Row, source)).ToList();
-        await batch.ExecuteAsync(inputs, User.ToActor(), cancellationToken);
-        return Redirect("/");
+        var actor = User.ToActor();
+        await weekly.AssignIntoAsync(WeeklySession, () => batch.ExecuteAsync(inputs, actor, cancellationToken), actor, cancellationToken);
+        return Redirect(WeeklySession is { } session ? FormattableString.Invariant($"/Weekly/{session}") : "/");
     }
 
     /// <summary>A refused batch: each row's field errors beside that draft's fields (rows count the selected drafts),

@@ -156,6 +156,75 @@ namespace Duban.Data.Postgres.Migrations
                     table.PrimaryKey("PK_unit_month_facts", x => new { x.Day, x.UnitId, x.Role });
                 });
 
+            migrationBuilder.CreateTable(
+                name: "weekly_session_counters",
+                columns: table => new
+                {
+                    OwnerUnitId = table.Column<long>(type: "bigint", nullable: false),
+                    Year = table.Column<int>(type: "integer", nullable: false),
+                    Last = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_weekly_session_counters", x => new { x.OwnerUnitId, x.Year });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "weekly_sessions",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    OwnerUnitId = table.Column<long>(type: "bigint", nullable: false),
+                    Year = table.Column<int>(type: "integer", nullable: false),
+                    Number = table.Column<int>(type: "integer", nullable: false),
+                    Date = table.Column<DateOnly>(type: "date", nullable: false),
+                    Meeting = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Note = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    CreatedById = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    CreatedByName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    SentAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    SentByName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    Version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_weekly_sessions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_weekly_sessions_units_OwnerUnitId",
+                        column: x => x.OwnerUnitId,
+                        principalTable: "units",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "weekly_session_matters",
+                columns: table => new
+                {
+                    SessionId = table.Column<long>(type: "bigint", nullable: false),
+                    MatterId = table.Column<long>(type: "bigint", nullable: false),
+                    AddedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_weekly_session_matters", x => new { x.SessionId, x.MatterId });
+                    table.ForeignKey(
+                        name: "FK_weekly_session_matters_matters_MatterId",
+                        column: x => x.MatterId,
+                        principalTable: "matters",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_weekly_session_matters_weekly_sessions_SessionId",
+                        column: x => x.SessionId,
+                        principalTable: "weekly_sessions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_lookbacks_Status_CheckedAt",
                 table: "lookbacks",
@@ -175,6 +244,18 @@ namespace Duban.Data.Postgres.Migrations
                 name: "IX_unit_fact_deltas_MatterId",
                 table: "unit_fact_deltas",
                 column: "MatterId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_weekly_session_matters_MatterId",
+                table: "weekly_session_matters",
+                column: "MatterId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_weekly_sessions_OwnerUnitId_Year_Number",
+                table: "weekly_sessions",
+                columns: new[] { "OwnerUnitId", "Year", "Number" },
+                unique: true);
         }
 
         /// <inheritdoc />
@@ -191,6 +272,15 @@ namespace Duban.Data.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "unit_month_facts");
+
+            migrationBuilder.DropTable(
+                name: "weekly_session_counters");
+
+            migrationBuilder.DropTable(
+                name: "weekly_session_matters");
+
+            migrationBuilder.DropTable(
+                name: "weekly_sessions");
 
             migrationBuilder.DropIndex(
                 name: "IX_lookbacks_Status_CheckedAt",
