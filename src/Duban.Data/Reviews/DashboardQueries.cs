@@ -43,7 +43,7 @@ public sealed record DashboardListUnit(long UnitId, string Name, double? Score);
 /// <param name="Categories">Appeals by category, most first (无分类 for imported history without one).</param>
 /// <param name="HotIssues">The hottest issues (at most five) over <see cref="HotIssuesPeriod"/>.</param>
 /// <param name="HotIssuesPeriod">What period the hot issues cover, in Chinese.</param>
-/// <param name="ListsPeriod">The period of the red and black lists (the current month).</param>
+/// <param name="ListsPeriod">The period of the red and black lists: the current month, or the last one while nothing is ranked yet.</param>
 /// <param name="Lists">The red and black lists of each peer group.</param>
 public sealed record Dashboard(DateTimeOffset At, long Total, long Open, long Overdue, IReadOnlyList<DashboardCount> Statuses,
     IReadOnlyList<DashboardUnitCount> OverdueByUnit, IReadOnlyList<DashboardMonth> Trend, IReadOnlyList<DashboardCount> Kinds,
@@ -113,15 +113,25 @@ public sealed class DashboardQueries(DubanDbContext db, ReviewQueries reviews, H
         var trend = await TrendAsync(today, cancellationToken);
         var (hot, hotPeriod) = await HotIssuesAsync(now, today, actor, cancellationToken);
 
+        // This month's lists; early in a month, before anything is ranked, last month's (and it says so).
         var month = ReviewPeriod.Holding(PeriodKind.Month, today);
-        var review = await reviews.GetAsync(month, null, actor, cancellationToken);
-        var lists = review.Groups.Where(g => g.Red.Count > 0 || g.Black.Count > 0)
-            .Select(g => new DashboardList(g.Name, g.Red.Select(ListUnit).ToList(), g.Black.Select(ListUnit).ToList(), g.Note))
-            .ToList();
+        var listsPeriod = $"{month.Label}（截至{today.Month}月{today.Day}日）";
+        var lists = await ListsAsync(month, actor, cancellationToken);
+        if (lists.Count == 0)
+        {
+            month = month.Previous();
+            lists = await ListsAsync(month, actor, cancellationToken);
+            listsPeriod = $"{month.Label}（本月尚无排名）";
+        }
 
         return new Dashboard(now, total, total - done, overdueTotal, statuses, overdueByUnit, trend, kinds, categories, hot, hotPeriod,
-            $"{month.Label}（截至{today.Month}月{today.Day}日）", lists);
+            listsPeriod, lists);
     }
+
+    private async Task<List<DashboardList>> ListsAsync(ReviewPeriod month, Actor actor, CancellationToken cancellationToken) =>
+        (await reviews.GetAsync(month, null, actor, cancellationToken)).Groups.Where(g => g.Red.Count > 0 || g.Black.Count > 0)
+            .Select(g => new DashboardList(g.Name, g.Red.Select(ListUnit).ToList(), g.Black.Select(ListUnit).ToList(), g.Note))
+            .ToList();
 
     private static DashboardListUnit ListUnit(ReviewRow row) => new(row.Unit.Id, row.Unit.Name, row.Score);
 

@@ -9,7 +9,12 @@
   const ink = screen ? '#e5edf7' : '#1f2937';
   const grid = screen ? '#33507a' : '#e5e7eb';
   const size = screen ? 18 : 13;
-  const palette = ['#1d4ed8', '#b91c1c', '#15803d', '#b45309', '#7c3aed', '#0e7490', '#be185d', '#4d7c0f', '#6b7280', '#1e3a8a'];
+  const palette = ['#1d4ed8', '#0e7490', '#7c3aed', '#b45309', '#15803d', '#be185d', '#4d7c0f', '#6b7280', '#1e3a8a', '#b91c1c'];
+  // Status colours as on the boards: amber waits, blue is in hand, green is done; red is kept for overdue.
+  const colours = {
+    assigned: '#d97706', returned: '#6b7280', acknowledged: '#1d4ed8', reported: '#7c3aed', verified: '#0e7490', rated: '#15803d', closed: '#166534',
+    assignment: '#1d4ed8', appeal: '#0e7490', petition: '#7c3aed',
+  };
   const number = n => Number(n).toLocaleString('zh-CN');
   const charts = {};
 
@@ -58,7 +63,7 @@
       series: [{
         type: 'pie', radius: ['38%', '66%'], center: ['50%', '44%'],
         label: { color: ink, fontFamily: font, fontSize: size, formatter: '{b}\n{c}' },
-        data: shown.map(i => ({ name: i.label, value: i.count })),
+        data: shown.map(i => ({ name: i.label, value: i.count, itemStyle: colours[i.key] ? { color: colours[i.key] } : undefined })),
       }],
     }, true);
     spoken(document.getElementById(id), title, shown.map(i => [i.label, `${number(i.count)} 件`]));
@@ -69,9 +74,9 @@
       ...base(),
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
       grid: { left: 8, right: 40, top: 8, bottom: 8, containLabel: true },
-      xAxis: { type: 'value', minInterval: 1, axisLabel: { color: ink }, splitLine: { lineStyle: { color: grid } } },
+      xAxis: { type: 'value', minInterval: 1, axisLabel: { color: ink, fontSize: size - 1 }, splitLine: { lineStyle: { color: grid } } },
       yAxis: { type: 'category', inverse: true, data: names, axisLabel: { color: ink, fontSize: size, width: screen ? 220 : 120, overflow: 'truncate' } },
-      series: [{ type: 'bar', data: values, itemStyle: { color: colour }, label: { show: true, position: 'right', color: ink, fontSize: size } }],
+      series: [{ type: 'bar', data: values, barMaxWidth: screen ? 36 : 24, itemStyle: { color: colour }, label: { show: true, position: 'right', color: ink, fontSize: size } }],
     }, true);
     spoken(document.getElementById(id), title, names.map((n, i) => [n, `${number(values[i])} 件`]));
   };
@@ -100,9 +105,9 @@
       legend: { top: 0, textStyle: { color: ink, fontFamily: font, fontSize: size } },
       grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
       xAxis: { type: 'category', data: months, axisLabel: { color: ink, fontSize: size - 1 } },
-      yAxis: { type: 'value', minInterval: 1, axisLabel: { color: ink }, splitLine: { lineStyle: { color: grid } } },
+      yAxis: { type: 'value', minInterval: 1, axisLabel: { color: ink, fontSize: size - 1 }, splitLine: { lineStyle: { color: grid } } },
       series: series.map(([name, key, colour]) => ({
-        name, type: key === 'assigned' ? 'bar' : 'line', data: d.trend.map(m => m[key]), itemStyle: { color: colour },
+        name, type: key === 'assigned' ? 'bar' : 'line', data: d.trend.map(m => m[key]), itemStyle: { color: colour }, barMaxWidth: 40,
         lineStyle: { width: screen ? 4 : 2 }, symbolSize: screen ? 10 : 6,
       })),
     }, true);
