@@ -29,7 +29,7 @@ public static class DataServices
         services.AddSingleton(sp => ReviewOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<FactLedger>();
         services.AddScoped<ReviewQueries>();
-        services.AddScoped<DashboardQueries>();
+        services.AddScoped<DashboardQueries>().AddSingleton<DashboardCache>();
         services.AddSingleton(sp => TriageOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<TriageModelCache>();
         services.AddScoped<MatterTriage>();

@@ -17,7 +17,8 @@ namespace Duban.Tests;
 /// A host with two months of history among six city departments (one peer group), built once: February 2024 and
 /// March 2024, where three departments were on time and three late in February, and the order changed in March, so
 /// the March review has ranks, rises and falls, a red and a black list; one March matter of 测试市发改委 is never
-/// acknowledged (overdue now). Today is 2 April 2024, so the review page opens on March.
+/// acknowledged (overdue now). Today is 2 April 2024, so the review page opens on March; this month so far holds the
+/// same complaint three times (a hot issue) and one other matter.
 /// </summary>
 public sealed class ReviewHistoryFixture : IAsyncLifetime
 {
@@ -54,6 +55,23 @@ public sealed class ReviewHistoryFixture : IAsyncLifetime
         UnitIds = ids;
         await MonthAsync("2024-02-19T09:00:00+08:00", d => d.February, leaveOneUnacknowledged: false);
         await MonthAsync("2024-03-11T09:00:00+08:00", d => d.March, leaveOneUnacknowledged: true);
+        App.Clock.SetUtcNow(Today.AddHours(-1));
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            // This month so far: the same complaint three times (a hot issue) and one other matter.
+            var assign = scope.ServiceProvider.GetRequiredService<AssignMatter>();
+            for (var i = 0; i < 3; i++)
+            {
+                await assign.ExecuteAsync(TestMatters.Assignment("C-ZJ") with
+                {
+                    Title = $"人民路与建设路交叉口暴雨积水{i + 1}",
+                    Content = "人民路与建设路交叉口每逢暴雨积水严重，行人车辆无法通行，请尽快疏通排水管网并加装排水设施。",
+                }, App.Org.Supervisor);
+            }
+
+            await assign.ExecuteAsync(TestMatters.Assignment("C-JT") with { Title = "公交站台遮雨棚破损" }, App.Org.Supervisor);
+        }
+
         App.Clock.SetUtcNow(Today);
     }
 
@@ -288,6 +306,8 @@ public sealed class ReviewPagesTests(ReviewHistoryFixture history, Chromium chro
 
         await Expect(page.Locator("#chart-overdue")).ToHaveAttributeAsync("aria-label", new Regex("测试市发改委 1 件"));
         await Expect(page.Locator("#kpi-overdue")).ToHaveTextAsync("1");
+        await Expect(page.Locator("#hot-list li")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#hot-list li")).ToContainTextAsync("同类 3 件");
         var trend = page.Locator("section[aria-labelledby=h-trend] details");
         await Expect(trend.Locator("table")).Not.ToBeVisibleAsync();
         await trend.Locator("summary").ClickAsync();

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Globalization;
 using Duban.Calendar;
 using Duban.Matters;
 using Duban.Reviews;
@@ -41,7 +43,7 @@ public sealed record DashboardListUnit(long UnitId, string Name, double? Score);
 /// <param name="Trend">The last twelve months, the current one (to date) last.</param>
 /// <param name="Kinds">Counts by kind (交办事项, 诉求, 信访).</param>
 /// <param name="Categories">Appeals by category, most first (无分类 for imported history without one).</param>
-/// <param name="HotIssues">The hottest issues (at most five) over <see cref="HotIssuesPeriod"/>.</param>
+/// <param name="HotIssues">The hottest issues raised more than once (at most five) over <see cref="HotIssuesPeriod"/>.</param>
 /// <param name="HotIssuesPeriod">What period the hot issues cover, in Chinese.</param>
 /// <param name="ListsPeriod">The period of the red and black lists: the current month, or the last one while nothing is ranked yet.</param>
 /// <param name="Lists">The red and black lists of each peer group.</param>
@@ -56,7 +58,7 @@ public sealed record Dashboard(DateTimeOffset At, long Total, long Open, long Ov
 /// status and kind in one pass, overdue ones through <c>NextDueAt</c>'s index, the trend from the per-day counters
 /// (a few hundred rows a year per unit), the red and black lists from <see cref="ReviewQueries"/>.
 /// </summary>
-public sealed class DashboardQueries(DubanDbContext db, ReviewQueries reviews, HotIssueQueries hotIssues, TimeProvider clock)
+public sealed class DashboardQueries(DubanDbContext db, ReviewQueries reviews, HotIssueQueries hotIssues, DashboardCache cache, TimeProvider clock)
 {
     /// <summary>How many units the overdue chart names.</summary>
     public const int TopUnits = 10;
@@ -111,7 +113,8 @@ public sealed class DashboardQueries(DubanDbContext db, ReviewQueries reviews, H
             .OrderByDescending(c => c.Count).ThenBy(c => c.Label, StringComparer.Ordinal).ToList();
 
         var trend = await TrendAsync(today, cancellationToken);
-        var (hot, hotPeriod) = await HotIssuesAsync(now, today, actor, cancellationToken);
+        var scope = string.Create(CultureInfo.InvariantCulture, $"hot:{actor.UnitId}:{string.Join(",", actor.Roles.Order())}:{today:yyyy-MM-dd}");
+        var (hot, hotPeriod) = await cache.GetOrAddAsync(scope, () => HotIssuesAsync(now, today, actor, cancellationToken));
 
         // This month's lists; early in a month, before anything is ranked, last month's (and it says so).
         var month = ReviewPeriod.Holding(PeriodKind.Month, today);
@@ -182,7 +185,7 @@ public sealed class DashboardQueries(DubanDbContext db, ReviewQueries reviews, H
             try
             {
                 var issues = await hotIssues.RankAsync(from, now, null, actor, cancellationToken);
-                return (issues.Take(TopHotIssues)
+                return (issues.Where(h => h.Count >= 2).Take(TopHotIssues) // one matter alone is not an issue raised again and again
                     .Select(h => new DashboardHotIssue(h.Typical.Id, h.Typical.Code, h.Typical.Title, h.Count, h.Likes)).ToList(), label);
             }
             catch (ValidationFailedException)
@@ -195,4 +198,37 @@ public sealed class DashboardQueries(DubanDbContext db, ReviewQueries reviews, H
     }
 
     private static string Key(string name) => char.ToLowerInvariant(name[0]) + name[1..];
+}
+
+/// <summary>
+/// Hot issues kept for <see cref="Lifetime"/> per kind of reader (unit and roles, which decide what they see): ranking
+/// them reads and compares the texts of up to <see cref="HotIssueQueries.MaxMatters"/> matters, too much to repeat for
+/// every display refreshing each minute. Everything else on the dashboard is computed afresh on each request.
+/// </summary>
+public sealed class DashboardCache(TimeProvider clock)
+{
+    /// <summary>How long an answer is kept.</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
+
+    private readonly ConcurrentDictionary<string, (DateTimeOffset At, object Value)> _entries = new(StringComparer.Ordinal);
+
+    /// <summary>The kept answer under a key, or a new one made and kept.</summary>
+    public async Task<T> GetOrAddAsync<T>(string key, Func<Task<T>> make)
+    {
+        ArgumentNullException.ThrowIfNull(make);
+        var now = clock.GetUtcNow();
+        if (_entries.TryGetValue(key, out var entry) && entry.At > now - Lifetime && entry.At <= now && entry.Value is T kept)
+        {
+            return kept;
+        }
+
+        var value = await make();
+        foreach (var stale in _entries.Where(e => e.Value.At <= now - Lifetime || e.Value.At > now).Select(e => e.Key).ToList())
+        {
+            _entries.TryRemove(stale, out _);
+        }
+
+        _entries[key] = (now, value!);
+        return value;
+    }
 }

@@ -61,7 +61,7 @@
       tooltip: { trigger: 'item', formatter: p => `${escape(p.name)}：${number(p.value)} 件（${p.percent}%）` },
       legend: { bottom: 0, textStyle: { color: ink, fontFamily: font, fontSize: size } },
       series: [{
-        type: 'pie', radius: ['38%', '66%'], center: ['50%', '44%'],
+        type: 'pie', radius: ['34%', '58%'], center: ['50%', '46%'], avoidLabelOverlap: true,
         label: { color: ink, fontFamily: font, fontSize: size, formatter: '{b}\n{c}' },
         data: shown.map(i => ({ name: i.label, value: i.count, itemStyle: colours[i.key] ? { color: colours[i.key] } : undefined })),
       }],
