@@ -30,6 +30,7 @@ public static class DataServices
         services.AddSingleton<FactLedger>();
         services.AddScoped<ReviewQueries>();
         services.AddScoped<WeeklySessions>();
+        services.AddScoped<DashboardQueries>().AddSingleton<DashboardCache>();
         services.AddSingleton(sp => TriageOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<TriageModelCache>();
         services.AddScoped<MatterTriage>();

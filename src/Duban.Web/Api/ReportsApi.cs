@@ -77,6 +77,11 @@ public static class ReportsApi
             });
         }).WithSummary("讲评数字背后的事项 / the matters behind one number (unit, period=2024-03, metric, role=lead|co)");
 
+        // 驾驶舱 (dashboard): one block, kept apart from the review endpoints above.
+        api.MapGet("/dashboard", async (HttpContext http, DashboardQueries dashboard, CancellationToken ct) =>
+                TypedResults.Ok(await dashboard.GetAsync(http.User.ToActor(), ct)))
+            .WithSummary("驾驶舱：状态、超期单位前十、近12个月趋势、分类、热点、本月红黑榜 / the dashboard (leaders, the office, admins)");
+
         return app;
     }
 
