@@ -29,6 +29,7 @@ public static class DataServices
         services.AddSingleton(sp => ReviewOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<FactLedger>();
         services.AddScoped<ReviewQueries>();
+        services.AddScoped<MatterLedger>();
         services.AddSingleton(sp => TriageOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<TriageModelCache>();
         services.AddScoped<MatterTriage>();
