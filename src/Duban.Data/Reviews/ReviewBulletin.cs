@@ -15,7 +15,7 @@ namespace Duban.Data;
 /// <param name="Title">Its title.</param>
 /// <param name="LeadUnit">Its lead unit's name.</param>
 /// <param name="Status">Its status, in Chinese.</param>
-/// <param name="Story">What happened, one line per event: 3月1日，测试市委督查室交办.</param>
+/// <param name="Story">What happened, one sentence per day: 3月1日，测试市委督查室交办；测试镇签收。</param>
 public sealed record BulletinCase(string Code, string Title, string LeadUnit, string Status, IReadOnlyList<string> Story);
 
 /// <summary>What a bulletin says besides the figures.</summary>
@@ -131,8 +131,14 @@ public static class ReviewBulletin
                 continue;
             }
 
-            var best = ranked.Where(r => r.Rank == ranked[0].Rank).ToList();
             var text = new StringBuilder();
+            if (ranked.Count == 1)
+            {
+                paragraphs.Add($"{group.Name}本期只有{ranked[0].Unit.Name}参与排名，得分 {Score(ranked[0].Score)} 分。");
+                continue;
+            }
+
+            var best = ranked.Where(r => r.Rank == ranked[0].Rank).ToList();
             text.Append(CultureInfo.InvariantCulture, $"{group.Name}（{ranked.Count} 个单位参与排名）中，{Names(best)}得分最高（{Score(best[0].Score)} 分）");
             var worstRank = ranked.Max(r => r.Rank);
             if (worstRank != ranked[0].Rank)
@@ -221,15 +227,18 @@ public static class ReviewBulletin
         return wanted.Select(code =>
         {
             var m = matters.Single(x => x.Code == code);
-            var story = events.Where(e => e.MatterId == m.Id).Select(e => Line(e, units)).ToList();
+            var story = events.Where(e => e.MatterId == m.Id).Select(e => (Day: ChinaTime.DateOf(e.At), Text: What(e, units)))
+                .GroupBy(e => e.Day)
+                .Select(d => string.Create(CultureInfo.InvariantCulture, $"{d.Key.Month}月{d.Key.Day}日，{string.Join("；", d.Select(e => e.Text))}。"))
+                .ToList();
             return new BulletinCase(m.Code, m.Title, units.GetValueOrDefault(m.LeadUnitId, ""), Labels.Of(m.Status), story);
         }).ToList();
     }
 
-    private static string Line(MatterEventRow row, Dictionary<long, string> units)
+    /// <summary>One event as the story tells it: 测试镇申请办结：路灯已全部修复.</summary>
+    private static string What(MatterEventRow row, Dictionary<long, string> units)
     {
         var e = row.ToEvent();
-        var local = ChinaTime.ToLocal(e.At);
         var what = e.Action switch
         {
             MatterAction.Verify => e.Data.Accepted == true ? "办结审核通过" : "办结审核未通过，退回重办",
@@ -237,8 +246,8 @@ public static class ReviewBulletin
             MatterAction.Transfer when e.Data.LeadUnitId is { } to => $"转办至{units.GetValueOrDefault(to, "其他单位")}",
             _ => Labels.Of(e.Action),
         };
-        var note = string.IsNullOrWhiteSpace(e.Note) ? "" : $"：{e.Note.Trim().TrimEnd('。')}";
-        return string.Create(CultureInfo.InvariantCulture, $"{local.Month}月{local.Day}日，{units.GetValueOrDefault(e.Actor.UnitId, e.Actor.Name)}{what}{note}。");
+        var note = string.IsNullOrWhiteSpace(e.Note) ? "" : $"：{e.Note.Trim().TrimEnd('。', '；', ';')}";
+        return $"{units.GetValueOrDefault(e.Actor.UnitId, e.Actor.Name)}{what}{note}";
     }
 
     /// <summary>Writes the bulletin as a .docx package.</summary>
@@ -257,6 +266,7 @@ public static class ReviewBulletin
         {
             var main = document.AddMainDocumentPart();
             AddStyles(main);
+            AddFonts(main);
             var footer = main.AddNewPart<FooterPart>();
             footer.Footer = PageNumberFooter();
             var body = new W.Body();
@@ -291,11 +301,11 @@ public static class ReviewBulletin
         {
             body.Append(Heading($"{Ordinal(++section)}、排名情况"));
             body.Append(Para("得分为按时签收率、按时反馈率、按时办结率、解决率、提速率、满意率按权重加权计算（满分 100 分）；位次变化与上期同组名次相比。",
-                BodyFont, 32));
+                BodyFont, 32, keepNext: true));
             var sub = 0;
             foreach (var group in groups)
             {
-                body.Append(Para($"（{Ordinal(++sub)}）{group.Name}", NumberLineFont, 32));
+                body.Append(Para($"（{Ordinal(++sub)}）{group.Name}", NumberLineFont, 32, keepNext: true));
                 body.Append(RankingTable(group));
             }
 
@@ -317,7 +327,7 @@ public static class ReviewBulletin
             var sub = 0;
             foreach (var c in options.Cases)
             {
-                body.Append(Para($"（{Ordinal(++sub)}）{c.Title}", NumberLineFont, 32));
+                body.Append(Para($"（{Ordinal(++sub)}）{c.Title}", NumberLineFont, 32, keepNext: true));
                 body.Append(Para($"事项编号 {c.Code}，牵头单位{c.LeadUnit}，目前{c.Status}。", BodyFont, 32));
                 body.Append(Para(string.Concat(c.Story), BodyFont, 32));
             }
@@ -345,7 +355,7 @@ public static class ReviewBulletin
     };
 
     // Widths in twentieths of a point: the A4 text block of GB/T 9704 is 156 mm (8844).
-    private static readonly int[] ColumnWidths = [700, 2644, 1000, 1150, 1150, 1150, 1050];
+    private static readonly int[] ColumnWidths = [700, 2544, 1000, 1200, 1200, 1200, 1000];
 
     private static W.Table RankingTable(GroupReview group)
     {
@@ -368,9 +378,10 @@ public static class ReviewBulletin
                 new W.TableCellRightMargin { Width = 60, Type = W.TableWidthValues.Dxa })));
         table.Append(new W.TableGrid(ColumnWidths.Select(w => new W.GridColumn { Width = w.ToString(CultureInfo.InvariantCulture) })));
         string[] heads = ["排名", "单位", "得分", .. TableRates.Select(Metrics.Label), "位次变化"];
-        table.Append(Row(heads, header: true));
-        foreach (var row in group.Rows)
+        table.Append(Row(heads, header: true, keepNext: true));
+        for (var i = 0; i < group.Rows.Count; i++)
         {
+            var row = group.Rows[i];
             table.Append(Row(
             [
                 row.Rank?.ToString(CultureInfo.InvariantCulture) ?? "—",
@@ -378,13 +389,14 @@ public static class ReviewBulletin
                 Score(row.Score),
                 .. TableRates.Select(m => Metrics.Format(m, row.Metrics?.Value(m))),
                 ReviewWorkbook.Change(row.RankChange),
-            ], header: false));
+            ], header: false, keepNext: i < group.Rows.Count - 1));
         }
 
         return table;
     }
 
-    private static W.TableRow Row(IReadOnlyList<string> cells, bool header)
+    /// <summary>A table row; <paramref name="keepNext"/> keeps a short table on one page with its head.</summary>
+    private static W.TableRow Row(IReadOnlyList<string> cells, bool header, bool keepNext)
     {
         var row = new W.TableRow();
         var properties = new W.TableRowProperties(new W.CantSplit());
@@ -398,9 +410,10 @@ public static class ReviewBulletin
         {
             var paragraph = new W.Paragraph(
                 new W.ParagraphProperties(
+                    new W.KeepNext { Val = keepNext },
                     new W.SpacingBetweenLines { Before = "0", After = "0", Line = "320", LineRule = W.LineSpacingRuleValues.Exact },
                     new W.Justification { Val = i == 1 && !header ? W.JustificationValues.Left : W.JustificationValues.Center }),
-                TextRun(cells[i], header ? HeadingFont : BodyFont, 24));
+                TextRun(cells[i], header ? HeadingFont : BodyFont, header ? 21 : 24));
             row.Append(new W.TableCell(
                 new W.TableCellProperties(
                     new W.TableCellWidth { Width = ColumnWidths[i].ToString(CultureInfo.InvariantCulture), Type = W.TableWidthUnitValues.Dxa },
@@ -411,11 +424,11 @@ public static class ReviewBulletin
         return row;
     }
 
-    private static W.Paragraph Heading(string text) => Para(text, HeadingFont, 32);
+    private static W.Paragraph Heading(string text) => Para(text, HeadingFont, 32, keepNext: true);
 
     /// <summary>A paragraph of one run; body paragraphs are indented two characters and set on exact 28-point lines.</summary>
     private static W.Paragraph Para(string text, string font, int halfPoints, W.JustificationValues? justification = null, bool indent = true,
-        int before = 0, int after = 0, int exactLine = 560, int right = 0)
+        int before = 0, int after = 0, int exactLine = 560, int right = 0, bool keepNext = false)
     {
         var properties = new W.ParagraphProperties(
             new W.SpacingBetweenLines
@@ -431,6 +444,11 @@ public static class ReviewBulletin
                 Right = right.ToString(CultureInfo.InvariantCulture),
             },
             new W.Justification { Val = justification ?? W.JustificationValues.Both });
+        if (keepNext)
+        {
+            properties.PrependChild(new W.KeepNext());
+        }
+
         return new W.Paragraph(properties, TextRun(text, font, halfPoints));
     }
 
@@ -471,6 +489,23 @@ public static class ReviewBulletin
         new W.PageSize { Width = 11906, Height = 16838 },
         new W.PageMargin { Top = 2098, Bottom = 1984, Left = 1588, Right = 1474, Header = 851, Footer = 1134, Gutter = 0 },
         new W.DocGrid { Type = W.DocGridValues.Lines, LinePitch = 560 });
+
+    /// <summary>The fonts, with their Windows names and the GB2312 character set, so a machine without them substitutes a
+    /// Chinese font of the same kind (a serif for 仿宋 and 楷体, a sans-serif for 黑体).</summary>
+    private static void AddFonts(MainDocumentPart main)
+    {
+        static W.Font Font(string name, string alternative, W.FontFamilyValues family) => new(
+            new W.AltName { Val = alternative },
+            new W.FontCharSet { Val = "86" },
+            new W.FontFamily { Val = family },
+            new W.Pitch { Val = W.FontPitchValues.Fixed }) { Name = name };
+        var fonts = main.AddNewPart<FontTablePart>();
+        fonts.Fonts = new W.Fonts(
+            Font(BodyFont, "仿宋", W.FontFamilyValues.Roman),
+            Font(HeadingFont, "SimHei", W.FontFamilyValues.Modern),
+            Font(NumberLineFont, "KaiTi", W.FontFamilyValues.Roman),
+            Font("宋体", "SimSun", W.FontFamilyValues.Roman));
+    }
 
     private static void AddStyles(MainDocumentPart main)
     {

@@ -186,9 +186,9 @@ public sealed class ReviewPackTests
         // Typical cases: the title, the unit and what happened, from the events.
         Assert.Contains("典型案例", text, StringComparison.Ordinal);
         Assert.Contains($"事项编号 {scenario.March["K-T"][0]}，牵头单位测试镇", text, StringComparison.Ordinal);
-        Assert.Contains("3月1日，测试市委督查室交办。3月1日，测试镇签收。", text, StringComparison.Ordinal);
+        Assert.Contains("3月1日，测试市委督查室交办；测试镇签收；测试镇进展反馈：已现场排查，制定整改方案；", text, StringComparison.Ordinal);
         Assert.Contains("回访评价为“满意”：群众满意。", text, StringComparison.Ordinal);
-        Assert.Contains("3月20日，南湖镇签收。", text, StringComparison.Ordinal);
+        Assert.Contains("3月1日，测试市委督查室交办。3月20日，南湖镇签收。", text, StringComparison.Ordinal);
 
         // Fonts: 黑体 for the title and heads, 楷体 for the number line, 仿宋_GB2312 for the body, set for East Asian text.
         string EastAsia(W.Paragraph p) => p.Descendants<W.RunFonts>().First().EastAsia!.Value!;
