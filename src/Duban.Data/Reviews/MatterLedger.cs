@@ -43,30 +43,48 @@ public sealed class MatterLedger(DubanDbContext db, TimeProvider clock)
     /// <param name="actor">Who reads: only the matters they may see.</param>
     /// <param name="cancellationToken">Checked between pages.</param>
     /// <returns>The number of matters written.</returns>
-    public async Task<long> WriteAsync(Stream stream, ReviewPeriod? period, Actor actor, CancellationToken cancellationToken = default)
+    public async Task<long> WriteAsync(Stream stream, ReviewPeriod? period, Actor actor, CancellationToken cancellationToken = default) =>
+        await WriteAsync(stream, period, actor, MaxRowsPerSheet, cancellationToken);
+
+    /// <summary>The rows a sheet holds below its head: Excel's limit of 1,048,576 rows less one.</summary>
+    public const int MaxRowsPerSheet = 1_048_575;
+
+    /// <summary>Writes the ledger, <paramref name="rowsPerSheet"/> matters to a sheet (事项台账, 事项台账（2）, …).</summary>
+    public async Task<long> WriteAsync(Stream stream, ReviewPeriod? period, Actor actor, int rowsPerSheet, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(actor);
+        ArgumentOutOfRangeException.ThrowIfLessThan(rowsPerSheet, 1);
         var matters = await QueryAsync(period, actor, cancellationToken);
         var units = await db.Units.AsNoTracking().Select(u => new { u.Id, u.Name }).ToDictionaryAsync(u => u.Id, u => u.Name, cancellationToken);
+        var expected = await matters.LongCountAsync(cancellationToken);
+        var sheets = (int)Math.Max(1, (expected + rowsPerSheet - 1) / rowsPerSheet);
         var now = clock.GetUtcNow();
         long count = 0;
-        IEnumerable<IDictionary<string, object?>> Counted()
+        using var rows = Rows(matters, units, now, cancellationToken).GetEnumerator();
+
+        // Each sheet takes the next rows from the one paged enumeration; the last takes whatever is left (also rows
+        // added since the count).
+        IEnumerable<IDictionary<string, object?>> Sheet(int index)
         {
-            foreach (var row in Rows(matters, units, now, cancellationToken))
+            var taken = 0;
+            while ((index == sheets - 1 || taken < rowsPerSheet) && rows.MoveNext())
             {
+                taken++;
                 count++;
-                yield return row;
+                yield return rows.Current;
             }
 
-            if (count == 0)
+            if (taken == 0)
             {
                 // Without a row the writer has no columns: one line says why the ledger is empty, under the heads.
                 yield return Heads.ToDictionary(h => h, h => (object?)(h == "标题" ? NothingNote : ""));
             }
         }
 
-        await Task.Run(() => stream.SaveAs(Counted(), sheetName: SheetName, configuration: Configuration), cancellationToken);
+        var workbook = Enumerable.Range(0, sheets).ToDictionary(
+            i => i == 0 ? SheetName : string.Create(CultureInfo.InvariantCulture, $"{SheetName}（{i + 1}）"), i => (object)Sheet(i));
+        await Task.Run(() => stream.SaveAs(workbook, configuration: Configuration), cancellationToken);
         return count;
     }
 

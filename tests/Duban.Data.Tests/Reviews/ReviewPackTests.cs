@@ -139,6 +139,17 @@ public sealed class ReviewPackTests
         Assert.Equal(3, own.Count);
         Assert.All(own, r => Assert.Equal("测试镇", r["牵头单位"]));
 
+        // Past a sheet's rows the ledger goes on in the next sheet (Excel holds 1,048,576 rows a sheet; 4 here).
+        using (var split = new MemoryStream())
+        {
+            Assert.Equal(9, await s.RunAsync(sp => sp.GetRequiredService<MatterLedger>().WriteAsync(split, ReviewPeriod.ParseMonth("2024-03", new DateOnly(2024, 4, 2)), s.Org.Supervisor, 4)));
+            Assert.Equal(["事项台账", "事项台账（2）", "事项台账（3）"], MiniExcel.GetSheetNames(split));
+            var codes = MiniExcel.GetSheetNames(split).SelectMany(sheet => MiniExcel.Query(split, useHeaderRow: true, sheetName: sheet)
+                .Cast<IDictionary<string, object?>>().Select(r => (string)r["编号"]!)).ToList();
+            Assert.Equal(march.Select(r => (string)r["编号"]!), codes);
+            Assert.Single(MiniExcel.Query(split, useHeaderRow: true, sheetName: "事项台账（3）"));
+        }
+
         // A period with nothing says so under the heads.
         var empty = await LedgerAsync(ReviewPeriod.ParseMonth("2024-01", new DateOnly(2024, 4, 2)), s.Org.Supervisor);
         Assert.Equal(MatterLedger.NothingNote, Assert.Single(empty)["标题"]);
