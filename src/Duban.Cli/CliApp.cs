@@ -33,6 +33,7 @@ public static class CliApp
             new ImportCommand(cli).Create(),
             new PairingCommand(cli).Create(),
             new AttachmentsCommand(cli).Create(),
+            new ReportCommand(cli).Create(),
         };
         root.Options.Add(CliContext.DbOption);
         var parsed = root.Parse(args);

@@ -31,6 +31,7 @@ public static class DataServices
         services.AddScoped<ReviewQueries>();
         services.AddScoped<WeeklySessions>();
         services.AddScoped<DashboardQueries>().AddSingleton<DashboardCache>();
+        services.AddScoped<MatterLedger>();
         services.AddSingleton(sp => TriageOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<TriageModelCache>();
         services.AddScoped<MatterTriage>();

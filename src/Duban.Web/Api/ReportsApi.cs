@@ -2,6 +2,7 @@ using Duban.Data;
 using Duban.Matters;
 using Duban.Reviews;
 using Duban.Web.Auth;
+using Microsoft.EntityFrameworkCore;
 
 namespace Duban.Web.Api;
 
@@ -12,21 +13,35 @@ public static class ReportsApi
     {
         var api = app.MapGroup("/api/reports").RequireAuthorization(ApiAuth.Policy).WithTags("Reports");
 
-        api.MapGet("/monthly", (string? month, string? group, HttpContext http, ReviewQueries reviews, CancellationToken ct) =>
-                AnswerAsync(ReviewPeriod.ParseMonth(month, reviews.Today), group, http, reviews, ct))
-            .WithSummary("月讲评：各单位指标、组内排名、位次变化、红黑榜 / the monthly review (month=2024-03)");
-        api.MapGet("/weekly", (string? week, string? group, HttpContext http, ReviewQueries reviews, CancellationToken ct) =>
-                AnswerAsync(ReviewPeriod.ParseWeek(week, reviews.Today), group, http, reviews, ct))
-            .WithSummary("周讲评 / the weekly review (week=2024-W10)");
-        api.MapGet("/quarterly", (string? quarter, string? group, HttpContext http, ReviewQueries reviews, CancellationToken ct) =>
-                AnswerAsync(ReviewPeriod.ParseQuarter(quarter, reviews.Today), group, http, reviews, ct))
-            .WithSummary("季度讲评 / the quarterly review (quarter=2024-Q1)");
-        api.MapGet("/yearly", (string? year, string? group, HttpContext http, ReviewQueries reviews, CancellationToken ct) =>
-                AnswerAsync(ReviewPeriod.ParseYear(year, reviews.Today), group, http, reviews, ct))
-            .WithSummary("年度讲评 / the yearly review (year=2024)");
-        api.MapGet("/range", (string? from, string? to, string? group, HttpContext http, ReviewQueries reviews, CancellationToken ct) =>
-                AnswerAsync(ReviewPeriod.ParseRange(from, to, reviews.Today), group, http, reviews, ct))
-            .WithSummary("任意时段讲评 / the review of a date range (from=2024-03-01&to=2024-03-15)");
+        api.MapGet("/monthly", (string? month, string? group, string? format, string? cases, string? number, string? issuer, HttpContext http,
+                ReviewQueries reviews, ReviewOptions options, DubanDbContext db, CancellationToken ct) =>
+                AnswerAsync(ReviewPeriod.ParseMonth(month, reviews.Today), group, new Pack(format, cases, number, issuer), http, reviews, options, db, ct))
+            .WithSummary("月讲评：各单位指标、组内排名、位次变化、红黑榜 / the monthly review (month=2024-03; format=xlsx|docx, cases=, number=)");
+        api.MapGet("/weekly", (string? week, string? group, string? format, string? cases, string? number, string? issuer, HttpContext http,
+                ReviewQueries reviews, ReviewOptions options, DubanDbContext db, CancellationToken ct) =>
+                AnswerAsync(ReviewPeriod.ParseWeek(week, reviews.Today), group, new Pack(format, cases, number, issuer), http, reviews, options, db, ct))
+            .WithSummary("周讲评 / the weekly review (week=2024-W10; format=xlsx|docx)");
+        api.MapGet("/quarterly", (string? quarter, string? group, string? format, string? cases, string? number, string? issuer, HttpContext http,
+                ReviewQueries reviews, ReviewOptions options, DubanDbContext db, CancellationToken ct) =>
+                AnswerAsync(ReviewPeriod.ParseQuarter(quarter, reviews.Today), group, new Pack(format, cases, number, issuer), http, reviews, options, db, ct))
+            .WithSummary("季度讲评 / the quarterly review (quarter=2024-Q1; format=xlsx|docx)");
+        api.MapGet("/yearly", (string? year, string? group, string? format, string? cases, string? number, string? issuer, HttpContext http,
+                ReviewQueries reviews, ReviewOptions options, DubanDbContext db, CancellationToken ct) =>
+                AnswerAsync(ReviewPeriod.ParseYear(year, reviews.Today), group, new Pack(format, cases, number, issuer), http, reviews, options, db, ct))
+            .WithSummary("年度讲评 / the yearly review (year=2024; format=xlsx|docx)");
+        api.MapGet("/range", (string? from, string? to, string? group, string? format, string? cases, string? number, string? issuer, HttpContext http,
+                ReviewQueries reviews, ReviewOptions options, DubanDbContext db, CancellationToken ct) =>
+                AnswerAsync(ReviewPeriod.ParseRange(from, to, reviews.Today), group, new Pack(format, cases, number, issuer), http, reviews, options, db, ct))
+            .WithSummary("任意时段讲评 / the review of a date range (from=2024-03-01&to=2024-03-15; format=xlsx|docx)");
+
+        api.MapGet("/matters.xlsx", async (string? from, string? to, HttpContext http, ReviewQueries reviews, MatterLedger ledger, CancellationToken ct) =>
+        {
+            var period = from is null && to is null ? null : ReviewPeriod.ParseRange(from, to, reviews.Today);
+            var file = TempFile();
+            await ledger.WriteAsync(file, period, http.User.ToActor(), ct);
+            file.Position = 0;
+            return TypedResults.File(file, MatterLedger.ContentType, MatterLedger.FileName(period));
+        }).WithSummary("事项台账（xlsx，全部类型，仅本人可见的事项；from/to 按交办时间筛选）/ the matter ledger (from=&to=, both or neither)");
 
         api.MapGet("/drilldown", async (string? unit, string? period, string? metric, string? role, HttpContext http, ReviewQueries reviews,
             UnitDirectory units, CancellationToken ct) =>
@@ -85,11 +100,67 @@ public static class ReportsApi
         return app;
     }
 
-    private static async Task<IResult> AnswerAsync(ReviewPeriod period, string? group, HttpContext http, ReviewQueries reviews, CancellationToken ct)
+    /// <summary>What a review download asks for: <c>format=xlsx|docx</c>, and for the bulletin the typical cases, the
+    /// issue number and the issuer.</summary>
+    private sealed record Pack(string? Format, string? Cases, string? Number, string? Issuer);
+
+    private static async Task<IResult> AnswerAsync(ReviewPeriod period, string? group, Pack pack, HttpContext http, ReviewQueries reviews,
+        ReviewOptions options, DubanDbContext db, CancellationToken ct)
     {
-        var review = await reviews.GetAsync(period, group, http.User.ToActor(), ct);
-        return TypedResults.Ok(ReviewJson(review));
+        var format = pack.Format?.Trim().ToLowerInvariant();
+        if (format is not (null or "" or "json" or "xlsx" or "docx"))
+        {
+            throw ValidationFailedException.For("format", $"格式「{pack.Format}」无法识别：xlsx 为讲评台账，docx 为讲评通报，不填为数据。");
+        }
+
+        var actor = http.User.ToActor();
+        if (format is "xlsx" or "docx" && !AccessRules.MayAssign(actor))
+        {
+            // One rule for the packs: they show every unit's figures, so only the office, leaders and administrators get them.
+            throw new ForbiddenException("讲评台账和讲评通报含各单位的全部指标，只有督查室、领导和系统管理员可以下载；本单位的排名和指标请在讲评页面查看。");
+        }
+
+        int? number = null;
+        if (format == "docx" && !string.IsNullOrWhiteSpace(pack.Number))
+        {
+            number = int.TryParse(pack.Number.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is > 0 and < 100000
+                ? n
+                : throw ValidationFailedException.For("number", $"文号序号「{pack.Number}」应为正整数，如 3。");
+        }
+
+        var review = await reviews.GetAsync(period, group, actor, ct);
+        switch (format)
+        {
+            case "xlsx":
+            {
+                var file = new MemoryStream();
+                await ReviewWorkbook.WriteAsync(file, review, options, ct);
+                file.Position = 0;
+                return TypedResults.File(file, ReviewWorkbook.ContentType, ReviewWorkbook.FileName(period));
+            }
+
+            case "docx":
+            {
+                var cases = await ReviewBulletin.CasesAsync(db, (pack.Cases ?? "").Split([',', '，', ' ', ';', '；'], StringSplitOptions.RemoveEmptyEntries), actor, ct);
+                var previous = await reviews.GetAsync(period.Previous(), group, actor, ct);
+                var issuer = pack.Issuer?.Trim() is { Length: > 0 and <= 40 } i
+                    ? i
+                    : await db.Units.Where(u => u.Id == actor.UnitId).Select(u => u.Name).FirstOrDefaultAsync(ct) ?? "督查室";
+                var file = new MemoryStream();
+                await ReviewBulletin.WriteAsync(file, review, previous, new BulletinOptions { Number = number, Issuer = issuer, Date = reviews.Today, Cases = cases }, ct);
+                file.Position = 0;
+                return TypedResults.File(file, ReviewBulletin.ContentType, ReviewBulletin.FileName(period));
+            }
+
+            default:
+                return TypedResults.Ok(ReviewJson(review));
+        }
     }
+
+    /// <summary>A temporary file removed when closed: the ledger is written there (synchronously, as MiniExcel's sound
+    /// writer works) and then sent.</summary>
+    private static FileStream TempFile() => new(Path.Combine(Path.GetTempPath(), $"duban-ledger-{Guid.NewGuid():N}.xlsx"), FileMode.CreateNew,
+        FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
 
     /// <summary>The review as the API answers it: rates as numbers from 0 to 1 or null, never 0 for "nothing to divide".</summary>
     public static object ReviewJson(Review review)
