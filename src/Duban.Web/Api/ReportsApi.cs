@@ -13,25 +13,25 @@ public static class ReportsApi
     {
         var api = app.MapGroup("/api/reports").RequireAuthorization(ApiAuth.Policy).WithTags("Reports");
 
-        api.MapGet("/monthly", (string? month, string? group, string? format, string? cases, string? number, string? issuer, HttpContext http,
+        api.MapGet("/monthly", (string? month, string? group, string? format, string? cases, string? number, string? issuer, int? size, HttpContext http,
                 ReviewQueries reviews, ReviewOptions options, DubanDbContext db, CancellationToken ct) =>
-                AnswerAsync(ReviewPeriod.ParseMonth(month, reviews.Today), group, new Pack(format, cases, number, issuer), http, reviews, options, db, ct))
+                AnswerAsync(ReviewPeriod.ParseMonth(month, reviews.Today), group, new Pack(format, cases, number, issuer, size), http, reviews, options, db, ct))
             .WithSummary("月讲评：各单位指标、组内排名、位次变化、红黑榜 / the monthly review (month=2024-03; format=xlsx|docx, cases=, number=)");
-        api.MapGet("/weekly", (string? week, string? group, string? format, string? cases, string? number, string? issuer, HttpContext http,
+        api.MapGet("/weekly", (string? week, string? group, string? format, string? cases, string? number, string? issuer, int? size, HttpContext http,
                 ReviewQueries reviews, ReviewOptions options, DubanDbContext db, CancellationToken ct) =>
-                AnswerAsync(ReviewPeriod.ParseWeek(week, reviews.Today), group, new Pack(format, cases, number, issuer), http, reviews, options, db, ct))
+                AnswerAsync(ReviewPeriod.ParseWeek(week, reviews.Today), group, new Pack(format, cases, number, issuer, size), http, reviews, options, db, ct))
             .WithSummary("周讲评 / the weekly review (week=2024-W10; format=xlsx|docx)");
-        api.MapGet("/quarterly", (string? quarter, string? group, string? format, string? cases, string? number, string? issuer, HttpContext http,
+        api.MapGet("/quarterly", (string? quarter, string? group, string? format, string? cases, string? number, string? issuer, int? size, HttpContext http,
                 ReviewQueries reviews, ReviewOptions options, DubanDbContext db, CancellationToken ct) =>
-                AnswerAsync(ReviewPeriod.ParseQuarter(quarter, reviews.Today), group, new Pack(format, cases, number, issuer), http, reviews, options, db, ct))
+                AnswerAsync(ReviewPeriod.ParseQuarter(quarter, reviews.Today), group, new Pack(format, cases, number, issuer, size), http, reviews, options, db, ct))
             .WithSummary("季度讲评 / the quarterly review (quarter=2024-Q1; format=xlsx|docx)");
-        api.MapGet("/yearly", (string? year, string? group, string? format, string? cases, string? number, string? issuer, HttpContext http,
+        api.MapGet("/yearly", (string? year, string? group, string? format, string? cases, string? number, string? issuer, int? size, HttpContext http,
                 ReviewQueries reviews, ReviewOptions options, DubanDbContext db, CancellationToken ct) =>
-                AnswerAsync(ReviewPeriod.ParseYear(year, reviews.Today), group, new Pack(format, cases, number, issuer), http, reviews, options, db, ct))
+                AnswerAsync(ReviewPeriod.ParseYear(year, reviews.Today), group, new Pack(format, cases, number, issuer, size), http, reviews, options, db, ct))
             .WithSummary("年度讲评 / the yearly review (year=2024; format=xlsx|docx)");
-        api.MapGet("/range", (string? from, string? to, string? group, string? format, string? cases, string? number, string? issuer, HttpContext http,
+        api.MapGet("/range", (string? from, string? to, string? group, string? format, string? cases, string? number, string? issuer, int? size, HttpContext http,
                 ReviewQueries reviews, ReviewOptions options, DubanDbContext db, CancellationToken ct) =>
-                AnswerAsync(ReviewPeriod.ParseRange(from, to, reviews.Today), group, new Pack(format, cases, number, issuer), http, reviews, options, db, ct))
+                AnswerAsync(ReviewPeriod.ParseRange(from, to, reviews.Today), group, new Pack(format, cases, number, issuer, size), http, reviews, options, db, ct))
             .WithSummary("任意时段讲评 / the review of a date range (from=2024-03-01&to=2024-03-15; format=xlsx|docx)");
 
         api.MapGet("/matters.xlsx", async (string? from, string? to, HttpContext http, ReviewQueries reviews, MatterLedger ledger, CancellationToken ct) =>
@@ -102,7 +102,7 @@ public static class ReportsApi
 
     /// <summary>What a review download asks for: <c>format=xlsx|docx</c>, and for the bulletin the typical cases, the
     /// issue number and the issuer.</summary>
-    private sealed record Pack(string? Format, string? Cases, string? Number, string? Issuer);
+    private sealed record Pack(string? Format, string? Cases, string? Number, string? Issuer, int? Size);
 
     private static async Task<IResult> AnswerAsync(ReviewPeriod period, string? group, Pack pack, HttpContext http, ReviewQueries reviews,
         ReviewOptions options, DubanDbContext db, CancellationToken ct)
@@ -128,7 +128,7 @@ public static class ReportsApi
                 : throw ValidationFailedException.For("number", $"文号序号「{pack.Number}」应为正整数，如 3。");
         }
 
-        var review = await reviews.GetAsync(period, group, actor, ct);
+        var review = await reviews.GetAsync(period, group, actor, ct, pack.Size);
         switch (format)
         {
             case "xlsx":
@@ -142,7 +142,7 @@ public static class ReportsApi
             case "docx":
             {
                 var cases = await ReviewBulletin.CasesAsync(db, (pack.Cases ?? "").Split([',', '，', ' ', ';', '；'], StringSplitOptions.RemoveEmptyEntries), actor, ct);
-                var previous = await reviews.GetAsync(period.Previous(), group, actor, ct);
+                var previous = await reviews.GetAsync(period.Previous(), group, actor, ct, pack.Size);
                 var issuer = pack.Issuer?.Trim() is { Length: > 0 and <= 40 } i
                     ? i
                     : await db.Units.Where(u => u.Id == actor.UnitId).Select(u => u.Name).FirstOrDefaultAsync(ct) ?? "督查室";
