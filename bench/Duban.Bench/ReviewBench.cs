@@ -72,9 +72,81 @@ internal sealed class ReviewBench(BenchOptions options, Report report, TextWrite
         await TimeAsync(engine, n, "month_current", services, r => r.GetAsync(ReviewPeriod.ParseMonth("2026-12", today), null, supervisor, cancellationToken));
         await TimeAsync(engine, n, "week", services, r => r.GetAsync(ReviewPeriod.ParseWeek("2026-W44", today), null, supervisor, cancellationToken));
         await TimeAsync(engine, n, "year", services, r => r.GetAsync(ReviewPeriod.ParseYear("2025", today), null, supervisor, cancellationToken));
+        await TimeAsync(engine, n, "dashboard", services, async _ =>
+        {
+            await using var scope = services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<DashboardQueries>().GetAsync(supervisor, cancellationToken);
+        });
+        await TimeAsync(engine, n, "bulletin_docx", services, async r =>
+        {
+            var period = ReviewPeriod.ParseMonth("2026-10", today);
+            var review = await r.GetAsync(period, null, supervisor, cancellationToken);
+            var previous = await r.GetAsync(period.Previous(), null, supervisor, cancellationToken);
+            await using var file = new MemoryStream();
+            await ReviewBulletin.WriteAsync(file, review, previous, new BulletinOptions { Number = 10, Issuer = "基准市委督查室", Date = today, Cases = [] }, cancellationToken);
+            return file.Length;
+        });
         var township = units.Townships[0];
         await TimeAsync(engine, n, "drilldown_township_month", services,
             r => r.DrillDownAsync(township, ReviewPeriod.ParseMonth("2026-10", today), Metric.OnTimeCompleteRate, FactRole.Lead, supervisor, cancellationToken));
+
+        // The ledger of every matter, streamed to a file; the peak is the process's, so it includes the bench itself.
+        var ledgerFile = Path.Combine(Path.GetTempPath(), $"duban-ledger-{Guid.NewGuid():N}.xlsx");
+        try
+        {
+            GC.Collect();
+            var before = Environment.WorkingSet;
+            using var peak = new PeakMemory();
+            watch.Restart();
+            long rows;
+            await using (var scope = services.CreateAsyncScope())
+            await using (var file = File.Create(ledgerFile))
+            {
+                rows = await scope.ServiceProvider.GetRequiredService<MatterLedger>().WriteAsync(file, null, supervisor, cancellationToken);
+            }
+
+            report.Add(new Measurement("review", engine, n, "ledger_xlsx_all_matters",
+                [("s", watch.Elapsed.TotalSeconds), ("rows", rows), ("rss_before_mb", before / 1048576.0), ("rss_peak_mb", peak.Stop() / 1048576.0),
+                    ("file_mb", new FileInfo(ledgerFile).Length / 1048576.0)]));
+        }
+        finally
+        {
+            File.Delete(ledgerFile);
+        }
+    }
+
+    /// <summary>Samples the process's working set every 50 ms until stopped; returns the highest seen.</summary>
+    private sealed class PeakMemory : IDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task<long> _sampler;
+
+        public PeakMemory() => _sampler = Task.Run(async () =>
+        {
+            long peak = 0;
+            while (!_stop.IsCancellationRequested)
+            {
+                peak = Math.Max(peak, Environment.WorkingSet);
+                try
+                {
+                    await Task.Delay(50, _stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+
+            return Math.Max(peak, Environment.WorkingSet);
+        });
+
+        public long Stop()
+        {
+            _stop.Cancel();
+            return _sampler.GetAwaiter().GetResult();
+        }
+
+        public void Dispose() => _stop.Dispose();
     }
 
     private async Task TimeAsync<T>(string engine, int n, string name, IServiceProvider services, Func<ReviewQueries, Task<T>> call)

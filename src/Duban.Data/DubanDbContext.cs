@@ -66,6 +66,9 @@ public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
     public DbSet<WeeklySessionMatter> WeeklySessionMatters => Set<WeeklySessionMatter>();
     public DbSet<WeeklySessionCounter> WeeklySessionCounters => Set<WeeklySessionCounter>();
 
+    /// <summary>The review counters of the save in progress (<see cref="FactLedger"/>).</summary>
+    internal FactLedger.Pending? PendingFacts { get; set; }
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         ArgumentNullException.ThrowIfNull(configurationBuilder);
