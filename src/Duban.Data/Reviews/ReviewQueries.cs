@@ -206,6 +206,41 @@ public sealed class ReviewQueries(DubanDbContext db, Rules rules, ReviewOptions 
         return new DrillDown(unit, period, metric, role, metrics.Value(metric), rows.OrderBy(r => r.Code, StringComparer.Ordinal).ToList());
     }
 
+    /// <summary>The drill-down as addresses name it: the unit by code or number, the period by its key (2024-03, 2024-W10,
+    /// 2024-Q1, 2024, 2024-03-01_2024-03-15), the metric by its key, the role lead (default) or co; for the API and the page.</summary>
+    /// <exception cref="ValidationFailedException">A part is missing or unreadable, each named.</exception>
+    /// <exception cref="NotFoundException">No such unit, or one whose figures the reader may not see.</exception>
+    public async Task<DrillDown> DrillDownAsync(string? unit, string? period, string? metric, string? role, Actor actor,
+        CancellationToken cancellationToken = default)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var parsedMetric = Metrics.ByKey(metric);
+        if (parsedMetric is null)
+        {
+            errors["metric"] = [$"指标「{metric}」无法识别，可选：{string.Join("、", Enum.GetValues<Metric>().Select(Metrics.Key))}。"];
+        }
+
+        var parsedRole = role is null or "" or "lead" ? FactRole.Lead : role == "co" ? FactRole.Co : (FactRole?)null;
+        if (parsedRole is null)
+        {
+            errors["role"] = ["角色必须是 lead（牵头）或 co（配合）。"];
+        }
+
+        if (string.IsNullOrWhiteSpace(unit))
+        {
+            errors["unit"] = ["请指定单位（代码或编号）。"];
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ValidationFailedException(errors);
+        }
+
+        var reviewPeriod = ReviewPeriod.Parse(period, Today);
+        var unitId = await new UnitDirectory(db).IdOfAsync(unit!, cancellationToken) ?? throw new NotFoundException($"单位「{unit}」不存在。");
+        return await DrillDownAsync(unitId, reviewPeriod, parsedMetric!.Value, parsedRole!.Value, actor, cancellationToken);
+    }
+
     /// <summary>A matter's counters for one unit and role summed over the period, pending ones only where overdue: the
     /// same cut <see cref="FactStore.SumAsync"/> makes.</summary>
     private static UnitFacts Within(FactDelta delta, long unitId, FactRole role, ReviewPeriod period, DateOnly today)

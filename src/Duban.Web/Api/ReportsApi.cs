@@ -44,34 +44,9 @@ public static class ReportsApi
         }).WithSummary("事项台账（xlsx，全部类型，仅本人可见的事项；from/to 按交办时间筛选）/ the matter ledger (from=&to=, both or neither)");
 
         api.MapGet("/drilldown", async (string? unit, string? period, string? metric, string? role, HttpContext http, ReviewQueries reviews,
-            UnitDirectory units, CancellationToken ct) =>
+            CancellationToken ct) =>
         {
-            var errors = new Dictionary<string, string[]>();
-            var parsedMetric = Metrics.ByKey(metric);
-            if (parsedMetric is null)
-            {
-                errors["metric"] = [$"指标「{metric}」无法识别，可选：{string.Join("、", Enum.GetValues<Metric>().Select(Metrics.Key))}。"];
-            }
-
-            var parsedRole = role is null or "" or "lead" ? FactRole.Lead : role == "co" ? FactRole.Co : (FactRole?)null;
-            if (parsedRole is null)
-            {
-                errors["role"] = ["角色必须是 lead（牵头）或 co（配合）。"];
-            }
-
-            if (string.IsNullOrWhiteSpace(unit))
-            {
-                errors["unit"] = ["请指定单位（代码或编号）。"];
-            }
-
-            if (errors.Count > 0)
-            {
-                throw new ValidationFailedException(errors);
-            }
-
-            var reviewPeriod = ReviewPeriod.Parse(period, reviews.Today);
-            var unitId = await units.IdOfAsync(unit!, ct) ?? throw new NotFoundException($"单位「{unit}」不存在。");
-            var drill = await reviews.DrillDownAsync(unitId, reviewPeriod, parsedMetric!.Value, parsedRole!.Value, http.User.ToActor(), ct);
+            var drill = await reviews.DrillDownAsync(unit, period, metric, role, http.User.ToActor(), ct);
             return TypedResults.Ok(new
             {
                 unit = drill.Unit,

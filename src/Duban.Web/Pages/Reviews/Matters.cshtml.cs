@@ -1,14 +1,13 @@
 using Duban.Data;
-using Duban.Matters;
 using Duban.Reviews;
 using Duban.Web.Auth;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Duban.Web.Pages.Reviews;
 
-/// <summary>The matters behind one number of a review (<see cref="ReviewQueries.DrillDownAsync"/>), with what each
+/// <summary>The matters behind one number of a review (<c>ReviewQueries.DrillDownAsync</c>), with what each
 /// counts there and the sum that gives the number back.</summary>
-public sealed class MattersModel(ReviewQueries reviews, UnitDirectory units) : PageModel
+public sealed class MattersModel(ReviewQueries reviews) : PageModel
 {
     public DrillDown Drill { get; private set; } = null!;
 
@@ -21,32 +20,7 @@ public sealed class MattersModel(ReviewQueries reviews, UnitDirectory units) : P
 
     public async Task OnGetAsync(string? unit, string? period, string? metric, string? role, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
-        var parsedMetric = Metrics.ByKey(metric);
-        if (parsedMetric is null)
-        {
-            errors["metric"] = ["请从讲评表中点开一个数字（指标无法识别）。"];
-        }
-
-        var parsedRole = role is null or "" or "lead" ? FactRole.Lead : role == "co" ? FactRole.Co : (FactRole?)null;
-        if (parsedRole is null)
-        {
-            errors["role"] = ["请从讲评表中点开一个数字（牵头或配合无法识别）。"];
-        }
-
-        if (string.IsNullOrWhiteSpace(unit))
-        {
-            errors["unit"] = ["请从讲评表中点开一个数字（没有指定单位）。"];
-        }
-
-        if (errors.Count > 0)
-        {
-            throw new ValidationFailedException(errors);
-        }
-
-        var reviewPeriod = ReviewPeriod.Parse(period, reviews.Today);
-        var unitId = await units.IdOfAsync(unit!, cancellationToken) ?? throw new NotFoundException($"单位「{unit}」不存在。");
-        Drill = await reviews.DrillDownAsync(unitId, reviewPeriod, parsedMetric!.Value, parsedRole!.Value, User.ToActor(), cancellationToken);
+        Drill = await reviews.DrillDownAsync(unit, period, metric, role, User.ToActor(), cancellationToken);
         foreach (var row in Drill.Rows)
         {
             Sum.Add(row.Facts);
