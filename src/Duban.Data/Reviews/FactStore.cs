@@ -53,7 +53,17 @@ public static class FactStore
         if (monthsFrom < monthsTo)
         {
             parts.Add($"SELECT \"UnitId\", \"Role\", \"Day\", {Columns} FROM unit_month_facts WHERE \"Day\" >= @monthsFrom AND \"Day\" < @monthsTo{unitFilter}");
-            parts.Add($"SELECT \"UnitId\", \"Role\", \"Day\", {Columns} FROM unit_day_facts WHERE ((\"Day\" >= @from AND \"Day\" < @monthsFrom) OR (\"Day\" >= @monthsTo AND \"Day\" <= @to)){unitFilter}");
+            // Each run of days around the months as its own range, so both engines read them through the key (an OR of two
+            // ranges made PostgreSQL scan the whole table).
+            if (from < monthsFrom)
+            {
+                parts.Add($"SELECT \"UnitId\", \"Role\", \"Day\", {Columns} FROM unit_day_facts WHERE \"Day\" >= @from AND \"Day\" < @monthsFrom{unitFilter}");
+            }
+
+            if (monthsTo <= to)
+            {
+                parts.Add($"SELECT \"UnitId\", \"Role\", \"Day\", {Columns} FROM unit_day_facts WHERE \"Day\" >= @monthsTo AND \"Day\" <= @to{unitFilter}");
+            }
         }
         else
         {
