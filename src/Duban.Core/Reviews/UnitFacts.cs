@@ -123,6 +123,11 @@ public sealed class UnitFacts
         }
     }
 
+    /// <summary>Whether a fact counts milestones not met yet: these count (as overdue) only where their due date is
+    /// before today.</summary>
+    public static bool IsPending(Fact fact) =>
+        Enum.GetValues<Stage>().Any(stage => Outcome(stage, StageOutcome.Pending) == fact);
+
     /// <summary>The fact counting a stage's outcome.</summary>
     public static Fact Outcome(Stage stage, StageOutcome outcome) => (Fact)((int)Fact.AcknowledgeOnTime + (int)stage * 4 + (int)outcome);
 }

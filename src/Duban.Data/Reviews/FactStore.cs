@@ -30,9 +30,9 @@ public static class FactStore
         CancellationToken cancellationToken, long? unitId = null)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var sums = string.Join(", ", FactColumns.Names.Select(n => n.EndsWith("Pending", StringComparison.Ordinal)
-            ? $"SUM(CASE WHEN \"Day\" < @today THEN {Quote(n)} ELSE 0 END)"
-            : $"SUM({Quote(n)})"));
+        var sums = string.Join(", ", Enum.GetValues<Fact>().Select(f => UnitFacts.IsPending(f)
+            ? $"SUM(CASE WHEN \"Day\" < @today THEN {Quote(f.ToString())} ELSE 0 END)"
+            : $"SUM({Quote(f.ToString())})"));
         var unitFilter = unitId is null ? "" : " AND \"UnitId\" = @unit";
 
         // Whole months inside the period, all of them before today's month: [monthsFrom, monthsTo) by first days.

@@ -250,7 +250,7 @@ public sealed class ReviewQueries(DubanDbContext db, Rules rules, ReviewOptions 
         {
             foreach (var fact in Enum.GetValues<Fact>())
             {
-                if (!fact.ToString().EndsWith("Pending", StringComparison.Ordinal) || key.Day < today)
+                if (!UnitFacts.IsPending(fact) || key.Day < today)
                 {
                     sum[fact] += facts[fact];
                 }
