@@ -59,6 +59,8 @@ public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
     public DbSet<UnitDayFacts> UnitDayFacts => Set<UnitDayFacts>();
     public DbSet<UnitMonthFacts> UnitMonthFacts => Set<UnitMonthFacts>();
     public DbSet<UnitFactDelta> UnitFactDeltas => Set<UnitFactDelta>();
+    public DbSet<MatterTally> MatterTallies => Set<MatterTally>();
+    public DbSet<MatterTallyDelta> MatterTallyDeltas => Set<MatterTallyDelta>();
     public DbSet<UnitDayMatter> UnitDayMatters => Set<UnitDayMatter>();
 
     // 周交办: numbered weekly sessions, their matters (one session per matter) and the numbering per owner and year.

@@ -101,8 +101,8 @@ public static class Ranking
     {
         ArgumentNullException.ThrowIfNull(entries);
         ArgumentNullException.ThrowIfNull(rules);
-        var now = RanksOf(entries.Select(e => (e.UnitId, rules.Score(e.Metrics))));
-        var before = RanksOf(entries.Select(e => (e.UnitId, e.Previous is null ? null : rules.Score(e.Previous))));
+        var now = StandardRanks(entries.Select(e => (e.UnitId, rules.Score(e.Metrics))));
+        var before = StandardRanks(entries.Select(e => (e.UnitId, e.Previous is null ? null : rules.Score(e.Previous))));
         var ranked = entries
             .Select(e =>
             {
@@ -117,7 +117,7 @@ public static class Ranking
         var scored = ranked.Where(u => u.Rank is not null).ToList();
         var size = rules.ListSize;
         var red = scored.Where(u => u.Rank <= size).ToList();
-        var bottomRanks = RanksOf(scored.Select(u => (u.Entry.UnitId, -u.Score)));
+        var bottomRanks = StandardRanks(scored.Select(u => (u.Entry.UnitId, -u.Score)));
         var black = scored.Where(u => bottomRanks[u.Entry.UnitId] <= size && !red.Contains(u))
             .OrderBy(u => u.Rank).ThenBy(u => u.Entry.Code, StringComparer.Ordinal).ToList();
         string? note = null;
@@ -137,14 +137,16 @@ public static class Ranking
         return new GroupRanking(group, ranked, red, black, note);
     }
 
-    /// <summary>Standard competition ranks (1, 1, 3) by score, highest first; units without a score get none.</summary>
-    private static Dictionary<long, int?> RanksOf(IEnumerable<(long UnitId, double? Score)> scores)
+    /// <summary>Standard competition ranks (1, 1, 3) by score, highest first; those without a score get none.</summary>
+    public static Dictionary<TKey, int?> StandardRanks<TKey>(IEnumerable<(TKey Key, double? Score)> scores)
+        where TKey : notnull
     {
+        ArgumentNullException.ThrowIfNull(scores);
         var ordered = scores.Where(s => s.Score is not null).OrderByDescending(s => s.Score).ToList();
-        var ranks = new Dictionary<long, int?>();
+        var ranks = new Dictionary<TKey, int?>();
         for (var i = 0; i < ordered.Count; i++)
         {
-            ranks[ordered[i].UnitId] = i > 0 && ordered[i].Score == ordered[i - 1].Score ? ranks[ordered[i - 1].UnitId] : i + 1;
+            ranks[ordered[i].Key] = i > 0 && ordered[i].Score == ordered[i - 1].Score ? ranks[ordered[i - 1].Key] : i + 1;
         }
 
         return ranks;

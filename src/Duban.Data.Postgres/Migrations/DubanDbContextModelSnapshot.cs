@@ -1003,6 +1003,51 @@ namespace Duban.Data.Postgres.Migrations
                     b.ToTable("matter_signatures", (string)null);
                 });
 
+            modelBuilder.Entity("Duban.Data.MatterTally", b =>
+                {
+                    b.Property<long>("UnitId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Dimension")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Value")
+                        .HasColumnType("text");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("UnitId", "Dimension", "Value");
+
+                    b.ToTable("matter_tallies", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.MatterTallyDelta", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Dimension")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("UnitId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("matter_tally_deltas", (string)null);
+                });
+
             modelBuilder.Entity("Duban.Data.MilestoneRow", b =>
                 {
                     b.Property<long>("Id")

@@ -58,10 +58,14 @@ public static class VisibleMatters
         var unitId = actor.UnitId;
         var tree = await UnitTree.LoadAsync(db, [unitId], cancellationToken);
         var scope = tree.OversightPath(actor);
-        return scope is null
-            ? matters.Where(m => m.LeadUnitId == unitId || m.AssignerUnitId == unitId || m.CoUnits.Any(c => c.UnitId == unitId))
-            : matters.Where(m => m.LeadUnitId == unitId || m.AssignerUnitId == unitId || m.CoUnits.Any(c => c.UnitId == unitId)
-                || m.LeadUnit!.Path.StartsWith(scope) || m.AssignerUnit!.Path.StartsWith(scope));
+        if (scope is null)
+        {
+            return matters.Where(m => m.LeadUnitId == unitId || m.AssignerUnitId == unitId || m.CoUnits.Any(c => c.UnitId == unitId));
+        }
+
+        // The overseen units as one uncorrelated subquery (both engines read it once), not a path compared per matter.
+        var overseen = db.Units.Where(u => u.Path.StartsWith(scope)).Select(u => u.Id);
+        return matters.Where(m => overseen.Contains(m.LeadUnitId) || overseen.Contains(m.AssignerUnitId) || m.CoUnits.Any(c => c.UnitId == unitId));
     }
 }
 

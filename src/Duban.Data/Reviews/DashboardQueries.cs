@@ -54,9 +54,9 @@ public sealed record Dashboard(DateTimeOffset At, long Total, long Open, long Ov
 
 /// <summary>
 /// The dashboard (驾驶舱) for leaders and the supervision office: a handful of aggregates, each one grouped query over
-/// indexed columns or the per-day review counters, so the cost does not grow with the rows read: matters are counted by
-/// status and kind in one pass, overdue ones through <c>NextDueAt</c>'s index, the trend from the per-day counters
-/// (a few hundred rows a year per unit), the red and black lists from <see cref="ReviewQueries"/>.
+/// indexed columns or counters kept with the events, so the cost does not grow with the matters: statuses, kinds and
+/// categories from <see cref="MatterTallies"/> (a few dozen rows), overdue matters through <c>NextDueAt</c>'s index,
+/// the trend from the monthly and daily review counters, the red and black lists from <see cref="ReviewQueries"/>.
 /// </summary>
 public sealed class DashboardQueries(DubanDbContext db, ReviewQueries reviews, HotIssueQueries hotIssues, DashboardCache cache, TimeProvider clock)
 {
@@ -69,8 +69,8 @@ public sealed class DashboardQueries(DubanDbContext db, ReviewQueries reviews, H
     /// <summary>How many hot issues are shown.</summary>
     public const int TopHotIssues = 5;
 
-    /// <summary>The dashboard as the reader may see it: matters they may see; the review figures as reviews show them
-    /// to the office.</summary>
+    /// <summary>The dashboard as the reader may see it: the matters led by units inside what they oversee (all, for an
+    /// administrator); the review figures as reviews show them to the office.</summary>
     /// <exception cref="ForbiddenException">The reader is not a leader, the supervision office or an administrator.</exception>
     public async Task<Dashboard> GetAsync(Actor actor, CancellationToken cancellationToken = default)
     {
@@ -82,22 +82,31 @@ public sealed class DashboardQueries(DubanDbContext db, ReviewQueries reviews, H
 
         var now = clock.GetUtcNow();
         var today = ChinaTime.DateOf(now);
-        var visible = (await VisibleMatters.QueryAsync(db, actor, cancellationToken)).AsNoTracking();
+        // The matters led inside what the reader oversees, counted by the tallies kept with the events.
+        long? root = null;
+        IQueryable<Matter> led = db.Matters.AsNoTracking();
+        if (!actor.Has(Role.Admin))
+        {
+            var tree = await UnitTree.LoadAsync(db, [actor.UnitId], cancellationToken);
+            root = AccessRules.OversightRoot(actor, tree) ?? actor.UnitId;
+            var prefix = await db.Units.AsNoTracking().Where(u => u.Id == root).Select(u => u.Path).SingleAsync(cancellationToken);
+            led = led.Where(m => m.LeadUnit!.Path.StartsWith(prefix));
+        }
 
-        // One pass over the matters: by status and kind together.
-        var byStatusKind = await visible.GroupBy(m => new { m.Status, m.Kind })
-            .Select(g => new { g.Key.Status, g.Key.Kind, Count = g.LongCount() }).ToListAsync(cancellationToken);
+        var tallies = await MatterTallies.ReadAsync(db, root, cancellationToken);
+        long Tally(TallyDimension dimension, string value) => tallies.GetValueOrDefault((dimension, value));
         var statuses = Enum.GetValues<MatterStatus>()
-            .Select(s => new DashboardCount(Key(s.ToString()), Labels.Of(s), byStatusKind.Where(x => x.Status == s).Sum(x => x.Count)))
-            .ToList();
+            .Select(s => new DashboardCount(Key(s.ToString()), Labels.Of(s), Tally(TallyDimension.Status, s.ToString()))).ToList();
         var kinds = Enum.GetValues<MatterKind>()
-            .Select(k => new DashboardCount(Key(k.ToString()), Labels.Of(k), byStatusKind.Where(x => x.Kind == k).Sum(x => x.Count)))
-            .ToList();
+            .Select(k => new DashboardCount(Key(k.ToString()), Labels.Of(k), Tally(TallyDimension.Kind, k.ToString()))).ToList();
         var total = statuses.Sum(s => s.Count);
-        var done = byStatusKind.Where(x => x.Status is MatterStatus.Verified or MatterStatus.Rated or MatterStatus.Closed).Sum(x => x.Count);
+        var done = statuses.Where(s => s.Key is "verified" or "rated" or "closed").Sum(s => s.Count);
+        var categories = tallies.Where(t => t.Key.Dimension == TallyDimension.Category && t.Value > 0)
+            .Select(t => new DashboardCount(t.Key.Value, t.Key.Value.Length == 0 ? "无分类" : t.Key.Value, t.Value))
+            .OrderByDescending(c => c.Count).ThenBy(c => c.Label, StringComparer.Ordinal).ToList();
 
         // Overdue: through the NextDueAt index, grouped by lead unit.
-        var overdue = visible.Where(MatterConditions.Overdue(now));
+        var overdue = led.Where(MatterConditions.Overdue(now));
         var overdueTotal = await overdue.LongCountAsync(cancellationToken);
         var top = await overdue.GroupBy(m => m.LeadUnitId).Select(g => new { UnitId = g.Key, Count = g.LongCount() })
             .OrderByDescending(g => g.Count).ThenBy(g => g.UnitId).Take(TopUnits).ToListAsync(cancellationToken);
@@ -105,12 +114,6 @@ public sealed class DashboardQueries(DubanDbContext db, ReviewQueries reviews, H
         var names = await db.Units.AsNoTracking().Where(u => topIds.Contains(u.Id))
             .Select(u => new { u.Id, u.Code, u.Name }).ToDictionaryAsync(u => u.Id, cancellationToken);
         var overdueByUnit = top.Select(t => new DashboardUnitCount(t.UnitId, names[t.UnitId].Code, names[t.UnitId].Name, t.Count)).ToList();
-
-        // Appeal categories: one grouped count over the appeals of visible matters.
-        var categories = (await db.Appeals.AsNoTracking().Where(a => visible.Any(m => m.Id == a.MatterId))
-                .GroupBy(a => a.Category).Select(g => new { Category = g.Key, Count = g.LongCount() }).ToListAsync(cancellationToken))
-            .Select(c => new DashboardCount(c.Category ?? "", c.Category ?? "无分类", c.Count))
-            .OrderByDescending(c => c.Count).ThenBy(c => c.Label, StringComparer.Ordinal).ToList();
 
         var trend = await TrendAsync(today, cancellationToken);
         var scope = string.Create(CultureInfo.InvariantCulture, $"hot:{actor.UnitId}:{string.Join(",", actor.Roles.Order())}:{today:yyyy-MM-dd}");
@@ -138,14 +141,22 @@ public sealed class DashboardQueries(DubanDbContext db, ReviewQueries reviews, H
 
     private static DashboardListUnit ListUnit(ReviewRow row) => new(row.Unit.Id, row.Unit.Name, row.Score);
 
-    /// <summary>The lead units' counters summed per day over the last twelve months (folded and not yet folded), then
-    /// per month: a grouped read of at most a few hundred rows, whatever the number of matters.</summary>
+    /// <summary>The lead units' counters over the last twelve months: the months that ended from the monthly sums, the
+    /// current one day by day (a milestone due today or later is not yet overdue), and what is not yet folded: a
+    /// grouped read of a few thousand rows, whatever the number of matters.</summary>
     private async Task<IReadOnlyList<DashboardMonth>> TrendAsync(DateOnly today, CancellationToken cancellationToken)
     {
-        var first = new DateOnly(today.Year, today.Month, 1).AddMonths(-(Months - 1));
-        var last = new DateOnly(today.Year, today.Month, 1).AddMonths(1).AddDays(-1); // completions are filed under their due date
-        var folded = await db.UnitDayFacts.AsNoTracking()
-            .Where(f => f.Day >= first && f.Day <= last && f.Role == FactRole.Lead)
+        var thisMonth = new DateOnly(today.Year, today.Month, 1);
+        var first = thisMonth.AddMonths(-(Months - 1));
+        var last = thisMonth.AddMonths(1).AddDays(-1); // completions are filed under their due date
+        var months = await db.UnitMonthFacts.AsNoTracking()
+            .Where(f => f.Day >= first && f.Day < thisMonth && f.Role == FactRole.Lead)
+            .GroupBy(f => f.Day)
+            .Select(g => new DayTotals(g.Key, g.Sum(f => f.Assigned), g.Sum(f => f.CompleteOnTime + f.CompleteWithinExtension + f.CompleteLate),
+                g.Sum(f => f.CompleteLate), g.Sum(f => f.CompletePending)))
+            .ToListAsync(cancellationToken);
+        var days = await db.UnitDayFacts.AsNoTracking()
+            .Where(f => f.Day >= thisMonth && f.Day <= last && f.Role == FactRole.Lead)
             .GroupBy(f => f.Day)
             .Select(g => new DayTotals(g.Key, g.Sum(f => f.Assigned), g.Sum(f => f.CompleteOnTime + f.CompleteWithinExtension + f.CompleteLate),
                 g.Sum(f => f.CompleteLate), g.Sum(f => f.CompletePending)))
@@ -156,17 +167,17 @@ public sealed class DashboardQueries(DubanDbContext db, ReviewQueries reviews, H
             .Select(g => new DayTotals(g.Key, g.Sum(f => f.Assigned), g.Sum(f => f.CompleteOnTime + f.CompleteWithinExtension + f.CompleteLate),
                 g.Sum(f => f.CompleteLate), g.Sum(f => f.CompletePending)))
             .ToListAsync(cancellationToken);
-        var months = new List<DashboardMonth>();
+        var trend = new List<DashboardMonth>();
         for (var start = first; start <= today; start = start.AddMonths(1))
         {
             var period = ReviewPeriod.Holding(PeriodKind.Month, start);
-            var days = folded.Concat(pending).Where(d => period.Contains(d.Day)).ToList();
+            var rows = months.Concat(days).Concat(pending).Where(d => period.Contains(d.Day)).ToList();
             // As the reviews count 超期件数: a missing completion counts once its due date has passed.
-            months.Add(new DashboardMonth(period.Key, period.Label, days.Sum(d => d.Assigned), days.Sum(d => d.Completed),
-                days.Sum(d => d.Late) + days.Where(d => d.Day < today).Sum(d => d.Pending)));
+            trend.Add(new DashboardMonth(period.Key, period.Label, rows.Sum(d => d.Assigned), rows.Sum(d => d.Completed),
+                rows.Sum(d => d.Late) + rows.Where(d => d.Day < today).Sum(d => d.Pending)));
         }
 
-        return months;
+        return trend;
     }
 
     private sealed record DayTotals(DateOnly Day, long Assigned, long Completed, long Late, long Pending);

@@ -1,5 +1,6 @@
 using Duban.Matters;
 using Duban.Reviews;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Storage;
 
@@ -21,6 +22,9 @@ public sealed class FactLedger(Rules rules, ReviewOptions options) : SaveChanges
     {
         public List<(Matter Matter, MatterState State, FactDelta Delta)> Matters { get; } = [];
 
+        /// <summary>The dashboard's tallies the save changes (<see cref="MatterTallies.Changes"/>).</summary>
+        public List<MatterTallyDelta> Tallies { get; } = [];
+
         public IDbContextTransaction? OwnTransaction { get; set; }
     }
 
@@ -31,7 +35,7 @@ public sealed class FactLedger(Rules rules, ReviewOptions options) : SaveChanges
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(eventData);
-        if (eventData.Context is DubanDbContext db && Collect(db) is { Matters.Count: > 0 } pending)
+        if (eventData.Context is DubanDbContext db && await CollectAsync(db, cancellationToken) is { Matters.Count: > 0 } pending)
         {
             if (db.Database.CurrentTransaction is null)
             {
@@ -70,7 +74,9 @@ public sealed class FactLedger(Rules rules, ReviewOptions options) : SaveChanges
                 }
             }
 
-            await new RowWriter(db).InsertAsync(rows, cancellationToken);
+            var writer = new RowWriter(db);
+            await writer.InsertAsync(rows, cancellationToken);
+            await writer.InsertAsync(pending.Tallies, cancellationToken);
             if (pending.OwnTransaction is { } own)
             {
                 await own.CommitAsync(cancellationToken);
@@ -108,10 +114,11 @@ public sealed class FactLedger(Rules rules, ReviewOptions options) : SaveChanges
         }
     }
 
-    /// <summary>The counters each tracked matter's unsaved events change.</summary>
-    private Pending Collect(DubanDbContext db)
+    /// <summary>The counters and tallies each tracked matter's unsaved events change.</summary>
+    private async Task<Pending> CollectAsync(DubanDbContext db, CancellationToken cancellationToken)
     {
         var pending = new Pending();
+        var moved = new List<(Matter Matter, MatterState? Before, MatterState After)>();
         foreach (var matter in db.ChangeTracker.Entries<Matter>().Select(e => e.Entity))
         {
             var from = matter.FactsBaseline?.Version ?? 0;
@@ -132,6 +139,25 @@ public sealed class FactLedger(Rules rules, ReviewOptions options) : SaveChanges
             }
 
             pending.Matters.Add((matter, state!, delta));
+            moved.Add((matter, matter.FactsBaseline, state!));
+        }
+
+        // An appeal's category counts under its lead unit: new appeals are tracked beside their matter; a transferred
+        // one's is read (transfers are rare).
+        var categories = db.ChangeTracker.Entries<Appeal>().Where(a => a.Entity.Matter is not null)
+            .ToDictionary(a => a.Entity.Matter!, a => a.Entity.Category ?? "");
+        var transferred = moved.Where(m => m.After.Kind == MatterKind.Appeal && m.Before is not null && m.Before.LeadUnitId != m.After.LeadUnitId
+            && !categories.ContainsKey(m.Matter)).Select(m => m.Matter.Id).ToList();
+        var stored = transferred.Count == 0
+            ? []
+            : await db.Appeals.AsNoTracking().Where(a => transferred.Contains(a.MatterId))
+                .ToDictionaryAsync(a => a.MatterId, a => a.Category ?? "", cancellationToken);
+        foreach (var (matter, before, after) in moved)
+        {
+            // Only a matter with an appeal's record has a category (an appeal assigned as a matter has none).
+            var category = categories.TryGetValue(matter, out var tracked) ? tracked : stored.TryGetValue(matter.Id, out var kept) ? kept : null;
+            pending.Tallies.AddRange(MatterTallies.Changes(before, after, category)
+                .Select(c => new MatterTallyDelta { UnitId = c.UnitId, Dimension = c.Dimension, Value = c.Value, Count = (int)c.Count }));
         }
 
         return pending;

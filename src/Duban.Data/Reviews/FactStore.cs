@@ -125,13 +125,27 @@ public static class FactStore
                 SELECT "Day", "UnitId", "Role", {sums} FROM moved GROUP BY "Day", "UnitId", "Role"
                 ON CONFLICT ("Day", "UnitId", "Role") DO UPDATE SET {updates}
                 """;
-            return await db.Database.ExecuteSqlRawAsync(sql, cancellationToken);
+            await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+            var moved = await db.Database.ExecuteSqlRawAsync(sql, cancellationToken);
+            await MatterTallies.FoldAsync(db, cancellationToken);
+            if (own is not null)
+            {
+                await own.CommitAsync(cancellationToken);
+            }
+
+            return moved;
         }
 
         await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         var last = (await db.Database.SqlQueryRaw<long?>("SELECT MAX(\"Id\") AS \"Value\" FROM unit_fact_deltas").ToListAsync(cancellationToken))[0];
         if (last is not { } max)
         {
+            await MatterTallies.FoldAsync(db, cancellationToken); // a save can move a tally without a counter
+            if (transaction is not null)
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
+
             return 0;
         }
 
@@ -153,6 +167,7 @@ public static class FactStore
             SELECT DISTINCT "UnitId", "Day", "MatterId" FROM unit_fact_deltas WHERE "Id" <= {0} ON CONFLICT DO NOTHING
             """, [max], cancellationToken);
         var folded = await db.Database.ExecuteSqlRawAsync("DELETE FROM unit_fact_deltas WHERE \"Id\" <= {0}", [max], cancellationToken);
+        await MatterTallies.FoldAsync(db, cancellationToken);
         if (transaction is not null)
         {
             await transaction.CommitAsync(cancellationToken);
@@ -174,7 +189,8 @@ public static class FactStore
     }
 
     /// <summary>
-    /// Recomputes every counter from the events (<see cref="MatterFacts.Replay"/>), in one transaction that keeps
+    /// Recomputes every counter from the events (<see cref="MatterFacts.Replay"/>) and the dashboard's tallies from the
+    /// matters (<see cref="MatterTallies"/>), in one transaction that keeps
     /// writers out meanwhile (SQLite's write lock; an exclusive lock on the deltas on PostgreSQL): what was kept
     /// incrementally is replaced by what the history says.
     /// </summary>
@@ -187,7 +203,8 @@ public static class FactStore
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (db.Database.IsNpgsql())
         {
-            await db.Database.ExecuteSqlRawAsync("LOCK TABLE unit_fact_deltas, unit_day_facts, unit_month_facts IN EXCLUSIVE MODE", cancellationToken);
+            await db.Database.ExecuteSqlRawAsync(
+                "LOCK TABLE unit_fact_deltas, unit_day_facts, unit_month_facts, matter_tally_deltas, matter_tallies IN EXCLUSIVE MODE", cancellationToken);
         }
 
         await db.Database.ExecuteSqlRawAsync("DELETE FROM unit_fact_deltas", cancellationToken);
@@ -232,6 +249,7 @@ public static class FactStore
             progress?.Report(replayed);
         }
 
+        await MatterTallies.RebuildAsync(db, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return replayed;
     }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Duban.Calendar;
 using Duban.Matters;
@@ -23,6 +24,8 @@ public sealed class MatterLedger(DubanDbContext db, TimeProvider clock)
 
     /// <summary>Matters read per query.</summary>
     public const int PageSize = 2000;
+
+    private static readonly int StageCount = Enum.GetValues<Stage>().Length;
 
     /// <summary>The column heads, in order.</summary>
     public static readonly IReadOnlyList<string> Heads =
@@ -61,7 +64,25 @@ public sealed class MatterLedger(DubanDbContext db, TimeProvider clock)
         var sheets = (int)Math.Max(1, (expected + rowsPerSheet - 1) / rowsPerSheet);
         var now = clock.GetUtcNow();
         long count = 0;
-        using var rows = Rows(matters, units, now, cancellationToken).GetEnumerator();
+
+        // The pages are read on one thread while the writer compresses on another: the two costs overlap on two cores.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var pages = new BlockingCollection<IDictionary<string, object?>>(boundedCapacity: 2 * PageSize);
+        var reader = Task.Run(() =>
+        {
+            try
+            {
+                foreach (var row in Rows(matters, units, now, stop.Token))
+                {
+                    pages.Add(row, stop.Token);
+                }
+            }
+            finally
+            {
+                pages.CompleteAdding();
+            }
+        }, stop.Token);
+        using var rows = pages.GetConsumingEnumerable(stop.Token).GetEnumerator();
 
         // Each sheet takes the next rows from the one paged enumeration; the last takes whatever is left (also rows
         // added since the count).
@@ -84,7 +105,27 @@ public sealed class MatterLedger(DubanDbContext db, TimeProvider clock)
 
         var workbook = Enumerable.Range(0, sheets).ToDictionary(
             i => i == 0 ? SheetName : string.Create(CultureInfo.InvariantCulture, $"{SheetName}（{i + 1}）"), i => (object)Sheet(i));
-        await Task.Run(() => stream.SaveAs(workbook, configuration: Configuration), cancellationToken);
+        try
+        {
+            await Task.Run(() => stream.SaveAs(workbook, configuration: Configuration), cancellationToken);
+        }
+        catch
+        {
+            await stop.CancelAsync(); // the reader may be waiting for room
+            throw;
+        }
+        finally
+        {
+            try
+            {
+                await reader; // its failure (a lost connection) is the reason the rows ended early
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                // Stopped because the writer failed: the writer's exception is the one that matters.
+            }
+        }
+
         return count;
     }
 
@@ -151,13 +192,29 @@ public sealed class MatterLedger(DubanDbContext db, TimeProvider clock)
             }
 
             last = page[^1].Id;
+            // A dense page's milestones and co-units by the range of its ids (an index range: a list of 2,000 ids took the
+            // engines longer than the page itself); a sparse page's (a unit's matters among everyone's) by the list.
+            var (first, lastId) = (page[0].Id, page[^1].Id);
             var ids = page.Select(m => m.Id).ToList();
-            var milestones = db.Milestones.AsNoTracking().Where(x => ids.Contains(x.MatterId))
-                .Select(x => new { x.Id, x.MatterId, x.Stage, x.DueAt, x.MetAt })
-                .ToList()
-                .GroupBy(x => x.MatterId)
-                .ToDictionary(g => g.Key, g => g.GroupBy(x => x.Stage).ToDictionary(s => s.Key, s => s.MaxBy(x => x.Id)!));
-            var coUnits = db.MatterCoUnits.AsNoTracking().Where(c => ids.Contains(c.MatterId))
+            var dense = lastId - first < 2L * page.Count;
+            var milestones = new Dictionary<long, (DateTimeOffset DueAt, DateTimeOffset? MetAt)[]>(page.Count);
+            foreach (var x in (dense
+                         ? db.Milestones.AsNoTracking().Where(x => x.MatterId >= first && x.MatterId <= lastId)
+                         : db.Milestones.AsNoTracking().Where(x => ids.Contains(x.MatterId)))
+                     .Select(x => new { x.MatterId, x.Stage, x.DueAt, x.MetAt }))
+            {
+                // One row per matter and stage (a unique index): the stage's due date and when it was met.
+                if (!milestones.TryGetValue(x.MatterId, out var stages))
+                {
+                    milestones[x.MatterId] = stages = new (DateTimeOffset, DateTimeOffset?)[StageCount];
+                }
+
+                stages[(int)x.Stage] = (x.DueAt, x.MetAt);
+            }
+
+            var coUnits = (dense
+                    ? db.MatterCoUnits.AsNoTracking().Where(c => c.MatterId >= first && c.MatterId <= lastId)
+                    : db.MatterCoUnits.AsNoTracking().Where(c => ids.Contains(c.MatterId)))
                 .Select(c => new { c.MatterId, c.UnitId, c.Position })
                 .ToList()
                 .GroupBy(c => c.MatterId)
@@ -165,11 +222,11 @@ public sealed class MatterLedger(DubanDbContext db, TimeProvider clock)
             foreach (var m in page)
             {
                 var stages = milestones.GetValueOrDefault(m.Id);
-                string Due(Stage stage) => stages?.GetValueOrDefault(stage) is { } x ? When(x.DueAt) : "";
-                string Met(Stage stage) => stages?.GetValueOrDefault(stage)?.MetAt is { } at ? When(at) : "";
+                string Due(Stage stage) => stages?[(int)stage] is { DueAt: var due } && due != default ? When(due) : "";
+                string Met(Stage stage) => stages?[(int)stage].MetAt is { } at ? When(at) : "";
                 var late = MatterConditions.IsOverdue(m.NextDueAt, now)
-                    || (stages?.Values.Any(x => x.MetAt is { } met && met > x.DueAt) ?? false);
-                yield return new Dictionary<string, object?>
+                    || (stages?.Any(x => x.MetAt is { } met && met > x.DueAt) ?? false);
+                var row = new Dictionary<string, object?>
                 {
                     ["编号"] = m.Code,
                     ["标题"] = m.Title,
@@ -190,6 +247,7 @@ public sealed class MatterLedger(DubanDbContext db, TimeProvider clock)
                     ["满意度"] = m.Satisfaction is { } s ? Labels.Of(s) : "",
                     ["销号时间"] = m.ClosedAt is { } closed ? When(closed) : "",
                 };
+                yield return row;
             }
         }
     }

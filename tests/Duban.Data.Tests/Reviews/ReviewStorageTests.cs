@@ -58,6 +58,14 @@ public sealed class ReviewStorageTests
             s.Clock.Advance(TimeSpan.FromHours(random.Next(1, 30)));
         }
 
+        // Two appeals through intake, so the tallies count categories.
+        foreach (var (category, phone) in new[] { ("城乡建设", "13800000001"), ("交通运输", "13800000002") })
+        {
+            var appeal = await s.RunAsync(sp => sp.GetRequiredService<AppealIntake>().RegisterAsync(
+                AppealIntakeTests.Citizen(phone) with { Category = category, LeadUnit = "K-T" }, new Intake(org.Supervisor, MatterSource.Hotline)));
+            ids.Add(appeal.MatterId);
+        }
+
         for (var step = 0; step < 160; step++)
         {
             s.Clock.Advance(TimeSpan.FromHours(random.Next(0, 40)));
@@ -110,6 +118,7 @@ public sealed class ReviewStorageTests
             }
         }
 
+        await TalliesAgreeWithTheMattersAsync(s);
         var kept = await AllAsync(s);
         var replayed = await s.RunAsync(async sp =>
         {
@@ -146,8 +155,45 @@ public sealed class ReviewStorageTests
 
         var rebuilt = await s.RunAsync(sp => FactStore.RebuildAsync(sp.GetRequiredService<DubanDbContext>(), sp.GetRequiredService<Rules>(),
             ReviewRules.Default, null, default));
-        Assert.Equal(8, rebuilt);
+        Assert.Equal(10, rebuilt);
         Assert.True(Same(kept, await AllAsync(s)), "the rebuild differs from the counters kept with the events");
+        await TalliesAgreeWithTheMattersAsync(s);
+    }
+
+    /// <summary>The dashboard's tallies (folded or not) equal counts of the matters as they stand, for everything and
+    /// for the county's subtree.</summary>
+    private static async Task TalliesAgreeWithTheMattersAsync(Storage s)
+    {
+        foreach (var root in new long?[] { null, s.Org.UnitIds["K"] })
+        {
+            var (tallies, expected) = await s.RunAsync(async sp =>
+            {
+                var db = sp.GetRequiredService<DubanDbContext>();
+                var tallies = await MatterTallies.ReadAsync(db, root, default);
+                var prefix = root is null ? "/" : await db.Units.Where(u => u.Id == root).Select(u => u.Path).SingleAsync();
+                var led = db.Matters.Where(m => m.LeadUnit!.Path.StartsWith(prefix));
+                var expected = new Dictionary<(TallyDimension, string), long>();
+                foreach (var g in await led.GroupBy(m => m.Status).Select(g => new { g.Key, Count = g.LongCount() }).ToListAsync())
+                {
+                    expected[(TallyDimension.Status, g.Key.ToString())] = g.Count;
+                }
+
+                foreach (var g in await led.GroupBy(m => m.Kind).Select(g => new { g.Key, Count = g.LongCount() }).ToListAsync())
+                {
+                    expected[(TallyDimension.Kind, g.Key.ToString())] = g.Count;
+                }
+
+                foreach (var g in await db.Appeals.Where(a => led.Any(m => m.Id == a.MatterId)).GroupBy(a => a.Category)
+                             .Select(g => new { g.Key, Count = g.LongCount() }).ToListAsync())
+                {
+                    expected[(TallyDimension.Category, g.Key ?? "")] = g.Count;
+                }
+
+                return (tallies, expected);
+            });
+            Assert.Equal(string.Join("; ", expected.OrderBy(e => e.Key).Select(e => $"{e.Key}={e.Value}")),
+                string.Join("; ", tallies.Where(t => t.Value != 0).OrderBy(t => t.Key).Select(e => $"{e.Key}={e.Value}")));
+        }
     }
 
     /// <summary>A month with a known history: the review's numbers, the overdue cut at today, the peer group, and the

@@ -30,6 +30,36 @@ namespace Duban.Data.Postgres.Migrations
                 defaultValue: 0L);
 
             migrationBuilder.CreateTable(
+                name: "matter_tallies",
+                columns: table => new
+                {
+                    UnitId = table.Column<long>(type: "bigint", nullable: false),
+                    Dimension = table.Column<int>(type: "integer", nullable: false),
+                    Value = table.Column<string>(type: "text", nullable: false),
+                    Count = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_matter_tallies", x => new { x.UnitId, x.Dimension, x.Value });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "matter_tally_deltas",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    UnitId = table.Column<long>(type: "bigint", nullable: false),
+                    Dimension = table.Column<int>(type: "integer", nullable: false),
+                    Value = table.Column<string>(type: "text", nullable: false),
+                    Count = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_matter_tally_deltas", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "unit_day_facts",
                 columns: table => new
                 {
@@ -261,6 +291,12 @@ namespace Duban.Data.Postgres.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "matter_tallies");
+
+            migrationBuilder.DropTable(
+                name: "matter_tally_deltas");
+
             migrationBuilder.DropTable(
                 name: "unit_day_facts");
 

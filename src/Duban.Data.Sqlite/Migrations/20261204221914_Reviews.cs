@@ -29,6 +29,36 @@ namespace Duban.Data.Sqlite.Migrations
                 defaultValue: 0L);
 
             migrationBuilder.CreateTable(
+                name: "matter_tallies",
+                columns: table => new
+                {
+                    UnitId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Dimension = table.Column<int>(type: "INTEGER", nullable: false),
+                    Value = table.Column<string>(type: "TEXT", nullable: false),
+                    Count = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_matter_tallies", x => new { x.UnitId, x.Dimension, x.Value });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "matter_tally_deltas",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    UnitId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Dimension = table.Column<int>(type: "INTEGER", nullable: false),
+                    Value = table.Column<string>(type: "TEXT", nullable: false),
+                    Count = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_matter_tally_deltas", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "unit_day_facts",
                 columns: table => new
                 {
@@ -260,6 +290,12 @@ namespace Duban.Data.Sqlite.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "matter_tallies");
+
+            migrationBuilder.DropTable(
+                name: "matter_tally_deltas");
+
             migrationBuilder.DropTable(
                 name: "unit_day_facts");
 

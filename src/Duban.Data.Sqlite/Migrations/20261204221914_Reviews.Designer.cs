@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Duban.Data.Sqlite.Migrations
 {
     [DbContext(typeof(DubanDbContext))]
-    [Migration("20261204203711_Reviews")]
+    [Migration("20261204221914_Reviews")]
     partial class Reviews
     {
         /// <inheritdoc />
@@ -969,6 +969,49 @@ namespace Duban.Data.Sqlite.Migrations
                     b.HasKey("MatterId");
 
                     b.ToTable("matter_signatures", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.MatterTally", b =>
+                {
+                    b.Property<long>("UnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Dimension")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Value")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("UnitId", "Dimension", "Value");
+
+                    b.ToTable("matter_tallies", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.MatterTallyDelta", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Dimension")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("matter_tally_deltas", (string)null);
                 });
 
             modelBuilder.Entity("Duban.Data.MilestoneRow", b =>

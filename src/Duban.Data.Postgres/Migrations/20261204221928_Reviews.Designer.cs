@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Duban.Data.Postgres.Migrations
 {
     [DbContext(typeof(DubanDbContext))]
-    [Migration("20261204203739_Reviews")]
+    [Migration("20261204221928_Reviews")]
     partial class Reviews
     {
         /// <inheritdoc />
@@ -1004,6 +1004,51 @@ namespace Duban.Data.Postgres.Migrations
                     b.HasKey("MatterId");
 
                     b.ToTable("matter_signatures", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.MatterTally", b =>
+                {
+                    b.Property<long>("UnitId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Dimension")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Value")
+                        .HasColumnType("text");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("UnitId", "Dimension", "Value");
+
+                    b.ToTable("matter_tallies", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.MatterTallyDelta", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Dimension")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("UnitId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("matter_tally_deltas", (string)null);
                 });
 
             modelBuilder.Entity("Duban.Data.MilestoneRow", b =>
