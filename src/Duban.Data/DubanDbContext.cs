@@ -61,6 +61,12 @@ public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
     public DbSet<UnitFactDelta> UnitFactDeltas => Set<UnitFactDelta>();
     public DbSet<MatterTally> MatterTallies => Set<MatterTally>();
     public DbSet<MatterTallyDelta> MatterTallyDeltas => Set<MatterTallyDelta>();
+    public DbSet<AssessmentScheme> AssessmentSchemes => Set<AssessmentScheme>();
+    public DbSet<AssessmentSchemeVersion> AssessmentSchemeVersions => Set<AssessmentSchemeVersion>();
+    public DbSet<AssessmentResult> AssessmentResults => Set<AssessmentResult>();
+    public DbSet<AssessmentAdjustment> AssessmentAdjustments => Set<AssessmentAdjustment>();
+    public DbSet<JudgingSession> JudgingSessions => Set<JudgingSession>();
+    public DbSet<JudgeScore> JudgeScores => Set<JudgeScore>();
     public DbSet<UnitDayMatter> UnitDayMatters => Set<UnitDayMatter>();
 
     // 周交办: numbered weekly sessions, their matters (one session per matter) and the numbering per owner and year.
