@@ -64,7 +64,7 @@ public static class DataServices
         services.AddScoped<SweepDeadlines>();
         services.AddScoped<Supervision>().AddScoped<ExtensionRequests>().AddScoped<AccountabilityList>().AddScoped<NoticeInbox>();
         services.AddScoped<LookBacks>();
-        services.AddScoped<AssessmentSchemes>().AddScoped<AssessmentResults>().AddScoped<JudgingSessions>();
+        services.AddScoped<AssessmentSchemes>().AddScoped<AssessmentResults>().AddScoped<JudgingSessions>().AddScoped<AssessmentCompetitions>();
         services.AddScoped<NotificationAdmin>();
         services.AddScoped<DeliverDue>();
         services.AddScoped<EmailSender>();

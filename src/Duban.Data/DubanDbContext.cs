@@ -67,6 +67,9 @@ public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
     public DbSet<AssessmentAdjustment> AssessmentAdjustments => Set<AssessmentAdjustment>();
     public DbSet<JudgingSession> JudgingSessions => Set<JudgingSession>();
     public DbSet<JudgeScore> JudgeScores => Set<JudgeScore>();
+    public DbSet<Competition> Competitions => Set<Competition>();
+    public DbSet<CompetitionEntry> CompetitionEntries => Set<CompetitionEntry>();
+    public DbSet<CompetitionObjection> CompetitionObjections => Set<CompetitionObjection>();
     public DbSet<UnitDayMatter> UnitDayMatters => Set<UnitDayMatter>();
 
     // 周交办: numbered weekly sessions, their matters (one session per matter) and the numbering per owner and year.

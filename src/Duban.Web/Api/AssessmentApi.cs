@@ -19,6 +19,12 @@ public static class AssessmentApi
 
     public sealed record ScoreBody(string? Unit, Dictionary<string, double>? Scores);
 
+    public sealed record EntryBody(string? Stage, string? Text);
+
+    public sealed record DecisionBody(bool Shortlisted, string? Reason);
+
+    public sealed record TextBody(string? Text);
+
     public static IEndpointRouteBuilder MapAssessmentApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/assessment").RequireAuthorization(ApiAuth.Policy).WithTags("Assessment");
@@ -124,8 +130,98 @@ public static class AssessmentApi
             return TypedResults.Ok(SessionJson(await judging.GetAsync(id, actor, ct)));
         }).WithSummary("结束评审：分数生效并计入考评结果 / close a session");
 
+        MapCompetitions(api);
         return app;
     }
+
+    private static void MapCompetitions(RouteGroupBuilder api)
+    {
+        api.MapGet("/competitions", async (AssessmentCompetitions competitions, CancellationToken ct) =>
+                TypedResults.Ok((await competitions.ListAsync(ct)).Select(c => new { id = c.Id, name = c.Name, group = c.Group, status = StatusKey(c.Status) })))
+            .WithSummary("比拼列表 / the competitions");
+
+        api.MapPost("/competitions", async Task<Created<object>> (CompetitionInput body, HttpContext http, AssessmentCompetitions competitions, CancellationToken ct) =>
+        {
+            var actor = http.User.ToActor();
+            var id = await competitions.CreateAsync(body, actor, ct);
+            return TypedResults.Created(FormattableString.Invariant($"/api/assessment/competitions/{id}"), CompetitionJson(await competitions.GetAsync(id, actor, ct)));
+        }).WithSummary("新建比拼（name, group, stages=[{period, label, weight, scheme}], awards=[{name, count}], publicityDays）/ create a competition");
+
+        api.MapGet("/competitions/{id:long}", async (long id, HttpContext http, AssessmentCompetitions competitions, CancellationToken ct) =>
+                TypedResults.Ok(CompetitionJson(await competitions.GetAsync(id, http.User.ToActor(), ct))))
+            .WithSummary("比拼详情：各阶段与总排名、申报、异议 / one competition with its standings");
+
+        api.MapPost("/competitions/{id:long}/entries", async Task<Created<object>> (long id, EntryBody body, HttpContext http, AssessmentCompetitions competitions,
+            CancellationToken ct) =>
+        {
+            var entry = await competitions.EnterAsync(id, body.Stage, body.Text, http.User.ToActor(), ct);
+            return TypedResults.Created(FormattableString.Invariant($"/api/assessment/competitions/{id}"), (object)new { id = entry });
+        }).WithSummary("自评申报（stage=2024-Q1, text）：每个单位每个阶段一次 / a unit enters a stage");
+
+        api.MapPost("/competitions/entries/{entry:long}/decide", async (long entry, DecisionBody body, HttpContext http, AssessmentCompetitions competitions,
+            CancellationToken ct) =>
+        {
+            await competitions.DecideAsync(entry, body.Shortlisted, body.Reason, http.User.ToActor(), ct);
+            return TypedResults.NoContent();
+        }).WithSummary("择优筛选（shortlisted, reason）/ shortlist an entry or not");
+
+        api.MapPost("/competitions/{id:long}/publish", async (long id, HttpContext http, AssessmentCompetitions competitions, CancellationToken ct) =>
+        {
+            var actor = http.User.ToActor();
+            await competitions.PublishAsync(id, actor, ct);
+            return TypedResults.Ok(CompetitionJson(await competitions.GetAsync(id, actor, ct)));
+        }).WithSummary("公示比拼结果：排名冻结，公示期内可提出异议 / publish the standings for objections");
+
+        api.MapPost("/competitions/{id:long}/objections", async Task<Created<object>> (long id, TextBody body, HttpContext http, AssessmentCompetitions competitions,
+            CancellationToken ct) =>
+        {
+            var objection = await competitions.ObjectAsync(id, body.Text, http.User.ToActor(), ct);
+            return TypedResults.Created(FormattableString.Invariant($"/api/assessment/competitions/{id}"), (object)new { id = objection });
+        }).WithSummary("提出异议（text）：公示期内 / object during the publicity");
+
+        api.MapPost("/competitions/objections/{objection:long}/answer", async (long objection, TextBody body, HttpContext http,
+            AssessmentCompetitions competitions, CancellationToken ct) =>
+        {
+            await competitions.AnswerAsync(objection, body.Text, http.User.ToActor(), ct);
+            return TypedResults.NoContent();
+        }).WithSummary("答复异议（text）/ answer an objection");
+
+        api.MapPost("/competitions/{id:long}/finalize", async (long id, HttpContext http, AssessmentCompetitions competitions, CancellationToken ct) =>
+        {
+            var actor = http.User.ToActor();
+            await competitions.FinalizeAsync(id, actor, ct);
+            return TypedResults.Ok(CompetitionJson(await competitions.GetAsync(id, actor, ct)));
+        }).WithSummary("确定比拼结果：公示期满、异议均已答复后 / fix the final ranking");
+    }
+
+    private static string StatusKey(CompetitionStatus status) => status switch
+    {
+        CompetitionStatus.Running => "running",
+        CompetitionStatus.Publicised => "publicised",
+        _ => "final",
+    };
+
+    private static object CompetitionJson(CompetitionView c) => new
+    {
+        id = c.Id,
+        name = c.Name,
+        group = c.Group,
+        status = StatusKey(c.Status),
+        stages = c.Stages.Select(s => new { period = s.Key, label = s.Label, weight = s.Weight, scheme = s.Scheme }),
+        awards = c.Awards.Select(a => new { name = a.Name, count = a.Count }),
+        publicityDays = c.PublicityDays,
+        publicityEnds = c.PublicityEnds,
+        standingsPublished = c.StandingsPublished,
+        standings = c.Standings.Select(s => new { unit = s.Unit, stages = s.Stages, final = s.Final, rank = s.Rank, award = s.Award }),
+        entries = c.Entries.Select(e => new
+        {
+            id = e.Id, stage = e.StageKey, unit = e.Unit, text = e.Text,
+            status = e.Status switch { EntryStatus.Shortlisted => "shortlisted", EntryStatus.NotShortlisted => "notShortlisted", _ => "submitted" },
+            reason = e.Reason, submittedAt = e.SubmittedAt, submittedBy = e.SubmittedBy,
+        }),
+        objections = c.Objections.Select(o => new { id = o.Id, unit = o.Unit, text = o.Text, filedAt = o.FiledAt, filedBy = o.FiledBy, answer = o.Answer, answeredAt = o.AnsweredAt }),
+        version = c.Version,
+    };
 
     private static async Task<long> UnitIdAsync(DubanDbContext db, string? code, string field, CancellationToken ct)
     {

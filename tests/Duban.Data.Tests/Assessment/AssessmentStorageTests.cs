@@ -183,4 +183,62 @@ public sealed class AssessmentStorageTests
         Assert.Equal(50, table.Rows.Single(r => r.Code == "K-T4").JudgeScore);
         Assert.Equal(4, await s.RunAsync(sp => sp.GetRequiredService<DubanDbContext>().JudgeScores.CountAsync()));
     }
+
+    /// <summary>February × 40 % + March × 60 % (the seeds' rule in small): entries, shortlisting, the final worked out from
+    /// the stages' results by hand, 公示 with an objection, and the final ranking only after the publicity and the answer.</summary>
+    [Theory]
+    [MemberData(nameof(TestDatabase.Engines), MemberType = typeof(TestDatabase))]
+    public async Task Competition_FinalIsTheWeightedStages_ObjectionsOnlyInThePublicity_FixedAfterIt(string engine)
+    {
+        await using var s = await ScenarioAsync(engine);
+        var scheme = await CreateAsync(s, Monthly());
+        var units = await s.RunAsync(sp => sp.GetRequiredService<DubanDbContext>().Units.Where(u => u.Code.StartsWith("K-T"))
+            .ToDictionaryAsync(u => u.Code, u => u.Id));
+        Actor Handler(string unit) => new($"test:{unit}", $"{unit}承办", units[unit], new HashSet<Role> { Role.Handler });
+        AssessmentCompetitions Competitions(IServiceProvider sp) => sp.GetRequiredService<AssessmentCompetitions>();
+
+        var bad = await Assert.ThrowsAsync<ValidationFailedException>(() => s.RunAsync(sp => Competitions(sp).CreateAsync(new CompetitionInput(
+            "比拼", Townships, [new("2024-02", null, 0.4, scheme), new("2024-03", null, 0.5, scheme)], [new("一等奖", 1)], 5), s.Org.Supervisor)));
+        Assert.Contains("90%", bad.Errors["stages"][0], StringComparison.Ordinal);
+
+        var id = await s.RunAsync(sp => Competitions(sp).CreateAsync(new CompetitionInput(
+            "乡镇比拼夺锦赛", Townships, [new("2024-02", "二月", 0.4, scheme), new("2024-03", "三月", 0.6, scheme)], [new("一等奖", 1), new("二等奖", 1)], 3),
+            s.Org.Supervisor));
+        var entries = new Dictionary<(string, string), long>();
+        foreach (var (unit, stage) in new[] { ("K-T", "2024-02"), ("K-T", "2024-03"), ("K-T4", "2024-02"), ("K-T4", "2024-03"), ("K-T2", "2024-03") })
+        {
+            entries[(unit, stage)] = await s.RunAsync(sp => Competitions(sp).EnterAsync(id, stage, $"{unit}{stage}自评：按期完成整改任务", Handler(unit)));
+        }
+
+        await Assert.ThrowsAsync<RuleConflictException>(() => s.RunAsync(sp => Competitions(sp).EnterAsync(id, "2024-03", "再报一次", Handler("K-T"))));
+        await Assert.ThrowsAsync<ValidationFailedException>(() => s.RunAsync(sp => Competitions(sp).DecideAsync(entries[("K-T2", "2024-03")], false, "", s.Org.Supervisor)));
+        foreach (var (key, entry) in entries)
+        {
+            await s.RunAsync(sp => Competitions(sp).DecideAsync(entry, key.Item1 != "K-T2", key.Item1 == "K-T2" ? "材料不全" : null, s.Org.Supervisor));
+        }
+
+        var february = await ResultsAsync(s, scheme, "2024-02");
+        var march = await ResultsAsync(s, scheme, "2024-03");
+        double Final(string unit) => Scoring.Round(0.4 * february.Rows.Single(r => r.Code == unit).Total + 0.6 * march.Rows.Single(r => r.Code == unit).Total);
+        var view = await s.RunAsync(sp => Competitions(sp).GetAsync(id, s.Org.Supervisor));
+        Assert.Equal(new[] { "K-T", "K-T4" }.OrderByDescending(Final), view.Standings.Select(x => x.Unit.Code));
+        Assert.All(view.Standings, x => Assert.Equal(Final(x.Unit.Code), x.Final));
+        Assert.Equal(["一等奖", "二等奖"], view.Standings.Select(x => x.Award));
+
+        await Assert.ThrowsAsync<RuleConflictException>(() => s.RunAsync(sp => Competitions(sp).ObjectAsync(id, "过早的异议", Handler("K-T4"))));
+        await s.RunAsync(sp => Competitions(sp).PublishAsync(id, s.Org.Supervisor));
+        var objection = await s.RunAsync(sp => Competitions(sp).ObjectAsync(id, "三月得分未计入我镇的整改成效", Handler("K-T4")));
+        await Assert.ThrowsAsync<RuleConflictException>(() => s.RunAsync(sp => Competitions(sp).FinalizeAsync(id, s.Org.Supervisor)));
+        s.Clock.Advance(TimeSpan.FromDays(4));
+        await Assert.ThrowsAsync<RuleConflictException>(() => s.RunAsync(sp => Competitions(sp).ObjectAsync(id, "逾期的异议", Handler("K-T2"))));
+        await Assert.ThrowsAsync<RuleConflictException>(() => s.RunAsync(sp => Competitions(sp).FinalizeAsync(id, s.Org.Supervisor)));
+        await s.RunAsync(sp => Competitions(sp).AnswerAsync(objection, "经复核，三月得分已按考评办法计算，维持原排名。", s.Org.Supervisor));
+        await s.RunAsync(sp => Competitions(sp).FinalizeAsync(id, s.Org.Supervisor));
+
+        var final = await s.RunAsync(sp => Competitions(sp).GetAsync(id, Handler("K-T2")));
+        Assert.Equal(CompetitionStatus.Final, final.Status);
+        Assert.Equal(view.Standings.Select(x => (x.Unit.Code, x.Final, x.Rank)), final.Standings.Select(x => (x.Unit.Code, x.Final, x.Rank)));
+        Assert.Empty(final.Objections); // K-T2 filed none; K-T4's is not shown to it
+        Assert.Equal("材料不全", final.Entries.Single(e => e.Unit.Code == "K-T2").Reason);
+    }
 }

@@ -40,6 +40,32 @@ namespace Duban.Data.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "competitions",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Name = table.Column<string>(type: "text", nullable: false),
+                    Group = table.Column<string>(type: "text", nullable: false),
+                    Stages = table.Column<string>(type: "text", nullable: false),
+                    Awards = table.Column<string>(type: "text", nullable: false),
+                    PublicityDays = table.Column<int>(type: "integer", nullable: false),
+                    Status = table.Column<int>(type: "integer", nullable: false),
+                    Standings = table.Column<string>(type: "text", nullable: true),
+                    PublishedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    PublicityEnds = table.Column<DateOnly>(type: "date", nullable: true),
+                    FinalAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    OwnerUnitId = table.Column<long>(type: "bigint", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    CreatedBy = table.Column<string>(type: "text", nullable: false),
+                    Version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_competitions", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "assessment_adjustments",
                 columns: table => new
                 {
@@ -93,6 +119,72 @@ namespace Duban.Data.Postgres.Migrations
                         principalTable: "assessment_schemes",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "competition_entries",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    CompetitionId = table.Column<long>(type: "bigint", nullable: false),
+                    StageKey = table.Column<string>(type: "text", nullable: false),
+                    UnitId = table.Column<long>(type: "bigint", nullable: false),
+                    Text = table.Column<string>(type: "text", nullable: false),
+                    Status = table.Column<int>(type: "integer", nullable: false),
+                    Reason = table.Column<string>(type: "text", nullable: true),
+                    SubmittedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    SubmittedBy = table.Column<string>(type: "text", nullable: false),
+                    DecidedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    DecidedBy = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_competition_entries", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_competition_entries_competitions_CompetitionId",
+                        column: x => x.CompetitionId,
+                        principalTable: "competitions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_competition_entries_units_UnitId",
+                        column: x => x.UnitId,
+                        principalTable: "units",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "competition_objections",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    CompetitionId = table.Column<long>(type: "bigint", nullable: false),
+                    UnitId = table.Column<long>(type: "bigint", nullable: false),
+                    Text = table.Column<string>(type: "text", nullable: false),
+                    FiledAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    FiledBy = table.Column<string>(type: "text", nullable: false),
+                    Answer = table.Column<string>(type: "text", nullable: true),
+                    AnsweredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    AnsweredBy = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_competition_objections", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_competition_objections_competitions_CompetitionId",
+                        column: x => x.CompetitionId,
+                        principalTable: "competitions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_competition_objections_units_UnitId",
+                        column: x => x.UnitId,
+                        principalTable: "units",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
                 });
 
             migrationBuilder.CreateTable(
@@ -267,6 +359,27 @@ namespace Duban.Data.Postgres.Migrations
                 column: "OwnerUnitId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_competition_entries_CompetitionId_StageKey_UnitId",
+                table: "competition_entries",
+                columns: new[] { "CompetitionId", "StageKey", "UnitId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_competition_entries_UnitId",
+                table: "competition_entries",
+                column: "UnitId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_competition_objections_CompetitionId",
+                table: "competition_objections",
+                column: "CompetitionId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_competition_objections_UnitId",
+                table: "competition_objections",
+                column: "UnitId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_judge_scores_SessionId_UnitId_JudgeUserId",
                 table: "judge_scores",
                 columns: new[] { "SessionId", "UnitId", "JudgeUserId" },
@@ -303,6 +416,12 @@ namespace Duban.Data.Postgres.Migrations
                 name: "assessment_results");
 
             migrationBuilder.DropTable(
+                name: "competition_entries");
+
+            migrationBuilder.DropTable(
+                name: "competition_objections");
+
+            migrationBuilder.DropTable(
                 name: "judge_scores");
 
             migrationBuilder.DropTable(
@@ -310,6 +429,9 @@ namespace Duban.Data.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "judging_judges");
+
+            migrationBuilder.DropTable(
+                name: "competitions");
 
             migrationBuilder.DropTable(
                 name: "judging_sessions");

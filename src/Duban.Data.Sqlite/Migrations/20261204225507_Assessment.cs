@@ -39,6 +39,32 @@ namespace Duban.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "competitions",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Name = table.Column<string>(type: "TEXT", nullable: false),
+                    Group = table.Column<string>(type: "TEXT", nullable: false),
+                    Stages = table.Column<string>(type: "TEXT", nullable: false),
+                    Awards = table.Column<string>(type: "TEXT", nullable: false),
+                    PublicityDays = table.Column<int>(type: "INTEGER", nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    Standings = table.Column<string>(type: "TEXT", nullable: true),
+                    PublishedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    PublicityEnds = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    FinalAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    OwnerUnitId = table.Column<long>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    CreatedBy = table.Column<string>(type: "TEXT", nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_competitions", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "assessment_adjustments",
                 columns: table => new
                 {
@@ -92,6 +118,72 @@ namespace Duban.Data.Sqlite.Migrations
                         principalTable: "assessment_schemes",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "competition_entries",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    CompetitionId = table.Column<long>(type: "INTEGER", nullable: false),
+                    StageKey = table.Column<string>(type: "TEXT", nullable: false),
+                    UnitId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Text = table.Column<string>(type: "TEXT", nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", nullable: true),
+                    SubmittedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    SubmittedBy = table.Column<string>(type: "TEXT", nullable: false),
+                    DecidedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    DecidedBy = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_competition_entries", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_competition_entries_competitions_CompetitionId",
+                        column: x => x.CompetitionId,
+                        principalTable: "competitions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_competition_entries_units_UnitId",
+                        column: x => x.UnitId,
+                        principalTable: "units",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "competition_objections",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    CompetitionId = table.Column<long>(type: "INTEGER", nullable: false),
+                    UnitId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Text = table.Column<string>(type: "TEXT", nullable: false),
+                    FiledAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    FiledBy = table.Column<string>(type: "TEXT", nullable: false),
+                    Answer = table.Column<string>(type: "TEXT", nullable: true),
+                    AnsweredAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    AnsweredBy = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_competition_objections", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_competition_objections_competitions_CompetitionId",
+                        column: x => x.CompetitionId,
+                        principalTable: "competitions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_competition_objections_units_UnitId",
+                        column: x => x.UnitId,
+                        principalTable: "units",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
                 });
 
             migrationBuilder.CreateTable(
@@ -266,6 +358,27 @@ namespace Duban.Data.Sqlite.Migrations
                 column: "OwnerUnitId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_competition_entries_CompetitionId_StageKey_UnitId",
+                table: "competition_entries",
+                columns: new[] { "CompetitionId", "StageKey", "UnitId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_competition_entries_UnitId",
+                table: "competition_entries",
+                column: "UnitId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_competition_objections_CompetitionId",
+                table: "competition_objections",
+                column: "CompetitionId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_competition_objections_UnitId",
+                table: "competition_objections",
+                column: "UnitId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_judge_scores_SessionId_UnitId_JudgeUserId",
                 table: "judge_scores",
                 columns: new[] { "SessionId", "UnitId", "JudgeUserId" },
@@ -302,6 +415,12 @@ namespace Duban.Data.Sqlite.Migrations
                 name: "assessment_results");
 
             migrationBuilder.DropTable(
+                name: "competition_entries");
+
+            migrationBuilder.DropTable(
+                name: "competition_objections");
+
+            migrationBuilder.DropTable(
                 name: "judge_scores");
 
             migrationBuilder.DropTable(
@@ -309,6 +428,9 @@ namespace Duban.Data.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "judging_judges");
+
+            migrationBuilder.DropTable(
+                name: "competitions");
 
             migrationBuilder.DropTable(
                 name: "judging_sessions");
