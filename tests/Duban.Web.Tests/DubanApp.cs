@@ -30,6 +30,9 @@ public abstract class DubanApp : WebApplicationFactory<Program>, IAsyncLifetime
     public string DepartmentToken { get; private set; } = "";
     public string AdminToken { get; private set; } = "";
 
+    /// <summary>The database's connection string, for the command line (<c>--db</c>).</summary>
+    public string ConnectionString => _database!.ConnectionString;
+
     public async Task InitializeAsync()
     {
         _database = await TestDatabase.CreateAsync(Engine);
