@@ -86,6 +86,41 @@ internal sealed class ReviewBench(BenchOptions options, Report report, TextWrite
             await ReviewBulletin.WriteAsync(file, review, previous, new BulletinOptions { Number = 10, Issuer = "基准市委督查室", Date = today, Cases = [] }, cancellationToken);
             return file.Length;
         });
+        // Assessment (考评): one yearly scheme per peer group (3,000 units in all), computed from the counters; the
+        // villages' group alone is 2,678 units.
+        var schemes = new List<(string Group, long Id)>();
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var made = scope.ServiceProvider.GetRequiredService<AssessmentSchemes>();
+            foreach (var group in made.Groups)
+            {
+                schemes.Add((group, await made.CreateAsync(new SchemeInput
+                {
+                    Name = $"{group}年度考评", Group = group, Period = "year", From = new DateOnly(2025, 1, 1), Base = 60,
+                    Components = [new("onTimeCompleteRate", 0.3), new("resolutionRate", 0.35), new("satisfactionRate", 0.35)],
+                    PointRules = [new("overdueMilestone", -0.5, 20), new("accountability", -2), new("dissatisfied", -1, 10)],
+                }, supervisor, cancellationToken)));
+            }
+        }
+
+        await TimeAsync(engine, n, "assessment_year_villages", services, async _ =>
+        {
+            await using var scope = services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<AssessmentResults>()
+                .GetAsync(schemes.Single(s => s.Group == "村（社区）").Id, "2025", supervisor, cancellationToken);
+        });
+        await TimeAsync(engine, n, "assessment_year_all_groups", services, async _ =>
+        {
+            await using var scope = services.CreateAsyncScope();
+            var rows = 0;
+            foreach (var (_, id) in schemes)
+            {
+                rows += (await scope.ServiceProvider.GetRequiredService<AssessmentResults>().GetAsync(id, "2025", supervisor, cancellationToken)).Rows.Count;
+            }
+
+            return rows;
+        });
+
         var township = units.Townships[0];
         await TimeAsync(engine, n, "drilldown_township_month", services,
             r => r.DrillDownAsync(township, ReviewPeriod.ParseMonth("2026-10", today), Metric.OnTimeCompleteRate, FactRole.Lead, supervisor, cancellationToken));

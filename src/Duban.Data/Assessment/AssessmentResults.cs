@@ -39,7 +39,7 @@ public sealed record AdjustmentView(long Id, UnitRef Unit, double Points, string
 /// Assessment results (考评结果): a scheme's table for a period, computed from the review counters (never the events),
 /// the office's adjustments and the closed judging sessions; published once, after the period, and frozen then.
 /// </summary>
-public sealed class AssessmentResults(DubanDbContext db, ReviewQueries reviews, TimeProvider clock)
+public sealed class AssessmentResults(DubanDbContext db, ReviewQueries reviews, ReviewOptions options, TimeProvider clock)
 {
     /// <summary>The table of a period: the published one if there is one, else computed now with the current version.</summary>
     /// <exception cref="ValidationFailedException">The period does not parse, is of another kind, lies outside the
@@ -163,11 +163,10 @@ public sealed class AssessmentResults(DubanDbContext db, ReviewQueries reviews, 
     }
 
     /// <summary>The units of a scheme's peer group, by id.</summary>
-    internal async Task<IReadOnlyDictionary<long, UnitRef>> MembersAsync(AssessmentScheme scheme, CancellationToken cancellationToken)
-    {
-        var review = await reviews.GetAsync(ReviewPeriod.Holding(PeriodKind.Month, Today), scheme.Group, OwnerOf(scheme), cancellationToken);
-        return review.Rows.ToDictionary(r => r.Unit.Id, r => r.Unit);
-    }
+    internal async Task<IReadOnlyDictionary<long, UnitRef>> MembersAsync(AssessmentScheme scheme, CancellationToken cancellationToken) =>
+        (await db.Units.AsNoTracking().Where(u => u.Active).Select(u => new { u.Id, u.Code, u.Name, u.Level }).ToListAsync(cancellationToken))
+        .Where(u => options.GroupOf(u.Code, u.Level) == scheme.Group)
+        .ToDictionary(u => u.Id, u => new UnitRef(u.Id, u.Code, u.Name));
 
     /// <summary>The scheme and a period of its kind inside its dates.</summary>
     internal async Task<(AssessmentScheme Scheme, ReviewPeriod Period)> LoadAsync(long schemeId, string? periodKey, CancellationToken cancellationToken)
@@ -201,7 +200,7 @@ public sealed class AssessmentResults(DubanDbContext db, ReviewQueries reviews, 
         var version = await db.AssessmentSchemeVersions.AsNoTracking().Where(v => v.SchemeId == scheme.Id && v.Version == scheme.CurrentVersion)
             .Select(v => v.Rules).SingleAsync(cancellationToken);
         var rules = SchemeJson.Read(version);
-        var review = await reviews.GetAsync(period, scheme.Group, OwnerOf(scheme), cancellationToken);
+        var review = await reviews.GetAsync(period, scheme.Group, OwnerOf(scheme), cancellationToken, rankChange: false);
         var adjustments = (await db.AssessmentAdjustments.AsNoTracking().Where(a => a.SchemeId == scheme.Id && a.PeriodKey == period.Key)
                 .OrderBy(a => a.Id).Select(a => new { a.UnitId, a.Points, a.Reason }).ToListAsync(cancellationToken))
             .ToLookup(a => a.UnitId, a => new Adjustment(a.Points, a.Reason));

@@ -73,9 +73,11 @@ public sealed class ReviewQueries(DubanDbContext db, Rules rules, ReviewOptions 
     /// <param name="actor">Who reads.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <param name="listSize">How many units the red and black lists name, instead of <c>Reviews:ListSize</c>.</param>
+    /// <param name="rankChange">Whether to rank the period before for the rank change (位次变化); an assessment, which
+    /// needs only this period's figures, skips it and halves the reading.</param>
     /// <exception cref="ValidationFailedException">No such group, or a list size outside 1–100.</exception>
     public async Task<Review> GetAsync(ReviewPeriod period, string? group, Actor actor, CancellationToken cancellationToken = default,
-        int? listSize = null)
+        int? listSize = null, bool rankChange = true)
     {
         ArgumentNullException.ThrowIfNull(period);
         ArgumentNullException.ThrowIfNull(actor);
@@ -103,7 +105,7 @@ public sealed class ReviewQueries(DubanDbContext db, Rules rules, ReviewOptions 
         }
 
         var current = await MetricsAsync(period, today, cancellationToken);
-        var previous = await MetricsAsync(period.Previous(), today, cancellationToken);
+        var previous = rankChange ? await MetricsAsync(period.Previous(), today, cancellationToken) : new PeriodMetrics([], []);
         var groups = new List<GroupReview>();
         foreach (var name in names.Where(n => wanted is null || n == wanted))
         {
