@@ -101,6 +101,16 @@ public sealed partial class AssessmentPagesTests(AssessmentPagesFixture fixture,
         Assert.Contains("权重须是数字。", Between(html, "id=\"c-0-weight\"", "id=\"c-0-mapping\""), StringComparison.Ordinal);
         Assert.Equal(before, await SchemeCountAsync());
 
+        // Without script, 「再加一项指标」 posts the form: it comes back with what was typed and one more row, nothing stored.
+        fields = SchemeFields("乡镇月度考评（试行）", ("onTimeCompleteRate", "50"), ("satisfactionRate", "50"));
+        fields["More"] = "components";
+        response = await office.PostAsync("/Assessment/Scheme", fields);
+        html = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("name=\"Form.Components[1].Weight\" value=\"50\"", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"c-3-metric\"", html, StringComparison.Ordinal);
+        Assert.Equal(before, await SchemeCountAsync());
+
         // 30 + 35 + 35, a rate's floor typed as 80 (%): stored as shares.
         fields = SchemeFields("乡镇月度考评（试行）", ("onTimeCompleteRate", "30"), ("resolutionRate", "35"), ("satisfactionRate", "35"));
         fields["Form.Components[0].Floor"] = "80";
