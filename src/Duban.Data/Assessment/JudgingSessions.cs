@@ -24,7 +24,11 @@ public sealed record JudgingEntryView(UnitRef Unit, double? Combined, int Scored
 /// <summary>A session as one reader may see it: a judge, while it is open, sees only their own scores.</summary>
 public sealed record JudgingSessionView(long Id, long SchemeId, string SchemeName, string PeriodKey, string Title, JudgingStatus Status,
     JudgingRules Rules, IReadOnlyList<JudgingEntryView> Entries, IReadOnlyList<(long UserId, string Name)> Judges,
-    IReadOnlyList<JudgeScoreView> Scores, bool IsJudge, bool Manages, DateTimeOffset OpenedAt, DateTimeOffset? ClosedAt);
+    IReadOnlyList<JudgeScoreView> Scores, bool IsJudge, bool Manages, DateTimeOffset OpenedAt, DateTimeOffset? ClosedAt)
+{
+    /// <summary>Who has scored which unit (never the scores): what the office sees while the session is open.</summary>
+    public IReadOnlyList<(long UnitId, long JudgeUserId)> Scored { get; init; } = [];
+}
 
 /// <summary>
 /// 评委打分: the office opens a session for a scheme and period, naming the units and the judges; each judge scores each
@@ -190,7 +194,10 @@ public sealed class JudgingSessions(DubanDbContext db, AssessmentResults results
             judgeIds.Select(j => (j, names.GetValueOrDefault(j, "（已删除的账号）"))).ToList(),
             shown.Select(s => new JudgeScoreView(s.UnitId, s.JudgeUserId, names.GetValueOrDefault(s.JudgeUserId, ""),
                 JsonSerializer.Deserialize<Dictionary<string, double>>(s.Scores) ?? [], s.Total, s.At)).ToList(),
-            isJudge, manages, session.OpenedAt, session.ClosedAt);
+            isJudge, manages, session.OpenedAt, session.ClosedAt)
+        {
+            Scored = scores.Select(s => (s.UnitId, s.JudgeUserId)).ToList(),
+        };
     }
 
     /// <summary>The sessions the reader judges or may oversee, newest first.</summary>
