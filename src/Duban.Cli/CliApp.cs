@@ -34,6 +34,7 @@ public static class CliApp
             new PairingCommand(cli).Create(),
             new AttachmentsCommand(cli).Create(),
             new ReportCommand(cli).Create(),
+            new Command("assessment", "考评 / assessment") { new AssessmentCardsCommand(cli).Create() },
         };
         root.Options.Add(CliContext.DbOption);
         var parsed = root.Parse(args);
