@@ -1,18 +1,16 @@
 using Duban.Data;
-using Duban.Matters;
 using Duban.Web.Auth;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Duban.Web.Pages.Assessment.Cards;
 
 /// <summary>One 通报: its text as it will print, the office's edits while a draft, publishing, the Word download.</summary>
-public sealed class CitationModel(CitationBook book) : FormPageModel
+public sealed class CitationModel(CitationBook book) : CardsPageModel
 {
     [FromRoute]
     public long Id { get; set; }
 
     public CitationView Citation { get; private set; } = null!;
-    public bool CanManage { get; private set; }
 
     [BindProperty]
     public EditForm Form { get; set; } = new();
@@ -53,16 +51,9 @@ public sealed class CitationModel(CitationBook book) : FormPageModel
 
     protected override string FieldKey(string field) => PropertyKey(nameof(Form), field);
 
-    protected override bool ShowRefusal(DomainException error)
-    {
-        ModelState.AddModelError(string.Empty, error.Message);
-        return true;
-    }
-
     protected override async Task ReloadAsync(CancellationToken cancellationToken)
     {
-        var actor = User.ToActor();
-        CanManage = Data.Citations.MayManage(actor);
+        var actor = Reader();
         Citation = await book.GetAsync(Id, actor, cancellationToken);
     }
 

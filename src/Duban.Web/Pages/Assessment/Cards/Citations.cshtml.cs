@@ -6,14 +6,13 @@ namespace Duban.Web.Pages.Assessment.Cards;
 
 /// <summary>通报: the citations this person may see, and for the office the form to make one from a ranking or by
 /// picking units with their reasons.</summary>
-public sealed class CitationsModel(CitationBook book, UnitDirectory units, TimeProvider clock) : FormPageModel
+public sealed class CitationsModel(CitationBook book, UnitDirectory units, TimeProvider clock) : CardsPageModel
 {
     /// <summary>Rows of unit pickers on the form.</summary>
     public const int PickRows = 6;
 
     public IReadOnlyList<CitationView> Citations { get; private set; } = [];
     public IReadOnlyList<UnitView> Units { get; private set; } = [];
-    public bool CanManage { get; private set; }
 
     [BindProperty]
     public CitationForm Form { get; set; } = new();
@@ -42,8 +41,7 @@ public sealed class CitationsModel(CitationBook book, UnitDirectory units, TimeP
 
     protected override async Task ReloadAsync(CancellationToken cancellationToken)
     {
-        var actor = User.ToActor();
-        CanManage = Data.Citations.MayManage(actor);
+        var actor = Reader();
         Citations = await book.ListAsync(actor, cancellationToken);
         Units = CanManage ? (await units.ListAsync(cancellationToken)).Where(u => u.Active).ToList() : [];
     }

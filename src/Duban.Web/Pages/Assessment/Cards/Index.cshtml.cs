@@ -10,7 +10,7 @@ namespace Duban.Web.Pages.Assessment.Cards;
 
 /// <summary>红黄牌: the cards of a month and its quarter, issuing them by the rules (the office), revoking with a reason,
 /// and the rules themselves.</summary>
-public sealed class IndexModel(CardBook cards, TimeProvider clock) : FormPageModel
+public sealed class IndexModel(CardBook cards, TimeProvider clock) : CardsPageModel
 {
     /// <summary>Blank rule rows offered for new rules.</summary>
     public const int BlankRules = 2;
@@ -21,7 +21,6 @@ public sealed class IndexModel(CardBook cards, TimeProvider clock) : FormPageMod
     public ReviewPeriod Month { get; private set; } = null!;
     public IReadOnlyList<CardView> Cards { get; private set; } = [];
     public IReadOnlyList<CardRuleView> Rules { get; private set; } = [];
-    public bool CanManage { get; private set; }
 
     [BindProperty]
     public List<RuleRow> RuleRows { get; set; } = [];
@@ -75,16 +74,9 @@ public sealed class IndexModel(CardBook cards, TimeProvider clock) : FormPageMod
         _ => string.Empty,
     };
 
-    protected override bool ShowRefusal(DomainException error)
-    {
-        ModelState.AddModelError(string.Empty, error.Message);
-        return true;
-    }
-
     protected override async Task ReloadAsync(CancellationToken cancellationToken)
     {
-        var actor = User.ToActor();
-        CanManage = Data.Citations.MayManage(actor);
+        var actor = Reader();
         var today = Duban.Calendar.ChinaTime.DateOf(clock.GetUtcNow());
         try
         {

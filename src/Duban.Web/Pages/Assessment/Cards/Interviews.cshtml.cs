@@ -1,5 +1,4 @@
 using Duban.Data;
-using Duban.Matters;
 using Duban.Web.Auth;
 using Duban.Web.Pages.Lists;
 using Microsoft.AspNetCore.Mvc;
@@ -8,7 +7,7 @@ namespace Duban.Web.Pages.Assessment.Cards;
 
 /// <summary>约谈名单: entries from red cards or added by hand, filtered by status and unit, recorded (which closes them),
 /// exported as xlsx.</summary>
-public sealed class InterviewsModel(InterviewList interviews, UnitDirectory units, TimeProvider clock) : FormPageModel
+public sealed class InterviewsModel(InterviewList interviews, UnitDirectory units, TimeProvider clock) : CardsPageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? Status { get; set; } = "open";
@@ -19,7 +18,6 @@ public sealed class InterviewsModel(InterviewList interviews, UnitDirectory unit
     public IReadOnlyList<InterviewView> Entries { get; private set; } = [];
     public IReadOnlyList<UnitView> Units { get; private set; } = [];
     public IReadOnlyDictionary<long, IReadOnlyList<InterviewMatterView>> MattersByUnit { get; private set; } = new Dictionary<long, IReadOnlyList<InterviewMatterView>>();
-    public bool CanManage { get; private set; }
     public string Today { get; private set; } = "";
 
     [BindProperty]
@@ -63,16 +61,9 @@ public sealed class InterviewsModel(InterviewList interviews, UnitDirectory unit
         _ => PropertyKey(nameof(Record), field),
     };
 
-    protected override bool ShowRefusal(DomainException error)
-    {
-        ModelState.AddModelError(string.Empty, error.Message);
-        return true;
-    }
-
     protected override async Task ReloadAsync(CancellationToken cancellationToken)
     {
-        var actor = User.ToActor();
-        CanManage = Data.Citations.MayManage(actor);
+        var actor = Reader();
         Today = Duban.Calendar.ChinaTime.DateOf(clock.GetUtcNow()).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         if (Status is not (null or "" or "open" or "closed" or "all"))
         {
