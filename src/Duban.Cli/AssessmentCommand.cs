@@ -50,7 +50,10 @@ internal sealed class AssessmentCommand(CliContext cli)
             return 0;
         });
 
-        return new Command("assessment", "考评：考评办法与考评结果 / assessment schemes and results") { compute, schemes };
+        return new Command("assessment", "考评：考评办法、考评结果与红黄牌 / assessment schemes, results and cards")
+        {
+            compute, schemes, new AssessmentCardsCommand(cli).Create(),
+        };
     }
 
     private async Task PrintAsync(AssessmentTable table)

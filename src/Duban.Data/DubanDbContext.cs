@@ -77,6 +77,14 @@ public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
     public DbSet<WeeklySessionMatter> WeeklySessionMatters => Set<WeeklySessionMatter>();
     public DbSet<WeeklySessionCounter> WeeklySessionCounters => Set<WeeklySessionCounter>();
 
+    // 考评: 通报 (citations and the units they name), 红黄牌 rules and cards, 约谈 entries and their matters.
+    public DbSet<Citation> Citations => Set<Citation>();
+    public DbSet<CitationUnit> CitationUnits => Set<CitationUnit>();
+    public DbSet<CardRuleRow> CardRules => Set<CardRuleRow>();
+    public DbSet<IssuedCardRow> Cards => Set<IssuedCardRow>();
+    public DbSet<Interview> Interviews => Set<Interview>();
+    public DbSet<InterviewMatter> InterviewMatters => Set<InterviewMatter>();
+
     /// <summary>The review counters of the save in progress (<see cref="FactLedger"/>).</summary>
     internal FactLedger.Pending? PendingFacts { get; set; }
 

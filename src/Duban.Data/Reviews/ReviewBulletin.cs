@@ -261,6 +261,13 @@ public static class ReviewBulletin
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(review);
         ArgumentNullException.ThrowIfNull(options);
+        await PackageAsync(stream, Title(review.Period), options.Issuer, body => Compose(body, review, previous, options), cancellationToken);
+    }
+
+    /// <summary>Writes a document in the house shape (styles, fonts, page-number footer, A4 section) whose body
+    /// <paramref name="compose"/> fills: shared by the bulletin and the 通报 (citations).</summary>
+    internal static async Task PackageAsync(Stream stream, string title, string creator, Action<W.Body> compose, CancellationToken cancellationToken)
+    {
         using var buffer = new MemoryStream();
         using (var document = WordprocessingDocument.Create(buffer, WordprocessingDocumentType.Document))
         {
@@ -270,11 +277,11 @@ public static class ReviewBulletin
             var footer = main.AddNewPart<FooterPart>();
             footer.Footer = PageNumberFooter();
             var body = new W.Body();
-            Compose(body, review, previous, options);
+            compose(body);
             body.Append(Section(main.GetIdOfPart(footer)));
             main.Document = new W.Document(body);
-            document.PackageProperties.Title = Title(review.Period);
-            document.PackageProperties.Creator = options.Issuer;
+            document.PackageProperties.Title = title;
+            document.PackageProperties.Creator = creator;
         }
 
         buffer.Position = 0;
@@ -345,9 +352,9 @@ public static class ReviewBulletin
         body.Append(Para(ChineseDate(options.Date), BodyFont, 32, W.JustificationValues.Right, indent: false, right: 640));
     }
 
-    private static string Short(DateOnly date) => string.Create(CultureInfo.InvariantCulture, $"{date.Month}月{date.Day}日");
+    internal static string Short(DateOnly date) => string.Create(CultureInfo.InvariantCulture, $"{date.Month}月{date.Day}日");
 
-    private static string Ordinal(int n) => n switch
+    internal static string Ordinal(int n) => n switch
     {
         <= 10 => "一二三四五六七八九十"[n - 1].ToString(),
         < 20 => "十" + "一二三四五六七八九"[n - 11],
@@ -359,26 +366,9 @@ public static class ReviewBulletin
 
     private static W.Table RankingTable(GroupReview group)
     {
-        var border = new W.TableBorders(
-            new W.TopBorder { Val = W.BorderValues.Single, Size = 6 },
-            new W.BottomBorder { Val = W.BorderValues.Single, Size = 6 },
-            new W.LeftBorder { Val = W.BorderValues.Single, Size = 6 },
-            new W.RightBorder { Val = W.BorderValues.Single, Size = 6 },
-            new W.InsideHorizontalBorder { Val = W.BorderValues.Single, Size = 4 },
-            new W.InsideVerticalBorder { Val = W.BorderValues.Single, Size = 4 });
-        var table = new W.Table(new W.TableProperties(
-            new W.TableWidth { Width = ColumnWidths.Sum().ToString(CultureInfo.InvariantCulture), Type = W.TableWidthUnitValues.Dxa },
-            new W.TableJustification { Val = W.TableRowAlignmentValues.Center },
-            border,
-            new W.TableLayout { Type = W.TableLayoutValues.Fixed },
-            new W.TableCellMarginDefault(
-                new W.TopMargin { Width = "40", Type = W.TableWidthUnitValues.Dxa },
-                new W.TableCellLeftMargin { Width = 60, Type = W.TableWidthValues.Dxa },
-                new W.BottomMargin { Width = "40", Type = W.TableWidthUnitValues.Dxa },
-                new W.TableCellRightMargin { Width = 60, Type = W.TableWidthValues.Dxa })));
-        table.Append(new W.TableGrid(ColumnWidths.Select(w => new W.GridColumn { Width = w.ToString(CultureInfo.InvariantCulture) })));
+        var table = Table(ColumnWidths);
         string[] heads = ["排名", "单位", "得分", .. TableRates.Select(Metrics.Label), "位次变化"];
-        table.Append(Row(heads, header: true, keepNext: true));
+        table.Append(Row(heads, header: true, keepNext: true, ColumnWidths));
         for (var i = 0; i < group.Rows.Count; i++)
         {
             var row = group.Rows[i];
@@ -389,14 +379,39 @@ public static class ReviewBulletin
                 Score(row.Score),
                 .. TableRates.Select(m => Metrics.Format(m, row.Metrics?.Value(m))),
                 ReviewWorkbook.Change(row.RankChange),
-            ], header: false, keepNext: i < group.Rows.Count - 1));
+            ], header: false, keepNext: i < group.Rows.Count - 1, ColumnWidths));
         }
 
         return table;
     }
 
-    /// <summary>A table row; <paramref name="keepNext"/> keeps a short table on one page with its head.</summary>
-    private static W.TableRow Row(IReadOnlyList<string> cells, bool header, bool keepNext)
+    /// <summary>A centred table with single borders, fixed columns of <paramref name="widths"/> (twentieths of a point).</summary>
+    internal static W.Table Table(int[] widths)
+    {
+        var border = new W.TableBorders(
+            new W.TopBorder { Val = W.BorderValues.Single, Size = 6 },
+            new W.BottomBorder { Val = W.BorderValues.Single, Size = 6 },
+            new W.LeftBorder { Val = W.BorderValues.Single, Size = 6 },
+            new W.RightBorder { Val = W.BorderValues.Single, Size = 6 },
+            new W.InsideHorizontalBorder { Val = W.BorderValues.Single, Size = 4 },
+            new W.InsideVerticalBorder { Val = W.BorderValues.Single, Size = 4 });
+        var table = new W.Table(new W.TableProperties(
+            new W.TableWidth { Width = widths.Sum().ToString(CultureInfo.InvariantCulture), Type = W.TableWidthUnitValues.Dxa },
+            new W.TableJustification { Val = W.TableRowAlignmentValues.Center },
+            border,
+            new W.TableLayout { Type = W.TableLayoutValues.Fixed },
+            new W.TableCellMarginDefault(
+                new W.TopMargin { Width = "40", Type = W.TableWidthUnitValues.Dxa },
+                new W.TableCellLeftMargin { Width = 60, Type = W.TableWidthValues.Dxa },
+                new W.BottomMargin { Width = "40", Type = W.TableWidthUnitValues.Dxa },
+                new W.TableCellRightMargin { Width = 60, Type = W.TableWidthValues.Dxa })));
+        table.Append(new W.TableGrid(widths.Select(w => new W.GridColumn { Width = w.ToString(CultureInfo.InvariantCulture) })));
+        return table;
+    }
+
+    /// <summary>A table row; <paramref name="keepNext"/> keeps a short table on one page with its head. In body rows
+    /// the columns from the second to <paramref name="lastLeft"/> are left-aligned (names, text), the others centred.</summary>
+    internal static W.TableRow Row(IReadOnlyList<string> cells, bool header, bool keepNext, int[] widths, int lastLeft = 1)
     {
         var row = new W.TableRow();
         var properties = new W.TableRowProperties(new W.CantSplit());
@@ -412,11 +427,11 @@ public static class ReviewBulletin
                 new W.ParagraphProperties(
                     new W.KeepNext { Val = keepNext },
                     new W.SpacingBetweenLines { Before = "0", After = "0", Line = "320", LineRule = W.LineSpacingRuleValues.Exact },
-                    new W.Justification { Val = i == 1 && !header ? W.JustificationValues.Left : W.JustificationValues.Center }),
+                    new W.Justification { Val = i >= 1 && i <= lastLeft && !header ? W.JustificationValues.Left : W.JustificationValues.Center }),
                 TextRun(cells[i], header ? HeadingFont : BodyFont, header ? 21 : 24));
             row.Append(new W.TableCell(
                 new W.TableCellProperties(
-                    new W.TableCellWidth { Width = ColumnWidths[i].ToString(CultureInfo.InvariantCulture), Type = W.TableWidthUnitValues.Dxa },
+                    new W.TableCellWidth { Width = widths[i].ToString(CultureInfo.InvariantCulture), Type = W.TableWidthUnitValues.Dxa },
                     new W.TableCellVerticalAlignment { Val = W.TableVerticalAlignmentValues.Center }),
                 paragraph));
         }
@@ -424,10 +439,10 @@ public static class ReviewBulletin
         return row;
     }
 
-    private static W.Paragraph Heading(string text) => Para(text, HeadingFont, 32, keepNext: true);
+    internal static W.Paragraph Heading(string text) => Para(text, HeadingFont, 32, keepNext: true);
 
     /// <summary>A paragraph of one run; body paragraphs are indented two characters and set on exact 28-point lines.</summary>
-    private static W.Paragraph Para(string text, string font, int halfPoints, W.JustificationValues? justification = null, bool indent = true,
+    internal static W.Paragraph Para(string text, string font, int halfPoints, W.JustificationValues? justification = null, bool indent = true,
         int before = 0, int after = 0, int exactLine = 560, int right = 0, bool keepNext = false)
     {
         var properties = new W.ParagraphProperties(
@@ -452,7 +467,7 @@ public static class ReviewBulletin
         return new W.Paragraph(properties, TextRun(text, font, halfPoints));
     }
 
-    private static W.Run TextRun(string text, string font, int halfPoints) => new(
+    internal static W.Run TextRun(string text, string font, int halfPoints) => new(
         new W.RunProperties(
             new W.RunFonts { Ascii = LatinFont, HighAnsi = LatinFont, EastAsia = font, ComplexScript = LatinFont, Hint = W.FontTypeHintValues.EastAsia },
             new W.FontSize { Val = halfPoints.ToString(CultureInfo.InvariantCulture) },
@@ -461,7 +476,7 @@ public static class ReviewBulletin
         new W.Text(text) { Space = SpaceProcessingModeValues.Preserve });
 
     /// <summary>The line under the 文号 (black: this is not the red-headed print).</summary>
-    private static W.Paragraph Rule() => new(
+    internal static W.Paragraph Rule() => new(
         new W.ParagraphProperties(
             new W.ParagraphBorders(new W.BottomBorder { Val = W.BorderValues.Single, Size = 12, Space = 1, Color = "000000" }),
             new W.SpacingBetweenLines { Before = "0", After = "240", Line = "240", LineRule = W.LineSpacingRuleValues.Exact }));

@@ -268,6 +268,14 @@ public sealed class ReviewQueries(DubanDbContext db, Rules rules, ReviewOptions 
 
     /// <summary>Every unit's metrics over a period: the summed counters, and the rebounds and accountability entries
     /// dated in it.</summary>
+    /// <summary>Every unit's metrics as lead unit over a period (rebounds and accountability entries included), as the
+    /// review counts them today: what the assessment's cards count.</summary>
+    public async Task<IReadOnlyDictionary<long, UnitMetrics>> LeadMetricsAsync(ReviewPeriod period, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(period);
+        return (await MetricsAsync(period, Today, cancellationToken)).Lead;
+    }
+
     private async Task<PeriodMetrics> MetricsAsync(ReviewPeriod period, DateOnly today, CancellationToken cancellationToken, long? unitId = null)
     {
         var sums = await FactStore.SumAsync(db, period.From, period.To, today, cancellationToken, unitId);

@@ -110,6 +110,7 @@ public static class WebServices
         app.MapReportsApi();
         app.MapWeeklyApi();
         app.MapAssessmentApi();
+        app.MapCardsApi();
         app.MapRazorPages();
         app.MapPost("/logout", async (SignInManager<User> signIn) =>
         {

@@ -40,6 +40,52 @@ namespace Duban.Data.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "card_rules",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Trigger = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Threshold = table.Column<int>(type: "integer", nullable: false),
+                    Window = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Colour = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Active = table.Column<bool>(type: "boolean", nullable: false),
+                    Position = table.Column<int>(type: "integer", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_card_rules", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "citations",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Year = table.Column<int>(type: "integer", nullable: false),
+                    Number = table.Column<int>(type: "integer", nullable: false),
+                    Date = table.Column<DateOnly>(type: "date", nullable: false),
+                    Issuer = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    Title = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Body = table.Column<string>(type: "character varying(8000)", maxLength: 8000, nullable: false),
+                    Source = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    CreatedById = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    CreatedByName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    PublishedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    PublishedOn = table.Column<DateOnly>(type: "date", nullable: true),
+                    PublishedByName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    Version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_citations", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "competitions",
                 columns: table => new
                 {
@@ -119,6 +165,69 @@ namespace Duban.Data.Postgres.Migrations
                         principalTable: "assessment_schemes",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "cards",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    RuleId = table.Column<long>(type: "bigint", nullable: false),
+                    UnitId = table.Column<long>(type: "bigint", nullable: false),
+                    Colour = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Window = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    WindowFrom = table.Column<DateOnly>(type: "date", nullable: false),
+                    WindowTo = table.Column<DateOnly>(type: "date", nullable: false),
+                    Count = table.Column<long>(type: "bigint", nullable: false),
+                    Reason = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    IssuedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    IssuedByName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    RevokedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    RevokedByName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    RevokeReason = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_cards", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_cards_card_rules_RuleId",
+                        column: x => x.RuleId,
+                        principalTable: "card_rules",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_cards_units_UnitId",
+                        column: x => x.UnitId,
+                        principalTable: "units",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "citation_units",
+                columns: table => new
+                {
+                    CitationId = table.Column<long>(type: "bigint", nullable: false),
+                    UnitId = table.Column<long>(type: "bigint", nullable: false),
+                    Position = table.Column<int>(type: "integer", nullable: false),
+                    Reason = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_citation_units", x => new { x.CitationId, x.UnitId });
+                    table.ForeignKey(
+                        name: "FK_citation_units_citations_CitationId",
+                        column: x => x.CitationId,
+                        principalTable: "citations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_citation_units_units_UnitId",
+                        column: x => x.UnitId,
+                        principalTable: "units",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
                 });
 
             migrationBuilder.CreateTable(
@@ -250,6 +359,42 @@ namespace Duban.Data.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "interviews",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    UnitId = table.Column<long>(type: "bigint", nullable: false),
+                    CardId = table.Column<long>(type: "bigint", nullable: true),
+                    Reason = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    CreatedByName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    RecordedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    RecordedByName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    PersonName = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    PersonPost = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    HeldOn = table.Column<DateOnly>(type: "date", nullable: true),
+                    Notes = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    Version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_interviews", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_interviews_cards_CardId",
+                        column: x => x.CardId,
+                        principalTable: "cards",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_interviews_units_UnitId",
+                        column: x => x.UnitId,
+                        principalTable: "units",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "judge_scores",
                 columns: table => new
                 {
@@ -321,6 +466,30 @@ namespace Duban.Data.Postgres.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "interview_matters",
+                columns: table => new
+                {
+                    InterviewId = table.Column<long>(type: "bigint", nullable: false),
+                    MatterId = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_interview_matters", x => new { x.InterviewId, x.MatterId });
+                    table.ForeignKey(
+                        name: "FK_interview_matters_interviews_InterviewId",
+                        column: x => x.InterviewId,
+                        principalTable: "interviews",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_interview_matters_matters_MatterId",
+                        column: x => x.MatterId,
+                        principalTable: "matters",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_assessment_adjustments_SchemeId_PeriodKey",
                 table: "assessment_adjustments",
@@ -359,6 +528,38 @@ namespace Duban.Data.Postgres.Migrations
                 column: "OwnerUnitId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_cards_RuleId_UnitId_WindowFrom",
+                table: "cards",
+                columns: new[] { "RuleId", "UnitId", "WindowFrom" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_cards_UnitId",
+                table: "cards",
+                column: "UnitId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_cards_WindowFrom_WindowTo",
+                table: "cards",
+                columns: new[] { "WindowFrom", "WindowTo" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_citation_units_UnitId",
+                table: "citation_units",
+                column: "UnitId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_citations_PublishedOn",
+                table: "citations",
+                column: "PublishedOn");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_citations_Year_Number",
+                table: "citations",
+                columns: new[] { "Year", "Number" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_competition_entries_CompetitionId_StageKey_UnitId",
                 table: "competition_entries",
                 columns: new[] { "CompetitionId", "StageKey", "UnitId" },
@@ -378,6 +579,22 @@ namespace Duban.Data.Postgres.Migrations
                 name: "IX_competition_objections_UnitId",
                 table: "competition_objections",
                 column: "UnitId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_interview_matters_MatterId",
+                table: "interview_matters",
+                column: "MatterId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_interviews_CardId",
+                table: "interviews",
+                column: "CardId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_interviews_UnitId_RecordedAt",
+                table: "interviews",
+                columns: new[] { "UnitId", "RecordedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_judge_scores_SessionId_UnitId_JudgeUserId",
@@ -416,10 +633,16 @@ namespace Duban.Data.Postgres.Migrations
                 name: "assessment_results");
 
             migrationBuilder.DropTable(
+                name: "citation_units");
+
+            migrationBuilder.DropTable(
                 name: "competition_entries");
 
             migrationBuilder.DropTable(
                 name: "competition_objections");
+
+            migrationBuilder.DropTable(
+                name: "interview_matters");
 
             migrationBuilder.DropTable(
                 name: "judge_scores");
@@ -431,13 +654,25 @@ namespace Duban.Data.Postgres.Migrations
                 name: "judging_judges");
 
             migrationBuilder.DropTable(
+                name: "citations");
+
+            migrationBuilder.DropTable(
                 name: "competitions");
+
+            migrationBuilder.DropTable(
+                name: "interviews");
 
             migrationBuilder.DropTable(
                 name: "judging_sessions");
 
             migrationBuilder.DropTable(
+                name: "cards");
+
+            migrationBuilder.DropTable(
                 name: "assessment_scheme_versions");
+
+            migrationBuilder.DropTable(
+                name: "card_rules");
 
             migrationBuilder.DropTable(
                 name: "assessment_schemes");
