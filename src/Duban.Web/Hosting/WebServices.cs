@@ -109,6 +109,7 @@ public static class WebServices
         app.MapAttachmentsApi();
         app.MapReportsApi();
         app.MapWeeklyApi();
+        app.MapTargetsApi();
         app.MapRazorPages();
         app.MapPost("/logout", async (SignInManager<User> signIn) =>
         {
