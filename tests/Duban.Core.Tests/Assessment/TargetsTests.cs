@@ -93,9 +93,9 @@ public sealed class TargetsTests
 
     [Theory]
     [InlineData(0.8, 0.9, 0.5, 73.33)]
-    [InlineData(0.8, null, null, 80)]
-    [InlineData(null, null, 1.5, 100)] // completion counts at most 100%
-    [InlineData(1, 1, 2, 100)]
+    [InlineData(0.8, null, null, 80.0)]
+    [InlineData(null, null, 1.5, 100.0)] // completion counts at most 100%
+    [InlineData(1.0, 1.0, 2.0, 100.0)]
     [InlineData(null, null, null, null)]
     public void CadreScore_IsTheMeanOfWhatCanBeMeasured(double? resolution, double? satisfaction, double? completion, double? score) =>
         Assert.Equal(score, Targets.CadreScore(resolution, satisfaction, completion));
