@@ -66,6 +66,9 @@ public sealed class TargetsStorageTests
         Assert.False(goals.Errors.ContainsKey("goals[3].goal"));
         Assert.Contains("手工填报", sources.Errors["items[0].source"].Single(), StringComparison.Ordinal);
         Assert.Equal(0, await CountAsync(s));
+
+        // Targets are set ahead: a later quarter is accepted (a review of it would not be).
+        Assert.NotNull((await SaveAsync(s, new("1441", "2025-Q2", Items1441, []))).SetId);
     }
 
     [Theory]

@@ -122,7 +122,7 @@ public sealed class TargetTasks(DubanDbContext db, TimeProvider clock)
         {
             var found = await db.TargetSets.AsNoTracking().Where(s => s.Id == id).Select(s => new { s.Id, s.PeriodKey }).SingleOrDefaultAsync(cancellationToken)
                 ?? throw new NotFoundException($"目标任务 {id} 不存在。");
-            if (period is { Length: > 0 } && ReviewPeriod.Parse(period, Today).Key != found.PeriodKey)
+            if (period is { Length: > 0 } && ParsePeriod(period).Key != found.PeriodKey)
             {
                 throw ValidationFailedException.For("period", $"该目标任务的考核期间是 {found.PeriodKey}，不是 {period.Trim()}。");
             }
@@ -133,7 +133,7 @@ public sealed class TargetTasks(DubanDbContext db, TimeProvider clock)
         var q = db.TargetSets.AsNoTracking().Where(s => s.Name == text);
         if (period is { Length: > 0 })
         {
-            var key = ReviewPeriod.Parse(period, Today).Key;
+            var key = ParsePeriod(period).Key;
             q = q.Where(s => s.PeriodKey == key);
         }
 
@@ -285,6 +285,10 @@ public sealed class TargetTasks(DubanDbContext db, TimeProvider clock)
             .ToList();
     }
 
+    /// <summary>A period key (2024, 2024-Q1, 2024-03, 2024-W10): targets are set ahead, so future periods are accepted.</summary>
+    /// <exception cref="ValidationFailedException">The key does not parse.</exception>
+    public static ReviewPeriod ParsePeriod(string? key) => ReviewPeriod.Parse(key, DateOnly.MaxValue);
+
     internal static ReviewPeriod PeriodOf(TargetSet set) => new(KindOf(set.PeriodKey), set.From, set.To);
 
     private static PeriodKind KindOf(string key) => key switch
@@ -421,7 +425,7 @@ public sealed class TargetTasks(DubanDbContext db, TimeProvider clock)
         ReviewPeriod? period = null;
         try
         {
-            period = ReviewPeriod.Parse(input.Period, Today);
+            period = ParsePeriod(input.Period);
         }
         catch (ValidationFailedException ex)
         {

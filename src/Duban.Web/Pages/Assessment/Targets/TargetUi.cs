@@ -16,13 +16,13 @@ public static class TargetUi
             list.Add((y, $"{y}年度"));
             for (var q = 1; q <= 4; q++)
             {
-                var p = ReviewPeriod.ParseQuarter(string.Create(CultureInfo.InvariantCulture, $"{year}-Q{q}"), today);
+                var p = ReviewPeriod.ParseQuarter(string.Create(CultureInfo.InvariantCulture, $"{year}-Q{q}"), DateOnly.MaxValue);
                 list.Add((p.Key, p.Label));
             }
 
             for (var m = 1; m <= 12; m++)
             {
-                var p = ReviewPeriod.ParseMonth(string.Create(CultureInfo.InvariantCulture, $"{year}-{m:00}"), today);
+                var p = ReviewPeriod.ParseMonth(string.Create(CultureInfo.InvariantCulture, $"{year}-{m:00}"), DateOnly.MaxValue);
                 list.Add((p.Key, p.Label));
             }
         }
