@@ -34,6 +34,7 @@ public static class CliApp
             new PairingCommand(cli).Create(),
             new AttachmentsCommand(cli).Create(),
             new ReportCommand(cli).Create(),
+            new AssessmentCommand(cli).Create(),
         };
         root.Options.Add(CliContext.DbOption);
         var parsed = root.Parse(args);
