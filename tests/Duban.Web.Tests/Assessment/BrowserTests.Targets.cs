@@ -1,3 +1,6 @@
+using Duban.Data;
+using Duban.Matters;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -72,8 +75,14 @@ public sealed partial class BrowserTests
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "导出 Excel" }).ClickAsync());
         Assert.EndsWith(".xlsx", download.SuggestedFilename, StringComparison.Ordinal);
 
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<UserAccounts>().CreateAsync($"bl{suffix}", $"包联干部赵刚{suffix}", "K-T", [Role.Cadre], Password);
+        }
+
         await page.GotoAsync("/Assessment/Targets/Cadres?period=2024");
         await Expect(page.Locator("h1")).ToContainTextAsync("包联干部考评");
+        await Expect(page.Locator("table.targets")).ToContainTextAsync($"包联干部赵刚{suffix}");
         await ScreenshotsAsync(page, "targets-cadres");
     }
 
