@@ -50,9 +50,9 @@ internal sealed class AssessmentCommand(CliContext cli)
             return 0;
         });
 
-        return new Command("assessment", "考评：考评办法、考评结果与红黄牌 / assessment schemes, results and cards")
+        return new Command("assessment", "考评：考评办法、考评结果、红黄牌与目标任务 / assessment schemes, results, cards and targets")
         {
-            compute, schemes, new AssessmentCardsCommand(cli).Create(),
+            compute, schemes, new AssessmentCardsCommand(cli).Create(), new TargetsCommand(cli).Create(),
         };
     }
 

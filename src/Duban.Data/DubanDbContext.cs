@@ -84,6 +84,11 @@ public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
     public DbSet<IssuedCardRow> Cards => Set<IssuedCardRow>();
     public DbSet<Interview> Interviews => Set<Interview>();
     public DbSet<InterviewMatter> InterviewMatters => Set<InterviewMatter>();
+    // 目标任务: target sets, their items, each unit's or cadre's goal, and reported progress with the office's decisions.
+    public DbSet<TargetSet> TargetSets => Set<TargetSet>();
+    public DbSet<TargetItem> TargetItems => Set<TargetItem>();
+    public DbSet<TargetGoal> TargetGoals => Set<TargetGoal>();
+    public DbSet<TargetReport> TargetReports => Set<TargetReport>();
 
     /// <summary>The review counters of the save in progress (<see cref="FactLedger"/>).</summary>
     internal FactLedger.Pending? PendingFacts { get; set; }

@@ -205,8 +205,9 @@ public sealed class AssessmentResults(DubanDbContext db, ReviewQueries reviews, 
                 .OrderBy(a => a.Id).Select(a => new { a.UnitId, a.Points, a.Reason }).ToListAsync(cancellationToken))
             .ToLookup(a => a.UnitId, a => new Adjustment(a.Points, a.Reason));
         var judged = await JudgedAsync(scheme.Id, period.Key, rules, cancellationToken);
+        var citations = await Citations.CountAsync(db, period.From, period.To, cancellationToken);
         var inputs = review.Rows.Select(r => new AssessmentInput(r.Unit.Id, r.Unit.Code, r.Unit.Name, r.Metrics ?? UnitMetrics.From(new UnitFacts()),
-                new Dictionary<PointEvent, long>(), judged.TryGetValue(r.Unit.Id, out var score) ? score : null,
+                citations.GetValueOrDefault(r.Unit.Id) ?? new Dictionary<PointEvent, long>(), judged.TryGetValue(r.Unit.Id, out var score) ? score : null,
                 adjustments[r.Unit.Id].ToList()))
             .ToList();
         var rows = Scoring.Score(rules, inputs).Select(r => new ResultRow(r.Input.UnitId, r.Input.Code, r.Input.Name,

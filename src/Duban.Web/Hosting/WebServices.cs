@@ -111,6 +111,7 @@ public static class WebServices
         app.MapWeeklyApi();
         app.MapAssessmentApi();
         app.MapCardsApi();
+        app.MapTargetsApi();
         app.MapRazorPages();
         app.MapPost("/logout", async (SignInManager<User> signIn) =>
         {

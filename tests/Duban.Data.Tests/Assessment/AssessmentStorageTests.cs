@@ -94,6 +94,15 @@ public sealed class AssessmentStorageTests
         Assert.True(idle.Rules[0].Count > 0, "北山镇 let milestones pass in March");
         Assert.Equal(table.Rows.Max(r => r.Rank), idle.Rank);
 
+        // A commendation published on 2 April counts under a 通报表扬 rule in the second quarter, not in the first.
+        var citation = await s.RunAsync(sp => sp.GetRequiredService<CitationBook>().CreateAsync(
+            new NewCitation("commendation", [new CitationUnitInput(idle.UnitId, "主动认领整改任务")]), s.Org.Supervisor));
+        await s.RunAsync(sp => sp.GetRequiredService<CitationBook>().PublishAsync(citation, s.Org.Supervisor));
+        var cited = await CreateAsync(s, Monthly("乡镇表扬加分") with { Period = "quarter", PointRules = [new("commendation", 2, null)] });
+        Assert.Equal(0, (await ResultsAsync(s, cited, "2024-Q1")).Rows.Single(r => r.Code == "K-T4").Rules.Single().Count);
+        var second = (await ResultsAsync(s, cited, "2024-Q2")).Rows.Single(r => r.Code == "K-T4").Rules.Single();
+        Assert.Equal((PointEvent.Commendation, 1L, 2.0), (second.Event, second.Count, second.Points));
+
         // A unit reader sees its own parts, and only the others' totals and ranks.
         var township = await ResultsAsync(s, id, "2024-03", s.Org.TownshipHandler);
         Assert.True(township.Rows.Single(r => r.Code == "K-T").Detailed);
