@@ -12,7 +12,8 @@ public sealed record DemoAccount(string UserName, string Password, string Descri
 /// An empty database gets a demo organisation (示范市, fictional): units from city to community, one person per
 /// role, and matters at different points of the 13710 clock. Passwords are random and returned to be printed.
 /// </summary>
-public sealed class DemoOrganisation(DubanDbContext db, UnitDirectory units, UserAccounts accounts, Rules rules, TimeProvider clock)
+public sealed class DemoOrganisation(DubanDbContext db, UnitDirectory units, UserAccounts accounts, Rules rules, AssessmentSchemes schemes,
+    TimeProvider clock)
 {
     private static readonly UnitInput[] DemoUnits =
     [
@@ -70,6 +71,7 @@ public sealed class DemoOrganisation(DubanDbContext db, UnitDirectory units, Use
         }
 
         await SeedMattersAsync(actors, cancellationToken);
+        await SeedSchemeAsync(actors["ducha"], cancellationToken);
         return result;
     }
 
@@ -153,6 +155,23 @@ public sealed class DemoOrganisation(DubanDbContext db, UnitDirectory units, Use
         // Fresh today.
         await Assign(now, "城区主干道交通拥堵治理",
             "市长办公会要求治理早晚高峰主干道拥堵，优化信号配时。", "4101-JT", ["410102"], complex: true);
+    }
+
+    /// <summary>A monthly scheme for the city's departments, so 考评结果 shows the demo's matters scored.</summary>
+    private async Task SeedSchemeAsync(Actor supervisor, CancellationToken cancellationToken)
+    {
+        var today = ChinaTime.DateOf(clock.GetUtcNow());
+        await schemes.CreateAsync(new SchemeInput
+        {
+            Name = "市直部门月度考评",
+            Group = "部门",
+            Period = "month",
+            From = new DateOnly(today.Year, 1, 1),
+            Base = 60,
+            Components = [new("onTimeAcknowledgeRate", 0.2), new("onTimeCompleteRate", 0.3), new("resolutionRate", 0.25), new("satisfactionRate", 0.25)],
+            PointRules = [new("overdueMilestone", -1, 10), new("accountability", -2, 10), new("commendation", 2, 6), new("criticism", -2, 6)],
+            Note = "演示：按时签收 20%、按时办结 30%、解决率 25%、满意率 25%，超期和问责扣分，通报加减分。",
+        }, supervisor, cancellationToken);
     }
 
     private sealed class SettableClock(DateTimeOffset now) : TimeProvider
