@@ -331,7 +331,7 @@ public sealed class AssessmentCompetitions(DubanDbContext db, AssessmentSchemes 
         var stages = StagesOf(c);
         var shortlisted = (await db.CompetitionEntries.AsNoTracking().Where(e => e.CompetitionId == c.Id && e.Status == EntryStatus.Shortlisted)
             .Select(e => new { e.StageKey, e.UnitId }).ToListAsync(cancellationToken)).ToLookup(e => e.StageKey, e => e.UnitId);
-        var owner = new Actor("competition", "比拼", c.OwnerUnitId, new HashSet<Role> { Role.Supervisor });
+        var owner = AssessmentResults.Owner(c.OwnerUnitId);
         var scores = new Dictionary<string, IReadOnlyDictionary<long, double>>();
         var units = new Dictionary<long, UnitRef>();
         foreach (var stage in stages)
@@ -355,13 +355,8 @@ public sealed class AssessmentCompetitions(DubanDbContext db, AssessmentSchemes 
             .Select(s => new StandingRow(units[s.UnitId], s.Stages, s.Final, s.Rank, s.Award)).ToList();
     }
 
-    private static ReviewPeriod PeriodOf(AssessmentScheme scheme, string? key) => scheme.PeriodKind switch
-    {
-        // DateOnly.MaxValue as today: any period parses, the future included.
-        PeriodKind.Month => ReviewPeriod.ParseMonth(key, DateOnly.MaxValue),
-        PeriodKind.Quarter => ReviewPeriod.ParseQuarter(key, DateOnly.MaxValue),
-        _ => ReviewPeriod.ParseYear(key, DateOnly.MaxValue),
-    };
+    /// <summary>A stage's period: any, the future included (a competition runs into it).</summary>
+    private static ReviewPeriod PeriodOf(AssessmentScheme scheme, string? key) => SchemeJson.PeriodOf(scheme.PeriodKind, key, DateOnly.MaxValue);
 
     private async Task<AssessmentScheme> SchemeOfAsync(Competition c, CancellationToken cancellationToken)
     {

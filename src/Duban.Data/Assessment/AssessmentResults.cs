@@ -173,13 +173,7 @@ public sealed class AssessmentResults(DubanDbContext db, ReviewQueries reviews, 
     {
         var scheme = await db.AssessmentSchemes.AsNoTracking().SingleOrDefaultAsync(s => s.Id == schemeId, cancellationToken)
             ?? throw AssessmentSchemes.NotFound(schemeId);
-        var today = Today;
-        var period = scheme.PeriodKind switch
-        {
-            PeriodKind.Month => ReviewPeriod.ParseMonth(periodKey, today),
-            PeriodKind.Quarter => ReviewPeriod.ParseQuarter(periodKey, today),
-            _ => ReviewPeriod.ParseYear(periodKey, today),
-        };
+        var period = SchemeJson.PeriodOf(scheme.PeriodKind, periodKey, Today);
         if (period.To < scheme.From || (scheme.To is { } to && period.From > to))
         {
             throw ValidationFailedException.For("period",
@@ -192,8 +186,10 @@ public sealed class AssessmentResults(DubanDbContext db, ReviewQueries reviews, 
     private DateOnly Today => ChinaTime.DateOf(clock.GetUtcNow());
 
     /// <summary>The scheme's owner, the supervision office whose full view of the reviews it scores.</summary>
-    private static Actor OwnerOf(AssessmentScheme scheme) =>
-        new("assessment", "考评", scheme.OwnerUnitId, new HashSet<Role> { Role.Supervisor });
+    private static Actor OwnerOf(AssessmentScheme scheme) => Owner(scheme.OwnerUnitId);
+
+    /// <summary>The supervision office of a unit, as the assessment reads the reviews for it (every unit's figures).</summary>
+    internal static Actor Owner(long officeUnitId) => new("assessment", "考评", officeUnitId, new HashSet<Role> { Role.Supervisor });
 
     private async Task<AssessmentTable> ComputeAsync(AssessmentScheme scheme, ReviewPeriod period, CancellationToken cancellationToken)
     {

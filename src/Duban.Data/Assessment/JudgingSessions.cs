@@ -223,9 +223,7 @@ public sealed class JudgingSessions(DubanDbContext db, AssessmentResults results
     }
 
     /// <summary>The user id of a signed-in person (<c>user:5</c>); null for an API token.</summary>
-    private static long? JudgeOf(Actor actor) =>
-        actor.Id.StartsWith("user:", StringComparison.Ordinal) && long.TryParse(actor.Id.AsSpan(5), System.Globalization.NumberStyles.None,
-            System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : null;
+    private static long? JudgeOf(Actor actor) => Enterprises.PersonOf(actor);
 
     private static NotFoundException NotFound(long id) => new($"评审 {id} 不存在。");
 }

@@ -157,6 +157,16 @@ public static class SchemeJson
         return result;
     }
 
+    /// <summary>A period of a scheme's kind (2024-03, 2024-Q1, 2024); <paramref name="today"/> as
+    /// <see cref="ReviewPeriod"/> takes it (<see cref="DateOnly.MaxValue"/> lets any future period through).</summary>
+    /// <exception cref="Duban.Matters.ValidationFailedException">The key is not a period of that kind, or lies after today.</exception>
+    public static ReviewPeriod PeriodOf(PeriodKind kind, string? key, DateOnly today) => kind switch
+    {
+        PeriodKind.Month => ReviewPeriod.ParseMonth(key, today),
+        PeriodKind.Quarter => ReviewPeriod.ParseQuarter(key, today),
+        _ => ReviewPeriod.ParseYear(key, today),
+    };
+
     /// <summary>A kind of period from its key or Chinese name; null when unknown.</summary>
     public static PeriodKind? PeriodKindOf(string? text) => text?.Trim() switch
     {

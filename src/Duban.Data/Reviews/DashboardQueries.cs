@@ -83,13 +83,14 @@ public sealed class DashboardQueries(DubanDbContext db, ReviewQueries reviews, H
         var now = clock.GetUtcNow();
         var today = ChinaTime.DateOf(now);
         // The matters led inside what the reader oversees, counted by the tallies kept with the events.
-        long? root = null;
+        (long Id, string Path)? root = null;
         IQueryable<Matter> led = db.Matters.AsNoTracking();
         if (!actor.Has(Role.Admin))
         {
             var tree = await UnitTree.LoadAsync(db, [actor.UnitId], cancellationToken);
-            root = AccessRules.OversightRoot(actor, tree) ?? actor.UnitId;
-            var prefix = await db.Units.AsNoTracking().Where(u => u.Id == root).Select(u => u.Path).SingleAsync(cancellationToken);
+            var id = AccessRules.OversightRoot(actor, tree) ?? actor.UnitId;
+            var prefix = await db.Units.AsNoTracking().Where(u => u.Id == id).Select(u => u.Path).SingleAsync(cancellationToken);
+            root = (id, prefix);
             led = led.Where(m => m.LeadUnit!.Path.StartsWith(prefix));
         }
 

@@ -178,20 +178,19 @@ public static class MatterTallies
     }
 
     /// <summary>
-    /// The counts of matters led inside the subtree of <paramref name="root"/> (folded and not yet folded); with
-    /// <paramref name="root"/> null, of every matter.
+    /// The counts of matters led inside the subtree of <paramref name="root"/> (its id and path; folded and not yet
+    /// folded); with <paramref name="root"/> null, of every matter.
     /// </summary>
-    public static async Task<IReadOnlyDictionary<(TallyDimension Dimension, string Value), long>> ReadAsync(DubanDbContext db, long? root,
-        CancellationToken cancellationToken)
+    public static async Task<IReadOnlyDictionary<(TallyDimension Dimension, string Value), long>> ReadAsync(DubanDbContext db,
+        (long Id, string Path)? root, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var roots = root is { } r ? [r] : await db.Units.AsNoTracking().Where(u => u.ParentId == null).Select(u => u.Id).ToListAsync(cancellationToken);
+        var roots = root is { } r ? [r.Id] : await db.Units.AsNoTracking().Where(u => u.ParentId == null).Select(u => u.Id).ToListAsync(cancellationToken);
         var folded = await db.MatterTallies.AsNoTracking().Where(t => roots.Contains(t.UnitId))
             .Select(t => new { t.Dimension, t.Value, t.Count }).ToListAsync(cancellationToken);
         var pending = db.MatterTallyDeltas.AsNoTracking();
-        if (root is not null)
+        if (root is { Path: var prefix })
         {
-            var prefix = await db.Units.AsNoTracking().Where(u => u.Id == root).Select(u => u.Path).SingleAsync(cancellationToken);
             pending = pending.Where(d => db.Units.Any(u => u.Id == d.UnitId && u.Path.StartsWith(prefix)));
         }
 

@@ -169,8 +169,8 @@ public sealed class ReviewStorageTests
             var (tallies, expected) = await s.RunAsync(async sp =>
             {
                 var db = sp.GetRequiredService<DubanDbContext>();
-                var tallies = await MatterTallies.ReadAsync(db, root, default);
                 var prefix = root is null ? "/" : await db.Units.Where(u => u.Id == root).Select(u => u.Path).SingleAsync();
+                var tallies = await MatterTallies.ReadAsync(db, root is { } id ? (id, prefix) : null, default);
                 var led = db.Matters.Where(m => m.LeadUnit!.Path.StartsWith(prefix));
                 var expected = new Dictionary<(TallyDimension, string), long>();
                 foreach (var g in await led.GroupBy(m => m.Status).Select(g => new { g.Key, Count = g.LongCount() }).ToListAsync())

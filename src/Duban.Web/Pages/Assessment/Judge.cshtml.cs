@@ -1,4 +1,3 @@
-using System.Globalization;
 using Duban.Data;
 using Duban.Matters;
 using Duban.Reviews;
@@ -128,8 +127,7 @@ public sealed class JudgeModel(JudgingSessions judging) : FormPageModel
     {
         var actor = User.ToActor();
         Done = TempData["done"] as string;
-        Me = actor.Id.StartsWith("user:", StringComparison.Ordinal) && long.TryParse(actor.Id.AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture, out var me)
-            ? me : null;
+        Me = Enterprises.PersonOf(actor);
         View = await judging.GetAsync(Id, actor, cancellationToken);
         var mine = MineScored;
         Current = View.Entries.FirstOrDefault(e => e.Unit.Id == Unit && (!mine.Contains(e.Unit.Id) || Request.Method == HttpMethods.Post))
