@@ -83,9 +83,7 @@ public sealed class RowWriter(DubanDbContext db)
         }
 
         var table = TableOf<T>();
-        var withIds = table.Key.Value(rows[0]) is not (null or 0L or 0);
-        var columns = withIds ? table.Columns : table.Columns.Where(c => c != table.Key).ToArray();
-        var head = "INSERT INTO " + _sql.DelimitIdentifier(table.Name) + " (" + string.Join(", ", columns.Select(c => _sql.DelimitIdentifier(c.Name))) + ") VALUES ";
+        var (columns, head) = table.Insert(withIds: table.Key.Value(rows[0]) is not (null or 0L or 0), _sql);
         await InChunksAsync(rows, columns, head, "", cancellationToken);
     }
 
@@ -128,7 +126,9 @@ public sealed class RowWriter(DubanDbContext db)
         {
             var parameters = new List<DbParameter>();
             var names = new Dictionary<(int Column, object? Value), string>();
-            var sql = new StringBuilder(head, 64 * 1024);
+            // Sized for the rows at hand and kept under the large-object heap's 85,000 bytes: a save's few counter rows
+            // each allocating 128 KB there made the collector run full collections and cost a sixth of an action.
+            var sql = new StringBuilder(head, Math.Min(head.Length + (rows.Count - start) * columns.Length * 12, 32 * 1024));
             var end = start;
             for (; end < rows.Count && end - start < MaxRows && parameters.Count + columns.Length <= MaxParameters; end++)
             {
@@ -207,7 +207,26 @@ public sealed class RowWriter(DubanDbContext db)
         public string Name { get; }
         public Column[] Columns { get; }
         public Column Key { get; }
+
+        private InsertText? _insertWithIds, _insertWithoutIds; // references: shared by threads, written whole
+
+        /// <summary>The columns an INSERT names and its text up to VALUES, made once per table (a save's few counter
+        /// rows made them anew each time).</summary>
+        public InsertText Insert(bool withIds, ISqlGenerationHelper sql)
+        {
+            ref var made = ref withIds ? ref _insertWithIds : ref _insertWithoutIds;
+            if (made is null)
+            {
+                var columns = withIds ? Columns : Columns.Where(c => c != Key).ToArray();
+                made = new InsertText(columns, "INSERT INTO " + sql.DelimitIdentifier(Name) + " ("
+                    + string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.Name))) + ") VALUES ");
+            }
+
+            return made;
+        }
     }
+
+    private sealed record InsertText(Column[] Columns, string Head);
 
     private sealed class Column(IProperty property)
     {
@@ -216,6 +235,8 @@ public sealed class RowWriter(DubanDbContext db)
 
         /// <summary>Bytes once converted: always bound.</summary>
         private readonly bool _storesBytes = (property.GetRelationalTypeMapping().Converter?.ProviderClrType ?? property.ClrType) == typeof(byte[]);
+
+        private readonly bool _plainNumber = property.GetRelationalTypeMapping().Converter is null;
 
         public IProperty Property { get; } = property;
         public string Name { get; } = property.GetColumnName();
@@ -228,6 +249,8 @@ public sealed class RowWriter(DubanDbContext db)
         public string? Literal(object? value) => value switch
         {
             null => "NULL",
+            int number when _plainNumber => number.ToString(CultureInfo.InvariantCulture), // most of a counter row
+            long number when _plainNumber => number.ToString(CultureInfo.InvariantCulture),
             _ when _storesBytes => null,
             string text when text.Contains('\0', StringComparison.Ordinal) => null,
             _ => _mapping.GenerateSqlLiteral(value),

@@ -1,21 +1,23 @@
+using System.Data.Common;
 using Duban.Matters;
 using Duban.Reviews;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Duban.Data;
 
 /// <summary>
 /// Keeps the review counters with the events: whenever a matter's new events are saved through the change tracker, by
 /// anyone (assignment, intake, import, any action), the same transaction writes the counters they change
-/// (<see cref="MatterFacts.ForEvent"/>) as <see cref="UnitFactDelta"/> rows, all in one multi-row INSERT after EF's own
-/// statements (one statement per row through the change tracker cost a fifth of an assignment's time on SQLite). A save
-/// without a transaction of its caller gets one from here, committed once the counters are in; a failed save writes
-/// none, and a retried one writes them once, since a matter's <see cref="Matter.FactsBaseline"/> moves only on success.
-/// Nothing written outside a save (a dry run) counts.
+/// (<see cref="MatterFacts.ForEvent"/>) as <see cref="UnitFactDelta"/> rows, and the dashboard's tallies, each table in
+/// one multi-row INSERT after EF's own statements (one statement per row through the change tracker cost a fifth of an
+/// assignment's time on SQLite). A save inside its caller's transaction writes them once its statements are done; a
+/// save on its own writes them inside EF's own transaction just before it commits (a transaction of this ledger's
+/// around EF's cost a savepoint and a fifth of an action). A failed save writes none, and a retried one writes them
+/// once, since a matter's <see cref="Matter.FactsBaseline"/> moves only on success. Nothing written outside a save (a
+/// dry run) counts.
 /// </summary>
-public sealed class FactLedger(Rules rules, ReviewOptions options) : SaveChangesInterceptor
+public sealed class FactLedger(Rules rules, ReviewOptions options) : SaveChangesInterceptor, IDbTransactionInterceptor
 {
     /// <summary>What one save will write, kept on its context between saving and saved.</summary>
     internal sealed class Pending
@@ -25,7 +27,13 @@ public sealed class FactLedger(Rules rules, ReviewOptions options) : SaveChanges
         /// <summary>The dashboard's tallies the save changes (<see cref="MatterTallies.Changes"/>).</summary>
         public List<MatterTallyDelta> Tallies { get; } = [];
 
-        public IDbContextTransaction? OwnTransaction { get; set; }
+        /// <summary>Written when EF's own transaction of the save commits, rather than after the save.</summary>
+        public bool AtCommit { get; init; }
+
+        public bool Written { get; set; }
+
+        /// <summary>The context's automatic change detection before the save, switched off during it.</summary>
+        public bool AutoDetectChanges { get; init; }
     }
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result) =>
@@ -35,14 +43,52 @@ public sealed class FactLedger(Rules rules, ReviewOptions options) : SaveChanges
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(eventData);
-        if (eventData.Context is DubanDbContext db && await CollectAsync(db, cancellationToken) is { Matters.Count: > 0 } pending)
+        if (eventData.Context is not DubanDbContext db)
         {
-            if (db.Database.CurrentTransaction is null)
-            {
-                pending.OwnTransaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            }
+            return result;
+        }
 
-            db.PendingFacts = pending;
+        // Changes are detected once, here, and not again by SaveChanges after this: each detection walks every tracked
+        // entity, and three of them were a tenth of an action.
+        var tracker = db.ChangeTracker;
+        var autoDetect = tracker.AutoDetectChangesEnabled;
+        if (autoDetect)
+        {
+            tracker.DetectChanges();
+        }
+
+        tracker.AutoDetectChangesEnabled = false;
+        var pending = new Pending { AtCommit = db.Database.CurrentTransaction is null, AutoDetectChanges = autoDetect };
+        db.PendingFacts = pending;
+        try
+        {
+            await CollectAsync(db, pending, cancellationToken);
+        }
+        catch
+        {
+            Finish(db, pending);
+            throw;
+        }
+
+        // A save that one statement would do runs without a transaction unless told; the counters need one.
+        if (pending is { AtCommit: true, Matters.Count: > 0 })
+        {
+            db.Database.AutoTransactionBehavior = AutoTransactionBehavior.Always;
+        }
+
+        return result;
+    }
+
+    public InterceptionResult TransactionCommitting(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result) =>
+        TransactionCommittingAsync(transaction, eventData, result).AsTask().GetAwaiter().GetResult();
+
+    public async ValueTask<InterceptionResult> TransactionCommittingAsync(DbTransaction transaction, TransactionEventData eventData,
+        InterceptionResult result, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(eventData);
+        if (eventData.Context is DubanDbContext { PendingFacts: { AtCommit: true, Written: false, Matters.Count: > 0 } pending } db)
+        {
+            await WriteAsync(db, pending, cancellationToken);
         }
 
         return result;
@@ -60,39 +106,25 @@ public sealed class FactLedger(Rules rules, ReviewOptions options) : SaveChanges
             return result;
         }
 
-        db.PendingFacts = null;
-        try
+        Finish(db, pending);
+        if (pending.Matters.Count == 0)
         {
-            var rows = new List<UnitFactDelta>();
-            foreach (var (matter, _, delta) in pending.Matters)
-            {
-                foreach (var (key, facts) in delta.Entries)
-                {
-                    var row = new UnitFactDelta { MatterId = matter.Id, UnitId = key.UnitId, Day = key.Day, Role = key.Role };
-                    row.Set(facts);
-                    rows.Add(row);
-                }
-            }
-
-            var writer = new RowWriter(db);
-            await writer.InsertAsync(rows, cancellationToken);
-            await writer.InsertAsync(pending.Tallies, cancellationToken);
-            if (pending.OwnTransaction is { } own)
-            {
-                await own.CommitAsync(cancellationToken);
-            }
-
-            foreach (var (matter, state, _) in pending.Matters)
-            {
-                matter.FactsBaseline = state;
-            }
+            return result;
         }
-        finally
+
+        if (!pending.Written)
         {
-            if (pending.OwnTransaction is { } own)
+            if (pending.AtCommit)
             {
-                await own.DisposeAsync(); // rolled back unless committed above
+                throw new InvalidOperationException("The save committed without the review counters' transaction.");
             }
+
+            await WriteAsync(db, pending, cancellationToken);
+        }
+
+        foreach (var (matter, state, _) in pending.Matters)
+        {
+            matter.FactsBaseline = state;
         }
 
         return result;
@@ -101,23 +133,47 @@ public sealed class FactLedger(Rules rules, ReviewOptions options) : SaveChanges
     public override void SaveChangesFailed(DbContextErrorEventData eventData) =>
         SaveChangesFailedAsync(eventData).GetAwaiter().GetResult();
 
-    public override async Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(eventData);
         if (eventData.Context is DubanDbContext { PendingFacts: { } pending } db)
         {
-            db.PendingFacts = null;
-            if (pending.OwnTransaction is { } own)
+            Finish(db, pending);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The context as it was before the save.</summary>
+    private static void Finish(DubanDbContext db, Pending pending)
+    {
+        db.PendingFacts = null;
+        db.ChangeTracker.AutoDetectChangesEnabled = pending.AutoDetectChanges;
+        db.Database.AutoTransactionBehavior = AutoTransactionBehavior.WhenNeeded;
+    }
+
+    private static async Task WriteAsync(DubanDbContext db, Pending pending, CancellationToken cancellationToken)
+    {
+        var rows = new List<UnitFactDelta>();
+        foreach (var (matter, _, delta) in pending.Matters)
+        {
+            foreach (var (key, facts) in delta.Entries)
             {
-                await own.DisposeAsync();
+                var row = new UnitFactDelta { MatterId = matter.Id, UnitId = key.UnitId, Day = key.Day, Role = key.Role };
+                row.Set(facts);
+                rows.Add(row);
             }
         }
+
+        var writer = new RowWriter(db);
+        await writer.InsertAsync(rows, cancellationToken);
+        await writer.InsertAsync(pending.Tallies, cancellationToken);
+        pending.Written = true;
     }
 
     /// <summary>The counters and tallies each tracked matter's unsaved events change.</summary>
-    private async Task<Pending> CollectAsync(DubanDbContext db, CancellationToken cancellationToken)
+    private async Task CollectAsync(DubanDbContext db, Pending pending, CancellationToken cancellationToken)
     {
-        var pending = new Pending();
         var moved = new List<(Matter Matter, MatterState? Before, MatterState After)>();
         foreach (var matter in db.ChangeTracker.Entries<Matter>().Select(e => e.Entity))
         {
@@ -159,7 +215,5 @@ public sealed class FactLedger(Rules rules, ReviewOptions options) : SaveChanges
             pending.Tallies.AddRange(MatterTallies.Changes(before, after, category)
                 .Select(c => new MatterTallyDelta { UnitId = c.UnitId, Dimension = c.Dimension, Value = c.Value, Count = (int)c.Count }));
         }
-
-        return pending;
     }
 }
