@@ -251,6 +251,15 @@ public static class FactStore
 
         await MatterTallies.RebuildAsync(db, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        if (db.Database.IsNpgsql())
+        {
+            // Each batch's fold updated the same day and month rows again, leaving PostgreSQL a dead version of a row
+            // per update until vacuumed: at 1,000,000 matters a month's sum walked them and took 158 ms instead of 7.
+            await db.Database.ExecuteSqlRawAsync(
+                "VACUUM (ANALYZE) unit_fact_deltas, unit_day_facts, unit_month_facts, unit_day_matters, matter_tally_deltas, matter_tallies",
+                cancellationToken);
+        }
+
         return replayed;
     }
 
