@@ -264,11 +264,15 @@ public sealed class MatterEventRow
             ActorUnitId = e.Actor.UnitId,
             Note = e.Note,
             Data = EventJson.Serialize(e.Data),
+            _event = e,
         };
     }
 
+    /// <summary>The event a new row was made from, so the review counters of its save read it without parsing it back.</summary>
+    private MatterEvent? _event;
+
     public MatterEvent ToEvent() =>
-        new(Sequence, Action, At, new ActorRef(ActorId, ActorName, ActorUnitId), Note, EventJson.Deserialize(Data));
+        _event ??= new(Sequence, Action, At, new ActorRef(ActorId, ActorName, ActorUnitId), Note, EventJson.Deserialize(Data));
 }
 
 /// <summary>The last number handed out per year for matter codes (DB-2024-000123).</summary>

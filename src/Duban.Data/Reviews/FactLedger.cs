@@ -166,8 +166,10 @@ public sealed class FactLedger(Rules rules, ReviewOptions options) : SaveChanges
         }
 
         var writer = new RowWriter(db);
+        writer.Hold();
         await writer.InsertAsync(rows, cancellationToken);
         await writer.InsertAsync(pending.Tallies, cancellationToken);
+        await writer.FlushAsync(cancellationToken);
         pending.Written = true;
     }
 
