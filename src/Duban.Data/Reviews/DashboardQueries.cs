@@ -135,8 +135,10 @@ public sealed class DashboardQueries(DubanDbContext db, ReviewQueries reviews, H
             listsPeriod, lists);
     }
 
+    /// <summary>The red and black lists of a month; without the rank change, which the lists do not show and which would
+    /// cost a second month's sum.</summary>
     private async Task<List<DashboardList>> ListsAsync(ReviewPeriod month, Actor actor, CancellationToken cancellationToken) =>
-        (await reviews.GetAsync(month, null, actor, cancellationToken)).Groups.Where(g => g.Red.Count > 0 || g.Black.Count > 0)
+        (await reviews.GetAsync(month, null, actor, cancellationToken, rankChange: false)).Groups.Where(g => g.Red.Count > 0 || g.Black.Count > 0)
             .Select(g => new DashboardList(g.Name, g.Red.Select(ListUnit).ToList(), g.Black.Select(ListUnit).ToList(), g.Note))
             .ToList();
 
