@@ -114,6 +114,8 @@ public sealed partial class CompetitionPagesTests(AssessmentPagesFixture fixture
             Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         }
 
+        Assert.Contains("本单位已申报全部阶段。", await town.GetStringAsync(url), StringComparison.Ordinal); // no form left to fill
+        Assert.Contains("本单位自评申报", await north.GetStringAsync(url), StringComparison.Ordinal); // 二月 is still open to it
         response = await town.PostAsync(url + "?handler=Enter", new() { ["Stage"] = "2024-03", ["Text"] = "再报一次" });
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         Assert.Contains("本单位已申报该阶段，不能重复申报。", Between(await response.Content.ReadAsStringAsync(), "id=\"enter-refused\"", "</p>"), StringComparison.Ordinal);
