@@ -30,7 +30,7 @@ public static class DataServices
         services.AddSingleton<FactLedger>();
         services.AddScoped<ReviewQueries>();
         services.AddScoped<WeeklySessions>();
-        services.AddScoped<CitationBook>().AddScoped<CardBook>().AddScoped<InterviewList>();
+        services.AddScoped<CitationBook>().AddScoped<ResultCitations>().AddScoped<CardBook>().AddScoped<InterviewList>();
         services.AddScoped<DashboardQueries>().AddSingleton<DashboardCache>();
         services.AddScoped<MatterLedger>();
         services.AddSingleton(sp => TriageOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));

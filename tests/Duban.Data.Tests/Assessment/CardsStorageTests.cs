@@ -145,7 +145,7 @@ public sealed class CardsStorageTests
         Assert.Equal(4, notices.Count(t => t.Contains("被亮", StringComparison.Ordinal)));
         Assert.Contains("【红牌】测试镇2024年第二季度被亮红牌", notices);
 
-        // Revoking keeps the reason, drops the open interview, and revoking again is a conflict.
+        // Revoking keeps the reason, closes the open interview with it (kept under 已关闭), and revoking again is a conflict.
         var cards = (IServiceProvider sp) => sp.GetRequiredService<CardBook>();
         await Assert.ThrowsAsync<ValidationFailedException>(() => s.RunAsync(sp => cards(sp).RevokeAsync(red.Id, " ", s.Org.Supervisor)));
         await s.RunAsync(sp => cards(sp).RevokeAsync(red.Id, "经核实，超期系系统故障所致", s.Org.Supervisor));
@@ -153,6 +153,9 @@ public sealed class CardsStorageTests
         var listed = await s.RunAsync(sp => cards(sp).ListAsync("2024-04", s.Org.TownshipHandler));
         Assert.Equal("经核实，超期系系统故障所致", listed.Single(c => c.Id == red.Id).RevokeReason);
         Assert.Empty(await s.RunAsync(sp => sp.GetRequiredService<InterviewList>().ListAsync("open", null, s.Org.Supervisor)));
+        var closed = Assert.Single(await s.RunAsync(sp => sp.GetRequiredService<InterviewList>().ListAsync("closed", null, s.Org.Supervisor)));
+        Assert.Equal((entry.Id, red.Id, "红牌已撤销：经核实，超期系系统故障所致", "已关闭", true), (closed.Id, closed.CardId, closed.Notes, closed.StatusName, closed.Withdrawn));
+        Assert.Null(closed.HeldOn);
         Assert.Empty(await s.RunAsync(sp => cards(sp).ListAsync("2024-04", s.Org.CityDepartmentHandler)));
         Assert.Empty(await IssueAsync(s, "2024-04")); // a revoked card is not issued again
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Duban.Matters;
 
 namespace Duban.Tests.Assessment;
 
@@ -105,6 +106,14 @@ public abstract class CardsApiTests(DubanApp app)
         Assert.Equal(HttpStatusCode.Conflict, again.Status);
         var (_, listed, _) = await SendAsync(HttpMethod.Get, "/api/assessment/cards?period=2024-02", app.SupervisorToken);
         Assert.Equal("误发", listed!.AsArray().Single(c => c!["id"]!.GetValue<long>() == red)!["revokeReason"]!.GetValue<string>());
+        // Its 约谈 entry is closed with the reason, not deleted: on the list under 已关闭, and on the page.
+        var (_, closed, _) = await SendAsync(HttpMethod.Get, $"/api/assessment/interviews?status=closed&unit={Unit("K")}", app.SupervisorToken);
+        var entry = closed!.AsArray().Single(i => i!["cardId"]?.GetValue<long>() == red)!;
+        Assert.Equal(("已关闭", "红牌已撤销：误发"), (entry["statusName"]!.GetValue<string>(), entry["notes"]!.GetValue<string>()));
+        var office = await PageSession.SignInAsync(app, "C-DC", Role.Supervisor);
+        var page = await office.GetStringAsync("/Assessment/Interviews?status=closed");
+        Assert.Contains("红牌已撤销：误发", page, StringComparison.Ordinal);
+        Assert.Contains(">已关闭</span>", page, StringComparison.Ordinal);
         // The township sees no card of the county.
         var (_, township, _) = await SendAsync(HttpMethod.Get, "/api/assessment/cards?period=2024-02", app.TownshipToken);
         Assert.DoesNotContain(township!.AsArray(), c => c!["unit"]!["code"]!.GetValue<string>() == "K");

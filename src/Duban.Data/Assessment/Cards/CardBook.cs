@@ -256,7 +256,8 @@ public sealed class CardBook(DubanDbContext db, ReviewQueries reviews, TimeProvi
         return rows.Select(c => View(c, c.Unit?.Code ?? "", c.Unit?.Name ?? "")).ToList();
     }
 
-    /// <summary>Revokes a card with a reason (kept on the card); a red card's open 约谈 entry goes with it.</summary>
+    /// <summary>Revokes a card with a reason (kept on the card); a red card's open 约谈 entry is closed with the reason
+    /// (「红牌已撤销：…」) and stays on the list under 已关闭.</summary>
     /// <exception cref="RuleConflictException">Revoked already.</exception>
     public async Task RevokeAsync(long id, string? reason, Actor actor, CancellationToken cancellationToken = default)
     {
@@ -284,7 +285,15 @@ public sealed class CardBook(DubanDbContext db, ReviewQueries reviews, TimeProvi
         card.RevokedByName = actor.Name;
         card.RevokeReason = text;
         var open = await db.Set<Interview>().Where(i => i.CardId == id && i.RecordedAt == null).ToListAsync(cancellationToken);
-        db.RemoveRange(open);
+        foreach (var entry in open)
+        {
+            // Closed without an interview: no person, no date; the notes say why.
+            entry.RecordedAt = card.RevokedAt;
+            entry.RecordedByName = actor.Name;
+            entry.Notes = InterviewView.RevokedPrefix + text;
+            entry.Version++;
+        }
+
         await db.SaveChangesAsync(cancellationToken);
     }
 

@@ -19,11 +19,17 @@ public sealed record InterviewView(long Id, UnitRef Unit, long? CardId, string R
     DateTimeOffset? RecordedAt, string? RecordedByName, string? PersonName, string? PersonPost, DateOnly? HeldOn, string? Notes,
     IReadOnlyList<InterviewMatterView> Matters)
 {
-    /// <summary>Recorded, so closed.</summary>
+    /// <summary>What the notes of an entry closed by revoking its red card begin with.</summary>
+    public const string RevokedPrefix = "红牌已撤销：";
+
+    /// <summary>Recorded (or closed by revoking its card), so closed.</summary>
     public bool Closed => RecordedAt is not null;
 
-    /// <summary>待约谈 / 已约谈.</summary>
-    public string StatusName => Closed ? "已约谈" : "待约谈";
+    /// <summary>Closed without an interview because its red card was revoked; <see cref="Notes"/> give the reason.</summary>
+    public bool Withdrawn => Closed && HeldOn is null;
+
+    /// <summary>待约谈 / 已约谈 / 已关闭 (red card revoked).</summary>
+    public string StatusName => !Closed ? "待约谈" : Withdrawn ? "已关闭" : "已约谈";
 }
 
 /// <summary>约谈名单: entries from red cards or added by hand; recording the interview closes an entry.</summary>
@@ -48,7 +54,7 @@ public sealed class InterviewList(DubanDbContext db, TimeProvider clock)
                 query = query.Where(i => i.RecordedAt != null);
                 break;
             default:
-                throw ValidationFailedException.For("status", "状态只能是 open（待约谈）或 closed（已约谈）。");
+                throw ValidationFailedException.For("status", "状态只能是 open（待约谈）或 closed（已关闭：已约谈或红牌已撤销）。");
         }
 
         if (unitId is { } unit)

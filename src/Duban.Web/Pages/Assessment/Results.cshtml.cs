@@ -11,7 +11,7 @@ namespace Duban.Web.Pages.Assessment;
 /// or computed now (and with which version); 导出 Excel; 发布 by the office once the period has ended; adjustments with
 /// their reasons. A unit reader sees its own row in full and the others' rank and total only (<see cref="AssessmentResults"/>).
 /// </summary>
-public sealed class ResultsModel(AssessmentSchemes schemes, AssessmentResults results, TimeProvider clock) : FormPageModel
+public sealed class ResultsModel(AssessmentSchemes schemes, AssessmentResults results, ResultCitations citations, TimeProvider clock) : FormPageModel
 {
     [BindProperty(SupportsGet = true, Name = "scheme")]
     public long? SchemeId { get; set; }
@@ -76,6 +76,26 @@ public sealed class ResultsModel(AssessmentSchemes schemes, AssessmentResults re
         return Redirect(Link(table.SchemeId, table.Period.Key));
     }
 
+    /// <summary>生成通报: 表扬 the top N or 批评 the bottom N of a published result, as a draft opened for editing.</summary>
+    public async Task<IActionResult> OnPostCitationAsync(CancellationToken cancellationToken)
+    {
+        var count = AssessmentUi.Number(CitationCount);
+        if (count is { } c && (double.IsNaN(c) || c != Math.Floor(c) || c > int.MaxValue || c < int.MinValue))
+        {
+            throw ValidationFailedException.For("count", "名数须是整数。");
+        }
+
+        var id = await citations.CreateAsync(SchemeId ?? 0, Period, CitationKind, count is { } n ? (int)n : null, User.ToActor(), cancellationToken);
+        TempData["done"] = "已根据考评结果生成通报草稿，请核对修改后发布。";
+        return Redirect(CitationBook.Link(id));
+    }
+
+    [BindProperty]
+    public string? CitationKind { get; set; } = "commendation";
+
+    [BindProperty]
+    public string? CitationCount { get; set; } = "3";
+
     public async Task<IActionResult> OnPostAdjustAsync(CancellationToken cancellationToken)
     {
         var points = AssessmentUi.Number(AdjustPoints);
@@ -118,6 +138,10 @@ public sealed class ResultsModel(AssessmentSchemes schemes, AssessmentResults re
         if (Request.Query["handler"] == "Adjust")
         {
             Errors["adjust"] = error.Message;
+        }
+        else if (Request.Query["handler"] == "Citation")
+        {
+            Errors["citation"] = error.Message;
         }
         else
         {
