@@ -67,6 +67,13 @@ public abstract class ItemsApiTests(DubanApp app)
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(app.SupervisorToken, $"/api/extensions/{request!["id"]}/decide", new { approve = true })).Status);
         var item = await GetAsync(app.SupervisorToken, $"/api/items/{id}");
         Assert.Equal("2025-07-31", item["nodes"]!.AsArray().Single(n => n!["name"]!.GetValue<string>() == "中期评估")!["date"]!.GetValue<string>());
+
+        // The matter page (where notices link) shows the plan's nodes by name.
+        var session = await PageSession.SignInAsync(app, "C-DC", Duban.Matters.Role.Supervisor);
+        var page = await session.GetStringAsync($"/matters/{id}");
+        Assert.Contains("按节点计划", page, StringComparison.Ordinal);
+        Assert.Contains("中期评估", page, StringComparison.Ordinal);
+        Assert.Contains("第2期进度填报", page, StringComparison.Ordinal);
     }
 
     [Fact]
