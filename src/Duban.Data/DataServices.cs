@@ -57,6 +57,7 @@ public static class DataServices
         services.AddScoped<AssignMatter>();
         services.AddScoped<AssignList>();
         services.AddScoped<ActOnMatter>();
+        services.AddScoped<WorkItems>();
         services.AddScoped<MatterQueries>();
         services.AddScoped<UnitDirectory>();
         services.AddScoped<ApiTokens>();

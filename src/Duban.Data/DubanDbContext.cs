@@ -21,6 +21,7 @@ public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
     public DbSet<Matter> Matters => Set<Matter>();
     public DbSet<MatterCoUnit> MatterCoUnits => Set<MatterCoUnit>();
     public DbSet<MilestoneRow> Milestones => Set<MilestoneRow>();
+    public DbSet<ItemColourChange> ItemColourChanges => Set<ItemColourChange>();
     public DbSet<MatterEventRow> MatterEvents => Set<MatterEventRow>();
     public DbSet<CodeCounter> CodeCounters => Set<CodeCounter>();
     public DbSet<CalendarYear> CalendarYears => Set<CalendarYear>();
@@ -103,6 +104,9 @@ public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
         configurationBuilder.Properties<MatterAction>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<Satisfaction>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<Stage>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<Items.ItemRegister>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<Items.CycleKind>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<Items.Colour>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<Role>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<UnitLevel>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<EscalationKind>().HaveConversion<string>().HaveMaxLength(16);

@@ -84,6 +84,24 @@ public sealed class Matter
     /// <summary>The number of the last event; the optimistic-concurrency token.</summary>
     public int Version { get; set; }
 
+    /// <summary>A work item's register (台账); null for other kinds.</summary>
+    public Items.ItemRegister? Register { get; set; }
+
+    /// <summary>A work item's reporting cycle: weekly or monthly (null: none).</summary>
+    public Items.CycleKind? CycleKind { get; set; }
+
+    /// <summary>The cycle's weekday (1–7) or day of the month (1–31).</summary>
+    public int? CycleDay { get; set; }
+
+    /// <summary>A work item's last reported percent.</summary>
+    public int? Percent { get; set; }
+
+    /// <summary>A work item's colour as last worked out (by an action or the sweep); lists filter by it.</summary>
+    public Items.Colour? Colour { get; set; }
+
+    /// <summary>The parent work item this one was split from (分解), if any.</summary>
+    public long? ParentId { get; set; }
+
     public List<MatterCoUnit> CoUnits { get; set; } = [];
     public List<MilestoneRow> Milestones { get; set; } = [];
     public List<MatterEventRow> Events { get; set; } = [];
@@ -101,8 +119,16 @@ public sealed class Matter
         CoUnitIds = CoUnits.OrderBy(c => c.Position).Select(c => c.UnitId).ToList(),
         Profile = Profile,
         Complex = Complex,
-        Milestones = Milestones.OrderBy(m => m.Stage)
-            .Select(m => new Milestone(m.Stage, m.DueAt, m.DueSoonAt, m.IsProvisional, m.MetAt) { OriginalDueAt = m.OriginalDueAt }).ToList(),
+        Milestones = Milestones.OrderBy(m => m.Stage).ThenBy(m => m.Node)
+            .Select(m => new Milestone(m.Stage, m.DueAt, m.DueSoonAt, m.IsProvisional, m.MetAt)
+            {
+                OriginalDueAt = m.OriginalDueAt,
+                Node = m.Node,
+                Name = m.Name,
+            }).ToList(),
+        Register = Register,
+        Cycle = CycleKind is { } cycleKind && CycleDay is { } cycleDay ? new Items.ReportCycle(cycleKind, cycleDay) : null,
+        Percent = Percent,
         AssignedAt = AssignedAt,
         HandlingSince = HandlingSince,
         VerifiedAt = VerifiedAt,
@@ -140,6 +166,10 @@ public sealed class Matter
         DissatisfiedCount = state.DissatisfiedCount;
         ReopenCount = state.ReopenCount;
         Version = state.Version;
+        Register = state.Register;
+        CycleKind = state.Cycle?.Kind;
+        CycleDay = state.Cycle?.Day;
+        Percent = state.Percent;
         NextDueAt = state.IsClockSuspended ? null : state.Milestones.Where(m => m.MetAt is null).Min(m => (DateTimeOffset?)m.DueAt);
 
         CoUnits.RemoveAll(c => !state.CoUnitIds.Contains(c.UnitId));
@@ -158,13 +188,14 @@ public sealed class Matter
 
         foreach (var milestone in state.Milestones)
         {
-            var row = Milestones.Find(m => m.Stage == milestone.Stage);
+            var row = Milestones.Find(m => m.Stage == milestone.Stage && m.Node == milestone.Node);
             if (row is null)
             {
-                row = new MilestoneRow { Stage = milestone.Stage };
+                row = new MilestoneRow { Stage = milestone.Stage, Node = milestone.Node };
                 Milestones.Add(row);
             }
 
+            row.Name = milestone.Name;
             row.DueAt = milestone.DueAt;
             row.DueSoonAt = milestone.DueSoonAt;
             row.IsProvisional = milestone.IsProvisional;
@@ -188,7 +219,7 @@ public sealed class Matter
                 row.EscalatedForDueAt = row.DueAt;
             }
 
-            var milestone = new Milestone(row.Stage, row.DueAt, row.DueSoonAt, row.IsProvisional, row.MetAt);
+            var milestone = new Milestone(row.Stage, row.DueAt, row.DueSoonAt, row.IsProvisional, row.MetAt) { Node = row.Node, Name = row.Name };
             row.NextEscalationAt = Status == MatterStatus.Returned
                 ? null
                 : rules.Escalation.ChainFor(Profile, row.Stage, SupervisionLevel).NextAfter(milestone, row.DoneKinds, rules.Calendar);
@@ -205,12 +236,19 @@ public sealed class MatterCoUnit
     public int Position { get; set; }
 }
 
-/// <summary>One stage of a matter's clock.</summary>
+/// <summary>One milestone of a matter's clock, identified by (Stage, Node): a 13710 stage (node 0), a work item's node
+/// or one of its report dues.</summary>
 public sealed class MilestoneRow
 {
     public long Id { get; set; }
     public long MatterId { get; set; }
     public Stage Stage { get; set; }
+
+    /// <summary>0 for the 13710 stages; the node's number or the report's ordinal.</summary>
+    public int Node { get; set; }
+
+    /// <summary>A work item's node name.</summary>
+    public string? Name { get; set; }
     public DateTimeOffset DueAt { get; set; }
     public DateTimeOffset DueSoonAt { get; set; }
     public bool IsProvisional { get; set; }

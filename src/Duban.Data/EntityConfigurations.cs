@@ -50,6 +50,8 @@ internal sealed class MatterConfiguration : IEntityTypeConfiguration<Matter>
         e.HasIndex(m => new { m.LeadUnitId, m.Status });
         e.HasIndex(m => m.AssignerUnitId);
         e.HasIndex(m => m.NextDueAt);
+        e.HasIndex(m => new { m.Kind, m.Register, m.Colour }); // work-item lists by register and colour
+        e.HasIndex(m => m.ParentId);
         e.Property(m => m.Code).HasMaxLength(32);
         e.Property(m => m.Title).HasMaxLength(200);
         e.Property(m => m.Content).HasMaxLength(20000);
@@ -81,7 +83,8 @@ internal sealed class MilestoneRowConfiguration : IEntityTypeConfiguration<Miles
     public void Configure(EntityTypeBuilder<MilestoneRow> e)
     {
         e.ToTable("milestones");
-        e.HasIndex(m => new { m.MatterId, m.Stage }).IsUnique();
+        e.HasIndex(m => new { m.MatterId, m.Stage, m.Node }).IsUnique();
+        e.Property(m => m.Name).HasMaxLength(100);
         e.HasIndex(m => m.DueAt);
         e.HasIndex(m => m.NextEscalationAt); // the sweep reads only what is due
     }

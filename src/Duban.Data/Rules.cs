@@ -115,6 +115,7 @@ public sealed class Rules
             };
         }
 
+        options = options with { Items = ItemOptionsFrom(configuration.GetSection("Items")) };
         var lookBack = new Dictionary<MatterKind, LookBackRule>(LookBackPolicy.Default.Rules);
         foreach (var kind in Enum.GetValues<MatterKind>())
         {
@@ -129,5 +130,32 @@ public sealed class Rules
 
         return new Rules(profiles.Values.ToList(), options, EscalationOptions.FromConfiguration(configuration).Policy,
             new LookBackPolicy(lookBack));
+    }
+
+    /// <summary>
+    /// Work items' settings: <c>"Items": { "Tolerance": 10, "NodeDueSoon": "3wd", "ReportDueSoon": "1wd" }</c> — the points
+    /// reported progress may lag the expected progress before an item turns yellow, and the due-soon windows.
+    /// </summary>
+    private static Items.ItemOptions ItemOptionsFrom(IConfigurationSection section)
+    {
+        var options = new Items.ItemOptions();
+        if (section["Tolerance"] is { } tolerance)
+        {
+            options = options with
+            {
+                Tolerance = int.TryParse(tolerance, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var points) && points <= 100
+                    ? points
+                    : throw new FormatException($"Items:Tolerance: \"{tolerance}\" 应为 0–100 的整数 / must be 0–100"),
+            };
+        }
+
+        TimeLimit Window(string key, TimeLimit fallback) => section[key] is not { } text ? fallback
+            : TimeLimit.TryParse(text, out var limit) ? limit
+            : throw new FormatException($"Items:{key}: \"{text}\" 不是有效时限（如 3wd）/ not a time limit");
+        return options with
+        {
+            NodeDueSoon = Window("NodeDueSoon", options.NodeDueSoon),
+            ReportDueSoon = Window("ReportDueSoon", options.ReportDueSoon),
+        };
     }
 }

@@ -79,7 +79,7 @@ public static class Scoring
         var facts = metrics.Facts;
         return e switch
         {
-            PointEvent.OverdueMilestone => Enum.GetValues<Stage>()
+            PointEvent.OverdueMilestone => StageKinds.Clock
                 .Sum(s => facts[UnitFacts.Outcome(s, StageOutcome.Late)] + facts[UnitFacts.Outcome(s, StageOutcome.Pending)]),
             PointEvent.Accountability => metrics.AccountabilityEntries,
             PointEvent.Dissatisfied => facts[Fact.RatedDissatisfied],

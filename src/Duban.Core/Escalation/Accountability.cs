@@ -20,6 +20,12 @@ public enum AccountabilityReason
 
     /// <summary>人工列入: put on the list by hand.</summary>
     Manual,
+
+    /// <summary>节点超期: a work item's node not met within the chain's accountability offset.</summary>
+    NodeOverdue,
+
+    /// <summary>填报超期: a work item's progress report not made within the chain's accountability offset.</summary>
+    ReportOverdue,
 }
 
 /// <summary>Where an accountability entry stands.</summary>

@@ -9,9 +9,12 @@ namespace Duban.Escalation;
 public static class NoticeText
 {
     /// <summary>The title and body of a notice for one rung.</summary>
-    public static (string Title, string Body) For(EscalationKind kind, string code, string title, Stage stage, DateTimeOffset due, int workingDaysOverdue)
+    public static (string Title, string Body) For(EscalationKind kind, string code, string title, Stage stage, DateTimeOffset due, int workingDaysOverdue) =>
+        For(kind, code, title, Labels.Of(stage), due, workingDaysOverdue);
+
+    /// <summary>The title and body of a notice for one rung of a named milestone (a work item's node 开工, 第3期进度填报).</summary>
+    public static (string Title, string Body) For(EscalationKind kind, string code, string title, string stageName, DateTimeOffset due, int workingDaysOverdue)
     {
-        var stageName = Labels.Of(stage);
         var when = Deadline(due);
         return kind switch
         {

@@ -30,6 +30,9 @@ public static class Labels
         MatterAction.Reopen => "重新办理",
         MatterAction.Extend => "批准延期",
         MatterAction.Attach => "上传附件",
+        MatterAction.Plan => "增加节点",
+        MatterAction.Meet => "完成节点",
+        MatterAction.Progress => "进度填报",
     };
 
     /// <summary>The Chinese name of a kind.</summary>
@@ -38,7 +41,37 @@ public static class Labels
         MatterKind.Assignment => "交办事项",
         MatterKind.Appeal => "诉求",
         MatterKind.Petition => "信访",
+        MatterKind.Item => "工作事项",
     };
+
+    /// <summary>The Chinese name of a work item's register.</summary>
+    public static string Of(Items.ItemRegister register) => register switch
+    {
+        Items.ItemRegister.KeyWork => "重点工作",
+        Items.ItemRegister.Project => "重大项目",
+        Items.ItemRegister.Reform => "改革事项",
+        Items.ItemRegister.Meeting => "会议议定事项",
+    };
+
+    /// <summary>The Chinese name of a colour.</summary>
+    public static string Of(Items.Colour colour) => colour switch
+    {
+        Items.Colour.Green => "绿",
+        Items.Colour.Yellow => "黄",
+        Items.Colour.Red => "红",
+    };
+
+    /// <summary>A milestone as people name it: the stage (签收), the node's own name (开工) or 第3期进度填报.</summary>
+    public static string Of(Milestone milestone)
+    {
+        ArgumentNullException.ThrowIfNull(milestone);
+        return milestone.Stage switch
+        {
+            TimeLimits.Stage.Node when milestone.Name is { } name => name,
+            TimeLimits.Stage.Report => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"第{milestone.Node}期进度填报"),
+            _ => Of(milestone.Stage),
+        };
+    }
 
     /// <summary>The Chinese name of a source.</summary>
     public static string Of(MatterSource source) => source switch
@@ -58,6 +91,8 @@ public static class Labels
         TimeLimits.Stage.Acknowledge => "签收",
         TimeLimits.Stage.Feedback => "首次反馈",
         TimeLimits.Stage.Complete => "办结",
+        TimeLimits.Stage.Node => "时间节点",
+        TimeLimits.Stage.Report => "进度填报",
     };
 
     /// <summary>The Chinese name of a milestone status.</summary>
@@ -145,6 +180,8 @@ public static class Labels
         Escalation.AccountabilityReason.DissatisfiedTwice => "两次不满意",
         Escalation.AccountabilityReason.ReopenedAfterClosing => "销号后重新办理",
         Escalation.AccountabilityReason.Manual => "人工列入",
+        Escalation.AccountabilityReason.NodeOverdue => "节点超期",
+        Escalation.AccountabilityReason.ReportOverdue => "进度填报超期",
     };
 
     /// <summary>Where an accountability entry stands, in Chinese.</summary>

@@ -44,8 +44,29 @@ public sealed record MatterEventData
     /// <summary>Verify: accepted or sent back.</summary>
     public bool? Accepted { get; init; }
 
-    /// <summary>Extend: the stage whose deadline moved.</summary>
+    /// <summary>Extend, Meet: the stage whose deadline moved or which was met.</summary>
     public Stage? Stage { get; init; }
+
+    /// <summary>Extend, Meet: the node number of that milestone (0 or absent for the 13710 stages).</summary>
+    public int? Node { get; init; }
+
+    /// <summary>Assign: the work item's register.</summary>
+    public Items.ItemRegister? Register { get; init; }
+
+    /// <summary>Assign: the work item's reporting cycle (none when absent).</summary>
+    public Items.ReportCycle? Cycle { get; init; }
+
+    /// <summary>Progress: the percent done reported (0–100).</summary>
+    public int? Percent { get; init; }
+
+    /// <summary>Meet, Progress: the evidence, as ids of attachments uploaded to the matter before.</summary>
+    public IReadOnlyList<long>? AttachmentIds { get; init; }
+
+    /// <summary>Progress: the problems met (存在问题).</summary>
+    public string? Problems { get; init; }
+
+    /// <summary>Progress: the next steps (下步打算).</summary>
+    public string? Next { get; init; }
 
     /// <summary>Rate: the rating.</summary>
     public Satisfaction? Satisfaction { get; init; }

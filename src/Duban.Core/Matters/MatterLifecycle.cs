@@ -1,4 +1,5 @@
 using Duban.Calendar;
+using Duban.Items;
 using Duban.TimeLimits;
 
 namespace Duban.Matters;
@@ -34,6 +35,27 @@ public sealed record MatterCommand(MatterAction Action)
 
     /// <summary>Attach: the files already stored.</summary>
     public IReadOnlyList<Attachments.AttachedFile>? Files { get; init; }
+
+    /// <summary>Meet, Progress: evidence, as ids of attachments already uploaded to the matter (checked by the caller).</summary>
+    public IReadOnlyList<long>? AttachmentIds { get; init; }
+
+    /// <summary>Extend, Meet: the node number of the milestone (0 for the 13710 stages).</summary>
+    public int Node { get; init; }
+
+    /// <summary>Plan: the node to add.</summary>
+    public PlannedNode? PlannedNode { get; init; }
+
+    /// <summary>Progress: the percent done, 0–100 (<see cref="Note"/> holds what was done).</summary>
+    public int? Percent { get; init; }
+
+    /// <summary>Progress: the problems met.</summary>
+    public string? Problems { get; init; }
+
+    /// <summary>Progress: the next steps.</summary>
+    public string? Next { get; init; }
+
+    /// <summary>Progress: why the percent is lower than the last report's (required then).</summary>
+    public string? Reason { get; init; }
 }
 
 /// <summary>A new matter's clock settings, checked before the assignment event is made.</summary>
@@ -45,7 +67,17 @@ public sealed record MatterCommand(MatterAction Action)
 /// <param name="Complex">Marked complex.</param>
 /// <param name="CompleteBy">An explicit completion deadline, replacing the profile's.</param>
 public sealed record AssignCommand(MatterKind Kind, long AssignerUnitId, long LeadUnitId, IReadOnlyList<long> CoUnitIds,
-    string Profile, bool Complex, DateTimeOffset? CompleteBy);
+    string Profile, bool Complex, DateTimeOffset? CompleteBy)
+{
+    /// <summary>A work item's register (required for <see cref="MatterKind.Item"/>).</summary>
+    public ItemRegister? Register { get; init; }
+
+    /// <summary>A work item's plan: at least one node, none before the assignment day.</summary>
+    public IReadOnlyList<PlannedNode>? Plan { get; init; }
+
+    /// <summary>A work item's reporting cycle (optional).</summary>
+    public ReportCycle? Cycle { get; init; }
+}
 
 /// <summary>Settings of the lifecycle.</summary>
 public sealed record LifecycleOptions
@@ -64,6 +96,9 @@ public sealed record LifecycleOptions
 
     /// <summary>The latest deadline an extension may set, counted from now.</summary>
     public TimeSpan MaxExtension { get; init; } = TimeSpan.FromDays(366);
+
+    /// <summary>Settings for work items (nodes, reports, colours).</summary>
+    public ItemOptions Items { get; init; } = new();
 }
 
 /// <summary>
@@ -117,9 +152,11 @@ public sealed class MatterLifecycle
         var completeBy = command.CompleteBy is { } explicitDue
             ? new Deadline(ChinaTime.ToLocal(explicitDue), !_calendar.IsCertain(ChinaTime.DateOf(explicitDue)))
             : (Deadline?)null;
-        var schedule = profile.Schedule(now, command.Complex, _calendar, completeBy);
+        var schedule = command.Kind == MatterKind.Item ? ScheduleItem(command, profile, now) : profile.Schedule(now, command.Complex, _calendar, completeBy);
         return new MatterEvent(1, MatterAction.Assign, now, actor.Ref, note, new MatterEventData
         {
+            Register = command.Register,
+            Cycle = command.Cycle,
             Kind = command.Kind,
             AssignerUnitId = command.AssignerUnitId,
             LeadUnitId = command.LeadUnitId,
@@ -128,6 +165,25 @@ public sealed class MatterLifecycle
             Complex = command.Complex,
             Schedule = schedule,
         });
+    }
+
+    /// <summary>A work item's first schedule: acknowledge by the profile's limit (capped at the first node), the nodes, and
+    /// the first report due when there is a cycle.</summary>
+    private List<ScheduledMilestone> ScheduleItem(AssignCommand command, TimeLimitProfile profile, DateTimeOffset now)
+    {
+        var nodes = ItemPlan.ScheduleNodes(command.Plan!, 1, now, _calendar, _options.Items);
+        var first = nodes[0];
+        var schedule = new List<ScheduledMilestone>
+        {
+            profile.ScheduleStage(Stage.Acknowledge, now, false, _calendar, new Deadline(first.DueAt, first.IsProvisional)),
+        };
+        schedule.AddRange(nodes);
+        if (command.Cycle is { } cycle)
+        {
+            schedule.Add(ItemPlan.ScheduleReport(cycle, 1, ChinaTime.DateOf(now), now, _calendar, _options.Items));
+        }
+
+        return schedule;
     }
 
     /// <summary>The problems with a new matter's clock settings, by field (empty when there are none).</summary>
@@ -152,6 +208,22 @@ public sealed class MatterLifecycle
         if (command.CompleteBy is { } due && (due <= now || due > now + _options.MaxExplicitDeadline))
         {
             errors["dueAt"] = [$"办结期限必须晚于现在且不超过 {(int)_options.MaxExplicitDeadline.TotalDays} 天。"];
+        }
+
+        if (command.Kind == MatterKind.Item)
+        {
+            if (command.Register is null)
+            {
+                errors["register"] = ["请选择台账：key-work（重点工作）、project（重大项目）、reform（改革事项）或 meeting（会议议定事项）。"];
+            }
+
+            if (command.Cycle is { IsValid: false } cycle)
+            {
+                errors["cycle"] = [cycle.Kind == CycleKind.Weekly ? "每周填报日必须是 1（周一）到 7（周日）。" : "每月填报日必须是 1 到 31。"];
+            }
+
+            var today = ChinaTime.DateOf(now);
+            ItemPlan.Check(command.Plan, today, ChinaTime.DateOf(now + _options.MaxExplicitDeadline), _options.Items, errors);
         }
 
         return errors;
@@ -200,9 +272,17 @@ public sealed class MatterLifecycle
         {
             throw new ForbiddenException(action == MatterAction.Attach
                 ? "只有牵头单位、配合单位和交办方可以上传附件。"
-                : IsLeadUnitAction(action)
+                : action == MatterAction.Plan
+            ? "只有牵头单位和交办方可以增加节点。"
+            : IsLeadUnitAction(action)
                 ? $"只有牵头单位可以{Labels.Of(action)}。"
                 : $"只有交办方（督查室、领导）可以{Labels.Of(action)}。");
+        }
+
+        if (action == MatterAction.Complete && state.Kind == MatterKind.Item && state.Status == MatterStatus.Acknowledged
+            && UnmetNodes(state) is { Count: > 0 } unmet)
+        {
+            throw new RuleConflictException($"还有未完成的时间节点：{string.Join("、", unmet.Select(m => m.Name))}，不能申请办结。");
         }
 
         if (!StatusAllows(action, state, now))
@@ -226,6 +306,9 @@ public sealed class MatterLifecycle
             MatterAction.Reopen => new MatterEventData { Schedule = [ScheduleCompletion(state, now)] },
             MatterAction.Extend => ExtendData(state, command, now),
             MatterAction.Attach => Attached(state, command.Files ?? [], actor.Ref, now).Data,
+            MatterAction.Plan => PlanData(state, command, now),
+            MatterAction.Meet => MeetData(state, command, note),
+            MatterAction.Progress => ProgressData(state, command, note, now),
             _ => new MatterEventData(),
         };
         if (action == MatterAction.Attach)
@@ -251,6 +334,93 @@ public sealed class MatterLifecycle
         // The history reads 上传附件 a.pdf、b.png without opening the event's data.
         return new MatterEvent(state.Version + 1, MatterAction.Attach, now, actor, string.Join("、", files.Select(f => f.Name)),
             new MatterEventData { Files = files });
+    }
+
+    private static List<Milestone> UnmetNodes(MatterState state) =>
+        state.Milestones.Where(m => m.Stage == Stage.Node && m.MetAt is null).OrderBy(m => m.DueAt).ToList();
+
+    /// <summary>增加节点: a named node dated from the plan's start through its end (moving the end is an extension).</summary>
+    private MatterEventData PlanData(MatterState state, MatterCommand command, DateTimeOffset now)
+    {
+        if (command.PlannedNode is not { } node)
+        {
+            throw ValidationFailedException.For("name", "请填写节点名称和日期。");
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var start = ItemPlan.Start(state);
+        ItemPlan.CheckNode(node, start, ItemPlan.End(state) ?? start, _options.Items, errors);
+        if (state.Milestones.Count(m => m.Stage == Stage.Node) >= _options.Items.MaxNodes)
+        {
+            errors["name"] = [$"时间节点不能超过 {_options.Items.MaxNodes} 个。"];
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ValidationFailedException(errors);
+        }
+
+        var number = state.Milestones.Where(m => m.Stage == Stage.Node).Select(m => m.Node).DefaultIfEmpty(0).Max() + 1;
+        return new MatterEventData { Schedule = ItemPlan.ScheduleNodes([node], number, now, _calendar, _options.Items) };
+    }
+
+    /// <summary>完成节点: an unmet node, with a note saying what shows it is met (evidence files optional).</summary>
+    private static MatterEventData MeetData(MatterState state, MatterCommand command, string? note)
+    {
+        var milestone = state.FindMilestone(Stage.Node, command.Node)
+            ?? throw ValidationFailedException.For("node", $"节点 {command.Node} 不存在。");
+        if (milestone.MetAt is not null)
+        {
+            throw new RuleConflictException($"节点「{milestone.Name}」已完成。");
+        }
+
+        return note is null
+            ? throw ValidationFailedException.For("note", "请说明节点完成情况（佐证材料可上传附件）。")
+            : new MatterEventData { Stage = Stage.Node, Node = command.Node, AttachmentIds = command.AttachmentIds is { Count: > 0 } f ? f : null };
+    }
+
+    /// <summary>进度填报: percent 0–100 (lower than the last only with a reason) and what was done; meets the report due
+    /// and schedules the next one.</summary>
+    private MatterEventData ProgressData(MatterState state, MatterCommand command, string? note, DateTimeOffset now)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var reason = Normalize(command.Reason);
+        if (command.Percent is not { } percent || percent is < 0 or > 100)
+        {
+            errors["percent"] = ["完成进度必须是 0 到 100 之间的整数。"];
+        }
+        else if (state.Percent is { } last && percent < last && reason is null)
+        {
+            errors["percent"] = [$"完成进度低于上次填报的 {last}%，请说明理由。"];
+        }
+
+        if (note is null)
+        {
+            errors["done"] = ["请填写本期完成情况。"];
+        }
+
+        foreach (var (field, text) in new[] { ("problems", command.Problems), ("next", command.Next), ("reason", command.Reason) })
+        {
+            if (Normalize(text) is { Length: var length } && length > _options.MaxNoteLength)
+            {
+                errors[field] = [$"不能超过 {_options.MaxNoteLength} 字。"];
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ValidationFailedException(errors);
+        }
+
+        var problems = Normalize(command.Problems);
+        return new MatterEventData
+        {
+            Percent = command.Percent,
+            Problems = reason is null ? problems : $"{problems}{(problems is null ? "" : "\n")}进度调低理由：{reason}",
+            Next = Normalize(command.Next),
+            AttachmentIds = command.AttachmentIds is { Count: > 0 } f ? f : null,
+            Schedule = ItemPlan.NextReport(state, now, _calendar, _options.Items) is { } report ? [report] : null,
+        };
     }
 
     private static MatterEventData VerifyData(MatterCommand command, string? note)
@@ -315,7 +485,7 @@ public sealed class MatterLifecycle
     /// <exception cref="ForbiddenException">The actor is not the lead unit.</exception>
     /// <exception cref="RuleConflictException">The matter or milestone no longer allows an extension (409).</exception>
     /// <exception cref="ValidationFailedException">The proposed date or the reason is invalid (400).</exception>
-    public void CheckExtensionRequest(MatterState state, Stage stage, DateTimeOffset proposed, string? reason, Actor actor, DateTimeOffset now)
+    public void CheckExtensionRequest(MatterState state, Stage stage, DateTimeOffset proposed, string? reason, Actor actor, DateTimeOffset now, int node = 0)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(actor);
@@ -324,10 +494,12 @@ public sealed class MatterLifecycle
             throw new ForbiddenException("只有牵头单位可以申请延期。");
         }
 
-        var milestone = state.MilestoneOf(stage);
+        var milestone = state.FindMilestone(stage, node)
+            ?? throw ValidationFailedException.For(stage == Stage.Node ? "node" : "stage", stage == Stage.Node ? $"节点 {node} 不存在。" : $"事项没有{Labels.Of(stage)}节点。");
+        var name = Labels.Of(milestone);
         if (!StatusAllows(MatterAction.Extend, state, now) || milestone.MetAt is not null)
         {
-            throw new RuleConflictException($"事项当前状态为「{Labels.Of(state.Status)}」，{Labels.Of(stage)}节点{(milestone.MetAt is null ? "" : "已完成，")}不能申请延期。");
+            throw new RuleConflictException($"事项当前状态为「{Labels.Of(state.Status)}」，{name}节点{(milestone.MetAt is null ? "" : "已完成，")}不能申请延期。");
         }
 
         // "At least N working days before": before the last N working days up to the due instant begin.
@@ -337,7 +509,7 @@ public sealed class MatterLifecycle
         if (now >= latest)
         {
             throw new RuleConflictException(now >= milestone.DueAt
-                ? $"{Labels.Of(stage)}期限已过，不能再申请延期。"
+                ? $"{name}期限已过，不能再申请延期。"
                 : $"延期须在期限前至少 {_options.ExtensionNoticeWorkingDays} 个工作日申请（截至 {ChinaTime.ToLocal(latest):yyyy-MM-dd HH:mm}）。");
         }
 
@@ -366,10 +538,11 @@ public sealed class MatterLifecycle
             throw ValidationFailedException.For("dueAt", "请指定延期的节点和新的期限。");
         }
 
-        var milestone = state.MilestoneOf(stage);
+        var milestone = state.FindMilestone(stage, command.Node)
+            ?? throw ValidationFailedException.For("node", $"节点 {command.Node} 不存在。");
         if (milestone.MetAt is not null)
         {
-            throw new RuleConflictException($"{Labels.Of(stage)}节点已完成，不能延期。");
+            throw new RuleConflictException($"{Labels.Of(milestone)}节点已完成，不能延期。");
         }
 
         if (newDue <= milestone.DueAt || newDue > now + _options.MaxExtension)
@@ -380,7 +553,13 @@ public sealed class MatterLifecycle
         var profile = ProfileOf(state);
         var shiftDays = _calendar.WorkingDaysBetween(LastDay(milestone.DueAt), LastDay(newDue));
         var moved = new List<ScheduledMilestone> { Rescheduled(profile, stage, milestone, ChinaTime.ToLocal(newDue)) };
-        foreach (var later in state.Milestones.Where(m => m.Stage > stage && m.MetAt is null))
+        if (!stage.IsClock())
+        {
+            // A work item's nodes are dated one by one: moving one moves only it (and may move the plan's end).
+            return new MatterEventData { Stage = stage, Node = command.Node, Schedule = moved };
+        }
+
+        foreach (var later in state.Milestones.Where(m => m.Stage.IsClock() && m.Stage > stage && m.MetAt is null))
         {
             var due = later.DueAt.TimeOfDay == TimeSpan.Zero && ChinaTime.ToLocal(later.DueAt).TimeOfDay == TimeSpan.Zero
                 ? ChinaTime.EndOf(_calendar.AddWorkingDays(LastDay(later.DueAt), Math.Max(0, shiftDays)).Date)
@@ -395,7 +574,18 @@ public sealed class MatterLifecycle
     }
 
     private ScheduledMilestone Rescheduled(TimeLimitProfile profile, Stage stage, Milestone milestone, DateTimeOffset due) =>
-        new(stage, due, profile.For(stage).DueSoonWindow.WindowStartBefore(due, _calendar), milestone.IsProvisional || !_calendar.IsCertain(LastDay(due)));
+        new(stage, due, WindowOf(profile, stage).WindowStartBefore(due, _calendar), milestone.IsProvisional || !_calendar.IsCertain(LastDay(due)))
+        {
+            Node = milestone.Node,
+            Name = milestone.Name,
+        };
+
+    private TimeLimit WindowOf(TimeLimitProfile profile, Stage stage) => stage switch
+    {
+        Stage.Node => _options.Items.NodeDueSoon,
+        Stage.Report => _options.Items.ReportDueSoon,
+        _ => profile.For(stage).DueSoonWindow,
+    };
 
     /// <summary>The date holding the last moment before a deadline (24:00 belongs to the day before).</summary>
     private static DateOnly LastDay(DateTimeOffset due) => ChinaTime.DateOf(due.AddTicks(-1));
@@ -408,11 +598,13 @@ public sealed class MatterLifecycle
         _profiles.TryGetValue(state.Profile, out var p) ? p : _profiles[TimeLimitProfile.DefaultName];
 
     private static bool IsLeadUnitAction(MatterAction action) =>
-        action is MatterAction.Acknowledge or MatterAction.Return or MatterAction.Feedback or MatterAction.Complete;
+        action is MatterAction.Acknowledge or MatterAction.Return or MatterAction.Feedback or MatterAction.Complete
+            or MatterAction.Meet or MatterAction.Progress;
 
     private static bool MayAct(MatterAction action, MatterState state, Actor actor, IUnitTree tree) => action switch
     {
         MatterAction.Attach => AccessRules.MayAttach(actor, state, tree),
+        MatterAction.Plan => AccessRules.IsLeadUnit(actor, state) || AccessRules.IsAssigningSide(actor, state, tree),
         _ when IsLeadUnitAction(action) => AccessRules.IsLeadUnit(actor, state),
         _ => AccessRules.IsAssigningSide(actor, state, tree),
     };
@@ -421,15 +613,19 @@ public sealed class MatterLifecycle
     {
         MatterAction.Assign => false,
         MatterAction.Acknowledge or MatterAction.Return => state.Status == MatterStatus.Assigned,
-        MatterAction.Feedback or MatterAction.Complete => state.Status == MatterStatus.Acknowledged,
+        MatterAction.Feedback => state.Status == MatterStatus.Acknowledged,
+        MatterAction.Complete => state.Status == MatterStatus.Acknowledged
+            && (state.Kind != MatterKind.Item || state.Milestones.All(m => m.Stage != Stage.Node || m.MetAt is not null)),
         MatterAction.Verify => state.Status == MatterStatus.Reported,
         MatterAction.Rate => state.Status == MatterStatus.Verified,
         MatterAction.Close => state.Status == MatterStatus.Rated
-            || (state.Status == MatterStatus.Verified && (state.Kind == MatterKind.Assignment || RatingWindowPassed(state, now))),
+            || (state.Status == MatterStatus.Verified && (state.Kind is MatterKind.Assignment or MatterKind.Item || RatingWindowPassed(state, now))),
         MatterAction.Transfer => state.Status is MatterStatus.Assigned or MatterStatus.Returned or MatterStatus.Acknowledged,
         MatterAction.Reopen => state.Status is MatterStatus.Verified or MatterStatus.Rated or MatterStatus.Closed,
         MatterAction.Extend => state.Status is MatterStatus.Assigned or MatterStatus.Acknowledged,
         MatterAction.Attach => state.Status != MatterStatus.Closed, // after 销号 the record is final
+        MatterAction.Plan => state.Kind == MatterKind.Item && state.Status is MatterStatus.Assigned or MatterStatus.Acknowledged,
+        MatterAction.Meet or MatterAction.Progress => state.Kind == MatterKind.Item && state.Status == MatterStatus.Acknowledged,
     };
 
     private bool RatingWindowPassed(MatterState state, DateTimeOffset now) =>

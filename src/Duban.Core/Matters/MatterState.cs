@@ -29,7 +29,7 @@ public sealed record MatterState
     /// <summary>Whether it is marked complex (longer completion limit).</summary>
     public required bool Complex { get; init; }
 
-    /// <summary>The milestones, one per stage.</summary>
+    /// <summary>The milestones, one per (stage, node), in that order.</summary>
     public required IReadOnlyList<Milestone> Milestones { get; init; }
 
     /// <summary>When it was assigned.</summary>
@@ -54,11 +54,23 @@ public sealed record MatterState
     /// <summary>How many times it went back to handling after verification (rated dissatisfied or reopened).</summary>
     public int ReopenCount { get; init; }
 
+    /// <summary>A work item's register (null for other kinds).</summary>
+    public Items.ItemRegister? Register { get; init; }
+
+    /// <summary>A work item's reporting cycle (null: no periodic reports).</summary>
+    public Items.ReportCycle? Cycle { get; init; }
+
+    /// <summary>A work item's last reported percent done (null before the first report).</summary>
+    public int? Percent { get; init; }
+
     /// <summary>The sequence number of the last event; the optimistic-concurrency version.</summary>
     public required int Version { get; init; }
 
-    /// <summary>The milestone of a stage.</summary>
-    public Milestone MilestoneOf(Stage stage) => Milestones.First(m => m.Stage == stage);
+    /// <summary>The milestone (<paramref name="stage"/>, <paramref name="node"/>): node 0 for the 13710 stages.</summary>
+    public Milestone MilestoneOf(Stage stage, int node = 0) => Milestones.First(m => m.Is(stage, node));
+
+    /// <summary>The milestone (<paramref name="stage"/>, <paramref name="node"/>), or null when there is none.</summary>
+    public Milestone? FindMilestone(Stage stage, int node = 0) => Milestones.FirstOrDefault(m => m.Is(stage, node));
 
     /// <summary>Whether the lead unit's clock is stopped (returned, waiting for the assigner).</summary>
     public bool IsClockSuspended => Status == MatterStatus.Returned;
@@ -97,6 +109,8 @@ public sealed record MatterState
             Profile = d.Profile ?? throw Missing(nameof(d.Profile)),
             Complex = d.Complex ?? false,
             Milestones = (d.Schedule ?? throw Missing(nameof(d.Schedule))).Select(Milestone.From).ToList(),
+            Register = d.Register,
+            Cycle = d.Cycle,
             AssignedAt = assigned.At,
             HandlingSince = assigned.At,
             Version = 1,
@@ -120,7 +134,7 @@ public sealed record MatterState
             MatterAction.Acknowledge => next.Meet(Stage.Acknowledge, e.At) with { Status = MatterStatus.Acknowledged },
             MatterAction.Return => next with { Status = MatterStatus.Returned },
             MatterAction.Feedback => next.Meet(Stage.Feedback, e.At),
-            MatterAction.Complete => next.Meet(Stage.Feedback, e.At).Meet(Stage.Complete, e.At) with { Status = MatterStatus.Reported },
+            MatterAction.Complete => next.Meet(Stage.Feedback, e.At).Meet(Stage.Complete, e.At).MeetReports(e.At) with { Status = MatterStatus.Reported },
             MatterAction.Verify when e.Data.Accepted == true => next with { Status = MatterStatus.Verified, VerifiedAt = e.At },
             MatterAction.Verify => next.Unmeet(Stage.Complete) with { Status = MatterStatus.Acknowledged },
             MatterAction.Rate when e.Data.Satisfaction == Matters.Satisfaction.Dissatisfied => next.Reschedule(e.Data.Schedule) with
@@ -143,6 +157,12 @@ public sealed record MatterState
             },
             MatterAction.Extend => next.Extend(e.Data.Schedule),
             MatterAction.Attach => next,
+            MatterAction.Plan => next.Add(e.Data.Schedule),
+            MatterAction.Meet => next.Meet(e.Data.Stage ?? throw Missing("Stage"), e.Data.Node ?? 0, e.At),
+            MatterAction.Progress => next.MeetReports(e.At).Add(e.Data.Schedule) with
+            {
+                Percent = e.Data.Percent ?? throw Missing(nameof(e.Data.Percent)),
+            },
             MatterAction.Reopen => next.Reschedule(e.Data.Schedule) with
             {
                 Status = MatterStatus.Acknowledged,
@@ -155,34 +175,47 @@ public sealed record MatterState
         };
     }
 
-    private MatterState Meet(Stage stage, DateTimeOffset at) =>
-        Replace(stage, m => m.MetAt is null ? m with { MetAt = at } : m);
+    private MatterState Meet(Stage stage, DateTimeOffset at) => Meet(stage, 0, at);
 
-    private MatterState Unmeet(Stage stage) => Replace(stage, m => m with { MetAt = null });
+    private MatterState Meet(Stage stage, int node, DateTimeOffset at) =>
+        Replace(stage, node, m => m.MetAt is null ? m with { MetAt = at } : m);
+
+    /// <summary>A work item's report due (there is at most one open) is met by a progress report or the completion report.</summary>
+    private MatterState MeetReports(DateTimeOffset at) => this with
+    {
+        Milestones = Milestones.Select(m => m.Stage == Stage.Report && m.MetAt is null ? m with { MetAt = at } : m).ToList(),
+    };
+
+    /// <summary>New milestones (a planned node, the next report due) join the schedule.</summary>
+    private MatterState Add(IReadOnlyList<ScheduledMilestone>? schedule) => schedule is null or { Count: 0 }
+        ? this
+        : this with { Milestones = [.. Milestones.Concat(schedule.Select(Milestone.From)).OrderBy(m => m.Stage).ThenBy(m => m.Node)] };
+
+    private MatterState Unmeet(Stage stage) => Replace(stage, 0, m => m with { MetAt = null });
 
     private MatterState Reschedule(IReadOnlyList<ScheduledMilestone>? schedule)
     {
-        var byStage = (schedule ?? throw Missing("Schedule")).ToDictionary(s => s.Stage);
+        var byKey = (schedule ?? throw Missing("Schedule")).ToDictionary(s => (s.Stage, s.Node));
         return this with
         {
-            Milestones = Milestones.Select(m => byStage.TryGetValue(m.Stage, out var s) ? Milestone.From(s) : m).ToList(),
+            Milestones = Milestones.Select(m => byKey.TryGetValue((m.Stage, m.Node), out var s) ? Milestone.From(s) : m).ToList(),
         };
     }
 
     /// <summary>Moves deadlines and remembers the first original due instant of each, for on-time statistics.</summary>
     private MatterState Extend(IReadOnlyList<ScheduledMilestone>? schedule)
     {
-        var byStage = (schedule ?? throw Missing("Schedule")).ToDictionary(s => s.Stage);
+        var byKey = (schedule ?? throw Missing("Schedule")).ToDictionary(s => (s.Stage, s.Node));
         return this with
         {
-            Milestones = Milestones.Select(m => byStage.TryGetValue(m.Stage, out var s)
+            Milestones = Milestones.Select(m => byKey.TryGetValue((m.Stage, m.Node), out var s)
                 ? m with { DueAt = s.DueAt, DueSoonAt = s.DueSoonAt, IsProvisional = s.IsProvisional, OriginalDueAt = m.OriginalDueAt ?? m.DueAt }
                 : m).ToList(),
         };
     }
 
-    private MatterState Replace(Stage stage, Func<Milestone, Milestone> change) =>
-        this with { Milestones = Milestones.Select(m => m.Stage == stage ? change(m) : m).ToList() };
+    private MatterState Replace(Stage stage, int node, Func<Milestone, Milestone> change) =>
+        this with { Milestones = Milestones.Select(m => m.Is(stage, node) ? change(m) : m).ToList() };
 
     private static InvalidOperationException Missing(string field) => new($"The event lacks {field}.");
 
@@ -193,6 +226,7 @@ public sealed record MatterState
         && LeadUnitId == other.LeadUnitId && CoUnitIds.SequenceEqual(other.CoUnitIds) && Profile == other.Profile
         && Complex == other.Complex && Milestones.SequenceEqual(other.Milestones) && AssignedAt == other.AssignedAt
         && HandlingSince == other.HandlingSince
+        && Register == other.Register && Cycle == other.Cycle && Percent == other.Percent
         && VerifiedAt == other.VerifiedAt && ClosedAt == other.ClosedAt && Satisfaction == other.Satisfaction
         && DissatisfiedCount == other.DissatisfiedCount && ReopenCount == other.ReopenCount && Version == other.Version;
 

@@ -11,6 +11,10 @@ public enum MatterKind
 
     /// <summary>信访: a petition.</summary>
     Petition,
+
+    /// <summary>工作事项: a piece of key work, a project, a reform or a meeting decision run on a plan of dated nodes
+    /// with periodic progress reports, in one of the <see cref="Items.ItemRegister"/>s.</summary>
+    Item,
 }
 
 /// <summary>Where a matter came from (来源).</summary>
@@ -101,6 +105,16 @@ public enum MatterAction
 
     /// <summary>上传附件: files added to the matter; the state does not change, the history records what and by whom.</summary>
     Attach,
+
+    /// <summary>增加节点: a work item's plan gains a dated node.</summary>
+    Plan,
+
+    /// <summary>完成节点: a work item's node is met, with evidence.</summary>
+    Meet,
+
+    /// <summary>进度填报: a work item's progress report (percent, done, problems, next steps); meets the report due and
+    /// schedules the next one.</summary>
+    Progress,
 }
 
 /// <summary>A satisfaction rating from the follow-up call (回访).</summary>

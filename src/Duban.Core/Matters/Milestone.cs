@@ -38,11 +38,25 @@ public sealed record Milestone(Stage Stage, DateTimeOffset DueAt, DateTimeOffset
     /// <summary>The due instant before an approved extension moved it (null when never extended).</summary>
     public DateTimeOffset? OriginalDueAt { get; init; }
 
+    /// <summary>The node number: 0 for the 13710 stages, the node's number for <see cref="Stage.Node"/>, the report's
+    /// ordinal for <see cref="Stage.Report"/>. A milestone is identified by (<see cref="Stage"/>, <see cref="Node"/>).</summary>
+    public int Node { get; init; }
+
+    /// <summary>The node's name (立项, 开工…); null for the 13710 stages and reports.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>True when this is the milestone (<paramref name="stage"/>, <paramref name="node"/>).</summary>
+    public bool Is(Stage stage, int node) => Stage == stage && Node == node;
+
     /// <summary>A fresh, unmet milestone from a schedule.</summary>
     public static Milestone From(ScheduledMilestone scheduled)
     {
         ArgumentNullException.ThrowIfNull(scheduled);
-        return new Milestone(scheduled.Stage, scheduled.DueAt, scheduled.DueSoonAt, scheduled.IsProvisional, null);
+        return new Milestone(scheduled.Stage, scheduled.DueAt, scheduled.DueSoonAt, scheduled.IsProvisional, null)
+        {
+            Node = scheduled.Node,
+            Name = scheduled.Name,
+        };
     }
 
     /// <summary>The status at <paramref name="now"/>; <paramref name="suspended"/> when the matter's clock is stopped.</summary>

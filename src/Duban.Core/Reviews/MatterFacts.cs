@@ -67,7 +67,7 @@ public static class MatterFacts
         }
 
         var resolved = state.Status is MatterStatus.Verified or MatterStatus.Rated or MatterStatus.Closed;
-        foreach (var milestone in state.Milestones)
+        foreach (var milestone in state.Milestones.Where(m => m.Stage.IsClock())) // a work item's nodes and reports are not 13710 stages
         {
             File(delta, state, milestone, OutcomeOf(milestone), resolved && milestone.MetAt is not null, calendar, rules);
         }
@@ -109,11 +109,11 @@ public static class MatterFacts
             case MatterAction.Transfer:
                 delta.Count(lead, Fact.Assigned);
                 delta.Count(new FactKey(before!.LeadUnitId, day, FactRole.Lead), Fact.TransferredOut);
-                Freeze(delta, before, Enum.GetValues<Stage>(), e.At, calendar, rules);
+                Freeze(delta, before, StageKinds.Clock, e.At, calendar, rules);
                 break;
             case MatterAction.Return:
                 delta.Count(new FactKey(before!.LeadUnitId, day, FactRole.Lead), Fact.Returned);
-                Freeze(delta, before, Enum.GetValues<Stage>(), e.At, calendar, rules);
+                Freeze(delta, before, StageKinds.Clock, e.At, calendar, rules);
                 break;
             case MatterAction.Verify when e.Data.Accepted != true:
                 delta.Count(lead, Fact.Redone);

@@ -126,10 +126,13 @@ public sealed class UnitFacts
     /// <summary>Whether a fact counts milestones not met yet: these count (as overdue) only where their due date is
     /// before today.</summary>
     public static bool IsPending(Fact fact) =>
-        Enum.GetValues<Stage>().Any(stage => Outcome(stage, StageOutcome.Pending) == fact);
+        StageKinds.Clock.Any(stage => Outcome(stage, StageOutcome.Pending) == fact);
 
-    /// <summary>The fact counting a stage's outcome.</summary>
-    public static Fact Outcome(Stage stage, StageOutcome outcome) => (Fact)((int)Fact.AcknowledgeOnTime + (int)stage * 4 + (int)outcome);
+    /// <summary>The fact counting a 13710 stage's outcome (a work item's nodes and reports have none).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not a 13710 stage.</exception>
+    public static Fact Outcome(Stage stage, StageOutcome outcome) => stage.IsClock()
+        ? (Fact)((int)Fact.AcknowledgeOnTime + (int)stage * 4 + (int)outcome)
+        : throw new ArgumentOutOfRangeException(nameof(stage), stage, "Only the 13710 stages have outcome facts.");
 }
 
 /// <summary>How one milestone stands for the unit it belongs to.</summary>

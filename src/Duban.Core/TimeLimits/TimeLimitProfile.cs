@@ -13,6 +13,22 @@ public enum Stage
 
     /// <summary>办结: completion reported.</summary>
     Complete,
+
+    /// <summary>时间节点: a named, dated node of a work item's plan (numbered from 1).</summary>
+    Node,
+
+    /// <summary>进度填报: the next progress report a work item's reporting cycle asks for (numbered by its ordinal).</summary>
+    Report,
+}
+
+/// <summary>Which stages belong to the 13710 clock and which to a work item's plan.</summary>
+public static class StageKinds
+{
+    /// <summary>The stages a time-limit profile sets (签收, 首次反馈, 办结), in order.</summary>
+    public static IReadOnlyList<Stage> Clock { get; } = [Stage.Acknowledge, Stage.Feedback, Stage.Complete];
+
+    /// <summary>True for the 13710 stages; false for a work item's nodes and report milestones.</summary>
+    public static bool IsClock(this Stage stage) => stage is Stage.Acknowledge or Stage.Feedback or Stage.Complete;
 }
 
 /// <summary>One stage's limit within a profile.</summary>
@@ -31,7 +47,15 @@ public sealed record StageLimit(Stage Stage, TimeLimit Limit, TimeLimit? Complex
 /// <param name="DueAt">The due instant.</param>
 /// <param name="DueSoonAt">When the due-soon window opens.</param>
 /// <param name="IsProvisional">True when a year without a holiday notice was counted.</param>
-public sealed record ScheduledMilestone(Stage Stage, DateTimeOffset DueAt, DateTimeOffset DueSoonAt, bool IsProvisional);
+public sealed record ScheduledMilestone(Stage Stage, DateTimeOffset DueAt, DateTimeOffset DueSoonAt, bool IsProvisional)
+{
+    /// <summary>The node number: 0 for the 13710 stages, the node's number for <see cref="Stage.Node"/>, the report's
+    /// ordinal for <see cref="Stage.Report"/>. A milestone is identified by (Stage, Node).</summary>
+    public int Node { get; init; }
+
+    /// <summary>The node's name (立项, 开工…); null for the 13710 stages.</summary>
+    public string? Name { get; init; }
+}
 
 /// <summary>
 /// A named list of stage limits (时限规则). The default <c>13710</c>: acknowledge within 1 working day, first
@@ -115,7 +139,7 @@ public sealed record TimeLimitProfile(string Name, string DisplayName, IReadOnly
     {
         ArgumentNullException.ThrowIfNull(stages);
         var result = new List<StageLimit>();
-        foreach (var stage in Enum.GetValues<Stage>())
+        foreach (var stage in StageKinds.Clock)
         {
             var stageKey = stage.ToString().ToLowerInvariant();
             var entry = stages.FirstOrDefault(s => string.Equals(s.Key, stageKey, StringComparison.OrdinalIgnoreCase));

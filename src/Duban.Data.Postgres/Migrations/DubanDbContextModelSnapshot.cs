@@ -1111,6 +1111,9 @@ namespace Duban.Data.Postgres.Migrations
                     b.Property<long>("MatterId")
                         .HasColumnType("bigint");
 
+                    b.Property<int>("Node")
+                        .HasColumnType("integer");
+
                     b.Property<DateTimeOffset>("ProposedDueAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -1364,6 +1367,41 @@ namespace Duban.Data.Postgres.Migrations
                     b.ToTable("cards", (string)null);
                 });
 
+            modelBuilder.Entity("Duban.Data.ItemColourChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Cause")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("From")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("MatterId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("To")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MatterId", "At");
+
+                    b.ToTable("item_colour_changes", (string)null);
+                });
+
             modelBuilder.Entity("Duban.Data.JudgeScore", b =>
                 {
                     b.Property<long>("Id")
@@ -1550,6 +1588,10 @@ namespace Duban.Data.Postgres.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<string>("Colour")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<bool>("Complex")
                         .HasColumnType("boolean");
 
@@ -1557,6 +1599,13 @@ namespace Duban.Data.Postgres.Migrations
                         .IsRequired()
                         .HasMaxLength(20000)
                         .HasColumnType("character varying(20000)");
+
+                    b.Property<int?>("CycleDay")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("CycleKind")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<int>("DissatisfiedCount")
                         .HasColumnType("integer");
@@ -1579,10 +1628,20 @@ namespace Duban.Data.Postgres.Migrations
                     b.Property<DateTimeOffset?>("NextDueAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<long?>("ParentId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int?>("Percent")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Profile")
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Register")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<int>("ReopenCount")
                         .HasColumnType("integer");
@@ -1631,7 +1690,11 @@ namespace Duban.Data.Postgres.Migrations
 
                     b.HasIndex("NextDueAt");
 
+                    b.HasIndex("ParentId");
+
                     b.HasIndex("LeadUnitId", "Status");
+
+                    b.HasIndex("Kind", "Register", "Colour");
 
                     b.ToTable("matters", (string)null);
                 });
@@ -1796,8 +1859,15 @@ namespace Duban.Data.Postgres.Migrations
                     b.Property<DateTimeOffset?>("MetAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<DateTimeOffset?>("NextEscalationAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Node")
+                        .HasColumnType("integer");
 
                     b.Property<DateTimeOffset?>("OriginalDueAt")
                         .HasColumnType("timestamp with time zone");
@@ -1813,7 +1883,7 @@ namespace Duban.Data.Postgres.Migrations
 
                     b.HasIndex("NextEscalationAt");
 
-                    b.HasIndex("MatterId", "Stage")
+                    b.HasIndex("MatterId", "Stage", "Node")
                         .IsUnique();
 
                     b.ToTable("milestones", (string)null);
@@ -3256,6 +3326,17 @@ namespace Duban.Data.Postgres.Migrations
                     b.Navigation("Rule");
 
                     b.Navigation("Unit");
+                });
+
+            modelBuilder.Entity("Duban.Data.ItemColourChange", b =>
+                {
+                    b.HasOne("Duban.Data.Matter", "Matter")
+                        .WithMany()
+                        .HasForeignKey("MatterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Matter");
                 });
 
             modelBuilder.Entity("Duban.Data.JudgeScore", b =>

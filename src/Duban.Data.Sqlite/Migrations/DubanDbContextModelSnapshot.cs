@@ -1066,6 +1066,9 @@ namespace Duban.Data.Sqlite.Migrations
                     b.Property<long>("MatterId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("Node")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("ProposedDueAt")
                         .HasColumnType("TEXT");
 
@@ -1313,6 +1316,39 @@ namespace Duban.Data.Sqlite.Migrations
                     b.ToTable("cards", (string)null);
                 });
 
+            modelBuilder.Entity("Duban.Data.ItemColourChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Cause")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("From")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("MatterId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("To")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MatterId", "At");
+
+                    b.ToTable("item_colour_changes", (string)null);
+                });
+
             modelBuilder.Entity("Duban.Data.JudgeScore", b =>
                 {
                     b.Property<long>("Id")
@@ -1491,12 +1527,23 @@ namespace Duban.Data.Sqlite.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Colour")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("Complex")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Content")
                         .IsRequired()
                         .HasMaxLength(20000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("CycleDay")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CycleKind")
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("DissatisfiedCount")
@@ -1520,9 +1567,19 @@ namespace Duban.Data.Sqlite.Migrations
                     b.Property<DateTime?>("NextDueAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("ParentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Percent")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Profile")
                         .IsRequired()
                         .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Register")
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("ReopenCount")
@@ -1572,7 +1629,11 @@ namespace Duban.Data.Sqlite.Migrations
 
                     b.HasIndex("NextDueAt");
 
+                    b.HasIndex("ParentId");
+
                     b.HasIndex("LeadUnitId", "Status");
+
+                    b.HasIndex("Kind", "Register", "Colour");
 
                     b.ToTable("matters", (string)null);
                 });
@@ -1731,8 +1792,15 @@ namespace Duban.Data.Sqlite.Migrations
                     b.Property<DateTime?>("MetAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("NextEscalationAt")
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("Node")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateTime?>("OriginalDueAt")
                         .HasColumnType("TEXT");
@@ -1748,7 +1816,7 @@ namespace Duban.Data.Sqlite.Migrations
 
                     b.HasIndex("NextEscalationAt");
 
-                    b.HasIndex("MatterId", "Stage")
+                    b.HasIndex("MatterId", "Stage", "Node")
                         .IsUnique();
 
                     b.ToTable("milestones", (string)null);
@@ -3153,6 +3221,17 @@ namespace Duban.Data.Sqlite.Migrations
                     b.Navigation("Rule");
 
                     b.Navigation("Unit");
+                });
+
+            modelBuilder.Entity("Duban.Data.ItemColourChange", b =>
+                {
+                    b.HasOne("Duban.Data.Matter", "Matter")
+                        .WithMany()
+                        .HasForeignKey("MatterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Matter");
                 });
 
             modelBuilder.Entity("Duban.Data.JudgeScore", b =>

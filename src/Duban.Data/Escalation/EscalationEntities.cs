@@ -138,6 +138,9 @@ public sealed class ExtensionRequest
     public long Id { get; set; }
     public long MatterId { get; set; }
     public Stage Stage { get; set; }
+
+    /// <summary>The node number of the milestone (0 for the 13710 stages).</summary>
+    public int Node { get; set; }
     public DateTimeOffset CurrentDueAt { get; set; }
     public DateTimeOffset ProposedDueAt { get; set; }
     public required string Reason { get; set; }

@@ -28,8 +28,16 @@ public sealed class EscalationPolicy
 
     public static EscalationPolicy Default { get; } = new([], WorkingHours.Default);
 
-    public EscalationChain ChainFor(string profile, Stage stage, SupervisionLevel level) =>
-        (_chains.TryGetValue((profile.ToLowerInvariant(), stage), out var chain) ? chain : EscalationChain.Default).TightenedFor(level);
+    /// <summary>The chain for a milestone: a work item's nodes and reports use the profile's <c>complete</c> chain unless
+    /// one is configured for <c>node</c> or <c>report</c>.</summary>
+    public EscalationChain ChainFor(string profile, Stage stage, SupervisionLevel level)
+    {
+        var key = profile.ToLowerInvariant();
+        var chain = _chains.TryGetValue((key, stage), out var own) ? own
+            : !stage.IsClock() && _chains.TryGetValue((key, Stage.Complete), out var complete) ? complete
+            : EscalationChain.Default;
+        return chain.TightenedFor(level);
+    }
 
     /// <exception cref="FormatException">A malformed value; the message names its key.</exception>
     public static EscalationPolicy FromConfiguration(IConfiguration configuration)
@@ -50,7 +58,7 @@ public sealed class EscalationPolicy
                 var key = $"Escalation:Chains:{profile.Key}:{stageSection.Key}";
                 if (!WireEnum.TryParse<Stage>(stageSection.Key, out var stage))
                 {
-                    throw new FormatException($"{key}: 未知阶段，应为 acknowledge、feedback 或 complete / unknown stage");
+                    throw new FormatException($"{key}: 未知阶段，应为 acknowledge、feedback、complete、node 或 report / unknown stage");
                 }
 
                 var steps = new List<EscalationStep>();

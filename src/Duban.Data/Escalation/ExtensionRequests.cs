@@ -10,22 +10,28 @@ namespace Duban.Data;
 /// <summary>An extension request as shown.</summary>
 public sealed record ExtensionView(long Id, long MatterId, string MatterCode, Stage Stage, DateTimeOffset CurrentDueAt,
     DateTimeOffset ProposedDueAt, string Reason, string RequestedBy, DateTimeOffset RequestedAt, ExtensionStatus Status,
-    DateTimeOffset? DecidedDueAt, string? DecidedBy, DateTimeOffset? DecidedAt, string? DecisionNote);
+    DateTimeOffset? DecidedDueAt, string? DecidedBy, DateTimeOffset? DecidedAt, string? DecisionNote, int Node = 0);
 
 /// <summary>延期申请: the lead unit asks for more time, the assigning side decides; an approval moves the clock
 /// through the matter's lifecycle (an <c>extend</c> event).</summary>
 public sealed class ExtensionRequests(DubanDbContext db, Rules rules, TimeProvider clock, ActOnMatter act)
 {
-    /// <summary>延期申请 by the lead unit: checked by the lifecycle's rules; one pending request per stage.</summary>
+    /// <summary>延期申请 by the lead unit: checked by the lifecycle's rules; one pending request per milestone. A work
+    /// item's node is named by its number (<paramref name="node"/>; the stage is then <c>node</c> unless given).</summary>
     public async Task<ExtensionView> RequestAsync(long matterId, string? stageText, string? dueText, string? reason, Actor actor,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, int? node = null)
     {
         ArgumentNullException.ThrowIfNull(actor);
         var errors = new Dictionary<string, string[]>();
-        var stage = Stage.Complete;
+        var stage = node is null ? Stage.Complete : Stage.Node;
         if (stageText is not null && !WireEnum.TryParse(stageText, out stage))
         {
-            errors["stage"] = ["节点必须是 acknowledge、feedback 或 complete。"];
+            errors["stage"] = ["节点必须是 acknowledge、feedback、complete 或 node（工作事项的时间节点，并给出 node 编号）。"];
+        }
+
+        if (stage == Stage.Node && node is not > 0)
+        {
+            errors["node"] = ["请指定要延期的时间节点编号。"];
         }
 
         DateTimeOffset proposed = default;
@@ -41,17 +47,21 @@ public sealed class ExtensionRequests(DubanDbContext db, Rules rules, TimeProvid
 
         var (matter, state, _) = await VisibleMatters.LoadAsync(db, matterId, actor, cancellationToken);
         var now = clock.GetUtcNow();
-        rules.Lifecycle().CheckExtensionRequest(state, stage, proposed, reason, actor, now);
-        if (await db.ExtensionRequests.AnyAsync(x => x.MatterId == matterId && x.Stage == stage && x.Status == ExtensionStatus.Pending, cancellationToken))
+        var number = stage.IsClock() ? 0 : node ?? 0;
+        rules.Lifecycle().CheckExtensionRequest(state, stage, proposed, reason, actor, now, number);
+        var milestone = state.MilestoneOf(stage, number);
+        var name = Labels.Of(milestone);
+        if (await db.ExtensionRequests.AnyAsync(x => x.MatterId == matterId && x.Stage == stage && x.Node == number && x.Status == ExtensionStatus.Pending, cancellationToken))
         {
-            throw new RuleConflictException($"{Labels.Of(stage)}节点已有待审批的延期申请。");
+            throw new RuleConflictException($"{name}节点已有待审批的延期申请。");
         }
 
         var request = new ExtensionRequest
         {
             MatterId = matterId,
             Stage = stage,
-            CurrentDueAt = state.MilestoneOf(stage).DueAt,
+            Node = number,
+            CurrentDueAt = milestone.DueAt,
             ProposedDueAt = proposed,
             Reason = UserText.Clean(reason)!,
             RequestedById = actor.Id,
@@ -66,8 +76,8 @@ public sealed class ExtensionRequests(DubanDbContext db, Rules rules, TimeProvid
             UnitId = matter.AssignerUnitId,
             Audience = Audience.Unit,
             MatterId = matterId,
-            Title = $"【延期申请】{matter.Code} {Labels.Of(stage)}",
-            Body = $"{actor.Name}申请将{Labels.Of(stage)}期限由 {NoticeText.Deadline(request.CurrentDueAt)} 延至 {NoticeText.Deadline(proposed)}：{request.Reason}",
+            Title = $"【延期申请】{matter.Code} {name}",
+            Body = $"{actor.Name}申请将{name}期限由 {NoticeText.Deadline(request.CurrentDueAt)} 延至 {NoticeText.Deadline(proposed)}：{request.Reason}",
             Link = FormattableString.Invariant($"/matters/{matterId}"),
             CreatedAt = now,
             DeliverAfter = now,
@@ -114,7 +124,7 @@ public sealed class ExtensionRequests(DubanDbContext db, Rules rules, TimeProvid
             UnitId = request.RequestedByUnitId,
             Audience = Audience.Unit,
             MatterId = matter.Id,
-            Title = $"【延期{(approve.Value ? "已批准" : "未批准")}】{matter.Code} {Labels.Of(request.Stage)}",
+            Title = $"【延期{(approve.Value ? "已批准" : "未批准")}】{matter.Code} {(state.FindMilestone(request.Stage, request.Node) is { } m ? Labels.Of(m) : Labels.Of(request.Stage))}",
             Body = approve.Value ? $"期限延至 {NoticeText.Deadline(decided)}。{text}" : $"维持原期限 {NoticeText.Deadline(request.CurrentDueAt)}。{text}",
             Link = FormattableString.Invariant($"/matters/{matter.Id}"),
             CreatedAt = now,
@@ -125,7 +135,7 @@ public sealed class ExtensionRequests(DubanDbContext db, Rules rules, TimeProvid
         {
             // The extension is a lifecycle event (the clock moves only through the matter's history); the request's
             // decision and the notice ride in the same save, so either all of it is written or none.
-            await act.ExecuteAsync(matter.Id, new MatterCommand(MatterAction.Extend) { Stage = request.Stage, NewDueAt = decided, Note = text ?? "同意延期" },
+            await act.ExecuteAsync(matter.Id, new MatterCommand(MatterAction.Extend) { Stage = request.Stage, Node = request.Node, NewDueAt = decided, Note = text ?? "同意延期" },
                 null, actor, cancellationToken);
         }
         else
@@ -154,5 +164,5 @@ public sealed class ExtensionRequests(DubanDbContext db, Rules rules, TimeProvid
 
     private static ExtensionView View(ExtensionRequest x, string code) => new(x.Id, x.MatterId, code, x.Stage,
         ChinaTime.ToLocal(x.CurrentDueAt), ChinaTime.ToLocal(x.ProposedDueAt), x.Reason, x.RequestedByName, ChinaTime.ToLocal(x.RequestedAt),
-        x.Status, x.DecidedDueAt is { } d ? ChinaTime.ToLocal(d) : null, x.DecidedByName, x.DecidedAt is { } a ? ChinaTime.ToLocal(a) : null, x.DecisionNote);
+        x.Status, x.DecidedDueAt is { } d ? ChinaTime.ToLocal(d) : null, x.DecidedByName, x.DecidedAt is { } a ? ChinaTime.ToLocal(a) : null, x.DecisionNote, x.Node);
 }

@@ -79,6 +79,8 @@ public sealed class SweepDeadlines(DubanDbContext db, Rules rules, NotificationO
             await transaction.CommitAsync(cancellationToken);
         }
 
+        // Work items' colours move with time alone (a node or report falls overdue, expected progress grows).
+        await ItemColours.RefreshAsync(db, rules, now, cancellationToken);
         return new SweepSummary(warned, urged, escalated, accountability);
     }
 
@@ -163,6 +165,8 @@ public sealed class SweepDeadlines(DubanDbContext db, Rules rules, NotificationO
                 Stage.Acknowledge => AccountabilityReason.AcknowledgeOverdue,
                 Stage.Feedback => AccountabilityReason.FeedbackOverdue,
                 Stage.Complete => AccountabilityReason.CompletionOverdue,
+                Stage.Node => AccountabilityReason.NodeOverdue,
+                Stage.Report => AccountabilityReason.ReportOverdue,
             };
             var entry = AccountabilityEntry.Open(matter.Id, matter.LeadUnitId, reason, row.Stage, now, "system:sweep", "时限系统");
             entry.Escalation = record;
@@ -175,7 +179,8 @@ public sealed class SweepDeadlines(DubanDbContext db, Rules rules, NotificationO
         }
 
         var overdueDays = Math.Max(0, rules.Calendar.WorkingDaysBetween(ChinaTime.DateOf(row.DueAt.AddTicks(-1)), ChinaTime.DateOf(step.At.AddTicks(-1))));
-        var (title, body) = NoticeText.For(step.Step.Kind, matter.Code, matter.Title, row.Stage, row.DueAt, overdueDays);
+        var name = Labels.Of(new Milestone(row.Stage, row.DueAt, row.DueSoonAt, row.IsProvisional, row.MetAt) { Node = row.Node, Name = row.Name });
+        var (title, body) = NoticeText.For(step.Step.Kind, matter.Code, matter.Title, name, row.DueAt, overdueDays);
         var (unit, audience) = step.Step.Recipient switch
         {
             Recipient.HandlingUnit => (matter.LeadUnitId, Audience.Unit),

@@ -47,6 +47,7 @@ public sealed class ActOnMatter(DubanDbContext db, Rules rules, TimeProvider clo
         var next = rules.Lifecycle().Decide(state, command, actor, now, tree);
         var after = state.Apply(next);
         matter.Store(after, rules);
+        ItemColours.Update(db, matter, after, rules, now, WireEnum.Name(next.Action)); // a work item's colour moves with its actions
         matter.Events.Add(MatterEventRow.From(next));
         db.Attachments.AddRange(Attachment.From(matter, next)); // the files' rows come with their event
         if (next.Action == MatterAction.Close && rules.LookBack.DueFor(matter.Id, after.Kind, now) is { } lookBackDue)

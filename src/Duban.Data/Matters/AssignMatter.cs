@@ -97,7 +97,12 @@ public sealed class AssignMatter(DubanDbContext db, Rules rules, TimeProvider cl
     internal Prepared Prepare(MatterToAssign matter, Actor actor, DateTimeOffset now, Dictionary<string, string[]> errors)
     {
         var lifecycle = rules.Lifecycle();
-        var command = new AssignCommand(matter.Kind, actor.UnitId, matter.LeadUnitId, matter.CoUnitIds, matter.Profile, matter.Complex, matter.DueAt);
+        var command = new AssignCommand(matter.Kind, actor.UnitId, matter.LeadUnitId, matter.CoUnitIds, matter.Profile, matter.Complex, matter.DueAt)
+        {
+            Register = matter.Register,
+            Plan = matter.Plan,
+            Cycle = matter.Cycle,
+        };
         if (errors.Count > 0)
         {
             foreach (var (field, messages) in lifecycle.CheckAssign(command, now))
@@ -128,6 +133,7 @@ public sealed class AssignMatter(DubanDbContext db, Rules rules, TimeProvider cl
             Profile = state.Profile,
         };
         matter.Store(state, rules);
+        ItemColours.Update(db, matter, state, rules, prepared.Assigned.At, "assign");
         matter.Events.Add(MatterEventRow.From(prepared.Assigned));
         matter.Events.AddRange(later.Select(MatterEventRow.From));
         db.Matters.Add(matter);

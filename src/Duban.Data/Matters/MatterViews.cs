@@ -11,7 +11,7 @@ public sealed record UnitRef(long Id, string Code, string Name);
 /// <summary>A milestone as shown: instants in Shanghai time, status at the moment of reading.</summary>
 public sealed record MilestoneView(Stage Stage, string StageName, DateTimeOffset DueAt, DateTimeOffset DueSoonAt,
     MilestoneStatus Status, string StatusName, DateTimeOffset? MetAt, bool Provisional, DateTimeOffset? OriginalDueAt,
-    EscalationKind? Escalation);
+    EscalationKind? Escalation, int Node = 0);
 
 /// <summary>An event as shown.</summary>
 public sealed record EventView(int Sequence, MatterAction Action, string ActionName, DateTimeOffset At,
@@ -40,11 +40,11 @@ internal static class ViewMapping
         state.Milestones.Select(m =>
         {
             var status = m.StatusAt(now, state.IsClockSuspended);
-            var row = matter.Milestones.Single(r => r.Stage == m.Stage);
-            return new MilestoneView(m.Stage, Labels.Of(m.Stage), ChinaTime.ToLocal(m.DueAt), ChinaTime.ToLocal(m.DueSoonAt),
+            var row = matter.Milestones.Single(r => r.Stage == m.Stage && r.Node == m.Node);
+            return new MilestoneView(m.Stage, Labels.Of(m), ChinaTime.ToLocal(m.DueAt), ChinaTime.ToLocal(m.DueSoonAt),
                 status, Labels.Of(status), m.MetAt is { } met ? ChinaTime.ToLocal(met) : null, m.IsProvisional,
                 m.OriginalDueAt is { } original ? ChinaTime.ToLocal(original) : null,
-                m.MetAt is null && row.EscalatedForDueAt == row.DueAt ? row.DoneKinds.Select(k => (EscalationKind?)k).Max() : null);
+                m.MetAt is null && row.EscalatedForDueAt == row.DueAt ? row.DoneKinds.Select(k => (EscalationKind?)k).Max() : null, m.Node);
         }).ToList();
 
     /// <summary>The most severe rung over the unmet milestones.</summary>

@@ -44,6 +44,11 @@ internal sealed record MatterToAssign(MatterKind Kind, MatterSource Source, stri
     public bool Complex { get; init; }
     public DateTimeOffset? DueAt { get; init; }
     public string? Note { get; init; }
+
+    /// <summary>A work item's register, plan and cycle (<see cref="MatterKind.Item"/> only).</summary>
+    public Items.ItemRegister? Register { get; init; }
+    public IReadOnlyList<Items.PlannedNode>? Plan { get; init; }
+    public Items.ReportCycle? Cycle { get; init; }
 }
 
 /// <summary>Field checks for a new matter that need no database; unit codes are checked by <see cref="AssignMatter"/>.</summary>
@@ -84,6 +89,7 @@ internal static class NewMatterRules
             MatterKind.Assignment => MatterSource.Instruction,
             MatterKind.Appeal => MatterSource.Web,
             MatterKind.Petition => MatterSource.Offline,
+            MatterKind.Item => MatterSource.Meeting,
         };
         if (!string.IsNullOrWhiteSpace(input.Source) && !WireEnum.TryParse(input.Source, out source))
         {

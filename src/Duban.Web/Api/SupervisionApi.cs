@@ -11,7 +11,7 @@ public static class SupervisionApi
 {
     public sealed record MessageBody(string? Message, string? Level);
 
-    public sealed record ExtensionBody(string? Stage, string? DueAt, string? Reason);
+    public sealed record ExtensionBody(string? Stage, string? DueAt, string? Reason, int? Node = null);
 
     public sealed record DecisionBody(bool? Approve, string? DueAt, string? Note);
 
@@ -45,7 +45,7 @@ public static class SupervisionApi
 
         api.MapPost("/matters/{id:long}/extensions", async Task<Created<ExtensionView>> (long id, ExtensionBody body, HttpContext http, ExtensionRequests extensions, CancellationToken ct) =>
         {
-            var view = await extensions.RequestAsync(id, body.Stage, body.DueAt, body.Reason, http.User.ToActor(), ct);
+            var view = await extensions.RequestAsync(id, body.Stage, body.DueAt, body.Reason, http.User.ToActor(), ct, body.Node);
             return TypedResults.Created(FormattableString.Invariant($"/api/extensions/{view.Id}"), view);
         }).WithSummary("延期申请（牵头单位）/ request an extension");
 

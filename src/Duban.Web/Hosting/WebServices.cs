@@ -97,6 +97,7 @@ public static class WebServices
         app.UseRateLimiter();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapMattersApi();
+        app.MapItemsApi();
         app.MapUnitsApi();
         app.MapCalendarApi();
         app.MapSupervisionApi();

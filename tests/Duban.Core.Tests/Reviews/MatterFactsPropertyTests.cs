@@ -34,7 +34,7 @@ public sealed class MatterFactsPropertyTests
         // Every transfer is one more unit receiving it; the current lead stands on exactly three milestones (none while returned).
         Assert.Equal(1 + events.Count(e => e.Action == MatterAction.Transfer), kept.Entries.Where(e => e.Key.Role == FactRole.Lead).Sum(e => e.Value[Fact.Assigned]));
         var standing = MatterFacts.Standing(state!, WorkingCalendar.China, ReviewRules.Default);
-        var milestoneFacts = Enum.GetValues<Stage>().SelectMany(s => Enum.GetValues<StageOutcome>().Select(o => UnitFacts.Outcome(s, o))).ToList();
+        var milestoneFacts = StageKinds.Clock.SelectMany(s => Enum.GetValues<StageOutcome>().Select(o => UnitFacts.Outcome(s, o))).ToList();
         Assert.Equal(state!.IsClockSuspended ? 0 : 3,
             standing.Entries.Where(e => e.Key.Role == FactRole.Lead && e.Key.UnitId == state.LeadUnitId).Sum(e => milestoneFacts.Sum(f => e.Value[f])));
     }
