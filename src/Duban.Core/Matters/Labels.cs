@@ -30,6 +30,7 @@ public static class Labels
         MatterAction.Reopen => "重新办理",
         MatterAction.Extend => "批准延期",
         MatterAction.Attach => "上传附件",
+        MatterAction.People => "更改人员",
     };
 
     /// <summary>The Chinese name of a kind.</summary>

@@ -142,7 +142,7 @@ public sealed record MatterState
                 HandlingSince = e.At,
             },
             MatterAction.Extend => next.Extend(e.Data.Schedule),
-            MatterAction.Attach => next,
+            MatterAction.Attach or MatterAction.People => next,
             MatterAction.Reopen => next.Reschedule(e.Data.Schedule) with
             {
                 Status = MatterStatus.Acknowledged,

@@ -101,6 +101,10 @@ public enum MatterAction
 
     /// <summary>上传附件: files added to the matter; the state does not change, the history records what and by whom.</summary>
     Attach,
+
+    /// <summary>更改人员: the named people (责任领导、责任人、联络员、包案领导) changed; the state does not change, the history
+    /// records who changed them and the new list (in the note).</summary>
+    People,
 }
 
 /// <summary>A satisfaction rating from the follow-up call (回访).</summary>
