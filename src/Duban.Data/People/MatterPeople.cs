@@ -19,10 +19,13 @@ public sealed record PersonInput
 /// <summary>A named person as shown. <see cref="Key"/> opens their page (/People/{key}): the user id, or the contact's name.</summary>
 public sealed record PersonView(PersonRole Role, string RoleName, long? UserId, string Name, string? UnitName, string? Phone, string Key);
 
+/// <summary>A user who may be picked as a named person, with their unit (pickers group by unit).</summary>
+public sealed record PickableUser(long Id, string Name, string UnitCode, string UnitName);
+
 /// <summary>The body of a change of people: the whole new list (an empty list clears it) and an optional note.</summary>
 public sealed record PeopleChange
 {
-    public IReadOnlyList<PersonInput>? People { get; init; }
+    public IReadOnlyList<PersonInput?>? People { get; init; }
     public string? Note { get; init; }
 }
 
@@ -141,6 +144,14 @@ public sealed class MatterPeople(DubanDbContext db, Rules rules, TimeProvider cl
         }
 
         return people;
+    }
+
+    /// <summary>Every user of an active unit, for the people pickers, by unit code then name.</summary>
+    public async Task<IReadOnlyList<PickableUser>> PickableUsersAsync(CancellationToken cancellationToken = default)
+    {
+        var rows = await db.Users.AsNoTracking().Where(u => u.Unit!.Active)
+            .Select(u => new PickableUser(u.Id, u.DisplayName, u.Unit!.Code, u.Unit.Name)).ToListAsync(cancellationToken);
+        return rows.OrderBy(u => u.UnitCode, StringComparer.Ordinal).ThenBy(u => u.Name, StringComparer.Ordinal).ToList();
     }
 
     /// <summary>The people named on a matter the actor may see, in role order.</summary>
