@@ -37,11 +37,14 @@ public sealed partial class BrowserTests
         await page.Locator("#Form_People_0_phone").FillAsync("13800001111");
         await page.Locator("#Form_People_1_user").SelectOptionAsync(handler.Id.ToString(CultureInfo.InvariantCulture));
         await page.GetByLabel(campaign).CheckAsync();
+        var posted = await page.EvaluateAsync<string>("[...new FormData(document.querySelector('form.assign')).entries()].filter(([k]) => k.startsWith('Form.People')).map(([k, v]) => k + '=' + v).join('; ')");
+        Assert.Contains("Form.People[0].Role=leadingOfficial", posted, StringComparison.Ordinal);
         await ScreenshotsAsync(page, "people-assign");
         await Button(page, "交办").ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/matters/\\d+$"));
 
         var card = page.Locator("#people");
+        await Expect(card.Locator("dt").First).ToHaveTextAsync("责任领导");
         await Expect(card.GetByRole(AriaRole.Link, new() { Name = $"王副镇长{suffix}" })).ToBeVisibleAsync();
         await Expect(card.GetByRole(AriaRole.Link, new() { Name = "镇承办李强" })).ToBeVisibleAsync();
         await Expect(card.GetByRole(AriaRole.Link, new() { Name = campaign })).ToBeVisibleAsync();
@@ -60,12 +63,15 @@ public sealed partial class BrowserTests
 
         await card.GetByRole(AriaRole.Link, new() { Name = "镇承办李强" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "作为责任人（1 件）" })).ToBeVisibleAsync();
+        await Expect(page.Locator("p.meta")).ToContainTextAsync("共负责 1 件");
+        await Expect(page.Locator("p.meta")).Not.ToContainTextAsync("@");
         await ScreenshotsAsync(page, "people-person");
 
         await page.GotoAsync("/Campaigns");
         await page.GetByRole(AriaRole.Link, new() { Name = campaign }).ClickAsync();
         await Expect(page.Locator(".campaign-counts dd").First).ToHaveTextAsync("1");
         await Expect(page.GetByText($"拖欠工程款清偿 {suffix}")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Table, new() { Name = "本专项讲评" })).ToContainTextAsync("测试镇");
         await ScreenshotsAsync(page, "people-campaign");
     }
 }

@@ -49,6 +49,25 @@ public static class CampaignsApi
                 TypedResults.Ok(await campaigns.GetAsync(id, http.User.ToActor(), Math.Max(1, page ?? 1), ct)))
             .WithSummary("专项行动：统计与事项 / a campaign's counts and matters");
 
+        api.MapGet("/campaigns/{id:long}/review", async (long id, string? period, HttpContext http, CampaignReviews reviews, TimeProvider clock, CancellationToken ct) =>
+            {
+                var today = Calendar.ChinaTime.DateOf(clock.GetUtcNow());
+                var review = await reviews.GetAsync(id, Reviews.ReviewPeriod.Parse(period ?? Reviews.ReviewPeriod.Holding(Reviews.PeriodKind.Month, today).Key, today), http.User.ToActor(), ct);
+                return TypedResults.Ok(new
+                {
+                    campaign = review.Campaign,
+                    period = new { key = review.Period.Key, label = review.Period.Label, from = review.Period.From, to = review.Period.To },
+                    truncated = review.Truncated,
+                    rows = review.Rows.Select(r => new
+                    {
+                        unit = r.Unit,
+                        metrics = Enum.GetValues<Reviews.Metric>().Where(m => m is not (Reviews.Metric.Rebounds or Reviews.Metric.Accountability))
+                            .ToDictionary(Reviews.Metrics.Key, m => r.Metrics.Value(m)),
+                    }),
+                });
+            })
+            .WithSummary("专项行动讲评（period=2024-03、2024-W10、2024-Q1、2024 或 2024-03-01_2024-03-31；默认本月）/ the review's metrics per lead unit over the campaign's matters");
+
         api.MapGet("/matters/{id:long}/campaigns", async (long id, HttpContext http, Campaigns campaigns, CancellationToken ct) =>
                 TypedResults.Ok(await campaigns.ForMatterAsync(id, http.User.ToActor(), ct)))
             .WithSummary("事项所属专项行动 / a matter's campaigns");

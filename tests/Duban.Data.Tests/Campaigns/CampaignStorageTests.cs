@@ -58,6 +58,37 @@ public sealed class CampaignStorageTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Engines), MemberType = typeof(TestDatabase))]
+    public async Task Review_CountsOnlyTheCampaignsMatters_WithTheReviewsMetrics(string engine)
+    {
+        await using var s = await Storage.CreateAsync(engine);
+        var campaign = await CreateAsync(s, "创文");
+        var tagged = await AssignAsync(s, TestMatters.Assignment() with { Campaigns = [campaign.Id] });
+        var late = await AssignAsync(s, TestMatters.Assignment() with { Campaigns = [campaign.Id] });
+        var untagged = await AssignAsync(s, TestMatters.Assignment());
+        await s.RunAsync(async sp =>
+        {
+            var act = sp.GetRequiredService<ActOnMatter>();
+            await act.ExecuteAsync(tagged, new MatterCommand(MatterAction.Acknowledge), null, s.Org.TownshipHandler);
+            await act.ExecuteAsync(untagged, new MatterCommand(MatterAction.Acknowledge), null, s.Org.TownshipHandler);
+        });
+        s.Clock.Advance(TimeSpan.FromDays(3)); // past the acknowledgement deadline of the third
+        await s.RunAsync(sp => sp.GetRequiredService<ActOnMatter>().ExecuteAsync(late, new MatterCommand(MatterAction.Acknowledge), null, s.Org.TownshipHandler));
+
+        var review = await s.RunAsync(sp => sp.GetRequiredService<CampaignReviews>().GetAsync(campaign.Id,
+            Duban.Reviews.ReviewPeriod.ParseMonth("2024-02", new DateOnly(2024, 2, 12)), s.Org.Supervisor));
+        var row = Assert.Single(review.Rows);
+        Assert.Equal("K-T", row.Unit.Code);
+        Assert.Equal(2, row.Metrics.Value(Duban.Reviews.Metric.Assigned));
+        Assert.Equal(0.5, row.Metrics.Value(Duban.Reviews.Metric.OnTimeAcknowledgeRate));
+
+        // Nothing of the campaign was assigned in March.
+        var whole = await s.RunAsync(sp => sp.GetRequiredService<CampaignReviews>().GetAsync(campaign.Id,
+            Duban.Reviews.ReviewPeriod.ParseMonth("2024-03", new DateOnly(2024, 4, 1)), s.Org.Supervisor));
+        Assert.DoesNotContain(whole.Rows, r => r.Metrics.Value(Duban.Reviews.Metric.Assigned) > 0);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Engines), MemberType = typeof(TestDatabase))]
     public async Task BadInput_Is400_Or403_AndStoresNothing(string engine)
     {
         await using var s = await Storage.CreateAsync(engine);

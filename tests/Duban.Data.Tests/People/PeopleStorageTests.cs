@@ -146,4 +146,50 @@ public sealed class PeopleStorageTests
 
         await Assert.ThrowsAsync<NotFoundException>(() => s.RunAsync(sp => sp.GetRequiredService<PersonQueries>().GetAsync("无此人", s.Org.Supervisor)));
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Engines), MemberType = typeof(TestDatabase))]
+    public async Task AccountabilityList_NamesTheResponsiblePerson_BesideTheUnit(string engine)
+    {
+        await using var s = await Storage.CreateAsync(engine);
+        var named = await AssignAsync(s, TestMatters.Assignment() with
+        {
+            People = [new PersonInput { Role = "responsible", Name = "张三" }, new PersonInput { Role = "liaison", Name = "李四" }, new PersonInput { Role = "responsible", Name = "王五" }],
+        });
+        var unnamed = await AssignAsync(s, TestMatters.Assignment());
+        await s.RunAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<DubanDbContext>();
+            foreach (var id in new[] { named, unnamed })
+            {
+                db.AccountabilityEntries.Add(AccountabilityEntry.Open(id, s.Org.UnitIds["K-T"], Duban.Escalation.AccountabilityReason.AcknowledgeOverdue,
+                    Duban.TimeLimits.Stage.Acknowledge, s.Clock.GetUtcNow(), "test", "测试"));
+            }
+
+            await db.SaveChangesAsync();
+        });
+
+        var entries = await s.RunAsync(sp => sp.GetRequiredService<AccountabilityList>().ListAsync(null, s.Org.Supervisor, 100));
+        Assert.Equal("张三、王五", entries.Single(e => e.MatterId == named).Responsible);
+        Assert.Null(entries.Single(e => e.MatterId == unnamed).Responsible);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Engines), MemberType = typeof(TestDatabase))]
+    public async Task InterviewRecords_NameTheResponsiblePersonOfEachMatter(string engine)
+    {
+        await using var s = await Storage.CreateAsync(engine);
+        var named = await AssignAsync(s, TestMatters.Assignment() with { People = [new PersonInput { Role = "responsible", Name = "张三" }] });
+        var unnamed = await AssignAsync(s, TestMatters.Assignment());
+        var id = await s.RunAsync(sp => sp.GetRequiredService<InterviewList>().AddAsync(new NewInterview(s.Org.UnitIds["K-T"], "连续两月超期"), s.Org.Supervisor));
+        await s.RunAsync(sp => sp.GetRequiredService<InterviewList>().RecordAsync(id,
+            new InterviewRecord("李镇长", "镇长", "2024-02-08", [named, unnamed], "要求一周内整改。"), s.Org.Supervisor));
+
+        var entry = await s.RunAsync(sp => sp.GetRequiredService<InterviewList>().GetAsync(id, s.Org.Supervisor));
+        Assert.Equal("张三", entry.Matters.Single(m => m.Id == named).Responsible);
+        Assert.Null(entry.Matters.Single(m => m.Id == unnamed).Responsible);
+        var listed = await s.RunAsync(sp => sp.GetRequiredService<InterviewList>().ListAsync(null, null, s.Org.Supervisor));
+        Assert.Equal("张三", listed.Single(e => e.Id == id).Matters.Single(m => m.Id == named).Responsible);
+        Assert.Contains("（责任人：张三）", (string)InterviewList.Rows(listed).Single()["涉及事项"]!, StringComparison.Ordinal);
+    }
 }
