@@ -67,6 +67,9 @@ public sealed class PeopleApiTests(SqliteApp app) : IClassFixture<SqliteApp>
         Assert.Equal("people", last.GetProperty("action").GetString());
         Assert.Equal("责任人：钱五（调岗）", last.GetProperty("note").GetString());
 
+        // 更改人员 is not one of the lifecycle's actions.
+        await JsonAsync(await office.PostAsJsonAsync(U($"/api/matters/{id}/people"), new { }), HttpStatusCode.NotFound);
+
         // A unit outside the matter does not even see it; bad people are a 400 naming the field.
         await JsonAsync(await app.Client(app.DepartmentToken).PutAsJsonAsync(U($"/api/matters/{id}/people"), new { people = Array.Empty<object>() }), HttpStatusCode.NotFound);
         var invalid = await JsonAsync(await township.PutAsJsonAsync(U($"/api/matters/{id}/people"),

@@ -108,7 +108,7 @@ public static class MattersApi
         ActOnMatter act, MatterQueries queries, CancellationToken cancellationToken)
     {
         body ??= new MatterActionBody();
-        if (!WireEnum.TryParse<MatterAction>(action, out var parsed) || parsed is MatterAction.Assign or MatterAction.Attach)
+        if (!WireEnum.TryParse<MatterAction>(action, out var parsed) || parsed is MatterAction.Assign or MatterAction.Attach or MatterAction.People)
         {
             throw new NotFoundException($"没有操作「{action}」。可用：acknowledge、return、feedback、complete、verify、rate、close、transfer、reopen。");
         }
