@@ -71,7 +71,9 @@ public sealed partial class BrowserTests
         await page.GetByRole(AriaRole.Link, new() { Name = campaign }).ClickAsync();
         await Expect(page.Locator(".campaign-counts dd").First).ToHaveTextAsync("1");
         await Expect(page.GetByText($"拖欠工程款清偿 {suffix}")).ToBeVisibleAsync();
-        await Expect(page.GetByRole(AriaRole.Table, new() { Name = "本专项讲评" })).ToContainTextAsync("测试镇");
+        var review = page.GetByRole(AriaRole.Table, new() { Name = "本专项讲评" });
+        await Expect(review).ToContainTextAsync("测试镇");
+        await Expect(review.Locator("tbody td").Nth(4)).ToHaveTextAsync("0"); // nothing due yet, so nothing overdue
         await ScreenshotsAsync(page, "people-campaign");
     }
 }

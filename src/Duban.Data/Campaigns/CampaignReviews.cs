@@ -13,10 +13,10 @@ public sealed record CampaignReview(CampaignView Campaign, ReviewPeriod Period, 
 /// <summary>
 /// The monthly (or any period's) review filtered to a campaign. The stored review counters are summed per unit and day,
 /// not per matter, so a campaign's share cannot come from them: this replays each tagged matter's history with the
-/// review's own fact code (<see cref="MatterFacts.Replay"/>), keeps the lead-unit counters filed on the period's days and
+/// review's own fact code (<see cref="MatterFacts.Replay"/>), keeps the lead-unit counters filed on the period's days (pending ones only before today, as the review's drill-down does) and
 /// reads them with <see cref="UnitMetrics"/>, so every rate means what it means in the review.
 /// </summary>
-public sealed class CampaignReviews(DubanDbContext db, Rules rules, ReviewOptions options)
+public sealed class CampaignReviews(DubanDbContext db, Rules rules, ReviewOptions options, TimeProvider clock)
 {
     /// <summary>Matters replayed at most (the newest first); beyond it the review says it is partial.</summary>
     public const int MaxMatters = 20_000;
@@ -31,6 +31,7 @@ public sealed class CampaignReviews(DubanDbContext db, Rules rules, ReviewOption
         var ids = await visible.Where(m => db.MatterCampaigns.Any(t => t.MatterId == m.Id && t.CampaignId == campaignId))
             .OrderByDescending(m => m.Id).Select(m => m.Id).Take(MaxMatters + 1).ToListAsync(cancellationToken);
         var truncated = ids.Count > MaxMatters;
+        var today = Calendar.ChinaTime.DateOf(clock.GetUtcNow());
         var byUnit = new Dictionary<long, UnitFacts>();
         foreach (var chunk in ids.Take(MaxMatters).Chunk(500))
         {
@@ -48,7 +49,14 @@ public sealed class CampaignReviews(DubanDbContext db, Rules rules, ReviewOption
                             byUnit[key.UnitId] = sum = new UnitFacts();
                         }
 
-                        sum.Add(facts);
+                        // As the review's drill-down: a milestone due from today on is not yet decided.
+                        foreach (var fact in Enum.GetValues<Fact>())
+                        {
+                            if (!UnitFacts.IsPending(fact) || key.Day < today)
+                            {
+                                sum[fact] += facts[fact];
+                            }
+                        }
                     }
                 }
             }
