@@ -55,6 +55,7 @@ public static class DataServices
             .AddErrorDescriber<ChineseIdentityErrors>()
             .AddEntityFrameworkStores<DubanDbContext>();
         services.AddScoped<AssignMatter>();
+        services.AddScoped<MatterPeople>().AddScoped<PersonQueries>().AddScoped<Campaigns>().AddScoped<CampaignReviews>();
         services.AddScoped<AssignList>();
         services.AddScoped<ActOnMatter>();
         services.AddScoped<WorkItems>();

@@ -91,6 +91,11 @@ public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
     public DbSet<TargetGoal> TargetGoals => Set<TargetGoal>();
     public DbSet<TargetReport> TargetReports => Set<TargetReport>();
 
+    // Named people on matters (责任领导、责任人、联络员、包案领导) and campaigns (专项行动) with their tagged matters.
+    public DbSet<MatterPerson> MatterPeople => Set<MatterPerson>();
+    public DbSet<Campaign> Campaigns => Set<Campaign>();
+    public DbSet<MatterCampaign> MatterCampaigns => Set<MatterCampaign>();
+
     /// <summary>The review counters of the save in progress (<see cref="FactLedger"/>).</summary>
     internal FactLedger.Pending? PendingFacts { get; set; }
 

@@ -33,6 +33,7 @@ public static class Labels
         MatterAction.Plan => "增加节点",
         MatterAction.Meet => "完成节点",
         MatterAction.Progress => "进度填报",
+        MatterAction.People => "更改人员",
     };
 
     /// <summary>The Chinese name of a kind.</summary>

@@ -423,6 +423,14 @@ public sealed class MatterLifecycle
         };
     }
 
+    /// <summary>The event that records a change of a matter's named people (更改人员): the office or the lead unit
+    /// changed them; <paramref name="summary"/> is the new list as read (责任人：张三、联络员：李四).</summary>
+    public static MatterEvent PeopleChanged(MatterState state, string summary, ActorRef actor, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return new MatterEvent(state.Version + 1, MatterAction.People, now, actor, summary, new MatterEventData());
+    }
+
     private static MatterEventData VerifyData(MatterCommand command, string? note)
     {
         if (command.Accepted is not { } accepted)
@@ -626,6 +634,7 @@ public sealed class MatterLifecycle
         MatterAction.Attach => state.Status != MatterStatus.Closed, // after 销号 the record is final
         MatterAction.Plan => state.Kind == MatterKind.Item && state.Status is MatterStatus.Assigned or MatterStatus.Acknowledged,
         MatterAction.Meet or MatterAction.Progress => state.Kind == MatterKind.Item && state.Status == MatterStatus.Acknowledged,
+        MatterAction.People => false, // not a lifecycle step: recorded by PeopleChanged
     };
 
     private bool RatingWindowPassed(MatterState state, DateTimeOffset now) =>

@@ -163,6 +163,7 @@ public sealed record MatterState
             {
                 Percent = e.Data.Percent ?? throw Missing(nameof(e.Data.Percent)),
             },
+            MatterAction.People => next,
             MatterAction.Reopen => next.Reschedule(e.Data.Schedule) with
             {
                 Status = MatterStatus.Acknowledged,

@@ -115,6 +115,10 @@ public enum MatterAction
     /// <summary>进度填报: a work item's progress report (percent, done, problems, next steps); meets the report due and
     /// schedules the next one.</summary>
     Progress,
+
+    /// <summary>更改人员: the named people (责任领导、责任人、联络员、包案领导) changed; the state does not change, the history
+    /// records who changed them and the new list (in the note).</summary>
+    People,
 }
 
 /// <summary>A satisfaction rating from the follow-up call (回访).</summary>

@@ -10,7 +10,11 @@ namespace Duban.Data;
 /// <summary>An accountability entry as shown.</summary>
 public sealed record AccountabilityView(long Id, long MatterId, string MatterCode, string MatterTitle, UnitRef Unit,
     AccountabilityReason Reason, Stage? Stage, AccountabilityStatus Status, DateTimeOffset CreatedAt, string? Note,
-    IReadOnlyList<AccountabilityChangeView> History);
+    IReadOnlyList<AccountabilityChangeView> History)
+{
+    /// <summary>The matter's 责任人 (named people, <see cref="MatterPeople"/>), joined with 、; null when none is named.</summary>
+    public string? Responsible { get; init; }
+}
 
 public sealed record AccountabilityChangeView(AccountabilityStatus Status, DateTimeOffset At, string ActorName, string? Note);
 
@@ -30,10 +34,31 @@ public sealed class AccountabilityList(DubanDbContext db, TimeProvider clock)
             .Where(a => status == null || a.Status == status)
             .Join(visible, a => a.MatterId, m => m.Id, (a, m) => new { a, m.Code, m.Title })
             .OrderByDescending(r => r.a.CreatedAt).ThenByDescending(r => r.a.Id).Take(max).ToListAsync(cancellationToken);
-        return rows.Select(r => new AccountabilityView(r.a.Id, r.a.MatterId, r.Code, r.Title, ViewMapping.Ref(r.a.Unit!), r.a.Reason, r.a.Stage,
+        var views = rows.Select(r => new AccountabilityView(r.a.Id, r.a.MatterId, r.Code, r.Title, ViewMapping.Ref(r.a.Unit!), r.a.Reason, r.a.Stage,
             r.a.Status, ChinaTime.ToLocal(r.a.CreatedAt), r.a.Note,
             r.a.History.OrderBy(h => h.At).ThenBy(h => h.Id).Select(h => new AccountabilityChangeView(h.Status, ChinaTime.ToLocal(h.At), h.ActorName, h.Note)).ToList()))
             .ToList();
+        return await WithResponsibleAsync(views, cancellationToken);
+    }
+
+    /// <summary>Names each entry's person: the 责任人 of its matter, beside the unit.</summary>
+    private async Task<IReadOnlyList<AccountabilityView>> WithResponsibleAsync(List<AccountabilityView> views, CancellationToken cancellationToken)
+    {
+        var matterIds = views.Select(v => v.MatterId).Distinct().ToList();
+        if (matterIds.Count == 0)
+        {
+            return views;
+        }
+
+        var people = new List<MatterPerson>();
+        foreach (var chunk in matterIds.Chunk(1000))
+        {
+            people.AddRange(await db.MatterPeople.AsNoTracking().Where(p => chunk.Contains(p.MatterId) && p.Role == PersonRole.Responsible)
+                .ToListAsync(cancellationToken));
+        }
+
+        var byMatter = people.GroupBy(p => p.MatterId).ToDictionary(g => g.Key, g => string.Join("、", g.OrderBy(p => p.Position).Select(p => p.Name)));
+        return views.Select(v => byMatter.TryGetValue(v.MatterId, out var names) ? v with { Responsible = names } : v).ToList();
     }
 
     /// <summary>Moves an entry on (约谈 / 通报 / 问责) or withdraws it (撤销, with a reason); every change is kept.</summary>

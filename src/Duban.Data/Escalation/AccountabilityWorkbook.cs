@@ -26,6 +26,7 @@ public static class AccountabilityWorkbook
             MatterCode = e.MatterCode,
             MatterTitle = e.MatterTitle,
             Unit = e.Unit.Name,
+            Responsible = e.Responsible ?? "",
             Reason = Labels.Of(e.Reason),
             Stage = e.Stage is { } stage ? Labels.Of(stage) : "",
             Status = Labels.Of(e.Status),
@@ -45,6 +46,7 @@ public static class AccountabilityWorkbook
         [ExcelColumnName("事项编号")] public required string MatterCode { get; init; }
         [ExcelColumnName("事项")] public required string MatterTitle { get; init; }
         [ExcelColumnName("责任单位")] public required string Unit { get; init; }
+        [ExcelColumnName("责任人")] public required string Responsible { get; init; }
         [ExcelColumnName("原因")] public required string Reason { get; init; }
         [ExcelColumnName("节点")] public required string Stage { get; init; }
         [ExcelColumnName("状态")] public required string Status { get; init; }

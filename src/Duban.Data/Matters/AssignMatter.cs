@@ -18,11 +18,21 @@ public sealed class AssignMatter(DubanDbContext db, Rules rules, TimeProvider cl
         }
 
         var (matter, errors) = await ResolveAsync(input, cancellationToken);
+        var named = await new MatterPeople(db, rules, clock).ResolveAsync(input.People, matter.Kind, errors, cancellationToken);
+        if (input.Campaigns is { Count: > 0 } && !Campaigns.MayManage(actor))
+        {
+            errors["campaigns"] = ["只有督查室可以把事项列入专项行动。"];
+        }
+
+        var tags = await Campaigns.ResolveAsync(db, input.Campaigns, errors, cancellationToken);
         var prepared = Prepare(matter, actor, clock.GetUtcNow(), errors);
 
         // Inside a batch (AssignList) the caller's transaction holds all the matters; alone, one of our own.
         await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         var stored = await AddAsync(prepared, cancellationToken);
+        named.ForEach(p => p.Matter = stored);
+        db.MatterPeople.AddRange(named);
+        db.MatterCampaigns.AddRange(tags.Select(id => new MatterCampaign { Matter = stored, CampaignId = id }));
         await db.SaveChangesAsync(cancellationToken);
         if (transaction is not null)
         {

@@ -28,6 +28,12 @@ public sealed record MatterFilter
     /// <summary>Only these matters (still limited to what the reader may see).</summary>
     public IReadOnlyList<long>? Ids { get; init; }
 
+    /// <summary>Only matters naming this person: a user id, or a name (<see cref="PersonQueries.Names"/>).</summary>
+    public string? Person { get; init; }
+
+    /// <summary>Only matters tagged with this campaign (专项行动).</summary>
+    public long? Campaign { get; init; }
+
     /// <summary>Earliest due first instead of newest first.</summary>
     public bool ByDue { get; init; }
 
@@ -112,6 +118,16 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
         if (filter.Ids is { } only)
         {
             query = query.Where(m => only.Contains(m.Id));
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Person))
+        {
+            query = query.Where(PersonQueries.Names(db, filter.Person));
+        }
+
+        if (filter.Campaign is { } campaign)
+        {
+            query = query.Where(m => db.MatterCampaigns.Any(t => t.MatterId == m.Id && t.CampaignId == campaign));
         }
 
         if (filter.Tab is { } tab)

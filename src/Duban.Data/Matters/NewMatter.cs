@@ -31,6 +31,12 @@ public sealed record NewMatter
     public string? DueAt { get; init; }
 
     public string? Note { get; init; }
+
+    /// <summary>Named people (责任领导、责任人、联络员、包案领导): a user id or a contact's name, unit and phone.</summary>
+    public IReadOnlyList<PersonInput?>? People { get; init; }
+
+    /// <summary>Campaigns (专项行动) to tag the matter with, by id; the office only.</summary>
+    public IReadOnlyList<long>? Campaigns { get; init; }
 }
 
 /// <summary>A matter to assign, typed: ids and enums, its text already cleaned (<see cref="NewMatterRules.Cleaned"/>). Made

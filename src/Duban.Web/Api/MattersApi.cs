@@ -48,10 +48,18 @@ public static class MattersApi
         TypedResults.Ok(await queries.GetAsync(id, http.User.ToActor(), cancellationToken));
 
     private static async Task<Ok<MatterPage>> ListAsync(HttpContext http, MatterQueries queries, string? unit, string? status,
-        string? kind, string? overdue, string? dueBefore, string? page, string? pageSize, CancellationToken cancellationToken)
+        string? kind, string? overdue, string? dueBefore, string? page, string? pageSize, string? person, string? campaign,
+        CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        var filter = new MatterFilter { Unit = unit };
+        var filter = new MatterFilter { Unit = unit, Person = string.IsNullOrWhiteSpace(person) ? null : person.Trim() };
+        if (campaign is not null)
+        {
+            filter = long.TryParse(campaign, NumberStyles.None, CultureInfo.InvariantCulture, out var c)
+                ? filter with { Campaign = c }
+                : Fail(errors, "campaign", "必须是专项行动编号。", filter);
+        }
+
         if (status is not null)
         {
             filter = WireEnum.TryParse<MatterStatus>(status, out var s) ? filter with { Status = s } : Fail(errors, "status", "未知状态。", filter);
@@ -100,7 +108,7 @@ public static class MattersApi
         ActOnMatter act, MatterQueries queries, CancellationToken cancellationToken)
     {
         body ??= new MatterActionBody();
-        if (!WireEnum.TryParse<MatterAction>(action, out var parsed) || parsed is MatterAction.Assign or MatterAction.Attach)
+        if (!WireEnum.TryParse<MatterAction>(action, out var parsed) || parsed is MatterAction.Assign or MatterAction.Attach or MatterAction.People)
         {
             throw new NotFoundException($"没有操作「{action}」。可用：acknowledge、return、feedback、complete、verify、rate、close、transfer、reopen。");
         }

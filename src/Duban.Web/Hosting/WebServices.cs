@@ -113,6 +113,8 @@ public static class WebServices
         app.MapAssessmentApi();
         app.MapCardsApi();
         app.MapTargetsApi();
+        app.MapPeopleApi();
+        app.MapCampaignsApi();
         app.MapRazorPages();
         app.MapPost("/logout", async (SignInManager<User> signIn) =>
         {

@@ -7,7 +7,7 @@ namespace Duban.Web.Pages;
 
 /// <summary>交办: the 四明确 form. Validation is <see cref="AssignMatter"/>'s (the same as the API's); its messages
 /// are shown beside the fields.</summary>
-public sealed class AssignModel(AssignMatter assign, UnitDirectory units, Rules rules, WeeklySessions weekly) : FormPageModel
+public sealed class AssignModel(AssignMatter assign, UnitDirectory units, Rules rules, WeeklySessions weekly, MatterPeople people, Campaigns campaigns) : FormPageModel
 {
     [BindProperty]
     public AssignForm Form { get; set; } = new();
@@ -15,6 +15,12 @@ public sealed class AssignModel(AssignMatter assign, UnitDirectory units, Rules 
     public IReadOnlyList<UnitView> Units { get; private set; } = [];
 
     public IReadOnlyList<Duban.TimeLimits.TimeLimitProfile> Profiles => rules.Profiles;
+
+    /// <summary>Users for the people pickers (责任人员).</summary>
+    public IReadOnlyList<PickableUser> Users { get; private set; } = [];
+
+    /// <summary>专项行动 the matter may be tagged with (the office only; none: the picker is not shown).</summary>
+    public IReadOnlyList<CampaignView> CampaignChoices { get; private set; } = [];
 
     /// <summary>纳入周交办: the draft sessions the matter may join as it is assigned (none: the picker is not shown).</summary>
     public IReadOnlyList<WeeklyDraft> WeeklyDrafts { get; private set; } = [];
@@ -41,6 +47,8 @@ public sealed class AssignModel(AssignMatter assign, UnitDirectory units, Rules 
             Profile = Form.Profile,
             Complex = Form.Complex,
             DueAt = Form.DueAt,
+            People = PersonRow.ToInput(Form.People),
+            Campaigns = Form.Campaigns,
         }, actor, cancellationToken)], actor, cancellationToken);
         return Redirect(FormattableString.Invariant($"/matters/{ids[0]}"));
     }
@@ -58,6 +66,12 @@ public sealed class AssignModel(AssignMatter assign, UnitDirectory units, Rules 
     {
         Units = await ActiveUnitsAsync(cancellationToken);
         WeeklyDrafts = await weekly.DraftsAsync(User.ToActor(), cancellationToken);
+        Users = await people.PickableUsersAsync(cancellationToken);
+        CampaignChoices = Campaigns.MayManage(User.ToActor()) ? await campaigns.ListAsync(User.ToActor(), cancellationToken) : [];
+        if (Form.People.Count == 0)
+        {
+            Form.People = [new PersonRow { Role = "leadingOfficial" }, new PersonRow { Role = "responsible" }, new PersonRow { Role = "liaison" }];
+        }
     }
 
     private async Task<IReadOnlyList<UnitView>> ActiveUnitsAsync(CancellationToken cancellationToken) =>
@@ -77,5 +91,7 @@ public sealed class AssignModel(AssignMatter assign, UnitDirectory units, Rules 
         public string Profile { get; set; } = Duban.TimeLimits.TimeLimitProfile.DefaultName;
         public bool Complex { get; set; }
         public string? DueAt { get; set; }
+        public List<PersonRow> People { get; set; } = [];
+        public List<long> Campaigns { get; set; } = [];
     }
 }

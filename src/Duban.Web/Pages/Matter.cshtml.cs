@@ -8,7 +8,8 @@ namespace Duban.Web.Pages;
 
 [RequestSizeLimit(Api.AttachmentsApi.MaxPageBodyBytes)]
 [RequestFormLimits(MultipartBodyLengthLimit = Api.AttachmentsApi.MaxPageBodyBytes)]
-public sealed class MatterModel(MatterQueries queries, ActOnMatter act, MatterAttachments attachments, AttachmentOptions attachmentOptions) : FormPageModel
+public sealed class MatterModel(MatterQueries queries, ActOnMatter act, MatterAttachments attachments, AttachmentOptions attachmentOptions,
+    MatterPeople people, Campaigns campaigns) : FormPageModel
 {
     private const string Stale = "提交未执行：在您打开本页之后，事项已被他人更新。请先查看以下变化，再决定是否重新提交。";
 
@@ -30,6 +31,23 @@ public sealed class MatterModel(MatterQueries queries, ActOnMatter act, MatterAt
     public AttachmentLimits UploadLimits => attachmentOptions.Staff;
 
     public string? Message { get; private set; }
+
+    /// <summary>The people named on the matter (责任领导、责任人、联络员、包案领导).</summary>
+    public IReadOnlyList<PersonView> People { get; private set; } = [];
+
+    /// <summary>Whether the viewer may change them (the assigning side or the lead unit): the form is shown only then.</summary>
+    public bool MayChangePeople { get; private set; }
+
+    /// <summary>The change form's rows: as submitted after a refusal, else the people now named and blank rows.</summary>
+    public List<PersonRow> PeopleRows { get; private set; } = [];
+
+    public IReadOnlyList<PickableUser> Users { get; private set; } = [];
+
+    /// <summary>The campaigns (专项行动) the matter is tagged with.</summary>
+    public IReadOnlyList<CampaignView> MatterCampaigns { get; private set; } = [];
+
+    /// <summary>All campaigns, for the office's tag form (empty for anyone else: the form is not shown).</summary>
+    public IReadOnlyList<CampaignView> CampaignChoices { get; private set; } = [];
 
     /// <summary>After a stale form: what others did since the version the form was drawn from.</summary>
     public IReadOnlyList<EventView> ChangedSince { get; private set; } = [];
@@ -85,6 +103,23 @@ public sealed class MatterModel(MatterQueries queries, ActOnMatter act, MatterAt
         return Redirect(Url.Page("/Matter", new { id }) + "#attachments");
     }
 
+    /// <summary>更改责任人员: the whole list, recorded on the history.</summary>
+    public async Task<IActionResult> OnPostPeopleAsync(long id, List<PersonRow> rows, string? peopleNote, CancellationToken cancellationToken)
+    {
+        (_id, Draft) = (id, ("people", peopleNote));
+        PeopleRows = rows;
+        await people.SetAsync(id, new PeopleChange { People = PersonRow.ToInput(rows), Note = peopleNote }, User.ToActor(), cancellationToken);
+        return Redirect(Url.Page("/Matter", new { id }) + "#people");
+    }
+
+    /// <summary>列入专项行动 (the office): the whole list of campaigns.</summary>
+    public async Task<IActionResult> OnPostCampaignsAsync(long id, List<long> tags, CancellationToken cancellationToken)
+    {
+        (_id, Draft) = (id, ("campaigns", null));
+        await campaigns.TagAsync(id, tags, User.ToActor(), cancellationToken);
+        return Redirect(Url.Page("/Matter", new { id }) + "#people");
+    }
+
     /// <summary>An action's field errors beside its form's fields.</summary>
     protected override string FieldKey(string field) => $"{Draft?.Action}.{field}";
 
@@ -123,5 +158,18 @@ public sealed class MatterModel(MatterQueries queries, ActOnMatter act, MatterAt
         var actor = User.ToActor();
         Attachments = await attachments.ListAsync(id, actor, cancellationToken);
         MayAttach = await attachments.MayAttachAsync(id, actor, cancellationToken);
+        People = await people.ForMatterAsync(id, actor, cancellationToken);
+        MayChangePeople = await people.MayChangeAsync(id, actor, cancellationToken);
+        if (MayChangePeople)
+        {
+            Users = await people.PickableUsersAsync(cancellationToken);
+            if (PeopleRows.Count == 0)
+            {
+                PeopleRows = PersonRow.From(People, 2);
+            }
+        }
+
+        MatterCampaigns = await campaigns.ForMatterAsync(id, actor, cancellationToken);
+        CampaignChoices = Campaigns.MayManage(actor) ? await campaigns.ListAsync(actor, cancellationToken) : [];
     }
 }

@@ -157,7 +157,7 @@ public sealed class LifecyclePropertyTests
             MatterAction.Extend => c.Stage is { } s && state.MilestoneOf(s).MetAt is null
                 && c.NewDueAt is { } d && d > state.MilestoneOf(s).DueAt,
             MatterAction.Attach => c.Files is { Count: > 0 },
-            MatterAction.Assign or MatterAction.Acknowledge or MatterAction.Close => true,
+            MatterAction.Assign or MatterAction.Acknowledge or MatterAction.Close or MatterAction.People => true,
             MatterAction.Plan or MatterAction.Meet or MatterAction.Progress => false, // work items only, never allowed here
         };
     }

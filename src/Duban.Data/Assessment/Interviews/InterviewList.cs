@@ -12,7 +12,11 @@ public sealed record NewInterview(long? UnitId, string? Reason);
 public sealed record InterviewRecord(string? PersonName, string? PersonPost, string? HeldOn, IReadOnlyList<long>? MatterIds, string? Notes);
 
 /// <summary>A matter talked about at an interview.</summary>
-public sealed record InterviewMatterView(long Id, string Code, string Title);
+public sealed record InterviewMatterView(long Id, string Code, string Title)
+{
+    /// <summary>The matter's 责任人 (named people, <see cref="MatterPeople"/>), joined with 、; null when none is named.</summary>
+    public string? Responsible { get; init; }
+}
 
 /// <summary>An interview entry as pages and the API show it.</summary>
 public sealed record InterviewView(long Id, UnitRef Unit, long? CardId, string Reason, DateTimeOffset CreatedAt, string CreatedByName,
@@ -69,7 +73,30 @@ public sealed class InterviewList(DubanDbContext db, TimeProvider clock)
         }
 
         var rows = await query.OrderBy(i => i.RecordedAt != null).ThenByDescending(i => i.Id).Take(1000).ToListAsync(cancellationToken);
-        return rows.Select(View).ToList();
+        return await WithResponsibleAsync(rows.Select(View).ToList(), cancellationToken);
+    }
+
+    /// <summary>Names the 责任人 of each matter talked about, beside the unit.</summary>
+    private async Task<IReadOnlyList<InterviewView>> WithResponsibleAsync(IReadOnlyList<InterviewView> views, CancellationToken cancellationToken)
+    {
+        var matterIds = views.SelectMany(v => v.Matters).Select(m => m.Id).Distinct().ToList();
+        if (matterIds.Count == 0)
+        {
+            return views;
+        }
+
+        var people = new List<MatterPerson>();
+        foreach (var chunk in matterIds.Chunk(1000))
+        {
+            people.AddRange(await db.MatterPeople.AsNoTracking().Where(p => chunk.Contains(p.MatterId) && p.Role == PersonRole.Responsible)
+                .ToListAsync(cancellationToken));
+        }
+
+        var byMatter = people.GroupBy(p => p.MatterId).ToDictionary(g => g.Key, g => string.Join("、", g.OrderBy(p => p.Position).Select(p => p.Name)));
+        return views.Select(v => v with
+        {
+            Matters = v.Matters.Select(m => byMatter.TryGetValue(m.Id, out var names) ? m with { Responsible = names } : m).ToList(),
+        }).ToList();
     }
 
     /// <summary>One entry.</summary>
@@ -85,7 +112,7 @@ public sealed class InterviewList(DubanDbContext db, TimeProvider clock)
             throw new NotFoundException("没有找到这条约谈记录（或您不能查看）。");
         }
 
-        return View(row);
+        return (await WithResponsibleAsync([View(row)], cancellationToken))[0];
     }
 
     /// <summary>Adds an entry by hand.</summary>
@@ -210,7 +237,7 @@ public sealed class InterviewList(DubanDbContext db, TimeProvider clock)
             ["约谈日期"] = i.HeldOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
             ["被约谈人"] = i.PersonName ?? "",
             ["职务"] = i.PersonPost ?? "",
-            ["涉及事项"] = string.Join("；", i.Matters.Select(m => $"{m.Code} {m.Title}")),
+            ["涉及事项"] = string.Join("；", i.Matters.Select(m => $"{m.Code} {m.Title}{(m.Responsible is null ? "" : $"（责任人：{m.Responsible}）")}")),
             ["约谈情况"] = i.Notes ?? "",
             ["登记人"] = i.RecordedByName ?? "",
         });

@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Duban.Data.Sqlite.Migrations
 {
     [DbContext(typeof(DubanDbContext))]
-    [Migration("20261205022806_Items")]
-    partial class Items
+    [Migration("20261205030818_KeyWork")]
+    partial class KeyWork
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -537,6 +537,46 @@ namespace Duban.Data.Sqlite.Migrations
                     b.HasKey("Year");
 
                     b.ToTable("calendar_years", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.Campaign", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("From")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("OwnerUnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("To")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("campaigns", (string)null);
                 });
 
             modelBuilder.Entity("Duban.Data.CardRuleRow", b =>
@@ -1641,6 +1681,21 @@ namespace Duban.Data.Sqlite.Migrations
                     b.ToTable("matters", (string)null);
                 });
 
+            modelBuilder.Entity("Duban.Data.MatterCampaign", b =>
+                {
+                    b.Property<long>("MatterId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CampaignId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("MatterId", "CampaignId");
+
+                    b.HasIndex("CampaignId");
+
+                    b.ToTable("matter_campaigns", (string)null);
+                });
+
             modelBuilder.Entity("Duban.Data.MatterCoUnit", b =>
                 {
                     b.Property<long>("MatterId")
@@ -1708,6 +1763,50 @@ namespace Duban.Data.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("matter_events", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.MatterPerson", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("MatterId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Phone")
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UnitName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MatterId");
+
+                    b.HasIndex("Name", "Role");
+
+                    b.HasIndex("UserId", "Role");
+
+                    b.ToTable("matter_people", (string)null);
                 });
 
             modelBuilder.Entity("Duban.Data.MatterSignature", b =>
@@ -3316,6 +3415,25 @@ namespace Duban.Data.Sqlite.Migrations
                     b.Navigation("LeadUnit");
                 });
 
+            modelBuilder.Entity("Duban.Data.MatterCampaign", b =>
+                {
+                    b.HasOne("Duban.Data.Campaign", "Campaign")
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Duban.Data.Matter", "Matter")
+                        .WithMany()
+                        .HasForeignKey("MatterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Campaign");
+
+                    b.Navigation("Matter");
+                });
+
             modelBuilder.Entity("Duban.Data.MatterCoUnit", b =>
                 {
                     b.HasOne("Duban.Data.Matter", null)
@@ -3340,6 +3458,24 @@ namespace Duban.Data.Sqlite.Migrations
                         .HasForeignKey("MatterId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Duban.Data.MatterPerson", b =>
+                {
+                    b.HasOne("Duban.Data.Matter", "Matter")
+                        .WithMany()
+                        .HasForeignKey("MatterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Duban.Data.User", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.Navigation("Matter");
+
+                    b.Navigation("User");
                 });
 
             modelBuilder.Entity("Duban.Data.MatterSignature", b =>

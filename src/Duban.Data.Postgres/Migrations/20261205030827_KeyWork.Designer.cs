@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Duban.Data.Postgres.Migrations
 {
     [DbContext(typeof(DubanDbContext))]
-    [Migration("20261205022836_Items")]
-    partial class Items
+    [Migration("20261205030827_KeyWork")]
+    partial class KeyWork
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -562,6 +562,48 @@ namespace Duban.Data.Postgres.Migrations
                     b.HasKey("Year");
 
                     b.ToTable("calendar_years", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.Campaign", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateOnly>("From")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<long>("OwnerUnitId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateOnly>("To")
+                        .HasColumnType("date");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("campaigns", (string)null);
                 });
 
             modelBuilder.Entity("Duban.Data.CardRuleRow", b =>
@@ -1702,6 +1744,21 @@ namespace Duban.Data.Postgres.Migrations
                     b.ToTable("matters", (string)null);
                 });
 
+            modelBuilder.Entity("Duban.Data.MatterCampaign", b =>
+                {
+                    b.Property<long>("MatterId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CampaignId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("MatterId", "CampaignId");
+
+                    b.HasIndex("CampaignId");
+
+                    b.ToTable("matter_campaigns", (string)null);
+                });
+
             modelBuilder.Entity("Duban.Data.MatterCoUnit", b =>
                 {
                     b.Property<long>("MatterId")
@@ -1771,6 +1828,52 @@ namespace Duban.Data.Postgres.Migrations
                         .IsUnique();
 
                     b.ToTable("matter_events", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.MatterPerson", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("MatterId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<string>("Phone")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<string>("UnitName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<long?>("UserId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MatterId");
+
+                    b.HasIndex("Name", "Role");
+
+                    b.HasIndex("UserId", "Role");
+
+                    b.ToTable("matter_people", (string)null);
                 });
 
             modelBuilder.Entity("Duban.Data.MatterSignature", b =>
@@ -3421,6 +3524,25 @@ namespace Duban.Data.Postgres.Migrations
                     b.Navigation("LeadUnit");
                 });
 
+            modelBuilder.Entity("Duban.Data.MatterCampaign", b =>
+                {
+                    b.HasOne("Duban.Data.Campaign", "Campaign")
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Duban.Data.Matter", "Matter")
+                        .WithMany()
+                        .HasForeignKey("MatterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Campaign");
+
+                    b.Navigation("Matter");
+                });
+
             modelBuilder.Entity("Duban.Data.MatterCoUnit", b =>
                 {
                     b.HasOne("Duban.Data.Matter", null)
@@ -3445,6 +3567,24 @@ namespace Duban.Data.Postgres.Migrations
                         .HasForeignKey("MatterId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Duban.Data.MatterPerson", b =>
+                {
+                    b.HasOne("Duban.Data.Matter", "Matter")
+                        .WithMany()
+                        .HasForeignKey("MatterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Duban.Data.User", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.Navigation("Matter");
+
+                    b.Navigation("User");
                 });
 
             modelBuilder.Entity("Duban.Data.MatterSignature", b =>
