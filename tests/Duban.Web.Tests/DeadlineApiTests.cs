@@ -216,7 +216,7 @@ public abstract class DeadlineApiTests(DubanApp app)
 
         var (all, rows, headers) = await ExportAsync(app.SupervisorToken, "?status=pending");
         Assert.Equal(AccountabilityWorkbook.ContentType, all.Content.Headers.ContentType!.MediaType);
-        Assert.Equal(["编号", "事项编号", "事项", "责任单位", "原因", "节点", "状态", "登记时间", "备注", "处理记录"], headers);
+        Assert.Equal(["编号", "事项编号", "事项", "责任单位", "责任人", "原因", "节点", "状态", "登记时间", "备注", "处理记录"], headers);
         var listed = (await GetAsync(app.SupervisorToken, "/api/accountability?status=pending")).AsArray();
         Assert.Equal(listed.Select(e => e!["id"]!.GetValue<long>()), rows.Select(r => Convert.ToInt64(r["编号"], CultureInfo.InvariantCulture)));
         var ours = rows.Where(r => listed.Any(e => e!["id"]!.GetValue<long>() == Convert.ToInt64(r["编号"], CultureInfo.InvariantCulture)
