@@ -44,20 +44,13 @@ public sealed class AccountabilityList(DubanDbContext db, TimeProvider clock)
     /// <summary>Names each entry's person: the 责任人 of its matter, beside the unit.</summary>
     private async Task<IReadOnlyList<AccountabilityView>> WithResponsibleAsync(List<AccountabilityView> views, CancellationToken cancellationToken)
     {
-        var matterIds = views.Select(v => v.MatterId).Distinct().ToList();
+        var matterIds = views.Select(v => v.MatterId).ToList();
         if (matterIds.Count == 0)
         {
             return views;
         }
 
-        var people = new List<MatterPerson>();
-        foreach (var chunk in matterIds.Chunk(1000))
-        {
-            people.AddRange(await db.MatterPeople.AsNoTracking().Where(p => chunk.Contains(p.MatterId) && p.Role == PersonRole.Responsible)
-                .ToListAsync(cancellationToken));
-        }
-
-        var byMatter = people.GroupBy(p => p.MatterId).ToDictionary(g => g.Key, g => string.Join("、", g.OrderBy(p => p.Position).Select(p => p.Name)));
+        var byMatter = await MatterPeople.ResponsibleNamesAsync(db, matterIds, cancellationToken);
         return views.Select(v => byMatter.TryGetValue(v.MatterId, out var names) ? v with { Responsible = names } : v).ToList();
     }
 

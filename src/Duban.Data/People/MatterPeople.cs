@@ -147,6 +147,21 @@ public sealed class MatterPeople(DubanDbContext db, Rules rules, TimeProvider cl
     }
 
     /// <summary>Every user of an active unit, for the people pickers, by unit code then name.</summary>
+    /// <summary>Each matter's 责任人, names joined with 、 in their order; matters without one are left out. For lists
+    /// that name the person beside the unit (the accountability list, the 约谈 records).</summary>
+    internal static async Task<Dictionary<long, string>> ResponsibleNamesAsync(DubanDbContext db, IReadOnlyCollection<long> matterIds,
+        CancellationToken cancellationToken)
+    {
+        var people = new List<MatterPerson>();
+        foreach (var chunk in matterIds.Distinct().Chunk(1000))
+        {
+            people.AddRange(await db.MatterPeople.AsNoTracking().Where(p => chunk.Contains(p.MatterId) && p.Role == PersonRole.Responsible)
+                .ToListAsync(cancellationToken));
+        }
+
+        return people.GroupBy(p => p.MatterId).ToDictionary(g => g.Key, g => string.Join("、", g.OrderBy(p => p.Position).Select(p => p.Name)));
+    }
+
     public async Task<IReadOnlyList<PickableUser>> PickableUsersAsync(CancellationToken cancellationToken = default)
     {
         var rows = await db.Users.AsNoTracking().Where(u => u.Unit!.Active)

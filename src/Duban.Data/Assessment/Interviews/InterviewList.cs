@@ -79,20 +79,13 @@ public sealed class InterviewList(DubanDbContext db, TimeProvider clock)
     /// <summary>Names the 责任人 of each matter talked about, beside the unit.</summary>
     private async Task<IReadOnlyList<InterviewView>> WithResponsibleAsync(IReadOnlyList<InterviewView> views, CancellationToken cancellationToken)
     {
-        var matterIds = views.SelectMany(v => v.Matters).Select(m => m.Id).Distinct().ToList();
+        var matterIds = views.SelectMany(v => v.Matters).Select(m => m.Id).ToList();
         if (matterIds.Count == 0)
         {
             return views;
         }
 
-        var people = new List<MatterPerson>();
-        foreach (var chunk in matterIds.Chunk(1000))
-        {
-            people.AddRange(await db.MatterPeople.AsNoTracking().Where(p => chunk.Contains(p.MatterId) && p.Role == PersonRole.Responsible)
-                .ToListAsync(cancellationToken));
-        }
-
-        var byMatter = people.GroupBy(p => p.MatterId).ToDictionary(g => g.Key, g => string.Join("、", g.OrderBy(p => p.Position).Select(p => p.Name)));
+        var byMatter = await MatterPeople.ResponsibleNamesAsync(db, matterIds, cancellationToken);
         return views.Select(v => v with
         {
             Matters = v.Matters.Select(m => byMatter.TryGetValue(m.Id, out var names) ? m with { Responsible = names } : m).ToList(),
