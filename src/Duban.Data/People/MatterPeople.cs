@@ -1,3 +1,4 @@
+using Duban.Appeals;
 using Duban.Matters;
 using Duban.Text;
 using Microsoft.EntityFrameworkCore;
@@ -33,7 +34,7 @@ public sealed record PeopleChange
 /// office (the assigning side) or the lead unit with an event on the matter's history, and read per matter and per person.</summary>
 public sealed class MatterPeople(DubanDbContext db, Rules rules, TimeProvider clock)
 {
-    public const int MaxPeople = 20, MaxName = 50, MaxUnit = 100, MaxPhone = 30;
+    public const int MaxPeople = 20, MaxName = 50, MaxUnit = 100;
 
     /// <summary>The Chinese name of a role.</summary>
     public static string Label(PersonRole role) => role switch
@@ -99,10 +100,12 @@ public sealed class MatterPeople(DubanDbContext db, Rules rules, TimeProvider cl
                 continue;
             }
 
-            var phone = UserText.Clean(p.Phone);
-            if (phone is { Length: > MaxPhone } || (phone is not null && !phone.All(c => char.IsAsciiDigit(c) || c is '-' or ' ' or '+' or '(' or ')')))
+            // Stored in the one form appeals keep phones in (mobile, landline with area code, or a service number).
+            var typed = UserText.Clean(p.Phone);
+            var phone = PersonalData.NormalizePhone(typed);
+            if (typed is not null && phone is null)
             {
-                problems.Add($"第 {n} 名人员的电话必须是号码，不超过 {MaxPhone} 位。");
+                problems.Add($"第 {n} 名人员的电话必须是手机、带区号的座机或服务号码。");
                 continue;
             }
 

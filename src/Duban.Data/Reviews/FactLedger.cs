@@ -176,7 +176,6 @@ public sealed class FactLedger(Rules rules, ReviewOptions options) : SaveChanges
     /// <summary>The counters and tallies each tracked matter's unsaved events change.</summary>
     private async Task CollectAsync(DubanDbContext db, Pending pending, CancellationToken cancellationToken)
     {
-        var moved = new List<(Matter Matter, MatterState? Before, MatterState After)>();
         foreach (var matter in db.ChangeTracker.Entries<Matter>().Select(e => e.Entity))
         {
             var from = matter.FactsBaseline?.Version ?? 0;
@@ -197,24 +196,24 @@ public sealed class FactLedger(Rules rules, ReviewOptions options) : SaveChanges
             }
 
             pending.Matters.Add((matter, state!, delta));
-            moved.Add((matter, matter.FactsBaseline, state!));
         }
 
         // An appeal's category counts under its lead unit: new appeals are tracked beside their matter; a transferred
         // one's is read (transfers are rare).
         var categories = db.ChangeTracker.Entries<Appeal>().Where(a => a.Entity.Matter is not null)
             .ToDictionary(a => a.Entity.Matter!, a => a.Entity.Category ?? "");
-        var transferred = moved.Where(m => m.After.Kind == MatterKind.Appeal && m.Before is not null && m.Before.LeadUnitId != m.After.LeadUnitId
-            && !categories.ContainsKey(m.Matter)).Select(m => m.Matter.Id).ToList();
+        // The baseline is still the state before this save (it moves once the save is done).
+        var transferred = pending.Matters.Where(m => m.State.Kind == MatterKind.Appeal && m.Matter.FactsBaseline is { } before
+            && before.LeadUnitId != m.State.LeadUnitId && !categories.ContainsKey(m.Matter)).Select(m => m.Matter.Id).ToList();
         var stored = transferred.Count == 0
             ? []
             : await db.Appeals.AsNoTracking().Where(a => transferred.Contains(a.MatterId))
                 .ToDictionaryAsync(a => a.MatterId, a => a.Category ?? "", cancellationToken);
-        foreach (var (matter, before, after) in moved)
+        foreach (var (matter, after, _) in pending.Matters)
         {
             // Only a matter with an appeal's record has a category (an appeal assigned as a matter has none).
             var category = categories.TryGetValue(matter, out var tracked) ? tracked : stored.TryGetValue(matter.Id, out var kept) ? kept : null;
-            pending.Tallies.AddRange(MatterTallies.Changes(before, after, category)
+            pending.Tallies.AddRange(MatterTallies.Changes(matter.FactsBaseline, after, category)
                 .Select(c => new MatterTallyDelta { UnitId = c.UnitId, Dimension = c.Dimension, Value = c.Value, Count = (int)c.Count }));
         }
     }
