@@ -57,6 +57,9 @@ internal sealed record BenchOptions
 
     public int SweepDue { get; init; } = 10_000;
 
+    /// <summary>Work items (node plans, monthly reports) created through the product beside the sweep's open matters.</summary>
+    public int SweepItems { get; init; } = 2_000;
+
     /// <summary>Similar cases: items in the top-10 index, items grouped, and the real appeals the texts vary.</summary>
     public int SimilarSize { get; init; } = 1_000_000;
 
@@ -94,6 +97,7 @@ internal sealed record BenchOptions
           --sweep-sizes <n,...> open matters for the deadline sweep (default 100000,1000000; --quick 2000,20000),
                                 bulk-loaded with SQL; a size that would not fit in --budget is skipped
           --sweep-due <n>       milestones newly due at the sweep's instant (default 10000; --quick 1000)
+          --sweep-items <n>     work items on node plans among the open matters (default 2000; --quick 200)
           --similar-n <n>       items in the similar-cases index (default 1000000; --quick 20000)
           --group-n <n>         items grouped into near-duplicates (default 100000; --quick 10000)
           --appeals <file>      the real appeals the synthetic texts vary (default ../shared/data/appeals-taidi2020/hot_issue_messages.csv)
@@ -110,7 +114,7 @@ internal sealed record BenchOptions
         int? assignCount = null;
         double? calendarSeconds = null, assignSeconds = null;
         IReadOnlyList<int>? sizes = null, sweepSizes = null;
-        int? sweepDue = null, similarSize = null, groupSize = null, importSize = null, reviewSize = null;
+        int? sweepDue = null, sweepItems = null, similarSize = null, groupSize = null, importSize = null, reviewSize = null;
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
@@ -178,6 +182,9 @@ internal sealed record BenchOptions
                     case "--sweep-due":
                         sweepDue = PositiveInt(Value(), arg);
                         break;
+                    case "--sweep-items":
+                        sweepItems = PositiveInt(Value(), arg);
+                        break;
                     case "--import-n":
                         importSize = PositiveInt(Value(), arg);
                         break;
@@ -218,6 +225,7 @@ internal sealed record BenchOptions
                 Sizes = QuickSizes,
                 SweepSizes = QuickSweepSizes,
                 SweepDue = 1_000,
+                SweepItems = 200,
                 CalendarTime = TimeSpan.FromSeconds(1),
                 AssignCount = 500,
                 AssignTime = TimeSpan.FromSeconds(10),
@@ -233,6 +241,7 @@ internal sealed record BenchOptions
             Sizes = sizes ?? options.Sizes,
             SweepSizes = sweepSizes ?? options.SweepSizes,
             SweepDue = sweepDue ?? options.SweepDue,
+            SweepItems = sweepItems ?? options.SweepItems,
             SimilarSize = similarSize ?? options.SimilarSize,
             GroupSize = groupSize ?? options.GroupSize,
             ImportSize = importSize ?? options.ImportSize,

@@ -109,6 +109,7 @@ internal sealed class StorageBench(BenchOptions options, Report report, TextWrit
         var random = new Random(Seed);
         const int warmups = 20;
         var latencies = new List<double>();
+        var assignCpu = new CallCpu();
         var assigned = new List<(long Id, long Lead)>();
         var watch = Stopwatch.StartNew();
         for (var i = 0; i < warmups + options.AssignCount && watch.Elapsed < options.AssignTime + TimeSpan.FromSeconds(5); i++)
@@ -131,6 +132,7 @@ internal sealed class StorageBench(BenchOptions options, Report report, TextWrit
                 Complex = random.NextDouble() < 0.1,
             };
             clock.Now = clock.Now.AddSeconds(1);
+            var cpu = CallCpu.Start();
             var start = Stopwatch.GetTimestamp();
             await using (var scope = services.CreateAsyncScope())
             {
@@ -139,6 +141,7 @@ internal sealed class StorageBench(BenchOptions options, Report report, TextWrit
 
             if (i >= warmups)
             {
+                assignCpu.Add(cpu);
                 latencies.Add(Percentiles.Milliseconds(start, Stopwatch.GetTimestamp()));
                 if (watch.Elapsed >= options.AssignTime)
                 {
@@ -155,10 +158,12 @@ internal sealed class StorageBench(BenchOptions options, Report report, TextWrit
             ("p95_ms", Percentiles.Of(latencies, 95)),
             ("p99_ms", Percentiles.Of(latencies, 99)),
             ("calls", latencies.Count),
+            ("thread_cpu_us", assignCpu.MedianMicroseconds),
         ]));
 
         // Then the lead units acknowledge and complete them, one action at a time through ActOnMatter.
         var actions = new List<double>();
+        var actCpu = new CallCpu();
         watch.Restart();
         foreach (var (id, lead) in assigned)
         {
@@ -166,6 +171,7 @@ internal sealed class StorageBench(BenchOptions options, Report report, TextWrit
             foreach (var command in new[] { new MatterCommand(MatterAction.Acknowledge), new MatterCommand(MatterAction.Complete) { Note = "已办结" } })
             {
                 clock.Now = clock.Now.AddSeconds(1);
+                var cpu = CallCpu.Start();
                 var start = Stopwatch.GetTimestamp();
                 await using (var scope = services.CreateAsyncScope())
                 {
@@ -173,6 +179,7 @@ internal sealed class StorageBench(BenchOptions options, Report report, TextWrit
                 }
 
                 actions.Add(Percentiles.Milliseconds(start, Stopwatch.GetTimestamp()));
+                actCpu.Add(cpu);
             }
 
             if (watch.Elapsed >= options.AssignTime)
@@ -188,6 +195,7 @@ internal sealed class StorageBench(BenchOptions options, Report report, TextWrit
             ("p95_ms", Percentiles.Of(actions, 95)),
             ("p99_ms", Percentiles.Of(actions, 99)),
             ("calls", actions.Count),
+            ("thread_cpu_us", actCpu.MedianMicroseconds),
         ]));
     }
 
@@ -425,4 +433,27 @@ internal sealed class BenchOrganisation
         matter.Events.Add(MatterEventRow.From(assigned));
         return matter;
     }
+}
+
+/// <summary>
+/// The calling thread's CPU time per call (<see cref="ThreadCpu"/>): on SQLite a call completes synchronously on one
+/// thread, so this is the call's own work, apart from waiting for a core — a figure that holds when other processes
+/// share the machine, where calls per second do not. A call that moved threads is left out.
+/// </summary>
+internal sealed class CallCpu
+{
+    private readonly List<double> _microseconds = [];
+
+    public static (int Thread, double Ms) Start() => (Environment.CurrentManagedThreadId, ThreadCpu.Milliseconds());
+
+    public void Add((int Thread, double Ms) start)
+    {
+        if (Environment.CurrentManagedThreadId == start.Thread && double.IsFinite(start.Ms))
+        {
+            _microseconds.Add((ThreadCpu.Milliseconds() - start.Ms) * 1000);
+        }
+    }
+
+    /// <summary>The median, or NaN when every call moved threads.</summary>
+    public double MedianMicroseconds => _microseconds.Count == 0 ? double.NaN : Percentiles.Of(_microseconds, 50);
 }

@@ -126,10 +126,17 @@ internal sealed class SweepBench(BenchOptions options, Report report, TextWriter
             var scenario = new SweepScenario(n, due);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# {engine}: sweep open={n} due={due}: loading with SQL"));
             await using var database = await BenchDatabase.CreateAsync(engine, options.Postgres, cancellationToken);
-            var services = await database.ServicesAsync(new BenchClock(SweepScenario.At), cancellationToken);
+            var clock = new BenchClock(SweepScenario.At);
+            var services = await database.ServicesAsync(clock, cancellationToken);
             var organisation = await BenchOrganisation.CreateAsync(services, cancellationToken);
             var seconds = await LoadAsync(database, services, organisation, scenario, cancellationToken);
             rate = n / seconds;
+            var itemSeconds = await AddItemsAsync(services, clock, organisation, options.SweepItems, cancellationToken);
+            report.Add(new Measurement("sweep_load", engine, null, "items_by_product",
+                [("items", options.SweepItems), ("seconds", itemSeconds), ("items_per_s", options.SweepItems / itemSeconds)])
+            {
+                Sizes = [("open", n)],
+            });
             var size = database.SqliteFile is { } file ? new FileInfo(file).Length / 1e6 : double.NaN;
             report.Add(new Measurement("sweep_load", engine, null, "bulk_sql",
                 engine == BenchDatabase.Sqlite ? [("matters_per_s", rate), ("seconds", seconds), ("file_mb", size)] : [("matters_per_s", rate), ("seconds", seconds)])
@@ -145,6 +152,7 @@ internal sealed class SweepBench(BenchOptions options, Report report, TextWriter
             if (await MeasureAsync(engine, database, services, scenario, cancellationToken) is { } p50)
             {
                 nothingDue[n] = p50;
+                await MeasureColoursAsync(engine, services, scenario, options.SweepItems, cancellationToken);
             }
         }
 
@@ -348,6 +356,77 @@ internal sealed class SweepBench(BenchOptions options, Report report, TextWriter
         }
 
         return p50;
+    }
+
+    /// <summary>
+    /// Work items in the mix, made by the product (<see cref="WorkItems.CreateAsync"/>) a day after the sweep's instant,
+    /// like the scenario's other matters, so nothing of theirs is due at it: four nodes two months apart and a monthly
+    /// report on the 25th, the first due 2026-06-25. Returns the seconds taken.
+    /// </summary>
+    private static async Task<double> AddItemsAsync(IServiceProvider services, BenchClock clock, BenchOrganisation organisation, int count,
+        CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        var random = new Random(Seed);
+        var day = DateOnly.FromDateTime(SweepScenario.At.AddDays(1).DateTime);
+        string Date(int days) => day.AddDays(days).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        string[] registers = ["key-work", "project", "reform", "meeting"];
+        for (var i = 0; i < count; i++)
+        {
+            clock.Now = SweepScenario.At.AddDays(1).AddHours(-12).AddSeconds(i % 3_600);
+            await using var scope = services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<WorkItems>().CreateAsync(new NewItem
+            {
+                Title = string.Create(CultureInfo.InvariantCulture, $"基准重点工作 {i}"),
+                Content = BenchOrganisation.Content,
+                Register = registers[i % registers.Length],
+                LeadUnit = organisation.Pick(random, organisation.CityLeads).Code,
+                Plan = [new("立项", Date(60)), new("开工", Date(120)), new("主体完工", Date(180)), new("竣工", Date(240))],
+                Cycle = new CycleInput("monthly", 25, null),
+            }, organisation.Supervisor, cancellationToken);
+        }
+
+        clock.Now = SweepScenario.At;
+        return watch.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>
+    /// The sweep's colour refresh when the items' first report has fallen due: every item turns yellow at once (the
+    /// worst case: a monthly report day shared by all), read through the index on <c>ColourDueAt</c>, recoloured and
+    /// saved with its colour event. Measured once, as it changes the database.
+    /// </summary>
+    private async Task MeasureColoursAsync(string engine, IServiceProvider services, SweepScenario scenario, int items, CancellationToken cancellationToken)
+    {
+        var at = new DateTimeOffset(2026, 6, 26, 1, 0, 0, TimeSpan.FromHours(8)).ToUniversalTime();
+        var start = Stopwatch.GetTimestamp();
+        int changed;
+        await using (var scope = services.CreateAsyncScope())
+        {
+            changed = await ItemColours.RefreshAsync(scope.ServiceProvider.GetRequiredService<DubanDbContext>(),
+                scope.ServiceProvider.GetRequiredService<Rules>(), at, cancellationToken);
+        }
+
+        var ms = Percentiles.Milliseconds(start, Stopwatch.GetTimestamp());
+        var latencies = new List<double>();
+        for (var i = 0; i < Calls; i++)
+        {
+            var again = Stopwatch.GetTimestamp();
+            await using var scope = services.CreateAsyncScope();
+            await ItemColours.RefreshAsync(scope.ServiceProvider.GetRequiredService<DubanDbContext>(),
+                scope.ServiceProvider.GetRequiredService<Rules>(), at, cancellationToken);
+            latencies.Add(Percentiles.Milliseconds(again, Stopwatch.GetTimestamp()));
+        }
+
+        report.Add(new Measurement("sweep", engine, null, "colour_refresh",
+            [("ms", ms), ("changed", changed), ("then_nothing_due_p50_ms", Percentiles.Of(latencies, 50))])
+        {
+            Sizes = [("open", scenario.Open), ("items", items)],
+        });
+        if (changed != items)
+        {
+            report.Note(string.Create(CultureInfo.InvariantCulture,
+                $"{engine}: sweep open={scenario.Open}: the colour refresh changed {changed} items, expected {items}"));
+        }
     }
 
     /// <summary>One sweep in a new scope, as the hosted sweeper and <c>duban sweep</c> run it.</summary>

@@ -99,6 +99,10 @@ public sealed class Matter
     /// <summary>A work item's colour as last worked out (by an action or the sweep); lists filter by it.</summary>
     public Items.Colour? Colour { get; set; }
 
+    /// <summary>When time alone may next change a work item's colour (<see cref="Items.ItemColour.NextChange"/>): the
+    /// sweep looks only at items whose instant has come, through its index. Null when only an action can change it.</summary>
+    public DateTimeOffset? ColourDueAt { get; set; }
+
     /// <summary>The parent work item this one was split from (分解), if any.</summary>
     public long? ParentId { get; set; }
 

@@ -49,9 +49,10 @@ internal sealed class MatterConfiguration : IEntityTypeConfiguration<Matter>
         e.HasIndex(m => m.Code).IsUnique();
         e.HasIndex(m => new { m.LeadUnitId, m.Status });
         e.HasIndex(m => m.AssignerUnitId);
-        e.HasIndex(m => m.NextDueAt);
+        e.HasIndex(m => new { m.NextDueAt, m.LeadUnitId }); // lists by due date; the dashboard counts overdue per unit from it alone
         e.HasIndex(m => new { m.Kind, m.Register, m.Colour }); // work-item lists by register and colour
         e.HasIndex(m => m.ParentId);
+        e.HasIndex(m => m.ColourDueAt); // the sweep's colour refresh reads only the items whose instant has come
         e.Property(m => m.Code).HasMaxLength(32);
         e.Property(m => m.Title).HasMaxLength(200);
         e.Property(m => m.Content).HasMaxLength(20000);

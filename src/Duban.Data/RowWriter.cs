@@ -86,7 +86,7 @@ public sealed class RowWriter(DubanDbContext db)
         }
 
         var table = TableOf<T>();
-        var (columns, head) = table.Insert(withIds: table.Key.Value(rows[0]) is not (null or 0L or 0), _sql);
+        var (columns, head) = table.Insert(withIds: table.Key.Value(rows[0]) is not (null or 0L or 0), Defaulted(table, rows), _sql);
         await InChunksAsync(rows, columns, head, "", cancellationToken);
     }
 
@@ -188,12 +188,28 @@ public sealed class RowWriter(DubanDbContext db)
     /// run there as one command: a save's few counter rows in two tables paid twice for a command's way through EF.</summary>
     public void Hold() => _held ??= [];
 
-    /// <summary>Runs the held statements, together, and stops holding.</summary>
+    /// <summary>Runs the held statements, together, and stops holding. They go straight to the open connection, in the
+    /// context's transaction: they carry no parameters to convert, and EF's way for a command (a command builder, a
+    /// diagnostics event, interceptors) cost as much as SQLite's running them.</summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
         if (_held is { Count: > 0 } held)
         {
-            await ExecuteAsync(string.Join(";\n", held), [], cancellationToken);
+            var connection = db.Database.GetDbConnection();
+            if (connection.State != System.Data.ConnectionState.Open)
+            {
+                await ExecuteAsync(string.Join(";\n", held), [], cancellationToken);
+            }
+            else
+            {
+                await using var command = connection.CreateCommand();
+#pragma warning disable CA2100 // Literals made by the type mappings (Column.Literal), never user text as SQL.
+                command.CommandText = string.Join(";\n", held);
+#pragma warning restore CA2100
+                command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+                command.CommandTimeout = db.Database.GetCommandTimeout() ?? command.CommandTimeout;
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
         }
 
         _held = null;
@@ -216,6 +232,23 @@ public sealed class RowWriter(DubanDbContext db)
             cancellationToken);
     }
 
+    /// <summary>The columns with a database default that every row leaves at it, as a bit set over the table's columns
+    /// (the first 64): left out of the INSERT, which is then shorter to parse and the database fills them alike.</summary>
+    private static ulong Defaulted<T>(MappedTable table, IReadOnlyList<T> rows)
+        where T : class
+    {
+        var mask = 0UL;
+        for (var c = 0; c < Math.Min(table.Columns.Length, 64); c++)
+        {
+            if (table.Columns[c].Default is { } fallback && rows.All(r => Equals(table.Columns[c].Value(r), fallback)))
+            {
+                mask |= 1UL << c;
+            }
+        }
+
+        return mask;
+    }
+
     private MappedTable TableOf<T>() =>
         Tables.GetOrAdd(db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not mapped."),
             type => new MappedTable(type));
@@ -234,22 +267,17 @@ public sealed class RowWriter(DubanDbContext db)
         public Column[] Columns { get; }
         public Column Key { get; }
 
-        private InsertText? _insertWithIds, _insertWithoutIds; // references: shared by threads, written whole
+        private readonly ConcurrentDictionary<(bool WithIds, ulong Defaulted), InsertText> _inserts = new();
 
-        /// <summary>The columns an INSERT names and its text up to VALUES, made once per table (a save's few counter
-        /// rows made them anew each time).</summary>
-        public InsertText Insert(bool withIds, ISqlGenerationHelper sql)
-        {
-            ref var made = ref withIds ? ref _insertWithIds : ref _insertWithoutIds;
-            if (made is null)
+        /// <summary>The columns an INSERT names and its text up to VALUES, made once per table and set of columns left to
+        /// their defaults (a save's few counter rows made them anew each time).</summary>
+        public InsertText Insert(bool withIds, ulong defaulted, ISqlGenerationHelper sql) =>
+            _inserts.GetOrAdd((withIds, defaulted), key =>
             {
-                var columns = withIds ? Columns : Columns.Where(c => c != Key).ToArray();
-                made = new InsertText(columns, "INSERT INTO " + sql.DelimitIdentifier(Name) + " ("
+                var columns = Columns.Where((c, i) => (key.WithIds || c != Key) && (i >= 64 || (key.Defaulted & (1UL << i)) == 0)).ToArray();
+                return new InsertText(columns, "INSERT INTO " + sql.DelimitIdentifier(Name) + " ("
                     + string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.Name))) + ") VALUES ");
-            }
-
-            return made;
-        }
+            });
     }
 
     private sealed record InsertText(Column[] Columns, string Head);
@@ -265,6 +293,9 @@ public sealed class RowWriter(DubanDbContext db)
         private readonly bool _plainNumber = property.GetRelationalTypeMapping().Converter is null;
 
         public IProperty Property { get; } = property;
+
+        /// <summary>The column's database default, when the model gives one.</summary>
+        public object? Default { get; } = property.FindAnnotation(RelationalAnnotationNames.DefaultValue)?.Value;
         public string Name { get; } = property.GetColumnName();
 
         public object? Value(object entity) => _get(entity);

@@ -35,6 +35,81 @@ public static class ItemColour
         return Expected(state, now) is { } expected && expected - (state.Percent ?? 0) > tolerance ? Colour.Yellow : Colour.Green;
     }
 
+    /// <summary>
+    /// The first instant after <paramref name="now"/> at which the colour may change with no action taken: a node or a
+    /// report falling overdue, or the day the expected progress first leaves the last percent behind by more than the
+    /// tolerance. Null when time alone cannot change it (a completed item, or one already red). The colour is the same
+    /// at every instant from <paramref name="now"/> up to (not including) the answer; the sweep looks again at it then.
+    /// </summary>
+    public static DateTimeOffset? NextChange(MatterState state, DateTimeOffset now, int tolerance)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var colour = Of(state, now, tolerance);
+        if (colour == Colour.Red || state.Status is MatterStatus.Reported or MatterStatus.Verified or MatterStatus.Rated or MatterStatus.Closed)
+        {
+            return null;
+        }
+
+        // "Overdue" is strictly after the due instant: the first instant of it is one tick later.
+        DateTimeOffset? next = null;
+        foreach (var m in state.Milestones)
+        {
+            if (m.MetAt is null && m.DueAt >= now && (m.Stage == Stage.Node || (m.Stage == Stage.Report && colour == Colour.Green)))
+            {
+                next = Earliest(next, m.DueAt.AddTicks(1));
+            }
+        }
+
+        if (colour == Colour.Green && LagDay(state, now, tolerance) is { } day)
+        {
+            next = Earliest(next, ChinaTime.StartOf(day));
+        }
+
+        return next;
+    }
+
+    /// <summary>The first day after today on which the expected progress lags the last percent by more than the
+    /// tolerance (expected progress only grows, so a binary search over the plan's remaining days finds it).</summary>
+    private static DateOnly? LagDay(MatterState state, DateTimeOffset now, int tolerance)
+    {
+        if (ItemPlan.End(state) is not { } end)
+        {
+            return null;
+        }
+
+        var start = ItemPlan.Start(state);
+        var percent = state.Percent ?? 0;
+        bool Lags(DateOnly day) => Expected(start, end, day) - percent > tolerance;
+        var low = ChinaTime.DateOf(now).AddDays(1);
+        if (low > end)
+        {
+            return null; // from the end date on, expected progress stays at 100
+        }
+
+        if (!Lags(end))
+        {
+            return null;
+        }
+
+        var high = end;
+        while (low < high)
+        {
+            var middle = low.AddDays((high.DayNumber - low.DayNumber) / 2);
+            if (Lags(middle))
+            {
+                high = middle;
+            }
+            else
+            {
+                low = middle.AddDays(1);
+            }
+        }
+
+        return low;
+    }
+
+    private static DateTimeOffset Earliest(DateTimeOffset? a, DateTimeOffset b) => a is { } x && x <= b ? x : b;
+
     /// <summary>The expected percent at <paramref name="now"/> (序时进度), or null for an item without nodes.</summary>
     public static double? Expected(MatterState state, DateTimeOffset now)
     {

@@ -36,7 +36,7 @@ internal sealed class ItemColourChangeConfiguration : IEntityTypeConfiguration<I
 public static class ItemColours
 {
     /// <summary>Works out the item's colour at <paramref name="now"/> and, when it changed, stores it with a change event
-    /// (in the caller's save). Other kinds are left alone.</summary>
+    /// (in the caller's save), with the instant time alone may next change it. Other kinds are left alone.</summary>
     public static void Update(DubanDbContext db, Matter matter, MatterState state, Rules rules, DateTimeOffset now, string cause)
     {
         ArgumentNullException.ThrowIfNull(db);
@@ -48,7 +48,10 @@ public static class ItemColours
             return;
         }
 
-        var colour = ItemColour.Of(state, now, rules.LifecycleOptions.Items.Tolerance);
+        var tolerance = rules.LifecycleOptions.Items.Tolerance;
+        // Whole microseconds, as PostgreSQL keeps them: rounded down, the sweep looks at most a moment early.
+        matter.ColourDueAt = ItemColour.NextChange(state, now, tolerance) is { } next ? next.AddTicks(-(next.Ticks % 10)) : null;
+        var colour = ItemColour.Of(state, now, tolerance);
         if (matter.Colour == colour)
         {
             return;
@@ -59,36 +62,39 @@ public static class ItemColours
     }
 
     /// <summary>
-    /// The sweep's part: colours move with time alone (a node or a report falls overdue, the expected progress grows), so
-    /// every open work item is looked at and the changed ones stored with their events. Items are hundreds, not millions.
+    /// The sweep's part: colours move with time alone (a node or a report falls overdue, the expected progress grows).
+    /// Each item keeps the instant that may next happen (<see cref="Matter.ColourDueAt"/>), so the sweep reads only the
+    /// items whose instant has come, through its index, however many are open; it stores their new colours with their
+    /// events and their next instants.
     /// </summary>
     /// <returns>How many items changed colour.</returns>
     public static async Task<int> RefreshAsync(DubanDbContext db, Rules rules, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(rules);
-        var open = await db.Matters.Where(m => m.Kind == MatterKind.Item
-                && m.Status != MatterStatus.Reported && m.Status != MatterStatus.Verified && m.Status != MatterStatus.Rated && m.Status != MatterStatus.Closed)
+        var due = await db.Matters.Where(m => m.ColourDueAt <= now)
             .Include(m => m.Milestones).Include(m => m.CoUnits).AsSplitQuery().ToListAsync(cancellationToken);
+        if (due.Count == 0)
+        {
+            return 0;
+        }
+
         var changed = 0;
-        foreach (var matter in open)
+        foreach (var matter in due)
         {
             var before = matter.Colour;
             Update(db, matter, matter.ToState(), rules, now, "sweep");
             changed += before == matter.Colour ? 0 : 1;
         }
 
-        if (changed > 0)
+        try
         {
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                db.ChangeTracker.Clear(); // an action changed an item meanwhile and set its colour itself; the next sweep redoes the rest
-                return 0;
-            }
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear(); // an action changed an item meanwhile and set its colour itself; the next sweep redoes the rest
+            return 0;
         }
 
         db.ChangeTracker.Clear();

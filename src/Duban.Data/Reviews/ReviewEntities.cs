@@ -103,7 +103,6 @@ public sealed class UnitFactDelta : FactColumns
 {
     public long Id { get; set; }
     public long MatterId { get; set; }
-    public Matter? Matter { get; set; }
 }
 
 /// <summary>A matter once counted for a unit on a day: the candidates the drill-down replays to show the matters behind
@@ -142,8 +141,15 @@ internal sealed class UnitFactDeltaConfiguration : IEntityTypeConfiguration<Unit
         e.ToTable("unit_fact_deltas");
         e.HasKey(f => f.Id);
         e.Property(f => f.Role).HasConversion<int>();
-        e.HasIndex(f => f.Day);
-        e.HasOne(f => f.Matter).WithMany().HasForeignKey(f => f.MatterId).OnDelete(DeleteBehavior.Cascade);
+        // No index but the key and no foreign key: every save of an event inserts here, and each index or parent check
+        // is paid on the write path, while the table is emptied by the fold every 15 seconds (the few rows a review
+        // adds in are scanned) and matters are never deleted.
+        // Counters default to 0, so a save's rows name only the few counters they change (RowWriter leaves out columns
+        // whose every value is the default): SQLite parses each statement afresh, and 22 columns of zeros were most of it.
+        foreach (var name in FactColumns.Names)
+        {
+            e.Property<long>(name).HasDefaultValue(0L);
+        }
     }
 }
 

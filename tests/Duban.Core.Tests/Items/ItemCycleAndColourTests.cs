@@ -124,6 +124,75 @@ public sealed class ItemColourTests
             });
 
     [Fact]
+    public void NextChange_IsWhenTimeAloneChangesTheColour()
+    {
+        var item = Started(); // plan 2025-01-01 → 12-31 (364 days), monthly report on the 25th, nothing reported yet
+        // Green at 1-20: the first report falls due at 1-25 24:00; the lag (expected − 0) passes 10 points on day 37
+        // (2-7: 37/364 ≈ 10.2 %) — the report comes first.
+        Assert.Equal(EndOf("2025-01-25").AddTicks(1), ItemColour.NextChange(item.State, At("2025-01-20T12:00:00+08:00"), 10));
+        item.Do(new MatterCommand(MatterAction.Progress) { Percent = 15, Note = "前期" }, "2025-01-25T10:00:00+08:00");
+        // 15 % reported: lag > 10 from the day 100 × d / 364 > 25, d = 92 → 2025-04-03; report 2 (2-25) comes first.
+        Assert.Equal(EndOf("2025-02-25").AddTicks(1), ItemColour.NextChange(item.State, At("2025-01-25T10:00:00+08:00"), 10));
+        // Yellow (report 2 late): only a node can change it now, to red — 立项 at 3-31 24:00.
+        Assert.Equal(EndOf("2025-03-31").AddTicks(1), ItemColour.NextChange(item.State, At("2025-02-26T10:00:00+08:00"), 10));
+        // Red: nothing but an action changes it.
+        Assert.Null(ItemColour.NextChange(item.State, At("2025-04-01T10:00:00+08:00"), 10));
+
+        // Without a report cycle the lag decides: 15 % at tolerance 5 lags from the day 100 × d / 364 > 20, d = 73 → 3-15
+        // (expected 20.05 %; on 3-14 19.78 %).
+        var quiet = new ItemKit("2025-01-01T09:00:00+08:00", Project2025);
+        quiet.Do(new MatterCommand(MatterAction.Acknowledge), "2025-01-01T10:00:00+08:00");
+        quiet.Do(new MatterCommand(MatterAction.Progress) { Percent = 15, Note = "前期" }, "2025-01-25T10:00:00+08:00");
+        Assert.Equal(ChinaTime.StartOf(Day("2025-03-15")), ItemColour.NextChange(quiet.State, At("2025-01-25T10:00:00+08:00"), 5));
+        Assert.Equal(Colour.Green, ItemColour.Of(quiet.State, ChinaTime.StartOf(Day("2025-03-15")).AddTicks(-1), 5));
+        Assert.Equal(Colour.Yellow, ItemColour.Of(quiet.State, ChinaTime.StartOf(Day("2025-03-15")), 5));
+    }
+
+    /// <summary>Whatever the plan, the reports and the moment: the colour holds at every instant where it could change
+    /// (a due instant, one tick after it, the start of a day) before the answer — so a sweep that looks only then misses
+    /// nothing — and with no answer it holds for good.</summary>
+    [Property(MaxTest = 300)]
+    public Property NextChange_TheColourHoldsUntilThen() =>
+        Prop.ForAll(
+            Arb.From(
+                from count in Gen.Choose(1, 5)
+                from offsets in Gen.ArrayOf(Gen.Choose(1, 300), count)
+                from nowHours in Gen.Choose(0, 24 * 330)
+                from metMask in Gen.Choose(0, 31)
+                from percent in Gen.Choose(0, 100)
+                from tolerance in Gen.Choose(0, 40)
+                from reported in Gen.Elements(true, false)
+                from cycle in Gen.Elements(true, false)
+                select (offsets, nowHours, metMask, percent, tolerance, reported, cycle)),
+            input =>
+            {
+                var (offsets, nowHours, metMask, percent, tolerance, reported, cycle) = input;
+                var start = Day("2025-01-01");
+                var plan = offsets.Select((d, i) => new PlannedNode($"节点{i}", start.AddDays(d))).ToList();
+                var item = new ItemKit("2025-01-01T09:00:00+08:00", plan, cycle ? new ReportCycle(CycleKind.Monthly, 10) : null);
+                item.Do(new MatterCommand(MatterAction.Acknowledge), "2025-01-01T10:00:00+08:00");
+                foreach (var node in item.State.Milestones.Where(m => m.Stage == Stage.Node).Where((_, i) => (metMask & (1 << i)) != 0).ToList())
+                {
+                    item.Do(new MatterCommand(MatterAction.Meet) { Node = node.Node, Note = "完成" }, "2025-01-01T11:00:00+08:00");
+                }
+
+                if (reported)
+                {
+                    item.Do(new MatterCommand(MatterAction.Progress) { Percent = percent, Note = "填报" }, "2025-01-01T12:00:00+08:00");
+                }
+
+                var now = ChinaTime.StartOf(start).AddHours(nowHours);
+                var colour = ItemColour.Of(item.State, now, tolerance);
+                var next = ItemColour.NextChange(item.State, now, tolerance);
+                var instants = item.State.Milestones.SelectMany(m => new[] { m.DueAt, m.DueAt.AddTicks(1) })
+                    .Concat(Enumerable.Range(0, 400).Select(d => ChinaTime.StartOf(start.AddDays(d))))
+                    .Append(now.AddDays(500))
+                    .Concat(next is { } n ? [n.AddTicks(-1)] : [])
+                    .Where(t => t > now && (next is null || t < next));
+                return (next is null || next > now) && instants.All(t => ItemColour.Of(item.State, t, tolerance) == colour);
+            });
+
+    [Fact]
     public void Rollup_MeanOfTheChildren_WorstColour()
     {
         var (percent, colour) = ItemRollup.Of([new ChildProgress(40, Colour.Green), new ChildProgress(null, Colour.Yellow), new ChildProgress(65, Colour.Green)], Colour.Green);

@@ -157,6 +157,33 @@ public sealed class WorkItemStorageTests
             (await ColourChangesAsync(s, id)).Select(c => (c.From, c.To, c.Cause)));
     }
 
+    /// <summary>The sweep recolours only the items whose stored instant has come, and stores the next one.</summary>
+    [Theory]
+    [MemberData(nameof(TestDatabase.Engines), MemberType = typeof(TestDatabase))]
+    public async Task ColourRefresh_ReadsOnlyTheItemsWhoseInstantHasCome(string engine)
+    {
+        await using var s = await Storage.CreateAsync(engine, "2025-01-02T10:00:00+08:00");
+        var id = await CreateAsync(s, Project());
+        await AcknowledgeAsync(s, id);
+        Task<DateTimeOffset?> DueAsync() => s.RunAsync(sp => sp.GetRequiredService<DubanDbContext>().Matters.AsNoTracking()
+            .Where(m => m.Id == id).Select(m => m.ColourDueAt).SingleAsync());
+        Task<int> RefreshAsync(string at) => s.RunAsync(sp => ItemColours.RefreshAsync(sp.GetRequiredService<DubanDbContext>(),
+            sp.GetRequiredService<Rules>(), At(at)));
+
+        // Green; the first report (1-25 24:00) is the next instant, before the lag or any node (stored in whole
+        // microseconds: the tick after 24:00 rounds down to it).
+        Assert.Equal(At("2025-01-26T00:00:00+08:00"), (await DueAsync())?.ToOffset(TimeSpan.FromHours(8)));
+        Assert.Equal(0, await RefreshAsync("2025-01-25T23:59:59+08:00"));
+        Assert.Equal(1, await RefreshAsync("2025-01-26T00:00:01+08:00"));
+        Assert.Equal(Colour.Yellow, (await GetAsync(s, id)).Item.Colour);
+        // Yellow: only the first node (立项 3-31) can change it now.
+        Assert.Equal(At("2025-04-01T00:00:00+08:00"), (await DueAsync())?.ToOffset(TimeSpan.FromHours(8)));
+        Assert.Equal(0, await RefreshAsync("2025-03-31T12:00:00+08:00"));
+        Assert.Equal(1, await RefreshAsync("2025-04-01T08:00:00+08:00"));
+        Assert.Equal(Colour.Red, (await GetAsync(s, id)).Item.Colour);
+        Assert.Null(await DueAsync()); // red: only an action changes it
+    }
+
     [Theory]
     [MemberData(nameof(TestDatabase.Engines), MemberType = typeof(TestDatabase))]
     public async Task Parent_RollsUpItsChildren_MeanProgressWorstColour(string engine)
