@@ -591,9 +591,15 @@ internal sealed class SweepBench(BenchOptions options, Report report, TextWriter
         await using var right = await actual.OpenAsync(forLoad: false, cancellationToken);
         foreach (var table in tables)
         {
-            var sql = table == "pg_sequences"
-                ? "SELECT sequencename, last_value FROM pg_sequences ORDER BY 1"
-                : $"SELECT * FROM \"{table}\" ORDER BY 1, 2";
+            // The sequences of the compared tables only: AssignMatter also writes the review counters, which the load leaves
+            // to `duban report rebuild`.
+            var compared = string.Join(", ", tables.Select(t => $"'{t}'"));
+            var sql = table switch
+            {
+                "pg_sequences" => $"SELECT sequencename, last_value FROM pg_sequences WHERE sequencename LIKE ANY (ARRAY[{string.Join(", ", tables.Select(t => $"'{t}\\_%'"))}]) ORDER BY 1",
+                "sqlite_sequence" => $"SELECT * FROM sqlite_sequence WHERE name IN ({compared}) ORDER BY 1, 2",
+                _ => $"SELECT * FROM \"{table}\" ORDER BY 1, 2",
+            };
             var (columns, a) = await RowsAsync(left, sql, cancellationToken);
             var (_, b) = await RowsAsync(right, sql, cancellationToken);
             if (a.Count != b.Count)

@@ -60,7 +60,10 @@ public sealed class PersonQueries(DubanDbContext db, TimeProvider clock)
         {
             var user = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new { u.DisplayName, UnitName = u.Unit!.Name })
                 .SingleOrDefaultAsync(cancellationToken);
-            if (user is null && rows.Count == 0)
+            // A user named on nothing the reader may see is shown only to themselves and to those who name people on
+            // matters (the office, leaders, administrators): anyone else would learn a name and a unit from an id.
+            var mayKnow = actor.Id == string.Create(CultureInfo.InvariantCulture, $"user:{userId}") || AccessRules.MayAssign(actor) || actor.Has(Role.Admin);
+            if (rows.Count == 0 && (user is null || !mayKnow))
             {
                 throw new NotFoundException($"没有找到人员「{trimmed}」。");
             }

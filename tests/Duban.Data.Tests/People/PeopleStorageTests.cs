@@ -145,6 +145,14 @@ public sealed class PeopleStorageTests
         Assert.Equal([a], township.Groups.SelectMany(g => g.Matters).Select(m => m.Id));
 
         await Assert.ThrowsAsync<NotFoundException>(() => s.RunAsync(sp => sp.GetRequiredService<PersonQueries>().GetAsync("无此人", s.Org.Supervisor)));
+
+        // A village handler sees none of 张三's matters: his page does not exist for them (no name, no unit from an id);
+        // a user named on nothing is still shown to the office.
+        var key = zhang.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await Assert.ThrowsAsync<NotFoundException>(() => s.RunAsync(sp => sp.GetRequiredService<PersonQueries>().GetAsync(key, s.Org.VillageHandler)));
+        var li = await UserAsync(s, "lisi", "李四", "K-T");
+        var empty = await s.RunAsync(sp => sp.GetRequiredService<PersonQueries>().GetAsync(li.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), s.Org.Supervisor));
+        Assert.Equal(("李四", 0), (empty.Name, empty.Total));
     }
 
     [Theory]
