@@ -75,5 +75,16 @@ public sealed partial class BrowserTests
         await Expect(review).ToContainTextAsync("测试镇");
         await Expect(review.Locator("tbody td").Nth(4)).ToHaveTextAsync("0"); // nothing due yet, so nothing overdue
         await ScreenshotsAsync(page, "people-campaign");
+
+        // The office renames it; deleting it is refused while it holds a matter, on the page, in Chinese.
+        await page.GetByText("修改或删除本专项行动").ClickAsync();
+        await page.Locator("#Form_Name").FillAsync($"清欠专项 {suffix}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "保存修改" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"清欠专项 {suffix}" })).ToBeVisibleAsync();
+        await page.GetByText("修改或删除本专项行动").ClickAsync();
+        page.Dialog += (_, dialog) => dialog.AcceptAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "删除专项行动" }).ClickAsync();
+        await Expect(page.Locator("[role=alert]").First).ToContainTextAsync("还列有 1 件事项，不能删除");
+        await ScreenshotsAsync(page, "people-campaign-edit");
     }
 }

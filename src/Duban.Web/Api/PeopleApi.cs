@@ -45,6 +45,17 @@ public static class CampaignsApi
             return TypedResults.Created(FormattableString.Invariant($"/api/campaigns/{created.Id}"), created);
         }).WithSummary("设立专项行动（督查室）/ create a campaign: name, from, to (dates), note");
 
+        api.MapPut("/campaigns/{id:long}", async (long id, NewCampaign body, HttpContext http, Campaigns campaigns, CancellationToken ct) =>
+                TypedResults.Ok(await campaigns.UpdateAsync(id, body ?? new NewCampaign(), http.User.ToActor(), ct)))
+            .WithSummary("修改专项行动（督查室）/ rename a campaign, move its period, change its note");
+
+        api.MapDelete("/campaigns/{id:long}", async (long id, HttpContext http, Campaigns campaigns, CancellationToken ct) =>
+            {
+                await campaigns.DeleteAsync(id, http.User.ToActor(), ct);
+                return TypedResults.NoContent();
+            })
+            .WithSummary("删除专项行动（督查室；须未列入事项，否则 409）/ delete a campaign that holds no matter");
+
         api.MapGet("/campaigns/{id:long}", async (long id, int? page, HttpContext http, Campaigns campaigns, CancellationToken ct) =>
                 TypedResults.Ok(await campaigns.GetAsync(id, http.User.ToActor(), Math.Max(1, page ?? 1), ct)))
             .WithSummary("专项行动：统计与事项 / a campaign's counts and matters");

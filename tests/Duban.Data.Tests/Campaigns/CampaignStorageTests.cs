@@ -106,4 +106,34 @@ public sealed class CampaignStorageTests
         Assert.Equal(0, await s.RunAsync(sp => sp.GetRequiredService<DubanDbContext>().Matters.CountAsync()));
         Assert.Equal(1, await s.RunAsync(sp => sp.GetRequiredService<DubanDbContext>().Campaigns.CountAsync()));
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Engines), MemberType = typeof(TestDatabase))]
+    public async Task Edit_KeepsItsMatters_Delete_OnlyWhenEmpty(string engine)
+    {
+        await using var s = await Storage.CreateAsync(engine);
+        var arrears = await CreateAsync(s, "双拖欠专项治理");
+        var civic = await CreateAsync(s, "创文");
+        var a = await AssignAsync(s, TestMatters.Assignment() with { Campaigns = [arrears.Id] });
+        Campaigns Of(IServiceProvider sp) => sp.GetRequiredService<Campaigns>();
+
+        var renamed = await s.RunAsync(sp => Of(sp).UpdateAsync(arrears.Id,
+            new NewCampaign { Name = "清理拖欠企业账款专项行动", From = "2024-01-01", To = "2024-12-31" }, s.Org.Supervisor));
+        Assert.Equal(("清理拖欠企业账款专项行动", new DateOnly(2024, 12, 31), (string?)null, 1), (renamed.Name, renamed.To, renamed.Note, renamed.Matters));
+        Assert.Equal([renamed.Name], (await s.RunAsync(sp => Of(sp).ForMatterAsync(a, s.Org.Supervisor))).Select(c => c.Name));
+
+        // Another campaign's name, dates out of order, a handler, an unknown id: refused, nothing changed.
+        var bad = await Assert.ThrowsAsync<ValidationFailedException>(() => s.RunAsync(sp => Of(sp).UpdateAsync(arrears.Id,
+            new NewCampaign { Name = "创文", From = "2024-06-01", To = "2024-01-01" }, s.Org.Supervisor)));
+        Assert.Equal(["name", "to"], bad.Errors.Keys.Order());
+        await Assert.ThrowsAsync<ForbiddenException>(() => s.RunAsync(sp => Of(sp).UpdateAsync(arrears.Id,
+            new NewCampaign { Name = "改名", From = "2024-01-01", To = "2024-12-31" }, s.Org.TownshipHandler)));
+        await Assert.ThrowsAsync<NotFoundException>(() => s.RunAsync(sp => Of(sp).DeleteAsync(98765, s.Org.Supervisor)));
+
+        // A campaign holding a matter cannot go; an empty one can.
+        var conflict = await Assert.ThrowsAsync<RuleConflictException>(() => s.RunAsync(sp => Of(sp).DeleteAsync(arrears.Id, s.Org.Supervisor)));
+        Assert.Contains("1 件事项", conflict.Message, StringComparison.Ordinal);
+        await s.RunAsync(sp => Of(sp).DeleteAsync(civic.Id, s.Org.Supervisor));
+        Assert.Equal([renamed.Name], (await s.RunAsync(sp => Of(sp).ListAsync(s.Org.Supervisor))).Select(c => c.Name));
+    }
 }
