@@ -39,7 +39,7 @@ public sealed class ItemLifecycleGapTests
         var lead = item.Do(new MatterCommand(MatterAction.Progress) { Percent = 40, Note = "完成立项申报" }, "2025-01-24T10:00:00+08:00");
         Assert.Null(lead.Data.CoUnitId);
         Assert.Equal(40, item.State.Percent);
-        Assert.Equal(2, item.State.Milestones.Count(m => m.Stage == Stage.Report));
+        Assert.Equal(3, item.State.Milestones.Count(m => m.Stage == Stage.Report)); // 1-25 and 2-25 met by the lead, 3-25 open
     }
 
     [Fact]
