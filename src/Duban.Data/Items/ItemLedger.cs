@@ -41,7 +41,7 @@ public sealed class ItemLedger(ItemQueries queries, DubanDbContext db, TimeProvi
     {
         ArgumentNullException.ThrowIfNull(nodes);
         return string.Join("\n", nodes.Select(n => $"{n.Name} {Date(n.Date, year)}"
-            + (n.MetAt is not null ? " " + MetMark : n.Status == TimeLimits.MilestoneStatus.Overdue ? "（超期）" : "")));
+            + (n.MetAt is not null ? " " + MetMark : n.Status == MilestoneStatus.Overdue ? "（超期）" : "")));
     }
 
     /// <summary>Writes the ledger of the items <paramref name="filter"/> matches that <paramref name="actor"/> may see.

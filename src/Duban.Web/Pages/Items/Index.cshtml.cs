@@ -1,5 +1,6 @@
 using Duban.Data;
 using Duban.Items;
+using Duban.Matters;
 using Duban.Web.Auth;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

@@ -2,9 +2,7 @@ using System.Globalization;
 using Duban.Attachments;
 using Duban.Calendar;
 using Duban.Data;
-using Duban.Items;
 using Duban.Matters;
-using Duban.TimeLimits;
 using Duban.Web.Auth;
 using Microsoft.AspNetCore.Mvc;
 
