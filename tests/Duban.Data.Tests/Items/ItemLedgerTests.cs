@@ -159,4 +159,23 @@ public sealed class ItemLedgerTests
         Assert.Equal(1, await CountAsync(s));
         Assert.Single(report.Errors);
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Engines), MemberType = typeof(TestDatabase))]
+    public async Task ACoUnitsShare_IsStoredApart_AndTheLedgerKeepsTheLeadsReport(string engine)
+    {
+        await using var s = await Storage.CreateAsync(engine, "2025-01-02T10:00:00+08:00");
+        var id = await s.RunAsync(sp => sp.GetRequiredService<WorkItems>().CreateAsync(Parent() with { CoUnits = ["C-ZJ"] }, s.Org.Supervisor));
+        await s.RunAsync(sp => sp.GetRequiredService<ActOnMatter>().ExecuteAsync(id, new MatterCommand(MatterAction.Acknowledge), null, s.Org.TownshipHandler));
+        s.Clock.SetUtcNow(At("2025-01-20T10:00:00+08:00"));
+        await s.RunAsync(sp => sp.GetRequiredService<WorkItems>().ReportAsync(id, new ProgressInput(20, "完成可研", null, null, null, null), s.Org.TownshipHandler));
+        await s.RunAsync(sp => sp.GetRequiredService<WorkItems>().ReportAsync(id, new ProgressInput(70, "完成管网设计", "资金未到位", null, null, null), s.Org.CityDepartmentHandler));
+
+        var item = await s.RunAsync(sp => sp.GetRequiredService<WorkItems>().GetAsync(id, s.Org.Supervisor));
+        Assert.Equal(20, item.Item.Percent);
+        Assert.Equal(new string?[] { null, "C-ZJ" }, item.Progress.Select(p => p.CoUnit?.Code));
+        Assert.Equal(2, item.Reports.Count); // the share met no report due and scheduled none
+        var rows = Read(await LedgerAsync(s, new ItemFilter { Register = ItemRegister.Project }));
+        Assert.Equal(("进度 20%：完成可研", ""), (rows[2][6], rows[2][7]));
+    }
 }

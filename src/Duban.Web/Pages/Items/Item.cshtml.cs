@@ -39,9 +39,19 @@ public sealed class ItemModel(WorkItems items, MatterAttachments attachments, At
     /// <summary>A refusal that is about no one field.</summary>
     public string? Message { get; private set; }
 
-    /// <summary>After a successful form: what was done.</summary>
-    [TempData]
-    public string? Done { get; set; }
+    /// <summary>After a successful form (<c>?done=progress</c> on the redirect): which one.</summary>
+    [BindProperty(SupportsGet = true, Name = "done")]
+    public string? DoneKey { get; set; }
+
+    /// <summary>What was done, said once above the page.</summary>
+    public string? Done => Draft is not null ? null : DoneKey switch
+    {
+        "progress" => "进度已填报。",
+        "meet" => "节点已完成。",
+        "node" => "节点已增加。",
+        "extend" => "调整申请已提交，待交办方审批。",
+        _ => null,
+    };
 
     public bool IsLead => User.ToActor().UnitId == Details.Item.LeadUnit.Id;
 
@@ -84,8 +94,7 @@ public sealed class ItemModel(WorkItems items, MatterAttachments attachments, At
         }
 
         await items.ReportAsync(id, input, actor, cancellationToken);
-        Done = "进度已填报。";
-        return Redirect(Url.Page("/Items/Item", new { id }) + "#progress");
+        return Redirect(Url.Page("/Items/Item", new { id, done = Draft }) + "#progress");
     }
 
     /// <summary>完成节点 with a note and evidence files.</summary>
@@ -95,8 +104,7 @@ public sealed class ItemModel(WorkItems items, MatterAttachments attachments, At
         var chosen = Chosen(files);
         IReadOnlyList<long>? ids = chosen.Count > 0 && !string.IsNullOrWhiteSpace(note) ? await UploadAsync(id, chosen, cancellationToken) : null;
         await items.MeetAsync(id, node, new MeetInput(note, ids), User.ToActor(), cancellationToken);
-        Done = "节点已完成。";
-        return Redirect(Url.Page("/Items/Item", new { id }) + "#plan");
+        return Redirect(Url.Page("/Items/Item", new { id, done = Draft }) + "#plan");
     }
 
     /// <summary>新增节点.</summary>
@@ -104,8 +112,7 @@ public sealed class ItemModel(WorkItems items, MatterAttachments attachments, At
     {
         (_id, Draft) = (id, "node");
         await items.AddNodeAsync(id, new NodeInput(name, dueAt), User.ToActor(), cancellationToken);
-        Done = "节点已增加。";
-        return Redirect(Url.Page("/Items/Item", new { id }) + "#plan");
+        return Redirect(Url.Page("/Items/Item", new { id, done = Draft }) + "#plan");
     }
 
     /// <summary>申请调整节点: the extension request, naming the node; the assigning side decides on 督查室's list.</summary>
@@ -118,8 +125,7 @@ public sealed class ItemModel(WorkItems items, MatterAttachments attachments, At
         }
 
         await extensions.RequestAsync(id, null, dueAt, reason, User.ToActor(), cancellationToken, node);
-        Done = "调整申请已提交，待交办方审批。";
-        return Redirect(Url.Page("/Items/Item", new { id }) + "#plan");
+        return Redirect(Url.Page("/Items/Item", new { id, done = Draft }) + "#plan");
     }
 
     protected override string FieldKey(string field) => $"{Draft}.{field}";
