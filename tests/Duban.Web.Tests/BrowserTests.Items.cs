@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Duban.Calendar;
+using Duban.Data;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -70,6 +72,13 @@ public sealed partial class BrowserTests
         await town.GotoAsync($"/matters/{id}");
         await Button(town, "签收").ClickAsync();
         app.Clock.Advance(TimeSpan.FromDays(40));
+        await using (var scope = app.Services.CreateAsyncScope()) // the sweep's part: colours move with time
+        {
+            await ItemColours.RefreshAsync(scope.ServiceProvider.GetRequiredService<DubanDbContext>(),
+                scope.ServiceProvider.GetRequiredService<Rules>(), app.Clock.GetUtcNow());
+        }
+
+        await SignInAsync(town, handler.UserName!); // 40 days idle: signed out
         await town.GotoAsync($"/Items/{id}");
         await Expect(town.Locator(".item-head .colour")).ToHaveTextAsync("黄色");
         await Expect(town.Locator(".item-head .reason")).ToContainTextAsync("序时进度");

@@ -258,8 +258,7 @@ public sealed class WorkItems(DubanDbContext db, Rules rules, TimeProvider clock
         var now = clock.GetUtcNow();
         var coUnits = await db.Units.AsNoTracking().Where(u => state.CoUnitIds.Contains(u.Id)).ToListAsync(cancellationToken);
         var children = await ListAsync(null, null, id, actor, cancellationToken);
-        // The colour as of now (the stored one, which lists filter by, catches up at the next sweep).
-        var own = ItemColour.Of(state, now, rules.LifecycleOptions.Items.Tolerance);
+        var own = matter.Colour ?? ItemColour.Of(state, now, rules.LifecycleOptions.Items.Tolerance);
         var (rollupPercent, rollupColour) = ItemRollup.Of(children.Select(c => new ChildProgress(c.Percent, c.Colour)).ToList(), own);
         var reports = matter.Events.Where(e => e.Action == MatterAction.Progress).OrderBy(e => e.Sequence)
             .Select(e => (Row: e, Data: EventJson.Deserialize(e.Data))).ToList();
@@ -270,7 +269,7 @@ public sealed class WorkItems(DubanDbContext db, Rules rules, TimeProvider clock
         var progress = reports.Select(r => new ProgressView(r.Row.Sequence, ChinaTime.ToLocal(r.Row.At), r.Row.ActorName, r.Data.Percent ?? 0, r.Row.Note,
             r.Data.Problems, r.Data.Next, r.Data.AttachmentIds ?? [],
             r.Data.CoUnitId is { } co && sharers.TryGetValue(co, out var unit) ? ViewMapping.Ref(unit) : null)).ToList();
-        return new ItemDetails(Summary(matter) with { Colour = own, ColourName = Labels.Of(own) }, matter.Content, state.CoUnitIds.Select(u => coUnits.Single(x => x.Id == u)).Select(ViewMapping.Ref).ToList(),
+        return new ItemDetails(Summary(matter), matter.Content, state.CoUnitIds.Select(u => coUnits.Single(x => x.Id == u)).Select(ViewMapping.Ref).ToList(),
             state.Cycle?.Label, ItemPlan.Start(state), ItemPlan.End(state), ItemColour.Expected(state, now),
             Views(state, Stage.Node, now), Views(state, Stage.Report, now), progress, children, rollupPercent, rollupColour, state.Version,
             rules.Lifecycle().AllowedActions(state, actor, now, tree));

@@ -2,6 +2,7 @@ using System.Globalization;
 using Duban.Attachments;
 using Duban.Calendar;
 using Duban.Data;
+using Duban.Items;
 using Duban.Matters;
 using Duban.Web.Auth;
 using Microsoft.AspNetCore.Mvc;
@@ -16,7 +17,7 @@ namespace Duban.Web.Pages.Items;
 [RequestSizeLimit(Api.AttachmentsApi.MaxPageBodyBytes)]
 [RequestFormLimits(MultipartBodyLengthLimit = Api.AttachmentsApi.MaxPageBodyBytes)]
 public sealed class ItemModel(WorkItems items, MatterAttachments attachments, AttachmentOptions attachmentOptions, MatterPeople people,
-    ExtensionRequests extensions, Rules rules, TimeProvider clock) : FormPageModel
+    ExtensionRequests extensions, TimeProvider clock) : FormPageModel
 {
     private long _id;
 
@@ -144,14 +145,14 @@ public sealed class ItemModel(WorkItems items, MatterAttachments attachments, At
         Files = await attachments.ListAsync(_id, actor, cancellationToken);
         MayAttach = await attachments.MayAttachAsync(_id, actor, cancellationToken);
         People = await people.ForMatterAsync(_id, actor, cancellationToken);
-        Reason = Explain(Details, ChinaTime.DateOf(clock.GetUtcNow()), rules.LifecycleOptions.Items.Tolerance);
+        Reason = Explain(Details, ChinaTime.DateOf(clock.GetUtcNow()));
     }
 
     /// <summary>
-    /// The colour's reason as the office says it: 「节点“开工”已超期 3 天」 (red), 「第2期进度填报已超期 1 天」 or
-    /// 「进度 30%，序时进度 55%，滞后 25 个百分点」 (yellow), 「进度 60%，序时进度 55%，按计划推进」 (green).
+    /// Why the item has its (stored) colour, as the office says it: red 「节点“开工”已超期 3 天。」; yellow 「第2期进度填报已超期
+    /// 1 天未填报；进度 30%，序时进度 55%。」 or 「进度 30%，序时进度 55%，滞后 25 个百分点。」; green 「进度 60%，序时进度 55%，按计划推进。」.
     /// </summary>
-    public static string Explain(ItemDetails details, DateOnly today, int tolerance)
+    public static string Explain(ItemDetails details, DateOnly today)
     {
         ArgumentNullException.ThrowIfNull(details);
         var item = details.Item;
@@ -160,30 +161,30 @@ public sealed class ItemModel(WorkItems items, MatterAttachments attachments, At
             return $"{item.StatusName}：办结已报，计为绿色。";
         }
 
-        var late = details.Nodes.Where(n => n.Status == MilestoneStatus.Overdue).ToList();
-        if (late.Count > 0)
-        {
-            return string.Join("；", late.Select(n => string.Create(CultureInfo.InvariantCulture,
-                $"节点“{n.Name}”已超期 {today.DayNumber - n.Date.DayNumber} 天"))) + "。";
-        }
-
-        var report = details.Reports.FirstOrDefault(r => r.Status == MilestoneStatus.Overdue);
         var percent = item.Percent ?? 0;
         var expected = details.ExpectedPercent is { } e ? (int)Math.Round(e, MidpointRounding.AwayFromZero) : (int?)null;
         var pace = expected is { } x
             ? string.Create(CultureInfo.InvariantCulture, $"进度 {percent}%，序时进度 {x}%")
             : string.Create(CultureInfo.InvariantCulture, $"进度 {percent}%");
-        if (report is not null)
+        switch (item.Colour)
         {
-            return string.Create(CultureInfo.InvariantCulture, $"{report.Name}已超期 {today.DayNumber - report.Date.DayNumber} 天未填报；{pace}。");
-        }
+            case Colour.Red:
+                var late = details.Nodes.Where(n => n.MetAt is null && n.Date < today).ToList();
+                return late.Count == 0
+                    ? "有时间节点超期。"
+                    : string.Join("；", late.Select(n => string.Create(CultureInfo.InvariantCulture, $"节点“{n.Name}”已超期 {today.DayNumber - n.Date.DayNumber} 天"))) + "。";
+            case Colour.Yellow:
+                if (details.Reports.FirstOrDefault(r => r.MetAt is null && r.Date < today) is { } report)
+                {
+                    return string.Create(CultureInfo.InvariantCulture, $"{report.Name}已超期 {today.DayNumber - report.Date.DayNumber} 天未填报；{pace}。");
+                }
 
-        if (expected is { } exp && details.ExpectedPercent - percent > tolerance)
-        {
-            return string.Create(CultureInfo.InvariantCulture, $"{pace}，滞后 {exp - percent} 个百分点。");
+                return expected is { } exp && exp > percent
+                    ? string.Create(CultureInfo.InvariantCulture, $"{pace}，滞后 {exp - percent} 个百分点。")
+                    : $"{pace}。";
+            default:
+                return $"{pace}，按计划推进。";
         }
-
-        return $"{pace}，按计划推进。";
     }
 
     private static List<IFormFile> Chosen(List<IFormFile> files) =>
