@@ -31,6 +31,7 @@ public static class CliApp
             new SimilarCommand(cli).Create(),
             new RouteCommand(cli).Create(),
             new ImportCommand(cli).Create(),
+            new ItemsCommand(cli).Create(),
             new PairingCommand(cli).Create(),
             new AttachmentsCommand(cli).Create(),
             new ReportCommand(cli).Create(),

@@ -58,7 +58,7 @@ public static class DataServices
         services.AddScoped<MatterPeople>().AddScoped<PersonQueries>().AddScoped<Campaigns>().AddScoped<CampaignReviews>();
         services.AddScoped<AssignList>();
         services.AddScoped<ActOnMatter>();
-        services.AddScoped<WorkItems>();
+        services.AddScoped<WorkItems>().AddScoped<ItemQueries>().AddScoped<ItemLedger>().AddScoped<ItemImport>();
         services.AddScoped<MatterQueries>();
         services.AddScoped<UnitDirectory>();
         services.AddScoped<ApiTokens>();

@@ -68,6 +68,10 @@ public sealed record MatterEventData
     /// <summary>Progress: the next steps (下步打算).</summary>
     public string? Next { get; init; }
 
+    /// <summary>Progress: the co-unit (配合单位) that reported its own share; absent for the lead unit's report. A share
+    /// moves neither the item's percent nor its report dues.</summary>
+    public long? CoUnitId { get; init; }
+
     /// <summary>Rate: the rating.</summary>
     public Satisfaction? Satisfaction { get; init; }
 

@@ -274,6 +274,8 @@ public sealed class MatterLifecycle
                 ? "只有牵头单位、配合单位和交办方可以上传附件。"
                 : action == MatterAction.Plan
             ? "只有牵头单位和交办方可以增加节点。"
+            : action == MatterAction.Progress
+            ? "只有牵头单位和配合单位可以填报进度。"
             : IsLeadUnitAction(action)
                 ? $"只有牵头单位可以{Labels.Of(action)}。"
                 : $"只有交办方（督查室、领导）可以{Labels.Of(action)}。");
@@ -300,7 +302,7 @@ public sealed class MatterLifecycle
         {
             MatterAction.Return or MatterAction.Feedback or MatterAction.Complete or MatterAction.Reopen
                 when note is null => throw ValidationFailedException.For(NoteField(action), $"{Labels.Of(action)}必须填写{NoteLabel(action)}。"),
-            MatterAction.Verify => VerifyData(command, note),
+            MatterAction.Verify => VerifyData(state, command, note, now),
             MatterAction.Rate => RateData(state, command, now),
             MatterAction.Transfer => TransferData(state, command, note, now),
             MatterAction.Reopen => new MatterEventData { Schedule = [ScheduleCompletion(state, now)] },
@@ -308,7 +310,7 @@ public sealed class MatterLifecycle
             MatterAction.Attach => Attached(state, command.Files ?? [], actor.Ref, now).Data,
             MatterAction.Plan => PlanData(state, command, now),
             MatterAction.Meet => MeetData(state, command, note),
-            MatterAction.Progress => ProgressData(state, command, note, now),
+            MatterAction.Progress => ProgressData(state, command, note, now, actor),
             _ => new MatterEventData(),
         };
         if (action == MatterAction.Attach)
@@ -381,15 +383,18 @@ public sealed class MatterLifecycle
 
     /// <summary>进度填报: percent 0–100 (lower than the last only with a reason) and what was done; meets the report due
     /// and schedules the next one.</summary>
-    private MatterEventData ProgressData(MatterState state, MatterCommand command, string? note, DateTimeOffset now)
+    /// <remarks>A co-unit (配合单位) reports its own share: stored as its report, it neither moves the item's percent
+    /// nor meets the lead unit's report due, and is not held to the lead's last percent.</remarks>
+    private MatterEventData ProgressData(MatterState state, MatterCommand command, string? note, DateTimeOffset now, Actor actor)
     {
         var errors = new Dictionary<string, string[]>();
         var reason = Normalize(command.Reason);
+        var share = !AccessRules.IsLeadUnit(actor, state);
         if (command.Percent is not { } percent || percent is < 0 or > 100)
         {
             errors["percent"] = ["完成进度必须是 0 到 100 之间的整数。"];
         }
-        else if (state.Percent is { } last && percent < last && reason is null)
+        else if (!share && state.Percent is { } last && percent < last && reason is null)
         {
             errors["percent"] = [$"完成进度低于上次填报的 {last}%，请说明理由。"];
         }
@@ -419,7 +424,8 @@ public sealed class MatterLifecycle
             Problems = reason is null ? problems : $"{problems}{(problems is null ? "" : "\n")}进度调低理由：{reason}",
             Next = Normalize(command.Next),
             AttachmentIds = command.AttachmentIds is { Count: > 0 } f ? f : null,
-            Schedule = ItemPlan.NextReport(state, now, _calendar, _options.Items) is { } report ? [report] : null,
+            CoUnitId = share ? actor.UnitId : null,
+            Schedule = !share && ItemPlan.NextReport(state, now, _calendar, _options.Items) is { } report ? [report] : null,
         };
     }
 
@@ -431,16 +437,27 @@ public sealed class MatterLifecycle
         return new MatterEvent(state.Version + 1, MatterAction.People, now, actor, summary, new MatterEventData());
     }
 
-    private static MatterEventData VerifyData(MatterCommand command, string? note)
+    /// <summary>审核: accepted, or sent back (退回重办) with a reason. A work item sent back reports again: its next report
+    /// due is scheduled from today (the completion report met the last one).</summary>
+    private MatterEventData VerifyData(MatterState state, MatterCommand command, string? note, DateTimeOffset now)
     {
         if (command.Accepted is not { } accepted)
         {
             throw ValidationFailedException.For("accepted", "请选择审核结果：通过或退回重办。");
         }
 
-        return !accepted && note is null
-            ? throw ValidationFailedException.For("note", "退回重办必须说明理由。")
-            : new MatterEventData { Accepted = accepted };
+        if (!accepted && note is null)
+        {
+            throw ValidationFailedException.For("note", "退回重办必须说明理由。");
+        }
+
+        return new MatterEventData
+        {
+            Accepted = accepted,
+            Schedule = !accepted && state.Kind == MatterKind.Item && ItemPlan.NextReport(state, now, _calendar, _options.Items) is { } report
+                ? [report]
+                : null,
+        };
     }
 
     private MatterEventData RateData(MatterState state, MatterCommand command, DateTimeOffset now) => command.Satisfaction switch
@@ -613,9 +630,15 @@ public sealed class MatterLifecycle
     {
         MatterAction.Attach => AccessRules.MayAttach(actor, state, tree),
         MatterAction.Plan => AccessRules.IsLeadUnit(actor, state) || AccessRules.IsAssigningSide(actor, state, tree),
+        MatterAction.Progress => AccessRules.IsLeadUnit(actor, state) || IsCoUnitStaff(actor, state),
         _ when IsLeadUnitAction(action) => AccessRules.IsLeadUnit(actor, state),
         _ => AccessRules.IsAssigningSide(actor, state, tree),
     };
+
+    /// <summary>Staff of a co-unit (配合单位): they report their share of a work item's progress.</summary>
+    private static bool IsCoUnitStaff(Actor actor, MatterState state) =>
+        state.Kind == MatterKind.Item && state.CoUnitIds.Contains(actor.UnitId)
+        && (actor.Has(Role.Handler) || actor.Has(Role.Leader) || actor.Has(Role.Supervisor));
 
     private bool StatusAllows(MatterAction action, MatterState state, DateTimeOffset now) => action switch
     {

@@ -136,7 +136,7 @@ public sealed record MatterState
             MatterAction.Feedback => next.Meet(Stage.Feedback, e.At),
             MatterAction.Complete => next.Meet(Stage.Feedback, e.At).Meet(Stage.Complete, e.At).MeetReports(e.At) with { Status = MatterStatus.Reported },
             MatterAction.Verify when e.Data.Accepted == true => next with { Status = MatterStatus.Verified, VerifiedAt = e.At },
-            MatterAction.Verify => next.Unmeet(Stage.Complete) with { Status = MatterStatus.Acknowledged },
+            MatterAction.Verify => next.Unmeet(Stage.Complete).Add(e.Data.Schedule) with { Status = MatterStatus.Acknowledged },
             MatterAction.Rate when e.Data.Satisfaction == Matters.Satisfaction.Dissatisfied => next.Reschedule(e.Data.Schedule) with
             {
                 Status = MatterStatus.Acknowledged,
@@ -159,6 +159,7 @@ public sealed record MatterState
             MatterAction.Attach => next,
             MatterAction.Plan => next.Add(e.Data.Schedule),
             MatterAction.Meet => next.Meet(e.Data.Stage ?? throw Missing("Stage"), e.Data.Node ?? 0, e.At),
+            MatterAction.Progress when e.Data.CoUnitId is not null => next,
             MatterAction.Progress => next.MeetReports(e.At).Add(e.Data.Schedule) with
             {
                 Percent = e.Data.Percent ?? throw Missing(nameof(e.Data.Percent)),

@@ -31,6 +31,12 @@ public sealed record NewItem
     public long? Parent { get; init; }
 
     public string? Note { get; init; }
+
+    /// <summary>责任领导、责任人、联络员 (as <see cref="NewMatter.People"/>).</summary>
+    public IReadOnlyList<PersonInput?>? People { get; init; }
+
+    /// <summary>专项行动 ids (the office only).</summary>
+    public IReadOnlyList<long>? Campaigns { get; init; }
 }
 
 /// <summary>A progress report as submitted; <c>files</c> are ids of attachments already uploaded to the item.</summary>
@@ -43,9 +49,9 @@ public sealed record MeetInput(string? Note, IReadOnlyList<long>? Files);
 public sealed record ItemMilestoneView(int Node, string Name, DateOnly Date, MilestoneStatus Status, string StatusName, DateTimeOffset? MetAt,
     DateOnly? OriginalDate);
 
-/// <summary>A progress report as shown.</summary>
+/// <summary>A progress report as shown; <paramref name="CoUnit"/> is the co-unit whose share it is (null: the lead unit's).</summary>
 public sealed record ProgressView(int Sequence, DateTimeOffset At, string By, int Percent, string? Done, string? Problems, string? Next,
-    IReadOnlyList<long> Files);
+    IReadOnlyList<long> Files, UnitRef? CoUnit = null);
 
 /// <summary>A work item in a list.</summary>
 public sealed record ItemSummary(long Id, string Code, string Title, string Register, string RegisterName, UnitRef LeadUnit,
@@ -129,6 +135,13 @@ public sealed class WorkItems(DubanDbContext db, Rules rules, TimeProvider clock
             }
         }
 
+        var named = await new MatterPeople(db, rules, clock).ResolveAsync(input.People, MatterKind.Item, errors, cancellationToken);
+        if (input.Campaigns is { Count: > 0 } && !Campaigns.MayManage(actor))
+        {
+            errors["campaigns"] = ["只有督查室可以把事项列入专项行动。"];
+        }
+
+        var tags = await Campaigns.ResolveAsync(db, input.Campaigns, errors, cancellationToken);
         var matter = new MatterToAssign(MatterKind.Item, register == ItemRegister.Meeting ? MatterSource.Meeting : MatterSource.Instruction,
             title ?? string.Empty, content ?? string.Empty, leadId)
         {
@@ -139,11 +152,18 @@ public sealed class WorkItems(DubanDbContext db, Rules rules, TimeProvider clock
             Cycle = cycle,
         };
         var prepared = assign.Prepare(matter, actor, clock.GetUtcNow(), errors);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         var stored = await assign.AddAsync(prepared, cancellationToken);
         stored.ParentId = input.Parent;
+        named.ForEach(p => p.Matter = stored);
+        db.MatterPeople.AddRange(named);
+        db.MatterCampaigns.AddRange(tags.Select(t => new MatterCampaign { Matter = stored, CampaignId = t }));
         await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         return stored.Id;
     }
 
@@ -240,18 +260,22 @@ public sealed class WorkItems(DubanDbContext db, Rules rules, TimeProvider clock
         var children = await ListAsync(null, null, id, actor, cancellationToken);
         var own = matter.Colour ?? ItemColour.Of(state, now, rules.LifecycleOptions.Items.Tolerance);
         var (rollupPercent, rollupColour) = ItemRollup.Of(children.Select(c => new ChildProgress(c.Percent, c.Colour)).ToList(), own);
-        var progress = matter.Events.Where(e => e.Action == MatterAction.Progress).OrderBy(e => e.Sequence).Select(e =>
-        {
-            var data = EventJson.Deserialize(e.Data);
-            return new ProgressView(e.Sequence, ChinaTime.ToLocal(e.At), e.ActorName, data.Percent ?? 0, e.Note, data.Problems, data.Next, data.AttachmentIds ?? []);
-        }).ToList();
+        var reports = matter.Events.Where(e => e.Action == MatterAction.Progress).OrderBy(e => e.Sequence)
+            .Select(e => (Row: e, Data: EventJson.Deserialize(e.Data))).ToList();
+        var shareUnits = reports.Where(r => r.Data.CoUnitId is not null).Select(r => r.Data.CoUnitId!.Value).Distinct().ToList();
+        var sharers = shareUnits.Count == 0
+            ? new Dictionary<long, Unit>()
+            : await db.Units.AsNoTracking().Where(u => shareUnits.Contains(u.Id)).ToDictionaryAsync(u => u.Id, cancellationToken);
+        var progress = reports.Select(r => new ProgressView(r.Row.Sequence, ChinaTime.ToLocal(r.Row.At), r.Row.ActorName, r.Data.Percent ?? 0, r.Row.Note,
+            r.Data.Problems, r.Data.Next, r.Data.AttachmentIds ?? [],
+            r.Data.CoUnitId is { } co && sharers.TryGetValue(co, out var unit) ? ViewMapping.Ref(unit) : null)).ToList();
         return new ItemDetails(Summary(matter), matter.Content, state.CoUnitIds.Select(u => coUnits.Single(x => x.Id == u)).Select(ViewMapping.Ref).ToList(),
             state.Cycle?.Label, ItemPlan.Start(state), ItemPlan.End(state), ItemColour.Expected(state, now),
             Views(state, Stage.Node, now), Views(state, Stage.Report, now), progress, children, rollupPercent, rollupColour, state.Version,
             rules.Lifecycle().AllowedActions(state, actor, now, tree));
     }
 
-    private static List<ItemMilestoneView> Views(MatterState state, Stage stage, DateTimeOffset now) =>
+    internal static List<ItemMilestoneView> Views(MatterState state, Stage stage, DateTimeOffset now) =>
         state.Milestones.Where(m => m.Stage == stage).OrderBy(m => m.DueAt).ThenBy(m => m.Node).Select(m =>
         {
             var status = m.StatusAt(now, state.IsClockSuspended);
@@ -259,14 +283,7 @@ public sealed class WorkItems(DubanDbContext db, Rules rules, TimeProvider clock
                 m.MetAt is { } met ? ChinaTime.ToLocal(met) : null, m.OriginalDueAt is { } o ? ItemPlan.DayOf(o) : null);
         }).ToList();
 
-    private ItemSummary Summary(Matter m)
-    {
-        var next = m.Milestones.Where(x => x.Stage == Stage.Node && x.MetAt is null).OrderBy(x => x.DueAt).FirstOrDefault();
-        var register = m.Register ?? ItemRegister.KeyWork;
-        var colour = m.Colour ?? Colour.Green;
-        return new ItemSummary(m.Id, m.Code, m.Title, ItemRegisters.Key(register), Labels.Of(register), ViewMapping.Ref(m.LeadUnit!),
-            m.Status, Labels.Of(m.Status), m.Percent, colour, Labels.Of(colour), next is null ? null : ItemPlan.DayOf(next.DueAt), next?.Name, m.ParentId);
-    }
+    private static ItemSummary Summary(Matter m) => ItemQueries.Summary(m);
 
     private static List<PlannedNode>? ParsePlan(IReadOnlyList<NodeInput>? plan, Dictionary<string, string[]> errors)
     {

@@ -17,6 +17,8 @@ public static class ItemsApi
         var group = app.MapGroup("/api/items").WithTags("Items").RequireAuthorization(ApiAuth.Policy);
         group.MapPost("/", CreateAsync).WithSummary("新建工作事项（节点计划、填报周期）/ create a work item with its plan");
         group.MapGet("/", ListAsync).WithSummary("工作事项列表（按台账、颜色）/ list work items by register and colour");
+        group.MapGet("/ledger", LedgerAsync)
+            .WithSummary("工作事项台账（xlsx：序号、工作任务、牵头单位、责任领导、责任人、时间节点、进展情况、存在问题、状态）/ the register as a workbook");
         group.MapGet("/{id:long}", GetAsync).WithSummary("工作事项详情 / a work item with its plan, reports and colour");
         group.MapPost("/{id:long}/progress", async Task<Ok<ItemDetails>> (long id, ProgressInput body, HttpContext http, WorkItems items, CancellationToken ct) =>
         {
@@ -46,12 +48,30 @@ public static class ItemsApi
     private static async Task<Ok<ItemDetails>> GetAsync(long id, HttpContext http, WorkItems items, CancellationToken cancellationToken) =>
         TypedResults.Ok(await items.GetAsync(id, http.User.ToActor(), cancellationToken));
 
+    /// <summary>The ledger of a register (all registers without one), filtered as the 台账 page filters it.</summary>
+    private static async Task<FileContentHttpResult> LedgerAsync(HttpContext http, ItemLedger ledger, string? register, string? colour, string? unit,
+        string? person, long? campaign, string? status, string? q, CancellationToken cancellationToken)
+    {
+        var (reg, col) = ParseFilters(register, colour);
+        var filter = new ItemFilter { Register = reg, Colour = col, LeadUnit = unit, Person = person, Campaign = campaign, Status = status, Keyword = q };
+        using var stream = new MemoryStream();
+        await ledger.WriteAsync(stream, filter, http.User.ToActor(), cancellationToken);
+        return TypedResults.File(stream.ToArray(), ItemLedger.ContentType, ledger.FileName(reg));
+    }
+
     private static async Task<Ok<IReadOnlyList<ItemSummary>>> ListAsync(HttpContext http, WorkItems items, string? register, string? colour,
         long? parent, CancellationToken cancellationToken)
     {
+        var (reg, col) = ParseFilters(register, colour);
+        return TypedResults.Ok(await items.ListAsync(reg, col, parent, http.User.ToActor(), cancellationToken));
+    }
+
+    /// <summary>The register and colour of a list's query (400 naming the field when unknown).</summary>
+    public static (ItemRegister? Register, Colour? Colour) ParseFilters(string? register, string? colour)
+    {
         var errors = new Dictionary<string, string[]>();
         ItemRegister? reg = null;
-        if (register is not null)
+        if (!string.IsNullOrEmpty(register))
         {
             if (ItemRegisters.TryParse(register, out var r))
             {
@@ -64,7 +84,7 @@ public static class ItemsApi
         }
 
         Colour? col = null;
-        if (colour is not null)
+        if (!string.IsNullOrEmpty(colour))
         {
             if (WireEnum.TryParse<Colour>(colour, out var c))
             {
@@ -76,8 +96,6 @@ public static class ItemsApi
             }
         }
 
-        return errors.Count > 0
-            ? throw new ValidationFailedException(errors)
-            : TypedResults.Ok(await items.ListAsync(reg, col, parent, http.User.ToActor(), cancellationToken));
+        return errors.Count > 0 ? throw new ValidationFailedException(errors) : (reg, col);
     }
 }

@@ -12,9 +12,9 @@ internal sealed class ItemKit
     public static readonly MatterLifecycle Lifecycle = MatterHarness.Lifecycle;
     private readonly List<MatterEvent> _events = [];
 
-    public ItemKit(string assignedAt, IReadOnlyList<PlannedNode> plan, ReportCycle? cycle = null)
+    public ItemKit(string assignedAt, IReadOnlyList<PlannedNode> plan, ReportCycle? cycle = null, IReadOnlyList<long>? coUnits = null)
     {
-        var first = Lifecycle.Assign(new AssignCommand(MatterKind.Item, TestUnitTree.SupervisionOffice, TestUnitTree.Township, [],
+        var first = Lifecycle.Assign(new AssignCommand(MatterKind.Item, TestUnitTree.SupervisionOffice, TestUnitTree.Township, coUnits ?? [],
             TimeLimitProfile.DefaultName, false, null)
         {
             Register = ItemRegister.Project,

@@ -12,7 +12,7 @@ namespace Duban.Web.Pages.Dashboard;
 /// (the same figures as <c>GET /api/reports/dashboard</c>, for the signed-in person: the API takes only tokens).
 /// </summary>
 [Authorize(Policy = PagePolicies.AssigningSide)]
-public sealed class IndexModel(DashboardQueries dashboard) : PageModel
+public sealed class IndexModel(DashboardQueries dashboard, ItemQueries items) : PageModel
 {
     /// <summary>The meeting-room display: large type, no menu, refreshed every minute.</summary>
     [BindProperty(SupportsGet = true)]
@@ -22,8 +22,14 @@ public sealed class IndexModel(DashboardQueries dashboard) : PageModel
 
     public Duban.Data.Dashboard Data { get; private set; } = null!;
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) =>
+    /// <summary>The work items counted by register and colour (工作事项三色).</summary>
+    public IReadOnlyList<RegisterColours> ItemColours { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
         Data = await dashboard.GetAsync(User.ToActor(), cancellationToken);
+        ItemColours = IsScreen ? [] : await items.ColoursAsync(User.ToActor(), cancellationToken);
+    }
 
     /// <summary>The figures as JSON, for the display's refresh.</summary>
     public async Task<IActionResult> OnGetDataAsync(CancellationToken cancellationToken) =>
