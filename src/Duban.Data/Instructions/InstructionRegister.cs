@@ -192,8 +192,7 @@ public sealed class InstructionRegister(DubanDbContext db, TimeProvider clock, A
 
         var title = UserText.Clean(input.LeaderTitle);
         Limit(errors, "leaderTitle", title, "职务", MaxName);
-        DateOnly instructedOn = default;
-        if (!TryDate(input.InstructedOn, out instructedOn))
+        if (!TryDate(input.InstructedOn, out var instructedOn))
         {
             errors["instructedOn"] = ["请填写批示日期，如 2026-03-02。"];
         }
@@ -376,7 +375,7 @@ public sealed class InstructionRegister(DubanDbContext db, TimeProvider clock, A
                             Register = input.Register ?? "key-work",
                             LeadUnit = unit,
                             CoUnits = input.CoUnits,
-                            Plan = input.Plan ?? (due is null ? null : [new NodeInput("报送办理结果", due)]),
+                            Plan = input.Plan ?? (due is null ? null : new List<NodeInput> { new("报送办理结果", due) }),
                         }, actor, cancellationToken)
                         : await assign.ExecuteAsync(new NewMatter
                         {

@@ -63,13 +63,22 @@ public static class InstructionsApi
     /// <summary>The .docx of a report (by default the latest: the open one, else the last sent).</summary>
     internal static async Task<IResult> DocxAsync(long id, long? report, HttpContext http, InstructionRegister register, CancellationToken cancellationToken)
     {
-        var details = await register.GetAsync(id, http.User.ToActor(), cancellationToken);
+        var (content, name) = await DocumentAsync(id, report, http.User.ToActor(), register, cancellationToken);
+        return Results.File(content, ReviewBulletin.ContentType, name);
+    }
+
+    /// <summary>A report as .docx bytes and its file name, for the API and the page.</summary>
+    /// <exception cref="NotFoundException">No such instruction or report, or the reader may not see it.</exception>
+    internal static async Task<(Stream Content, string FileName)> DocumentAsync(long id, long? report, Actor actor, InstructionRegister register,
+        CancellationToken cancellationToken)
+    {
+        var details = await register.GetAsync(id, actor, cancellationToken);
         var chosen = (report is { } r ? details.Reports.SingleOrDefault(x => x.Id == r) : details.Reports.LastOrDefault())
             ?? throw new NotFoundException("还没有办理结果报告。");
         var buffer = new MemoryStream();
         await InstructionReportDocument.WriteAsync(buffer, details, chosen, cancellationToken);
         buffer.Position = 0;
-        return Results.File(buffer, ReviewBulletin.ContentType, InstructionReportDocument.FileName(details, chosen));
+        return (buffer, InstructionReportDocument.FileName(details, chosen));
     }
 
     private static async Task<Ok<IReadOnlyList<InstructionSummary>>> ListAsync(HttpContext http, InstructionRegister register, string? leader, string? status,

@@ -36,7 +36,7 @@ public sealed class IndexModel(InstructionRegister register, TimeProvider clock)
         InstructionStatus? status = WireEnum.TryParse<InstructionStatus>(Status, out var s) ? s : null;
         Items = await register.ListAsync(new InstructionFilter { Leader = Leader, Status = status, Year = Year }, actor, cancellationToken);
         Leaders = MayManage ? await register.LeadersAsync(cancellationToken) : [];
-        var thisYear = Calendar.ChinaTime.DateOf(clock.GetUtcNow()).Year;
+        var thisYear = Duban.Calendar.ChinaTime.DateOf(clock.GetUtcNow()).Year;
         Years = Enumerable.Range(thisYear - 4, 5).Reverse().ToList();
         return Page();
     }

@@ -92,8 +92,11 @@ public sealed class InstructionModel(InstructionRegister register, UnitDirectory
     }
 
     /// <summary>The report in Word.</summary>
-    public Task<IResult> OnGetDocxAsync(long id, long? report, CancellationToken cancellationToken) =>
-        Api.InstructionsApi.DocxAsync(id, report, HttpContext, register, cancellationToken);
+    public async Task<IActionResult> OnGetDocxAsync(long id, long? report, CancellationToken cancellationToken)
+    {
+        var (content, name) = await Api.InstructionsApi.DocumentAsync(id, report, User.ToActor(), register, cancellationToken);
+        return File(content, ReviewBulletin.ContentType, name);
+    }
 
     protected override string FieldKey(string field) => _form switch
     {

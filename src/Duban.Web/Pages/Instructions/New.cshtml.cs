@@ -19,7 +19,7 @@ public sealed class NewModel(InstructionRegister register, TimeProvider clock) :
             return Forbid();
         }
 
-        Form.InstructedOn = Calendar.ChinaTime.DateOf(clock.GetUtcNow()).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        Form.InstructedOn = Duban.Calendar.ChinaTime.DateOf(clock.GetUtcNow()).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         await ReloadAsync(cancellationToken);
         return Page();
     }
