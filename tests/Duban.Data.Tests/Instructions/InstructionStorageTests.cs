@@ -92,7 +92,7 @@ public sealed class InstructionStorageTests
             new AssignInstruction { Kind = "item", Units = ["K-T"], Register = "key-work" }, s.Org.Supervisor));
         var item = await s.RunAsync(sp => sp.GetRequiredService<DubanDbContext>().Matters.AsNoTracking().Include(m => m.Milestones).SingleAsync(m => m.Id == items[0]));
         Assert.Equal(MatterKind.Item, item.Kind);
-        Assert.Contains(item.Milestones, m => m.Stage == Stage.Node && m.Name == "报送办理结果");
+        Assert.Contains(item.Milestones, m => m.Stage == Duban.TimeLimits.Stage.Node && m.Name == "报送办理结果");
     }
 
     [Theory]
