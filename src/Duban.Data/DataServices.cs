@@ -59,6 +59,7 @@ public static class DataServices
         services.AddScoped<AssignList>();
         services.AddScoped<ActOnMatter>();
         services.AddScoped<WorkItems>().AddScoped<ItemQueries>().AddScoped<ItemLedger>().AddScoped<ItemImport>();
+        services.AddScoped<InstructionRegister>();
         services.AddScoped<MatterQueries>();
         services.AddScoped<UnitDirectory>();
         services.AddScoped<ApiTokens>();

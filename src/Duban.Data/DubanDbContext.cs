@@ -96,6 +96,12 @@ public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
     public DbSet<Campaign> Campaigns => Set<Campaign>();
     public DbSet<MatterCampaign> MatterCampaigns => Set<MatterCampaign>();
 
+    // 领导批示件: the register, the matters each was assigned as, the reports back to the leader, the yearly numbering.
+    public DbSet<Instruction> Instructions => Set<Instruction>();
+    public DbSet<InstructionMatter> InstructionMatters => Set<InstructionMatter>();
+    public DbSet<InstructionReport> InstructionReports => Set<InstructionReport>();
+    public DbSet<InstructionCounter> InstructionCounters => Set<InstructionCounter>();
+
     /// <summary>The review counters of the save in progress (<see cref="FactLedger"/>).</summary>
     internal FactLedger.Pending? PendingFacts { get; set; }
 

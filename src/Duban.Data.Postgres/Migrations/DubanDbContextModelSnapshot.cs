@@ -1262,6 +1262,194 @@ namespace Duban.Data.Postgres.Migrations
                     b.ToTable("import_runs", (string)null);
                 });
 
+            modelBuilder.Entity("Duban.Data.Instruction", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ClosedByName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateOnly?>("DueOn")
+                        .HasColumnType("date");
+
+                    b.Property<DateOnly>("InstructedOn")
+                        .HasColumnType("date");
+
+                    b.Property<string>("LeaderName")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<string>("LeaderTitle")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<long?>("LeaderUnitId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("LeaderUserId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<long>("OfficeUnitId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Proposal")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<DateTimeOffset>("RegisteredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RegisteredById")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("RegisteredByName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<long?>("ScanAttachmentId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("SourceDocument")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LeaderUnitId");
+
+                    b.HasIndex("LeaderUserId");
+
+                    b.HasIndex("OfficeUnitId");
+
+                    b.HasIndex("ScanAttachmentId");
+
+                    b.HasIndex("Year", "Sequence")
+                        .IsUnique();
+
+                    b.ToTable("instructions", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.InstructionCounter", b =>
+                {
+                    b.Property<int>("Year")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Last")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Year");
+
+                    b.ToTable("instruction_counters", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.InstructionMatter", b =>
+                {
+                    b.Property<long>("InstructionId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("MatterId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.HasKey("InstructionId", "MatterId");
+
+                    b.HasIndex("MatterId")
+                        .IsUnique();
+
+                    b.ToTable("instruction_matters", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.InstructionReport", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset?>("ApprovedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ApprovedByName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset>("DraftedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DraftedByName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<long>("InstructionId")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("Partial")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("PartialReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SentByName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Stage")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InstructionId");
+
+                    b.ToTable("instruction_reports", (string)null);
+                });
+
             modelBuilder.Entity("Duban.Data.Interview", b =>
                 {
                     b.Property<long>("Id")
@@ -3422,6 +3610,60 @@ namespace Duban.Data.Postgres.Migrations
                     b.Navigation("Enterprise");
                 });
 
+            modelBuilder.Entity("Duban.Data.Instruction", b =>
+                {
+                    b.HasOne("Duban.Data.Unit", null)
+                        .WithMany()
+                        .HasForeignKey("LeaderUnitId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Duban.Data.User", "LeaderUser")
+                        .WithMany()
+                        .HasForeignKey("LeaderUserId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Duban.Data.Unit", "OfficeUnit")
+                        .WithMany()
+                        .HasForeignKey("OfficeUnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Duban.Data.Attachment", null)
+                        .WithMany()
+                        .HasForeignKey("ScanAttachmentId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.Navigation("LeaderUser");
+
+                    b.Navigation("OfficeUnit");
+                });
+
+            modelBuilder.Entity("Duban.Data.InstructionMatter", b =>
+                {
+                    b.HasOne("Duban.Data.Instruction", null)
+                        .WithMany("Matters")
+                        .HasForeignKey("InstructionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Duban.Data.Matter", "Matter")
+                        .WithMany()
+                        .HasForeignKey("MatterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Matter");
+                });
+
+            modelBuilder.Entity("Duban.Data.InstructionReport", b =>
+                {
+                    b.HasOne("Duban.Data.Instruction", null)
+                        .WithMany("Reports")
+                        .HasForeignKey("InstructionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Duban.Data.Interview", b =>
                 {
                     b.HasOne("Duban.Data.IssuedCardRow", "Card")
@@ -3905,6 +4147,13 @@ namespace Duban.Data.Postgres.Migrations
             modelBuilder.Entity("Duban.Data.Citation", b =>
                 {
                     b.Navigation("Units");
+                });
+
+            modelBuilder.Entity("Duban.Data.Instruction", b =>
+                {
+                    b.Navigation("Matters");
+
+                    b.Navigation("Reports");
                 });
 
             modelBuilder.Entity("Duban.Data.Interview", b =>

@@ -1213,6 +1213,190 @@ namespace Duban.Data.Sqlite.Migrations
                     b.ToTable("import_runs", (string)null);
                 });
 
+            modelBuilder.Entity("Duban.Data.Instruction", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ClosedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClosedByName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("DueOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("InstructedOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LeaderName")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LeaderTitle")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LeaderUnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LeaderUserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("OfficeUnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Proposal")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("RegisteredAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RegisteredById")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RegisteredByName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ScanAttachmentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SourceDocument")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LeaderUnitId");
+
+                    b.HasIndex("LeaderUserId");
+
+                    b.HasIndex("OfficeUnitId");
+
+                    b.HasIndex("ScanAttachmentId");
+
+                    b.HasIndex("Year", "Sequence")
+                        .IsUnique();
+
+                    b.ToTable("instructions", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.InstructionCounter", b =>
+                {
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Last")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Year");
+
+                    b.ToTable("instruction_counters", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.InstructionMatter", b =>
+                {
+                    b.Property<long>("InstructionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("MatterId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("InstructionId", "MatterId");
+
+                    b.HasIndex("MatterId")
+                        .IsUnique();
+
+                    b.ToTable("instruction_matters", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.InstructionReport", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ApprovedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ApprovedByName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("DraftedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DraftedByName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("InstructionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Partial")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PartialReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("SentAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SentByName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Stage")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InstructionId");
+
+                    b.ToTable("instruction_reports", (string)null);
+                });
+
             modelBuilder.Entity("Duban.Data.Interview", b =>
                 {
                     b.Property<long>("Id")
@@ -3313,6 +3497,60 @@ namespace Duban.Data.Sqlite.Migrations
                     b.Navigation("Enterprise");
                 });
 
+            modelBuilder.Entity("Duban.Data.Instruction", b =>
+                {
+                    b.HasOne("Duban.Data.Unit", null)
+                        .WithMany()
+                        .HasForeignKey("LeaderUnitId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Duban.Data.User", "LeaderUser")
+                        .WithMany()
+                        .HasForeignKey("LeaderUserId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Duban.Data.Unit", "OfficeUnit")
+                        .WithMany()
+                        .HasForeignKey("OfficeUnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Duban.Data.Attachment", null)
+                        .WithMany()
+                        .HasForeignKey("ScanAttachmentId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.Navigation("LeaderUser");
+
+                    b.Navigation("OfficeUnit");
+                });
+
+            modelBuilder.Entity("Duban.Data.InstructionMatter", b =>
+                {
+                    b.HasOne("Duban.Data.Instruction", null)
+                        .WithMany("Matters")
+                        .HasForeignKey("InstructionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Duban.Data.Matter", "Matter")
+                        .WithMany()
+                        .HasForeignKey("MatterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Matter");
+                });
+
+            modelBuilder.Entity("Duban.Data.InstructionReport", b =>
+                {
+                    b.HasOne("Duban.Data.Instruction", null)
+                        .WithMany("Reports")
+                        .HasForeignKey("InstructionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Duban.Data.Interview", b =>
                 {
                     b.HasOne("Duban.Data.IssuedCardRow", "Card")
@@ -3796,6 +4034,13 @@ namespace Duban.Data.Sqlite.Migrations
             modelBuilder.Entity("Duban.Data.Citation", b =>
                 {
                     b.Navigation("Units");
+                });
+
+            modelBuilder.Entity("Duban.Data.Instruction", b =>
+                {
+                    b.Navigation("Matters");
+
+                    b.Navigation("Reports");
                 });
 
             modelBuilder.Entity("Duban.Data.Interview", b =>

@@ -152,6 +152,7 @@ public sealed class WorkItems(DubanDbContext db, Rules rules, TimeProvider clock
             Cycle = cycle,
         };
         var prepared = assign.Prepare(matter, actor, clock.GetUtcNow(), errors);
+        // Inside a caller's transaction (an instruction assigned to several units) that one; alone, one of our own.
         await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         var stored = await assign.AddAsync(prepared, cancellationToken);
         stored.ParentId = input.Parent;

@@ -115,6 +115,7 @@ public static class WebServices
         app.MapTargetsApi();
         app.MapPeopleApi();
         app.MapCampaignsApi();
+        app.MapInstructionsApi();
         app.MapRazorPages();
         app.MapPost("/logout", async (SignInManager<User> signIn) =>
         {
