@@ -19,7 +19,7 @@ public static class DataServices
         services.AddSingleton(sp => EscalationOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton(sp => SimilarityOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton(sp => AttachmentOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<DatabaseOptions>()));
-        services.AddSingleton<BlobStore>().AddScoped<MatterAttachments>().AddScoped<BlobCollector>();
+        services.AddSingleton<BlobStore>().AddScoped<AttachmentFiles>().AddScoped<MatterAttachments>().AddScoped<AttachmentOwners>().AddScoped<BlobCollector>();
         services.AddScoped<AppealIntake>();
         services.AddScoped<AppealQueries>().AddScoped<RateAppeal>().AddScoped<RevealContact>();
         services.AddScoped<RoutingRules>();

@@ -52,7 +52,7 @@ public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
     public DbSet<VisitProblem> VisitProblems => Set<VisitProblem>();
     public DbSet<ImportRun> ImportRuns => Set<ImportRun>();
 
-    // Attachments (附件): blobs once per SHA-256, attachment rows per matter.
+    // Attachments (附件): blobs once per SHA-256, attachment rows per matter, competition entry or target report.
     public DbSet<AttachmentBlob> AttachmentBlobs => Set<AttachmentBlob>();
     public DbSet<Attachment> Attachments => Set<Attachment>();
 

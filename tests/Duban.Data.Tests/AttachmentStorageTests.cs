@@ -92,15 +92,15 @@ public sealed class AttachmentStorageTests : IDisposable
 
         // 住建局 is neither lead, co-handler nor assigner: to it the matter and its files do not exist.
         var other = s.Org.CityDepartmentHandler;
-        await Assert.ThrowsAsync<NotFoundException>(() => s.RunAsync(sp => sp.GetRequiredService<MatterAttachments>().OpenAsync(attachment.Id, other)));
+        await Assert.ThrowsAsync<NotFoundException>(() => s.RunAsync(sp => sp.GetRequiredService<AttachmentOwners>().OpenAsync(attachment.Id, other)));
         await Assert.ThrowsAsync<NotFoundException>(() => s.RunAsync(sp => sp.GetRequiredService<MatterAttachments>().ListAsync(id, other)));
         await Assert.ThrowsAsync<NotFoundException>(() => UploadAsync(s, id, other, ("别人的.pdf", Pdf)));
 
         // Nor to the village below the lead township: a handler sees its own unit's matters only.
-        await Assert.ThrowsAsync<NotFoundException>(() => s.RunAsync(sp => sp.GetRequiredService<MatterAttachments>().OpenAsync(attachment.Id, s.Org.VillageHandler)));
+        await Assert.ThrowsAsync<NotFoundException>(() => s.RunAsync(sp => sp.GetRequiredService<AttachmentOwners>().OpenAsync(attachment.Id, s.Org.VillageHandler)));
 
         // The city leader oversees the subtree: may read.
-        var (view, content) = await s.RunAsync(sp => sp.GetRequiredService<MatterAttachments>().OpenAsync(attachment.Id, s.Org.CityLeader));
+        var (view, content) = await s.RunAsync(sp => sp.GetRequiredService<AttachmentOwners>().OpenAsync(attachment.Id, s.Org.CityLeader));
         await using (content)
         {
             using var copy = new MemoryStream();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Duban.Assessment;
+using Duban.Attachments;
 using Duban.Calendar;
 using Duban.Matters;
 using Duban.Reviews;
@@ -22,9 +23,10 @@ public sealed record CompetitionInput(string? Name, string? Group, IReadOnlyList
 /// <summary>A unit's place in the standings, with its name.</summary>
 public sealed record StandingRow(UnitRef Unit, IReadOnlyList<double?> Stages, double Final, int Rank, string? Award);
 
-/// <summary>An entry as shown.</summary>
+/// <summary>An entry as shown; <paramref name="Text"/> is empty and <paramref name="Files"/> none for a reader who may not
+/// read it in full (another unit's shortlisted entry).</summary>
 public sealed record EntryView(long Id, string StageKey, UnitRef Unit, string Text, EntryStatus Status, string? Reason, DateTimeOffset SubmittedAt,
-    string SubmittedBy);
+    string SubmittedBy, IReadOnlyList<AttachmentView> Files);
 
 /// <summary>An objection as shown.</summary>
 public sealed record ObjectionView(long Id, UnitRef Unit, string Text, DateTimeOffset FiledAt, string FiledBy, string? Answer, DateTimeOffset? AnsweredAt);
@@ -138,11 +140,17 @@ public sealed class AssessmentCompetitions(DubanDbContext db, AssessmentSchemes 
         ArgumentNullException.ThrowIfNull(actor);
         var c = await LoadAsync(id, false, cancellationToken);
         var all = AccessRules.MayAssign(actor);
-        var entries = (await db.CompetitionEntries.AsNoTracking().Where(e => e.CompetitionId == id && (all || e.UnitId == actor.UnitId || e.Status == EntryStatus.Shortlisted))
-                .OrderBy(e => e.Id).Select(e => new { e.Id, e.StageKey, e.UnitId, e.Unit!.Code, e.Unit.Name, e.Text, e.Status, e.Reason, e.SubmittedAt, e.SubmittedBy })
-                .ToListAsync(cancellationToken))
-            .Select(e => new EntryView(e.Id, e.StageKey, new UnitRef(e.UnitId, e.Code, e.Name), all || e.UnitId == actor.UnitId ? e.Text : "", e.Status,
-                all || e.UnitId == actor.UnitId ? e.Reason : null, e.SubmittedAt, e.SubmittedBy)).ToList();
+        bool Full(long unitId) => MayReadFully(actor, c, unitId);
+        var rows = await db.CompetitionEntries.AsNoTracking()
+            .Where(e => e.CompetitionId == id && (all || c.OwnerUnitId == actor.UnitId || e.UnitId == actor.UnitId || e.Status == EntryStatus.Shortlisted))
+            .OrderBy(e => e.Id).Select(e => new { e.Id, e.StageKey, e.UnitId, e.Unit!.Code, e.Unit.Name, e.Text, e.Status, e.Reason, e.SubmittedAt, e.SubmittedBy })
+            .ToListAsync(cancellationToken);
+        var readable = rows.Where(e => Full(e.UnitId)).Select(e => (long?)e.Id).ToList();
+        var byEntry = (await db.Attachments.AsNoTracking().Where(a => readable.Contains(a.EntryId)).OrderBy(a => a.Id).ToListAsync(cancellationToken))
+            .ToLookup(a => a.EntryId!.Value, AttachmentFiles.View);
+        var entries = rows
+            .Select(e => new EntryView(e.Id, e.StageKey, new UnitRef(e.UnitId, e.Code, e.Name), Full(e.UnitId) ? e.Text : "", e.Status,
+                Full(e.UnitId) ? e.Reason : null, e.SubmittedAt, e.SubmittedBy, [.. byEntry[e.Id]])).ToList();
         var objections = (await db.CompetitionObjections.AsNoTracking().Where(o => o.CompetitionId == id && (all || o.UnitId == actor.UnitId))
                 .OrderBy(o => o.Id).Select(o => new { o.Id, o.UnitId, o.Unit!.Code, o.Unit.Name, o.Text, o.FiledAt, o.FiledBy, o.Answer, o.AnsweredAt })
                 .ToListAsync(cancellationToken))
@@ -161,8 +169,16 @@ public sealed class AssessmentCompetitions(DubanDbContext db, AssessmentSchemes 
 
     /// <summary>自评申报: the actor's unit enters a stage, once.</summary>
     /// <exception cref="RuleConflictException">The competition is no longer running, or the unit already entered the stage.</exception>
-    public async Task<long> EnterAsync(long id, string? stage, string? text, Actor actor, CancellationToken cancellationToken = default)
+    public Task<long> EnterAsync(long id, string? stage, string? text, Actor actor, CancellationToken cancellationToken = default) =>
+        EnterAsync(id, stage, text, [], actor, cancellationToken);
+
+    /// <summary>自评申报 with files already stored (<see cref="AttachmentFiles.StoreAsync"/>): the entry and its
+    /// attachments are written together or not at all.</summary>
+    /// <exception cref="RuleConflictException">The competition is no longer running, or the unit already entered the stage.</exception>
+    public async Task<long> EnterAsync(long id, string? stage, string? text, IReadOnlyList<AttachedFile> files, Actor actor,
+        CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(actor);
         var c = await LoadAsync(id, false, cancellationToken);
         if (!actor.Has(Role.Handler) && !actor.Has(Role.Leader))
@@ -205,6 +221,7 @@ public sealed class AssessmentCompetitions(DubanDbContext db, AssessmentSchemes 
             CompetitionId = id, StageKey = key, UnitId = actor.UnitId, Text = body!, Status = EntryStatus.Submitted, SubmittedAt = clock.GetUtcNow(),
             SubmittedBy = actor.Name,
         };
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.CompetitionEntries.Add(entry);
         try
         {
@@ -215,8 +232,57 @@ public sealed class AssessmentCompetitions(DubanDbContext db, AssessmentSchemes 
             throw new RuleConflictException("本单位已申报该阶段，不能重复申报。");
         }
 
+        if (files.Count > 0)
+        {
+            db.Attachments.AddRange(AttachmentOwners.Rows(AttachmentOwner.Entry(entry.Id), files, actor, entry.SubmittedAt));
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
         return entry.Id;
     }
+
+    /// <summary>Checks, before any byte is read, that the actor may add files to the entry now: a 承办人 or 领导 of the
+    /// entering unit, while the competition runs and the office has not yet decided the entry (入围 fixes the material).</summary>
+    /// <exception cref="NotFoundException">No such entry, or the actor may not read it.</exception>
+    /// <exception cref="ForbiddenException">The actor may read it but is not of the entering unit.</exception>
+    /// <exception cref="RuleConflictException">Decided already, or the standings are published.</exception>
+    public async Task CheckMayAttachAsync(long entryId, Actor actor, CancellationToken cancellationToken = default)
+    {
+        var (entry, c) = await ReadableEntryAsync(entryId, actor, cancellationToken);
+        if (entry.UnitId != actor.UnitId || !(actor.Has(Role.Handler) || actor.Has(Role.Leader)))
+        {
+            throw new ForbiddenException("只有申报单位的承办人或领导可以为自评申报上传附件。");
+        }
+
+        EnsureRunning(c);
+        if (entry.Status != EntryStatus.Submitted)
+        {
+            throw new RuleConflictException(entry.Status == EntryStatus.Shortlisted
+                ? "该申报已入围，申报材料已经确定，不能再上传附件。"
+                : "该申报未入围，筛选已经结束，不能再上传附件。");
+        }
+    }
+
+    /// <summary>An entry and its competition when the actor may read the entry in full (its text and files): the entering
+    /// unit, the competition's owner (the office) and those who see every entry and the full results (the office,
+    /// administrators, leaders).</summary>
+    /// <exception cref="NotFoundException">No such entry, or not the actor's to read: the same answer.</exception>
+    internal async Task<(CompetitionEntry Entry, Competition Competition)> ReadableEntryAsync(long entryId, Actor actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var found = await db.CompetitionEntries.AsNoTracking().Where(e => e.Id == entryId)
+            .Join(db.Competitions.AsNoTracking(), e => e.CompetitionId, c => c.Id, (e, c) => new { Entry = e, Competition = c })
+            .SingleOrDefaultAsync(cancellationToken);
+        return found is not null && MayReadFully(actor, found.Competition, found.Entry.UnitId)
+            ? (found.Entry, found.Competition)
+            : throw new NotFoundException($"申报 {entryId} 不存在。");
+    }
+
+    /// <summary>Whether the actor reads a unit's entry in full: its own unit, the competition's owner, or whoever sees
+    /// every entry and the full results (<see cref="AccessRules.MayAssign"/>).</summary>
+    private static bool MayReadFully(Actor actor, Competition c, long unitId) =>
+        AccessRules.MayAssign(actor) || actor.UnitId == unitId || actor.UnitId == c.OwnerUnitId;
 
     /// <summary>择优筛选: the office shortlists an entry or not, with the reason.</summary>
     public async Task DecideAsync(long entryId, bool shortlisted, string? reason, Actor actor, CancellationToken cancellationToken = default)

@@ -19,12 +19,45 @@ public sealed class AttachmentBlob
     public DateTimeOffset StoredAt { get; set; }
 }
 
-/// <summary>An attachment (附件) of a matter; an appeal's attachments hang off the appeal's matter.</summary>
+/// <summary>What an attachment belongs to.</summary>
+public enum AttachmentOwnerKind
+{
+    /// <summary>A matter (事项); an appeal's files hang off its matter.</summary>
+    Matter,
+
+    /// <summary>A competition entry (自评申报, <see cref="CompetitionEntry"/>).</summary>
+    Entry,
+
+    /// <summary>A target progress report (进度填报, <see cref="TargetReport"/>).</summary>
+    TargetReport,
+}
+
+/// <summary>The owner of attachments: its kind and id.</summary>
+public sealed record AttachmentOwner(AttachmentOwnerKind Kind, long Id)
+{
+    public static AttachmentOwner Matter(long id) => new(AttachmentOwnerKind.Matter, id);
+
+    public static AttachmentOwner Entry(long id) => new(AttachmentOwnerKind.Entry, id);
+
+    public static AttachmentOwner TargetReport(long id) => new(AttachmentOwnerKind.TargetReport, id);
+}
+
+/// <summary>
+/// An attachment (附件) of a matter, a competition entry or a target report: exactly one of <see cref="MatterId"/>,
+/// <see cref="EntryId"/> and <see cref="TargetReportId"/> is set (a check constraint holds it), each a real foreign key.
+/// Every owner's files are rows of this one table, so <see cref="BlobCollector"/> spares the blobs of all of them.
+/// </summary>
 public sealed class Attachment
 {
     public long Id { get; set; }
-    public long MatterId { get; set; }
+    public long? MatterId { get; set; }
     public Matter? Matter { get; set; }
+
+    /// <summary>The 自评申报 the file belongs to.</summary>
+    public long? EntryId { get; set; }
+
+    /// <summary>The 进度填报 the file belongs to.</summary>
+    public long? TargetReportId { get; set; }
     public required string BlobSha256 { get; set; }
 
     /// <summary>The uploader's file name, cleaned for display; never used on disk.</summary>
@@ -37,8 +70,13 @@ public sealed class Attachment
     public required string UploadedByName { get; set; }
     public DateTimeOffset UploadedAt { get; set; }
 
-    /// <summary>The 上传附件 event that recorded it in the matter history.</summary>
+    /// <summary>The 上传附件 event that recorded it in the matter history; 0 for an entry's or a report's file.</summary>
     public int EventSequence { get; set; }
+
+    /// <summary>What the file belongs to.</summary>
+    public AttachmentOwner Owner => MatterId is { } matter ? AttachmentOwner.Matter(matter)
+        : EntryId is { } entry ? AttachmentOwner.Entry(entry)
+        : AttachmentOwner.TargetReport(TargetReportId ?? 0);
 
     /// <summary>The rows an 上传附件 event adds, one per file.</summary>
     public static IEnumerable<Attachment> From(Matter matter, MatterEvent e)
@@ -60,9 +98,14 @@ public sealed class Attachment
     }
 }
 
-/// <summary>An attachment as lists and downloads show it.</summary>
-public sealed record AttachmentView(long Id, long MatterId, string Name, string ContentType, long Size, string SizeText,
-    string UploadedBy, DateTimeOffset UploadedAt);
+/// <summary>An attachment as lists and downloads show it; <paramref name="MatterId"/> is null for an entry's or a
+/// report's file.</summary>
+public sealed record AttachmentView(long Id, long? MatterId, string Name, string ContentType, long Size, string SizeText,
+    string UploadedBy, DateTimeOffset UploadedAt)
+{
+    /// <summary>Where an API client downloads it (with its token); pages link <c>/attachments/{id}</c>.</summary>
+    public string Download => FormattableString.Invariant($"/api/attachments/{Id}");
+}
 
 /// <summary>Attachment settings (<c>Attachments:</c>, <c>Portal:</c>): where blobs live and how much an upload may carry.</summary>
 public sealed record AttachmentOptions(string Directory, AttachmentLimits Staff, AttachmentLimits Portal)

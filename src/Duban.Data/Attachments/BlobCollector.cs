@@ -154,7 +154,8 @@ public sealed class BlobCollector(DubanDbContext db, BlobStore blobs, TimeProvid
         return bytes;
     }
 
-    /// <summary>Blobs stored before the cut-off that no attachment refers to.</summary>
+    /// <summary>Blobs stored before the cut-off that no attachment refers to: of a matter, a competition entry or a target
+    /// report alike, since all are rows of the one attachments table.</summary>
     private IQueryable<AttachmentBlob> Orphaned(DateTimeOffset cutoff) =>
         db.AttachmentBlobs.Where(b => b.StoredAt < cutoff && !db.Attachments.Any(a => a.BlobSha256 == b.Sha256));
 

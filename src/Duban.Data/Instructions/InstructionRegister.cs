@@ -575,7 +575,7 @@ public sealed class InstructionRegister(DubanDbContext db, TimeProvider clock, A
         var instruction = await LoadAsync(id, actor, true, cancellationToken);
         RequireManager(actor);
         var linked = instruction.Matters.Select(m => m.MatterId).ToList();
-        if (!await db.Attachments.AsNoTracking().AnyAsync(a => a.Id == attachmentId && linked.Contains(a.MatterId), cancellationToken))
+        if (!await db.Attachments.AsNoTracking().AnyAsync(a => a.Id == attachmentId && a.MatterId != null && linked.Contains(a.MatterId.Value), cancellationToken))
         {
             throw ValidationFailedException.For("attachment", "扫描件须先上传到本批示件交办的事项上（POST /api/matters/{id}/attachments），再在此引用其编号。");
         }

@@ -156,7 +156,7 @@ public static class AssessmentApi
         {
             var entry = await competitions.EnterAsync(id, body.Stage, body.Text, http.User.ToActor(), ct);
             return TypedResults.Created(FormattableString.Invariant($"/api/assessment/competitions/{id}"), (object)new { id = entry });
-        }).WithSummary("自评申报（stage=2024-Q1, text）：每个单位每个阶段一次 / a unit enters a stage");
+        }).WithSummary("自评申报（stage=2024-Q1, text）：每个单位每个阶段一次；附件另以 POST /api/assessment/competitions/entries/{entry}/attachments 上传 / a unit enters a stage");
 
         api.MapPost("/competitions/entries/{entry:long}/decide", async (long entry, DecisionBody body, HttpContext http, AssessmentCompetitions competitions,
             CancellationToken ct) =>
@@ -217,7 +217,7 @@ public static class AssessmentApi
         {
             id = e.Id, stage = e.StageKey, unit = e.Unit, text = e.Text,
             status = e.Status switch { EntryStatus.Shortlisted => "shortlisted", EntryStatus.NotShortlisted => "notShortlisted", _ => "submitted" },
-            reason = e.Reason, submittedAt = e.SubmittedAt, submittedBy = e.SubmittedBy,
+            reason = e.Reason, submittedAt = e.SubmittedAt, submittedBy = e.SubmittedBy, files = e.Files,
         }),
         objections = c.Objections.Select(o => new { id = o.Id, unit = o.Unit, text = o.Text, filedAt = o.FiledAt, filedBy = o.FiledBy, answer = o.Answer, answeredAt = o.AnsweredAt }),
         version = c.Version,

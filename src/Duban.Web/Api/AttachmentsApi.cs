@@ -9,8 +9,9 @@ using Microsoft.Net.Http.Headers;
 
 namespace Duban.Web.Api;
 
-/// <summary>Attachments (附件): upload to a matter, list, download. Downloads go through the matter's visibility, so
-/// another unit's file answers 404 like a file that does not exist.</summary>
+/// <summary>Attachments (附件): upload to a matter, a competition entry (自评申报) or a target report (进度填报), list,
+/// download. Every upload streams through <see cref="ReceiveAsync"/>; downloads go through the owner's read rule
+/// (<see cref="AttachmentOwners.OpenAsync"/>), so another unit's file answers 404 like a file that does not exist.</summary>
 public static class AttachmentsApi
 {
     /// <summary>The largest form a page may post with files: ten 20 MB files and the fields. The per-file and per-upload
@@ -26,15 +27,31 @@ public static class AttachmentsApi
         group.MapPost("/matters/{id:long}/attachments", UploadAsync)
             .WithSummary("上传附件 / upload files to a matter (multipart/form-data)").DisableAntiforgery();
         group.MapGet("/matters/{id:long}/attachments", ListAsync).WithSummary("附件列表 / a matter's attachments");
-        group.MapGet("/attachments/{id:long}", (long id, HttpContext http, MatterAttachments attachments, CancellationToken ct) =>
-            DownloadAsync(id, http, attachments, ct)).WithSummary("下载附件 / download an attachment");
 
-        // The same download for signed-in people (cookie), linked from the matter page; a miss shows the status page.
-        app.MapGet("/attachments/{id:long}", async (long id, HttpContext http, MatterAttachments attachments, CancellationToken ct) =>
+        group.MapPost("/assessment/competitions/entries/{entry:long}/attachments", (long entry, HttpContext http, AttachmentOwners owners,
+                AttachmentOptions options, CancellationToken ct) => UploadToAsync(AttachmentOwner.Entry(entry), http, owners, options, ct))
+            .WithSummary("为自评申报上传附件（multipart/form-data，字段 files；申报单位在筛选前）/ upload files to a competition entry")
+            .DisableAntiforgery();
+        group.MapGet("/assessment/competitions/entries/{entry:long}/attachments", async (long entry, HttpContext http, AttachmentOwners owners,
+                CancellationToken ct) => TypedResults.Ok(await owners.ListAsync(AttachmentOwner.Entry(entry), http.User.ToActor(), ct)))
+            .WithSummary("自评申报的附件 / a competition entry's attachments");
+        group.MapPost("/assessment/targets/reports/{report:long}/attachments", (long report, HttpContext http, AttachmentOwners owners,
+                AttachmentOptions options, CancellationToken ct) => UploadToAsync(AttachmentOwner.TargetReport(report), http, owners, options, ct))
+            .WithSummary("为进度填报上传证明材料（multipart/form-data，字段 files；待确认期间）/ upload files to a target report")
+            .DisableAntiforgery();
+        group.MapGet("/assessment/targets/reports/{report:long}/attachments", async (long report, HttpContext http, AttachmentOwners owners,
+                CancellationToken ct) => TypedResults.Ok(await owners.ListAsync(AttachmentOwner.TargetReport(report), http.User.ToActor(), ct)))
+            .WithSummary("进度填报的附件 / a target report's attachments");
+
+        group.MapGet("/attachments/{id:long}", (long id, HttpContext http, AttachmentOwners owners, CancellationToken ct) =>
+            DownloadAsync(id, http, owners, ct)).WithSummary("下载附件 / download an attachment (of a matter, an entry or a report)");
+
+        // The same download for signed-in people (cookie), linked from the pages; a miss shows the status page.
+        app.MapGet("/attachments/{id:long}", async (long id, HttpContext http, AttachmentOwners owners, CancellationToken ct) =>
         {
             try
             {
-                return await DownloadAsync(id, http, attachments, ct);
+                return await DownloadAsync(id, http, owners, ct);
             }
             catch (NotFoundException)
             {
@@ -48,15 +65,32 @@ public static class AttachmentsApi
         CancellationToken cancellationToken) =>
         TypedResults.Ok(await attachments.ListAsync(id, http.User.ToActor(), cancellationToken));
 
-    /// <summary>Streams each file part to the blob store as it arrives: memory stays at one buffer, and a file past the
-    /// limit is refused (413) without reading the rest of it.</summary>
     private static async Task<IResult> UploadAsync(long id, HttpContext http, MatterAttachments attachments, AttachmentOptions options,
         CancellationToken cancellationToken)
     {
         var actor = http.User.ToActor();
-        var limits = options.Staff;
         await attachments.CheckMayAttachAsync(id, actor, cancellationToken); // 404 / 403 before a byte of the body is read
+        return await ReceiveAsync(http, options.Staff, (content, name) => attachments.StoreAsync(content, name, options.Staff, cancellationToken),
+            async stored => TypedResults.Created($"/api/matters/{id}/attachments", await attachments.AttachAsync(id, stored, actor, cancellationToken)),
+            cancellationToken);
+    }
 
+    private static async Task<IResult> UploadToAsync(AttachmentOwner owner, HttpContext http, AttachmentOwners owners, AttachmentOptions options,
+        CancellationToken cancellationToken)
+    {
+        var actor = http.User.ToActor();
+        await owners.CheckMayAttachAsync(owner, actor, cancellationToken); // 404 / 403 / 409 before a byte of the body is read
+        var path = http.Request.Path.Value;
+        return await ReceiveAsync(http, options.Staff, (content, name) => owners.StoreAsync(content, name, options.Staff, cancellationToken),
+            async stored => TypedResults.Created(path, await owners.AttachAsync(owner, stored, actor, cancellationToken)), cancellationToken);
+    }
+
+    /// <summary>Streams each file part of a multipart upload to the blob store as it arrives (<paramref name="store"/>):
+    /// memory stays at one buffer, and a file past the limit is refused (413) without reading the rest of it. Then
+    /// <paramref name="attach"/> gives the stored files to their owner. Every owner's upload goes through here.</summary>
+    private static async Task<IResult> ReceiveAsync(HttpContext http, AttachmentLimits limits, Func<Stream, string, Task<AttachedFile>> store,
+        Func<IReadOnlyList<AttachedFile>, Task<IResult>> attach, CancellationToken cancellationToken)
+    {
         var request = http.Request;
         var boundary = MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
             && mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
@@ -91,17 +125,16 @@ public static class AttachmentsApi
 
             limits.CheckCount(stored.Count + 1);
             var name = disposition.FileNameStar.HasValue ? disposition.FileNameStar.Value : disposition.FileName.Value;
-            stored.Add(await attachments.StoreAsync(section.Body, name ?? string.Empty, limits, cancellationToken));
+            stored.Add(await store(section.Body, name ?? string.Empty));
         }
 
         limits.CheckCount(stored.Count);
-        var added = await attachments.AttachAsync(id, stored, actor, cancellationToken);
-        return TypedResults.Created($"/api/matters/{id}/attachments", added);
+        return await attach(stored);
     }
 
-    private static async Task<IResult> DownloadAsync(long id, HttpContext http, MatterAttachments attachments, CancellationToken cancellationToken)
+    private static async Task<IResult> DownloadAsync(long id, HttpContext http, AttachmentOwners owners, CancellationToken cancellationToken)
     {
-        var (attachment, content) = await attachments.OpenAsync(id, http.User.ToActor(), cancellationToken);
+        var (attachment, content) = await owners.OpenAsync(id, http.User.ToActor(), cancellationToken);
         var inline = AttachmentPolicy.Allowed.Any(t => t.Inline && t.ContentType == attachment.ContentType);
         var disposition = new ContentDispositionHeaderValue(inline ? "inline" : "attachment");
         disposition.SetHttpFileName(attachment.Name); // filename (ASCII fallback) and filename*=UTF-8'' for Chinese names

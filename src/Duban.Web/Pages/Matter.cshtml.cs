@@ -90,14 +90,8 @@ public sealed class MatterModel(MatterQueries queries, ActOnMatter act, MatterAt
         var actor = User.ToActor();
         var limits = attachmentOptions.Staff;
         await attachments.CheckMayAttachAsync(id, actor, cancellationToken);
-        var chosen = files.Where(f => f.Length > 0 || !string.IsNullOrEmpty(f.FileName)).ToList(); // an empty field sends one nameless part
-        limits.CheckCount(chosen.Count);
-        var stored = new List<AttachedFile>();
-        foreach (var file in chosen)
-        {
-            await using var content = file.OpenReadStream();
-            stored.Add(await attachments.StoreAsync(content, file.FileName, limits, cancellationToken));
-        }
+        var stored = await PageUploads.StoreAsync(files, limits, (content, name) => attachments.StoreAsync(content, name, limits, cancellationToken),
+            required: true, cancellationToken);
 
         await attachments.AttachAsync(id, stored, actor, cancellationToken);
         return Redirect(Url.Page("/Matter", new { id }) + "#attachments");

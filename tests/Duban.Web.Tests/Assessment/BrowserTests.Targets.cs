@@ -55,14 +55,20 @@ public sealed partial class BrowserTests
         await Button(page, "提交填报").ClickAsync();
         await Expect(page.Locator(".error").Filter(new() { HasText = "填报数量不能为负数" })).ToBeVisibleAsync();
         await page.GetByLabel("本次完成数量").FillAsync("4");
+        await page.Locator("#report-files").SetInputFilesAsync(
+            new FilePayload { Name = "投资协议（盖章页）.pdf", MimeType = "application/pdf", Buffer = AttachmentsApiTests.Pdf });
         await Button(page, "提交填报").ClickAsync();
         await Expect(page.Locator("ul.reports")).ToContainTextAsync("待确认");
+        await Expect(page.Locator("ul.reports ul.files")).ToContainTextAsync("投资协议（盖章页）.pdf");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "补充材料" })).ToBeVisibleAsync();
+        await ScreenshotsAsync(page, "targets-report-files");
         await SignOutAsync(page);
 
         await SignInAsync(page, supervisor.UserName!);
         await page.GotoAsync(url);
         await Button(page, "确认").ClickAsync();
         await Expect(page.Locator("ul.reports")).ToContainTextAsync("已确认");
+        await Expect(page.Locator("ul.reports ul.files")).ToContainTextAsync("投资协议（盖章页）.pdf"); // the office sees the evidence
         var town = page.Locator("table.targets tbody tr").Filter(new() { HasText = "签约" }).Filter(new() { HasText = "测试镇" });
         await Expect(town).ToContainTextAsync("4 个");
         await Expect(town).ToContainTextAsync("40%");

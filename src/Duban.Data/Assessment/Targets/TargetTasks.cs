@@ -1,5 +1,6 @@
 using System.Globalization;
 using Duban.Assessment;
+using Duban.Attachments;
 using Duban.Calendar;
 using Duban.Matters;
 using Duban.Reviews;
@@ -47,9 +48,10 @@ public sealed record TargetRow(long GoalId, long ItemId, string Item, string Mea
 /// <summary>A set's progress: one row per target the reader may see.</summary>
 public sealed record TargetBoard(TargetSetView Set, DateOnly Today, bool MayManage, IReadOnlyList<TargetRow> Rows);
 
-/// <summary>A report of progress as listed.</summary>
+/// <summary>A report of progress as listed, with its files (证明材料).</summary>
 public sealed record TargetReportView(long Id, long GoalId, string Item, string Owner, double Amount, string Note, TargetReportState State,
-    string StateName, string ReportedByName, DateTimeOffset ReportedAt, string? DecidedByName, DateTimeOffset? DecidedAt, string? Reason);
+    string StateName, string ReportedByName, DateTimeOffset ReportedAt, string? DecidedByName, DateTimeOffset? DecidedAt, string? Reason,
+    IReadOnlyList<AttachmentView> Files);
 
 /// <summary>What a save did (or, in a dry run, would do).</summary>
 public sealed record TargetSaveResult(long? SetId, int ItemsAdded, int GoalsAdded, int GoalsChanged);
@@ -178,9 +180,19 @@ public sealed class TargetTasks(DubanDbContext db, TimeProvider clock)
     /// <exception cref="NotFoundException">No such target, or not the reader's.</exception>
     /// <exception cref="ValidationFailedException">A negative amount, a missing note, or a target counted automatically.</exception>
     /// <exception cref="RuleConflictException">The period closed more than 10 days ago.</exception>
-    public async Task<TargetReportView> ReportAsync(long goalId, double? amount, string? note, Actor actor, CancellationToken cancellationToken = default)
+    public Task<TargetReportView> ReportAsync(long goalId, double? amount, string? note, Actor actor, CancellationToken cancellationToken = default) =>
+        ReportAsync(goalId, amount, note, [], actor, cancellationToken);
+
+    /// <summary>A report with files already stored (<see cref="AttachmentFiles.StoreAsync"/>) as its evidence: the report
+    /// and its attachments are written together or not at all.</summary>
+    /// <exception cref="NotFoundException">No such target, or not the reader's.</exception>
+    /// <exception cref="ValidationFailedException">A negative amount, a missing note, or a target counted automatically.</exception>
+    /// <exception cref="RuleConflictException">The period closed more than 10 days ago.</exception>
+    public async Task<TargetReportView> ReportAsync(long goalId, double? amount, string? note, IReadOnlyList<AttachedFile> files, Actor actor,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(files);
         var goal = await db.TargetGoals.AsNoTracking().Include(g => g.Item).ThenInclude(i => i!.Set)
             .SingleOrDefaultAsync(g => g.Id == goalId, cancellationToken) ?? throw new NotFoundException($"目标 {goalId} 不存在。");
         var person = Enterprises.PersonOf(actor);
@@ -223,8 +235,16 @@ public sealed class TargetTasks(DubanDbContext db, TimeProvider clock)
             GoalId = goal.Id, Amount = amount!.Value, Note = text!, ReportedById = actor.Id, ReportedByName = actor.Name,
             ReportedAt = clock.GetUtcNow(), State = TargetReportState.Pending,
         };
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.TargetReports.Add(report);
         await db.SaveChangesAsync(cancellationToken);
+        if (files.Count > 0)
+        {
+            db.Attachments.AddRange(AttachmentOwners.Rows(AttachmentOwner.TargetReport(report.Id), files, actor, report.ReportedAt));
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
         return (await ReportsAsync(goal.Item.SetId, actor, cancellationToken, report.Id)).Single();
     }
 
@@ -278,11 +298,54 @@ public sealed class TargetTasks(DubanDbContext db, TimeProvider clock)
             })
             .Take(1000).ToListAsync(cancellationToken);
         var visible = await VisibleAsync(actor, cancellationToken);
-        return rows.Where(r => visible.Sees(r.UnitId, r.CadreId, r.CadreUnitId))
+        var seen = rows.Where(r => visible.Sees(r.UnitId, r.CadreId, r.CadreUnitId)).ToList();
+        var ids = seen.Select(r => (long?)r.Report.Id).ToList();
+        var files = (await db.Attachments.AsNoTracking().Where(a => ids.Contains(a.TargetReportId)).OrderBy(a => a.Id).ToListAsync(cancellationToken))
+            .ToLookup(a => a.TargetReportId!.Value, AttachmentFiles.View);
+        return seen
             .Select(r => new TargetReportView(r.Report.Id, r.Report.GoalId, r.Item, r.UnitName ?? r.CadreName ?? "", r.Report.Amount, r.Report.Note,
                 r.Report.State, Targets.Label(r.Report.State), r.Report.ReportedByName, r.Report.ReportedAt, r.Report.DecidedByName,
-                r.Report.DecidedAt, r.Report.Reason))
+                r.Report.DecidedAt, r.Report.Reason, [.. files[r.Report.Id]]))
             .ToList();
+    }
+
+    /// <summary>Checks, before any byte is read, that the actor may add files to a report now: whoever may report on its
+    /// target (its unit, the cadre, the office), while the report awaits the office's decision and the period is open.</summary>
+    /// <exception cref="NotFoundException">No such report, or the actor may not read it.</exception>
+    /// <exception cref="ForbiddenException">The actor may read it but not report on its target.</exception>
+    /// <exception cref="RuleConflictException">Confirmed or rejected already, or the period closed more than 10 days ago.</exception>
+    public async Task CheckMayAttachAsync(long reportId, Actor actor, CancellationToken cancellationToken = default)
+    {
+        var found = await ReadableReportAsync(reportId, actor, cancellationToken);
+        var own = (found.UnitId is { } unit && unit == actor.UnitId && actor.Roles.Any(r => r != Role.Cadre))
+            || (found.CadreId is { } cadre && cadre == Enterprises.PersonOf(actor));
+        if (!own && !MayManage(actor))
+        {
+            throw new ForbiddenException("只有填报单位（或包联干部本人）可以为这条填报上传附件。");
+        }
+
+        if (found.Report.State != TargetReportState.Pending)
+        {
+            throw new RuleConflictException($"这条填报已{Targets.Label(found.Report.State)[1..]}，不能再上传附件。");
+        }
+
+        Targets.EnsureOpen(PeriodOf(found.Set), Today);
+    }
+
+    /// <summary>A report when the actor may read it: the same rule as the reports list (the office, the target's unit or
+    /// cadre, a leader over the unit).</summary>
+    /// <exception cref="NotFoundException">No such report, or not the actor's to read: the same answer.</exception>
+    internal async Task<(TargetReport Report, long? UnitId, long? CadreId, TargetSet Set)> ReadableReportAsync(long reportId, Actor actor,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var found = await db.TargetReports.AsNoTracking().Where(r => r.Id == reportId)
+            .Select(r => new { Report = r, r.Goal!.UnitId, r.Goal.CadreId, CadreUnitId = (long?)r.Goal.Cadre!.UnitId, r.Goal.Item!.Set })
+            .SingleOrDefaultAsync(cancellationToken);
+        var visible = await VisibleAsync(actor, cancellationToken);
+        return found is not null && visible.Sees(found.UnitId, found.CadreId, found.CadreUnitId)
+            ? (found.Report, found.UnitId, found.CadreId, found.Set!)
+            : throw new NotFoundException($"填报 {reportId} 不存在。");
     }
 
     /// <summary>A period key (2024, 2024-Q1, 2024-03, 2024-W10): targets are set ahead, so future periods are accepted.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Duban.Attachments;
 using Duban.Data;
 using Duban.Matters;
 using Duban.Web.Auth;
@@ -9,9 +10,13 @@ namespace Duban.Web.Pages.Assessment.Competitions;
 /// <summary>
 /// One 比拼: its stages and each stage's leaderboard, the overall leaderboard (weighted total, rank, award); a unit's
 /// 自评申报 and the office's 择优筛选; 发布公示, objections during the 公示 and the office's answers, 确定结果.
-/// Refusals (a second entry, an objection after the 公示, fixing too early) are shown on the page in Chinese.
+/// Refusals (a second entry, an objection after the 公示, fixing too early, a file refused) are shown on the page in Chinese.
+/// An entry carries files (附件): chosen on the 申报 form, or added to the unit's entry until the office decides it.
 /// </summary>
-public sealed class CompetitionModel(AssessmentCompetitions competitions, TimeProvider clock) : FormPageModel
+[RequestSizeLimit(Api.AttachmentsApi.MaxPageBodyBytes)]
+[RequestFormLimits(MultipartBodyLengthLimit = Api.AttachmentsApi.MaxPageBodyBytes)]
+public sealed class CompetitionModel(AssessmentCompetitions competitions, AttachmentOwners owners, AttachmentOptions attachmentOptions, TimeProvider clock)
+    : FormPageModel
 {
     [BindProperty(SupportsGet = true)]
     public long Id { get; set; }
@@ -23,6 +28,13 @@ public sealed class CompetitionModel(AssessmentCompetitions competitions, TimePr
     public long ReaderUnit { get; private set; }
 
     public DateOnly Today => Duban.Calendar.ChinaTime.DateOf(clock.GetUtcNow());
+
+    /// <summary>How many files and how large, said under the file fields.</summary>
+    public AttachmentLimits UploadLimits => attachmentOptions.Staff;
+
+    /// <summary>Whether the reader may still add files to the entry: its unit's, while undecided and the competition runs.</summary>
+    public bool MayAttach(EntryView entry) =>
+        entry is not null && MayEnter && View is { Status: CompetitionStatus.Running } && entry.Unit.Id == ReaderUnit && entry.Status == EntryStatus.Submitted;
 
     public string? Done { get; private set; }
 
@@ -70,10 +82,26 @@ public sealed class CompetitionModel(AssessmentCompetitions competitions, TimePr
 
     public async Task OnGetAsync(CancellationToken cancellationToken) => await ReloadAsync(cancellationToken);
 
-    public async Task<IActionResult> OnPostEnterAsync(CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostEnterAsync(List<IFormFile> files, CancellationToken cancellationToken)
     {
-        await competitions.EnterAsync(Id, Stage, Text, User.ToActor(), cancellationToken);
-        return Back("已提交自评申报，等待督查室筛选。", "entries");
+        var limits = UploadLimits;
+        var stored = await PageUploads.StoreAsync(files, limits, (content, name) => owners.StoreAsync(content, name, limits, cancellationToken),
+            required: false, cancellationToken);
+        await competitions.EnterAsync(Id, Stage, Text, stored, User.ToActor(), cancellationToken);
+        return Back(stored.Count == 0 ? "已提交自评申报，等待督查室筛选。" : FormattableString.Invariant($"已提交自评申报和 {stored.Count} 个附件，等待督查室筛选。"), "entries");
+    }
+
+    /// <summary>补充附件: more files to the unit's entry, until the office decides it.</summary>
+    public async Task<IActionResult> OnPostAttachAsync(long entry, List<IFormFile> files, CancellationToken cancellationToken)
+    {
+        var owner = AttachmentOwner.Entry(entry);
+        var actor = User.ToActor();
+        var limits = UploadLimits;
+        await owners.CheckMayAttachAsync(owner, actor, cancellationToken);
+        var stored = await PageUploads.StoreAsync(files, limits, (content, name) => owners.StoreAsync(content, name, limits, cancellationToken),
+            required: true, cancellationToken);
+        await owners.AttachAsync(owner, stored, actor, cancellationToken);
+        return Back(FormattableString.Invariant($"已上传 {stored.Count} 个附件。"), FormattableString.Invariant($"entry-{entry}"));
     }
 
     public async Task<IActionResult> OnPostDecideAsync(long entry, bool shortlisted, CancellationToken cancellationToken)
@@ -119,6 +147,7 @@ public sealed class CompetitionModel(AssessmentCompetitions competitions, TimePr
         return handler switch
         {
             "decide" => "decide-" + Request.Query["entry"],
+            "attach" => "attach-" + Request.Query["entry"],
             "answer" => "answer-" + Request.Query["objection"],
             _ => handler,
         };
@@ -137,7 +166,7 @@ public sealed class CompetitionModel(AssessmentCompetitions competitions, TimePr
     protected override bool ShowRefusal(DomainException error)
     {
         ArgumentNullException.ThrowIfNull(error);
-        if (error is not RuleConflictException)
+        if (error is not (RuleConflictException or AttachmentRefusedException))
         {
             return false;
         }

@@ -1,4 +1,5 @@
 using Duban.Assessment;
+using Duban.Attachments;
 using Duban.Data;
 using Duban.Matters;
 using Duban.Web.Auth;
@@ -8,14 +9,27 @@ using Microsoft.AspNetCore.Mvc;
 namespace Duban.Web.Pages.Assessment.Targets;
 
 /// <summary>One target set: every unit's (and cadre's) progress with ranks and xlsx export; the office sets goals and
-/// decides reports; a unit reports its 手工填报 progress.</summary>
-public sealed class SetModel(TargetTasks tasks, UnitDirectory unitDirectory, Enterprises enterprises) : FormPageModel
+/// decides reports; a unit reports its 手工填报 progress, with files as evidence (证明材料) added while the report awaits the
+/// office's decision.</summary>
+[RequestSizeLimit(Api.AttachmentsApi.MaxPageBodyBytes)]
+[RequestFormLimits(MultipartBodyLengthLimit = Api.AttachmentsApi.MaxPageBodyBytes)]
+public sealed class SetModel(TargetTasks tasks, UnitDirectory unitDirectory, Enterprises enterprises, AttachmentOwners owners,
+    AttachmentOptions attachmentOptions) : FormPageModel
 {
     public TargetBoard? Board { get; private set; }
     public IReadOnlyList<TargetReportView> Reports { get; private set; } = [];
     public IReadOnlyList<UnitView> Units { get; private set; } = [];
     public IReadOnlyList<CadreView> Cadres { get; private set; } = [];
     public string? Failed { get; private set; }
+
+    /// <summary>How many files and how large, said under the file fields.</summary>
+    public AttachmentLimits UploadLimits => attachmentOptions.Staff;
+
+    /// <summary>The reports the reader may still add files to (pending, on their own targets, period open).</summary>
+    public HashSet<long> Attachable { get; } = [];
+
+    /// <summary>The report whose file upload was refused, and why.</summary>
+    public (long Report, string Message)? AttachRefused { get; private set; }
 
     /// <summary>The reader's own 手工填报 targets, which they may report on.</summary>
     public IReadOnlyList<TargetRow> Reportable { get; private set; } = [];
@@ -85,10 +99,26 @@ public sealed class SetModel(TargetTasks tasks, UnitDirectory unitDirectory, Ent
         return RedirectToPage(new { Id });
     }
 
-    public async Task<IActionResult> OnPostReportAsync(CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostReportAsync(List<IFormFile> files, CancellationToken cancellationToken)
     {
-        await tasks.ReportAsync(GoalId, Amount, Note, User.ToActor(), cancellationToken);
+        var limits = UploadLimits;
+        var stored = await PageUploads.StoreAsync(files, limits, (content, name) => owners.StoreAsync(content, name, limits, cancellationToken),
+            required: false, cancellationToken);
+        await tasks.ReportAsync(GoalId, Amount, Note, stored, User.ToActor(), cancellationToken);
         return RedirectToPage(new { Id });
+    }
+
+    /// <summary>补充证明材料: more files to a pending report.</summary>
+    public async Task<IActionResult> OnPostAttachAsync(CancellationToken cancellationToken)
+    {
+        var owner = AttachmentOwner.TargetReport(ReportId);
+        var actor = User.ToActor();
+        var limits = UploadLimits;
+        await owners.CheckMayAttachAsync(owner, actor, cancellationToken);
+        var stored = await PageUploads.StoreAsync(Request.Form.Files.GetFiles("files"), limits,
+            (content, name) => owners.StoreAsync(content, name, limits, cancellationToken), required: true, cancellationToken);
+        await owners.AttachAsync(owner, stored, actor, cancellationToken);
+        return Redirect(Url.Page("/Assessment/Targets/Set", new { Id }) + FormattableString.Invariant($"#report-{ReportId}"));
     }
 
     public async Task<IActionResult> OnPostConfirmAsync(CancellationToken cancellationToken)
@@ -118,6 +148,12 @@ public sealed class SetModel(TargetTasks tasks, UnitDirectory unitDirectory, Ent
             return false;
         }
 
+        if (Request.Query["handler"] == "Attach")
+        {
+            AttachRefused = (ReportId, error.Message); // beside the report's own file field
+            return true;
+        }
+
         Failed = error.Message;
         return true;
     }
@@ -132,6 +168,15 @@ public sealed class SetModel(TargetTasks tasks, UnitDirectory unitDirectory, Ent
         var person = Enterprises.PersonOf(actor);
         Reportable = Board.Rows.Where(r => r.Source == TargetSource.Manual
             && ((r.Owner.UnitId == actor.UnitId && actor.Roles.Any(x => x != Role.Cadre)) || (r.Owner.CadreId is { } c && c == person))).ToList();
+        var own = Reportable.Select(r => r.GoalId).ToHashSet();
+        foreach (var report in Reports.Where(r => r.State == TargetReportState.Pending && own.Contains(r.GoalId)))
+        {
+            if (await owners.MayAttachAsync(AttachmentOwner.TargetReport(report.Id), actor, cancellationToken))
+            {
+                Attachable.Add(report.Id);
+            }
+        }
+
         if (Board.MayManage)
         {
             Units = (await unitDirectory.ListAsync(cancellationToken)).Where(u => u.Active).ToList();

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Duban.Data.Sqlite.Migrations
 {
     [DbContext(typeof(DubanDbContext))]
-    [Migration("20261205051024_KeyWork")]
+    [Migration("20261205051237_KeyWork")]
     partial class KeyWork
     {
         /// <inheritdoc />
@@ -423,13 +423,19 @@ namespace Duban.Data.Sqlite.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("EntryId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("EventSequence")
                         .HasColumnType("INTEGER");
 
-                    b.Property<long>("MatterId")
+                    b.Property<long?>("MatterId")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("TargetReportId")
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("UploadedAt")
@@ -448,9 +454,16 @@ namespace Duban.Data.Sqlite.Migrations
 
                     b.HasIndex("BlobSha256");
 
+                    b.HasIndex("EntryId");
+
+                    b.HasIndex("TargetReportId");
+
                     b.HasIndex("MatterId", "EventSequence");
 
-                    b.ToTable("attachments", (string)null);
+                    b.ToTable("attachments", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_attachments_owner", "(CASE WHEN \"MatterId\" IS NULL THEN 0 ELSE 1 END) + (CASE WHEN \"EntryId\" IS NULL THEN 0 ELSE 1 END) + (CASE WHEN \"TargetReportId\" IS NULL THEN 0 ELSE 1 END) = 1");
+                        });
                 });
 
             modelBuilder.Entity("Duban.Data.AttachmentBlob", b =>
@@ -3371,11 +3384,20 @@ namespace Duban.Data.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("Duban.Data.CompetitionEntry", null)
+                        .WithMany()
+                        .HasForeignKey("EntryId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Duban.Data.Matter", "Matter")
                         .WithMany()
                         .HasForeignKey("MatterId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Duban.Data.TargetReport", null)
+                        .WithMany()
+                        .HasForeignKey("TargetReportId")
+                        .OnDelete(DeleteBehavior.Restrict);
 
                     b.Navigation("Matter");
                 });

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Duban.Data.Postgres.Migrations
 {
     [DbContext(typeof(DubanDbContext))]
-    [Migration("20261205051035_KeyWork")]
+    [Migration("20261205051251_KeyWork")]
     partial class KeyWork
     {
         /// <inheritdoc />
@@ -446,13 +446,19 @@ namespace Duban.Data.Postgres.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<long?>("EntryId")
+                        .HasColumnType("bigint");
+
                     b.Property<int>("EventSequence")
                         .HasColumnType("integer");
 
-                    b.Property<long>("MatterId")
+                    b.Property<long?>("MatterId")
                         .HasColumnType("bigint");
 
                     b.Property<long>("Size")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("TargetReportId")
                         .HasColumnType("bigint");
 
                     b.Property<DateTimeOffset>("UploadedAt")
@@ -471,9 +477,16 @@ namespace Duban.Data.Postgres.Migrations
 
                     b.HasIndex("BlobSha256");
 
+                    b.HasIndex("EntryId");
+
+                    b.HasIndex("TargetReportId");
+
                     b.HasIndex("MatterId", "EventSequence");
 
-                    b.ToTable("attachments", (string)null);
+                    b.ToTable("attachments", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_attachments_owner", "(CASE WHEN \"MatterId\" IS NULL THEN 0 ELSE 1 END) + (CASE WHEN \"EntryId\" IS NULL THEN 0 ELSE 1 END) + (CASE WHEN \"TargetReportId\" IS NULL THEN 0 ELSE 1 END) = 1");
+                        });
                 });
 
             modelBuilder.Entity("Duban.Data.AttachmentBlob", b =>
@@ -3484,11 +3497,20 @@ namespace Duban.Data.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("Duban.Data.CompetitionEntry", null)
+                        .WithMany()
+                        .HasForeignKey("EntryId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Duban.Data.Matter", "Matter")
                         .WithMany()
                         .HasForeignKey("MatterId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Duban.Data.TargetReport", null)
+                        .WithMany()
+                        .HasForeignKey("TargetReportId")
+                        .OnDelete(DeleteBehavior.Restrict);
 
                     b.Navigation("Matter");
                 });
