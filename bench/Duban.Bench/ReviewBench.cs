@@ -77,6 +77,7 @@ internal sealed class ReviewBench(BenchOptions options, Report report, TextWrite
             await using var scope = services.CreateAsyncScope();
             return await scope.ServiceProvider.GetRequiredService<DashboardQueries>().GetAsync(supervisor, cancellationToken);
         });
+        await ExplainDashboardAsync(engine, database, services, supervisor, cancellationToken);
         await TimeAsync(engine, n, "bulletin_docx", services, async r =>
         {
             var period = ReviewPeriod.ParseMonth("2026-10", today);
@@ -182,6 +183,37 @@ internal sealed class ReviewBench(BenchOptions options, Report report, TextWrite
         }
 
         public void Dispose() => _stop.Dispose();
+    }
+
+    /// <summary>Where the dashboard's time goes: each statement it sends, run alone (median of five), the slowest first,
+    /// with the engine's plan of the slowest three.</summary>
+    private async Task ExplainDashboardAsync(string engine, BenchDatabase database, IServiceProvider services, Actor supervisor,
+        CancellationToken cancellationToken)
+    {
+        database.Capture.Enabled = true;
+        await using (var scope = services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<DashboardQueries>().GetAsync(supervisor, cancellationToken);
+        }
+
+        database.Capture.Enabled = false;
+        var timed = new List<(CapturedCommand Command, IReadOnlyList<string> Plan, double Ms)>();
+        foreach (var command in database.Capture.Take())
+        {
+            var (plan, ms) = await database.ExplainAsync(command, cancellationToken);
+            timed.Add((command, plan, ms));
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"# {engine}: the dashboard's {timed.Count} statements run alone, {Report.Format(timed.Sum(t => t.Ms))} ms in all; the slowest:"));
+        foreach (var (command, plan, ms) in timed.OrderByDescending(t => t.Ms).Take(3))
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# {Report.Format(ms)} ms: {command.Sql.ReplaceLineEndings(" ")}"));
+            foreach (var line in plan)
+            {
+                output.WriteLine("#   " + line);
+            }
+        }
     }
 
     private async Task TimeAsync<T>(string engine, int n, string name, IServiceProvider services, Func<ReviewQueries, Task<T>> call)

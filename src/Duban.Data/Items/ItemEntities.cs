@@ -72,12 +72,16 @@ public static class ItemColours
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(rules);
-        var due = await db.Matters.Where(m => m.ColourDueAt <= now)
-            .Include(m => m.Milestones).Include(m => m.CoUnits).AsSplitQuery().ToListAsync(cancellationToken);
-        if (due.Count == 0)
+        // The ids first, from the index alone: asked for whole items in id order (as split queries order them), SQLite
+        // without statistics walked the whole table in id order instead, 300 ms at a million matters.
+        var ids = await db.Matters.Where(m => m.ColourDueAt <= now).Select(m => m.Id).ToListAsync(cancellationToken);
+        if (ids.Count == 0)
         {
             return 0;
         }
+
+        var due = await db.Matters.Where(m => ids.Contains(m.Id))
+            .Include(m => m.Milestones).Include(m => m.CoUnits).AsSplitQuery().ToListAsync(cancellationToken);
 
         var changed = 0;
         foreach (var matter in due)
