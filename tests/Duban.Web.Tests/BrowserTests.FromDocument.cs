@@ -60,7 +60,7 @@ public sealed partial class BrowserTests
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = headings[2] })).ToHaveCountAsync(0);
         await page.GetByRole(AriaRole.Link, new() { Name = headings[1] }).ClickAsync();
         await Expect(page.GetByText("按讲话要求抓好落实")).ToBeVisibleAsync();
-        await Expect(page.GetByText("测试市住建局")).ToBeVisibleAsync();
+        await Expect(page.GetByText("牵头：测试市住建局")).ToBeVisibleAsync();
         await Expect(page.GetByText("会议", new() { Exact = false }).First).ToBeVisibleAsync();
         await page.Context.CloseAsync();
 
