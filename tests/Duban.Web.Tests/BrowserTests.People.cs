@@ -85,6 +85,7 @@ public sealed partial class BrowserTests
         page.Dialog += (_, dialog) => dialog.AcceptAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "删除专项行动" }).ClickAsync();
         await Expect(page.Locator("[role=alert]").First).ToContainTextAsync("还列有 1 件事项，不能删除");
+        await Expect(page.Locator("#Form_Name")).ToHaveValueAsync($"清欠专项 {suffix}"); // the form still shows the campaign
         await ScreenshotsAsync(page, "people-campaign-edit");
     }
 }

@@ -29,12 +29,7 @@ public sealed class CampaignModel(Data.Campaigns campaigns, CampaignReviews revi
     public async Task OnGetAsync(int? p, CancellationToken cancellationToken)
     {
         await LoadAsync(p, cancellationToken);
-        var c = Details!.Campaign;
-        Form = new NewCampaign
-        {
-            Name = c.Name, From = c.From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            To = c.To.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Note = c.Note,
-        };
+        FillForm();
     }
 
     public async Task<IActionResult> OnPostUpdateAsync(CancellationToken cancellationToken)
@@ -58,7 +53,24 @@ public sealed class CampaignModel(Data.Campaigns campaigns, CampaignReviews revi
         return true;
     }
 
-    protected override Task ReloadAsync(CancellationToken cancellationToken) => LoadAsync(null, cancellationToken);
+    protected override async Task ReloadAsync(CancellationToken cancellationToken)
+    {
+        await LoadAsync(null, cancellationToken);
+        if (Form.Name is null && Form.From is null && Form.To is null)
+        {
+            FillForm(); // a refused deletion posts no fields: show the campaign as it stands
+        }
+    }
+
+    private void FillForm()
+    {
+        var c = Details!.Campaign;
+        Form = new NewCampaign
+        {
+            Name = c.Name, From = c.From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            To = c.To.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Note = c.Note,
+        };
+    }
 
     private async Task LoadAsync(int? page, CancellationToken cancellationToken)
     {
