@@ -195,21 +195,14 @@ public sealed class RowWriter(DubanDbContext db)
     {
         if (_held is { Count: > 0 } held)
         {
-            var connection = db.Database.GetDbConnection();
-            if (connection.State != System.Data.ConnectionState.Open)
-            {
-                await ExecuteAsync(string.Join(";\n", held), [], cancellationToken);
-            }
-            else
-            {
-                await using var command = connection.CreateCommand();
+            // Held only inside a save (FactLedger), so the connection is open and the transaction is EF's.
+            await using var command = db.Database.GetDbConnection().CreateCommand();
 #pragma warning disable CA2100 // Literals made by the type mappings (Column.Literal), never user text as SQL.
-                command.CommandText = string.Join(";\n", held);
+            command.CommandText = string.Join(";\n", held);
 #pragma warning restore CA2100
-                command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-                command.CommandTimeout = db.Database.GetCommandTimeout() ?? command.CommandTimeout;
-                await command.ExecuteNonQueryAsync(cancellationToken);
-            }
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            command.CommandTimeout = db.Database.GetCommandTimeout() ?? command.CommandTimeout;
+            await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
         _held = null;
