@@ -2833,6 +2833,9 @@ namespace Duban.Data.Sqlite.Migrations
 
                     b.HasKey("Day", "UnitId", "Role");
 
+                    b.HasIndex("Role", "Day", "Assigned", "CompleteOnTime", "CompleteWithinExtension", "CompleteLate", "CompletePending")
+                        .HasDatabaseName("ix_unit_month_facts_trend");
+
                     b.ToTable("unit_month_facts", (string)null);
                 });
 

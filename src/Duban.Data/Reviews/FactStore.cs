@@ -188,6 +188,12 @@ public static class FactStore
         return folded.Union(pending).Order().ToList();
     }
 
+    /// <summary>How many deltas the rebuild gathers before folding them. Each fold updates the day and month rows its
+    /// deltas touch, and inside the rebuild's one transaction PostgreSQL keeps every earlier version of an updated row
+    /// (vacuum cannot free them, and their pages stay afterwards): folding every batch of 2,000 matters left the month
+    /// table five times its live size at 1,000,000 matters; a fold per quarter million deltas updates a row a few times.</summary>
+    private const int RebuildFoldRows = 250_000;
+
     /// <summary>
     /// Recomputes every counter from the events (<see cref="MatterFacts.Replay"/>) and the dashboard's tallies from the
     /// matters (<see cref="MatterTallies"/>), in one transaction that keeps
@@ -212,7 +218,7 @@ public static class FactStore
         await db.Database.ExecuteSqlRawAsync("DELETE FROM unit_month_facts", cancellationToken);
         await db.Database.ExecuteSqlRawAsync("DELETE FROM unit_day_matters", cancellationToken);
         var writer = new RowWriter(db);
-        long last = 0, replayed = 0;
+        long last = 0, replayed = 0, pending = 0;
         while (true)
         {
             var ids = await db.Matters.AsNoTracking().Where(m => m.Id > last).OrderBy(m => m.Id).Select(m => m.Id).Take(2000)
@@ -244,11 +250,18 @@ public static class FactStore
             }
 
             await writer.InsertAsync(rows, cancellationToken);
-            await FoldAsync(db, cancellationToken);
+            pending += rows.Count;
+            if (pending >= RebuildFoldRows)
+            {
+                await FoldAsync(db, cancellationToken);
+                pending = 0;
+            }
+
             replayed += ids.Count;
             progress?.Report(replayed);
         }
 
+        await FoldAsync(db, cancellationToken);
         await MatterTallies.RebuildAsync(db, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         if (db.Database.IsNpgsql())

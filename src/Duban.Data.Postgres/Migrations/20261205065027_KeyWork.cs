@@ -1,9 +1,10 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace Duban.Data.Sqlite.Migrations
+namespace Duban.Data.Postgres.Migrations
 {
     /// <inheritdoc />
     public partial class KeyWork : Migration
@@ -34,300 +35,300 @@ namespace Duban.Data.Sqlite.Migrations
             migrationBuilder.AlterColumn<long>(
                 name: "TransferredOut",
                 table: "unit_fact_deltas",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 defaultValue: 0L,
                 oldClrType: typeof(long),
-                oldType: "INTEGER");
+                oldType: "bigint");
 
             migrationBuilder.AlterColumn<long>(
                 name: "SpedUp",
                 table: "unit_fact_deltas",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 defaultValue: 0L,
                 oldClrType: typeof(long),
-                oldType: "INTEGER");
+                oldType: "bigint");
 
             migrationBuilder.AlterColumn<long>(
                 name: "Returned",
                 table: "unit_fact_deltas",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 defaultValue: 0L,
                 oldClrType: typeof(long),
-                oldType: "INTEGER");
+                oldType: "bigint");
 
             migrationBuilder.AlterColumn<long>(
                 name: "Resolved",
                 table: "unit_fact_deltas",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 defaultValue: 0L,
                 oldClrType: typeof(long),
-                oldType: "INTEGER");
+                oldType: "bigint");
 
             migrationBuilder.AlterColumn<long>(
                 name: "Redone",
                 table: "unit_fact_deltas",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 defaultValue: 0L,
                 oldClrType: typeof(long),
-                oldType: "INTEGER");
+                oldType: "bigint");
 
             migrationBuilder.AlterColumn<long>(
                 name: "RatedSatisfied",
                 table: "unit_fact_deltas",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 defaultValue: 0L,
                 oldClrType: typeof(long),
-                oldType: "INTEGER");
+                oldType: "bigint");
 
             migrationBuilder.AlterColumn<long>(
                 name: "RatedDissatisfied",
                 table: "unit_fact_deltas",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 defaultValue: 0L,
                 oldClrType: typeof(long),
-                oldType: "INTEGER");
+                oldType: "bigint");
 
             migrationBuilder.AlterColumn<long>(
                 name: "RatedBasically",
                 table: "unit_fact_deltas",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 defaultValue: 0L,
                 oldClrType: typeof(long),
-                oldType: "INTEGER");
+                oldType: "bigint");
 
             migrationBuilder.AlterColumn<long>(
                 name: "FeedbackWithinExtension",
                 table: "unit_fact_deltas",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 defaultValue: 0L,
                 oldClrType: typeof(long),
-                oldType: "INTEGER");
+                oldType: "bigint");
 
             migrationBuilder.AlterColumn<long>(
                 name: "FeedbackPending",
                 table: "unit_fact_deltas",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 defaultValue: 0L,
                 oldClrType: typeof(long),
-                oldType: "INTEGER");
+                oldType: "bigint");
 
             migrationBuilder.AlterColumn<long>(
                 name: "FeedbackOnTime",
                 table: "unit_fact_deltas",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 defaultValue: 0L,
                 oldClrType: typeof(long),
-                oldType: "INTEGER");
+                oldType: "bigint");
 
             migrationBuilder.AlterColumn<long>(
                 name: "FeedbackLate",
                 table: "unit_fact_deltas",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 defaultValue: 0L,
                 oldClrType: typeof(long),
-                oldType: "INTEGER");
+                oldType: "bigint");
 
             migrationBuilder.AlterColumn<long>(
                 name: "CompletionWorkingDays",
                 table: "unit_fact_deltas",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 defaultValue: 0L,
                 oldClrType: typeof(long),
-                oldType: "INTEGER");
+                oldType: "bigint");
 
             migrationBuilder.AlterColumn<long>(
                 name: "CompleteWithinExtension",
                 table: "unit_fact_deltas",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 defaultValue: 0L,
                 oldClrType: typeof(long),
-                oldType: "INTEGER");
+                oldType: "bigint");
 
             migrationBuilder.AlterColumn<long>(
                 name: "CompletePending",
                 table: "unit_fact_deltas",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 defaultValue: 0L,
                 oldClrType: typeof(long),
-                oldType: "INTEGER");
+                oldType: "bigint");
 
             migrationBuilder.AlterColumn<long>(
                 name: "CompleteOnTime",
                 table: "unit_fact_deltas",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 defaultValue: 0L,
                 oldClrType: typeof(long),
-                oldType: "INTEGER");
+                oldType: "bigint");
 
             migrationBuilder.AlterColumn<long>(
                 name: "CompleteLate",
                 table: "unit_fact_deltas",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 defaultValue: 0L,
                 oldClrType: typeof(long),
-                oldType: "INTEGER");
+                oldType: "bigint");
 
             migrationBuilder.AlterColumn<long>(
                 name: "Assigned",
                 table: "unit_fact_deltas",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 defaultValue: 0L,
                 oldClrType: typeof(long),
-                oldType: "INTEGER");
+                oldType: "bigint");
 
             migrationBuilder.AlterColumn<long>(
                 name: "AcknowledgeWithinExtension",
                 table: "unit_fact_deltas",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 defaultValue: 0L,
                 oldClrType: typeof(long),
-                oldType: "INTEGER");
+                oldType: "bigint");
 
             migrationBuilder.AlterColumn<long>(
                 name: "AcknowledgePending",
                 table: "unit_fact_deltas",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 defaultValue: 0L,
                 oldClrType: typeof(long),
-                oldType: "INTEGER");
+                oldType: "bigint");
 
             migrationBuilder.AlterColumn<long>(
                 name: "AcknowledgeOnTime",
                 table: "unit_fact_deltas",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 defaultValue: 0L,
                 oldClrType: typeof(long),
-                oldType: "INTEGER");
+                oldType: "bigint");
 
             migrationBuilder.AlterColumn<long>(
                 name: "AcknowledgeLate",
                 table: "unit_fact_deltas",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 defaultValue: 0L,
                 oldClrType: typeof(long),
-                oldType: "INTEGER");
+                oldType: "bigint");
 
             migrationBuilder.AddColumn<string>(
                 name: "Name",
                 table: "milestones",
-                type: "TEXT",
+                type: "character varying(100)",
                 maxLength: 100,
                 nullable: true);
 
             migrationBuilder.AddColumn<int>(
                 name: "Node",
                 table: "milestones",
-                type: "INTEGER",
+                type: "integer",
                 nullable: false,
                 defaultValue: 0);
 
             migrationBuilder.AddColumn<string>(
                 name: "Colour",
                 table: "matters",
-                type: "TEXT",
+                type: "character varying(16)",
                 maxLength: 16,
                 nullable: true);
 
-            migrationBuilder.AddColumn<DateTime>(
+            migrationBuilder.AddColumn<DateTimeOffset>(
                 name: "ColourDueAt",
                 table: "matters",
-                type: "TEXT",
+                type: "timestamp with time zone",
                 nullable: true);
 
             migrationBuilder.AddColumn<int>(
                 name: "CycleDay",
                 table: "matters",
-                type: "INTEGER",
+                type: "integer",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "CycleKind",
                 table: "matters",
-                type: "TEXT",
+                type: "character varying(16)",
                 maxLength: 16,
                 nullable: true);
 
             migrationBuilder.AddColumn<long>(
                 name: "ParentId",
                 table: "matters",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: true);
 
             migrationBuilder.AddColumn<int>(
                 name: "Percent",
                 table: "matters",
-                type: "INTEGER",
+                type: "integer",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "Register",
                 table: "matters",
-                type: "TEXT",
+                type: "character varying(16)",
                 maxLength: 16,
                 nullable: true);
 
             migrationBuilder.AddColumn<int>(
                 name: "Node",
                 table: "extension_requests",
-                type: "INTEGER",
+                type: "integer",
                 nullable: false,
                 defaultValue: 0);
 
             migrationBuilder.AlterColumn<long>(
                 name: "MatterId",
                 table: "attachments",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: true,
                 oldClrType: typeof(long),
-                oldType: "INTEGER");
+                oldType: "bigint");
 
             migrationBuilder.AddColumn<long>(
                 name: "EntryId",
                 table: "attachments",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: true);
 
             migrationBuilder.AddColumn<long>(
                 name: "TargetReportId",
                 table: "attachments",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: true);
 
             migrationBuilder.CreateTable(
                 name: "campaigns",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    From = table.Column<DateOnly>(type: "TEXT", nullable: false),
-                    To = table.Column<DateOnly>(type: "TEXT", nullable: false),
-                    Note = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
-                    OwnerUnitId = table.Column<long>(type: "INTEGER", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    From = table.Column<DateOnly>(type: "date", nullable: false),
+                    To = table.Column<DateOnly>(type: "date", nullable: false),
+                    Note = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    OwnerUnitId = table.Column<long>(type: "bigint", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    CreatedBy = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -338,8 +339,8 @@ namespace Duban.Data.Sqlite.Migrations
                 name: "instruction_counters",
                 columns: table => new
                 {
-                    Year = table.Column<int>(type: "INTEGER", nullable: false),
-                    Last = table.Column<long>(type: "INTEGER", nullable: false)
+                    Year = table.Column<int>(type: "integer", nullable: false),
+                    Last = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -350,28 +351,28 @@ namespace Duban.Data.Sqlite.Migrations
                 name: "instructions",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    Number = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    Year = table.Column<int>(type: "INTEGER", nullable: false),
-                    Sequence = table.Column<int>(type: "INTEGER", nullable: false),
-                    LeaderUserId = table.Column<long>(type: "INTEGER", nullable: true),
-                    LeaderName = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
-                    LeaderTitle = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
-                    LeaderUnitId = table.Column<long>(type: "INTEGER", nullable: true),
-                    InstructedOn = table.Column<DateOnly>(type: "TEXT", nullable: false),
-                    Text = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
-                    SourceDocument = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
-                    Proposal = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
-                    DueOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
-                    OfficeUnitId = table.Column<long>(type: "INTEGER", nullable: false),
-                    RegisteredById = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    RegisteredByName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    RegisteredAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    ScanAttachmentId = table.Column<long>(type: "INTEGER", nullable: true),
-                    ClosedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    ClosedByName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
-                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Number = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Year = table.Column<int>(type: "integer", nullable: false),
+                    Sequence = table.Column<int>(type: "integer", nullable: false),
+                    LeaderUserId = table.Column<long>(type: "bigint", nullable: true),
+                    LeaderName = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    LeaderTitle = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    LeaderUnitId = table.Column<long>(type: "bigint", nullable: true),
+                    InstructedOn = table.Column<DateOnly>(type: "date", nullable: false),
+                    Text = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    SourceDocument = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    Proposal = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    DueOn = table.Column<DateOnly>(type: "date", nullable: true),
+                    OfficeUnitId = table.Column<long>(type: "bigint", nullable: false),
+                    RegisteredById = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    RegisteredByName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    RegisteredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ScanAttachmentId = table.Column<long>(type: "bigint", nullable: true),
+                    ClosedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ClosedByName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    Version = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -406,13 +407,13 @@ namespace Duban.Data.Sqlite.Migrations
                 name: "item_colour_changes",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    MatterId = table.Column<long>(type: "INTEGER", nullable: false),
-                    From = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
-                    To = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    Cause = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    MatterId = table.Column<long>(type: "bigint", nullable: false),
+                    From = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
+                    To = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Cause = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -429,15 +430,15 @@ namespace Duban.Data.Sqlite.Migrations
                 name: "matter_people",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    MatterId = table.Column<long>(type: "INTEGER", nullable: false),
-                    Role = table.Column<string>(type: "TEXT", maxLength: 24, nullable: false),
-                    UserId = table.Column<long>(type: "INTEGER", nullable: true),
-                    Name = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
-                    UnitName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
-                    Phone = table.Column<string>(type: "TEXT", maxLength: 30, nullable: true),
-                    Position = table.Column<int>(type: "INTEGER", nullable: false)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    MatterId = table.Column<long>(type: "bigint", nullable: false),
+                    Role = table.Column<string>(type: "character varying(24)", maxLength: 24, nullable: false),
+                    UserId = table.Column<long>(type: "bigint", nullable: true),
+                    Name = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    UnitName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    Phone = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: true),
+                    Position = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -460,8 +461,8 @@ namespace Duban.Data.Sqlite.Migrations
                 name: "matter_campaigns",
                 columns: table => new
                 {
-                    MatterId = table.Column<long>(type: "INTEGER", nullable: false),
-                    CampaignId = table.Column<long>(type: "INTEGER", nullable: false)
+                    MatterId = table.Column<long>(type: "bigint", nullable: false),
+                    CampaignId = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -484,9 +485,9 @@ namespace Duban.Data.Sqlite.Migrations
                 name: "instruction_matters",
                 columns: table => new
                 {
-                    InstructionId = table.Column<long>(type: "INTEGER", nullable: false),
-                    MatterId = table.Column<long>(type: "INTEGER", nullable: false),
-                    Position = table.Column<int>(type: "INTEGER", nullable: false)
+                    InstructionId = table.Column<long>(type: "bigint", nullable: false),
+                    MatterId = table.Column<long>(type: "bigint", nullable: false),
+                    Position = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -509,19 +510,19 @@ namespace Duban.Data.Sqlite.Migrations
                 name: "instruction_reports",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    InstructionId = table.Column<long>(type: "INTEGER", nullable: false),
-                    Partial = table.Column<bool>(type: "INTEGER", nullable: false),
-                    PartialReason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
-                    Stage = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    Text = table.Column<string>(type: "TEXT", maxLength: 20000, nullable: false),
-                    DraftedByName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    DraftedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    ApprovedByName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
-                    ApprovedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    SentByName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
-                    SentAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    InstructionId = table.Column<long>(type: "bigint", nullable: false),
+                    Partial = table.Column<bool>(type: "boolean", nullable: false),
+                    PartialReason = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    Stage = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Text = table.Column<string>(type: "character varying(20000)", maxLength: 20000, nullable: false),
+                    DraftedByName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    DraftedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ApprovedByName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    ApprovedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    SentByName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    SentAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -533,6 +534,11 @@ namespace Duban.Data.Sqlite.Migrations
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_unit_month_facts_trend",
+                table: "unit_month_facts",
+                columns: new[] { "Role", "Day", "Assigned", "CompleteOnTime", "CompleteWithinExtension", "CompleteLate", "CompletePending" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_milestones_MatterId_Stage_Node",
@@ -696,6 +702,10 @@ namespace Duban.Data.Sqlite.Migrations
                 name: "campaigns");
 
             migrationBuilder.DropIndex(
+                name: "ix_unit_month_facts_trend",
+                table: "unit_month_facts");
+
+            migrationBuilder.DropIndex(
                 name: "IX_milestones_MatterId_Stage_Node",
                 table: "milestones");
 
@@ -778,209 +788,209 @@ namespace Duban.Data.Sqlite.Migrations
             migrationBuilder.AlterColumn<long>(
                 name: "TransferredOut",
                 table: "unit_fact_deltas",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 oldClrType: typeof(long),
-                oldType: "INTEGER",
+                oldType: "bigint",
                 oldDefaultValue: 0L);
 
             migrationBuilder.AlterColumn<long>(
                 name: "SpedUp",
                 table: "unit_fact_deltas",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 oldClrType: typeof(long),
-                oldType: "INTEGER",
+                oldType: "bigint",
                 oldDefaultValue: 0L);
 
             migrationBuilder.AlterColumn<long>(
                 name: "Returned",
                 table: "unit_fact_deltas",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 oldClrType: typeof(long),
-                oldType: "INTEGER",
+                oldType: "bigint",
                 oldDefaultValue: 0L);
 
             migrationBuilder.AlterColumn<long>(
                 name: "Resolved",
                 table: "unit_fact_deltas",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 oldClrType: typeof(long),
-                oldType: "INTEGER",
+                oldType: "bigint",
                 oldDefaultValue: 0L);
 
             migrationBuilder.AlterColumn<long>(
                 name: "Redone",
                 table: "unit_fact_deltas",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 oldClrType: typeof(long),
-                oldType: "INTEGER",
+                oldType: "bigint",
                 oldDefaultValue: 0L);
 
             migrationBuilder.AlterColumn<long>(
                 name: "RatedSatisfied",
                 table: "unit_fact_deltas",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 oldClrType: typeof(long),
-                oldType: "INTEGER",
+                oldType: "bigint",
                 oldDefaultValue: 0L);
 
             migrationBuilder.AlterColumn<long>(
                 name: "RatedDissatisfied",
                 table: "unit_fact_deltas",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 oldClrType: typeof(long),
-                oldType: "INTEGER",
+                oldType: "bigint",
                 oldDefaultValue: 0L);
 
             migrationBuilder.AlterColumn<long>(
                 name: "RatedBasically",
                 table: "unit_fact_deltas",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 oldClrType: typeof(long),
-                oldType: "INTEGER",
+                oldType: "bigint",
                 oldDefaultValue: 0L);
 
             migrationBuilder.AlterColumn<long>(
                 name: "FeedbackWithinExtension",
                 table: "unit_fact_deltas",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 oldClrType: typeof(long),
-                oldType: "INTEGER",
+                oldType: "bigint",
                 oldDefaultValue: 0L);
 
             migrationBuilder.AlterColumn<long>(
                 name: "FeedbackPending",
                 table: "unit_fact_deltas",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 oldClrType: typeof(long),
-                oldType: "INTEGER",
+                oldType: "bigint",
                 oldDefaultValue: 0L);
 
             migrationBuilder.AlterColumn<long>(
                 name: "FeedbackOnTime",
                 table: "unit_fact_deltas",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 oldClrType: typeof(long),
-                oldType: "INTEGER",
+                oldType: "bigint",
                 oldDefaultValue: 0L);
 
             migrationBuilder.AlterColumn<long>(
                 name: "FeedbackLate",
                 table: "unit_fact_deltas",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 oldClrType: typeof(long),
-                oldType: "INTEGER",
+                oldType: "bigint",
                 oldDefaultValue: 0L);
 
             migrationBuilder.AlterColumn<long>(
                 name: "CompletionWorkingDays",
                 table: "unit_fact_deltas",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 oldClrType: typeof(long),
-                oldType: "INTEGER",
+                oldType: "bigint",
                 oldDefaultValue: 0L);
 
             migrationBuilder.AlterColumn<long>(
                 name: "CompleteWithinExtension",
                 table: "unit_fact_deltas",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 oldClrType: typeof(long),
-                oldType: "INTEGER",
+                oldType: "bigint",
                 oldDefaultValue: 0L);
 
             migrationBuilder.AlterColumn<long>(
                 name: "CompletePending",
                 table: "unit_fact_deltas",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 oldClrType: typeof(long),
-                oldType: "INTEGER",
+                oldType: "bigint",
                 oldDefaultValue: 0L);
 
             migrationBuilder.AlterColumn<long>(
                 name: "CompleteOnTime",
                 table: "unit_fact_deltas",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 oldClrType: typeof(long),
-                oldType: "INTEGER",
+                oldType: "bigint",
                 oldDefaultValue: 0L);
 
             migrationBuilder.AlterColumn<long>(
                 name: "CompleteLate",
                 table: "unit_fact_deltas",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 oldClrType: typeof(long),
-                oldType: "INTEGER",
+                oldType: "bigint",
                 oldDefaultValue: 0L);
 
             migrationBuilder.AlterColumn<long>(
                 name: "Assigned",
                 table: "unit_fact_deltas",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 oldClrType: typeof(long),
-                oldType: "INTEGER",
+                oldType: "bigint",
                 oldDefaultValue: 0L);
 
             migrationBuilder.AlterColumn<long>(
                 name: "AcknowledgeWithinExtension",
                 table: "unit_fact_deltas",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 oldClrType: typeof(long),
-                oldType: "INTEGER",
+                oldType: "bigint",
                 oldDefaultValue: 0L);
 
             migrationBuilder.AlterColumn<long>(
                 name: "AcknowledgePending",
                 table: "unit_fact_deltas",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 oldClrType: typeof(long),
-                oldType: "INTEGER",
+                oldType: "bigint",
                 oldDefaultValue: 0L);
 
             migrationBuilder.AlterColumn<long>(
                 name: "AcknowledgeOnTime",
                 table: "unit_fact_deltas",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 oldClrType: typeof(long),
-                oldType: "INTEGER",
+                oldType: "bigint",
                 oldDefaultValue: 0L);
 
             migrationBuilder.AlterColumn<long>(
                 name: "AcknowledgeLate",
                 table: "unit_fact_deltas",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 oldClrType: typeof(long),
-                oldType: "INTEGER",
+                oldType: "bigint",
                 oldDefaultValue: 0L);
 
             migrationBuilder.AlterColumn<long>(
                 name: "MatterId",
                 table: "attachments",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 defaultValue: 0L,
                 oldClrType: typeof(long),
-                oldType: "INTEGER",
+                oldType: "bigint",
                 oldNullable: true);
 
             migrationBuilder.CreateIndex(

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Duban.Data.Sqlite.Migrations
 {
     [DbContext(typeof(DubanDbContext))]
-    [Migration("20261205051237_KeyWork")]
+    [Migration("20261205065013_KeyWork")]
     partial class KeyWork
     {
         /// <inheritdoc />
@@ -2835,6 +2835,9 @@ namespace Duban.Data.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Day", "UnitId", "Role");
+
+                    b.HasIndex("Role", "Day", "Assigned", "CompleteOnTime", "CompleteWithinExtension", "CompleteLate", "CompletePending")
+                        .HasDatabaseName("ix_unit_month_facts_trend");
 
                     b.ToTable("unit_month_facts", (string)null);
                 });

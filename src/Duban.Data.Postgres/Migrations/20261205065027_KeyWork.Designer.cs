@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Duban.Data.Postgres.Migrations
 {
     [DbContext(typeof(DubanDbContext))]
-    [Migration("20261205051251_KeyWork")]
+    [Migration("20261205065027_KeyWork")]
     partial class KeyWork
     {
         /// <inheritdoc />
@@ -2930,6 +2930,9 @@ namespace Duban.Data.Postgres.Migrations
                         .HasColumnType("bigint");
 
                     b.HasKey("Day", "UnitId", "Role");
+
+                    b.HasIndex("Role", "Day", "Assigned", "CompleteOnTime", "CompleteWithinExtension", "CompleteLate", "CompletePending")
+                        .HasDatabaseName("ix_unit_month_facts_trend");
 
                     b.ToTable("unit_month_facts", (string)null);
                 });
