@@ -8,14 +8,14 @@ namespace Duban.Cli;
 /// <summary><c>duban accountability export</c>: the accountability list (问责清单) as a spreadsheet.</summary>
 internal sealed class AccountabilityCommand(CliContext cli)
 {
-    private readonly Argument<FileInfo> _file = new("file") { Description = "写入的 .xlsx 文件 / the .xlsx file to write" };
+    private readonly Argument<FileInfo> _file = new("file") { Description = "写入的 .xlsx 文件" };
     private readonly Option<string?> _status = new("--status") { Description = "pending|interviewed|notified|held|withdrawn" };
 
     public Command Create()
     {
-        var export = new Command("export", "导出问责清单为 xlsx（与 GET /api/accountability/export.xlsx 相同）/ export the list as a spreadsheet") { _file, _status };
+        var export = new Command("export", "导出问责清单为 xlsx（与 GET /api/accountability/export.xlsx 相同）") { _file, _status };
         export.SetAction(ExportAsync);
-        return new Command("accountability", "问责清单 / the accountability list") { export };
+        return new Command("accountability", "问责清单") { export };
     }
 
     private async Task<int> ExportAsync(ParseResult result, CancellationToken ct)
@@ -29,7 +29,7 @@ internal sealed class AccountabilityCommand(CliContext cli)
             await AccountabilityWorkbook.WriteAsync(stream, entries, ct);
         }
 
-        await cli.Output.WriteLineAsync(FormattableString.Invariant($"exported={entries.Count} file={path}"));
+        await cli.Output.WriteLineAsync(FormattableString.Invariant($"已导出问责清单 {entries.Count} 条：{path}"));
         return 0;
     }
 }

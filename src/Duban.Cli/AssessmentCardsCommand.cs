@@ -8,15 +8,15 @@ namespace Duban.Cli;
 /// <summary><c>duban assessment cards</c>: issue the 红黄牌 due for a month or quarter under the office's rules, and list them.</summary>
 internal sealed class AssessmentCardsCommand(CliContext cli)
 {
-    private readonly Option<string> _period = new("--period") { Description = "月份（2024-03）或季度（2024-Q1）/ the month or quarter", Required = true };
+    private readonly Option<string> _period = new("--period") { Description = "月份（2024-03）或季度（2024-Q1）", Required = true };
 
     public Command Create()
     {
-        var issue = new Command("issue", "按规则发牌（同一规则、单位、统计期只发一张，重复执行不重复发）/ issue the cards due, idempotent") { _period };
+        var issue = new Command("issue", "按规则发牌（同一规则、单位、统计期只发一张，重复执行不重复发）") { _period };
         issue.SetAction(IssueAsync);
-        var list = new Command("list", "列出该月份及所在季度（或该季度）的红黄牌 / list the cards") { _period };
+        var list = new Command("list", "列出该月份及所在季度（或该季度）的红黄牌") { _period };
         list.SetAction(ListAsync);
-        return new Command("cards", "红黄牌 / cards") { issue, list };
+        return new Command("cards", "红黄牌") { issue, list };
     }
 
     private async Task<int> IssueAsync(ParseResult result, CancellationToken ct)

@@ -13,10 +13,10 @@ internal sealed class AssessmentCommand(CliContext cli)
 {
     public Command Create()
     {
-        var scheme = new Option<long>("--scheme") { Description = "考评办法编号（见 duban assessment schemes）/ the scheme's id", Required = true };
-        var period = new Option<string>("--period") { Description = "时段：月 2024-03，季度 2024-Q1，年度 2024 / the period", Required = true };
-        var xlsx = new Option<FileInfo?>("--xlsx") { Description = "写入考评结果 .xlsx / write the result workbook" };
-        var compute = new Command("compute", "考评结果：各单位分项、总分、排名（已发布的按发布时）/ a scheme's result for a period") { scheme, period, xlsx };
+        var scheme = new Option<long>("--scheme") { Description = "考评办法编号（见 duban assessment schemes）", Required = true };
+        var period = new Option<string>("--period") { Description = "时段：月 2024-03，季度 2024-Q1，年度 2024", Required = true };
+        var xlsx = new Option<FileInfo?>("--xlsx") { Description = "写入考评结果 .xlsx" };
+        var compute = new Command("compute", "考评结果：各单位分项、总分、排名（已发布的按发布时）") { scheme, period, xlsx };
         compute.SetAction(async (result, ct) =>
         {
             await using var scope = await cli.OpenAsync(result, ct);
@@ -29,7 +29,7 @@ internal sealed class AssessmentCommand(CliContext cli)
                     AssessmentResults.WriteXlsx(stream, table);
                 }
 
-                await cli.Output.WriteLineAsync($"已写入考评结果 / wrote {file.FullName}");
+                await cli.Output.WriteLineAsync($"已写入考评结果：{file.FullName}");
                 return 0;
             }
 
@@ -37,7 +37,7 @@ internal sealed class AssessmentCommand(CliContext cli)
             return 0;
         });
 
-        var schemes = new Command("schemes", "考评办法列表 / the schemes");
+        var schemes = new Command("schemes", "考评办法列表");
         schemes.SetAction(async (result, ct) =>
         {
             await using var scope = await cli.OpenAsync(result, ct);
@@ -50,7 +50,7 @@ internal sealed class AssessmentCommand(CliContext cli)
             return 0;
         });
 
-        return new Command("assessment", "考评：考评办法、考评结果、红黄牌与目标任务 / assessment schemes, results, cards and targets")
+        return new Command("assessment", "考评：考评办法、考评结果、红黄牌与目标任务")
         {
             compute, schemes, new AssessmentCardsCommand(cli).Create(), new TargetsCommand(cli).Create(),
         };

@@ -10,23 +10,23 @@ namespace Duban.Cli;
 /// <summary><c>duban calendar add|is-workday|years|add-year</c>: the working-day calendar (工作日历).</summary>
 internal sealed class CalendarCommand(CliContext cli)
 {
-    private readonly Argument<string> _start = new("start") { Description = "开始时间（北京时间）/ start, e.g. 2024-02-08T10:00" };
-    private readonly Argument<int> _count = new("count") { Description = "期限数量 / how many units" };
-    private readonly Option<string> _unit = new("--unit") { Description = "wd=工作日, d=自然日, h=小时 / working days, days, hours", DefaultValueFactory = _ => "wd" };
-    private readonly Argument<string> _date = new("date") { Description = "日期 / date, yyyy-MM-dd" };
-    private readonly Argument<FileInfo> _file = new("file") { Description = "国务院节假日通知 JSON（holiday-cn 格式）/ a notice in holiday-cn JSON" };
+    private readonly Argument<string> _start = new("start") { Description = "开始时间（北京时间）" };
+    private readonly Argument<int> _count = new("count") { Description = "期限数量" };
+    private readonly Option<string> _unit = new("--unit") { Description = "wd=工作日, d=自然日, h=小时", DefaultValueFactory = _ => "wd" };
+    private readonly Argument<string> _date = new("date") { Description = "日期" };
+    private readonly Argument<FileInfo> _file = new("file") { Description = "国务院节假日通知 JSON（holiday-cn 格式）" };
 
     public Command Create()
     {
-        var add = new Command("add", "计算期限届满时间（开始当日不计入）/ when a time limit ends (start day not counted)") { _start, _count, _unit };
+        var add = new Command("add", "计算期限届满时间（开始当日不计入）") { _start, _count, _unit };
         add.SetAction(AddAsync);
-        var isWorkday = new Command("is-workday", "是否工作日 / is the date a working day") { _date };
+        var isWorkday = new Command("is-workday", "是否工作日") { _date };
         isWorkday.SetAction(IsWorkdayAsync);
-        var years = new Command("years", "已载入的节假日通知年份 / notice years loaded");
+        var years = new Command("years", "已载入的节假日通知年份");
         years.SetAction(YearsAsync);
-        var addYear = new Command("add-year", "加入一年的节假日通知（存入数据库，所有实例共用）/ add a year's notice to the database") { _file };
+        var addYear = new Command("add-year", "加入一年的节假日通知（存入数据库，所有实例共用）") { _file };
         addYear.SetAction(AddYearAsync);
-        return new Command("calendar", "工作日历 / the working-day calendar") { add, isWorkday, years, addYear };
+        return new Command("calendar", "工作日历") { add, isWorkday, years, addYear };
     }
 
     private async Task<int> AddAsync(ParseResult result, CancellationToken ct)
@@ -34,12 +34,12 @@ internal sealed class CalendarCommand(CliContext cli)
         var calendar = await LoadCalendarAsync(result, ct);
         if (!ChinaTime.TryParseInstant(result.GetValue(_start)!, out var from))
         {
-            throw new FormatException($"无法识别的时间 / not a time: {result.GetValue(_start)}");
+            throw new FormatException($"无法识别的时间：{result.GetValue(_start)}");
         }
 
         if (!TimeLimit.TryParse($"{result.GetValue(_count)}{result.GetValue(_unit)}", out var limit))
         {
-            throw new FormatException($"期限必须是 1–{TimeLimit.MaxAmount} 的整数，单位 wd|d|h / count 1–{TimeLimit.MaxAmount}, unit wd|d|h");
+            throw new FormatException($"期限必须是 1–{TimeLimit.MaxAmount} 的整数，单位 wd|d|h");
         }
 
         var due = limit.DueFrom(from, calendar);
@@ -53,11 +53,11 @@ internal sealed class CalendarCommand(CliContext cli)
         var calendar = await LoadCalendarAsync(result, ct);
         if (!DateOnly.TryParseExact(result.GetValue(_date), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
         {
-            throw new FormatException($"日期格式为 yyyy-MM-dd / date must be yyyy-MM-dd: {result.GetValue(_date)}");
+            throw new FormatException($"日期格式应为 yyyy-MM-dd（如 2024-02-18）：{result.GetValue(_date)}");
         }
 
         var info = calendar.Describe(d);
-        await cli.Output.WriteLineAsync(info.IsWorkingDay ? "true" : "false");
+        await cli.Output.WriteLineAsync(info.IsWorkingDay ? "工作日" : "休息日");
         await WarnIfProvisionalAsync(!info.IsCertain);
         return 0;
     }
@@ -71,7 +71,7 @@ internal sealed class CalendarCommand(CliContext cli)
                 $"{notice.Year}\t放假 {notice.Days.Count(d => d.IsOffDay)} 天\t调休上班 {notice.Days.Count(d => !d.IsOffDay)} 天"));
         }
 
-        await cli.Output.WriteLineAsync("其他年份按周一至周五计算并标注暂定 / other years: Monday–Friday, flagged provisional");
+        await cli.Output.WriteLineAsync("其他年份按周一至周五计算并标注暂定");
         return 0;
     }
 
@@ -83,7 +83,7 @@ internal sealed class CalendarCommand(CliContext cli)
         var notice = await scope.ServiceProvider.GetRequiredService<Rules>().SaveCalendarYearAsync(
             scope.ServiceProvider.GetRequiredService<DubanDbContext>(), json, cli.Clock.GetUtcNow(), ct);
         await cli.Output.WriteLineAsync(FormattableString.Invariant(
-            $"{notice.Year}: 放假 {notice.Days.Count(d => d.IsOffDay)} 天，调休上班 {notice.Days.Count(d => !d.IsOffDay)} 天，已保存。运行中的实例重启后生效 / saved; running instances pick it up on restart"));
+            $"{notice.Year}: 放假 {notice.Days.Count(d => d.IsOffDay)} 天，调休上班 {notice.Days.Count(d => !d.IsOffDay)} 天，已保存。运行中的实例重启后生效"));
         return 0;
     }
 
@@ -91,7 +91,7 @@ internal sealed class CalendarCommand(CliContext cli)
     {
         if (provisional)
         {
-            await cli.Error.WriteLineAsync("注意：涉及尚无国务院节假日通知的年份，暂按周一至周五计算 / note: a year without a holiday notice was counted Monday–Friday");
+            await cli.Error.WriteLineAsync("注意：涉及尚无国务院节假日通知的年份，暂按周一至周五计算");
         }
     }
 

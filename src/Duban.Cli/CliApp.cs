@@ -15,7 +15,7 @@ public static class CliApp
     {
         var cli = new CliContext(output, error, clock);
         var jobs = new JobsCommand(cli);
-        var root = new RootCommand("督办 Duban 命令行工具 / command line")
+        var root = new RootCommand("督办 Duban 命令行工具")
         {
             new CalendarCommand(cli).Create(),
             new UnitsCommand(cli).Create(),
@@ -38,6 +38,11 @@ public static class CliApp
             new AssessmentCommand(cli).Create(),
         };
         root.Options.Add(CliContext.DbOption);
+        foreach (var help in root.Options.OfType<System.CommandLine.Help.HelpOption>())
+        {
+            help.Description = "显示帮助"; // the parser's own resources leave this one in English
+        }
+
         var parsed = root.Parse(args);
         try
         {
@@ -52,9 +57,17 @@ public static class CliApp
 
             return 1;
         }
-        catch (Exception ex) when (ex is DomainException or FormatException or InvalidOperationException or IOException)
+        catch (Exception ex) when (ex is DomainException or FormatException or InvalidOperationException or IOException or UnauthorizedAccessException)
         {
-            await error.WriteLineAsync($"错误 / error: {ex.Message}");
+            // The runtime's own file messages are English; say them in Chinese with the path.
+            var message = ex switch
+            {
+                FileNotFoundException missing => $"找不到文件：{missing.FileName}",
+                DirectoryNotFoundException => "找不到文件所在的文件夹",
+                UnauthorizedAccessException => "没有读写该文件的权限",
+                _ => ex.Message,
+            };
+            await error.WriteLineAsync($"错误：{message}");
             return 1;
         }
     }

@@ -19,7 +19,7 @@ internal sealed class CliContext(TextWriter output, TextWriter error, TimeProvid
     /// <summary>The global <c>--db</c>: a SQLite file or a PostgreSQL connection string (else configuration decides).</summary>
     public static readonly Option<string?> DbOption = new("--db")
     {
-        Description = "数据库：SQLite 文件路径或 PostgreSQL 连接字符串（Host=…）/ database: a SQLite file or a PostgreSQL connection string",
+        Description = "数据库：SQLite 文件路径或 PostgreSQL 连接字符串（Host=…）",
         Recursive = true,
     };
 
@@ -67,7 +67,7 @@ internal sealed class CliContext(TextWriter output, TextWriter error, TimeProvid
     /// <summary><c>--unit</c> of the import commands: the unit in whose name rows are received.</summary>
     public static Option<string?> ReceivingUnitOption() => new("--unit")
     {
-        Description = "以哪个单位的名义受理（默认根单位）/ the receiving unit (default: the root unit)",
+        Description = "以哪个单位的名义受理（默认根单位）",
     };
 
     /// <summary>The operator acting for a real unit (appeals need a receiving unit): <c>--unit</c>, or the root.</summary>
@@ -85,7 +85,7 @@ internal sealed class CliContext(TextWriter output, TextWriter error, TimeProvid
     public DateTimeOffset NowOr(string? text)
     {
         var at = Clock.GetUtcNow();
-        return text is null || ChinaTime.TryParseInstant(text, out at) ? at : throw new FormatException($"无法识别的时间 / not a time: {text}");
+        return text is null || ChinaTime.TryParseInstant(text, out at) ? at : throw new FormatException($"无法识别的时间：{text}");
     }
 
     /// <summary>A wire name (<c>--status pending</c>) as its enum value; an unknown one fails naming the field.</summary>

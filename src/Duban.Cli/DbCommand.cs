@@ -10,16 +10,16 @@ internal sealed class DbCommand(CliContext cli)
 {
     public Command Create()
     {
-        var migrate = new Command("migrate", "建库或升级到当前版本 / create or upgrade the schema");
+        var migrate = new Command("migrate", "建库或升级到当前版本");
         migrate.SetAction(MigrateAsync);
-        return new Command("db", "数据库 / database") { migrate };
+        return new Command("db", "数据库") { migrate };
     }
 
     private async Task<int> MigrateAsync(ParseResult result, CancellationToken ct)
     {
         await using var scope = await cli.OpenAsync(result, ct);
         var applied = await scope.ServiceProvider.GetRequiredService<DubanDbContext>().Database.GetAppliedMigrationsAsync(ct);
-        await cli.Output.WriteLineAsync($"schema: {applied.LastOrDefault()}");
+        await cli.Output.WriteLineAsync($"数据库已是最新版本（{applied.LastOrDefault()}）");
         return 0;
     }
 }

@@ -8,26 +8,26 @@ namespace Duban.Cli;
 /// <summary><c>duban import appeals</c>: appeals from a spreadsheet, with a row-by-row report (批量导入).</summary>
 internal sealed class ImportCommand(CliContext cli)
 {
-    private readonly Argument<FileInfo> _file = new("file") { Description = "xlsx 或 CSV（UTF-8 或 GBK）/ an xlsx or CSV file" };
-    private readonly Option<bool> _dryRun = new("--dry-run") { Description = "只检查，不保存 / check every row, save nothing" };
-    private readonly Option<string?> _sheet = new("--sheet") { Description = "工作表名（默认第一个）/ sheet name (default: the first)" };
+    private readonly Argument<FileInfo> _file = new("file") { Description = "xlsx 或 CSV（UTF-8 或 GBK）" };
+    private readonly Option<bool> _dryRun = new("--dry-run") { Description = "只检查，不保存" };
+    private readonly Option<string?> _sheet = new("--sheet") { Description = "工作表名（默认第一个）" };
     private readonly Option<string[]> _map = new("--map")
     {
-        Description = "列对应，如 标题=留言主题（可多个；默认按表头猜）/ column mapping, e.g. 标题=留言主题",
+        Description = "列对应，如 标题=留言主题（可多个；默认按表头猜）",
         AllowMultipleArgumentsPerToken = true,
     };
 
-    private readonly Option<bool> _historical = new("--historical") { Description = "已办结的历史诉求（需收到时间、答复、答复时间）/ closed historical appeals" };
+    private readonly Option<bool> _historical = new("--historical") { Description = "已办结的历史诉求（需收到时间、答复、答复时间）" };
     private readonly Option<string?> _unit = CliContext.ReceivingUnitOption();
 
     public Command Create()
     {
-        var appeals = new Command("appeals", "批量导入诉求，逐行报告（重复导入不会重复）/ import appeals with a row-by-row report; idempotent")
+        var appeals = new Command("appeals", "批量导入诉求，逐行报告（重复导入不会重复）")
         {
             _file, _dryRun, _sheet, _map, _historical, _unit,
         };
         appeals.SetAction(AppealsAsync);
-        return new Command("import", "批量导入 / bulk import") { appeals };
+        return new Command("import", "批量导入") { appeals };
     }
 
     /// <summary>Rejected rows and the summary on stdout, the mapping and progress on stderr; exit 1 if any row was rejected.</summary>
@@ -39,10 +39,10 @@ internal sealed class ImportCommand(CliContext cli)
         var mapping = ColumnMapping.Guess(spreadsheet.Header, result.GetValue(_map));
         await using var scope = await cli.OpenAsync(result, ct);
         var actor = await CliContext.OperatorForUnitAsync(scope.ServiceProvider, result.GetValue(_unit), ct);
-        await cli.Error.WriteLineAsync($"列对应 / mapping: {string.Join(", ", mapping.Describe(spreadsheet.Header))}");
+        await cli.Error.WriteLineAsync($"列对应：{string.Join(", ", mapping.Describe(spreadsheet.Header))}");
         if (spreadsheet.IgnoredSheets.Count > 0)
         {
-            await cli.Error.WriteLineAsync($"只读工作表「{spreadsheet.Sheet}」，忽略：{string.Join("、", spreadsheet.IgnoredSheets)} / other sheets ignored");
+            await cli.Error.WriteLineAsync($"只读工作表「{spreadsheet.Sheet}」，忽略：{string.Join("、", spreadsheet.IgnoredSheets)}");
         }
 
         var report = await scope.ServiceProvider.GetRequiredService<AppealImport>().RunAsync(spreadsheet, mapping,
@@ -65,7 +65,7 @@ internal sealed class ImportCommand(CliContext cli)
             if (value.Done != _last)
             {
                 _last = value.Done;
-                error.Write(string.Create(CultureInfo.InvariantCulture, $"\r已处理 {value.Done} 行，保存 {value.Saved}，拒绝 {value.Rejected} / rows done"));
+                error.Write(string.Create(CultureInfo.InvariantCulture, $"\r已处理 {value.Done} 行，保存 {value.Saved}，拒绝 {value.Rejected}"));
             }
         }
     }

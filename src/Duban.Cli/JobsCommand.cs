@@ -10,12 +10,12 @@ namespace Duban.Cli;
 /// </summary>
 internal sealed class JobsCommand(CliContext cli)
 {
-    public Command Sweep() => Once("sweep", "时限扫描：临期预警、催办、督办、问责（重复执行不会重复记录）/ the deadline sweep; idempotent",
-        "按此时刻扫描（默认现在），如 2024-03-01T09:00+08:00 / sweep as of this instant",
+    public Command Sweep() => Once("sweep", "时限扫描：临期预警、催办、督办、问责（重复执行不会重复记录）",
+        "按此时刻扫描（默认现在），如 2024-03-01T09:00+08:00",
         async (services, at, ct) => (await services.GetRequiredService<SweepDeadlines>().RunAsync(at, ct)).ToString());
 
-    public Command Deliver() => Once("deliver", "投递到期的 webhook 和邮件通知（至少一次）/ send due webhook and email notifications, at least once",
-        "按此时刻投递到期的通知（默认现在）/ deliver what is due at this instant",
+    public Command Deliver() => Once("deliver", "投递到期的 webhook 和邮件通知（至少一次）",
+        "按此时刻投递到期的通知（默认现在）",
         async (services, at, ct) => (await services.GetRequiredService<DeliverDue>().RunAsync(at, ct)).ToString());
 
     private Command Once(string name, string description, string nowDescription, Func<IServiceProvider, DateTimeOffset, CancellationToken, Task<string>> run)

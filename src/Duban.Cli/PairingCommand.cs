@@ -8,11 +8,11 @@ namespace Duban.Cli;
 /// <summary><c>duban pairing import-enterprises|import-pairings</c>: 包联, enterprises and their cadres, row by row, idempotent.</summary>
 internal sealed class PairingCommand(CliContext cli)
 {
-    public Command Create() => new("pairing", "包联 / cadres paired with enterprises")
+    public Command Create() => new("pairing", "包联")
     {
-        Import("import-enterprises", "导入企业：企业名称,统一社会信用代码,区域 / import enterprises",
+        Import("import-enterprises", "导入企业：企业名称,统一社会信用代码,区域",
             (e, s, a, ct) => e.ImportEnterprisesAsync(s, a, ct)),
-        Import("import-pairings", "导入包联关系：统一社会信用代码,干部,起始日期 / import pairings",
+        Import("import-pairings", "导入包联关系：统一社会信用代码,干部,起始日期",
             (e, s, a, ct) => e.ImportPairingsAsync(s, a, ct)),
     };
 
@@ -20,7 +20,7 @@ internal sealed class PairingCommand(CliContext cli)
     private Command Import(string name, string description,
         Func<Enterprises, Spreadsheet, Actor, CancellationToken, Task<IReadOnlyList<ImportRowResult>>> run)
     {
-        var file = new Argument<FileInfo>("file") { Description = "xlsx 或 CSV / an xlsx or CSV file" };
+        var file = new Argument<FileInfo>("file") { Description = "xlsx 或 CSV" };
         var unit = CliContext.ReceivingUnitOption();
         var command = new Command(name, description) { file, unit };
         command.SetAction(async (result, ct) =>
@@ -30,7 +30,7 @@ internal sealed class PairingCommand(CliContext cli)
             await using var stream = File.OpenRead(result.GetValue(file)!.FullName);
             var rows = await run(scope.ServiceProvider.GetRequiredService<Enterprises>(), Spreadsheet.Open(stream, stream.Name), actor, ct);
             var rejected = await cli.WriteRejectedRowsAsync(rows);
-            await cli.Output.WriteLineAsync(FormattableString.Invariant($"saved={rows.Count - rejected} rejected={rejected}"));
+            await cli.Output.WriteLineAsync(FormattableString.Invariant($"已保存 {rows.Count - rejected} 行，拒绝 {rejected} 行"));
             return rejected == 0 ? 0 : 1;
         });
         return command;

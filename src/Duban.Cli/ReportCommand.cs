@@ -13,41 +13,41 @@ namespace Duban.Cli;
 /// </summary>
 internal sealed class ReportCommand(CliContext cli)
 {
-    private readonly Option<string?> _group = new("--group") { Description = "只看这个单位分组，如 县（市、区）/ only this peer group" };
-    private readonly Option<FileInfo?> _xlsx = new("--xlsx") { Description = "写入讲评台账 .xlsx / write the review workbook" };
-    private readonly Option<FileInfo?> _docx = new("--docx") { Description = "写入讲评通报 .docx / write the bulletin" };
-    private readonly Option<string?> _cases = new("--cases") { Description = "通报的典型案例，事项编号以逗号分隔 / typical cases: matter codes, comma-separated" };
-    private readonly Option<int?> _number = new("--number") { Description = "通报文号的序号，如 3 → 督查通报〔2024〕3号 / the bulletin's issue number" };
-    private readonly Option<string?> _issuer = new("--issuer") { Description = "通报落款（默认 督查室）/ who issues the bulletin" };
-    private readonly Option<string?> _from = new("--from") { Description = "开始日期，如 2024-03-01 / first date" };
-    private readonly Option<string?> _to = new("--to") { Description = "结束日期，如 2024-03-15 / last date" };
+    private readonly Option<string?> _group = new("--group") { Description = "只看这个单位分组，如 县（市、区）" };
+    private readonly Option<FileInfo?> _xlsx = new("--xlsx") { Description = "写入讲评台账 .xlsx" };
+    private readonly Option<FileInfo?> _docx = new("--docx") { Description = "写入讲评通报 .docx" };
+    private readonly Option<string?> _cases = new("--cases") { Description = "通报的典型案例，事项编号以逗号分隔" };
+    private readonly Option<int?> _number = new("--number") { Description = "通报文号的序号，如 3 → 督查通报〔2024〕3号" };
+    private readonly Option<string?> _issuer = new("--issuer") { Description = "通报落款（默认 督查室）" };
+    private readonly Option<string?> _from = new("--from") { Description = "开始日期，如 2024-03-01" };
+    private readonly Option<string?> _to = new("--to") { Description = "结束日期，如 2024-03-15" };
 
     public Command Create()
     {
-        var monthly = Period("monthly", "月讲评，如 --month 2024-03 / the monthly review", "--month", "月份，如 2024-03 / the month", ReviewPeriod.ParseMonth);
-        var weekly = Period("weekly", "周讲评，如 --week 2024-W10 / the weekly review", "--week", "周次，如 2024-W10 / the ISO week", ReviewPeriod.ParseWeek);
-        var quarterly = Period("quarterly", "季度讲评，如 --quarter 2024-Q1 / the quarterly review", "--quarter", "季度，如 2024-Q1 / the quarter", ReviewPeriod.ParseQuarter);
-        var yearly = Period("yearly", "年度讲评，如 --year 2024 / the yearly review", "--year", "年度，如 2024 / the year", ReviewPeriod.ParseYear);
+        var monthly = Period("monthly", "月讲评，如 --month 2024-03", "--month", "月份，如 2024-03", ReviewPeriod.ParseMonth);
+        var weekly = Period("weekly", "周讲评，如 --week 2024-W10", "--week", "周次，如 2024-W10", ReviewPeriod.ParseWeek);
+        var quarterly = Period("quarterly", "季度讲评，如 --quarter 2024-Q1", "--quarter", "季度，如 2024-Q1", ReviewPeriod.ParseQuarter);
+        var yearly = Period("yearly", "年度讲评，如 --year 2024", "--year", "年度，如 2024", ReviewPeriod.ParseYear);
 
-        var range = new Command("range", "任意时段讲评，如 --from 2024-03-01 --to 2024-03-15 / the review of a date range")
+        var range = new Command("range", "任意时段讲评，如 --from 2024-03-01 --to 2024-03-15")
         {
             _from, _to, _group, _xlsx, _docx, _cases, _number, _issuer,
         };
         range.SetAction((result, ct) => ReviewAsync(result, today => ReviewPeriod.ParseRange(result.GetValue(_from), result.GetValue(_to), today), ct));
 
-        var ledgerFile = new Option<FileInfo>("--xlsx") { Description = "写入事项台账 .xlsx / the .xlsx file to write", Required = true };
-        var matters = new Command("matters", "事项台账（全部事项；--from/--to 按交办时间筛选）/ the matter ledger (all matters, or those assigned from --from to --to)")
+        var ledgerFile = new Option<FileInfo>("--xlsx") { Description = "写入事项台账 .xlsx", Required = true };
+        var matters = new Command("matters", "事项台账（全部事项；--from/--to 按交办时间筛选）")
         {
             ledgerFile, _from, _to,
         };
         matters.SetAction((result, ct) => LedgerAsync(result, result.GetValue(ledgerFile)!, ct));
 
-        var rebuild = new Command("rebuild", "按事项记录重算全部讲评计数（期间暂停写入）/ recompute every review counter from the events");
+        var rebuild = new Command("rebuild", "按事项记录重算全部讲评计数（期间暂停写入）");
         rebuild.SetAction(RebuildAsync);
-        var fold = new Command("fold", "把待汇总的计数并入每日计数（与网站的定时任务相同）/ fold pending counter deltas into the daily counters");
+        var fold = new Command("fold", "把待汇总的计数并入每日计数（与网站的定时任务相同）");
         fold.SetAction(FoldAsync);
 
-        return new Command("report", "讲评：排名表、台账、通报与讲评计数 / reviews, ledgers, bulletins and the review counters")
+        return new Command("report", "讲评：排名表、台账、通报与讲评计数")
         {
             monthly, weekly, quarterly, yearly, range, matters, rebuild, fold,
         };
@@ -84,7 +84,7 @@ internal sealed class ReportCommand(CliContext cli)
                 await ReviewWorkbook.WriteAsync(file, review, services.GetRequiredService<ReviewOptions>(), ct);
             }
 
-            await cli.Output.WriteLineAsync($"已写入讲评台账 / wrote {xlsx.FullName}");
+            await cli.Output.WriteLineAsync($"已写入讲评台账：{xlsx.FullName}");
         }
 
         if (docx is not null)
@@ -105,7 +105,7 @@ internal sealed class ReportCommand(CliContext cli)
                 await ReviewBulletin.WriteAsync(file, review, previous, options, ct);
             }
 
-            await cli.Output.WriteLineAsync($"已写入讲评通报 / wrote {docx.FullName}");
+            await cli.Output.WriteLineAsync($"已写入讲评通报：{docx.FullName}");
         }
 
         return 0;
@@ -163,7 +163,7 @@ internal sealed class ReportCommand(CliContext cli)
             count = await services.GetRequiredService<MatterLedger>().WriteAsync(file, period, CliContext.Operator, ct);
         }
 
-        await cli.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"已导出事项 {count} 件 / exported={count} file={target.FullName}"));
+        await cli.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"已导出事项 {count} 件：{target.FullName}"));
         return 0;
     }
 
@@ -171,10 +171,10 @@ internal sealed class ReportCommand(CliContext cli)
     {
         await using var scope = await cli.OpenAsync(result, ct);
         var services = scope.ServiceProvider;
-        var progress = new SynchronousProgress(done => cli.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"已重算 {done} 件事项 / replayed {done}")));
+        var progress = new SynchronousProgress(done => cli.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"已重算 {done} 件事项")));
         var replayed = await FactStore.RebuildAsync(services.GetRequiredService<DubanDbContext>(), services.GetRequiredService<Rules>(),
             services.GetRequiredService<ReviewOptions>().Facts, progress, ct);
-        await cli.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"讲评计数已重算，共 {replayed} 件事项 / rebuilt={replayed}"));
+        await cli.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"讲评计数已重算，共 {replayed} 件事项"));
         return 0;
     }
 
@@ -182,7 +182,7 @@ internal sealed class ReportCommand(CliContext cli)
     {
         await using var scope = await cli.OpenAsync(result, ct);
         var folded = await FactStore.FoldAsync(scope.ServiceProvider.GetRequiredService<DubanDbContext>(), ct);
-        await cli.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"已汇总计数 {folded} 条 / folded={folded}"));
+        await cli.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"已汇总计数 {folded} 条"));
         return 0;
     }
 

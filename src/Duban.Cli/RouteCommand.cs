@@ -18,12 +18,12 @@ internal sealed class RouteCommand(CliContext cli)
     private readonly Option<FileInfo> _trainInput = Input();
     private readonly Option<string[]> _trainText = Text();
     private readonly Option<string> _trainLabel = Label();
-    private readonly Option<FileInfo> _trainModel = new("--model") { Description = "写出的模型文件 / the model file to write", Required = true };
+    private readonly Option<FileInfo> _trainModel = new("--model") { Description = "写出的模型文件", Required = true };
 
-    private readonly Option<FileInfo> _predictModel = new("--model") { Description = "模型文件 / the model file", Required = true };
+    private readonly Option<FileInfo> _predictModel = new("--model") { Description = "模型文件", Required = true };
     private readonly Option<FileInfo> _predictInput = Input();
     private readonly Option<string[]> _predictText = Text();
-    private readonly Option<bool> _withConfidence = new("--with-confidence") { Description = "每行加制表符和概率 / add a tab and the probability" };
+    private readonly Option<bool> _withConfidence = new("--with-confidence") { Description = "每行加制表符和概率" };
     private readonly Option<double> _predictThreshold = new("--threshold")
     {
         Description = "概率低于此值输出“不确定”（默认 0：总给出类别）/ below this, print 不确定 (default 0: always a label)",
@@ -32,37 +32,37 @@ internal sealed class RouteCommand(CliContext cli)
     private readonly Option<FileInfo> _evaluateInput = Input();
     private readonly Option<string[]> _evaluateText = Text();
     private readonly Option<string> _evaluateLabel = Label();
-    private readonly Option<int> _folds = new("--folds") { Description = "折数 / folds", DefaultValueFactory = _ => 5 };
-    private readonly Option<double> _evaluateThreshold = new("--threshold") { Description = "报告此阈值下的覆盖率 / report coverage at this threshold", DefaultValueFactory = _ => 0.5 };
+    private readonly Option<int> _folds = new("--folds") { Description = "折数", DefaultValueFactory = _ => 5 };
+    private readonly Option<double> _evaluateThreshold = new("--threshold") { Description = "报告此阈值下的覆盖率", DefaultValueFactory = _ => 0.5 };
 
     public Command Create()
     {
-        var train = new Command("train", "用带类别的 CSV 训练分流模型 / train a router on a labelled CSV") { _trainInput, _trainText, _trainLabel, _trainModel };
+        var train = new Command("train", "用带类别的 CSV 训练分流模型") { _trainInput, _trainText, _trainLabel, _trainModel };
         train.SetAction(TrainAsync);
-        var predict = new Command("predict", "逐行预测类别，每行输出一个 / predict one label per input row, in order")
+        var predict = new Command("predict", "逐行预测类别，每行输出一个")
         {
             _predictModel, _predictInput, _predictText, _withConfidence, _predictThreshold,
         };
         predict.SetAction(PredictAsync);
-        var evaluate = new Command("evaluate", "分层 k 折交叉验证：模型与朴素贝叶斯基线的 macro-F1 / stratified k-fold macro-F1 of the router and the baseline")
+        var evaluate = new Command("evaluate", "分层 k 折交叉验证：模型与朴素贝叶斯基线的 macro-F1")
         {
             _evaluateInput, _evaluateText, _evaluateLabel, _folds, _evaluateThreshold,
         };
         evaluate.SetAction(EvaluateAsync);
-        var retrain = new Command("retrain", "用数据库中已办结事项重新训练承办单位建议模型 / retrain the lead-unit router on closed matters");
+        var retrain = new Command("retrain", "用数据库中已办结事项重新训练承办单位建议模型");
         retrain.SetAction(RetrainAsync);
-        return new Command("route", "智能分流：按文本建议类别或承办单位 / learned routing") { train, predict, evaluate, retrain };
+        return new Command("route", "智能分流：按文本建议类别或承办单位") { train, predict, evaluate, retrain };
     }
 
-    private static Option<FileInfo> Input() => new("--input") { Description = "UTF-8 CSV，含表头 / a UTF-8 CSV with a header row", Required = true };
+    private static Option<FileInfo> Input() => new("--input") { Description = "UTF-8 CSV，含表头", Required = true };
 
     private static Option<string[]> Text() => new("--text")
     {
-        Description = "文本列，可重复，按顺序拼接（如 --text 留言主题 --text 留言详情）/ text column(s), joined in order",
+        Description = "文本列，可重复，按顺序拼接（如 --text 留言主题 --text 留言详情）",
         Required = true,
     };
 
-    private static Option<string> Label() => new("--label") { Description = "类别列 / the label column", Required = true };
+    private static Option<string> Label() => new("--label") { Description = "类别列", Required = true };
 
     private async Task<int> TrainAsync(ParseResult result, CancellationToken ct)
     {
@@ -74,7 +74,7 @@ internal sealed class RouteCommand(CliContext cli)
         }
 
         await cli.Output.WriteLineAsync(FormattableString.Invariant(
-            $"trained on {rows.Count} rows, {model.Labels.Count} labels, {model.Space.Count} features → {result.GetValue(_trainModel)!.FullName}"));
+            $"已训练：{rows.Count} 行，{model.Labels.Count} 个类别，{model.Space.Count} 个特征，模型写入 {result.GetValue(_trainModel)!.FullName}"));
         return 0;
     }
 
@@ -108,10 +108,10 @@ internal sealed class RouteCommand(CliContext cli)
         await using var scope = await cli.OpenAsync(result, ct);
         var summary = await scope.ServiceProvider.GetRequiredService<MatterTriage>().RetrainAsync(ct: ct);
         await cli.Output.WriteLineAsync(FormattableString.Invariant(
-            $"model {summary.ModelId}: {summary.Examples} closed matters, {summary.Units} units"));
+            $"已训练模型 {summary.ModelId}：已办结事项 {summary.Examples} 件，承办单位 {summary.Units} 个"));
         if (summary.SkippedUnits.Count > 0)
         {
-            await cli.Error.WriteLineAsync($"只有一件已办结事项、未参与训练的单位 / units with one closed matter, left out: {string.Join(", ", summary.SkippedUnits)}");
+            await cli.Error.WriteLineAsync($"只有一件已办结事项、未参与训练的单位：{string.Join(", ", summary.SkippedUnits)}");
         }
 
         return 0;
@@ -122,16 +122,16 @@ internal sealed class RouteCommand(CliContext cli)
         static string F(double v) => v.ToString("0.000", CultureInfo.InvariantCulture);
         var output = cli.Output;
         var r = report.Router;
-        await output.WriteLineAsync(FormattableString.Invariant($"{report.Folds}-fold stratified, {report.Examples} rows"));
-        await output.WriteLineAsync($"router   macro-F1 {F(r.MacroF1)}  accuracy {F(r.Accuracy)}");
-        await output.WriteLineAsync($"baseline macro-F1 {F(report.BaselineMacroF1)}  accuracy {F(report.BaselineAccuracy)}  (naive Bayes, character bigrams)");
+        await output.WriteLineAsync(FormattableString.Invariant($"分层 {report.Folds} 折交叉验证，共 {report.Examples} 行"));
+        await output.WriteLineAsync($"分流模型 macro-F1 {F(r.MacroF1)}  准确率 {F(r.Accuracy)}");
+        await output.WriteLineAsync($"对照基线 macro-F1 {F(report.BaselineMacroF1)}  准确率 {F(report.BaselineAccuracy)}（朴素贝叶斯，相邻两字）");
         foreach (var label in r.Labels)
         {
             await output.WriteLineAsync(FormattableString.Invariant(
-                $"  {label.Label}\tF1 {F(label.F1)}\tP {F(label.Precision)}\tR {F(label.Recall)}\tn {label.Support}"));
+                $"  {label.Label}\tF1 {F(label.F1)}\t精确率 {F(label.Precision)}\t召回率 {F(label.Recall)}\t样本 {label.Support}"));
         }
 
-        await output.WriteLineAsync($"calibration ECE {F(r.ExpectedCalibrationError)}; reliability (bin: n, confidence, accuracy):");
+        await output.WriteLineAsync($"校准误差 ECE {F(r.ExpectedCalibrationError)}；可靠性（置信度区间：条数、平均置信度、准确率）：");
         for (var b = 0; b < r.Reliability.Count; b++)
         {
             var (count, confidence, accuracy) = r.Reliability[b];
@@ -141,7 +141,7 @@ internal sealed class RouteCommand(CliContext cli)
             }
         }
 
-        await output.WriteLineAsync($"threshold {F(r.Threshold)}: coverage {F(r.Coverage)}, accuracy on covered {F(r.AccuracyCovered)}");
+        await output.WriteLineAsync($"阈值 {F(r.Threshold)}：给出建议的比例 {F(r.Coverage)}，其中准确率 {F(r.AccuracyCovered)}");
     }
 
     private sealed record TriageRow(int Line, string Text, string? Label);
@@ -151,7 +151,7 @@ internal sealed class RouteCommand(CliContext cli)
     {
         if (!file.Exists)
         {
-            throw new FormatException($"找不到文件 / no such file: {file.FullName}");
+            throw new FormatException($"找不到文件：{file.FullName}");
         }
 
         // Strict UTF-8: a GBK file fails here with a clear message rather than training on mojibake.
@@ -161,7 +161,7 @@ internal sealed class RouteCommand(CliContext cli)
             using var records = Csv.Read(reader).GetEnumerator();
             if (!records.MoveNext())
             {
-                throw new FormatException($"文件为空 / the file is empty: {file.Name}");
+                throw new FormatException($"文件为空：{file.Name}");
             }
 
             var header = records.Current.Fields;
@@ -178,7 +178,7 @@ internal sealed class RouteCommand(CliContext cli)
                     label = labelIndex < record.Fields.Count ? record.Fields[labelIndex].Trim() : "";
                     if (label.Length == 0)
                     {
-                        throw ValidationFailedException.For("label", FormattableString.Invariant($"第 {record.Line} 行没有类别 / line {record.Line} has no label"));
+                        throw ValidationFailedException.For("label", FormattableString.Invariant($"第 {record.Line} 行没有类别"));
                     }
                 }
 
@@ -187,7 +187,7 @@ internal sealed class RouteCommand(CliContext cli)
 
             if (rows.Count == 0)
             {
-                throw new FormatException($"文件只有表头，没有数据 / the file has a header and no rows: {file.Name}");
+                throw new FormatException($"文件只有表头，没有数据：{file.Name}");
             }
 
             return rows;
@@ -202,7 +202,7 @@ internal sealed class RouteCommand(CliContext cli)
     {
         if (!file.Exists)
         {
-            throw new FormatException($"找不到模型文件 / no such model: {file.FullName}");
+            throw new FormatException($"找不到模型文件：{file.FullName}");
         }
 
         using var stream = file.OpenRead();

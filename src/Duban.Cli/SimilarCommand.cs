@@ -11,27 +11,27 @@ namespace Duban.Cli;
 /// <summary><c>duban similar groups|evaluate|backfill</c>: similar cases (相似案件) in a CSV, and the database's missing signatures.</summary>
 internal sealed class SimilarCommand(CliContext cli)
 {
-    private readonly Option<FileInfo> _input = new("--input") { Description = "CSV 文件（UTF-8，有表头）/ a UTF-8 CSV file with a header", Required = true };
-    private readonly Option<string> _idColumn = new("--id") { Description = "编号列 / the id column", Required = true };
-    private readonly Option<string> _textColumn = new("--text") { Description = "正文列 / the text column", Required = true };
-    private readonly Option<bool> _json = new("--json") { Description = "输出 JSON（默认每组一行，编号以制表符分隔）/ print JSON (default: one group per line, tab-separated)" };
-    private readonly Option<double?> _threshold = new("--threshold") { Description = "相似度阈值（Jaccard）/ link threshold (Jaccard)" };
-    private readonly Option<string> _keyColumn = new("--key") { Description = "已知重复的键列（如标题）/ the column whose equal values mark known repeats (e.g. the title)", Required = true };
-    private readonly Option<int> _samples = new("--samples") { Description = "列出几对其他合并 / how many other merges to print", DefaultValueFactory = _ => 20 };
+    private readonly Option<FileInfo> _input = new("--input") { Description = "CSV 文件（UTF-8，有表头）", Required = true };
+    private readonly Option<string> _idColumn = new("--id") { Description = "编号列", Required = true };
+    private readonly Option<string> _textColumn = new("--text") { Description = "正文列", Required = true };
+    private readonly Option<bool> _json = new("--json") { Description = "输出 JSON（默认每组一行，编号以制表符分隔）" };
+    private readonly Option<double?> _threshold = new("--threshold") { Description = "相似度阈值（Jaccard）" };
+    private readonly Option<string> _keyColumn = new("--key") { Description = "已知重复的键列（如标题）", Required = true };
+    private readonly Option<int> _samples = new("--samples") { Description = "列出几对其他合并", DefaultValueFactory = _ => 20 };
     private readonly Option<int> _pageSize = new("--page-size")
     {
-        Description = "每页事项数（每页提交一次）/ matters per page, one commit each",
+        Description = "每页事项数（每页提交一次）",
         DefaultValueFactory = _ => SignatureBackfill.DefaultPageSize,
     };
 
     public Command Create()
     {
-        var groups = new Command("groups", "把相似（重复）诉求分组，输出两条以上的组 / group near-duplicates; prints groups of two or more")
+        var groups = new Command("groups", "把相似（重复）诉求分组，输出两条以上的组")
         {
             _input, _idColumn, _textColumn, _json, _threshold,
         };
         groups.SetAction(GroupsAsync);
-        var evaluate = new Command("evaluate", "用已知重复（相同键）评估分组：召回率、组大小分布、其他合并样例 / measure grouping against known repeats")
+        var evaluate = new Command("evaluate", "用已知重复（相同键）评估分组：召回率、组大小分布、其他合并样例")
         {
             _input, _idColumn, _textColumn, _keyColumn, _threshold, _samples,
         };
@@ -43,12 +43,12 @@ internal sealed class SimilarCommand(CliContext cli)
                 r.AddError(FormattableString.Invariant($"--page-size 应在 1 到 {SignatureBackfill.MaxPageSize} 之间。"));
             }
         });
-        var backfill = new Command("backfill", "为缺少相似签名的事项补算（可中断、可重复运行）/ write missing similarity signatures; resumable, idempotent")
+        var backfill = new Command("backfill", "为缺少相似签名的事项补算（可中断、可重复运行）")
         {
             _pageSize,
         };
         backfill.SetAction(BackfillAsync);
-        return new Command("similar", "相似案件 / similar cases") { groups, evaluate, backfill };
+        return new Command("similar", "相似案件") { groups, evaluate, backfill };
     }
 
     private async Task<int> GroupsAsync(ParseResult result, CancellationToken ct)
@@ -105,13 +105,13 @@ internal sealed class SimilarCommand(CliContext cli)
         await using var scope = await cli.OpenAsync(result, ct);
         var written = await scope.ServiceProvider.GetRequiredService<SignatureBackfill>().RunAsync(result.GetValue(_pageSize), null,
             new BackfillPrinter(cli.Error), ct);
-        await cli.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"补算签名 {written} 条 / backfilled={written}"));
+        await cli.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"补算签名 {written} 条"));
         return 0;
     }
 
     private static GroupingOptions Options(double? threshold) =>
         threshold is { } t
-            ? (t is > 0 and <= 1 ? new GroupingOptions { Threshold = t } : throw new FormatException("--threshold 必须在 0 与 1 之间 / must be in (0, 1]"))
+            ? (t is > 0 and <= 1 ? new GroupingOptions { Threshold = t } : throw new FormatException("--threshold 必须在 0 与 1 之间"))
             : new GroupingOptions();
 
     /// <summary>The named columns of every record after the header; a short record is an error naming its line.</summary>
@@ -121,7 +121,7 @@ internal sealed class SimilarCommand(CliContext cli)
         using var records = Csv.Read(reader).GetEnumerator();
         if (!records.MoveNext())
         {
-            throw new FormatException("CSV 文件为空 / the CSV file is empty");
+            throw new FormatException("CSV 文件为空");
         }
 
         var positions = columns.Select(c => Csv.Column(records.Current.Fields, c)).ToArray();
@@ -131,7 +131,7 @@ internal sealed class SimilarCommand(CliContext cli)
             var record = records.Current;
             rows.Add(positions.Select(p => p < record.Fields.Count
                 ? record.Fields[p]
-                : throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"第 {record.Line} 行缺少列 / line {record.Line} is short"))).ToArray());
+                : throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"第 {record.Line} 行缺少列"))).ToArray());
         }
 
         return rows;
@@ -150,6 +150,6 @@ internal sealed class SimilarCommand(CliContext cli)
     private sealed class BackfillPrinter(TextWriter error) : IProgress<BackfillProgress>
     {
         public void Report(BackfillProgress value) =>
-            error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"已补算 {value.Written} 条，至事项 {value.LastMatterId} / written={value.Written} last={value.LastMatterId}"));
+            error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"已补算 {value.Written} 条，至事项 {value.LastMatterId}"));
     }
 }

@@ -11,9 +11,9 @@ internal sealed class TargetsCommand(CliContext cli)
 {
     public Command Create()
     {
-        var file = new Argument<FileInfo>("file") { Description = "xlsx 或 CSV，表头：" + string.Join("、", TargetImport.Columns) + " / an xlsx or CSV file" };
-        var dryRun = new Option<bool>("--dry-run") { Description = "只检查，不保存 / check only" };
-        var import = new Command("import", "导入目标任务（全部无误才保存）/ import targets (stored only when every row is valid)") { file, dryRun };
+        var file = new Argument<FileInfo>("file") { Description = "xlsx 或 CSV，表头：" + string.Join("、", TargetImport.Columns) + "" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "只检查，不保存" };
+        var import = new Command("import", "导入目标任务（全部无误才保存）") { file, dryRun };
         import.SetAction(async (result, ct) =>
         {
             await using var scope = await cli.OpenAsync(result, ct);
@@ -27,9 +27,9 @@ internal sealed class TargetsCommand(CliContext cli)
 
             var r = report.Result;
             await cli.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"rows={report.Rows} problems={report.Problems.Count} saved={(report.Saved ? "yes" : "no")} items_added={r?.ItemsAdded ?? 0} goals_added={r?.GoalsAdded ?? 0} goals_changed={r?.GoalsChanged ?? 0}"));
+                $"共 {report.Rows} 行，有误 {report.Problems.Count} 行，{(report.Saved ? "已保存" : "未保存")}：新增事项 {r?.ItemsAdded ?? 0} 项，新增目标 {r?.GoalsAdded ?? 0} 个，修改目标 {r?.GoalsChanged ?? 0} 个"));
             return report.Problems.Count == 0 ? 0 : 1;
         });
-        return new Command("targets", "目标任务 / quantitative targets") { import };
+        return new Command("targets", "目标任务") { import };
     }
 }

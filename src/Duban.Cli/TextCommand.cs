@@ -15,17 +15,17 @@ internal sealed class TextCommand(CliContext cli)
         WriteIndented = true,
     };
 
-    private readonly Argument<FileInfo> _cleanFile = new("file") { Description = "文本文件（UTF-8、UTF-16 或 GBK）/ a text file: UTF-8, UTF-16 or GBK" };
-    private readonly Argument<FileInfo> _extractFile = new("file") { Description = "讲话稿或会议报道 / a speech or meeting report" };
-    private readonly Option<bool> _json = new("--json") { Description = "JSON 输出 / print JSON" };
+    private readonly Argument<FileInfo> _cleanFile = new("file") { Description = "文本文件（UTF-8、UTF-16 或 GBK）" };
+    private readonly Argument<FileInfo> _extractFile = new("file") { Description = "讲话稿或会议报道" };
+    private readonly Option<bool> _json = new("--json") { Description = "JSON 输出" };
 
     public Command Create()
     {
-        var clean = new Command("clean", "清洗从 PDF/OCR 提取的文字，打印结果 / repair text extracted from PDF or OCR and print it") { _cleanFile };
+        var clean = new Command("clean", "清洗从 PDF/OCR 提取的文字，打印结果") { _cleanFile };
         clean.SetAction(CleanAsync);
-        var extract = new Command("extract", "从讲话稿中分解任务（一要…二要…）/ extract the directives of a speech") { _extractFile, _json };
+        var extract = new Command("extract", "从讲话稿中分解任务（一要…二要…）") { _extractFile, _json };
         extract.SetAction(ExtractAsync);
-        return new Command("text", "文稿：清洗与任务分解 / documents: cleaning and directive extraction") { clean, extract };
+        return new Command("text", "文稿：清洗与任务分解") { clean, extract };
     }
 
     private async Task<int> CleanAsync(ParseResult result, CancellationToken ct)

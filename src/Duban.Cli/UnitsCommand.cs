@@ -11,11 +11,11 @@ internal sealed class UnitsCommand(CliContext cli)
 
     public Command Create()
     {
-        var import = new Command("import", "从 Excel 或 CSV 导入单位（重复导入不会重复）/ import units from xlsx or CSV (idempotent)") { _file };
+        var import = new Command("import", "从 Excel 或 CSV 导入单位（重复导入不会重复）") { _file };
         import.SetAction(ImportAsync);
-        var list = new Command("list", "单位列表 / list units");
+        var list = new Command("list", "单位列表");
         list.SetAction(ListAsync);
-        return new Command("units", "单位 / units") { import, list };
+        return new Command("units", "单位") { import, list };
     }
 
     private async Task<int> ImportAsync(ParseResult result, CancellationToken ct)
@@ -26,10 +26,10 @@ internal sealed class UnitsCommand(CliContext cli)
         var report = await scope.ServiceProvider.GetRequiredService<UnitDirectory>().ImportAsync(Spreadsheet.Open(stream, path), ct);
         foreach (var line in report.Lines.Where(l => !l.Saved))
         {
-            await cli.Error.WriteLineAsync(FormattableString.Invariant($"第 {line.Line} 行 / line {line.Line} ({line.Code}): {line.Error}"));
+            await cli.Error.WriteLineAsync(FormattableString.Invariant($"第 {line.Line} 行（{line.Code}）：{line.Error}"));
         }
 
-        await cli.Output.WriteLineAsync(FormattableString.Invariant($"saved={report.Saved} rejected={report.Rejected}"));
+        await cli.Output.WriteLineAsync(FormattableString.Invariant($"已保存 {report.Saved} 行，拒绝 {report.Rejected} 行"));
         return report.Rejected == 0 ? 0 : 1;
     }
 

@@ -19,7 +19,7 @@ internal static class ConfigurationValues
 
         return int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
             ? value
-            : throw new FormatException(FormattableString.Invariant($"{key}: \"{text}\" 应为 {min}–{max} 的整数 / must be an integer {min}–{max}"));
+            : throw new FormatException(FormattableString.Invariant($"{key}: \"{text}\" 应为 {min}–{max} 的整数"));
     }
 
     public static TimeSpan Span(IConfiguration configuration, string key, TimeSpan fallback, TimeSpan min, TimeSpan max)
@@ -32,7 +32,7 @@ internal static class ConfigurationValues
 
         return TimeSpan.TryParse(text.Trim(), CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
             ? value
-            : throw new FormatException(FormattableString.Invariant($"{key}: \"{text}\" 应为 {min:c}–{max:c} 之间的时长（如 00:01:00）/ must be a duration like 00:01:00"));
+            : throw new FormatException(FormattableString.Invariant($"{key}: \"{text}\" 应为 {min:c}–{max:c} 之间的时长（如 00:01:00）"));
     }
 
     public static bool Bool(IConfiguration configuration, string key, bool fallback)

@@ -23,7 +23,7 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
         {
             connection = provider == DatabaseProvider.Sqlite
                 ? DefaultSqlite
-                : throw new InvalidOperationException("ConnectionStrings:Duban: PostgreSQL 需要连接字符串 / required for postgres");
+                : throw new InvalidOperationException("ConnectionStrings:Duban: PostgreSQL 需要连接字符串");
         }
 
         return new DatabaseOptions(provider, connection);

@@ -79,11 +79,7 @@ public sealed class Rules
     public static Rules FromConfiguration(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var profiles = new Dictionary<string, TimeLimitProfile>(StringComparer.OrdinalIgnoreCase)
-        {
-            [TimeLimitProfile.Standard13710.Name] = TimeLimitProfile.Standard13710,
-            [TimeLimitProfile.Urgent.Name] = TimeLimitProfile.Urgent,
-        };
+        var profiles = TimeLimitProfile.Shipped.ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
         var section = configuration.GetSection("TimeLimits");
         foreach (var profile in section.GetSection("Profiles").GetChildren())
         {
@@ -101,7 +97,7 @@ public sealed class Rules
             {
                 RatingWindow = TimeLimit.TryParse(window, out var limit)
                     ? limit
-                    : throw new FormatException($"TimeLimits:RatingWindow: \"{window}\" 不是有效时限（如 5wd）/ not a time limit"),
+                    : throw new FormatException($"TimeLimits:RatingWindow: \"{window}\" 不是有效时限（如 5wd）"),
             };
         }
 
@@ -111,7 +107,7 @@ public sealed class Rules
             {
                 ExtensionNoticeWorkingDays = int.TryParse(notice, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var days) && days <= 30
                     ? days
-                    : throw new FormatException($"TimeLimits:ExtensionNoticeWorkingDays: \"{notice}\" 应为 0–30 的整数 / must be 0–30"),
+                    : throw new FormatException($"TimeLimits:ExtensionNoticeWorkingDays: \"{notice}\" 应为 0–30 的整数"),
             };
         }
 
@@ -145,13 +141,13 @@ public sealed class Rules
             {
                 Tolerance = int.TryParse(tolerance, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var points) && points <= 100
                     ? points
-                    : throw new FormatException($"Items:Tolerance: \"{tolerance}\" 应为 0–100 的整数 / must be 0–100"),
+                    : throw new FormatException($"Items:Tolerance: \"{tolerance}\" 应为 0–100 的整数"),
             };
         }
 
         TimeLimit Window(string key, TimeLimit fallback) => section[key] is not { } text ? fallback
             : TimeLimit.TryParse(text, out var limit) ? limit
-            : throw new FormatException($"Items:{key}: \"{text}\" 不是有效时限（如 3wd）/ not a time limit");
+            : throw new FormatException($"Items:{key}: \"{text}\" 不是有效时限（如 3wd）");
         return options with
         {
             NodeDueSoon = Window("NodeDueSoon", options.NodeDueSoon),

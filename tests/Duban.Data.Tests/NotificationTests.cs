@@ -86,7 +86,7 @@ public sealed class NotificationTests
         Assert.All(first, d => Assert.Equal((DeliveryStatus.Pending, 0, urged.DeliverAfter), (d.Status, d.Attempts, d.NextAttemptAt!.Value)));
 
         // The sweep's 催办 at midnight into the Spring Festival is for the unit's heads, delivered on the make-up Sunday.
-        Assert.Equal("warned=1 urged=1 escalated=0 accountability=0", await SweepAsync(s, "2024-02-10T00:00:00+08:00"));
+        Assert.Equal("预警 1 条，催办 1 条，督办 0 条，问责 0 条", await SweepAsync(s, "2024-02-10T00:00:00+08:00"));
         var swept = (await NoticesAsync(s)).Last();
         Assert.Equal((Audience.Heads, At("2024-02-18T09:00:00+08:00")), (swept.Audience, swept.DeliverAfter));
         var second = await DeliveriesAsync(s, swept.Id);
@@ -104,7 +104,7 @@ public sealed class NotificationTests
             new Dictionary<string, string?> { ["Duban:PublicUrl"] = "https://duban.example.test/" });
         await AddHookAsync(s, receiver.Url);
         var id = await AssignAsync(s);
-        Assert.Equal("warned=1 urged=0 escalated=0 accountability=0", await SweepAsync(s, "2024-02-09T20:00:00+08:00")); // Friday night
+        Assert.Equal("预警 1 条，催办 0 条，督办 0 条，问责 0 条", await SweepAsync(s, "2024-02-09T20:00:00+08:00")); // Friday night
 
         Assert.Equal(new DeliverySummary(0, 0, 0), await DeliverAsync(s, At("2024-02-09T20:00:00+08:00")));
         Assert.Equal(new DeliverySummary(0, 0, 0), await DeliverAsync(s, At("2024-02-18T08:59:59+08:00"))); // the holiday waits
@@ -205,7 +205,7 @@ public sealed class NotificationTests
         Assert.False(delivering.IsCompleted);
 
         // While a receiver hangs, the sweep runs to the end and queues its own notices' deliveries.
-        Assert.Equal("warned=1 urged=1 escalated=0 accountability=0", await SweepAsync(s, "2024-02-10T00:00:00+08:00"));
+        Assert.Equal("预警 1 条，催办 1 条，督办 0 条，问责 0 条", await SweepAsync(s, "2024-02-10T00:00:00+08:00"));
         Assert.Equal(4, (await DeliveriesAsync(s)).Count); // one announced notice (the 催办), one delivery per webhook
         Assert.False(delivering.IsCompleted);
 
@@ -230,7 +230,7 @@ public sealed class NotificationTests
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
         Assert.Single(working.Requests);
         var late = (await DeliveriesAsync(s)).Single(d => d.Target == $"{slow.Id}");
-        Assert.Contains("timed out", late.LastError, StringComparison.Ordinal);
+        Assert.Contains("超时", late.LastError, StringComparison.Ordinal);
         Assert.Equal(At("2024-03-04T10:01:00+08:00"), late.NextAttemptAt);
     }
 

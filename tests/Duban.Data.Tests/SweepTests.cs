@@ -31,12 +31,12 @@ public sealed class SweepTests
         await using var s = await Storage.CreateAsync(engine, "2024-02-08T10:00:00+08:00");
         var id = await s.RunAsync(sp => sp.GetRequiredService<AssignMatter>().ExecuteAsync(TestMatters.Assignment("K-T"), s.Org.Supervisor));
 
-        Assert.Equal("warned=0 urged=0 escalated=0 accountability=0", await SweepAsync(s, "2024-02-09T19:59:00+08:00"));
-        Assert.Equal("warned=1 urged=0 escalated=0 accountability=0", await SweepAsync(s, "2024-02-09T20:00:00+08:00"));
-        Assert.Equal("warned=0 urged=0 escalated=0 accountability=0", await SweepAsync(s, "2024-02-09T20:00:00+08:00")); // same instant again
-        Assert.Equal("warned=0 urged=1 escalated=0 accountability=0", await SweepAsync(s, "2024-02-10T00:00:00+08:00"));
-        Assert.Equal("warned=0 urged=0 escalated=0 accountability=0", await SweepAsync(s, "2024-02-15T12:00:00+08:00")); // the holiday: not a working day later
-        Assert.Equal("warned=1 urged=0 escalated=1 accountability=0", await SweepAsync(s, "2024-02-19T00:00:00+08:00")); // make-up Sunday passed
+        Assert.Equal("预警 0 条，催办 0 条，督办 0 条，问责 0 条", await SweepAsync(s, "2024-02-09T19:59:00+08:00"));
+        Assert.Equal("预警 1 条，催办 0 条，督办 0 条，问责 0 条", await SweepAsync(s, "2024-02-09T20:00:00+08:00"));
+        Assert.Equal("预警 0 条，催办 0 条，督办 0 条，问责 0 条", await SweepAsync(s, "2024-02-09T20:00:00+08:00")); // same instant again
+        Assert.Equal("预警 0 条，催办 1 条，督办 0 条，问责 0 条", await SweepAsync(s, "2024-02-10T00:00:00+08:00"));
+        Assert.Equal("预警 0 条，催办 0 条，督办 0 条，问责 0 条", await SweepAsync(s, "2024-02-15T12:00:00+08:00")); // the holiday: not a working day later
+        Assert.Equal("预警 1 条，催办 0 条，督办 1 条，问责 0 条", await SweepAsync(s, "2024-02-19T00:00:00+08:00")); // make-up Sunday passed
 
         var notices = await NoticesAsync(s);
         Assert.Equal(4, notices.Count); // at 02-19 00:00 two milestones fired: acknowledge's 督办 and feedback's warning
@@ -57,10 +57,10 @@ public sealed class SweepTests
         await s.RunAsync(sp => sp.GetRequiredService<ActOnMatter>().ExecuteAsync(id, new MatterCommand(MatterAction.Acknowledge), null, s.Org.TownshipHandler));
 
         // Fri 02-23 00:00: feedback (due 02-20) is urged and supervised at once, only the 督办 announced; completion warned.
-        Assert.Equal("warned=1 urged=1 escalated=1 accountability=0", await SweepAsync(s, "2024-02-23T00:00:00+08:00"));
+        Assert.Equal("预警 1 条，催办 1 条，督办 1 条，问责 0 条", await SweepAsync(s, "2024-02-23T00:00:00+08:00"));
         // Tue 02-27 00:00: five working days after feedback's last day (02-19): 20, 21, 22, 23, 26 → 问责. Completion (due 02-24) urged and supervised.
-        Assert.Equal("warned=0 urged=1 escalated=1 accountability=1", await SweepAsync(s, "2024-02-27T00:00:00+08:00"));
-        Assert.Equal("warned=0 urged=0 escalated=0 accountability=0", await SweepAsync(s, "2024-02-27T00:00:00+08:00"));
+        Assert.Equal("预警 0 条，催办 1 条，督办 1 条，问责 1 条", await SweepAsync(s, "2024-02-27T00:00:00+08:00"));
+        Assert.Equal("预警 0 条，催办 0 条，督办 0 条，问责 0 条", await SweepAsync(s, "2024-02-27T00:00:00+08:00"));
 
         var records = await RecordsAsync(s);
         Assert.Equal(
@@ -91,12 +91,12 @@ public sealed class SweepTests
         s.Clock.SetUtcNow(At("2024-03-04T11:00:00+08:00"));
         await s.RunAsync(sp => sp.GetRequiredService<ActOnMatter>().ExecuteAsync(id, new MatterCommand(MatterAction.Return) { Note = "属地事项" }, null, s.Org.CityDepartmentHandler));
 
-        Assert.Equal("warned=0 urged=0 escalated=0 accountability=0", await SweepAsync(s, "2024-03-20T00:00:00+08:00"));
+        Assert.Equal("预警 0 条，催办 0 条，督办 0 条，问责 0 条", await SweepAsync(s, "2024-03-20T00:00:00+08:00"));
 
         s.Clock.SetUtcNow(At("2024-03-20T10:00:00+08:00"));
         await s.RunAsync(sp => sp.GetRequiredService<ActOnMatter>().ExecuteAsync(id, new MatterCommand(MatterAction.Transfer) { Note = "转属地" }, "K-T", s.Org.Supervisor));
         // The new acknowledge deadline is 24:00 on Thu 03-21; its warning opens at 20:00.
-        Assert.Equal("warned=1 urged=1 escalated=0 accountability=0", await SweepAsync(s, "2024-03-22T00:00:00+08:00"));
+        Assert.Equal("预警 1 条，催办 1 条，督办 0 条，问责 0 条", await SweepAsync(s, "2024-03-22T00:00:00+08:00"));
         Assert.All(await RecordsAsync(s), r => Assert.Equal(Stage.Acknowledge, r.Stage));
     }
 
@@ -113,8 +113,8 @@ public sealed class SweepTests
             new MatterCommand(MatterAction.Extend) { Stage = Stage.Complete, NewDueAt = At("2024-03-21T00:00:00+08:00"), Note = "同意延期" }, null, s.Org.Supervisor));
 
         // The original completion deadline (03-14 00:00) passes without a rung; the new one (03-21 00:00) gets its own chain.
-        Assert.Equal("warned=0 urged=0 escalated=0 accountability=0", await SweepAsync(s, "2024-03-15T12:00:00+08:00"));
-        Assert.Equal("warned=1 urged=1 escalated=0 accountability=0", await SweepAsync(s, "2024-03-21T00:00:00+08:00"));
+        Assert.Equal("预警 0 条，催办 0 条，督办 0 条，问责 0 条", await SweepAsync(s, "2024-03-15T12:00:00+08:00"));
+        Assert.Equal("预警 1 条，催办 1 条，督办 0 条，问责 0 条", await SweepAsync(s, "2024-03-21T00:00:00+08:00"));
         Assert.All(await RecordsAsync(s), r => Assert.Equal(Stage.Complete, r.Stage));
     }
 }

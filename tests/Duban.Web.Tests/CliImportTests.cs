@@ -22,11 +22,11 @@ public sealed class CliImportTests
 
         Assert.Equal(1, dry.Exit); // a rejected row makes the exit 1
         Assert.Contains("第 3 行 A3: 标题不能为空", dry.Out, StringComparison.Ordinal);
-        Assert.Contains("dry run: rows=3 valid=2 already=0 rejected=1", dry.Out, StringComparison.Ordinal);
+        Assert.Contains("试导入（未保存）：共 3 行，可导入 2，已导入过 0，有误 1", dry.Out, StringComparison.Ordinal);
         Assert.Contains("标题=留言主题(A)", dry.Err, StringComparison.Ordinal);
-        Assert.Contains("rows=3 saved=2 already=0 rejected=1", first.Out, StringComparison.Ordinal);
+        Assert.Contains("导入完成：共 3 行，新保存 2，已导入过 0，拒绝 1", first.Out, StringComparison.Ordinal);
         Assert.Contains("已处理 3 行", first.Err, StringComparison.Ordinal);
-        Assert.Contains("rows=3 saved=0 already=2 rejected=1", second.Out, StringComparison.Ordinal);
+        Assert.Contains("导入完成：共 3 行，新保存 0，已导入过 2，拒绝 1", second.Out, StringComparison.Ordinal);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(folder, recursive: true);
     }

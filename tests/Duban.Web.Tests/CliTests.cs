@@ -36,10 +36,10 @@ public sealed class CliTests
     }
 
     [Theory]
-    [InlineData("2024-02-18", "true")]
-    [InlineData("2024-02-12", "false")]
-    [InlineData("2025-01-26", "true")]
-    [InlineData("2024-02-17", "false")]
+    [InlineData("2024-02-18", "工作日")]
+    [InlineData("2024-02-12", "休息日")]
+    [InlineData("2025-01-26", "工作日")]
+    [InlineData("2024-02-17", "休息日")]
     public async Task CalendarIsWorkday_PrintsTrueOrFalse(string date, string expected)
     {
         var (exit, output, _) = await RunAsync("calendar", "is-workday", date, "--db", NoDatabase);
@@ -69,7 +69,7 @@ public sealed class CliTests
 
         Assert.NotEqual(0, exit);
         Assert.Equal("", output);
-        Assert.StartsWith("错误 / error:", error, StringComparison.Ordinal);
+        Assert.StartsWith("错误：", error, StringComparison.Ordinal);
         Assert.DoesNotContain("exception", error, StringComparison.OrdinalIgnoreCase);
     }
 
@@ -87,13 +87,13 @@ public sealed class CliTests
     [InlineData("--help")]
     [InlineData("calendar", "--help")]
     [InlineData("token", "create", "--help")]
-    public async Task Help_IsInChineseAndEnglish(params string[] args)
+    public async Task Help_IsInChinese(params string[] args)
     {
         var (exit, output, _) = await RunAsync(args);
 
         Assert.Equal(0, exit);
         Assert.Matches(@"\p{IsCJKUnifiedIdeographs}", output);
-        Assert.Contains(" / ", output, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"[\p{IsCJKUnifiedIdeographs}）] ?/ [A-Za-z]", output); // no English translation after the Chinese
     }
 
     [Theory]
@@ -107,7 +107,7 @@ public sealed class CliTests
 
         var import = await RunAsync("units", "import", csv, "--db", db);
         Assert.Equal(1, import.Exit); // one line rejected
-        Assert.Equal("saved=3 rejected=1", import.Out.Trim());
+        Assert.Equal("已保存 3 行，拒绝 1 行", import.Out.Trim());
         Assert.Contains("第 5 行", import.Err, StringComparison.Ordinal);
 
         var token = await RunAsync("token", "create", "--unit", "C-DC", "--role", "supervisor", "--name", "热线接口", "--db", db);
@@ -128,12 +128,12 @@ public sealed class CliTests
 
         var hook = await RunAsync("webhooks", "add", "https://hooks.example.test/duban", "--secret", "cli-secret-0123456789", "--unit", "K-T", "--db", db);
         Assert.Equal(0, hook.Exit);
-        Assert.Equal("webhook 1: https://hooks.example.test/duban (unit K-T)", hook.Out.Trim());
+        Assert.Equal("已添加 Webhook 1：https://hooks.example.test/duban（单位 K-T）", hook.Out.Trim());
         var shortSecret = await RunAsync("webhooks", "add", "https://hooks.example.test/x", "--secret", "short", "--db", db);
         Assert.Equal(1, shortSecret.Exit);
         Assert.StartsWith("secret:", shortSecret.Err, StringComparison.Ordinal);
         var hooks = await RunAsync("webhooks", "list", "--db", db);
-        Assert.Equal(["1", "https://hooks.example.test/duban", "K-T", "active"], hooks.Out.Trim().Split('\t'));
+        Assert.Equal(["1", "https://hooks.example.test/duban", "K-T", "启用"], hooks.Out.Trim().Split('\t'));
         Assert.DoesNotContain("cli-secret", hooks.Out, StringComparison.Ordinal);
         var reset = await RunAsync("users", "set-password", "--user", "zhang", "--password", "another-one-2", "--db", db);
         var resetWeak = await RunAsync("users", "set-password", "--user", "zhang", "--password", "short", "--db", db);
@@ -165,15 +165,15 @@ public sealed class CliTests
         var list = await RunAsync("matters", "list", "--overdue", "--db", db); // the CLI's clock: Wed 2024-03-06 08:00
         Assert.Equal(0, list.Exit);
         var row = Assert.Single(list.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries)).Split('\t');
-        Assert.Equal(["DB-2024-000001", "assigned", "K-T", "2024-03-06T00:00:00+08:00", "overdue", "路灯整改"], row);
+        Assert.Equal(["DB-2024-000001", "待签收", "K-T", "2024-03-06T00:00:00+08:00", "超期", "路灯整改"], row);
         var deliver = await RunAsync("deliver", "--db", db); // no notice yet: nothing due
-        Assert.Equal((0, "sent=0 retrying=0 dead=0"), (deliver.Exit, deliver.Out.Trim()));
+        Assert.Equal((0, "已投递 0 条，待重试 0 条，投递失败 0 条"), (deliver.Exit, deliver.Out.Trim()));
 
         var notice = Path.GetTempFileName();
         await File.WriteAllTextAsync(notice, """{"year":2032,"papers":[],"days":[{"name":"元旦","date":"2032-01-01","isOffDay":true},{"name":"元旦","date":"2032-01-02","isOffDay":false}]}""");
         Assert.Equal(0, (await RunAsync("calendar", "add-year", notice, "--db", db)).Exit);
-        Assert.Equal("true", (await RunAsync("calendar", "is-workday", "2032-01-02", "--db", db)).Out.Trim()); // a Friday made working, by the added notice
-        Assert.Equal("false", (await RunAsync("calendar", "is-workday", "2032-01-01", "--db", db)).Out.Trim());
+        Assert.Equal("工作日", (await RunAsync("calendar", "is-workday", "2032-01-02", "--db", db)).Out.Trim()); // a Friday made working, by the added notice
+        Assert.Equal("休息日", (await RunAsync("calendar", "is-workday", "2032-01-01", "--db", db)).Out.Trim());
         await File.WriteAllTextAsync(notice, """{"year":2032,"days":[{"date":"2032-02-30","isOffDay":true}]}""");
         var bad = await RunAsync("calendar", "add-year", notice, "--db", db);
         Assert.Equal(1, bad.Exit);
@@ -219,7 +219,7 @@ public sealed class CliTests
 
             var (exit, output, error) = await RunAsync("attachments", "gc", "--db", db);
             Assert.True(exit == 0, error);
-            Assert.Contains("files=0 orphans=0 deleted=0 freed_bytes=0 temps=1 missing=0", output, StringComparison.Ordinal);
+            Assert.Contains("附件文件 0 个，无引用 0 个，已删除 0 个（0 字节），临时文件 1 个，丢失 0 个", output, StringComparison.Ordinal);
             Assert.False(File.Exists(temp));
 
             var refused = await RunAsync("attachments", "gc", "--min-age-hours", "0", "--db", db);

@@ -50,7 +50,7 @@ public sealed class RouteCliTests : IDisposable
         var model = Path.Combine(_dir.FullName, "router.model");
         var trained = await RunAsync("route", "train", "--input", Write("train.csv", Train), "--text", "主题", "--text", "详情", "--label", "类别", "--model", model);
         Assert.Equal(0, trained.Exit);
-        Assert.Contains("6 rows, 2 labels", trained.Out, StringComparison.Ordinal);
+        Assert.Contains("6 行，2 个类别", trained.Out, StringComparison.Ordinal);
 
         var test = Write("test.csv", "编号,主题\n1,学校补课收费\n2,\n\n3,路灯不亮\n");
         var predicted = await RunAsync("route", "predict", "--model", model, "--input", test, "--text", "主题");
@@ -71,8 +71,8 @@ public sealed class RouteCliTests : IDisposable
         var rows = string.Concat(Enumerable.Range(0, 5).Select(i => $"路灯不亮{i},城建\n学校补课{i},教育\n"));
         var (exit, output, _) = await RunAsync("route", "evaluate", "--input", Write("eval.csv", "主题,类别\n" + rows), "--text", "主题", "--label", "类别", "--folds", "5");
         Assert.Equal(0, exit);
-        Assert.Matches(@"router\s+macro-F1 1\.000", output);
-        Assert.Contains("baseline macro-F1", output, StringComparison.Ordinal);
+        Assert.Matches(@"分流模型 macro-F1 1\.000", output);
+        Assert.Contains("对照基线 macro-F1", output, StringComparison.Ordinal);
         Assert.Contains("ECE", output, StringComparison.Ordinal);
     }
 

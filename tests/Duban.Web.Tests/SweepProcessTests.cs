@@ -44,7 +44,7 @@ public abstract partial class SweepProcessTests(string engine)
         return (process.ExitCode, await output, await error);
     }
 
-    [GeneratedRegex(@"^warned=(\d+) urged=(\d+) escalated=(\d+) accountability=(\d+)$")]
+    [GeneratedRegex(@"^预警 (\d+) 条，催办 (\d+) 条，督办 (\d+) 条，问责 (\d+) 条$")]
     private static partial Regex SummaryLine();
 
     private static int[] Counts(string output)
@@ -66,8 +66,8 @@ public abstract partial class SweepProcessTests(string engine)
         var bad = await DubanAsync("sweep", "--now", "someday", "--db", DbArgument(database));
 
         Assert.Equal(0, first.Exit);
-        Assert.Equal("warned=1 urged=1 escalated=0 accountability=0", first.Out.Trim());
-        Assert.Equal("warned=0 urged=0 escalated=0 accountability=0", again.Out.Trim());
+        Assert.Equal("预警 1 条，催办 1 条，督办 0 条，问责 0 条", first.Out.Trim());
+        Assert.Equal("预警 0 条，催办 0 条，督办 0 条，问责 0 条", again.Out.Trim());
         Assert.Equal(1, bad.Exit);
         Assert.Contains("someday", bad.Err, StringComparison.Ordinal);
     }
@@ -89,7 +89,7 @@ public abstract partial class SweepProcessTests(string engine)
 
             Assert.Equal(1, Counts(sweep.Out)[3]);
             Assert.True(export.Exit == 0, export.Err);
-            Assert.Equal($"exported=1 file={file}", export.Out.Trim());
+            Assert.Equal($"已导出问责清单 1 条：{file}", export.Out.Trim());
             var row = Assert.Single(MiniExcelLibs.MiniExcel.Query(file, useHeaderRow: true).Cast<IDictionary<string, object>>());
             Assert.Equal(("DB-2024-000001", "测试镇", "签收超期", "待处理", "2024-03-13 00:00"),
                 ((string)row["事项编号"], (string)row["责任单位"], (string)row["原因"], (string)row["状态"], (string)row["登记时间"]));

@@ -79,7 +79,7 @@ public sealed class TextCliTests : IDisposable
 
             Assert.Equal(1, exit);
             Assert.Equal("", output);
-            Assert.StartsWith("错误 / error:", error, StringComparison.Ordinal);
+            Assert.StartsWith("错误：", error, StringComparison.Ordinal);
             Assert.Contains(said, error, StringComparison.Ordinal);
         }
     }
@@ -90,6 +90,7 @@ public sealed class TextCliTests : IDisposable
         var (exit, _, error) = await RunAsync("text", "clean", Path.Combine(directory, "missing.txt"));
 
         Assert.Equal(1, exit);
-        Assert.StartsWith("错误 / error:", error, StringComparison.Ordinal);
+        Assert.StartsWith("错误：找不到文件：", error, StringComparison.Ordinal);
+        Assert.Contains("missing.txt", error, StringComparison.Ordinal);
     }
 }

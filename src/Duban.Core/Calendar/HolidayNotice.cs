@@ -49,7 +49,7 @@ public sealed record HolidayNotice(int Year, IReadOnlyList<string> Papers, IRead
             using var document = JsonDocument.Parse(json);
             if (!document.RootElement.TryGetProperty("years", out var years) || years.ValueKind != JsonValueKind.Array)
             {
-                throw new FormatException("节假日数据缺少 years 数组 / the bundle has no \"years\" array");
+                throw new FormatException("节假日数据缺少 years 数组");
             }
 
             return years.EnumerateArray().Select(FromJson).ToList();
@@ -82,7 +82,7 @@ public sealed record HolidayNotice(int Year, IReadOnlyList<string> Papers, IRead
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
-            throw new FormatException("节假日通知必须是 JSON 对象 / a notice must be a JSON object");
+            throw new FormatException("节假日通知必须是 JSON 对象");
         }
 
         if (!root.TryGetProperty("year", out var yearElement) || yearElement.ValueKind != JsonValueKind.Number
@@ -102,7 +102,7 @@ public sealed record HolidayNotice(int Year, IReadOnlyList<string> Papers, IRead
 
         if (!root.TryGetProperty("days", out var daysElement) || daysElement.ValueKind != JsonValueKind.Array)
         {
-            throw new FormatException($"{year}: 缺少 days 数组 / missing \"days\" array");
+            throw new FormatException($"{year}: 缺少 days 数组");
         }
 
         var days = new List<NoticeDay>();
@@ -113,7 +113,7 @@ public sealed record HolidayNotice(int Year, IReadOnlyList<string> Papers, IRead
             var where = $"{year}: days[{index}]";
             if (day.ValueKind != JsonValueKind.Object)
             {
-                throw new FormatException($"{where}: 必须是 JSON 对象 / must be an object with date, name and isOffDay");
+                throw new FormatException($"{where}: 必须是 JSON 对象");
             }
 
             var dateText = day.TryGetProperty("date", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
@@ -125,7 +125,7 @@ public sealed record HolidayNotice(int Year, IReadOnlyList<string> Papers, IRead
 
             if (date.Year != year && !(date.Year == year - 1 && date.Month == 12))
             {
-                throw new FormatException($"{where}: {dateText} 不属于 {year} 年的通知 / is outside notice year {year}");
+                throw new FormatException($"{where}: {dateText} 不属于 {year} 年的通知");
             }
 
             if (!day.TryGetProperty("isOffDay", out var off) || off.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
@@ -135,7 +135,7 @@ public sealed record HolidayNotice(int Year, IReadOnlyList<string> Papers, IRead
 
             if (!seen.Add(date))
             {
-                throw new FormatException($"{where}: {dateText} 重复 / listed twice");
+                throw new FormatException($"{where}: {dateText} 重复");
             }
 
             var name = day.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : string.Empty;

@@ -5,7 +5,7 @@ public abstract class DomainException(string message) : Exception(message);
 
 /// <summary>The input is invalid; <see cref="Errors"/> holds messages per field (400).</summary>
 public sealed class ValidationFailedException(IReadOnlyDictionary<string, string[]> errors)
-    : DomainException("输入有误 / the input is invalid")
+    : DomainException("输入有误")
 {
     /// <summary>Messages by field name, as the API spells the fields.</summary>
     public IReadOnlyDictionary<string, string[]> Errors { get; } = errors;

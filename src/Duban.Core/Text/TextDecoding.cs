@@ -61,7 +61,7 @@ public static class TextDecoding
         }
 
         throw new FormatException(FormattableString.Invariant(
-            $"文件编码无法识别：既不是 UTF-8（第 {utf8Bad + 1} 字节无效），也不是 GBK/GB18030（第 {gbBad + 1} 字节无效）。请另存为 UTF-8 CSV。 / the file is neither UTF-8 nor GBK/GB18030"));
+            $"文件编码无法识别：既不是 UTF-8（第 {utf8Bad + 1} 字节无效），也不是 GBK/GB18030（第 {gbBad + 1} 字节无效）。请另存为 UTF-8 CSV。"));
     }
 
     private static Encoding StrictGb18030()
@@ -125,7 +125,7 @@ public static class TextDecoding
         var bytes = ReadAtMost(stream, maxBytes);
         if (bytes.Length == 0)
         {
-            throw new UnreadableTextException("文件是空的 / the file is empty");
+            throw new UnreadableTextException("文件是空的");
         }
 
         if (KnownBinary(bytes) is { } kind)
@@ -137,7 +137,7 @@ public static class TextDecoding
         var controls = decoded.Text.Count(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t' or '\f'));
         if (controls * 20 > decoded.Text.Length)
         {
-            throw new UnreadableTextException("文件含有二进制数据，不是文本 / the file holds binary data, not text");
+            throw new UnreadableTextException("文件含有二进制数据，不是文本");
         }
 
         return decoded;
@@ -153,7 +153,7 @@ public static class TextDecoding
             buffer.Write(chunk, 0, read);
             if (buffer.Length > maxBytes)
             {
-                throw new UnreadableTextException($"文件超过 {Size(maxBytes)} 上限 / the file is larger than the {Size(maxBytes)} limit");
+                throw new UnreadableTextException($"文件超过 {Size(maxBytes)} 上限");
             }
         }
 
@@ -183,7 +183,7 @@ public static class TextDecoding
 
         if (Array.IndexOf(bytes, (byte)0) >= 0)
         {
-            throw new UnreadableTextException("文件含有二进制数据（NUL 字节），不是文本 / the file holds binary data (NUL bytes), not text");
+            throw new UnreadableTextException("文件含有二进制数据（NUL 字节），不是文本");
         }
 
         try
@@ -201,7 +201,7 @@ public static class TextDecoding
         }
         catch (DecoderFallbackException)
         {
-            throw new UnreadableTextException("无法识别的文字编码（支持 UTF-8、UTF-16、GBK/GB18030）/ unknown text encoding (UTF-8, UTF-16 and GBK/GB18030 are read)");
+            throw new UnreadableTextException("无法识别的文字编码（支持 UTF-8、UTF-16、GBK/GB18030）");
         }
     }
 

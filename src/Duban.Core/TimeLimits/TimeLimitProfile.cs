@@ -83,6 +83,40 @@ public sealed record TimeLimitProfile(string Name, string DisplayName, IReadOnly
         new StageLimit(Stage.Complete, TimeLimit.Hours(48), null, TimeLimit.Hours(12)),
     ]);
 
+    /// <summary>
+    /// 13710 as places that give a major, complex matter a month (一个月重大复杂): 1 working day to study and hand on
+    /// (研究转办), 3 to feed back, 7 for an ordinary problem, 30 calendar days for a matter marked complex.
+    /// </summary>
+    public static TimeLimitProfile MonthForComplex { get; } = new("13710-month", "13710（重大复杂问题一个月）", [
+        new StageLimit(Stage.Acknowledge, TimeLimit.WorkingDays(1), null, TimeLimit.Hours(4)),
+        new StageLimit(Stage.Feedback, TimeLimit.WorkingDays(3), null, TimeLimit.WorkingDays(1)),
+        new StageLimit(Stage.Complete, TimeLimit.WorkingDays(7), TimeLimit.CalendarDays(30), TimeLimit.WorkingDays(2)),
+    ]);
+
+    /// <summary>
+    /// 13710 counted in calendar days (按自然日), as some counties read it: 1, 3, 7 and 10 days; a limit that ends on a
+    /// day off still moves to the next working day.
+    /// </summary>
+    public static TimeLimitProfile CalendarDays13710 { get; } = new("13710-days", "13710（按自然日）", [
+        new StageLimit(Stage.Acknowledge, TimeLimit.CalendarDays(1), null, TimeLimit.Hours(4)),
+        new StageLimit(Stage.Feedback, TimeLimit.CalendarDays(3), null, TimeLimit.CalendarDays(1)),
+        new StageLimit(Stage.Complete, TimeLimit.CalendarDays(7), TimeLimit.CalendarDays(10), TimeLimit.CalendarDays(1)),
+    ]);
+
+    /// <summary>
+    /// 信访事项 under the 信访工作条例 (2022): 15 days to tell the petitioner whether it is accepted (受理告知), a first
+    /// reply on progress within 30, a decision (办理意见) within 60 days of acceptance; 90 when marked complex, standing
+    /// for the 30-day extension the regulation allows.
+    /// </summary>
+    public static TimeLimitProfile Petition { get; } = new("petition", "信访事项（15/60 日）", [
+        new StageLimit(Stage.Acknowledge, TimeLimit.CalendarDays(15), null, TimeLimit.CalendarDays(3)),
+        new StageLimit(Stage.Feedback, TimeLimit.CalendarDays(30), null, TimeLimit.CalendarDays(5)),
+        new StageLimit(Stage.Complete, TimeLimit.CalendarDays(60), TimeLimit.CalendarDays(90), TimeLimit.CalendarDays(7)),
+    ]);
+
+    /// <summary>The profiles Duban ships, the default first; configuration may add others or replace these by name.</summary>
+    public static IReadOnlyList<TimeLimitProfile> Shipped { get; } = [Standard13710, MonthForComplex, CalendarDays13710, Urgent, Petition];
+
     /// <summary>The limit for one stage.</summary>
     public StageLimit For(Stage stage) =>
         Stages.FirstOrDefault(s => s.Stage == stage)
@@ -146,10 +180,10 @@ public sealed record TimeLimitProfile(string Name, string DisplayName, IReadOnly
             var key = $"{keyPrefix}:{stageKey}";
             if (entry.Key is null)
             {
-                throw new FormatException($"{key}: 缺少该阶段 / stage missing");
+                throw new FormatException($"{key}: 缺少该阶段");
             }
 
-            var limit = Read(entry.Value.Limit, $"{key}:Limit") ?? throw new FormatException($"{key}:Limit: 必填 / required");
+            var limit = Read(entry.Value.Limit, $"{key}:Limit") ?? throw new FormatException($"{key}:Limit: 必填");
             var complex = Read(entry.Value.ComplexLimit, $"{key}:ComplexLimit");
             var window = Read(entry.Value.DueSoon, $"{key}:DueSoon") ?? TimeLimit.WorkingDays(1);
             result.Add(new StageLimit(stage, limit, complex, window));
@@ -167,6 +201,6 @@ public sealed record TimeLimitProfile(string Name, string DisplayName, IReadOnly
 
         return TimeLimit.TryParse(text, out var limit)
             ? limit
-            : throw new FormatException($"{key}: \"{text}\" 不是有效时限（如 7wd、15d、48h）/ not a time limit such as 7wd, 15d, 48h");
+            : throw new FormatException($"{key}: \"{text}\" 不是有效时限（如 7wd、15d、48h）");
     }
 }

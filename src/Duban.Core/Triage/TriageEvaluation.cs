@@ -40,7 +40,7 @@ public static class TriageEvaluation
         options ??= new TriageTrainerOptions();
         if (folds is < 2 or > 20)
         {
-            throw ValidationFailedException.For("folds", "折数须在 2–20 之间 / folds must be 2–20");
+            throw ValidationFailedException.For("folds", "折数须在 2–20 之间");
         }
 
         var labels = examples.Select(e => e.Label).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();

@@ -163,7 +163,7 @@ public sealed class TriageModel
             var version = reader.ReadInt32();
             if (version != FormatVersion || reader.ReadInt32() != NgramFeatures.MaxN)
             {
-                throw new FormatException($"分流模型版本 {version} 不受支持，请重新训练 / model format {version} is not supported; retrain");
+                throw new FormatException($"分流模型版本 {version} 不受支持，请重新训练");
             }
 
             var scale = reader.ReadDouble();
@@ -229,5 +229,5 @@ public sealed class TriageModel
         return values;
     }
 
-    private static FormatException NotAModel(string why) => new($"不是分流模型文件 / not a routing model ({why})");
+    private static FormatException NotAModel(string why) => new($"不是分流模型文件");
 }

@@ -104,7 +104,7 @@ public static class TriageTrainer
 
         if (counts.Count < 2)
         {
-            throw ValidationFailedException.For("label", "至少需要两个类别 / at least two labels are needed");
+            throw ValidationFailedException.For("label", "至少需要两个类别");
         }
 
         return counts.Keys.Order(StringComparer.Ordinal).ToArray();

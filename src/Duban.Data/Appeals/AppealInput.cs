@@ -92,7 +92,7 @@ public sealed record AppealOptions
             {
                 RepeatWindowDays = int.TryParse(days, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var d) && d <= 3650
                     ? d
-                    : throw new FormatException($"Appeals:RepeatWindowDays: \"{days}\" 应为 0–3650 的整数 / must be 0–3650"),
+                    : throw new FormatException($"Appeals:RepeatWindowDays: \"{days}\" 应为 0–3650 的整数"),
             };
         }
 
@@ -102,7 +102,7 @@ public sealed record AppealOptions
             {
                 RepeatThreshold = double.TryParse(threshold, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var t) && t is > 0 and <= 1
                     ? t
-                    : throw new FormatException($"Appeals:RepeatThreshold: \"{threshold}\" 应为 0–1 之间的小数 / must be in (0, 1]"),
+                    : throw new FormatException($"Appeals:RepeatThreshold: \"{threshold}\" 应为 0–1 之间的小数"),
             };
         }
 

@@ -146,6 +146,6 @@ public sealed record AttachmentOptions(string Directory, AttachmentLimits Staff,
         return long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value)
             && value is > 0 and <= 1L << 31
             ? value
-            : throw new InvalidOperationException($"{key}: \"{text}\" 必须是 1 到 2147483648 之间的整数 / must be a positive whole number up to 2 GiB");
+            : throw new InvalidOperationException($"{key}: \"{text}\" 必须是 1 到 2147483648 之间的整数");
     }
 }

@@ -47,7 +47,7 @@ public sealed class EscalationPolicy
         var hours = WorkingHours.Default;
         if (section["WorkingHours"] is { } text && !WorkingHours.TryParse(text, out hours))
         {
-            throw new FormatException($"Escalation:WorkingHours: \"{text}\" 应为 09:00-18:00 格式 / must look like 09:00-18:00");
+            throw new FormatException($"Escalation:WorkingHours: \"{text}\" 应为 09:00-18:00 格式");
         }
 
         var chains = new Dictionary<(string, Stage), EscalationChain>();

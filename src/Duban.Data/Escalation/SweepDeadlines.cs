@@ -10,7 +10,7 @@ namespace Duban.Data;
 public sealed record SweepSummary(int Warned, int Urged, int Escalated, int Accountability)
 {
     public override string ToString() =>
-        FormattableString.Invariant($"warned={Warned} urged={Urged} escalated={Escalated} accountability={Accountability}");
+        FormattableString.Invariant($"预警 {Warned} 条，催办 {Urged} 条，督办 {Escalated} 条，问责 {Accountability} 条");
 }
 
 /// <summary>

@@ -154,8 +154,8 @@ public sealed record AppealImportReport(bool DryRun, string? Sheet, IReadOnlyLis
 
     /// <summary>One line: what was done, counted.</summary>
     public string Summary => DryRun
-        ? FormattableString.Invariant($"试导入（未保存）：共 {Rows.Count} 行，可导入 {Valid}，已导入过 {AlreadyImported}，有误 {Rejected} / dry run: rows={Rows.Count} valid={Valid} already={AlreadyImported} rejected={Rejected}")
-        : FormattableString.Invariant($"导入完成：共 {Rows.Count} 行，新保存 {Saved}，已导入过 {AlreadyImported}，拒绝 {Rejected} / rows={Rows.Count} saved={Saved} already={AlreadyImported} rejected={Rejected}");
+        ? FormattableString.Invariant($"试导入（未保存）：共 {Rows.Count} 行，可导入 {Valid}，已导入过 {AlreadyImported}，有误 {Rejected}")
+        : FormattableString.Invariant($"导入完成：共 {Rows.Count} 行，新保存 {Saved}，已导入过 {AlreadyImported}，拒绝 {Rejected}");
 }
 
 /// <summary>How to import: dry run or not, history or new appeals.</summary>

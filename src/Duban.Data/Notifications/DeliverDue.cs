@@ -10,7 +10,7 @@ namespace Duban.Data;
 /// <summary>What one run did.</summary>
 public sealed record DeliverySummary(int Sent, int Retrying, int Dead)
 {
-    public override string ToString() => FormattableString.Invariant($"sent={Sent} retrying={Retrying} dead={Dead}");
+    public override string ToString() => FormattableString.Invariant($"已投递 {Sent} 条，待重试 {Retrying} 条，投递失败 {Dead} 条");
 }
 
 /// <summary>
@@ -159,14 +159,14 @@ public sealed class DeliverDue(DubanDbContext db, NotificationOptions options, W
                 case DeliveryChannel.Webhook:
                     if (item.Hook is not { Active: true } hook)
                     {
-                        return Outcome.GiveUp("webhook 已停用或已删除 / webhook inactive or removed");
+                        return Outcome.GiveUp("webhook 已停用或已删除");
                     }
 
                     return await webhooks.SendAsync(hook, item.Message, now, deadline.Token);
                 case DeliveryChannel.Email:
                     if (!options.Email.Enabled)
                     {
-                        return Outcome.Failed("邮件发送未启用（Email:Enabled）/ email is disabled");
+                        return Outcome.Failed("邮件发送未启用（Email:Enabled）");
                     }
 
                     return await email.SendAsync(item.Delivery.Target, item.Message, now, deadline.Token);
@@ -176,7 +176,7 @@ public sealed class DeliverDue(DubanDbContext db, NotificationOptions options, W
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return Outcome.Failed(FormattableString.Invariant($"超时 / timed out after {options.Timeout.TotalSeconds:0.#} s"));
+            return Outcome.Failed(FormattableString.Invariant($"超时（{options.Timeout.TotalSeconds:0.#} 秒）"));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

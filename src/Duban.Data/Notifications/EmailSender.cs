@@ -32,7 +32,7 @@ public sealed class EmailSender(NotificationOptions options)
     {
         if (!MailboxAddress.TryParse(address, out _))
         {
-            return Outcome.GiveUp($"不是邮件地址 / not an email address: {address}");
+            return Outcome.GiveUp($"不是邮件地址：{address}");
         }
 
         using var mail = Compose(address, message, now);

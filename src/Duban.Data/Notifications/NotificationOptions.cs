@@ -58,7 +58,7 @@ public sealed record NotificationOptions(
         {
             publicUrl = Uri.TryCreate(url.Trim(), UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https"
                 ? parsed
-                : throw new FormatException($"Duban:PublicUrl: \"{url}\" 应为 http(s) 绝对地址 / must be an absolute http(s) URL");
+                : throw new FormatException($"Duban:PublicUrl: \"{url}\" 应为 http(s) 绝对地址");
         }
 
         var maxAttempts = Int(configuration, "Delivery:MaxAttempts", 8, 1, 100);
@@ -75,12 +75,12 @@ public sealed record NotificationOptions(
         {
             from = MailboxAddress.TryParse(fromText, out var address) && address.Address.Contains('@', StringComparison.Ordinal)
                 ? address
-                : throw new FormatException($"Email:From: \"{fromText}\" 不是邮件地址 / not an email address");
+                : throw new FormatException($"Email:From: \"{fromText}\" 不是邮件地址");
         }
 
         if (enabled && (host is null || from is null))
         {
-            throw new FormatException($"{(host is null ? "Email:Host" : "Email:From")}: 启用邮件（Email:Enabled）时必须填写 / required when Email:Enabled is true");
+            throw new FormatException($"{(host is null ? "Email:Host" : "Email:From")}: 启用邮件（Email:Enabled）时必须填写");
         }
 
         var securityText = configuration["Email:Security"];

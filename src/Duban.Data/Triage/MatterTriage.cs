@@ -109,7 +109,7 @@ public sealed class MatterTriage(DubanDbContext db, TriageModelCache cache, Tria
         if (units < 2)
         {
             throw new RuleConflictException(
-                $"已办结事项不足：至少需要两个单位各办结两件才能训练（现有 {units} 个单位）/ closed matters from two or more units, two each, are needed");
+                $"已办结事项不足：至少需要两个单位各办结两件才能训练（现有 {units} 个单位）");
         }
 
         progress?.Report(new RetrainProgress(RetrainPhase.Training, 0, 0));

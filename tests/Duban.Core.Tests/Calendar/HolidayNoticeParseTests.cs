@@ -47,7 +47,7 @@ public abstract class HolidayNoticeParseTests(string culture) : CulturePinned(cu
         var ex = Assert.Throws<FormatException>(() => HolidayNotice.Parse(
             """{ "year": 2024, "days": [ { "name": "劳动节", "date": "2022-05-01", "isOffDay": true } ] }"""));
         Assert.Contains("2022-05-01", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("outside notice year 2024", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("不属于 2024 年的通知", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public abstract class HolidayNoticeParseTests(string culture) : CulturePinned(cu
               { "name": "国庆节", "date": "2024-10-01", "isOffDay": true } ] }
             """));
         Assert.Contains("2024-10-01", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("listed twice", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("重复", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

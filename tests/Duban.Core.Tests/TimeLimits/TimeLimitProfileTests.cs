@@ -89,11 +89,56 @@ public sealed class TimeLimitProfileTests
         Assert.Equal(Parse.Instant("2024-02-11T22:00:00+08:00"), schedule[2].DueAt);
     }
 
+    [Fact]
+    public void MonthForComplex_GivesAComplexMatterThirtyDaysAndAnOrdinaryOneSevenWorkingDays()
+    {
+        // Assigned Thursday 2024-09-12; 中秋 is 9/15–9/17 with 9/14 (Saturday) worked.
+        var start = Parse.Instant("2024-09-12T10:00:00+08:00");
+        var ordinary = TimeLimitProfile.MonthForComplex.Schedule(start, complex: false, China);
+        var complex = TimeLimitProfile.MonthForComplex.Schedule(start, complex: true, China);
+
+        Assert.Equal(Parse.Instant("2024-09-14T00:00:00+08:00"), ordinary[0].DueAt); // 1 working day: Friday 9/13
+        Assert.Equal(TimeLimitProfile.Standard13710.Schedule(start, false, China)[2].DueAt, ordinary[2].DueAt);
+        Assert.Equal(Parse.Instant("2024-10-13T00:00:00+08:00"), complex[2].DueAt); // 30 days: Saturday 10/12, a working day (国庆调休)
+    }
+
+    [Fact]
+    public void CalendarDays13710_CountsEveryDayButEndsOnAWorkingDay()
+    {
+        // Assigned Friday 2024-05-31: 7 days is Friday 6/7, 10 days Monday 6/10 is 端午 (a day off), so Tuesday 6/11.
+        var start = Parse.Instant("2024-05-31T10:00:00+08:00");
+        var ordinary = TimeLimitProfile.CalendarDays13710.Schedule(start, complex: false, China);
+        var complex = TimeLimitProfile.CalendarDays13710.Schedule(start, complex: true, China);
+
+        Assert.Equal(Parse.Instant("2024-06-04T00:00:00+08:00"), ordinary[0].DueAt); // 1 day is Saturday 6/1: Monday 6/3
+        Assert.Equal(Parse.Instant("2024-06-08T00:00:00+08:00"), ordinary[2].DueAt);
+        Assert.Equal(Parse.Instant("2024-06-12T00:00:00+08:00"), complex[2].DueAt);
+    }
+
+    [Fact]
+    public void Petition_Has15DaysToAccept60ToDecideAnd90WhenComplex()
+    {
+        var start = Parse.Instant("2024-03-01T09:00:00+08:00");
+        var schedule = TimeLimitProfile.Petition.Schedule(start, complex: false, China);
+
+        Assert.Equal(Parse.Instant("2024-03-19T00:00:00+08:00"), schedule[0].DueAt); // 3/16 is a Saturday: Monday 3/18
+        Assert.Equal(Parse.Instant("2024-05-01T00:00:00+08:00"), schedule[2].DueAt); // 4/30 is a Tuesday
+        Assert.Equal(Parse.Instant("2024-05-31T00:00:00+08:00"), TimeLimitProfile.Petition.Schedule(start, true, China)[2].DueAt);
+    }
+
+    [Fact]
+    public void Shipped_HaveUniqueNamesAndChineseDisplayNames()
+    {
+        Assert.Equal(TimeLimitProfile.DefaultName, TimeLimitProfile.Shipped[0].Name);
+        Assert.Equal(TimeLimitProfile.Shipped.Count, TimeLimitProfile.Shipped.Select(p => p.Name).Distinct(StringComparer.OrdinalIgnoreCase).Count());
+        Assert.All(TimeLimitProfile.Shipped, p => Assert.Matches(@"\p{IsCJKUnifiedIdeographs}", p.DisplayName));
+    }
+
     [Property(Arbitrary = [typeof(ScheduleCaseArbitrary)], MaxTest = 300)]
     public void Schedule_DueSoonIsBetweenStartAndDue(ScheduleCase c)
     {
         var completeBy = c.ExplicitAfterMinutes is { } minutes ? new Deadline(c.Start.AddMinutes(minutes), false) : (Deadline?)null;
-        foreach (var profile in new[] { TimeLimitProfile.Standard13710, TimeLimitProfile.Urgent })
+        foreach (var profile in TimeLimitProfile.Shipped)
         {
             var schedule = profile.Schedule(c.Start, c.Complex, China, completeBy);
             Assert.Equal(3, schedule.Count);

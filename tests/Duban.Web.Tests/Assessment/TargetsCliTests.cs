@@ -27,12 +27,12 @@ public sealed class TargetsCliTests
         Assert.Equal(1, dry.Exit);
         Assert.Contains("第3行：没有「NOWHERE」这个单位。", dry.Out, StringComparison.Ordinal);
         Assert.Contains("第4行：目标数须大于 0。", dry.Out, StringComparison.Ordinal);
-        Assert.Contains("rows=3 problems=2 saved=no", real.Out, StringComparison.Ordinal);
+        Assert.Contains("共 3 行，有误 2 行，未保存", real.Out, StringComparison.Ordinal);
         Assert.Equal(1, real.Exit);
-        Assert.Contains("rows=2 problems=0 saved=no items_added=2 goals_added=2", check.Out, StringComparison.Ordinal); // nothing was stored before
+        Assert.Contains("共 2 行，有误 0 行，未保存：新增事项 2 项，新增目标 2 个", check.Out, StringComparison.Ordinal); // nothing was stored before
         Assert.Equal(0, saved.Exit);
-        Assert.Contains("saved=yes items_added=2 goals_added=2 goals_changed=0", saved.Out, StringComparison.Ordinal);
-        Assert.Contains("saved=yes items_added=0 goals_added=0 goals_changed=2", again.Out, StringComparison.Ordinal);
+        Assert.Contains("已保存：新增事项 2 项，新增目标 2 个，修改目标 0 个", saved.Out, StringComparison.Ordinal);
+        Assert.Contains("已保存：新增事项 0 项，新增目标 0 个，修改目标 2 个", again.Out, StringComparison.Ordinal);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(folder, recursive: true);
     }
