@@ -98,7 +98,7 @@ public sealed class UnitAndTokenTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Engines), MemberType = typeof(TestDatabase))]
-    public async Task DemoOrganisation_IsCreatedOnlyInAnEmptyDatabase_WithMattersAtEveryStage(string engine)
+    public async Task DemoOrganisation_IsCreatedOnlyInAnEmptyDatabase_WithEveryPartShowingSomething(string engine)
     {
         var database = await TestDatabase.CreateAsync(engine);
         await using var _ = database;
@@ -109,14 +109,33 @@ public sealed class UnitAndTokenTests
         var accounts = await scope.ServiceProvider.GetRequiredService<DemoOrganisation>().SeedIfEmptyAsync();
         var again = await scope.ServiceProvider.GetRequiredService<DemoOrganisation>().SeedIfEmptyAsync();
 
-        Assert.Equal(["admin", "ducha", "renminlu", "shizhang", "zhujian"], accounts.Select(a => a.UserName).Order());
+        Assert.Equal(["admin", "baolian", "ducha", "renminlu", "shizhang", "zhujian"], accounts.Select(a => a.UserName).Order());
+        Assert.All(accounts, a => Assert.Matches(@"^[\p{IsCJKUnifiedIdeographs}（）]+$", a.Description)); // no role names in English
         Assert.Empty(again);
         var db = scope.ServiceProvider.GetRequiredService<DubanDbContext>();
-        var statuses = await db.Matters.Select(m => m.Status).ToListAsync();
-        Assert.Equal(5, statuses.Count);
-        Assert.Contains(MatterStatus.Closed, statuses);
-        Assert.Contains(MatterStatus.Reported, statuses);
-        Assert.Contains(await db.Matters.ToListAsync(), m => m.NextDueAt < clock.GetUtcNow()); // one acknowledge overdue
+        var now = clock.GetUtcNow();
+        var matters = await db.Matters.AsNoTracking().ToListAsync();
+        // Today's matters at every point of the clock, and four months of history behind them.
+        foreach (var status in new[] { MatterStatus.Assigned, MatterStatus.Acknowledged, MatterStatus.Returned, MatterStatus.Reported, MatterStatus.Verified, MatterStatus.Closed })
+        {
+            Assert.Contains(matters, m => m.Status == status);
+        }
+
+        Assert.Contains(matters, m => m.NextDueAt < now); // overdue
+        Assert.True(matters.Count(m => m.Status == MatterStatus.Closed && m.AssignedAt < now.AddDays(-90)) >= 5, "history reaches back three months");
+        Assert.True(await db.Appeals.CountAsync() >= 10);
+        Assert.Contains(await db.Appeals.AsNoTracking().Select(a => a.Matter!.Source).ToListAsync(), s => s == MatterSource.Visit); // raised on a 包联 visit
+        Assert.True(await db.Enterprises.CountAsync() >= 3);
+        Assert.True(await db.Visits.CountAsync() >= 3);
+        Assert.NotEmpty(await db.AccountabilityEntries.ToListAsync()); // filed by the first sweep
+        Assert.Equal(2, await db.LookBacks.CountAsync(l => l.Status == LookBackStatus.Pending && l.DueAt <= now)); // the 回头看 queue
+        Assert.Contains(await db.LookBacks.Select(l => l.Status).ToListAsync(), s => s == LookBackStatus.Holds);
+        var reviews = scope.ServiceProvider.GetRequiredService<ReviewQueries>();
+        var supervisor = await scope.ServiceProvider.GetRequiredService<UserAccounts>().ActorOfAsync(
+            (await scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<User>>().FindByNameAsync("ducha"))!);
+        await FactStore.FoldAsync(db, default);
+        var february = await reviews.GetAsync(Duban.Reviews.ReviewPeriod.ParseMonth("2024-02", Duban.Calendar.ChinaTime.DateOf(now)), null, supervisor);
+        Assert.False(february.IsEmpty); // last month has figures to rank
         var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<User>>();
         var ducha = await users.FindByNameAsync("ducha");
         Assert.True(await users.CheckPasswordAsync(ducha!, accounts.Single(a => a.UserName == "ducha").Password));

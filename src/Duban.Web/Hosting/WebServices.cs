@@ -156,7 +156,6 @@ public static class WebServices
         return string.Join(Environment.NewLine, [
             "",
             "数据库为空，已创建演示单位「示范市」和以下登录账号（密码只显示这一次）：",
-            "The database was empty: created the demo organisation and these sign-ins (passwords shown once):",
             .. lines,
             "",
         ]);
