@@ -13,20 +13,8 @@ namespace Duban.Web.Pages.Portal;
 [RequestFormLimits(MultipartBodyLengthLimit = Api.AttachmentsApi.MaxPortalBodyBytes)]
 public sealed class IndexModel(AppealIntake intake, DubanDbContext db, MatterAttachments attachments, AttachmentOptions attachmentOptions) : FormPageModel
 {
-    /// <summary>The form's fields; a class (not the record) so model binding fills it.</summary>
-    public sealed class PortalForm
-    {
-        public string? Title { get; set; }
-        public string? Content { get; set; }
-        public string? Category { get; set; }
-        public string? Region { get; set; }
-        public string? ContactName { get; set; }
-        public string? ContactPhone { get; set; }
-        public string? EnterpriseName { get; set; }
-
-        /// <summary>Drawn when the form is shown, so a double click or a resend makes one appeal, not two.</summary>
-        public string? SubmissionKey { get; set; }
-    }
+    /// <summary>The form's fields (<see cref="AppealFields"/>).</summary>
+    public sealed class PortalForm : AppealFields;
 
     [BindProperty]
     public PortalForm Form { get; set; } = new();
@@ -117,3 +105,23 @@ public sealed class IndexModel(AppealIntake intake, DubanDbContext db, MatterAtt
         return units.Select(u => (u.Code, u.Level == UnitLevel.Township ? $"　{u.Name}" : u.Name)).ToList();
     }
 }
+
+/// <summary>An appeal's fields as the portal and the staff form (受理登记) bind them; a class (not the record) so model
+/// binding fills it.</summary>
+public class AppealFields
+{
+    public string? Title { get; set; }
+    public string? Content { get; set; }
+    public string? Category { get; set; }
+    public string? Region { get; set; }
+    public string? ContactName { get; set; }
+    public string? ContactPhone { get; set; }
+    public string? EnterpriseName { get; set; }
+
+    /// <summary>Drawn when the form is shown, so a double click or a resend makes one appeal, not two.</summary>
+    public string? SubmissionKey { get; set; }
+}
+
+/// <summary>What the shared fields partial (<c>_AppealFields</c>) draws: the values, the regions to choose from, the
+/// messages by field.</summary>
+public sealed record AppealFieldsView(AppealFields Form, IReadOnlyList<(string Code, string Name)> Regions, IReadOnlyDictionary<string, string[]> Errors);
