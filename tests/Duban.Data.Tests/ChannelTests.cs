@@ -289,7 +289,8 @@ public sealed class ChannelTests
         Assert.Equal("lark_md", elements[0].GetProperty("text").GetProperty("tag").GetString());
         Assert.Contains("**事项编号**：DB-2024-000001", elements[1].GetProperty("text").GetProperty("content").GetString(), StringComparison.Ordinal);
         var button = elements[2].GetProperty("actions")[0];
-        Assert.Equal(("button", $"https://duban.example.test/matters/{id}"), (button.GetProperty("tag").GetString(), button.GetProperty("url").GetString()));
+        Assert.Equal("button", button.GetProperty("tag").GetString());
+        Assert.Equal($"https://duban.example.test/matters/{id}", button.GetProperty("url").GetString());
 
         // Without a secret there is no timestamp and no sign.
         var unsigned = RobotSender.Body(new UnitChannel { Kind = ChannelKind.Feishu, Url = "http://x/" },
