@@ -90,6 +90,7 @@ public sealed class ChannelsBrowserTests(ChannelsApp app, Chromium chromium) : I
         await Expect(page.Locator("span[data-valmsg-for='unit']")).ToHaveTextAsync("请选择单位。");
         await Expect(page.Locator("span[data-valmsg-for='platform']")).ToHaveTextAsync("请选择平台：企业微信、钉钉或飞书。");
         await Expect(page.Locator("span[data-valmsg-for='url']")).ToHaveTextAsync("请粘贴机器人的 Webhook 地址（以 https:// 开头）。");
+        await BrowserTests.ScreenshotsAsync(page, "admin-channels-errors");
 
         // 测试镇's 钉钉 robot, signed: its token and secret are never shown back in full.
         await page.GetByLabel("单位", new() { Exact = true }).SelectOptionAsync(app.Org.UnitIds["K-T"].ToString(CultureInfo.InvariantCulture));
@@ -107,6 +108,7 @@ public sealed class ChannelsBrowserTests(ChannelsApp app, Chromium chromium) : I
         // The test message: the robot refuses (errcode in an HTTP 200), then accepts; each answer in Chinese.
         await Button(item, "发测试消息").ClickAsync();
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("测试消息未能发到钉钉群：钉钉答复错误 310000：未通过机器人的安全设置");
+        await BrowserTests.ScreenshotsAsync(page, "admin-channels-refused");
         robot.Answer = """{"errcode":0,"errmsg":"ok"}""";
         await Button(item, "发测试消息").ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("测试消息已发到钉钉群，钉钉答复成功。请确认已收到。");
