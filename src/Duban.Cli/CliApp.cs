@@ -25,6 +25,7 @@ public static class CliApp
             new DbCommand(cli).Create(),
             jobs.Sweep(),
             new WebhooksCommand(cli).Create(),
+            new ChannelsCommand(cli).Create(),
             jobs.Deliver(),
             new TextCommand(cli).Create(),
             new AccountabilityCommand(cli).Create(),

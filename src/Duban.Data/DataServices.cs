@@ -73,6 +73,8 @@ public static class DataServices
         services.AddScoped<DeliverDue>();
         services.AddScoped<EmailSender>();
         services.AddScoped<WebhookSender>();
+        services.AddSingleton(sp => SmsOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
+        services.AddScoped<RobotSender>().AddScoped<ISmsProvider, AliyunSms>().AddScoped<ChannelAdmin>();
         services.AddSingleton<MatterIndex>();
         services.AddScoped<SimilarMatters>();
         services.AddScoped<Batches>();

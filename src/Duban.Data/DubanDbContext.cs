@@ -34,6 +34,7 @@ public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
     public DbSet<LookBack> LookBacks => Set<LookBack>();
     public DbSet<Webhook> Webhooks => Set<Webhook>();
     public DbSet<Delivery> Deliveries => Set<Delivery>();
+    public DbSet<UnitChannel> UnitChannels => Set<UnitChannel>();
     public DbSet<TriageModelRecord> TriageModels => Set<TriageModelRecord>();
 
     // Similar cases and batches (相似案件、批处理).

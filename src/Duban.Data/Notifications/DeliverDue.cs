@@ -30,7 +30,8 @@ public sealed record DeliverySummary(int Sent, int Retrying, int Dead)
 /// sweep never waits for any of this: it only writes rows; this runs in its own loop.
 /// </para>
 /// </summary>
-public sealed class DeliverDue(DubanDbContext db, NotificationOptions options, WebhookSender webhooks, EmailSender email, ILogger<DeliverDue> logger)
+public sealed class DeliverDue(DubanDbContext db, NotificationOptions options, WebhookSender webhooks, EmailSender email, RobotSender robots,
+    ISmsProvider sms, ILogger<DeliverDue> logger)
 {
     public const int BatchSize = 20, MaxBatchesPerRun = 10, Parallelism = 8;
 
@@ -118,6 +119,9 @@ public sealed class DeliverDue(DubanDbContext db, NotificationOptions options, W
         var hookIds = claimed.Where(d => d.Channel == DeliveryChannel.Webhook)
             .Select(d => long.TryParse(d.Target, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : 0).Distinct().ToList();
         var hooks = await db.Webhooks.AsNoTracking().Where(w => hookIds.Contains(w.Id)).ToDictionaryAsync(w => w.Id, cancellationToken);
+        var robotIds = claimed.Where(d => d.Channel == DeliveryChannel.Robot)
+            .Select(d => long.TryParse(d.Target, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : 0).Distinct().ToList();
+        var robotRows = robotIds.Count == 0 ? [] : await db.UnitChannels.AsNoTracking().Where(c => robotIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
 
         var work = new List<Work>();
         foreach (var delivery in claimed)
@@ -142,7 +146,14 @@ public sealed class DeliverDue(DubanDbContext db, NotificationOptions options, W
                 hook = hooks.GetValueOrDefault(hookId);
             }
 
-            work.Add(new Work(delivery, message, hook));
+            UnitChannel? robot = null;
+            if (delivery.Channel == DeliveryChannel.Robot
+                && long.TryParse(delivery.Target, NumberStyles.None, CultureInfo.InvariantCulture, out var robotId))
+            {
+                robot = robotRows.GetValueOrDefault(robotId);
+            }
+
+            work.Add(new Work(delivery, message, hook, robot));
         }
 
         return work;
@@ -170,6 +181,21 @@ public sealed class DeliverDue(DubanDbContext db, NotificationOptions options, W
                     }
 
                     return await email.SendAsync(item.Delivery.Target, item.Message, now, deadline.Token);
+                case DeliveryChannel.Robot:
+                    if (item.Robot is not { Url: not null } robot)
+                    {
+                        return Outcome.GiveUp("群机器人已删除 / robot removed");
+                    }
+
+                    return await robots.SendAsync(robot, item.Message, now, deadline.Token);
+                case DeliveryChannel.Sms:
+                    if (!sms.Enabled)
+                    {
+                        return Outcome.Failed("短信服务未开通（Sms:Enabled）/ SMS is disabled");
+                    }
+
+                    return await sms.SendAsync(item.Delivery.Target, item.Message.Sms(),
+                        item.Delivery.Id.ToString(CultureInfo.InvariantCulture), now, deadline.Token);
             }
 
             return Outcome.GiveUp("unknown channel");
@@ -237,7 +263,7 @@ public sealed class DeliverDue(DubanDbContext db, NotificationOptions options, W
         return $"{ex.GetType().Name}: {text}";
     }
 
-    private sealed record Work(Delivery Delivery, NotificationMessage Message, Webhook? Hook);
+    private sealed record Work(Delivery Delivery, NotificationMessage Message, Webhook? Hook, UnitChannel? Robot);
 }
 
 /// <summary>How one attempt ended: <see cref="Error"/> null when the receiver accepted it.</summary>

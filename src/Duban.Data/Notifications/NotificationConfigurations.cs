@@ -29,3 +29,16 @@ internal sealed class DeliveryConfiguration : IEntityTypeConfiguration<Delivery>
         e.HasOne(d => d.Notice).WithMany().HasForeignKey(d => d.NoticeId).OnDelete(DeleteBehavior.Restrict);
     }
 }
+
+internal sealed class UnitChannelConfiguration : IEntityTypeConfiguration<UnitChannel>
+{
+    public void Configure(EntityTypeBuilder<UnitChannel> e)
+    {
+        e.ToTable("unit_channels");
+        e.HasIndex(c => c.UnitId); // the outbox reads the channels of a batch's units
+        e.Property(c => c.Kind).HasConversion<string>().HasMaxLength(16);
+        e.Property(c => c.Url).HasMaxLength(2000);
+        e.Property(c => c.Secret).HasMaxLength(200);
+        e.HasOne(c => c.Unit).WithMany().HasForeignKey(c => c.UnitId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

@@ -6,6 +6,12 @@ public enum DeliveryChannel
 {
     Webhook,
     Email,
+
+    /// <summary>A unit's group robot (企业微信, 钉钉, 飞书); the target is the <see cref="UnitChannel"/>'s id.</summary>
+    Robot,
+
+    /// <summary>A text message; the target is the mobile number.</summary>
+    Sms,
 }
 
 /// <summary>Where a delivery stands.</summary>
@@ -51,7 +57,7 @@ public sealed class Delivery
     public Notice? Notice { get; set; }
     public DeliveryChannel Channel { get; set; }
 
-    /// <summary>The webhook's id (as text) or the email address.</summary>
+    /// <summary>The webhook's or robot's id (as text), the email address or the mobile number.</summary>
     public required string Target { get; set; }
 
     public DeliveryStatus Status { get; set; }
@@ -66,4 +72,40 @@ public sealed class Delivery
     public string? LastError { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? SentAt { get; set; }
+}
+
+/// <summary>Where a unit's reminders go besides its inbox: a group robot of one platform, or text messages.</summary>
+public enum ChannelKind
+{
+    /// <summary>企业微信 group robot: the key is in its webhook URL.</summary>
+    WeCom,
+
+    /// <summary>钉钉 custom robot, optionally signed (加签) with its secret.</summary>
+    DingTalk,
+
+    /// <summary>飞书 custom bot, optionally signed (签名校验) with its secret.</summary>
+    Feishu,
+
+    /// <summary>Text messages to the unit's people who have a mobile number (<see cref="Microsoft.AspNetCore.Identity.IdentityUser{TKey}.PhoneNumber"/>).</summary>
+    Sms,
+}
+
+/// <summary>
+/// One reminder channel of a unit (管理 → 群机器人与短信): a robot (<see cref="Url"/> and, when the platform signs,
+/// <see cref="Secret"/>) or SMS on. Every notice for the unit then also goes there (<see cref="NoticeRecipients"/>).
+/// </summary>
+public sealed class UnitChannel
+{
+    public long Id { get; set; }
+    public long UnitId { get; set; }
+    public Unit? Unit { get; set; }
+    public ChannelKind Kind { get; set; }
+
+    /// <summary>The robot's webhook URL (it carries the robot's token: never shown in full); null for SMS.</summary>
+    public string? Url { get; set; }
+
+    /// <summary>The signing secret of a 钉钉 or 飞书 robot, kept as given (the signature needs it); never shown in full.</summary>
+    public string? Secret { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
 }

@@ -75,6 +75,41 @@ public sealed record NotificationMessage(
         return text.ToString();
     }
 
+    /// <summary>The matter's particulars as label and value (事项编号, 事项名称, 办理节点, 期限), for the robots' messages.</summary>
+    public IReadOnlyList<(string Label, string Value)> Facts()
+    {
+        var facts = new List<(string, string)>();
+        if (MatterCode is not null)
+        {
+            facts.Add(("事项编号", MatterCode));
+        }
+
+        if (MatterTitle is not null)
+        {
+            facts.Add(("事项名称", MatterTitle));
+        }
+
+        if (Stage is { } stage)
+        {
+            facts.Add(("办理节点", Labels.Of(stage)));
+        }
+
+        if (DueAt is { } due)
+        {
+            facts.Add(("期限", NoticeText.Deadline(due) + "（北京时间）"));
+        }
+
+        return facts;
+    }
+
+    /// <summary>The closing line of a robot message; "督办系统" in it passes a robot's keyword check (自定义关键词).</summary>
+    public string Footer => NoticeId == 0
+        ? "督办系统发送的测试消息，请勿回复"
+        : FormattableString.Invariant($"督办系统自动发送，请勿回复 · 通知编号 {NoticeId}-{DeliveryId}");
+
+    /// <summary>The text message: the notice's title (at most <see cref="SmsText.MaxTitle"/> characters) and the deadline.</summary>
+    public SmsText Sms() => SmsText.Of(Title, DueAt);
+
     private sealed record Payload(
         long DeliveryId,
         string Event,
