@@ -69,7 +69,7 @@ public sealed class WorkListQueryTests
         }));
 
         // Conditions add up, and the reader still sees only their own: the township has no 污水管网.
-        Assert.Equal(["噪音投诉"], await TitlesAsync(s, new MatterFilter { Unit = "K-T", Keyword = "夜间" }));
+        Assert.Equal(["噪音投诉"], await TitlesAsync(s, new MatterFilter { Unit = "K-T", Keyword = "施工" }));
         Assert.Empty(await TitlesAsync(s, new MatterFilter { Keyword = "雨污分流" }, s.Org.TownshipHandler));
     }
 
@@ -144,7 +144,7 @@ public sealed class WorkListQueryTests
             return rows;
         }
 
-        var townAppealsAndPetitions = await ExportAsync(new MatterFilter { Unit = "K-T", Keyword = "群众" });
+        var townAppealsAndPetitions = await ExportAsync(new MatterFilter { Unit = "K-T", Keyword = "补偿款" });
         Assert.Equal(["信访件"], townAppealsAndPetitions.Select(r => (string)r["标题"]!));
         Assert.Equal("信访", townAppealsAndPetitions[0]["类型"]);
         Assert.Equal("线下", townAppealsAndPetitions[0]["来源"]);
