@@ -33,6 +33,7 @@ public static class DataServices
         services.AddScoped<CitationBook>().AddScoped<ResultCitations>().AddScoped<CardBook>().AddScoped<InterviewList>();
         services.AddScoped<DashboardQueries>().AddSingleton<DashboardCache>();
         services.AddScoped<MatterLedger>();
+        services.AddScoped<FormSubmissions>();
         services.AddSingleton(sp => TriageOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<TriageModelCache>();
         services.AddScoped<MatterTriage>();

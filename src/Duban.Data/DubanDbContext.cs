@@ -103,6 +103,9 @@ public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
     public DbSet<InstructionReport> InstructionReports => Set<InstructionReport>();
     public DbSet<InstructionCounter> InstructionCounters => Set<InstructionCounter>();
 
+    /// <summary>Page forms' submission keys (<see cref="FormSubmissions"/>).</summary>
+    public DbSet<FormSubmission> FormSubmissions => Set<FormSubmission>();
+
     /// <summary>The review counters of the save in progress (<see cref="FactLedger"/>).</summary>
     internal FactLedger.Pending? PendingFacts { get; set; }
 

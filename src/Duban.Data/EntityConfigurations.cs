@@ -53,6 +53,7 @@ internal sealed class MatterConfiguration : IEntityTypeConfiguration<Matter>
         e.HasIndex(m => new { m.Kind, m.Register, m.Colour }); // work-item lists by register and colour
         e.HasIndex(m => m.ParentId);
         e.HasIndex(m => m.ColourDueAt); // the sweep's colour refresh reads only the items whose instant has come
+        e.HasIndex(m => m.AssignedAt); // the work list by 交办时间 (order and date range)
         e.Property(m => m.Code).HasMaxLength(32);
         e.Property(m => m.Title).HasMaxLength(200);
         e.Property(m => m.Content).HasMaxLength(20000);

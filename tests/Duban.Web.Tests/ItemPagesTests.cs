@@ -75,7 +75,7 @@ public abstract class ItemPagesTests(DubanApp app)
         var office = await PageSession.SignInAsync(app, "C-DC", Role.Supervisor);
         var form = await office.GetStringAsync("/Items/New?register=project");
         Assert.Contains("Form.Nodes[5].Name", form, StringComparison.Ordinal); // six rows without script
-        var key = System.Text.RegularExpressions.Regex.Match(form, "name=\"Form.SubmissionKey\" value=\"([0-9a-f]{32})\"").Groups[1].Value;
+        var key = System.Text.RegularExpressions.Regex.Match(form, "name=\"submissionKey\" value=\"([0-9a-f]{32})\"").Groups[1].Value;
         Assert.Equal(32, key.Length);
 
         using var refused = await office.PostAsync("/Items/New", new()
@@ -87,7 +87,7 @@ public abstract class ItemPagesTests(DubanApp app)
             ["Form.Nodes[1].Name"] = "", ["Form.Nodes[1].DueAt"] = "", // a blank row, as the browser sends it
             ["Form.Nodes[2].Name"] = "前期", ["Form.Nodes[2].DueAt"] = "2024-12-01",
             ["Form.Cycle"] = "monthly", ["Form.Day"] = "25",
-            ["Form.SubmissionKey"] = key,
+            ["submissionKey"] = key,
         });
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         var html = WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync());
@@ -105,7 +105,7 @@ public abstract class ItemPagesTests(DubanApp app)
             ["Form.Nodes[1].Name"] = "开工", ["Form.Nodes[1].DueAt"] = "2025-06-30",
             ["Form.Cycle"] = "weekly", ["Form.Weekday"] = "5",
             ["Form.People[0].Role"] = "responsible", ["Form.People[0].User"] = "other", ["Form.People[0].Name"] = "李局长",
-            ["Form.SubmissionKey"] = key,
+            ["submissionKey"] = key,
         };
         var twice = await Task.WhenAll(office.PostAsync("/Items/New", fields), office.PostAsync("/Items/New", fields));
         Assert.All(twice, r => Assert.Equal(HttpStatusCode.Redirect, r.StatusCode));

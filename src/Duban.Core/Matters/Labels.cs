@@ -162,6 +162,8 @@ public static class Labels
         InboxTab.Overdue => "超期",
         InboxTab.Reported => "待审核",
         InboxTab.Done => "已办结",
+        InboxTab.Returned => "已退回",
+        InboxTab.All => "全部",
     };
 
     /// <summary>一般督办 / 重点督办 / 挂牌督办 (a matter under no level is shown as 一般督办 once supervised).</summary>

@@ -192,4 +192,10 @@ public enum InboxTab
 
     /// <summary>已办结: verified, rated or closed.</summary>
     Done,
+
+    /// <summary>已退回: refused by the lead unit, waiting for the assigner to route it again.</summary>
+    Returned,
+
+    /// <summary>全部: every matter the reader may see.</summary>
+    All,
 }

@@ -1212,6 +1212,30 @@ namespace Duban.Data.Postgres.Migrations
                     b.ToTable("extension_requests", (string)null);
                 });
 
+            modelBuilder.Entity("Duban.Data.FormSubmission", b =>
+                {
+                    b.Property<string>("ActorId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.HasKey("ActorId", "Key");
+
+                    b.HasIndex("At");
+
+                    b.ToTable("form_submissions", (string)null);
+                });
+
             modelBuilder.Entity("Duban.Data.ImportRun", b =>
                 {
                     b.Property<long>("Id")
@@ -1928,6 +1952,8 @@ namespace Duban.Data.Postgres.Migrations
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AssignedAt");
 
                     b.HasIndex("AssignerUnitId");
 

@@ -1165,6 +1165,30 @@ namespace Duban.Data.Sqlite.Migrations
                     b.ToTable("extension_requests", (string)null);
                 });
 
+            modelBuilder.Entity("Duban.Data.FormSubmission", b =>
+                {
+                    b.Property<string>("ActorId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ActorId", "Key");
+
+                    b.HasIndex("At");
+
+                    b.ToTable("form_submissions", (string)null);
+                });
+
             modelBuilder.Entity("Duban.Data.ImportRun", b =>
                 {
                     b.Property<long>("Id")
@@ -1861,6 +1885,8 @@ namespace Duban.Data.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AssignedAt");
 
                     b.HasIndex("AssignerUnitId");
 

@@ -4,13 +4,26 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Duban.Data;
 
-/// <summary>Filters for the matter list; all optional.</summary>
+/// <summary>Filters for the matter list; all optional. The work list (工作台), the API's <c>GET /api/matters</c> and the
+/// Excel export read the same filter.</summary>
 public sealed record MatterFilter
 {
     /// <summary>Lead unit code.</summary>
     public string? Unit { get; init; }
     public MatterStatus? Status { get; init; }
     public MatterKind? Kind { get; init; }
+
+    /// <summary>来源.</summary>
+    public MatterSource? Source { get; init; }
+
+    /// <summary>A word in the title, the content or the code (编号, any case).</summary>
+    public string? Keyword { get; init; }
+
+    /// <summary>Assigned on or after this day (Beijing time).</summary>
+    public DateOnly? AssignedFrom { get; init; }
+
+    /// <summary>Assigned on or before this day (Beijing time).</summary>
+    public DateOnly? AssignedTo { get; init; }
 
     /// <summary>Only matters with an unmet milestone past due (clock running).</summary>
     public bool Overdue { get; init; }
@@ -21,8 +34,8 @@ public sealed record MatterFilter
     /// <summary>One tab of the work list (工作台).</summary>
     public InboxTab? Tab { get; init; }
 
-    /// <summary>Only open matters that need the supervision office's eye: overdue, escalated (a rung recorded
-    /// for the current deadline) or under 督办.</summary>
+    /// <summary>Only matters that need the supervision office's eye: open and overdue, escalated (a rung recorded
+    /// for the current deadline) or under 督办, and those returned (退回) by their unit to be routed again.</summary>
     public bool Attention { get; init; }
 
     /// <summary>Only these matters (still limited to what the reader may see).</summary>
@@ -34,13 +47,44 @@ public sealed record MatterFilter
     /// <summary>Only matters tagged with this campaign (专项行动).</summary>
     public long? Campaign { get; init; }
 
-    /// <summary>Earliest due first instead of newest first.</summary>
+    /// <summary>Earliest due first instead of newest first (when <see cref="Sort"/> is not given).</summary>
     public bool ByDue { get; init; }
+
+    /// <summary>The order of the list; null: earliest due for due and attention lists and with <see cref="ByDue"/>,
+    /// newest first otherwise.</summary>
+    public MatterSort? Sort { get; init; }
+
+    /// <summary>Reverse <see cref="Sort"/>.</summary>
+    public bool Descending { get; init; }
 
     public int Page { get; init; } = 1;
     public int PageSize { get; init; } = 20;
 
     public const int MaxPageSize = 200;
+
+    /// <summary>Longest keyword, in characters.</summary>
+    public const int MaxKeyword = 100;
+
+    /// <summary>Whether anything beyond the tab, the order and the page narrows the list (the work list says so).</summary>
+    public bool Narrowed => !string.IsNullOrWhiteSpace(Unit) || Status is not null || Kind is not null || Source is not null
+        || !string.IsNullOrWhiteSpace(Keyword) || AssignedFrom is not null || AssignedTo is not null || !string.IsNullOrWhiteSpace(Person)
+        || Campaign is not null;
+}
+
+/// <summary>A column the matter list can be ordered by.</summary>
+public enum MatterSort
+{
+    /// <summary>Newest first (by id).</summary>
+    Newest,
+
+    /// <summary>下一期限: the earliest next deadline first; matters with none last.</summary>
+    Due,
+
+    /// <summary>交办时间.</summary>
+    Assigned,
+
+    /// <summary>编号.</summary>
+    Code,
 }
 
 /// <summary>One page of matters and how many match in all.</summary>
@@ -75,13 +119,61 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
     }
 
     /// <summary>A page of the matters the reader may see: newest first, or, for overdue and due-before lists,
-    /// the earliest due first.</summary>
+    /// the earliest due first, or in the order the filter asks.</summary>
     public async Task<MatterPage> ListAsync(MatterFilter filter, Actor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(actor);
         var now = clock.GetUtcNow();
-        var query = await VisibleMatters.QueryAsync(db, actor, cancellationToken);
+        var query = await QueryAsync(filter, actor, cancellationToken);
+        var total = await query.CountAsync(cancellationToken);
+
+        // The page's ids once, then the rows with their milestones and co-units by id: the paged query is not
+        // repeated for each included collection.
+        var ids = await Ordered(query, filter).Skip((filter.Page - 1) * filter.PageSize).Take(filter.PageSize)
+            .Select(m => m.Id).ToListAsync(cancellationToken);
+        var loaded = await db.Matters.Where(m => ids.Contains(m.Id))
+            .Include(m => m.LeadUnit).Include(m => m.Milestones).Include(m => m.CoUnits)
+            .AsNoTracking().AsSplitQuery().ToDictionaryAsync(m => m.Id, cancellationToken);
+        var rows = ids.Select(id => loaded[id]).ToList();
+
+        // Whether the reader may acknowledge each row, as the lifecycle decides it (for the work list's 签收所选事项).
+        var tree = await UnitTree.LoadAsync(db, rows.SelectMany(m => m.CoUnits.Select(c => c.UnitId).Append(m.LeadUnitId).Append(m.AssignerUnitId))
+            .Append(actor.UnitId), cancellationToken);
+        var lifecycle = rules.Lifecycle();
+        var items = rows.Select(m =>
+        {
+            var state = m.ToState();
+            var milestones = ViewMapping.Milestones(m, state, now);
+            return new MatterSummary(m.Id, m.Code, m.Title, m.Kind, m.Status, Labels.Of(m.Status), ViewMapping.Ref(m.LeadUnit!),
+                Calendar.ChinaTime.ToLocal(m.AssignedAt), Local(m.NextDueAt), ViewMapping.IsOverdue(state, now),
+                ViewMapping.Escalation(milestones), m.Version, milestones)
+            {
+                MayAcknowledge = lifecycle.AllowedActions(state, actor, now, tree).Contains(MatterAction.Acknowledge),
+            };
+        }).ToList();
+        return new MatterPage(items, total, filter.Page, filter.PageSize);
+    }
+
+    /// <summary>The matters the reader may see that the filter keeps (all of it but the order and the page), as a
+    /// query: the list, its count and the Excel export read it.</summary>
+    public async Task<IQueryable<Matter>> QueryAsync(MatterFilter filter, Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentNullException.ThrowIfNull(actor);
+        var now = clock.GetUtcNow();
+        var query = Narrow(await VisibleMatters.QueryAsync(db, actor, cancellationToken), filter, now);
+        if (filter.Tab is { } tab)
+        {
+            query = query.Where(InTab(tab, now));
+        }
+
+        return query;
+    }
+
+    /// <summary>Every condition of the filter but the tab.</summary>
+    private IQueryable<Matter> Narrow(IQueryable<Matter> query, MatterFilter filter, DateTimeOffset now)
+    {
         if (!string.IsNullOrWhiteSpace(filter.Unit))
         {
             var code = filter.Unit.Trim();
@@ -98,6 +190,32 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
             query = query.Where(m => m.Kind == kind);
         }
 
+        if (filter.Source is { } source)
+        {
+            query = query.Where(m => m.Source == source);
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Keyword))
+        {
+            // A substring anywhere: no index serves it, so it narrows what the other conditions (and the reader's
+            // visibility) already chose. Codes are stored in upper case (DB-2024-000001).
+            var word = filter.Keyword.Trim();
+            var upper = word.ToUpperInvariant();
+            query = query.Where(m => m.Title.Contains(word) || m.Content.Contains(word) || m.Code.Contains(upper));
+        }
+
+        if (filter.AssignedFrom is { } from)
+        {
+            var start = Calendar.ChinaTime.StartOf(from);
+            query = query.Where(m => m.AssignedAt >= start);
+        }
+
+        if (filter.AssignedTo is { } to)
+        {
+            var end = Calendar.ChinaTime.EndOf(to);
+            query = query.Where(m => m.AssignedAt < end);
+        }
+
         if (filter.Overdue)
         {
             query = query.Where(MatterConditions.Overdue(now));
@@ -112,6 +230,7 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
         {
             Expression<Func<Matter, bool>> open = m => m.Status != MatterStatus.Closed;
             query = query.Where(open.And(MatterConditions.Overdue(now).Or(m => m.SupervisionLevel != Duban.Escalation.SupervisionLevel.None
+                || m.Status == MatterStatus.Returned
                 || m.Milestones.Any(x => x.MetAt == null && x.EscalatedKinds != 0 && x.EscalatedForDueAt == x.DueAt))));
         }
 
@@ -130,45 +249,43 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
             query = query.Where(m => db.MatterCampaigns.Any(t => t.MatterId == m.Id && t.CampaignId == campaign));
         }
 
-        if (filter.Tab is { } tab)
-        {
-            query = query.Where(InTab(tab, now));
-        }
-
-        var total = await query.CountAsync(cancellationToken);
-
-        // Most urgent first when asking what is due; newest first otherwise. Both follow an index.
-        var ordered = filter.Overdue || filter.DueBefore is not null || filter.ByDue || filter.Attention
-            ? query.OrderBy(m => m.NextDueAt).ThenBy(m => m.Id)
-            : query.OrderByDescending(m => m.Id);
-
-        // The page's ids once, then the rows with their milestones and co-units by id: the paged query is not
-        // repeated for each included collection.
-        var ids = await ordered.Skip((filter.Page - 1) * filter.PageSize).Take(filter.PageSize)
-            .Select(m => m.Id).ToListAsync(cancellationToken);
-        var loaded = await db.Matters.Where(m => ids.Contains(m.Id))
-            .Include(m => m.LeadUnit).Include(m => m.Milestones).Include(m => m.CoUnits)
-            .AsNoTracking().AsSplitQuery().ToDictionaryAsync(m => m.Id, cancellationToken);
-        var rows = ids.Select(id => loaded[id]).ToList();
-        var items = rows.Select(m =>
-        {
-            var state = m.ToState();
-            var milestones = ViewMapping.Milestones(m, state, now);
-            return new MatterSummary(m.Id, m.Code, m.Title, m.Kind, m.Status, Labels.Of(m.Status), ViewMapping.Ref(m.LeadUnit!),
-                Calendar.ChinaTime.ToLocal(m.AssignedAt), Local(m.NextDueAt), ViewMapping.IsOverdue(state, now),
-                ViewMapping.Escalation(milestones), m.Version, milestones);
-        }).ToList();
-        return new MatterPage(items, total, filter.Page, filter.PageSize);
+        return query;
     }
 
-    /// <summary>How many visible matters each tab of the work list holds.</summary>
-    public async Task<IReadOnlyDictionary<InboxTab, int>> TabCountsAsync(Actor actor, CancellationToken cancellationToken = default)
+    /// <summary>The list's order, each following an index (id, next due, assigned instant, code); ties by id.</summary>
+    private IQueryable<Matter> Ordered(IQueryable<Matter> query, MatterFilter filter)
+    {
+        var sort = filter.Sort ?? (filter.Overdue || filter.DueBefore is not null || filter.ByDue || filter.Attention ? MatterSort.Due : MatterSort.Newest);
+        var descending = filter.Descending;
+        return sort switch
+        {
+            // Most urgent first; matters with no running deadline (done, returned) last on both engines: PostgreSQL
+            // puts NULL last in ascending order by itself (and reads the index), SQLite needs the flag.
+            MatterSort.Due when !descending && db.Database.IsNpgsql() => query.OrderBy(m => m.NextDueAt).ThenBy(m => m.Id),
+            MatterSort.Due when !descending => query.OrderBy(m => m.NextDueAt == null).ThenBy(m => m.NextDueAt).ThenBy(m => m.Id),
+            MatterSort.Due => query.OrderBy(m => m.NextDueAt == null).ThenByDescending(m => m.NextDueAt).ThenByDescending(m => m.Id),
+            MatterSort.Assigned => descending
+                ? query.OrderByDescending(m => m.AssignedAt).ThenByDescending(m => m.Id)
+                : query.OrderBy(m => m.AssignedAt).ThenBy(m => m.Id),
+            MatterSort.Code => descending ? query.OrderByDescending(m => m.Code) : query.OrderBy(m => m.Code),
+            _ => descending ? query.OrderBy(m => m.Id) : query.OrderByDescending(m => m.Id),
+        };
+    }
+
+    /// <summary>How many visible matters each tab of the work list holds (of those the filter keeps, when one is
+    /// given: its tab, order and page are ignored).</summary>
+    public async Task<IReadOnlyDictionary<InboxTab, int>> TabCountsAsync(Actor actor, CancellationToken cancellationToken = default,
+        MatterFilter? filter = null)
     {
         ArgumentNullException.ThrowIfNull(actor);
         var now = clock.GetUtcNow();
         var query = await VisibleMatters.QueryAsync(db, actor, cancellationToken);
+        if (filter is not null)
+        {
+            query = Narrow(query, filter, now);
+        }
 
-        // One pass over the visible matters for all six tabs (the visibility filter is the costly part): a 0/1 flag
+        // One pass over the visible matters for all the tabs (the visibility filter is the costly part): a 0/1 flag
         // per tab from the same condition the tab's list uses, summed.
         var matter = Expression.Parameter(typeof(Matter), "m");
         var flags = Expression.MemberInit(Expression.New(typeof(TabFlags)), Enum.GetValues<InboxTab>().Select(tab =>
@@ -186,6 +303,8 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
                 Overdue = g.Sum(x => x.Overdue),
                 Reported = g.Sum(x => x.Reported),
                 Done = g.Sum(x => x.Done),
+                Returned = g.Sum(x => x.Returned),
+                All = g.Sum(x => x.All),
             })
             .SingleOrDefaultAsync(cancellationToken) ?? new TabFlags();
         return Enum.GetValues<InboxTab>().ToDictionary(t => t, t => (int)typeof(TabFlags).GetProperty(t.ToString())!.GetValue(sums)!);
@@ -200,6 +319,8 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
         InboxTab.Overdue => MatterConditions.Overdue(now),
         InboxTab.Reported => m => m.Status == MatterStatus.Reported,
         InboxTab.Done => m => m.Status == MatterStatus.Verified || m.Status == MatterStatus.Rated || m.Status == MatterStatus.Closed,
+        InboxTab.Returned => m => m.Status == MatterStatus.Returned,
+        InboxTab.All => m => true,
     };
 
     /// <summary>A flag, then a count, per <see cref="InboxTab"/>: the properties are named after the tabs.</summary>
@@ -211,6 +332,8 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
         public int Overdue { get; init; }
         public int Reported { get; init; }
         public int Done { get; init; }
+        public int Returned { get; init; }
+        public int All { get; init; }
     }
 
     private static DateTimeOffset? Local(DateTimeOffset? instant) => instant is { } i ? Calendar.ChinaTime.ToLocal(i) : null;

@@ -22,7 +22,11 @@ public sealed record EventView(int Sequence, MatterAction Action, string ActionN
 /// urge (yellow), supervise or accountability (red).</remarks>
 public sealed record MatterSummary(long Id, string Code, string Title, MatterKind Kind, MatterStatus Status, string StatusName,
     UnitRef LeadUnit, DateTimeOffset AssignedAt, DateTimeOffset? NextDueAt, bool Overdue, EscalationKind? Escalation, int Version,
-    IReadOnlyList<MilestoneView> Milestones);
+    IReadOnlyList<MilestoneView> Milestones)
+{
+    /// <summary>Whether the reader may acknowledge (签收) it now, as the lifecycle decides.</summary>
+    public bool MayAcknowledge { get; init; }
+}
 
 /// <summary>A matter in full: 四明确, clock, history and what the reader may do now.</summary>
 public sealed record MatterDetails(long Id, string Code, string Title, string Content, MatterKind Kind, MatterSource Source,

@@ -17,7 +17,7 @@ namespace Duban.Data;
 /// from a keyset-paged query (<see cref="PageSize"/> matters at a time, never the whole table in memory) and go
 /// straight into MiniExcel's streaming writer, so a million rows stay within a few hundred megabytes.
 /// </summary>
-public sealed class MatterLedger(DubanDbContext db, TimeProvider clock)
+public sealed class MatterLedger(DubanDbContext db, TimeProvider clock, MatterQueries queries)
 {
     public const string ContentType = ReviewWorkbook.ContentType;
     public const string SheetName = "事项台账";
@@ -33,6 +33,9 @@ public sealed class MatterLedger(DubanDbContext db, TimeProvider clock)
         "编号", "标题", "类型", "来源", "交办单位", "牵头单位", "配合单位", "状态", "交办时间",
         "签收期限", "签收时间", "反馈期限", "反馈时间", "办结期限", "办结时间", "是否超期", "满意度", "销号时间",
     ];
+
+    /// <summary>The file name of a work list's export: 事项清单-2024-03-01.xlsx (the day it was written, Beijing time).</summary>
+    public static string ListFileName(DateTimeOffset now) => $"事项清单-{ChinaTime.DateOf(now).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}.xlsx";
 
     /// <summary>The file name offered for download: 2024年3月事项台账.xlsx, or 事项台账.xlsx for all matters.</summary>
     public static string FileName(ReviewPeriod? period) => period is null ? "事项台账.xlsx" : $"{period.Label}事项台账.xlsx";
@@ -55,10 +58,28 @@ public sealed class MatterLedger(DubanDbContext db, TimeProvider clock)
     /// <summary>Writes the ledger, <paramref name="rowsPerSheet"/> matters to a sheet (事项台账, 事项台账（2）, …).</summary>
     public async Task<long> WriteAsync(Stream stream, ReviewPeriod? period, Actor actor, int rowsPerSheet, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(actor);
+        return await WriteQueryAsync(stream, await QueryAsync(period, actor, cancellationToken), rowsPerSheet, cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes the matters a list's filter keeps (the work list's 导出 Excel: its tab, keyword, units, status, dates and
+    /// person; the order and the page are ignored, the rows follow the codes' order of assignment). The same
+    /// synchronous-stream rule as <see cref="WriteAsync(Stream, ReviewPeriod?, Actor, CancellationToken)"/>.
+    /// </summary>
+    /// <returns>The number of matters written.</returns>
+    public async Task<long> WriteFilteredAsync(Stream stream, MatterFilter filter, Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentNullException.ThrowIfNull(actor);
+        var matters = (await queries.QueryAsync(filter, actor, cancellationToken)).AsNoTracking();
+        return await WriteQueryAsync(stream, matters, MaxRowsPerSheet, cancellationToken);
+    }
+
+    private async Task<long> WriteQueryAsync(Stream stream, IQueryable<Matter> matters, int rowsPerSheet, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
         ArgumentOutOfRangeException.ThrowIfLessThan(rowsPerSheet, 1);
-        var matters = await QueryAsync(period, actor, cancellationToken);
         var units = await db.Units.AsNoTracking().Select(u => new { u.Id, u.Name }).ToDictionaryAsync(u => u.Id, u => u.Name, cancellationToken);
         var expected = await matters.LongCountAsync(cancellationToken);
         var sheets = (int)Math.Max(1, (expected + rowsPerSheet - 1) / rowsPerSheet);

@@ -47,41 +47,11 @@ public static class MattersApi
     private static async Task<Ok<MatterDetails>> GetAsync(long id, HttpContext http, MatterQueries queries, CancellationToken cancellationToken) =>
         TypedResults.Ok(await queries.GetAsync(id, http.User.ToActor(), cancellationToken));
 
-    private static async Task<Ok<MatterPage>> ListAsync(HttpContext http, MatterQueries queries, string? unit, string? status,
-        string? kind, string? overdue, string? dueBefore, string? page, string? pageSize, string? person, string? campaign,
+    /// <summary>The list with the work list's filter (<see cref="MatterListQuery"/>), paged by <c>page</c> and <c>pageSize</c>.</summary>
+    private static async Task<Ok<MatterPage>> ListAsync(HttpContext http, MatterQueries queries, string? page, string? pageSize,
         CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
-        var filter = new MatterFilter { Unit = unit, Person = string.IsNullOrWhiteSpace(person) ? null : person.Trim() };
-        if (campaign is not null)
-        {
-            filter = long.TryParse(campaign, NumberStyles.None, CultureInfo.InvariantCulture, out var c)
-                ? filter with { Campaign = c }
-                : Fail(errors, "campaign", "必须是专项行动编号。", filter);
-        }
-
-        if (status is not null)
-        {
-            filter = WireEnum.TryParse<MatterStatus>(status, out var s) ? filter with { Status = s } : Fail(errors, "status", "未知状态。", filter);
-        }
-
-        if (kind is not null)
-        {
-            filter = WireEnum.TryParse<MatterKind>(kind, out var k) ? filter with { Kind = k } : Fail(errors, "kind", "未知类型。", filter);
-        }
-
-        if (overdue is not null)
-        {
-            filter = bool.TryParse(overdue, out var o) ? filter with { Overdue = o } : Fail(errors, "overdue", "必须是 true 或 false。", filter);
-        }
-
-        if (dueBefore is not null)
-        {
-            filter = Calendar.ChinaTime.TryParseInstant(dueBefore, out var d)
-                ? filter with { DueBefore = d }
-                : Fail(errors, "dueBefore", "必须是时间，如 2024-03-01T00:00+08:00。", filter);
-        }
-
+        var (filter, errors) = MatterListQuery.Parse(http.Request.Query);
         if (page is not null)
         {
             filter = int.TryParse(page, NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p is >= 1 and <= 1_000_000

@@ -7,7 +7,8 @@ namespace Duban.Web.Pages;
 
 /// <summary>交办: the 四明确 form. Validation is <see cref="AssignMatter"/>'s (the same as the API's); its messages
 /// are shown beside the fields.</summary>
-public sealed class AssignModel(AssignMatter assign, UnitDirectory units, Rules rules, WeeklySessions weekly, MatterPeople people, Campaigns campaigns) : FormPageModel
+public sealed class AssignModel(AssignMatter assign, UnitDirectory units, Rules rules, WeeklySessions weekly, MatterPeople people, Campaigns campaigns,
+    FormSubmissions submissions, SimilarMatters similar) : FormPageModel
 {
     [BindProperty]
     public AssignForm Form { get; set; } = new();
@@ -29,12 +30,47 @@ public sealed class AssignModel(AssignMatter assign, UnitDirectory units, Rules 
     [BindProperty(SupportsGet = true, Name = "weekly")]
     public long? WeeklySession { get; set; }
 
+    /// <summary>Open matters this one probably repeats, found when the form was sent: the page asks before creating.</summary>
+    public IReadOnlyList<SimilarMatterView> Duplicates { get; private set; } = [];
+
+    /// <summary>仍然交办: the person saw the likely duplicates and goes on.</summary>
+    [BindProperty(Name = "goOn")]
+    public bool GoOn { get; set; }
+
     public async Task OnGetAsync(CancellationToken cancellationToken) => await ReloadAsync(cancellationToken);
 
+    /// <summary>交办. The same form sent twice makes one matter (<see cref="FormSubmissions"/>); a likely duplicate of an
+    /// open matter is shown first, and made only when the person goes on.</summary>
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         var actor = User.ToActor();
-        var ids = await weekly.AssignIntoAsync(WeeklySession, async () => [await assign.ExecuteAsync(new NewMatter
+        var done = await submissions.OnceAsync(actor, SubmissionKey.Of(Request), async () =>
+        {
+            if (!GoOn)
+            {
+                Duplicates = await similar.OpenDuplicatesAsync(Form.Title, Form.Content, actor, cancellationToken: cancellationToken);
+                if (Duplicates.Count > 0)
+                {
+                    return null;
+                }
+            }
+
+            var ids = await AssignAsync(actor);
+            return FormattableString.Invariant($"/matters/{ids[0]}");
+        }, cancellationToken);
+        if (done is null)
+        {
+            await ReloadAsync(cancellationToken);
+            return Page();
+        }
+
+        TempData["done"] = done.Repeated ? "这份表单已经提交过，没有重复交办。" : "已交办。";
+        return Redirect(done.Outcome);
+    }
+
+    /// <summary>Runs to the end even if the request is dropped (a resend then finds the matter, not a second one).</summary>
+    private async Task<IReadOnlyList<long>> AssignAsync(Actor actor) =>
+        await weekly.AssignIntoAsync(WeeklySession, async () => [await assign.ExecuteAsync(new NewMatter
         {
             Title = Form.Title,
             Content = Form.Content,
@@ -49,9 +85,7 @@ public sealed class AssignModel(AssignMatter assign, UnitDirectory units, Rules 
             DueAt = Form.DueAt,
             People = PersonRow.ToInput(Form.People),
             Campaigns = Form.Campaigns,
-        }, actor, cancellationToken)], actor, cancellationToken);
-        return Redirect(FormattableString.Invariant($"/matters/{ids[0]}"));
-    }
+        }, actor, CancellationToken.None)], actor, CancellationToken.None);
 
     protected override string FieldKey(string field) => PropertyKey(nameof(Form), field);
 

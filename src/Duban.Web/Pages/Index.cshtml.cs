@@ -1,36 +1,77 @@
+using System.Globalization;
 using Duban.Data;
 using Duban.Matters;
+using Duban.Web.Api;
 using Duban.Web.Auth;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Duban.Web.Pages;
 
-/// <summary>工作台: the visible matters by tab, with counts, countdowns and bulk 签收.</summary>
-public sealed class IndexModel(MatterQueries queries, ActOnMatter act, DubanDbContext db) : PageModel
+/// <summary>工作台: the visible matters by tab, with counts, countdowns and bulk 签收; searched and filtered by the
+/// query string (the same filter as <c>GET /api/matters</c>, <see cref="MatterListQuery"/>), so a filtered list is a
+/// link to share; sortable, paged, and exported as xlsx.</summary>
+public sealed class IndexModel(MatterQueries queries, ActOnMatter act, DubanDbContext db, UnitDirectory units, MatterLedger ledger,
+    TimeProvider clock) : PageModel
 {
     private const int PageSize = 50;
 
     [BindProperty(SupportsGet = true)]
     public string? Tab { get; set; }
 
-    [BindProperty(SupportsGet = true)]
-    public string? Sort { get; set; }
-
     [BindProperty(SupportsGet = true, Name = "p")]
     public int PageNumber { get; set; } = 1;
 
     public InboxTab Current { get; private set; }
 
+    /// <summary>The filter from the query string (its tab set from <see cref="Current"/>).</summary>
+    public MatterFilter Filter { get; private set; } = new();
+
+    /// <summary>Bad filter values in a hand-made link, by parameter.</summary>
+    public IReadOnlyDictionary<string, string[]> FilterErrors { get; private set; } = new Dictionary<string, string[]>();
+
     public MatterPage Matters { get; private set; } = new([], 0, 1, PageSize);
 
     public IReadOnlyList<TabLink> TabLinks { get; private set; } = [];
 
+    /// <summary>Units to filter by lead unit, chosen by name.</summary>
+    public IReadOnlyList<UnitView> Units { get; private set; } = [];
+
     public Dictionary<long, RowResult> Results { get; } = [];
 
-    public bool ByDue => Sort != "new";
+    /// <summary>A success said once above the list (after 从文稿交办, say).</summary>
+    public string? Done { get; private set; }
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
+    /// <summary>The current sort key in links (due, assigned, code, new) and whether it runs backwards.</summary>
+    public string SortKey => MatterListQuery.Sorts.First(s => s.Value == (Filter.Sort ?? MatterSort.Due)).Key;
+
+    public bool Descending => Filter.Descending;
+
+    /// <summary>Whether anyone on this page may tick rows to acknowledge them.</summary>
+    public bool Selectable => Matters.Items.Any(m => m.MayAcknowledge);
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        Done = TempData["done"] as string;
+        await LoadAsync(cancellationToken);
+    }
+
+    /// <summary>导出 Excel: every matter the filter keeps (all pages), as the matter ledger's columns.</summary>
+    public async Task<IActionResult> OnGetExportAsync(CancellationToken cancellationToken)
+    {
+        var actor = User.ToActor();
+        var (filter, errors) = MatterListQuery.Parse(Request.Query);
+        if (errors.Count > 0)
+        {
+            throw new ValidationFailedException(errors);
+        }
+
+        var file = new FileStream(Path.Combine(Path.GetTempPath(), $"duban-list-{Guid.NewGuid():N}.xlsx"), FileMode.CreateNew,
+            FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+        await ledger.WriteFilteredAsync(file, filter, actor, cancellationToken); // the tab is part of it
+        file.Position = 0;
+        return File(file, MatterLedger.ContentType, MatterLedger.ListFileName(clock.GetUtcNow()));
+    }
 
     /// <summary>批量签收: each ticked matter goes through the lifecycle on its own; one refusal does not stop the rest.</summary>
     public async Task<IActionResult> OnPostAcknowledgeAsync(long[] ids, CancellationToken cancellationToken)
@@ -59,7 +100,7 @@ public sealed class IndexModel(MatterQueries queries, ActOnMatter act, DubanDbCo
             }
         }
 
-        // The rows just acknowledged have left 待签收; show them under 办理中 with their outcome.
+        // The rows just acknowledged have left 待签收; show them with their outcome.
         Tab ??= Ui.Tabs[0].Key;
         await LoadAsync(cancellationToken, alsoShow: Results.Keys);
         return Page();
@@ -68,19 +109,26 @@ public sealed class IndexModel(MatterQueries queries, ActOnMatter act, DubanDbCo
     private async Task LoadAsync(CancellationToken cancellationToken, IEnumerable<long>? alsoShow = null)
     {
         var actor = User.ToActor();
-        var counts = await queries.TabCountsAsync(actor, cancellationToken);
+        var (filter, errors) = MatterListQuery.Parse(Request.Query);
+        FilterErrors = errors;
+        Units = (await units.ListAsync(cancellationToken)).Where(u => u.Active || u.Code == filter.Unit).ToList();
+
+        // The tab counts follow the filter (one pass over what it keeps); without one they count everything visible.
+        var counts = await queries.TabCountsAsync(actor, cancellationToken, filter);
         var tab = Ui.Tabs.FirstOrDefault(t => t.Key == Tab);
         if (tab.Key is null)
         {
-            // Default: the first tab with work in it, so a handler lands on what needs doing today.
-            tab = Ui.Tabs.FirstOrDefault(t => t.Tab != InboxTab.Done && counts[t.Tab] > 0);
+            // Default: the first tab with work in it, so a handler lands on what needs doing today; with a search, 全部.
+            tab = filter.Narrowed
+                ? Ui.Tabs.First(t => t.Tab == InboxTab.All)
+                : Ui.Tabs.FirstOrDefault(t => t.Tab is not (InboxTab.Done or InboxTab.All) && counts[t.Tab] > 0);
             tab = tab.Key is null ? Ui.Tabs[1] : tab;
         }
 
         Current = tab.Tab;
         Tab = tab.Key;
-        var page = Math.Max(1, PageNumber);
-        Matters = await queries.ListAsync(new MatterFilter { Tab = Current, ByDue = ByDue, Page = page, PageSize = PageSize }, actor, cancellationToken);
+        Filter = filter with { Tab = Current, Sort = filter.Sort ?? MatterSort.Due, Page = Math.Clamp(PageNumber, 1, 100_000), PageSize = PageSize };
+        Matters = await queries.ListAsync(Filter, actor, cancellationToken);
         if (alsoShow is not null)
         {
             var missing = alsoShow.Where(id => Matters.Items.All(m => m.Id != id)).ToList();
@@ -94,9 +142,45 @@ public sealed class IndexModel(MatterQueries queries, ActOnMatter act, DubanDbCo
             Matters = Matters with { Items = [.. extra, .. Matters.Items] };
         }
 
-        TabLinks = Ui.Tabs.Select(t => new TabLink(t.Label, Link(t.Key, Sort, 1), counts[t.Tab], t.Colour, t.Tab == Current)).ToList();
+        TabLinks = Ui.Tabs.Select(t => new TabLink(t.Label, Link(tab: t.Key, page: 1), counts[t.Tab], t.Colour, t.Tab == Current)).ToList();
     }
 
-    public string Link(string? tab, string? sort, int page) =>
-        "/?" + string.Join('&', new[] { tab is null ? null : "tab=" + tab, sort is null ? null : "sort=" + sort, page > 1 ? "p=" + page.ToString(System.Globalization.CultureInfo.InvariantCulture) : null }.OfType<string>());
+    /// <summary>This list's address with some parts changed: the filter stays, so a link can be shared.</summary>
+    public string Link(string? tab = null, string? sort = null, bool? descending = null, int? page = null, string? handler = null)
+    {
+        var parts = new List<string>();
+        void Add(string name, string? value)
+        {
+            if (!string.IsNullOrWhiteSpace(value))
+            {
+                parts.Add(name + "=" + Uri.EscapeDataString(value));
+            }
+        }
+
+        Add("handler", handler);
+        Add("tab", tab ?? Tab);
+        Add("q", Filter.Keyword);
+        Add("unit", Filter.Unit);
+        Add("status", Filter.Status is { } s ? WireEnum.Name(s) : null);
+        Add("kind", Filter.Kind is { } k ? WireEnum.Name(k) : null);
+        Add("source", Filter.Source is { } src ? WireEnum.Name(src) : null);
+        Add("from", Day(Filter.AssignedFrom));
+        Add("to", Day(Filter.AssignedTo));
+        Add("person", Filter.Person);
+        Add("campaign", Filter.Campaign?.ToString(CultureInfo.InvariantCulture));
+        var sortKey = sort ?? SortKey;
+        Add("sort", sortKey == "due" ? null : sortKey);
+        Add("dir", descending ?? Descending ? "desc" : null);
+        var p = page ?? Matters.Page;
+        Add("p", p > 1 ? p.ToString(CultureInfo.InvariantCulture) : null);
+        return "/" + (parts.Count == 0 ? "" : "?" + string.Join('&', parts));
+    }
+
+    /// <summary>The link a column heading sorts by: ascending first, the other way when it already sorts by it.</summary>
+    public (string Href, string? Direction) SortLink(string key) =>
+        key == SortKey
+            ? (Link(sort: key, descending: !Descending, page: 1), Descending ? "descending" : "ascending")
+            : (Link(sort: key, descending: key == "assigned", page: 1), null);
+
+    public static string? Day(DateOnly? day) => day?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

@@ -30,7 +30,8 @@ public static class Ui
     /// <summary>A deadline at 24:00 reads as that day's 24:00, not the next day's 00:00.</summary>
     public static string Due(DateTimeOffset due) => Duban.Escalation.NoticeText.Deadline(due, withYear: false);
 
-    /// <summary>The work-list tabs in order, with their keys in links, labels and board colours.</summary>
+    /// <summary>The work-list tabs in order, with their keys in links, labels and board colours. 已退回 holds what a unit
+    /// sent back for the assigner to route again; 全部 everything the reader may see.</summary>
     public static IReadOnlyList<(InboxTab Tab, string Key, string Label, string Colour)> Tabs { get; } =
     [
         (InboxTab.Unacknowledged, "unacknowledged", Labels.Of(InboxTab.Unacknowledged), "tab-yellow"),
@@ -38,7 +39,9 @@ public static class Ui
         (InboxTab.DueSoon, "due-soon", Labels.Of(InboxTab.DueSoon), "tab-blue"),
         (InboxTab.Overdue, "overdue", Labels.Of(InboxTab.Overdue), "tab-red"),
         (InboxTab.Reported, "reported", Labels.Of(InboxTab.Reported), ""),
+        (InboxTab.Returned, "returned", Labels.Of(InboxTab.Returned), "tab-yellow"),
         (InboxTab.Done, "done", Labels.Of(InboxTab.Done), ""),
+        (InboxTab.All, "all", Labels.Of(InboxTab.All), ""),
     ];
 
     /// <summary>"剩 2 个工作日 3 小时" or "超期 1 个工作日", and its colour, for a matter's next deadline.</summary>

@@ -27,7 +27,8 @@ public sealed class DraftRow
 /// 四明确 and assign the selected ones in one go (all or none).</summary>
 [RequestFormLimits(MultipartBodyLengthLimit = MaxUploadBytes + 64 * 1024)]
 [RequestSizeLimit(MaxUploadBytes + 4 * 1024 * 1024)]
-public sealed class FromDocumentModel(UnitDirectory unitDirectory, AssignList batch, Rules rules, WeeklySessions weekly) : FormPageModel
+public sealed class FromDocumentModel(UnitDirectory unitDirectory, AssignList batch, Rules rules, WeeklySessions weekly, FormSubmissions submissions,
+    SimilarMatters similar) : FormPageModel
 {
     /// <summary>2 MB: a speech is tens of KB; the limit keeps an upload's cost bounded.</summary>
     public const int MaxUploadBytes = 2 * 1024 * 1024;
@@ -67,6 +68,13 @@ public sealed class FromDocumentModel(UnitDirectory unitDirectory, AssignList ba
     /// <summary>The chosen session, or null.</summary>
     [BindProperty(Name = "weekly")]
     public long? WeeklySession { get; set; }
+
+    /// <summary>Open matters each selected draft (by its row) probably repeats: the page asks before assigning.</summary>
+    public Dictionary<int, IReadOnlyList<SimilarMatterView>> Duplicates { get; } = [];
+
+    /// <summary>仍然交办: the person saw the likely duplicates and goes on.</summary>
+    [BindProperty(Name = "goOn")]
+    public bool GoOn { get; set; }
 
     public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadListsAsync(cancellationToken);
 
@@ -139,8 +147,38 @@ public sealed class FromDocumentModel(UnitDirectory unitDirectory, AssignList ba
         var source = $"来源文稿：《{DocumentTitle!.Trim()}》{(string.IsNullOrWhiteSpace(DocumentDate) ? "" : $"（{DocumentDate.Trim()}）")}";
         var inputs = selected.Select(x => ToNewMatter(x.Row, source)).ToList();
         var actor = User.ToActor();
-        await weekly.AssignIntoAsync(WeeklySession, () => batch.ExecuteAsync(inputs, actor, cancellationToken), actor, cancellationToken);
-        return Redirect(WeeklySession is { } session ? FormattableString.Invariant($"/Weekly/{session}") : "/");
+
+        // The same form sent twice assigns once (a speech's four matters stay four); a draft that probably repeats an
+        // open matter is shown first, and the batch goes only when the person goes on.
+        var done = await submissions.OnceAsync(actor, SubmissionKey.Of(Request), async () =>
+        {
+            if (!GoOn)
+            {
+                foreach (var (row, index) in selected)
+                {
+                    if (await similar.OpenDuplicatesAsync(row.Title, row.Content, actor, 3, cancellationToken) is { Count: > 0 } found)
+                    {
+                        Duplicates[index] = found;
+                    }
+                }
+
+                if (Duplicates.Count > 0)
+                {
+                    return null;
+                }
+            }
+
+            await weekly.AssignIntoAsync(WeeklySession, () => batch.ExecuteAsync(inputs, actor, CancellationToken.None), actor, CancellationToken.None);
+            return WeeklySession is { } session ? FormattableString.Invariant($"/Weekly/{session}") : "/";
+        }, cancellationToken);
+        if (done is null)
+        {
+            Message = $"有 {Duplicates.Count} 项可能与未办结的事项重复，见各项下方的提示；核对后可点“仍然交办”。";
+            return Page();
+        }
+
+        TempData["done"] = done.Repeated ? "这份表单已经提交过，没有重复交办。" : $"已交办 {inputs.Count} 项事项。";
+        return Redirect(done.Outcome);
     }
 
     /// <summary>A refused batch: each row's field errors beside that draft's fields (rows count the selected drafts),

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Duban.Data;
@@ -14,8 +13,8 @@ namespace Duban.Web.Pages.Items;
 /// optionally the parent it is split from. Checked by <see cref="WorkItems.CreateAsync"/> (the API's checks); the
 /// messages are shown beside the fields. A form submitted twice (a double click, a resend) creates one item.</summary>
 [Authorize(Policy = PagePolicies.AssigningSide)]
-public sealed partial class NewModel(WorkItems items, ItemQueries queries, UnitDirectory units, MatterPeople people, Data.Campaigns campaigns)
-    : FormPageModel
+public sealed partial class NewModel(WorkItems items, ItemQueries queries, UnitDirectory units, MatterPeople people, Data.Campaigns campaigns,
+    FormSubmissions submissions) : FormPageModel
 {
     /// <summary>Blank node rows drawn (the page's script adds more).</summary>
     public const int NodeRows = 6;
@@ -51,7 +50,6 @@ public sealed partial class NewModel(WorkItems items, ItemQueries queries, UnitD
         }
 
         Form.Parent = PresetParent;
-        Form.SubmissionKey = Guid.NewGuid().ToString("N");
         await ReloadAsync(cancellationToken);
     }
 
@@ -87,9 +85,10 @@ public sealed partial class NewModel(WorkItems items, ItemQueries queries, UnitD
             People = PersonRow.ToInput(Form.People),
             Campaigns = Form.Campaigns,
         };
-        var id = await Once.RunAsync($"{actor.Id}:{Form.SubmissionKey}", Form.SubmissionKey is { Length: 32 },
-            () => items.CreateAsync(input, actor, CancellationToken.None)); // finishes even if the first click's request is dropped
-        return Redirect(FormattableString.Invariant($"/Items/{id}"));
+        // The same form sent twice (a double click, a resend) creates one item: the second is shown the first's.
+        var done = await submissions.OnceAsync(actor, SubmissionKey.Of(Request), async () =>
+            FormattableString.Invariant($"/Items/{await items.CreateAsync(input, actor, CancellationToken.None)}"), cancellationToken);
+        return Redirect(done!.Outcome);
     }
 
     /// <summary>Errors under <c>item.</c> and the API's key; a node's under the form row it was typed in.</summary>
@@ -151,9 +150,6 @@ public sealed partial class NewModel(WorkItems items, ItemQueries queries, UnitD
         public long? Parent { get; set; }
         public List<PersonRow> People { get; set; } = [];
         public List<long> Campaigns { get; set; } = [];
-
-        /// <summary>Drawn with the form: the same key twice is the same submission.</summary>
-        public string? SubmissionKey { get; set; }
     }
 
     /// <summary>One row of the plan.</summary>
@@ -161,40 +157,5 @@ public sealed partial class NewModel(WorkItems items, ItemQueries queries, UnitD
     {
         public string? Name { get; set; }
         public string? DueAt { get; set; }
-    }
-
-    /// <summary>
-    /// A submission key's outcome, kept for an hour in this process: the same form sent again (a double click, a resend
-    /// after a slow answer) waits for the first and gets its item instead of creating a second. A refused submission is
-    /// forgotten, so the corrected form goes through.
-    /// </summary>
-    internal static class Once
-    {
-        private static readonly ConcurrentDictionary<string, (long At, Lazy<Task<long>> Task)> Seen = new();
-
-        public static async Task<long> RunAsync(string key, bool keyed, Func<Task<long>> create)
-        {
-            if (!keyed)
-            {
-                return await create();
-            }
-
-            var now = Environment.TickCount64;
-            foreach (var old in Seen.Where(e => now - e.Value.At > 3_600_000).ToList())
-            {
-                Seen.TryRemove(old);
-            }
-
-            var entry = Seen.GetOrAdd(key, _ => (now, new Lazy<Task<long>>(create)));
-            try
-            {
-                return await entry.Task.Value;
-            }
-            catch
-            {
-                Seen.TryRemove(new KeyValuePair<string, (long, Lazy<Task<long>>)>(key, entry));
-                throw;
-            }
-        }
     }
 }
