@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Duban.Web.Pages.Admin;
 
 /// <summary>API 令牌: create (the secret is shown once, on the response to the form) and revoke.</summary>
-public sealed class TokensModel(ApiTokens tokens) : FormPageModel
+public sealed class TokensModel(ApiTokens tokens, UnitDirectory directory) : FormPageModel
 {
     public IReadOnlyList<ApiTokenView> Tokens { get; private set; } = [];
 
@@ -26,5 +26,12 @@ public sealed class TokensModel(ApiTokens tokens) : FormPageModel
         return RedirectToPage();
     }
 
-    protected override async Task ReloadAsync(CancellationToken cancellationToken) => Tokens = await tokens.ListAsync(cancellationToken);
+    /// <summary>The units a token can act for, by name.</summary>
+    public IReadOnlyList<UnitView> Units { get; private set; } = [];
+
+    protected override async Task ReloadAsync(CancellationToken cancellationToken)
+    {
+        Tokens = await tokens.ListAsync(cancellationToken);
+        Units = (await directory.ListAsync(cancellationToken)).Where(u => u.Active).ToList();
+    }
 }

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Duban.Web.Pages.Admin;
 
 /// <summary>用户与角色: create people, reset passwords, lock and unlock (admin only, by the folder's policy).</summary>
-public sealed class UsersModel(UserAccounts accounts, TimeProvider clock) : FormPageModel
+public sealed class UsersModel(UserAccounts accounts, UnitDirectory directory, TimeProvider clock) : FormPageModel
 {
     /// <summary>The person whose password reset was refused: its messages go beside that row.</summary>
     private string? _resetting;
@@ -70,7 +70,14 @@ public sealed class UsersModel(UserAccounts accounts, TimeProvider clock) : Form
         ModelState.AddModelError($"reset-{_resetting}", string.Join(" ", error.Errors.Values.SelectMany(v => v)));
     }
 
-    protected override async Task ReloadAsync(CancellationToken cancellationToken) => People = await accounts.ListAsync(clock.GetUtcNow(), cancellationToken);
+    /// <summary>The units a person can belong to, by name.</summary>
+    public IReadOnlyList<UnitView> Units { get; private set; } = [];
+
+    protected override async Task ReloadAsync(CancellationToken cancellationToken)
+    {
+        People = await accounts.ListAsync(clock.GetUtcNow(), cancellationToken);
+        Units = (await directory.ListAsync(cancellationToken)).Where(u => u.Active).ToList();
+    }
 
     private RedirectToPageResult Finish(string message)
     {

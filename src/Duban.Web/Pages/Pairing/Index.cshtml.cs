@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Duban.Web.Pages.Pairing;
 
 /// <summary>包联: the enterprises (a cadre sees their own), the coverage view, and registering an enterprise.</summary>
-public sealed class IndexModel(Enterprises enterprises, Visits visits) : FormPageModel
+public sealed class IndexModel(Enterprises enterprises, Visits visits, UnitDirectory directory) : FormPageModel
 {
     public IReadOnlyList<EnterpriseView> List { get; private set; } = [];
     public Coverage? Coverage { get; private set; }
@@ -51,10 +51,19 @@ public sealed class IndexModel(Enterprises enterprises, Visits visits) : FormPag
     /// <summary>A refused registration is drawn again with 200 (the messages are the answer).</summary>
     protected override int StatusOf(DomainException error) => StatusCodes.Status200OK;
 
+    /// <summary>Counties, townships and villages an enterprise can be in, by name.</summary>
+    public IReadOnlyList<UnitView> Regions { get; private set; } = [];
+
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
         var actor = User.ToActor();
         Manager = Enterprises.MayManage(actor);
+        if (Manager)
+        {
+            Regions = (await directory.ListAsync(cancellationToken))
+                .Where(u => u.Active && u.Level is UnitLevel.County or UnitLevel.Township or UnitLevel.Village).ToList();
+        }
+
         Days = Math.Clamp(Days, 1, 3650);
         if (!Manager && Enterprises.PersonOf(actor) is null)
         {

@@ -3,7 +3,6 @@ using Duban.Data;
 using Duban.Matters;
 using Duban.Web.Auth;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 
 namespace Duban.Web.Pages.Reception;
 
@@ -11,7 +10,7 @@ namespace Duban.Web.Pages.Reception;
 /// 受理登记: staff register an appeal brought in person (来访) or by phone (来电) — the 首接 unit is theirs, the routing
 /// rules or the chosen unit handle it — and print its 受理回执 with the tracking code for the person in front of them.
 /// </summary>
-public sealed class IndexModel(AppealIntake intake, DubanDbContext db) : FormPageModel
+public sealed class IndexModel(AppealIntake intake, UnitDirectory directory) : FormPageModel
 {
     /// <summary>The channels staff register through, as the form offers them.</summary>
     public static IReadOnlyList<(MatterSource Channel, string Label)> Channels { get; } =
@@ -33,7 +32,7 @@ public sealed class IndexModel(AppealIntake intake, DubanDbContext db) : FormPag
     public IReadOnlyList<(string Code, string Name)> Regions { get; private set; } = [];
 
     /// <summary>Units that may take the appeal, in tree order.</summary>
-    public IReadOnlyList<(string Code, string Name)> Units { get; private set; } = [];
+    public IReadOnlyList<UnitView> Units { get; private set; } = [];
 
     public IReadOnlyDictionary<string, string[]> Errors { get; private set; } = new Dictionary<string, string[]>();
 
@@ -80,12 +79,8 @@ public sealed class IndexModel(AppealIntake intake, DubanDbContext db) : FormPag
 
     protected override async Task ReloadAsync(CancellationToken cancellationToken)
     {
-        var units = await db.Units.AsNoTracking().Where(u => u.Active).OrderBy(u => u.Path)
-            .Select(u => new { u.Code, u.Name, u.Level, u.Path }).Take(5000).ToListAsync(cancellationToken);
-        var top = units.Count == 0 ? 0 : units.Min(u => u.Path.Count(c => c == '/'));
-        // Indented by depth so the tree reads as one; the codes stay in the values only.
-        Units = units.Select(u => (u.Code, new string('　', Math.Min(4, u.Path.Count(c => c == '/') - top)) + u.Name)).ToList();
-        Regions = units.Where(u => u.Level is UnitLevel.County or UnitLevel.Township)
+        Units = (await directory.ListAsync(cancellationToken)).Where(u => u.Active).ToList();
+        Regions = Units.Where(u => u.Level is UnitLevel.County or UnitLevel.Township)
             .Select(u => (u.Code, u.Level == UnitLevel.Township ? $"　{u.Name}" : u.Name)).ToList();
     }
 }
