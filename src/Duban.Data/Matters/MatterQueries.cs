@@ -67,7 +67,7 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
                 .Where(r => r.MatterId == id && r.Manual && (r.Kind == EscalationKind.Urge || r.Kind == EscalationKind.Supervise))
                 .OrderBy(r => r.At).ThenBy(r => r.Id).ToListAsync(cancellationToken))
             .Select(r => new UrgeView(Calendar.ChinaTime.ToLocal(r.At), r.Kind, r.Level,
-                r.Kind == EscalationKind.Supervise && r.Level is { } level && level != SupervisionLevel.None ? Labels.Of(level) : Labels.Of(r.Kind),
+                r.Kind == EscalationKind.Urge ? "催办" : r.Level is { } level && level != SupervisionLevel.None ? Labels.Of(level) : "督办",
                 r.ActorName, r.Message)).ToList();
         return new MatterDetails(matter.Id, matter.Code, matter.Title, matter.Content, matter.Kind, matter.Source,
             matter.Goal, matter.Standard, ViewMapping.Ref(matter.AssignerUnit!), ViewMapping.Ref(matter.LeadUnit!),

@@ -110,7 +110,7 @@ public sealed class MatterModel(MatterQueries queries, ActOnMatter act, MatterAt
             };
         }
 
-        IReadOnlyList<Duban.Attachments.AttachedFile> stored = [];
+        IReadOnlyList<AttachedFile> stored = [];
         if (parsed == MatterAction.Feedback && photos is { Count: > 0 })
         {
             // Checked and stored first: a refused photo leaves the feedback unsent, with the text still in the form.
@@ -126,7 +126,7 @@ public sealed class MatterModel(MatterQueries queries, ActOnMatter act, MatterAt
             await attachments.AttachAsync(id, stored, actor, cancellationToken);
         }
 
-        TempData["done"] = DoneText(parsed, accepted, unit, stored.Count);
+        TempData["done"] = DoneText(parsed, accepted, stored.Count);
         return RedirectToPage(new { id });
     }
 
@@ -230,7 +230,7 @@ public sealed class MatterModel(MatterQueries queries, ActOnMatter act, MatterAt
         return $"{note.TrimEnd()}\n（{(place.Length > 200 ? place[..200] : place)}）";
     }
 
-    private static string DoneText(MatterAction action, bool? accepted, string? unit, int photos) => action switch
+    private static string DoneText(MatterAction action, bool? accepted, int photos) => action switch
     {
         MatterAction.Acknowledge => "已签收。",
         MatterAction.Feedback => photos > 0 ? $"已提交进展反馈，附照片 {photos} 张。" : "已提交进展反馈。",

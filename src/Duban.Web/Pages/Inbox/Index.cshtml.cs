@@ -1,5 +1,4 @@
 using Duban.Data;
-using Duban.Escalation;
 using Duban.Web.Auth;
 using Microsoft.AspNetCore.Mvc;
 
