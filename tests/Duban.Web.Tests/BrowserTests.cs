@@ -274,6 +274,7 @@ public sealed partial class BrowserTests(SqliteApp app, Chromium chromium) : ICl
         await Expect(HistoryActions(page)).ToHaveTextAsync(["交办", "签收", "进展反馈", "申请办结", "办结审核"]);
         await ScreenshotsAsync(page, "matter-verified");
         await Button(page, "销号").ClickAsync();
+        await Button(page, "确认销号").ClickAsync(); // 销号 asks first (issue 16)
         await Expect(Badge(page)).ToHaveTextAsync("已销号");
         await page.Context.CloseAsync();
     }

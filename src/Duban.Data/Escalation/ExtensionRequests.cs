@@ -12,6 +12,12 @@ public sealed record ExtensionView(long Id, long MatterId, string MatterCode, St
     DateTimeOffset ProposedDueAt, string Reason, string RequestedBy, DateTimeOffset RequestedAt, ExtensionStatus Status,
     DateTimeOffset? DecidedDueAt, string? DecidedBy, DateTimeOffset? DecidedAt, string? DecisionNote, int Node = 0);
 
+/// <summary>A matter's extension requests as its page shows them, and which forms the viewer gets.</summary>
+/// <param name="Requests">The matter's requests, newest first (pending and decided).</param>
+/// <param name="MayRequest">The viewer is the lead unit and the matter's status allows an extension (the 延期申请 form).</param>
+/// <param name="MayDecide">The viewer is on the assigning side (the decision forms on pending requests).</param>
+public sealed record MatterExtensions(IReadOnlyList<ExtensionView> Requests, bool MayRequest, bool MayDecide);
+
 /// <summary>延期申请: the lead unit asks for more time, the assigning side decides; an approval moves the clock
 /// through the matter's lifecycle (an <c>extend</c> event).</summary>
 public sealed class ExtensionRequests(DubanDbContext db, Rules rules, TimeProvider clock, ActOnMatter act)
@@ -149,6 +155,19 @@ public sealed class ExtensionRequests(DubanDbContext db, Rules rules, TimeProvid
         }
 
         return View(request, matter.Code);
+    }
+
+    /// <summary>One matter's requests and the forms its page offers the actor (each action checks again).</summary>
+    public async Task<MatterExtensions> ForMatterAsync(long matterId, Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var (matter, state, tree) = await VisibleMatters.LoadAsync(db, matterId, actor, cancellationToken);
+        var rows = await db.ExtensionRequests.AsNoTracking().Where(x => x.MatterId == matterId)
+            .OrderByDescending(x => x.RequestedAt).ThenByDescending(x => x.Id).Take(50).ToListAsync(cancellationToken);
+        var open = state.Status is MatterStatus.Assigned or MatterStatus.Acknowledged;
+        return new MatterExtensions(rows.Select(x => View(x, matter.Code)).ToList(),
+            open && AccessRules.IsLeadUnit(actor, state) && state.Milestones.Any(m => m.MetAt is null),
+            AccessRules.IsAssigningSide(actor, state, tree));
     }
 
     /// <summary>Pending (or all) extension requests the actor may see.</summary>

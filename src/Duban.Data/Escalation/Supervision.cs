@@ -8,6 +8,22 @@ namespace Duban.Data;
 /// <summary>催办 and 督办 by hand: what the supervision office sends a lead unit, beside what the sweep sends by itself.</summary>
 public sealed class Supervision(DubanDbContext db, Rules rules, TimeProvider clock)
 {
+    /// <summary>Whether the actor may 催办 or 督办 the matter now (the assigning side, while it is open): the matter
+    /// page offers the form only then; <see cref="UrgeOrSuperviseAsync"/> checks again.</summary>
+    public async Task<bool> MayUrgeAsync(long matterId, Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var (_, state, tree) = await VisibleMatters.LoadAsync(db, matterId, actor, cancellationToken);
+        return AccessRules.IsAssigningSide(actor, state, tree) && state.Status is not (MatterStatus.Closed or MatterStatus.Returned);
+    }
+
+    /// <summary>Whether the actor may choose 挂牌督办 (a leader, or an administrator).</summary>
+    public static bool MayList(Actor actor)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        return actor.Has(Role.Leader) || actor.Has(Role.Admin);
+    }
+
     /// <summary>催办 or 督办 by hand, with a message to the lead unit. A 督办 may raise the level; 挂牌督办 takes a leader.</summary>
     public async Task UrgeOrSuperviseAsync(long matterId, EscalationKind kind, SupervisionLevel? level, string? message, Actor actor,
         CancellationToken cancellationToken = default)
@@ -38,7 +54,7 @@ public sealed class Supervision(DubanDbContext db, Rules rules, TimeProvider clo
                 throw ValidationFailedException.For("level", "督办级别必须是 general（一般）、key（重点）或 listed（挂牌）。");
             }
 
-            if (newLevel == SupervisionLevel.Listed && !actor.Has(Role.Leader) && !actor.Has(Role.Admin))
+            if (newLevel == SupervisionLevel.Listed && !MayList(actor))
             {
                 throw new ForbiddenException("挂牌督办须由领导决定。");
             }

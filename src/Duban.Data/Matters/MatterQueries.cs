@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using Duban.Escalation;
 using Duban.Matters;
 using Microsoft.EntityFrameworkCore;
 
@@ -105,6 +106,13 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
             .ToDictionaryAsync(u => u.Id, ViewMapping.Ref, cancellationToken);
         var now = clock.GetUtcNow();
         var milestones = ViewMapping.Milestones(matter, state, now);
+        // 催办/督办 by hand: their records (index on matter and time), shown in the history with their text.
+        var urges = (await db.Escalations.AsNoTracking()
+                .Where(r => r.MatterId == id && r.Manual && (r.Kind == EscalationKind.Urge || r.Kind == EscalationKind.Supervise))
+                .OrderBy(r => r.At).ThenBy(r => r.Id).ToListAsync(cancellationToken))
+            .Select(r => new UrgeView(Calendar.ChinaTime.ToLocal(r.At), r.Kind, r.Level,
+                r.Kind == EscalationKind.Urge ? "催办" : r.Level is { } level && level != SupervisionLevel.None ? Labels.Of(level) : "督办",
+                r.ActorName, r.Message)).ToList();
         return new MatterDetails(matter.Id, matter.Code, matter.Title, matter.Content, matter.Kind, matter.Source,
             matter.Goal, matter.Standard, ViewMapping.Ref(matter.AssignerUnit!), ViewMapping.Ref(matter.LeadUnit!),
             matter.CoUnits.OrderBy(c => c.Position).Select(c => ViewMapping.Ref(c.Unit!)).ToList(),
@@ -115,7 +123,7 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
             matter.Events.OrderBy(e => e.Sequence).Select(e => new EventView(e.Sequence, e.Action, Labels.Of(e.Action),
                 Calendar.ChinaTime.ToLocal(e.At), e.ActorId, e.ActorName, actorUnits.GetValueOrDefault(e.ActorUnitId), e.Note,
                 EventJson.Deserialize(e.Data))).ToList(),
-            rules.Lifecycle().AllowedActions(state, actor, now, tree));
+            rules.Lifecycle().AllowedActions(state, actor, now, tree), urges);
     }
 
     /// <summary>A page of the matters the reader may see: newest first, or, for overdue and due-before lists,

@@ -34,7 +34,17 @@ public sealed record MatterDetails(long Id, string Code, string Title, string Co
     string Profile, bool Complex, MatterStatus Status, string StatusName, DateTimeOffset AssignedAt,
     DateTimeOffset? VerifiedAt, DateTimeOffset? ClosedAt, Satisfaction? Satisfaction, int ReopenCount, int Version,
     bool Overdue, EscalationKind? Escalation, SupervisionLevel SupervisionLevel, bool CalendarProvisional, IReadOnlyList<MilestoneView> Milestones, IReadOnlyList<EventView> Events,
-    IReadOnlyList<MatterAction> AllowedActions);
+    IReadOnlyList<MatterAction> AllowedActions, IReadOnlyList<UrgeView>? Urges = null);
+
+/// <summary>A 催办 or 督办 given by hand, as the matter's history shows it beside the lifecycle's events (the
+/// escalation record itself: not a lifecycle event, so the status, the clock and the review counters never see it).</summary>
+/// <param name="At">When it was given (Shanghai time).</param>
+/// <param name="Kind">催办 or 督办.</param>
+/// <param name="Level">督办: the matter's level after it (一般、重点、挂牌).</param>
+/// <param name="Name">催办, 一般督办, 重点督办 or 挂牌督办.</param>
+/// <param name="ActorName">Who gave it.</param>
+/// <param name="Message">The text sent to the lead unit.</param>
+public sealed record UrgeView(DateTimeOffset At, EscalationKind Kind, SupervisionLevel? Level, string Name, string? ActorName, string? Message);
 
 internal static class ViewMapping
 {
