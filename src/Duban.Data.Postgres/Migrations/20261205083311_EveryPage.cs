@@ -1,12 +1,13 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
 namespace Duban.Data.Postgres.Migrations
 {
     /// <inheritdoc />
-    public partial class WorkList : Migration
+    public partial class EveryPage : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -25,6 +26,29 @@ namespace Duban.Data.Postgres.Migrations
                     table.PrimaryKey("PK_form_submissions", x => new { x.ActorId, x.Key });
                 });
 
+            migrationBuilder.CreateTable(
+                name: "unit_channels",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    UnitId = table.Column<long>(type: "bigint", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Url = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    Secret = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_unit_channels", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_unit_channels_units_UnitId",
+                        column: x => x.UnitId,
+                        principalTable: "units",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_matters_AssignedAt",
                 table: "matters",
@@ -34,6 +58,11 @@ namespace Duban.Data.Postgres.Migrations
                 name: "IX_form_submissions_At",
                 table: "form_submissions",
                 column: "At");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_unit_channels_UnitId",
+                table: "unit_channels",
+                column: "UnitId");
         }
 
         /// <inheritdoc />
@@ -41,6 +70,9 @@ namespace Duban.Data.Postgres.Migrations
         {
             migrationBuilder.DropTable(
                 name: "form_submissions");
+
+            migrationBuilder.DropTable(
+                name: "unit_channels");
 
             migrationBuilder.DropIndex(
                 name: "IX_matters_AssignedAt",

@@ -6,11 +6,25 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Duban.Data.Sqlite.Migrations
 {
     /// <inheritdoc />
-    public partial class Channels : Migration
+    public partial class EveryPage : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.CreateTable(
+                name: "form_submissions",
+                columns: table => new
+                {
+                    ActorId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Key = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Outcome = table.Column<string>(type: "TEXT", maxLength: 400, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_form_submissions", x => new { x.ActorId, x.Key });
+                });
+
             migrationBuilder.CreateTable(
                 name: "unit_channels",
                 columns: table => new
@@ -35,6 +49,16 @@ namespace Duban.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_matters_AssignedAt",
+                table: "matters",
+                column: "AssignedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_form_submissions_At",
+                table: "form_submissions",
+                column: "At");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_unit_channels_UnitId",
                 table: "unit_channels",
                 column: "UnitId");
@@ -44,7 +68,14 @@ namespace Duban.Data.Sqlite.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "form_submissions");
+
+            migrationBuilder.DropTable(
                 name: "unit_channels");
+
+            migrationBuilder.DropIndex(
+                name: "IX_matters_AssignedAt",
+                table: "matters");
         }
     }
 }
