@@ -9,21 +9,21 @@ namespace Duban.Cli;
 /// <summary><c>duban channels list|add|remove</c>: a unit's group robots and SMS (群机器人与短信).</summary>
 internal sealed class ChannelsCommand(CliContext cli)
 {
-    private readonly Argument<string> _unit = new("unit") { Description = "单位代码 / unit code" };
+    private readonly Argument<string> _unit = new("unit") { Description = "单位代码" };
     private readonly Option<string> _platform = new("--platform") { Description = "wecom（企业微信）、dingtalk（钉钉）、feishu（飞书）或 sms（短信）", Required = true };
-    private readonly Option<string?> _url = new("--url") { Description = "机器人的 Webhook 地址 / the robot's webhook URL" };
-    private readonly Option<string?> _secret = new("--secret") { Description = "钉钉加签或飞书签名校验的密钥 / signing secret" };
-    private readonly Argument<long> _id = new("id") { Description = "渠道编号（见 list）/ channel id" };
+    private readonly Option<string?> _url = new("--url") { Description = "机器人的 Webhook 地址" };
+    private readonly Option<string?> _secret = new("--secret") { Description = "钉钉加签或飞书签名校验的密钥" };
+    private readonly Argument<long> _id = new("id") { Description = "渠道编号（见 list）" };
 
     public Command Create()
     {
-        var list = new Command("list", "列出各单位的群机器人与短信（密钥不完整显示）/ list channels");
+        var list = new Command("list", "列出各单位的群机器人与短信（密钥不完整显示）");
         list.SetAction(ListAsync);
-        var add = new Command("add", "为单位添加群机器人或开通短信 / add a robot or turn SMS on") { _unit, _platform, _url, _secret };
+        var add = new Command("add", "为单位添加群机器人或开通短信") { _unit, _platform, _url, _secret };
         add.SetAction(AddAsync);
-        var remove = new Command("remove", "删除群机器人或关闭短信 / remove a channel") { _id };
+        var remove = new Command("remove", "删除群机器人或关闭短信") { _id };
         remove.SetAction(RemoveAsync);
-        return new Command("channels", "群机器人与短信提醒 / group robots and SMS") { list, add, remove };
+        return new Command("channels", "群机器人与短信提醒") { list, add, remove };
     }
 
     private async Task<int> ListAsync(ParseResult result, CancellationToken ct)

@@ -163,7 +163,7 @@ public sealed class ChannelTests
 
         // The sweep's 催办 at midnight into the Spring Festival: for the heads, so texts only to the leader; the group
         // robots get it too; all of it waits for the make-up Sunday's 09:00.
-        Assert.Equal("warned=1 urged=1 escalated=0 accountability=0",
+        Assert.Equal("预警 1 条，催办 1 条，督办 0 条，问责 0 条",
             await s.RunAsync(async sp => (await sp.GetRequiredService<SweepDeadlines>().RunAsync(At("2024-02-10T00:00:00+08:00"))).ToString()));
         var swept = (await DeliveriesAsync(s)).Skip(urged.Count).ToList();
         var heads = swept.GroupBy(d => d.NoticeId).Last().ToList();

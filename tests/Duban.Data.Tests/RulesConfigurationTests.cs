@@ -12,16 +12,16 @@ public sealed class RulesConfigurationTests
             .Build());
 
     [Fact]
-    public void Defaults_Are13710AndUrgent()
+    public void Defaults_AreTheShippedProfiles()
     {
         var rules = Read();
 
-        Assert.Equal(["13710", "urgent"], rules.Profiles.Select(p => p.Name).Order());
+        Assert.Equal(["13710", "13710-days", "13710-month", "petition", "urgent"], rules.Profiles.Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.Equal(TimeLimit.WorkingDays(5), rules.LifecycleOptions.RatingWindow);
     }
 
     [Fact]
-    public void AConfiguredProfile_IsAddedAndUsableByTheLifecycle()
+    public void AConfiguredProfile_ReplacesAShippedOneOfItsName_AndIsUsableByTheLifecycle()
     {
         var rules = Read(
             ("TimeLimits:Profiles:petition:DisplayName", "信访件"),

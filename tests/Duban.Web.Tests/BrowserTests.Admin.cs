@@ -52,7 +52,7 @@ public sealed partial class BrowserTests
         await menu.GetByRole(AriaRole.Link, new() { Name = "用户与角色" }).ClickAsync();
         await page.GetByLabel("用户名", new() { Exact = true }).FillAsync($"v{suffix}");
         await page.GetByLabel("姓名", new() { Exact = true }).FillAsync("村承办赵六");
-        await page.GetByLabel("单位代码", new() { Exact = true }).FillAsync($"V{suffix}");
+        await page.GetByLabel("单位", new() { Exact = true }).SelectOptionAsync($"V{suffix}"); // listed by name
         await page.GetByLabel("角色", new() { Exact = true }).SelectOptionAsync("handler");
         await page.GetByLabel("初始密码（至少 10 位）", new() { Exact = true }).FillAsync("short");
         await Button(page, "创建").ClickAsync();
@@ -78,10 +78,27 @@ public sealed partial class BrowserTests
         await Expect(handler.GetByText("村承办赵六")).ToBeVisibleAsync();
         await handler.Context.CloseAsync();
 
+        // The person moves to the township as its leader: unit and role changed from their row.
+        await page.GotoAsync("/admin/users");
+        person = page.GetByRole(AriaRole.Row).Filter(new() { HasText = $"v{suffix}" });
+        await person.GetByText("修改单位和角色").ClickAsync();
+        await person.GetByLabel($"v{suffix} 的单位", new() { Exact = true }).SelectOptionAsync("K-T");
+        await person.GetByLabel($"v{suffix} 的角色", new() { Exact = true }).SelectOptionAsync("leader");
+        await person.GetByRole(AriaRole.Button, new() { Name = "保存" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync($"已修改 v{suffix} 的单位和角色");
+        await Expect(person).ToContainTextAsync("测试镇");
+        await Expect(person).ToContainTextAsync("领导");
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var moved = Assert.Single(await scope.ServiceProvider.GetRequiredService<UserAccounts>().ListAsync(app.Clock.GetUtcNow()), u => u.UserName == $"v{suffix}");
+            Assert.Equal("K-T", moved.UnitCode);
+            Assert.Equal(["leader"], moved.Roles); // the handler role is gone
+        }
+
         // API 令牌: shown once; it works on the API until revoked.
         await menu.GetByRole(AriaRole.Link, new() { Name = "API 令牌" }).ClickAsync();
         await page.GetByLabel("名称（用途）", new() { Exact = true }).FillAsync($"12345 热线 {suffix}");
-        await page.GetByLabel("单位代码", new() { Exact = true }).FillAsync("C");
+        await page.GetByLabel("单位", new() { Exact = true }).SelectOptionAsync("C");
         await page.GetByLabel("角色", new() { Exact = true }).SelectOptionAsync("supervisor");
         await Button(page, "创建令牌").ClickAsync();
         var secret = (await page.Locator("code.secret").InnerTextAsync()).Trim();

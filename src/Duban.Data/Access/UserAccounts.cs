@@ -81,6 +81,42 @@ public sealed class UserAccounts(DubanDbContext db, UserManager<User> users, Rol
         Check(await users.UpdateSecurityStampAsync(user)); // saves the user; a locked person's cookie stops working
     }
 
+    /// <summary>Moves a person to another unit and gives them other roles (one or more). Their sessions end, so the next
+    /// sign-in carries what they may now see and do.</summary>
+    /// <exception cref="NotFoundException">No such user.</exception>
+    /// <exception cref="ValidationFailedException">An unknown or inactive unit, or no role.</exception>
+    public async Task ChangeAsync(string userName, string unitCode, IReadOnlyList<Role> userRoles, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userRoles);
+        var user = await users.FindByNameAsync(userName) ?? throw new NotFoundException($"用户「{userName}」不存在。");
+        var unit = await db.Units.AsNoTracking().SingleOrDefaultAsync(u => u.Code == unitCode && u.Active, cancellationToken)
+            ?? throw ValidationFailedException.For("unit", $"单位「{unitCode}」不存在或已停用。");
+        if (userRoles.Count == 0)
+        {
+            throw ValidationFailedException.For("role", "请至少选择一个角色。");
+        }
+
+        var wanted = userRoles.Select(WireEnum.Name).ToHashSet(StringComparer.Ordinal);
+        var held = await users.GetRolesAsync(user);
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+        foreach (var name in wanted.Except(held))
+        {
+            if (!await roles.RoleExistsAsync(name))
+            {
+                Check(await roles.CreateAsync(new IdentityRole<long>(name)));
+            }
+        }
+
+        Check(await users.RemoveFromRolesAsync(user, held.Except(wanted).ToList()));
+        Check(await users.AddToRolesAsync(user, wanted.Except(held).ToList()));
+        user.UnitId = unit.Id;
+        Check(await users.UpdateSecurityStampAsync(user)); // saves the user; their cookies stop working
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+    }
+
     /// <summary>The actor for a signed-in person.</summary>
     public async Task<Actor> ActorOfAsync(User user)
     {

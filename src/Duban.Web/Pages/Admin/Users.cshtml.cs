@@ -10,6 +10,9 @@ public sealed class UsersModel(UserAccounts accounts, UnitDirectory directory, T
     /// <summary>The person whose password reset was refused: its messages go beside that row.</summary>
     private string? _resetting;
 
+    /// <summary>The person whose change was refused: its messages go in that row's form.</summary>
+    private string? _changing;
+
     public IReadOnlyList<UserView> People { get; private set; } = [];
 
     [BindProperty]
@@ -50,6 +53,19 @@ public sealed class UsersModel(UserAccounts accounts, UnitDirectory directory, T
         return Finish($"已重置 {userName} 的密码并解除锁定。");
     }
 
+    /// <summary>修改单位和角色.</summary>
+    public async Task<IActionResult> OnPostChangeAsync(string userName, string? unit, string? role, CancellationToken cancellationToken)
+    {
+        _changing = userName;
+        if (!WireEnum.TryParse<Role>(role, out var parsed))
+        {
+            throw ValidationFailedException.For("role", "请选择角色。");
+        }
+
+        await accounts.ChangeAsync(userName, unit ?? "", [parsed], cancellationToken);
+        return Finish($"已修改 {userName} 的单位和角色；其重新登录后生效。");
+    }
+
     public async Task<IActionResult> OnPostLockAsync(string userName, bool locked)
     {
         await accounts.SetLockedAsync(userName, locked);
@@ -61,6 +77,12 @@ public sealed class UsersModel(UserAccounts accounts, UnitDirectory directory, T
     /// <summary>A refused reset: all its messages beside that person's row.</summary>
     protected override void ShowInvalid(ValidationFailedException error)
     {
+        if (_changing is not null)
+        {
+            ModelState.AddModelError($"change-{_changing}", string.Join(" ", error.Errors.Values.SelectMany(v => v)));
+            return;
+        }
+
         if (_resetting is null)
         {
             base.ShowInvalid(error);
