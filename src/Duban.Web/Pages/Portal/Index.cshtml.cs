@@ -40,16 +40,8 @@ public sealed class IndexModel(AppealIntake intake, DubanDbContext db, MatterAtt
         // Blobs are written before the appeal's transaction; if it then fails they stay unreferenced, which is harmless.
         var files = await StoreFilesAsync(cancellationToken);
         var actor = await intake.PortalActorAsync(cancellationToken);
-        var registered = await intake.RegisterAsync(new AppealInput
-        {
-            Title = Form.Title,
-            Content = Form.Content,
-            Category = Form.Category,
-            Region = Form.Region,
-            ContactName = Form.ContactName,
-            ContactPhone = Form.ContactPhone,
-            EnterpriseName = Form.EnterpriseName,
-        }, new Intake(actor, MatterSource.Web) { IdempotencyKey = Form.SubmissionKey is { Length: 32 } key ? key : null, Files = files }, cancellationToken);
+        var registered = await intake.RegisterAsync(Form.ToInput(),
+            new Intake(actor, MatterSource.Web) { IdempotencyKey = Form.Key, Files = files }, cancellationToken);
         return RedirectToPage("/Portal/Submitted", new { code = TrackingCode.Format(registered.TrackingCode) });
     }
 
@@ -120,6 +112,21 @@ public class AppealFields
 
     /// <summary>Drawn when the form is shown, so a double click or a resend makes one appeal, not two.</summary>
     public string? SubmissionKey { get; set; }
+
+    /// <summary>The submission key as the intake's idempotency key, when it is one this form drew.</summary>
+    public string? Key => SubmissionKey is { Length: 32 } key ? key : null;
+
+    /// <summary>The fields as the intake takes them.</summary>
+    public AppealInput ToInput() => new()
+    {
+        Title = Title,
+        Content = Content,
+        Category = Category,
+        Region = Region,
+        ContactName = ContactName,
+        ContactPhone = ContactPhone,
+        EnterpriseName = EnterpriseName,
+    };
 }
 
 /// <summary>What the shared fields partial (<c>_AppealFields</c>) draws: the values, the regions to choose from, the

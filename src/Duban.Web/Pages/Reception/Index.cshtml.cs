@@ -46,18 +46,11 @@ public sealed class IndexModel(AppealIntake intake, UnitDirectory directory) : F
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         var channel = Channels.Select(c => c.Channel).FirstOrDefault(c => WireEnum.Name(c) == Form.Channel, AppealIntake.UnknownChannel);
-        var registered = await intake.RegisterAsync(new AppealInput
+        var registered = await intake.RegisterAsync(Form.ToInput() with
         {
-            Title = Form.Title,
-            Content = Form.Content,
-            Category = Form.Category,
-            Region = Form.Region,
-            ContactName = Form.ContactName,
-            ContactPhone = Form.ContactPhone,
-            EnterpriseName = Form.EnterpriseName,
             EnterpriseCode = Form.EnterpriseCode,
             LeadUnit = string.IsNullOrWhiteSpace(Form.LeadUnit) ? null : Form.LeadUnit,
-        }, new Intake(User.ToActor(), channel) { IdempotencyKey = Form.SubmissionKey is { Length: 32 } key ? key : null }, cancellationToken);
+        }, new Intake(User.ToActor(), channel) { IdempotencyKey = Form.Key }, cancellationToken);
         TempData["done"] = "已受理登记，请打印受理回执交给诉求人。";
         return RedirectToPage("/Reception/Receipt", new { code = TrackingCode.Format(registered.TrackingCode) });
     }
