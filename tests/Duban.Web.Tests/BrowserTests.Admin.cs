@@ -26,15 +26,16 @@ public sealed partial class BrowserTests
         await SignInAsync(page, $"admin{suffix}");
         var menu = page.GetByRole(AriaRole.List, new() { Name = "管理" });
 
-        // 单位: one by hand (a wrong parent first), then two pasted as CSV, children before their parent.
+        // 单位: one by hand (its name forgotten first; the parent is picked by name), then two pasted as CSV, children
+        // before their parent.
         await menu.GetByRole(AriaRole.Link, new() { Name = "单位" }).ClickAsync();
         await page.GetByLabel("代码", new() { Exact = true }).FillAsync($"V{suffix}");
-        await page.GetByLabel("名称", new() { Exact = true }).FillAsync($"幸福村{suffix}");
-        await page.GetByLabel("上级单位代码", new() { Exact = true }).FillAsync("NO-SUCH");
+        await page.GetByLabel("上级单位", new() { Exact = true }).SelectOptionAsync("K-T");
         await page.GetByLabel("层级", new() { Exact = true }).SelectOptionAsync("village");
         await Button(page, "保存").ClickAsync();
-        await Expect(page.Locator("span[data-valmsg-for='parentCode']")).Not.ToBeEmptyAsync();
-        await page.GetByLabel("上级单位代码", new() { Exact = true }).FillAsync("K-T");
+        await Expect(page.Locator("span[data-valmsg-for='name']")).Not.ToBeEmptyAsync();
+        await Expect(page.GetByLabel("上级单位", new() { Exact = true })).ToHaveValueAsync("K-T"); // kept
+        await page.GetByLabel("名称", new() { Exact = true }).FillAsync($"幸福村{suffix}");
         await Button(page, "保存").ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync($"已保存单位 V{suffix}");
         await Expect(page.Locator(".unit-tree")).ToContainTextAsync($"幸福村{suffix}");

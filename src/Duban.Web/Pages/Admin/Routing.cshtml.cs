@@ -7,7 +7,7 @@ namespace Duban.Web.Pages.Admin;
 
 /// <summary>分派规则: the routing rules (add, edit, disable, delete), a dry run (试算) that shows the matching rule beside
 /// the learned suggestion, and the learned model's status with a retrain button.</summary>
-public sealed class TriageModel(RoutingRules rules, MatterTriage router, Jobs.TriageTraining training, TimeProvider clock) : FormPageModel
+public sealed class TriageModel(RoutingRules rules, MatterTriage router, Jobs.TriageTraining training, UnitDirectory directory, TimeProvider clock) : FormPageModel
 {
     /// <summary>The form whose fields a refusal's messages go beside: <c>Rule</c> or <c>Trial</c>.</summary>
     private string _form = nameof(Rule);
@@ -178,8 +178,12 @@ public sealed class TriageModel(RoutingRules rules, MatterTriage router, Jobs.Tr
     /// <summary>Every refused form of this page answers 400, the taken name too.</summary>
     protected override int StatusOf(DomainException error) => StatusCodes.Status400BadRequest;
 
+    /// <summary>Units to choose a region or a handling unit from, by name.</summary>
+    public IReadOnlyList<UnitView> Units { get; private set; } = [];
+
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
+        Units = (await directory.ListAsync(cancellationToken)).Where(u => u.Active).ToList();
         Rules = await rules.ListAsync(cancellationToken);
         Status = await router.StatusAsync(cancellationToken);
         Training = training.State;
