@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Duban.Data;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Duban.Cli;
@@ -40,9 +39,7 @@ internal sealed class ChannelsCommand(CliContext cli)
     private async Task<int> AddAsync(ParseResult result, CancellationToken ct)
     {
         await using var scope = await cli.OpenAsync(result, ct);
-        var code = result.GetValue(_unit)?.Trim();
-        var unitId = await scope.ServiceProvider.GetRequiredService<DubanDbContext>().Units.Where(u => u.Code == code)
-            .Select(u => (long?)u.Id).SingleOrDefaultAsync(ct);
+        var unitCode = result.GetValue(_unit);
         var admin = scope.ServiceProvider.GetRequiredService<ChannelAdmin>();
         var platform = result.GetValue(_platform)?.Trim().ToLowerInvariant() switch
         {
@@ -51,8 +48,8 @@ internal sealed class ChannelsCommand(CliContext cli)
             var other => other,
         };
         var added = platform == "sms"
-            ? await admin.EnableSmsAsync(unitId, ct)
-            : await admin.AddRobotAsync(unitId, platform, result.GetValue(_url), result.GetValue(_secret), ct);
+            ? await admin.EnableSmsAsync(unitCode, ct)
+            : await admin.AddRobotAsync(unitCode, platform, result.GetValue(_url), result.GetValue(_secret), ct);
         await cli.Output.WriteLineAsync(FormattableString.Invariant($"已添加 {added.Id}：{added.UnitName} {added.KindName}"));
         return 0;
     }

@@ -40,7 +40,7 @@ public sealed class ChannelTests
         s.RunAsync(sp => sp.GetRequiredService<DeliverDue>().RunAsync(now));
 
     private static Task<ChannelView> AddRobotAsync(Storage s, string unit, string platform, string url, string? secret = null) =>
-        s.RunAsync(sp => sp.GetRequiredService<ChannelAdmin>().AddRobotAsync(s.Org.UnitIds[unit], platform, url, secret));
+        s.RunAsync(sp => sp.GetRequiredService<ChannelAdmin>().AddRobotAsync(unit, platform, url, secret));
 
     private static Task<List<Delivery>> DeliveriesAsync(Storage s) =>
         s.RunAsync(sp => sp.GetRequiredService<DubanDbContext>().Deliveries.AsNoTracking().OrderBy(d => d.Id).ToListAsync());
@@ -146,7 +146,7 @@ public sealed class ChannelTests
         var wecom = await AddRobotAsync(s, "K-T", "weCom", "http://127.0.0.1:9/cgi-bin/webhook/send?key=kt-key");
         var feishu = await AddRobotAsync(s, "K-T", "feishu", "http://127.0.0.1:9/open-apis/bot/v2/hook/kt-hook", FeishuSecret);
         await AddRobotAsync(s, "C-ZJ", "dingTalk", "http://127.0.0.1:9/robot/send?access_token=zj", DingTalkSecret);
-        await s.RunAsync(sp => sp.GetRequiredService<ChannelAdmin>().EnableSmsAsync(s.Org.UnitIds["K-T"]));
+        await s.RunAsync(sp => sp.GetRequiredService<ChannelAdmin>().EnableSmsAsync("K-T"));
         var id = await AssignAsync(s);
 
         await UrgeAsync(s, id); // to the whole unit, now
@@ -307,7 +307,7 @@ public sealed class ChannelTests
         await using var server = await PlatformServer.StartAsync("""{"Code":"isv.BUSINESS_LIMIT_CONTROL","Message":"触发分钟级流控Permits:1","RequestId":"R1"}""");
         await using var s = await Storage.CreateAsync(engine, "2024-03-04T10:00:00+08:00", SmsSettings(new Uri(server.Url("/"))));
         await AddPeopleAsync(s);
-        await s.RunAsync(sp => sp.GetRequiredService<ChannelAdmin>().EnableSmsAsync(s.Org.UnitIds["K-T"]));
+        await s.RunAsync(sp => sp.GetRequiredService<ChannelAdmin>().EnableSmsAsync("K-T"));
         await UrgeAsync(s, await AssignAsync(s)); // to the whole unit: a text to each of its two mobiles
         var t0 = At("2024-03-04T10:00:00+08:00");
 
@@ -353,7 +353,7 @@ public sealed class ChannelTests
 
         var refused = await Assert.ThrowsAsync<ValidationFailedException>(() => s.RunAsync(sp => admin(sp).AddRobotAsync(null, "qq", "ftp://x", null)));
         Assert.Equal(["platform", "unit", "url"], refused.Errors.Keys.Order(StringComparer.Ordinal));
-        var noSms = await Assert.ThrowsAsync<ValidationFailedException>(() => s.RunAsync(sp => admin(sp).EnableSmsAsync(s.Org.UnitIds["K-T"])));
+        var noSms = await Assert.ThrowsAsync<ValidationFailedException>(() => s.RunAsync(sp => admin(sp).EnableSmsAsync("K-T")));
         Assert.Contains("短信服务尚未开通", noSms.Errors["smsUnit"][0], StringComparison.Ordinal);
 
         var ding = await AddRobotAsync(s, "K-T", "dingTalk", server.Url("/robot/send?access_token=0123456789abcdef0123456789abcdef"), DingTalkSecret);

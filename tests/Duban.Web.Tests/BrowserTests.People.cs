@@ -35,7 +35,14 @@ public sealed partial class BrowserTests
         await page.Locator("#Form_People_0_user").SelectOptionAsync("other");
         await page.Locator("#Form_People_0_name").FillAsync($"王副镇长{suffix}");
         await page.Locator("#Form_People_0_phone").FillAsync("13800001111");
-        await page.Locator("#Form_People_1_user").SelectOptionAsync(handler.Id.ToString(CultureInfo.InvariantCulture));
+        // 查找人员 by pinyin initials: lq (李强) leaves only the people so named among the chosen unit's.
+        var person = page.Locator("#Form_People_1_user");
+        await person.Locator("xpath=preceding-sibling::input[1]").FillAsync("lq");
+        var shown = await person.EvaluateAsync<string[]>(
+            "s => [...s.querySelectorAll('option[data-py]')].filter(o => getComputedStyle(o).display !== 'none' && !o.parentElement.hidden).map(o => o.textContent.trim())");
+        Assert.NotEmpty(shown);
+        Assert.All(shown, name => Assert.Equal("镇承办李强", name));
+        await person.SelectOptionAsync(handler.Id.ToString(CultureInfo.InvariantCulture));
         await page.GetByLabel(campaign).CheckAsync();
         var posted = await page.EvaluateAsync<string>("[...new FormData(document.querySelector('form.assign')).entries()].filter(([k]) => k.startsWith('Form.People')).map(([k, v]) => k + '=' + v).join('; ')");
         Assert.Contains("Form.People[0].Role=leadingOfficial", posted, StringComparison.Ordinal);

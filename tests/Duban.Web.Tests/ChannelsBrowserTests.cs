@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -93,7 +92,7 @@ public sealed class ChannelsBrowserTests(ChannelsApp app, Chromium chromium) : I
         await BrowserTests.ScreenshotsAsync(page, "admin-channels-errors");
 
         // 测试镇's 钉钉 robot, signed: its token and secret are never shown back in full.
-        await page.GetByLabel("单位", new() { Exact = true }).SelectOptionAsync(app.Org.UnitIds["K-T"].ToString(CultureInfo.InvariantCulture));
+        await page.GetByLabel("单位", new() { Exact = true }).SelectOptionAsync("K-T");
         await page.GetByLabel("平台", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "钉钉" });
         await page.GetByLabel("机器人的 Webhook 地址").FillAsync(robot.Url($"/robot/send?access_token={Token}"));
         await page.GetByLabel(new Regex("^签名密钥")).FillAsync(Secret);
@@ -122,7 +121,7 @@ public sealed class ChannelsBrowserTests(ChannelsApp app, Chromium chromium) : I
         Assert.Contains("督办系统测试消息", Encoding.UTF8.GetString(sent.Body), StringComparison.Ordinal);
 
         // SMS for 测试镇; 李强's mobile: a wrong one is refused beside his row, a right one is saved and shown masked.
-        await page.GetByLabel("开通短信的单位", new() { Exact = true }).SelectOptionAsync(app.Org.UnitIds["K-T"].ToString(CultureInfo.InvariantCulture));
+        await page.GetByLabel("开通短信的单位", new() { Exact = true }).SelectOptionAsync("K-T");
         await Button(main, "开通短信").ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("已为「测试镇」开通短信提醒：发给本单位登记了手机号的人员。");
         var sms = page.GetByRole(AriaRole.Listitem, new() { Name = "测试镇 · 短信" });

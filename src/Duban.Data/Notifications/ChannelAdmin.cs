@@ -54,10 +54,10 @@ public sealed class ChannelAdmin(DubanDbContext db, TimeProvider clock, RobotSen
 
     /// <summary>Adds a group robot to a unit.</summary>
     /// <exception cref="ValidationFailedException">No unit or platform chosen, a bad address, a bad secret, or the robot is there already.</exception>
-    public async Task<ChannelView> AddRobotAsync(long? unitId, string? platform, string? url, string? secret, CancellationToken cancellationToken = default)
+    public async Task<ChannelView> AddRobotAsync(string? unitCode, string? platform, string? url, string? secret, CancellationToken cancellationToken = default)
     {
         var errors = new Dictionary<string, string[]>();
-        var unit = unitId is { } id ? await db.Units.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id && u.Active, cancellationToken) : null;
+        var unit = await ActiveUnitAsync(unitCode, cancellationToken);
         if (unit is null)
         {
             errors["unit"] = ["请选择单位。"];
@@ -103,14 +103,14 @@ public sealed class ChannelAdmin(DubanDbContext db, TimeProvider clock, RobotSen
 
     /// <summary>Turns SMS on for a unit: its people with a mobile number get each notice by text too.</summary>
     /// <exception cref="ValidationFailedException">No unit chosen, no provider configured, or SMS is on already.</exception>
-    public async Task<ChannelView> EnableSmsAsync(long? unitId, CancellationToken cancellationToken = default)
+    public async Task<ChannelView> EnableSmsAsync(string? unitCode, CancellationToken cancellationToken = default)
     {
         if (!sms.Enabled)
         {
             throw ValidationFailedException.For("smsUnit", "短信服务尚未开通：需先由运维人员配置短信服务商账号。");
         }
 
-        var unit = unitId is { } id ? await db.Units.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id && u.Active, cancellationToken) : null;
+        var unit = await ActiveUnitAsync(unitCode, cancellationToken);
         if (unit is null)
         {
             throw ValidationFailedException.For("smsUnit", "请选择单位。");
@@ -254,4 +254,12 @@ public sealed class ChannelAdmin(DubanDbContext db, TimeProvider clock, RobotSen
 
     private static ChannelView View(UnitChannel c, string unitName) => new(c.Id, c.UnitId, unitName, c.Kind, RobotSender.PlatformName(c.Kind),
         c.Url is null ? null : MaskUrl(c.Url), c.Secret is null ? null : MaskSecret(c.Secret), c.CreatedAt);
+
+    private Task<Unit?> ActiveUnitAsync(string? code, CancellationToken cancellationToken)
+    {
+        var trimmed = code?.Trim();
+        return string.IsNullOrEmpty(trimmed)
+            ? Task.FromResult<Unit?>(null)
+            : db.Units.AsNoTracking().SingleOrDefaultAsync(u => u.Code == trimmed && u.Active, cancellationToken);
+    }
 }

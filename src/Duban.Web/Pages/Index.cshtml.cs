@@ -12,7 +12,7 @@ namespace Duban.Web.Pages;
 /// query string (the same filter as <c>GET /api/matters</c>, <see cref="MatterListQuery"/>), so a filtered list is a
 /// link to share; sortable, paged, and exported as xlsx.</summary>
 public sealed class IndexModel(MatterQueries queries, ActOnMatter act, DubanDbContext db, UnitDirectory units, MatterLedger ledger,
-    TimeProvider clock) : PageModel
+    MatterPeople people, TimeProvider clock) : PageModel
 {
     private const int PageSize = 50;
 
@@ -36,6 +36,9 @@ public sealed class IndexModel(MatterQueries queries, ActOnMatter act, DubanDbCo
 
     /// <summary>Units to filter by lead unit, chosen by name.</summary>
     public IReadOnlyList<UnitView> Units { get; private set; } = [];
+
+    /// <summary>Names offered by the person filter (责任人或联络员): the users' names; other names can still be typed.</summary>
+    public IReadOnlyList<string> PersonNames { get; private set; } = [];
 
     public Dictionary<long, RowResult> Results { get; } = [];
 
@@ -112,6 +115,7 @@ public sealed class IndexModel(MatterQueries queries, ActOnMatter act, DubanDbCo
         var (filter, errors) = MatterListQuery.Parse(Request.Query);
         FilterErrors = errors;
         Units = (await units.ListAsync(cancellationToken)).Where(u => u.Active || u.Code == filter.Unit).ToList();
+        PersonNames = (await people.PickableUsersAsync(cancellationToken)).Select(u => u.Name).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
 
         // The tab counts follow the filter (one pass over what it keeps); without one they count everything visible.
         var counts = await queries.TabCountsAsync(actor, cancellationToken, filter);

@@ -19,13 +19,13 @@ public sealed class ChannelsModel(ChannelAdmin admin, UnitDirectory directory) :
 
     public Task OnGetAsync(CancellationToken cancellationToken) => ReloadAsync(cancellationToken);
 
-    public async Task<IActionResult> OnPostAddAsync(long? unit, string? platform, string? url, string? secret, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostAddAsync(string? unit, string? platform, string? url, string? secret, CancellationToken cancellationToken)
     {
         var added = await admin.AddRobotAsync(unit, platform, url, secret, cancellationToken);
         return Done($"已为「{added.UnitName}」添加{added.KindName}群机器人。请点「发测试消息」确认群里能收到。");
     }
 
-    public async Task<IActionResult> OnPostSmsAsync(long? smsUnit, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostSmsAsync(string? smsUnit, CancellationToken cancellationToken)
     {
         var added = await admin.EnableSmsAsync(smsUnit, cancellationToken);
         return Done($"已为「{added.UnitName}」开通短信提醒：发给本单位登记了手机号的人员。");
