@@ -42,9 +42,6 @@ public sealed class IndexModel(MatterQueries queries, ActOnMatter act, DubanDbCo
 
     public Dictionary<long, RowResult> Results { get; } = [];
 
-    /// <summary>A success said once above the list (after 从文稿交办, say).</summary>
-    public string? Done { get; private set; }
-
     /// <summary>The current sort key in links (due, assigned, code, new) and whether it runs backwards.</summary>
     public string SortKey => MatterListQuery.Sorts.First(s => s.Value == (Filter.Sort ?? MatterSort.Due)).Key;
 
@@ -55,7 +52,6 @@ public sealed class IndexModel(MatterQueries queries, ActOnMatter act, DubanDbCo
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        Done = TempData["done"] as string;
         await LoadAsync(cancellationToken);
     }
 

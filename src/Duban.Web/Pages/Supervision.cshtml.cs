@@ -22,9 +22,6 @@ public sealed class SupervisionModel(MatterQueries queries, Supervision supervis
 
     public IReadOnlyList<LookBackView> LookBackQueue { get; private set; } = [];
 
-    /// <summary>The outcome of the last action, shown at the top.</summary>
-    public string? Done { get; private set; }
-
     public string? Failed { get; private set; }
 
     public Task OnGetAsync(CancellationToken cancellationToken) => LoadAsync(cancellationToken);
@@ -98,7 +95,6 @@ public sealed class SupervisionModel(MatterQueries queries, Supervision supervis
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
         var actor = User.ToActor();
-        Done = TempData["done"] as string;
         Attention = await queries.ListAsync(new MatterFilter { Attention = true, PageSize = 100 }, actor, cancellationToken);
         Extensions = await extensions.ListAsync(ExtensionStatus.Pending, actor, cancellationToken);
         Accountability = (await accountability.ListAsync(null, actor, AccountabilityList.ListMax, cancellationToken))

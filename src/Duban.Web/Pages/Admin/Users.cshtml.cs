@@ -18,8 +18,6 @@ public sealed class UsersModel(UserAccounts accounts, UnitDirectory directory, T
     [BindProperty]
     public NewUser Input { get; set; } = new();
 
-    public string? Done { get; private set; }
-
     public Task OnGetAsync(CancellationToken cancellationToken) => ReloadAsync(cancellationToken);
 
     public async Task<IActionResult> OnPostCreateAsync(CancellationToken cancellationToken)

@@ -13,13 +13,10 @@ public sealed class IndexModel(AssessmentSchemes schemes) : PageModel
     /// <summary>Whether the reader makes schemes (the supervision office, administrators).</summary>
     public bool Manages { get; private set; }
 
-    public string? Done { get; private set; }
-
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         var actor = User.ToActor();
         Manages = actor.Has(Role.Supervisor) || actor.Has(Role.Admin);
-        Done = TempData["done"] as string;
         Schemes = await schemes.ListAsync(cancellationToken);
     }
 }

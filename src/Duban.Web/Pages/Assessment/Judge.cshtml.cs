@@ -30,8 +30,6 @@ public sealed class JudgeModel(JudgingSessions judging) : FormPageModel
     /// <summary>The signed-in judge's user id.</summary>
     public long? Me { get; private set; }
 
-    public string? Done { get; private set; }
-
     public string? Failed { get; private set; }
 
     /// <summary>Messages beside the criteria, by index.</summary>
@@ -126,7 +124,6 @@ public sealed class JudgeModel(JudgingSessions judging) : FormPageModel
     protected override async Task ReloadAsync(CancellationToken cancellationToken)
     {
         var actor = User.ToActor();
-        Done = TempData["done"] as string;
         Me = Enterprises.PersonOf(actor);
         View = await judging.GetAsync(Id, actor, cancellationToken);
         var mine = MineScored;

@@ -35,8 +35,6 @@ public sealed class ResultsModel(AssessmentSchemes schemes, AssessmentResults re
 
     public DateOnly Today => Duban.Calendar.ChinaTime.DateOf(clock.GetUtcNow());
 
-    public string? Done { get; private set; }
-
     /// <summary>A refusal of publishing (已经发布, 还没有结束), shown beside the 发布 button.</summary>
     public string? PublishFailed { get; private set; }
 
@@ -156,7 +154,6 @@ public sealed class ResultsModel(AssessmentSchemes schemes, AssessmentResults re
         var actor = User.ToActor();
         Manages = actor.Has(Role.Supervisor) || actor.Has(Role.Admin);
         ReaderUnit = actor.UnitId;
-        Done = TempData["done"] as string;
         Schemes = await schemes.ListAsync(cancellationToken);
         Scheme = SchemeId is { } id ? Schemes.FirstOrDefault(s => s.Id == id) ?? throw new NotFoundException("没有这个考评办法。") : Schemes.FirstOrDefault();
         if (Scheme is null)

@@ -14,8 +14,6 @@ public sealed class SessionModel(WeeklySessions weekly) : FormPageModel
 
     public WeeklySessionDetails Details { get; private set; } = null!;
 
-    public string? Done { get; private set; }
-
     public string? Failed { get; private set; }
 
     public async Task OnGetAsync(CancellationToken cancellationToken) => await ReloadAsync(cancellationToken);
@@ -50,7 +48,6 @@ public sealed class SessionModel(WeeklySessions weekly) : FormPageModel
 
     protected override async Task ReloadAsync(CancellationToken cancellationToken)
     {
-        Done = TempData["done"] as string;
         Details = await weekly.GetAsync(Id, User.ToActor(), cancellationToken);
     }
 }

@@ -36,8 +36,6 @@ public sealed class CompetitionModel(AssessmentCompetitions competitions, Attach
     public bool MayAttach(EntryView entry) =>
         entry is not null && MayEnter && View is { Status: CompetitionStatus.Running } && entry.Unit.Id == ReaderUnit && entry.Status == EntryStatus.Submitted;
 
-    public string? Done { get; private set; }
-
     /// <summary>A refusal, by the form it answers (enter, decide-{id}, publish, object, answer-{id}, finalize).</summary>
     public Dictionary<string, string> Refused { get; } = new(StringComparer.Ordinal);
 
@@ -179,7 +177,6 @@ public sealed class CompetitionModel(AssessmentCompetitions competitions, Attach
     {
         var actor = User.ToActor();
         ReaderUnit = actor.UnitId;
-        Done = TempData["done"] as string;
         View = await competitions.GetAsync(Id, actor, cancellationToken);
         MayEnter = !View.Manages && (actor.Has(Role.Handler) || actor.Has(Role.Leader));
     }

@@ -12,13 +12,10 @@ public sealed class IndexModel(JudgingSessions judging) : PageModel
 
     public bool Manages { get; private set; }
 
-    public string? Done { get; private set; }
-
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         var actor = User.ToActor();
         Manages = actor.Has(Role.Supervisor) || actor.Has(Role.Admin);
-        Done = TempData["done"] as string;
         Sessions = await judging.ListAsync(actor, cancellationToken);
     }
 }
