@@ -5,28 +5,78 @@ namespace Duban.Data;
 /// <summary>Bringing a database to the current schema.</summary>
 public static class Database
 {
+    /// <summary>How often a start that finds another process migrating the same SQLite file looks again.</summary>
+    private static readonly TimeSpan GuardRetry = TimeSpan.FromMilliseconds(200);
+
+    // Another holder, as FileStream reports it: Windows' sharing and lock violations; on Unix flock's EWOULDBLOCK
+    // (EAGAIN, 11 on Linux, 35 on macOS).
+    private const int SharingViolation = 32, LockViolation = 33, WouldBlockLinux = 11, WouldBlockMac = 35;
+
     /// <summary>
-    /// Creates the SQLite folder, applies migrations (EF Core takes a lock, so several instances may start at
-    /// once on PostgreSQL) and turns on SQLite's write-ahead log.
+    /// Creates the SQLite folder, applies migrations and turns on SQLite's write-ahead log. EF Core takes a lock, so
+    /// several instances may start at once on PostgreSQL (a session lock the server frees when a killed process's
+    /// connection drops). On SQLite EF's lock is a row that a killed migration leaves behind, and every later start
+    /// would wait on it forever: see <see cref="HoldMigrationGuardAsync"/>.
     /// </summary>
     public static async Task MigrateAsync(DubanDbContext db, DatabaseOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(options);
-        if (options.SqliteFile is { } file && file != ":memory:")
+        if (options.Provider != DatabaseProvider.Sqlite || options.SqliteFile is not { } file || file == ":memory:")
         {
-            var folder = Path.GetDirectoryName(Path.GetFullPath(file));
-            if (!string.IsNullOrEmpty(folder))
-            {
-                Directory.CreateDirectory(folder);
-            }
+            await db.Database.MigrateAsync(cancellationToken);
+            return;
         }
 
-        await db.Database.MigrateAsync(cancellationToken);
-        if (options.Provider == DatabaseProvider.Sqlite)
+        var folder = Path.GetDirectoryName(Path.GetFullPath(file));
+        if (!string.IsNullOrEmpty(folder))
         {
-            // WAL: readers never block the writer; a committed transaction survives kill -9.
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+            Directory.CreateDirectory(folder);
+        }
+
+        await using (await HoldMigrationGuardAsync(file, cancellationToken))
+        {
+            await ClearStaleMigrationLockAsync(db, cancellationToken);
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+
+        // WAL: readers never block the writer; a committed transaction survives kill -9.
+        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+    }
+
+    /// <summary>
+    /// The migration guard of a SQLite file: an exclusive lock on the empty file <c>FILE.migrating</c> beside it, which the operating system
+    /// releases when its holder dies, however it dies. Every Duban process takes it before migrating, so whoever holds
+    /// it is the only one migrating, and an EF lock row it finds was left by a process that no longer runs. Waits
+    /// (without end, but cancellably) while a live process holds it.
+    /// </summary>
+    public static async Task<IAsyncDisposable> HoldMigrationGuardAsync(string sqliteFile, CancellationToken cancellationToken = default)
+    {
+        var path = Path.GetFullPath(sqliteFile) + ".migrating";
+        while (true)
+        {
+            try
+            {
+                // FileShare.None is an exclusive flock on Linux and a sharing lock on Windows: both end with the
+                // process. The file stays (deleting it on close would let two processes lock two different files).
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException e) when ((e.HResult & 0xFFFF) is SharingViolation or LockViolation or WouldBlockLinux or WouldBlockMac)
+            {
+                await Task.Delay(GuardRetry, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Deletes EF Core's SQLite migration lock row; only safe under <see cref="HoldMigrationGuardAsync"/>.</summary>
+    private static async Task ClearStaleMigrationLockAsync(DubanDbContext db, CancellationToken cancellationToken)
+    {
+        var table = await db.Database
+            .SqlQueryRaw<int>("SELECT count(*) AS \"Value\" FROM sqlite_master WHERE type = 'table' AND name = '__EFMigrationsLock'")
+            .SingleAsync(cancellationToken);
+        if (table > 0)
+        {
+            await db.Database.ExecuteSqlRawAsync("DELETE FROM \"__EFMigrationsLock\";", cancellationToken);
         }
     }
 }

@@ -66,7 +66,11 @@ public sealed class DemoOrganisation(DubanDbContext db, UnitDirectory units, Use
         return db.Units.AnyAsync(u => u.Code == root.Code && u.Name == root.Name && u.ParentId == null, cancellationToken);
     }
 
-    /// <summary>Creates the demo when the database has no units; returns the sign-ins, or an empty list.</summary>
+    /// <summary>
+    /// Creates the demo when the database has no units; returns the sign-ins, or an empty list. All or nothing, in one
+    /// transaction: a start killed halfway leaves the database empty, and the next start makes the whole demo and
+    /// prints its sign-ins. When another instance made it meanwhile (several on one PostgreSQL), this one leaves it.
+    /// </summary>
     public async Task<IReadOnlyList<DemoAccount>> SeedIfEmptyAsync(CancellationToken cancellationToken = default)
     {
         if (await db.Units.AnyAsync(cancellationToken))
@@ -74,6 +78,27 @@ public sealed class DemoOrganisation(DubanDbContext db, UnitDirectory units, Use
             return [];
         }
 
+        try
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var accounts = await SeedAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return accounts;
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+            if (await db.Units.AnyAsync(cancellationToken))
+            {
+                return [];
+            }
+
+            throw;
+        }
+    }
+
+    private async Task<IReadOnlyList<DemoAccount>> SeedAsync(CancellationToken cancellationToken)
+    {
         foreach (var unit in DemoUnits)
         {
             await units.SaveAsync(unit, cancellationToken);
@@ -96,14 +121,8 @@ public sealed class DemoOrganisation(DubanDbContext db, UnitDirectory units, Use
         }
 
         var demo = new DemoClock(clock.GetUtcNow(), rules);
-        // About a thousand actions: one commit instead of one each (seconds instead of a minute on a slow disk).
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
-        {
-            await SeedHistoryAsync(demo, actors, cancellationToken);
-            await SeedMattersAsync(demo, actors, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        }
-
+        await SeedHistoryAsync(demo, actors, cancellationToken);
+        await SeedMattersAsync(demo, actors, cancellationToken);
         await SeedPairingAsync(demo, actors, cancellationToken);
         await SeedSchemeAsync(actors["ducha"], cancellationToken);
         // The first sweep, as the web host would run it within the minute: the long-overdue matter goes on the

@@ -140,4 +140,47 @@ public sealed class UnitAndTokenTests
         var ducha = await users.FindByNameAsync("ducha");
         Assert.True(await users.CheckPasswordAsync(ducha!, accounts.Single(a => a.UserName == "ducha").Password));
     }
+
+    /// <summary>A start killed while it makes the demo must not leave half of it (units and some users, no matters,
+    /// sign-ins never printed again): the database refuses the demo's last write, as a kill would stop it there.</summary>
+    [Theory]
+    [MemberData(nameof(TestDatabase.Engines), MemberType = typeof(TestDatabase))]
+    public async Task DemoOrganisation_StoppedAtItsLastWrite_LeavesNothing_AndTheNextStartMakesItWhole(string engine)
+    {
+        var database = await TestDatabase.CreateAsync(engine);
+        await using var _ = database;
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.Parse("2024-03-13T15:00:00+08:00", System.Globalization.CultureInfo.InvariantCulture));
+        await using var services = await database.ServicesAsync(clock);
+        async Task SqlAsync(string sql)
+        {
+            await using var scope = services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<DubanDbContext>().Database.ExecuteSqlRawAsync(sql);
+        }
+
+        // The first sweep's accountability entry is the demo's last write.
+        await SqlAsync(engine == TestDatabase.Sqlite
+            ? "CREATE TRIGGER refuse_accountability BEFORE INSERT ON accountability_entries BEGIN SELECT RAISE(ABORT, 'stopped'); END;"
+            : "CREATE FUNCTION refuse_row() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'stopped'; END $$; " +
+              "CREATE TRIGGER refuse_accountability BEFORE INSERT ON accountability_entries FOR EACH ROW EXECUTE FUNCTION refuse_row();");
+        await using (var scope = services.CreateAsyncScope())
+        {
+            await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => scope.ServiceProvider.GetRequiredService<DemoOrganisation>().SeedIfEmptyAsync());
+        }
+
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<DubanDbContext>();
+            Assert.Equal(0, await db.Units.CountAsync());
+            Assert.Equal(0, await db.Users.CountAsync());
+            Assert.Equal(0, await db.Matters.CountAsync());
+        }
+
+        await SqlAsync("DROP TRIGGER refuse_accountability" + (engine == TestDatabase.Sqlite ? "" : " ON accountability_entries"));
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var accounts = await scope.ServiceProvider.GetRequiredService<DemoOrganisation>().SeedIfEmptyAsync();
+            Assert.Equal(6, accounts.Count);
+            Assert.NotEmpty(await scope.ServiceProvider.GetRequiredService<DubanDbContext>().AccountabilityEntries.ToListAsync());
+        }
+    }
 }

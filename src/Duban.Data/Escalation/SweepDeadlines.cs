@@ -37,11 +37,16 @@ public sealed class SweepDeadlines(DubanDbContext db, Rules rules, NotificationO
         int warned = 0, urged = 0, escalated = 0, accountability = 0;
         while (true)
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            // Each page in a transaction of its own, unless the caller's holds the whole sweep (the demo's first one).
+            await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
             var page = await ClaimAsync(now, cancellationToken);
             if (page.Count == 0)
             {
-                await transaction.CommitAsync(cancellationToken);
+                if (transaction is not null)
+                {
+                    await transaction.CommitAsync(cancellationToken);
+                }
+
                 break;
             }
 
@@ -76,7 +81,10 @@ public sealed class SweepDeadlines(DubanDbContext db, Rules rules, NotificationO
             }
 
             await WriteAsync(writer, work, page.Select(p => p.Row).ToList(), cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            if (transaction is not null)
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
         }
 
         // Work items' colours move with time alone (a node or report falls overdue, expected progress grows).

@@ -97,9 +97,12 @@ public sealed partial class Enterprises(DubanDbContext db, TimeProvider clock)
     {
         RequireManager(actor);
         var start = from is null ? ChinaTime.DateOf(clock.GetUtcNow()) : ParseDate(from, "from");
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         var row = await PairOneAsync(enterpriseId, cadre, start, actor, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
         return (await HistoryAsync(enterpriseId, actor, cancellationToken)).First(p => p.Id == row.Id);
     }
 

@@ -47,9 +47,12 @@ public sealed class UnitDirectory(DubanDbContext db)
     public async Task<UnitView> SaveAsync(UnitInput input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         var unit = await SaveOneAsync(input, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
         return new UnitView(unit.Id, unit.Code, unit.Name, input.ParentCode?.Trim() is { Length: > 0 } p ? p : null,
             unit.Level, unit.Active, unit.Path.Count(c => c == '/') - 2);
     }
