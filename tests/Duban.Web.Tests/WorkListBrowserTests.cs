@@ -110,8 +110,14 @@ public sealed class WorkListBrowserTests(SqliteApp app, Chromium chromium) : ICl
         await Tab(page, "全部").ClickAsync();
         await Expect(Row(page, title)).ToHaveCountAsync(1);
 
+        // On the board a returned matter is reassigned (转办), not pressed (催办): the unit has said it is not its own.
         await page.GotoAsync("/supervision");
         await Expect(Row(page, title)).ToContainTextAsync("已退回");
+        await Expect(Row(page, title).GetByText("催办 / 督办")).ToHaveCountAsync(0);
+        await Row(page, title).GetByRole(AriaRole.Link, new() { Name = "转办", Exact = true }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex($"/matters/{id}#transfer-unit$"));
+        await Expect(page.GetByLabel("转办给")).ToBeVisibleAsync();
+        await page.GoBackAsync();
         await AssertFitsPhoneAsync(page, "supervision");
         await page.Context.CloseAsync();
     }

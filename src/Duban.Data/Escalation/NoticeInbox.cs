@@ -92,19 +92,17 @@ public sealed class NoticeInbox(DubanDbContext db, TimeProvider clock)
         return ids.Count;
     }
 
-    /// <summary>Marks a notice in the actor's inbox read for the actor alone; marking it again changes nothing.</summary>
-    public async Task MarkReadAsync(long noticeId, Actor actor, CancellationToken cancellationToken = default)
+    /// <summary>Marks a notice in the actor's inbox read for the actor alone; marking it again changes nothing.
+    /// Returns the notice's link (its matter's page), so opening one needs no second look-up.</summary>
+    public async Task<string?> MarkReadAsync(long noticeId, Actor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        if (!await Delivered(actor).AnyAsync(n => n.Id == noticeId, cancellationToken))
-        {
-            throw new NotFoundException($"通知 {noticeId} 不存在。");
-        }
-
+        var notice = await Delivered(actor).Where(n => n.Id == noticeId).Select(n => new { n.Link }).SingleOrDefaultAsync(cancellationToken)
+            ?? throw new NotFoundException($"通知 {noticeId} 不存在。");
         var reader = actor.Id;
         if (await db.NoticeReads.AnyAsync(r => r.NoticeId == noticeId && r.ReaderId == reader, cancellationToken))
         {
-            return;
+            return notice.Link;
         }
 
         db.NoticeReads.Add(new NoticeRead { NoticeId = noticeId, ReaderId = reader, ReadAt = clock.GetUtcNow() });
@@ -121,6 +119,8 @@ public sealed class NoticeInbox(DubanDbContext db, TimeProvider clock)
                 throw;
             }
         }
+
+        return notice.Link;
     }
 
     private IQueryable<Notice> Delivered(Actor actor)

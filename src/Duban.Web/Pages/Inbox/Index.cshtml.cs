@@ -49,9 +49,7 @@ public sealed class IndexModel(NoticeInbox inbox, ExtensionRequests extensions) 
     /// <summary>Opens a notice's matter and marks the notice read on the way.</summary>
     public async Task<IActionResult> OnPostOpenAsync(long id, CancellationToken cancellationToken)
     {
-        var actor = User.ToActor();
-        await inbox.MarkReadAsync(id, actor, cancellationToken);
-        var link = (await inbox.PageAsync(actor, false, 1, 200, cancellationToken)).Items.FirstOrDefault(n => n.Id == id)?.Link;
+        var link = await inbox.MarkReadAsync(id, User.ToActor(), cancellationToken);
         return link is not null && Url.IsLocalUrl(link) ? Redirect(link) : RedirectToPage();
     }
 
