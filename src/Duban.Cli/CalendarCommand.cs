@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using Duban.Calendar;
 using Duban.Data;
 using Duban.TimeLimits;
@@ -51,7 +50,7 @@ internal sealed class CalendarCommand(CliContext cli)
     private async Task<int> IsWorkdayAsync(ParseResult result, CancellationToken ct)
     {
         var calendar = await LoadCalendarAsync(result, ct);
-        if (!DateOnly.TryParseExact(result.GetValue(_date), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+        if (!ChinaTime.TryParseDate(result.GetValue(_date), out var d))
         {
             throw new FormatException($"日期格式应为 yyyy-MM-dd（如 2024-02-18）：{result.GetValue(_date)}");
         }

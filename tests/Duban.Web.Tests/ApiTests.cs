@@ -340,6 +340,45 @@ public abstract class HostileInputTests(DubanApp app)
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.NotNull(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["errors"]!["coUnits"]);
     }
+
+    public static TheoryData<string> EdgeDates => ["9999-12-31", "0001-01-01", "0001年1月1日", "9999-12-31T23:59:59", "0001-01-01T00:00:00Z", "1899-12-31", "2200-01-01"];
+
+    /// <summary>Dates at the ends of what .NET can hold reached ChinaTime's arithmetic and answered 500.</summary>
+    [Theory]
+    [MemberData(nameof(EdgeDates))]
+    public async Task DatesAtTheEndsOfTheRange_AreRefusedBesideTheirField_NeverAnError(string date)
+    {
+        var supervisor = app.Client(app.SupervisorToken);
+        var township = app.Client(app.TownshipToken);
+        var json = System.Text.Json.JsonSerializer.Serialize(date);
+        var query = Uri.EscapeDataString(date);
+        static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+        using var created = await supervisor.PostAsync("/api/matters", Json("""{"title":"边界日期","content":"边界日期的延期","goal":"g","standard":"s","leadUnit":"K-T"}"""));
+        var id = JsonNode.Parse(await created.Content.ReadAsStringAsync())!["id"]!.GetValue<long>();
+        (await township.PostAsync($"/api/matters/{id}/acknowledge", null)).Dispose();
+
+        var requests = new (string What, Func<Task<HttpResponseMessage>> Send, bool Refused)[]
+        {
+            ("交办 dueAt", () => supervisor.PostAsync("/api/matters", Json($$"""{"title":"t","content":"c","goal":"g","standard":"s","leadUnit":"K-T","dueAt":{{json}}}""")), true),
+            ("延期申请 dueAt", () => township.PostAsync($"/api/matters/{id}/extensions", Json($$"""{"stage":"complete","dueAt":{{json}},"reason":"材料未齐"}""")), true),
+            ("批准延期 dueAt", () => supervisor.PostAsync($"/api/matters/{id}/extend", Json($$"""{"stage":"complete","dueAt":{{json}},"note":"同意"}""")), true),
+            ("列表 dueBefore", () => supervisor.GetAsync($"/api/matters?dueBefore={query}"), false),
+            ("热点 from/to", () => supervisor.GetAsync($"/api/hot-issues?from={query}&to={query}"), false),
+            ("回头看 due", () => supervisor.GetAsync($"/api/lookbacks?due={query}"), false),
+            ("包联 from", () => supervisor.PostAsync("/api/enterprises/1/pair", Json($$"""{"cadre":"nobody","from":{{json}}}""")), false),
+            ("走访 date", () => supervisor.PostAsync("/api/visits", Json($$"""{"enterpriseId":1,"date":{{json}},"content":"走访"}""")), false),
+        };
+        foreach (var (what, send, refused) in requests)
+        {
+            using var response = await send();
+            var status = (int)response.StatusCode;
+            Assert.True(status < 500, $"{what} {date} → {status}: {await response.Content.ReadAsStringAsync()}");
+            if (refused)
+            {
+                Assert.Equal(400, status);
+            }
+        }
+    }
 }
 
 public sealed class HostileInputTests_Sqlite(SqliteApp app) : HostileInputTests(app), IClassFixture<SqliteApp>;

@@ -6,6 +6,21 @@ namespace Duban.Calendar;
 /// </summary>
 public static class ChinaTime
 {
+    /// <summary>The first date Duban takes from people and files (see <see cref="IsInRange"/>).</summary>
+    public static DateOnly FirstDate { get; } = new(1900, 1, 1);
+
+    /// <summary>The last date Duban takes from people and files.</summary>
+    public static DateOnly LastDate { get; } = new(2199, 12, 31);
+
+    /// <summary>Whether a date is one Duban takes: wide enough for any record or plan, and far enough from .NET's own
+    /// limits (0001-01-01, 9999-12-31) that reckoning 24:00 or Beijing's offset never overflows.</summary>
+    public static bool IsInRange(DateOnly date) => date >= FirstDate && date <= LastDate;
+
+    /// <summary>A date as forms and the API write it (<c>2024-03-20</c>), within <see cref="FirstDate"/>…<see cref="LastDate"/>.</summary>
+    public static bool TryParseDate(string? text, out DateOnly date) =>
+        DateOnly.TryParseExact(text?.Trim(), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.None, out date) && IsInRange(date);
+
     /// <summary>The Asia/Shanghai zone from the system's tz database.</summary>
     public static TimeZoneInfo Zone { get; } = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
 
@@ -29,8 +44,7 @@ public static class ChinaTime
     /// is taken as written (2024-03-20T18:00+08:00, or local Beijing time without an offset).</summary>
     public static bool TryParseDeadline(string text, out DateTimeOffset deadline)
     {
-        if (DateOnly.TryParseExact(text?.Trim(), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
-                System.Globalization.DateTimeStyles.None, out var date))
+        if (TryParseDate(text, out var date))
         {
             deadline = EndOf(date);
             return true;
@@ -41,7 +55,7 @@ public static class ChinaTime
 
     /// <summary>
     /// Reads a wall-clock time such as <c>2024-02-08T10:00</c> as Shanghai time; an explicit offset
-    /// (<c>2024-02-08T10:00+08:00</c>, <c>…Z</c>) is honoured as given.
+    /// (<c>2024-02-08T10:00+08:00</c>, <c>…Z</c>) is honoured as given. A date outside <see cref="IsInRange"/> is no instant.
     /// </summary>
     public static bool TryParseInstant(string text, out DateTimeOffset instant)
     {
@@ -57,11 +71,11 @@ public static class ChinaTime
         if (hasOffset)
         {
             return DateTimeOffset.TryParse(trimmed, System.Globalization.CultureInfo.InvariantCulture,
-                System.Globalization.DateTimeStyles.None, out instant);
+                System.Globalization.DateTimeStyles.None, out instant) && IsInRange(DateOnly.FromDateTime(instant.DateTime));
         }
 
         if (!DateTime.TryParse(trimmed, System.Globalization.CultureInfo.InvariantCulture,
-                System.Globalization.DateTimeStyles.None, out var local))
+                System.Globalization.DateTimeStyles.None, out var local) || !IsInRange(DateOnly.FromDateTime(local)))
         {
             return false;
         }

@@ -117,8 +117,7 @@ public sealed record HolidayNotice(int Year, IReadOnlyList<string> Papers, IRead
             }
 
             var dateText = day.TryGetProperty("date", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
-            if (dateText is null || !DateOnly.TryParseExact(dateText, "yyyy-MM-dd", CultureInfo.InvariantCulture,
-                    DateTimeStyles.None, out var date))
+            if (dateText is null || !ChinaTime.TryParseDate(dateText, out var date))
             {
                 throw new FormatException($"{where}: date 必须是 yyyy-MM-dd 格式 / \"date\" must be yyyy-MM-dd");
             }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Duban.Calendar;
 using Duban.Matters;
 
 namespace Duban.Reviews;
@@ -192,7 +193,7 @@ public sealed record ReviewPeriod(PeriodKind Kind, DateOnly From, DateOnly To)
 
     private static DateOnly ParseDate(string? text, string field, string label, Dictionary<string, string> errors)
     {
-        if (DateOnly.TryParseExact(text?.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+        if (ChinaTime.TryParseDate(text?.Trim(), out var date)
             && date.Year >= 2000)
         {
             return date;

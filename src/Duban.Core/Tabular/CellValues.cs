@@ -79,10 +79,10 @@ public static class CellValues
         instant = default;
         switch (value)
         {
-            case DateTime t:
+            case DateTime t when ChinaTime.IsInRange(DateOnly.FromDateTime(t)):
                 instant = Local(t);
                 return true;
-            case DateTimeOffset o:
+            case DateTimeOffset o when ChinaTime.IsInRange(DateOnly.FromDateTime(o.DateTime)):
                 instant = o;
                 return true;
             case double d:
@@ -111,6 +111,11 @@ public static class CellValues
 
         if (DateTime.TryParseExact(trimmed, TextFormats, CultureInfo.InvariantCulture, DateTimeStyles.AllowInnerWhite, out var local))
         {
+            if (!ChinaTime.IsInRange(DateOnly.FromDateTime(local)))
+            {
+                return false;
+            }
+
             instant = Local(local);
             return true;
         }

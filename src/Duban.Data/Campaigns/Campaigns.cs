@@ -1,4 +1,5 @@
 using System.Globalization;
+using Duban.Calendar;
 using Duban.Matters;
 using Duban.TimeLimits;
 using Duban.Text;
@@ -145,7 +146,7 @@ public sealed class Campaigns(DubanDbContext db, MatterQueries matters, TimeProv
             return null;
         }
 
-        if (DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        if (ChinaTime.TryParseDate(text.Trim(), out var date))
         {
             return date;
         }

@@ -739,7 +739,7 @@ public sealed class InstructionRegister(DubanDbContext db, TimeProvider clock, A
     }
 
     private static bool TryDate(string? text, out DateOnly date) =>
-        DateOnly.TryParseExact(text?.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+        ChinaTime.TryParseDate(text?.Trim(), out date);
 
     private static void Limit(Dictionary<string, string[]> errors, string field, string? value, string label, int max)
     {

@@ -50,7 +50,7 @@ public sealed class WeeklySessions(DubanDbContext db, TimeProvider clock)
         {
             errors["date"] = ["请选择会议日期。"];
         }
-        else if (!DateOnly.TryParseExact(input.Date.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
+        else if (!ChinaTime.TryParseDate(input.Date.Trim(), out date))
         {
             errors["date"] = ["会议日期格式为 2024-03-04。"];
         }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Duban.Calendar;
 using Duban.Data;
 using Duban.Matters;
@@ -31,7 +30,7 @@ public static class CalendarApi
     }
 
     private static Ok<DayInfo> Day(string date, Rules rules) =>
-        DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
+        Calendar.ChinaTime.TryParseDate(date, out var d)
             ? TypedResults.Ok(rules.Calendar.Describe(d))
             : throw ValidationFailedException.For("date", "日期格式为 yyyy-MM-dd。");
 }

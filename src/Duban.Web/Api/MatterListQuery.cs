@@ -78,7 +78,7 @@ public static class MatterListQuery
                 return null;
             }
 
-            if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+            if (Calendar.ChinaTime.TryParseDate(text, out var day))
             {
                 return day;
             }

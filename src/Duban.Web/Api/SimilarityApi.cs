@@ -68,7 +68,7 @@ public static class SimilarityApi
     /// <summary>A date (the start of that day in Beijing time) or an instant.</summary>
     private static DateTimeOffset Instant(string? text, string field, Dictionary<string, string[]> errors)
     {
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        if (Calendar.ChinaTime.TryParseDate(text, out var date))
         {
             return Calendar.ChinaTime.StartOf(date);
         }

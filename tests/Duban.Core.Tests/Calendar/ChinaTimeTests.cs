@@ -45,6 +45,35 @@ public abstract class ChinaTimeTests(string culture) : CulturePinned(culture)
     {
         Assert.False(ChinaTime.TryParseInstant(text, out _));
     }
+
+    /// <summary>Dates at .NET's own limits overflowed 24:00 or Beijing's offset and answered 500 (issue 17).</summary>
+    [Theory]
+    [InlineData("9999-12-31")]
+    [InlineData("0001-01-01")]
+    [InlineData("0001年1月1日")]
+    [InlineData("9999-12-31T23:59:59")]
+    [InlineData("0001-01-01T00:00:00Z")]
+    [InlineData("1899-12-31")]
+    [InlineData("2200-01-01")]
+    public void DatesOutsideTheRange_AreNoDeadlineDateOrInstant(string text)
+    {
+        Assert.False(ChinaTime.TryParseDeadline(text, out _));
+        Assert.False(ChinaTime.TryParseInstant(text, out _));
+        Assert.False(ChinaTime.TryParseDate(text, out _));
+        Assert.False(Duban.Tabular.CellValues.TryParseInstant(text, out _));
+    }
+
+    [Fact]
+    public void TheRangesEnds_AreDeadlinesAndCells()
+    {
+        Assert.True(ChinaTime.TryParseDeadline("2199-12-31", out var last));
+        Assert.Equal(ChinaTime.EndOf(ChinaTime.LastDate), last);
+        Assert.True(ChinaTime.TryParseDate("1900-01-01", out var first));
+        Assert.Equal(ChinaTime.FirstDate, first);
+        Assert.False(Duban.Tabular.CellValues.TryParseInstant(DateTime.MinValue, out _));
+        Assert.False(Duban.Tabular.CellValues.TryParseInstant(DateTimeOffset.MaxValue, out _));
+        Assert.True(Duban.Tabular.CellValues.TryParseInstant(new DateTime(2024, 3, 1, 9, 0, 0), out _));
+    }
 }
 
 public sealed class ChinaTimeTests_ZhCN() : ChinaTimeTests(ZhCN);

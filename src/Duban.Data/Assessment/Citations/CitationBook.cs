@@ -110,7 +110,7 @@ public sealed class CitationBook(DubanDbContext db, ReviewQueries reviews, TimeP
 
         var today = ChinaTime.DateOf(clock.GetUtcNow());
         var date = today;
-        if (!string.IsNullOrWhiteSpace(input.Date) && !DateOnly.TryParseExact(input.Date.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
+        if (!string.IsNullOrWhiteSpace(input.Date) && !ChinaTime.TryParseDate(input.Date.Trim(), out date))
         {
             errors["date"] = ["成文日期格式应为 2024-04-02。"];
         }
@@ -259,7 +259,7 @@ public sealed class CitationBook(DubanDbContext db, ReviewQueries reviews, TimeP
         }
 
         var parsed = citation.Date;
-        if (date is not null && !DateOnly.TryParseExact(date.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out parsed))
+        if (date is not null && !ChinaTime.TryParseDate(date.Trim(), out parsed))
         {
             errors["date"] = ["成文日期格式应为 2024-04-02。"];
         }

@@ -162,7 +162,7 @@ public sealed class InterviewList(DubanDbContext db, TimeProvider clock)
         var post = Text(errors, "personPost", input.PersonPost, 100, "被约谈人职务");
         var notes = Text(errors, "notes", input.Notes, MaxNotes, "约谈情况");
         var today = ChinaTime.DateOf(clock.GetUtcNow());
-        if (!DateOnly.TryParseExact(input.HeldOn?.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var held))
+        if (!ChinaTime.TryParseDate(input.HeldOn?.Trim(), out var held))
         {
             errors["heldOn"] = ["请填写约谈日期（如 2024-04-02）。"];
         }

@@ -249,7 +249,7 @@ public sealed partial class SchemeModel(AssessmentSchemes schemes, TimeProvider 
                 return null;
             }
 
-            if (DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+            if (Calendar.ChinaTime.TryParseDate(text.Trim(), out var d))
             {
                 return d;
             }

@@ -127,8 +127,7 @@ public sealed class FromDocumentModel(UnitDirectory unitDirectory, AssignList ba
             ModelState.AddModelError(nameof(DocumentTitle), "请填写文稿标题，它将记为事项来源。");
         }
 
-        if (!string.IsNullOrWhiteSpace(DocumentDate) && !DateOnly.TryParseExact(DocumentDate.Trim(), "yyyy-MM-dd",
-                System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out _))
+        if (!string.IsNullOrWhiteSpace(DocumentDate) && !Calendar.ChinaTime.TryParseDate(DocumentDate.Trim(), out _))
         {
             ModelState.AddModelError(nameof(DocumentDate), "日期格式为 2024-03-01。");
         }

@@ -79,7 +79,7 @@ public sealed class IndexModel(HotIssueQueries hotIssues, Batches batches, Duban
     }
 
     private static DateOnly? Day(string? text) =>
-        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : null;
+        Calendar.ChinaTime.TryParseDate(text, out var day) ? day : null;
 
     private static string Text(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }
