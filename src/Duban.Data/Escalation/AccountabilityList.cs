@@ -16,6 +16,9 @@ public sealed record AccountabilityView(long Id, long MatterId, string MatterCod
     public string? Responsible { get; init; }
 }
 
+/// <summary>A matter one may pick for 人工列入: its code and title.</summary>
+public sealed record AccountabilityMatterChoice(long Id, string Code, string Title);
+
 public sealed record AccountabilityChangeView(AccountabilityStatus Status, DateTimeOffset At, string ActorName, string? Note);
 
 /// <summary>问责清单: the entries the sweep and the lifecycle file, read by what the actor may see and worked on by the
@@ -173,4 +176,38 @@ public sealed class AccountabilityList(DubanDbContext db, TimeProvider clock)
 
     /// <summary>The longest reason or note kept.</summary>
     public const int MaxNote = 4000;
+
+    /// <summary>The open matters the actor may see, newest first, for the 人工列入 picker (searched by code or title).</summary>
+    public async Task<IReadOnlyList<AccountabilityMatterChoice>> MatterChoicesAsync(Actor actor, int max, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var visible = await VisibleMatters.QueryAsync(db, actor, cancellationToken);
+        return await visible.AsNoTracking().Where(m => m.Status != MatterStatus.Closed).OrderByDescending(m => m.AssignedAt).ThenByDescending(m => m.Id)
+            .Take(max).Select(m => new AccountabilityMatterChoice(m.Id, m.Code, m.Title)).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The matter a picker's text names: its code, alone or followed by the title (as the picker offers it).</summary>
+    /// <exception cref="ValidationFailedException">No code, or none the actor may see (field <c>matter</c>).</exception>
+    public async Task<long> MatterIdAsync(string? text, Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var code = text?.Trim().Split((char[])[' ', '\u3000', '\t'], 2, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.ToUpperInvariant();
+        if (code is null)
+        {
+            throw ValidationFailedException.For("matter", "请选择事项：输入事项编号或标题中的字词，从列表中选取。");
+        }
+
+        var visible = await VisibleMatters.QueryAsync(db, actor, cancellationToken);
+        var id = await visible.Where(m => m.Code == code).Select(m => (long?)m.Id).SingleOrDefaultAsync(cancellationToken);
+        return id ?? throw ValidationFailedException.For("matter", $"找不到编号为“{code}”的事项，请从列表中选取。");
+    }
+
+    /// <summary>Whether the actor may put a unit of this matter on the list by hand (the assigning side): the 列入问责
+    /// form is shown only then.</summary>
+    public async Task<bool> MayAddAsync(long matterId, Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var (_, state, tree) = await VisibleMatters.LoadAsync(db, matterId, actor, cancellationToken);
+        return AccessRules.IsAssigningSide(actor, state, tree);
+    }
 }
