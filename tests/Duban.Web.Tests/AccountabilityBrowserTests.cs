@@ -80,6 +80,7 @@ public sealed class AccountabilityBrowserTests(SqliteApp app, Chromium chromium)
         await entry.GetByRole(AriaRole.Button, new() { Name = "提交" }).ClickAsync();
         await Expect(page.Locator("p.error[role=alert]")).ToHaveTextAsync("未执行：撤销必须说明理由。");
         await Expect(entry.Locator("details.row-form")).ToHaveAttributeAsync("open", "open");
+        await BrowserTests.ScreenshotsAsync(page, "accountability-withdraw-refused");
         await entry.GetByLabel("说明", new() { Exact = true }).FillAsync("核实为系统外原因，已协调解决");
         await entry.GetByRole(AriaRole.Button, new() { Name = "提交" }).ClickAsync();
         await Expect(page.Locator("main > p.notice[role=status]")).ToHaveTextAsync("已撤销，理由已记入处理记录。");

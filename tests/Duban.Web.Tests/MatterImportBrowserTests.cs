@@ -94,8 +94,7 @@ public sealed class MatterImportBrowserTests(SqliteApp app, Chromium chromium) :
         await BrowserTests.ScreenshotsAsync(page, "import-matters-bad");
         Assert.Equal(0, await CountAsync(suffix));
 
-        // The corrected file: 预检 passes and saves nothing; 确认导入 assigns both.
-        await page.GetByRole(AriaRole.Link, new() { Name = "换一个文件" }).ClickAsync();
+        // The corrected file, uploaded from the report: 预检 passes and saves nothing; 确认导入 assigns both.
         await page.Locator("#file").SetInputFilesAsync(new FilePayload
         {
             Name = "改革事项.xlsx", MimeType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
