@@ -5,7 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Duban.Cli;
 
-/// <summary><c>duban import appeals</c>: appeals from a spreadsheet, with a row-by-row report (批量导入).</summary>
+/// <summary><c>duban import appeals</c>: appeals from a spreadsheet, with a row-by-row report (批量导入);
+/// <c>duban import matters</c>: 批量交办 from an xlsx, all rows or none, with a 预检 (<c>--dry-run</c>).</summary>
 internal sealed class ImportCommand(CliContext cli)
 {
     private readonly Argument<FileInfo> _file = new("file") { Description = "xlsx 或 CSV（UTF-8 或 GBK）" };
@@ -19,6 +20,9 @@ internal sealed class ImportCommand(CliContext cli)
 
     private readonly Option<bool> _historical = new("--historical") { Description = "已办结的历史诉求（需收到时间、答复、答复时间）" };
     private readonly Option<string?> _unit = CliContext.ReceivingUnitOption();
+    private readonly Argument<FileInfo> _mattersFile = new("file") { Description = "xlsx（表头：标题、内容（具体要求）、目标任务、工作标准、牵头单位……）" };
+    private readonly Option<bool> _mattersDryRun = new("--dry-run") { Description = "只预检，不交办" };
+    private readonly Option<string?> _assigner = new("--unit") { Description = "以哪个单位的名义交办（默认根单位）" };
 
     public Command Create()
     {
@@ -27,7 +31,12 @@ internal sealed class ImportCommand(CliContext cli)
             _file, _dryRun, _sheet, _map, _historical, _unit,
         };
         appeals.SetAction(AppealsAsync);
-        return new Command("import", "批量导入") { appeals };
+        var matters = new Command("matters", "批量交办事项：逐行预检，有一行有误则一项也不交办；同一文件再导入不会重复交办")
+        {
+            _mattersFile, _mattersDryRun, _assigner,
+        };
+        matters.SetAction(MattersAsync);
+        return new Command("import", "批量导入") { appeals, matters };
     }
 
     /// <summary>Rejected rows and the summary on stdout, the mapping and progress on stderr; exit 1 if any row was rejected.</summary>
@@ -51,6 +60,29 @@ internal sealed class ImportCommand(CliContext cli)
         await cli.WriteRejectedRowsAsync(report.Rows);
         await cli.Output.WriteLineAsync(report.Summary);
         return report.Rejected == 0 ? 0 : 1;
+    }
+
+    /// <summary>Each row's verdict on stdout (有误 rows with their reasons), then the summary; exit 1 if any row is wrong.</summary>
+    private async Task<int> MattersAsync(ParseResult result, CancellationToken ct)
+    {
+        var file = result.GetValue(_mattersFile)!;
+        await using var stream = new MemoryStream(await File.ReadAllBytesAsync(file.FullName, ct));
+        await using var scope = await cli.OpenAsync(result, ct);
+        var actor = await CliContext.OperatorForUnitAsync(scope.ServiceProvider, result.GetValue(_assigner), ct);
+        var report = await scope.ServiceProvider.GetRequiredService<MatterImport>().RunAsync(stream, file.Name, result.GetValue(_mattersDryRun), actor, ct);
+        if (report.IgnoredColumns.Count > 0)
+        {
+            await cli.Error.WriteLineAsync($"不导入的列：{string.Join("、", report.IgnoredColumns)}");
+        }
+
+        foreach (var row in report.Rows)
+        {
+            var what = row.Outcome == MatterRowOutcome.Rejected ? string.Join(" ", row.Reasons) : row.Code is null ? row.OutcomeText : $"{row.OutcomeText} {row.Code}";
+            await cli.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"第 {row.Row} 行 {row.Title ?? "（无标题）"} | {row.LeadUnit ?? "—"} | {row.Deadline ?? "—"} | {what}"));
+        }
+
+        await cli.Output.WriteLineAsync(report.Summary);
+        return report.Ok ? 0 : 1;
     }
 
     /// <summary>Progress written as it happens (Progress&lt;T&gt; would post to the thread pool and may print after the report).

@@ -81,7 +81,7 @@ public static class DataServices
         services.AddScoped<Batches>();
         services.AddScoped<HotIssueQueries>();
         services.AddScoped<SignatureBackfill>();
-        services.AddScoped<AppealImport>().AddScoped<ImportRuns>().AddScoped<Enterprises>().AddScoped<Visits>();
+        services.AddScoped<AppealImport>().AddScoped<ImportRuns>().AddScoped<MatterImport>().AddScoped<Enterprises>().AddScoped<Visits>();
         services.AddScoped<TargetTasks>().AddScoped<TargetImport>().AddScoped<CadreBoard>();
         services.AddHttpClient(WebhookSender.ClientName, (sp, client) => client.Timeout = sp.GetRequiredService<NotificationOptions>().Timeout)
             .ConfigurePrimaryHttpMessageHandler(() => new System.Net.Http.SocketsHttpHandler

@@ -16,6 +16,9 @@ public sealed record AccountabilityView(long Id, long MatterId, string MatterCod
     public string? Responsible { get; init; }
 }
 
+/// <summary>A matter one may pick for 人工列入: its code and title.</summary>
+public sealed record AccountabilityMatterChoice(long Id, string Code, string Title);
+
 public sealed record AccountabilityChangeView(AccountabilityStatus Status, DateTimeOffset At, string ActorName, string? Note);
 
 /// <summary>问责清单: the entries the sweep and the lifecycle file, read by what the actor may see and worked on by the
@@ -88,5 +91,123 @@ public sealed class AccountabilityList(DubanDbContext db, TimeProvider clock)
             EntryId = entry.Id, Status = status, At = clock.GetUtcNow(), ActorId = actor.Id, ActorName = actor.Name, Note = text,
         });
         await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// 人工列入: puts a unit of a matter on the list by hand (reason <see cref="AccountabilityReason.Manual"/>), by the
+    /// assigning side only. The unit is the matter's lead unit unless another unit on the matter is named by code;
+    /// a reason is required and becomes the first history line, with the actor. A unit already pending on the list for
+    /// the matter by hand is not listed twice.
+    /// </summary>
+    /// <returns>The new entry's id.</returns>
+    /// <exception cref="NotFoundException">No such matter, or one the actor may not see.</exception>
+    /// <exception cref="ForbiddenException">The actor is not on the assigning side.</exception>
+    /// <exception cref="ValidationFailedException">No reason, a unit not on the matter, an unknown stage.</exception>
+    /// <exception cref="RuleConflictException">The unit is already pending on the list for this matter by hand.</exception>
+    public async Task<long> AddAsync(long matterId, string? unitCode, string? stage, string? note, Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var (_, state, tree) = await VisibleMatters.LoadAsync(db, matterId, actor, cancellationToken);
+        if (!AccessRules.IsAssigningSide(actor, state, tree))
+        {
+            throw new ForbiddenException("只有交办方（督查室、领导）可以把事项列入问责清单。");
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var text = UserText.Clean(note);
+        if (text is null)
+        {
+            errors["note"] = ["请写明列入问责的理由。"];
+        }
+        else if (text.Length > MaxNote)
+        {
+            errors["note"] = [FormattableString.Invariant($"理由不能超过 {MaxNote} 字。")];
+        }
+
+        Stage? at = null;
+        if (!string.IsNullOrWhiteSpace(stage))
+        {
+            if (WireEnum.TryParse<Stage>(stage, out var parsed))
+            {
+                at = parsed;
+            }
+            else
+            {
+                errors["stage"] = ["环节必须是 acknowledge（签收）、feedback（首次反馈）、complete（办结）、node（时间节点）或 report（进度填报）。"];
+            }
+        }
+
+        var unitId = state.LeadUnitId;
+        if (!string.IsNullOrWhiteSpace(unitCode))
+        {
+            var code = unitCode.Trim();
+            var onMatter = (IReadOnlyList<long>)[state.LeadUnitId, .. state.CoUnitIds];
+            var unit = await db.Units.AsNoTracking().Where(u => u.Code == code).Select(u => new { u.Id, u.Name }).SingleOrDefaultAsync(cancellationToken);
+            if (unit is null)
+            {
+                errors["unit"] = [$"单位代码“{code}”不存在。"];
+            }
+            else if (!onMatter.Contains(unit.Id))
+            {
+                errors["unit"] = [$"“{unit.Name}”不是该事项的牵头或配合单位。"];
+            }
+            else
+            {
+                unitId = unit.Id;
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ValidationFailedException(errors);
+        }
+
+        if (await db.AccountabilityEntries.AnyAsync(a => a.MatterId == matterId && a.UnitId == unitId && a.Reason == AccountabilityReason.Manual
+                && a.Status == AccountabilityStatus.Pending, cancellationToken))
+        {
+            throw new RuleConflictException("该单位已因本事项人工列入问责清单，尚待处理。");
+        }
+
+        var entry = AccountabilityEntry.Open(matterId, unitId, AccountabilityReason.Manual, at, clock.GetUtcNow(), actor.Id, actor.Name, text);
+        db.AccountabilityEntries.Add(entry);
+        await db.SaveChangesAsync(cancellationToken);
+        return entry.Id;
+    }
+
+    /// <summary>The longest reason or note kept.</summary>
+    public const int MaxNote = 4000;
+
+    /// <summary>The open matters the actor may see, newest first, for the 人工列入 picker (searched by code or title).</summary>
+    public async Task<IReadOnlyList<AccountabilityMatterChoice>> MatterChoicesAsync(Actor actor, int max, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var visible = await VisibleMatters.QueryAsync(db, actor, cancellationToken);
+        return await visible.AsNoTracking().Where(m => m.Status != MatterStatus.Closed).OrderByDescending(m => m.AssignedAt).ThenByDescending(m => m.Id)
+            .Take(max).Select(m => new AccountabilityMatterChoice(m.Id, m.Code, m.Title)).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The matter a picker's text names: its code, alone or followed by the title (as the picker offers it).</summary>
+    /// <exception cref="ValidationFailedException">No code, or none the actor may see (field <c>matter</c>).</exception>
+    public async Task<long> MatterIdAsync(string? text, Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var code = text?.Trim().Split((char[])[' ', '\u3000', '\t'], 2, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.ToUpperInvariant();
+        if (code is null)
+        {
+            throw ValidationFailedException.For("matter", "请选择事项：输入事项编号或标题中的字词，从列表中选取。");
+        }
+
+        var visible = await VisibleMatters.QueryAsync(db, actor, cancellationToken);
+        var id = await visible.Where(m => m.Code == code).Select(m => (long?)m.Id).SingleOrDefaultAsync(cancellationToken);
+        return id ?? throw ValidationFailedException.For("matter", $"找不到编号为“{code}”的事项，请从列表中选取。");
+    }
+
+    /// <summary>Whether the actor may put a unit of this matter on the list by hand (the assigning side): the 列入问责
+    /// form is shown only then.</summary>
+    public async Task<bool> MayAddAsync(long matterId, Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var (_, state, tree) = await VisibleMatters.LoadAsync(db, matterId, actor, cancellationToken);
+        return AccessRules.IsAssigningSide(actor, state, tree);
     }
 }

@@ -29,6 +29,8 @@ public static class MattersApi
         var group = app.MapGroup("/api/matters").WithTags("Matters").RequireAuthorization(ApiAuth.Policy);
         group.MapPost("/", AssignAsync).WithSummary("交办：新建事项 / assign a matter");
         group.MapGet("/", ListAsync).WithSummary("事项列表 / list matters");
+        group.MapPost("/import", ImportAsync).DisableAntiforgery()
+            .WithSummary("批量交办：上传 xlsx（multipart，字段 file），dryRun=true 只预检；有一行有误则一项也不交办（422，附逐行报告）/ import matters");
         group.MapGet("/{id:long}", GetAsync).WithSummary("事项详情 / a matter with milestones and events");
         group.MapPost("/{id:long}/{action}", ActAsync)
             .WithSummary("acknowledge | return | feedback | complete | verify | rate | close | transfer | reopen");
@@ -42,6 +44,48 @@ public static class MattersApi
         var id = await assign.ExecuteAsync(body ?? new NewMatter(), actor, cancellationToken);
         var details = await queries.GetAsync(id, actor, cancellationToken);
         return TypedResults.Created($"/api/matters/{id}", details);
+    }
+
+    /// <summary>The largest file <c>POST /api/matters/import</c> reads.</summary>
+    public const int MaxImportBytes = 20 * 1024 * 1024;
+
+    /// <summary>批量交办 from an uploaded xlsx: the row-by-row report; 422 with it when an import saved nothing because
+    /// of bad rows; 400 for a file that cannot be read (not xlsx, no header, more than 5,000 rows).</summary>
+    private static async Task<Results<Ok<MatterImportReport>, UnprocessableEntity<MatterImportReport>>> ImportAsync(bool? dryRun, HttpContext http,
+        MatterImport import, CancellationToken cancellationToken)
+    {
+        var request = http.Request;
+        if (request.ContentLength > MaxImportBytes)
+        {
+            throw ValidationFailedException.For("file", $"文件超过 {MaxImportBytes / (1 << 20)} MB。");
+        }
+
+        if (!request.HasFormContentType)
+        {
+            throw ValidationFailedException.For("file", "请以 multipart/form-data 上传 xlsx 文件（字段 file）。");
+        }
+
+        var form = await request.ReadFormAsync(cancellationToken);
+        var file = form.Files.GetFile("file") ?? form.Files.FirstOrDefault();
+        if (file is null || file.Length == 0)
+        {
+            throw ValidationFailedException.For("file", "请选择要导入的 xlsx 文件。");
+        }
+
+        if (file.Length > MaxImportBytes)
+        {
+            throw ValidationFailedException.For("file", $"文件超过 {MaxImportBytes / (1 << 20)} MB。");
+        }
+
+        await using var buffer = new MemoryStream();
+        await using (var content = file.OpenReadStream())
+        {
+            await content.CopyToAsync(buffer, cancellationToken);
+        }
+
+        buffer.Position = 0;
+        var report = await import.RunAsync(buffer, file.FileName, dryRun ?? false, http.User.ToActor(), cancellationToken);
+        return report.Ok || report.DryRun ? TypedResults.Ok(report) : TypedResults.UnprocessableEntity(report);
     }
 
     private static async Task<Ok<MatterDetails>> GetAsync(long id, HttpContext http, MatterQueries queries, CancellationToken cancellationToken) =>

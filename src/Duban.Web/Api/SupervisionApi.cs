@@ -17,6 +17,9 @@ public static class SupervisionApi
 
     public sealed record StatusBody(string? Status, string? Note);
 
+    /// <summary>人工列入: the unit's code (default: the lead unit), the stage (acknowledge, feedback, complete…), the reason.</summary>
+    public sealed record ManualEntryBody(string? Unit, string? Stage, string? Note);
+
     public sealed record LookBackBody(string? Result, string? Note);
 
     public static IEndpointRouteBuilder MapSupervisionApi(this IEndpointRouteBuilder app)
@@ -82,6 +85,13 @@ public static class SupervisionApi
             await accountability.ChangeAsync(id, body.Status, body.Note, http.User.ToActor(), ct);
             return TypedResults.NoContent();
         }).WithSummary("约谈 / 通报 / 问责 / 撤销");
+
+        api.MapPost("/matters/{id:long}/accountability", async (long id, ManualEntryBody body, HttpContext http, AccountabilityList accountability,
+            CancellationToken ct) =>
+        {
+            var entry = await accountability.AddAsync(id, body?.Unit, body?.Stage, body?.Note, http.User.ToActor(), ct);
+            return TypedResults.Created(FormattableString.Invariant($"/api/accountability?status=pending#{entry}"), new { id = entry });
+        }).WithSummary("人工列入问责清单（交办方；单位默认牵头单位，须写理由）/ put a matter's unit on the accountability list by hand");
 
         api.MapGet("/lookbacks", async (string? due, HttpContext http, LookBacks lookBacks, CancellationToken ct) =>
             TypedResults.Ok(await lookBacks.ListAsync(string.Equals(due, "true", StringComparison.OrdinalIgnoreCase), http.User.ToActor(), ct)))

@@ -11,7 +11,7 @@ namespace Duban.Web.Pages;
 [RequestSizeLimit(Api.AttachmentsApi.MaxPageBodyBytes)]
 [RequestFormLimits(MultipartBodyLengthLimit = Api.AttachmentsApi.MaxPageBodyBytes)]
 public sealed class MatterModel(MatterQueries queries, ActOnMatter act, MatterAttachments attachments, AttachmentOptions attachmentOptions,
-    MatterPeople people, Campaigns campaigns, Supervision supervision, ExtensionRequests extensions) : FormPageModel
+    MatterPeople people, Campaigns campaigns, Supervision supervision, ExtensionRequests extensions, AccountabilityList accountability) : FormPageModel
 {
     private const string Stale = "提交未执行：在您打开本页之后，事项已被他人更新。请先查看以下变化，再决定是否重新提交。";
 
@@ -59,6 +59,9 @@ public sealed class MatterModel(MatterQueries queries, ActOnMatter act, MatterAt
 
     /// <summary>Whether the viewer may 催办/督办 the matter (the assigning side, while it is open): the form is shown only then.</summary>
     public bool MayUrge { get; private set; }
+
+    /// <summary>Whether the viewer may 列入问责 (the assigning side): the form is shown only then.</summary>
+    public bool MayListAccountability { get; private set; }
 
     /// <summary>The matter's extension requests and which extension forms the viewer gets.</summary>
     public MatterExtensions Extensions { get; private set; } = new([], false, false);
@@ -147,6 +150,16 @@ public sealed class MatterModel(MatterQueries queries, ActOnMatter act, MatterAt
         await supervision.UrgeOrSuperviseAsync(id, supervise ? EscalationKind.Supervise : EscalationKind.Urge, parsed, message, User.ToActor(), cancellationToken);
         TempData["done"] = supervise ? $"已{Labels.Of(parsed!.Value)}，牵头单位已收到通知。" : "已催办，牵头单位已收到通知。";
         return Redirect(Url.Page("/Matter", new { id }) + "#history");
+    }
+
+    /// <summary>列入问责 (人工列入) by the assigning side: the unit (the lead unit unless another on the matter is chosen),
+    /// the stage, and the reason; then the list shows it.</summary>
+    public async Task<IActionResult> OnPostAccountabilityAsync(long id, string? unit, string? stage, string? reason, CancellationToken cancellationToken)
+    {
+        (_id, Draft) = (id, ("accountability", reason));
+        await accountability.AddAsync(id, unit, stage, reason, User.ToActor(), cancellationToken);
+        TempData["done"] = "已列入问责清单。";
+        return Redirect("/Lists/Accountability?status=pending");
     }
 
     /// <summary>延期申请 by the lead unit: which milestone, the new date, the reason; the office decides.</summary>
@@ -330,6 +343,7 @@ public sealed class MatterModel(MatterQueries queries, ActOnMatter act, MatterAt
         }
 
         MayUrge = await supervision.MayUrgeAsync(id, actor, cancellationToken);
+        MayListAccountability = await accountability.MayAddAsync(id, actor, cancellationToken);
         Extensions = await extensions.ForMatterAsync(id, actor, cancellationToken);
         if (Details is { } d)
         {
