@@ -137,6 +137,7 @@ public static class WebServices
         _ = scope.ServiceProvider.GetRequiredService<Data.EscalationOptions>(); // and so does a bad Escalation:, Portal: or Similarity: value
         _ = scope.ServiceProvider.GetRequiredService<Data.PortalOptions>();
         _ = scope.ServiceProvider.GetRequiredService<Data.SimilarityOptions>();
+        _ = scope.ServiceProvider.GetRequiredService<Data.NoticeOptions>(); // a bad Notices:RequireApproval too
         if (!app.Configuration.GetValue("Demo:Seed", true))
         {
             return;
