@@ -88,14 +88,12 @@ public sealed class NoticeDocuments(DubanDbContext db, Supervision supervision, 
     /// <summary>The blank form for a new paper on a matter, with the generated title and 办理要求.</summary>
     /// <exception cref="NotFoundException">No such matter, or out of sight.</exception>
     /// <exception cref="ForbiddenException">Not the office of this matter.</exception>
-    /// <exception cref="RuleConflictException">The matter is closed or returned (or, for a 督办通知单, may not be pressed now).</exception>
     public async Task<NoticeDraftForm> NewFormAsync(long matterId, string? kindText, Actor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
         var kind = ParseKind(kindText);
         var (matter, state, tree) = await VisibleMatters.LoadAsync(db, matterId, actor, cancellationToken);
-        EnsureOffice(actor, state, tree);
-        EnsureOpen(matter, kind);
+        EnsureOffice(actor, state, tree); // open or not is checked when the draft is saved, where the form can say so
         return new NoticeDraftForm(matter.Id, matter.Code, matter.Title, kind, NoticePaper.DefaultTitle(kind, matter.Title),
             NoticePaper.DefaultRequirements(kind), actor.Name, await PhoneOfAsync(actor, cancellationToken), await DefaultCopyToAsync(matter, cancellationToken));
     }

@@ -116,6 +116,7 @@ public static class WebServices
         app.MapPeopleApi();
         app.MapCampaignsApi();
         app.MapInstructionsApi();
+        app.MapNoticesApi();
         app.MapRazorPages();
         app.MapPost("/logout", async (SignInManager<User> signIn) =>
         {
