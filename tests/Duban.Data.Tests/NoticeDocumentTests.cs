@@ -140,7 +140,7 @@ public sealed class NoticeDocumentTests
         Assert.Equal(NoticeDocumentStatus.Drafted, (await GetAsync(s, id)).Status);
         await ApproveAsync(s, id);
         await Assert.ThrowsAsync<RuleConflictException>(() => ApproveAsync(s, id)); // once
-        await Assert.ThrowsAsync<ForbiddenException>(() => IssueAsync(s, id, s.Org.TownshipHandler));
+        await Assert.ThrowsAsync<NotFoundException>(() => IssueAsync(s, id, s.Org.TownshipHandler)); // not issued: not theirs to see
         await IssueAsync(s, id);
 
         var issued = await GetAsync(s, id, s.Org.TownshipHandler); // the unit reads it once issued
@@ -162,8 +162,8 @@ public sealed class NoticeDocumentTests
         var matter = await AssignAsync(s);
         var id = await DraftAsync(s, matter);
         await ApproveAsync(s, id);
-        Assert.Empty((await s.RunAsync(sp => sp.GetRequiredService<NoticeInbox>().ListAsync(s.Org.TownshipHandler, unreadOnly: false)))
-            .Items.Where(n => n.Link == $"/Notices/{id}"));
+        Assert.DoesNotContain((await s.RunAsync(sp => sp.GetRequiredService<NoticeInbox>().ListAsync(s.Org.TownshipHandler, unreadOnly: false))).Items,
+            n => n.Link == $"/Notices/{id}");
 
         await IssueAsync(s, id);
 

@@ -81,7 +81,7 @@ public sealed class NoticesBrowserTests(SqliteApp app, Chromium chromium) : ICla
         await Expect(Done(page)).ToHaveTextAsync("已拟制，待领导审定。");
         await Expect(page.Locator(".paper .red-head")).ToHaveTextAsync("测试市委督查室交办通知书");
         await Expect(page.Locator(".paper .paper-number")).ToContainTextAsync("督交〔");
-        await Expect(page.Locator(".paper")).ToContainTextAsync("五、办理要求。请于5个工作日内报送改造方案");
+        await Expect(page.Locator(".paper")).ToContainTextAsync("五、办理要求。请于5个工作日内报送改造方案，明确施工时序和完成时间。");
         await Expect(Button(page, "下发")).ToHaveCountAsync(0); // not before 审定
         await Expect(page.Locator("#steps")).ToContainTextAsync("待领导审定");
         var paperUrl = page.Url;
@@ -97,6 +97,27 @@ public sealed class NoticesBrowserTests(SqliteApp app, Chromium chromium) : ICla
         await page.GetByText("退回修改").ClickAsync();
         await Button(page, "退回").ClickAsync();
         await Expect(page.Locator("p.error[role=alert]")).ToContainTextAsync("请填写退回理由。");
+        await page.GetByLabel("退回理由").FillAsync("请写明施工期间的安全要求。");
+        await Button(page, "退回").ClickAsync();
+        await Expect(Done(page)).ToHaveTextAsync("已退回督查室修改。");
+        await Expect(page.Locator("#steps")).ToContainTextAsync("理由：请写明施工期间的安全要求。");
+        await page.Context.CloseAsync();
+
+        // 修改: the office sees why, rewrites the 办理要求 and sends it back for 审定.
+        page = await SignInAsync("ntdc");
+        await page.GotoAsync(paperUrl);
+        await Expect(Button(page, "下发")).ToHaveCountAsync(0);
+        await page.GetByRole(AriaRole.Link, new() { Name = "按意见修改" }).ClickAsync();
+        await Expect(page.Locator("p.returned")).ToContainTextAsync("请写明施工期间的安全要求。");
+        await page.GetByLabel("办理要求").FillAsync("请于5个工作日内报送改造方案，明确施工时序、完成时间和施工期间的安全措施。");
+        await BrowserTests.ScreenshotsAsync(page, "notice-edit-returned");
+        await Button(page, "保存并提交审定").ClickAsync();
+        await Expect(Done(page)).ToHaveTextAsync("已修改，重新提交领导审定。");
+        await page.Context.CloseAsync();
+
+        page = await SignInAsync("ntld");
+        await page.GotoAsync(paperUrl);
+        await Expect(page.Locator(".paper")).ToContainTextAsync("施工期间的安全措施");
         await page.GetByLabel("审定意见", new() { Exact = false }).FillAsync("同意。");
         await Button(page, "审定同意").ClickAsync();
         await Expect(Done(page)).ToHaveTextAsync("已审定，督查室可以下发。");
