@@ -147,7 +147,7 @@ public sealed class NoticeDocumentTests
         Assert.Equal(NoticeDocumentStatus.Issued, issued.Status);
         Assert.Equal("市领导", issued.Signer);
         Assert.Contains("五、办理要求。请于3个工作日内报送方案。", issued.Paragraphs);
-        Assert.Equal("联系人：王芳，联系电话：0571-87001234", issued.Paragraphs[^1]);
+        Assert.Equal("联系人：王芳", issued.Paragraphs[^1]); // an edit replaces the office's words: no phone given, none printed
         Assert.False(issued.MayEdit || issued.MayApprove || issued.MayIssue);
         await Assert.ThrowsAsync<RuleConflictException>(() => IssueAsync(s, id));
         await Assert.ThrowsAsync<RuleConflictException>(() =>
