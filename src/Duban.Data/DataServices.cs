@@ -83,6 +83,8 @@ public static class DataServices
         services.AddScoped<SignatureBackfill>();
         services.AddScoped<AppealImport>().AddScoped<ImportRuns>().AddScoped<MatterImport>().AddScoped<Enterprises>().AddScoped<Visits>();
         services.AddScoped<TargetTasks>().AddScoped<TargetImport>().AddScoped<CadreBoard>();
+        services.AddSingleton(sp => NoticeOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
+        services.AddScoped<NoticeDocuments>();
         services.AddHttpClient(WebhookSender.ClientName, (sp, client) => client.Timeout = sp.GetRequiredService<NotificationOptions>().Timeout)
             .ConfigurePrimaryHttpMessageHandler(() => new System.Net.Http.SocketsHttpHandler
             {

@@ -16,7 +16,7 @@ public sealed record DemoAccount(string UserName, string Password, string Descri
 /// by a first sweep. Passwords are random and returned to be printed.
 /// </summary>
 public sealed class DemoOrganisation(DubanDbContext db, UnitDirectory units, UserAccounts accounts, Rules rules, AssessmentSchemes schemes,
-    AppealOptions appealOptions, SweepDeadlines sweep, TimeProvider clock)
+    AppealOptions appealOptions, SweepDeadlines sweep, TimeProvider clock, NoticeDocuments notices)
 {
     private static readonly UnitInput[] DemoUnits =
     [
@@ -125,6 +125,7 @@ public sealed class DemoOrganisation(DubanDbContext db, UnitDirectory units, Use
         await SeedMattersAsync(demo, actors, cancellationToken);
         await SeedPairingAsync(demo, actors, cancellationToken);
         await SeedSchemeAsync(actors["ducha"], cancellationToken);
+        await SeedNoticesAsync(actors, cancellationToken);
         // The first sweep, as the web host would run it within the minute: the long-overdue matter goes on the
         // accountability list, the others get their warnings and 催办.
         await sweep.RunAsync(clock.GetUtcNow(), cancellationToken);
@@ -206,6 +207,20 @@ public sealed class DemoOrganisation(DubanDbContext db, UnitDirectory units, Use
             Note = "已协调供水公司对片区加压泵站检修，早晚高峰水压恢复正常，已电话告知诉求人。",
         });
         await Act(water, demo.WorkingDaysAgo(1, 10), supervisor, new MatterCommand(MatterAction.Verify) { Accepted = true, Note = "经回访核实，水压已恢复。" });
+    }
+
+    /// <summary>通知书: an issued 交办通知书 for today's matter, and a 督办通知单 for the overdue one waiting for the leader's 审定.</summary>
+    private async Task SeedNoticesAsync(Dictionary<string, Actor> actors, CancellationToken cancellationToken)
+    {
+        var (office, leader) = (actors["ducha"], actors["shizhang"]);
+        var traffic = await db.Matters.Where(m => m.Title == "城区主干道交通拥堵治理").Select(m => m.Id).SingleAsync(cancellationToken);
+        var issued = await notices.DraftAsync(traffic, new NoticeDraftInput("assignment",
+            Requirements: "请市交通运输局会同东城区于10个工作日内提出主干道信号配时优化方案，早晚高峰安排警力疏导，每周五反馈进展。",
+            Phone: "0371-12345678"), office, cancellationToken);
+        await notices.ApproveAsync(issued, "同意。", leader, cancellationToken);
+        await notices.IssueAsync(issued, office, cancellationToken);
+        var sewer = await db.Matters.Where(m => m.Title == "老旧小区雨污分流改造进度滞后").Select(m => m.Id).SingleAsync(cancellationToken);
+        await notices.DraftAsync(sewer, new NoticeDraftInput("supervision", Phone: "0371-12345678"), office, cancellationToken);
     }
 
     /// <summary>

@@ -106,6 +106,10 @@ public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
     /// <summary>Page forms' submission keys (<see cref="FormSubmissions"/>).</summary>
     public DbSet<FormSubmission> FormSubmissions => Set<FormSubmission>();
 
+    // 交办通知书 / 督办通知单 (拟办 → 审定 → 下发) and their yearly numbering per kind.
+    public DbSet<NoticeDocument> NoticeDocuments => Set<NoticeDocument>();
+    public DbSet<NoticeDocumentCounter> NoticeDocumentCounters => Set<NoticeDocumentCounter>();
+
     /// <summary>The review counters of the save in progress (<see cref="FactLedger"/>).</summary>
     internal FactLedger.Pending? PendingFacts { get; set; }
 

@@ -116,6 +116,7 @@ public static class WebServices
         app.MapPeopleApi();
         app.MapCampaignsApi();
         app.MapInstructionsApi();
+        app.MapNoticesApi();
         app.MapRazorPages();
         app.MapPost("/logout", async (SignInManager<User> signIn) =>
         {
@@ -137,6 +138,7 @@ public static class WebServices
         _ = scope.ServiceProvider.GetRequiredService<Data.EscalationOptions>(); // and so does a bad Escalation:, Portal: or Similarity: value
         _ = scope.ServiceProvider.GetRequiredService<Data.PortalOptions>();
         _ = scope.ServiceProvider.GetRequiredService<Data.SimilarityOptions>();
+        _ = scope.ServiceProvider.GetRequiredService<Data.NoticeOptions>(); // a bad Notices:RequireApproval too
         if (!app.Configuration.GetValue("Demo:Seed", true))
         {
             return;
