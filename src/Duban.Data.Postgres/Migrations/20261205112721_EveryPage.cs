@@ -7,11 +7,25 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Duban.Data.Postgres.Migrations
 {
     /// <inheritdoc />
-    public partial class NoticeDocuments : Migration
+    public partial class EveryPage : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.CreateTable(
+                name: "form_submissions",
+                columns: table => new
+                {
+                    ActorId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Key = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Outcome = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_form_submissions", x => new { x.ActorId, x.Key });
+                });
+
             migrationBuilder.CreateTable(
                 name: "notice_document_counters",
                 columns: table => new
@@ -77,6 +91,39 @@ namespace Duban.Data.Postgres.Migrations
                         onDelete: ReferentialAction.Restrict);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "unit_channels",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    UnitId = table.Column<long>(type: "bigint", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Url = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    Secret = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_unit_channels", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_unit_channels_units_UnitId",
+                        column: x => x.UnitId,
+                        principalTable: "units",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_matters_AssignedAt",
+                table: "matters",
+                column: "AssignedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_form_submissions_At",
+                table: "form_submissions",
+                column: "At");
+
             migrationBuilder.CreateIndex(
                 name: "IX_notice_documents_Kind_Year_Number",
                 table: "notice_documents",
@@ -97,16 +144,31 @@ namespace Duban.Data.Postgres.Migrations
                 name: "IX_notice_documents_Status_DraftedAt",
                 table: "notice_documents",
                 columns: new[] { "Status", "DraftedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_unit_channels_UnitId",
+                table: "unit_channels",
+                column: "UnitId");
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "form_submissions");
+
+            migrationBuilder.DropTable(
                 name: "notice_document_counters");
 
             migrationBuilder.DropTable(
                 name: "notice_documents");
+
+            migrationBuilder.DropTable(
+                name: "unit_channels");
+
+            migrationBuilder.DropIndex(
+                name: "IX_matters_AssignedAt",
+                table: "matters");
         }
     }
 }
