@@ -106,6 +106,9 @@ public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
     /// <summary>Page forms' submission keys (<see cref="FormSubmissions"/>).</summary>
     public DbSet<FormSubmission> FormSubmissions => Set<FormSubmission>();
 
+    /// <summary>Failed sign-ins per user name and source address (<see cref="Data.SignInFailures"/>).</summary>
+    public DbSet<SignInFailure> SignInFailures => Set<SignInFailure>();
+
     /// <summary>The review counters of the save in progress (<see cref="FactLedger"/>).</summary>
     internal FactLedger.Pending? PendingFacts { get; set; }
 
