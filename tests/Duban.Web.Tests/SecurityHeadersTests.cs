@@ -151,8 +151,8 @@ public sealed partial class SecurityHeadersTests(SqliteSignInApp app) : IClassFi
         foreach (var url in pages.Append("/account/password"))
         {
             using var response = await session.Client.GetAsync(new Uri(url, UriKind.Relative));
-            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{url}: {(int)response.StatusCode}");
             var html = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{url}: {(int)response.StatusCode} {html[..Math.Min(300, html.Length)]} {response.Headers}");
             foreach (Match form in Forms().Matches(html))
             {
                 if (!Regex.IsMatch(form.Groups[1].Value, "method=\"post\"", RegexOptions.IgnoreCase))

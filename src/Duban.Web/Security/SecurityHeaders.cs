@@ -22,7 +22,7 @@ public static class SecurityHeaders
         ArgumentNullException.ThrowIfNull(http);
         if (http.Items[NonceKey] is not string nonce)
         {
-            nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18));
+            nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)); // hex: nothing to escape in an attribute
             http.Items[NonceKey] = nonce;
         }
 

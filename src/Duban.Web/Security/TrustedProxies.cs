@@ -49,10 +49,16 @@ public static class TrustedProxies
         services.AddOptions<ForwardedHeadersOptions>()
             .Configure<IConfiguration>((o, configuration) =>
             {
-                o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-                o.KnownIPNetworks.Clear(); // by default loopback is trusted; here only what is configured
+                var trusted = Read(configuration);
+                // With both lists empty the middleware would believe every sender: no proxy configured, no header read.
+                o.ForwardedHeaders = trusted.Count == 0 ? ForwardedHeaders.None : ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+                // By default loopback is trusted; here only what is configured.
+                o.KnownIPNetworks.Clear();
+#pragma warning disable ASPDEPR005 // the obsolete list still holds the default loopback network
+                o.KnownNetworks.Clear();
+#pragma warning restore ASPDEPR005
                 o.KnownProxies.Clear();
-                foreach (var network in Read(configuration))
+                foreach (var network in trusted)
                 {
                     o.KnownIPNetworks.Add(network);
                 }
