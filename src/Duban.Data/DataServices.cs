@@ -93,6 +93,7 @@ public static class DataServices
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             })
             .RemoveAllLoggers(); // webhook URLs may carry tokens; DeliverDue logs outcomes itself
+        services.AddScoped<SignInFailures>(); // sign-in back-off per user name and source address
         return services;
     }
 }

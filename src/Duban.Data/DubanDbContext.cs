@@ -110,6 +110,9 @@ public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
     public DbSet<NoticeDocument> NoticeDocuments => Set<NoticeDocument>();
     public DbSet<NoticeDocumentCounter> NoticeDocumentCounters => Set<NoticeDocumentCounter>();
 
+    /// <summary>Failed sign-ins per user name and source address (<see cref="Data.SignInFailures"/>).</summary>
+    public DbSet<SignInFailure> SignInFailures => Set<SignInFailure>();
+
     /// <summary>The review counters of the save in progress (<see cref="FactLedger"/>).</summary>
     internal FactLedger.Pending? PendingFacts { get; set; }
 

@@ -30,6 +30,9 @@ public abstract class DubanApp : WebApplicationFactory<Program>, IAsyncLifetime
     public string DepartmentToken { get; private set; } = "";
     public string AdminToken { get; private set; } = "";
 
+    /// <summary>The settings that point a host at this database (a second instance, a restart).</summary>
+    public IReadOnlyDictionary<string, string?> DatabaseSettings => _database!.Settings;
+
     /// <summary>The database's connection string, for the command line (<c>--db</c>).</summary>
     public string ConnectionString => _database!.ConnectionString;
 

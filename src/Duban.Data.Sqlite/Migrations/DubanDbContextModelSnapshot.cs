@@ -2456,6 +2456,29 @@ namespace Duban.Data.Sqlite.Migrations
                     b.ToTable("routing_rules", (string)null);
                 });
 
+            modelBuilder.Entity("Duban.Data.SignInFailure", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("Key", "At");
+
+                    b.ToTable("sign_in_failures", (string)null);
+                });
+
             modelBuilder.Entity("Duban.Data.TargetGoal", b =>
                 {
                     b.Property<long>("Id")

@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using Duban.Appeals;
 using Duban.Data;
 using Duban.Matters;
@@ -73,52 +72,6 @@ public static class AppealsApi
         rules.MapPost("/trial", async (AppealInput body, RoutingRules r, CancellationToken ct) => TypedResults.Ok(await r.TryAsync(body ?? new AppealInput(), ct)))
             .WithSummary("试分派：哪条规则会命中 / which rule would route this appeal");
         return app;
-    }
-
-    /// <summary>Per-IP limits on the public surface (the portal's form and lookups), with a Chinese 429.</summary>
-    public static IServiceCollection AddAppealRateLimits(this IServiceCollection services) => services.AddRateLimiter(o =>
-    {
-        o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-        o.OnRejected = (context, cancellationToken) =>
-        {
-            context.HttpContext.Response.Headers.RetryAfter = "60";
-            const string message = "操作过于频繁，请一分钟后再试。";
-            return context.HttpContext.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal)
-                ? new ValueTask(Problems.Write(context.HttpContext, StatusCodes.Status429TooManyRequests, "请求过于频繁 / too many requests", message))
-                : new ValueTask(context.HttpContext.Response.WriteAsync(message, cancellationToken));
-        };
-        o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
-        {
-            var kind = PublicKind(http.Request);
-            if (kind is null)
-            {
-                return RateLimitPartition.GetNoLimiter(string.Empty);
-            }
-
-            var portal = http.RequestServices.GetRequiredService<PortalOptions>();
-            var limit = kind == "Submit" ? portal.SubmitPerMinute : portal.LookupPerMinute;
-            var ip = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-            return RateLimitPartition.GetFixedWindowLimiter($"{kind}:{ip}",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = limit, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
-        });
-    });
-
-    /// <summary>"Submit" for a citizen's post (the portal's form, a rating), "Lookup" for reading by code, null for staff traffic.</summary>
-    private static string? PublicKind(HttpRequest request)
-    {
-        var path = request.Path;
-        var post = HttpMethods.IsPost(request.Method);
-        if (path.StartsWithSegments("/portal", StringComparison.OrdinalIgnoreCase))
-        {
-            return post ? "Submit" : path.StartsWithSegments("/portal/track", StringComparison.OrdinalIgnoreCase) ? "Lookup" : null;
-        }
-
-        if (!path.StartsWithSegments("/api/appeals", StringComparison.OrdinalIgnoreCase, out var rest) || !rest.HasValue || request.Headers.Authorization.Count > 0)
-        {
-            return null;
-        }
-
-        return post ? "Submit" : "Lookup";
     }
 
     private static async Task<Results<Created<AppealCreated>, Ok<AppealCreated>>> RegisterAsync(AppealBody body, HttpContext http,

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Duban.Data;
 using Duban.Web.Api;
 using Duban.Web.Auth;
+using Duban.Web.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -32,7 +33,11 @@ public static class WebServices
         services.AddOpenApi();
         // Pages are Chinese: write CJK as characters, not as &#x…; entities (smaller, readable source).
         services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
-        services.AddAppealRateLimits();
+        services.AddPublicRateLimits(); // per client address; no header skips it (Security/PublicRateLimits.cs)
+        services.AddTrustedProxies();
+        services.AddSingleton<SecurityEvents>();
+        services.AddScoped<PasswordSignIn>().AddScoped<DummyPasswordHash>();
+        services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         services.AddDataProtection().SetApplicationName("Duban").PersistKeysToDbContext<DubanDbContext>();
 
         // Identity's stores are registered by AddDubanData; the web adds cookie sign-in on top.
@@ -47,9 +52,11 @@ public static class WebServices
                 o.SlidingExpiration = true;
                 o.Cookie.Name = "duban.auth";
                 o.Cookie.HttpOnly = true;
-                o.Cookie.SameSite = SameSiteMode.Lax;
-                // A changed security stamp (password changed or reset, account locked) ends the other sessions.
-                o.Events.OnValidatePrincipal = SecurityStampValidator.ValidatePrincipalAsync;
+                o.Cookie.SameSite = SameSiteMode.Lax; // Strict would sign out a person who follows a link from a notice e-mail
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest; // Secure behind TLS
+                // Every request checks the security stamp: logout, a password change or reset, a move to another unit
+                // or role, or 停用 ends the person's sessions at once (Security/Sessions.cs).
+                o.Events.OnValidatePrincipal = Sessions.ValidateAsync;
                 o.Events.OnRedirectToLogin = context =>
                 {
                     // A cookie that no longer signs in has expired (idle too long, or signed out elsewhere): say so.
@@ -85,6 +92,8 @@ public static class WebServices
     public static WebApplication UseDubanWeb(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseForwardedHeaders(); // the client's address and scheme, from Network:TrustedProxies only
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         // Pages get a Chinese status page in the shell; the API keeps its ProblemDetails.
@@ -118,11 +127,7 @@ public static class WebServices
         app.MapInstructionsApi();
         app.MapNoticesApi();
         app.MapRazorPages();
-        app.MapPost("/logout", async (SignInManager<User> signIn) =>
-        {
-            await signIn.SignOutAsync();
-            return Results.Redirect("/login");
-        });
+        app.MapPost("/logout", Sessions.LogoutAsync);
         return app;
     }
 

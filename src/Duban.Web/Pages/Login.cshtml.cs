@@ -1,12 +1,12 @@
 using System.ComponentModel.DataAnnotations;
 using Duban.Data;
-using Microsoft.AspNetCore.Identity;
+using Duban.Web.Security;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Duban.Web.Pages;
 
-public sealed class LoginModel(SignInManager<User> signIn, DubanDbContext db) : PageModel
+public sealed class LoginModel(PasswordSignIn signIn, DubanDbContext db) : PageModel
 {
     [BindProperty]
     [Required(ErrorMessage = "请输入用户名。")]
@@ -37,15 +37,15 @@ public sealed class LoginModel(SignInManager<User> signIn, DubanDbContext db) : 
             return Page();
         }
 
-        var result = await signIn.PasswordSignInAsync(UserName, Password, isPersistent: false, lockoutOnFailure: true);
-        if (result.Succeeded)
+        // No lock anyone could trigger: failures slow further attempts down (per user name and per address), and
+        // every failure, a throttled attempt included, gets the same message.
+        var (outcome, _) = await signIn.TryAsync(HttpContext, UserName, Password, cancellationToken);
+        if (outcome == SignInOutcome.SignedIn)
         {
             return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
         }
 
-        ModelState.AddModelError(string.Empty, result.IsLockedOut
-            ? "登录失败次数过多，账号已锁定 15 分钟；如需提前解锁，请联系管理员。"
-            : "用户名或密码错误。");
+        ModelState.AddModelError(string.Empty, PasswordSignIn.Refusal);
         Demo = await DemoOrganisation.IsInUseAsync(db, cancellationToken);
         return Page();
     }

@@ -80,11 +80,11 @@ public sealed class IndexModel(CardBook cards, TimeProvider clock) : CardsPageMo
         var today = Duban.Calendar.ChinaTime.DateOf(clock.GetUtcNow());
         try
         {
-            Month = ReviewPeriod.ParseMonth(string.IsNullOrWhiteSpace(Period) ? null : Period, today);
+            Month = ReviewPeriod.ParseMonth(string.IsNullOrWhiteSpace(Period) ? ThisMonth(today) : Period, today);
         }
         catch (ValidationFailedException)
         {
-            Month = ReviewPeriod.ParseMonth(null, today);
+            Month = ReviewPeriod.ParseMonth(ThisMonth(today), today); // ParseMonth(null) refuses: the menu's link gave a 400
             ModelState.AddModelError(nameof(Period), "月份格式应为 2024-03。");
         }
 
@@ -101,6 +101,8 @@ public sealed class IndexModel(CardBook cards, TimeProvider clock) : CardsPageMo
             RuleRows.Add(new RuleRow());
         }
     }
+
+    private static string ThisMonth(DateOnly today) => today.ToString("yyyy-MM", CultureInfo.InvariantCulture);
 
     public static string Name(CardWindow window) => window == CardWindow.Month ? "month" : "quarter";
 
