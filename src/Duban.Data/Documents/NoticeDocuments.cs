@@ -217,7 +217,8 @@ public sealed class NoticeDocuments(DubanDbContext db, Supervision supervision, 
         EnsureOpen(matter, document.Kind);
         var now = clock.GetUtcNow();
         var year = ChinaTime.ToLocal(now).Year;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Its own transaction, unless the caller's holds more (the demo is made in one).
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         document.Year = year;
         document.Number = await NextNumberAsync(document.Kind, year, cancellationToken);
         document.Status = NoticeDocumentStatus.Issued;
@@ -281,7 +282,10 @@ public sealed class NoticeDocuments(DubanDbContext db, Supervision supervision, 
             throw Busy();
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
     }
 
     /// <summary>The papers the actor may see, newest first: the office and leaders see every step, units their issued ones.</summary>
