@@ -1,18 +1,14 @@
 using Duban.Data;
-using Duban.Matters;
 using Duban.Web.Auth;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Duban.Web.Pages.Notices;
 
 /// <summary>修改: a draft, or a paper a leader returned (it goes back for 审定).</summary>
-public sealed class EditModel(NoticeDocuments notices) : FormPageModel
+public sealed class EditModel(NoticeDocuments notices) : NoticeFormPage
 {
     [BindProperty(SupportsGet = true)]
     public long Id { get; set; }
-
-    [BindProperty]
-    public NoticeForm Form { get; set; } = new();
 
     public NoticePaperView Paper { get; private set; } = null!;
 
@@ -33,19 +29,6 @@ public sealed class EditModel(NoticeDocuments notices) : FormPageModel
         await notices.EditAsync(Id, Form.ToInput(null), User.ToActor(), cancellationToken);
         TempData["done"] = notices.RequireApproval ? "已修改，重新提交领导审定。" : "已修改。";
         return Redirect(FormattableString.Invariant($"/Notices/{Id}"));
-    }
-
-    protected override string FieldKey(string field) => PropertyKey(nameof(Form), field);
-
-    protected override bool ShowRefusal(DomainException error)
-    {
-        if (error is NotFoundException or ForbiddenException)
-        {
-            return false;
-        }
-
-        ModelState.AddModelError(string.Empty, error.Message);
-        return true;
     }
 
     protected override async Task ReloadAsync(CancellationToken cancellationToken) =>

@@ -1,12 +1,11 @@
 using Duban.Data;
-using Duban.Matters;
 using Duban.Web.Auth;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Duban.Web.Pages.Notices;
 
 /// <summary>拟制: a new 交办通知书 or 督办通知单 for a matter, its title and 办理要求 offered and editable.</summary>
-public sealed class NewModel(NoticeDocuments notices) : FormPageModel
+public sealed class NewModel(NoticeDocuments notices) : NoticeFormPage
 {
     [BindProperty(SupportsGet = true)]
     public long Matter { get; set; }
@@ -14,9 +13,6 @@ public sealed class NewModel(NoticeDocuments notices) : FormPageModel
     /// <summary>assignment or supervision.</summary>
     [BindProperty(SupportsGet = true)]
     public string? Kind { get; set; }
-
-    [BindProperty]
-    public NoticeForm Form { get; set; } = new();
 
     public NoticeDraftForm Blank { get; private set; } = null!;
 
@@ -33,19 +29,6 @@ public sealed class NewModel(NoticeDocuments notices) : FormPageModel
         var id = await notices.DraftAsync(Matter, Form.ToInput(Kind), User.ToActor(), cancellationToken);
         TempData["done"] = notices.RequireApproval ? "已拟制，待领导审定。" : "已拟制，可以下发。";
         return Redirect(FormattableString.Invariant($"/Notices/{id}"));
-    }
-
-    protected override string FieldKey(string field) => PropertyKey(nameof(Form), field);
-
-    protected override bool ShowRefusal(DomainException error)
-    {
-        if (error is NotFoundException or ForbiddenException)
-        {
-            return false;
-        }
-
-        ModelState.AddModelError(string.Empty, error.Message);
-        return true;
     }
 
     protected override async Task ReloadAsync(CancellationToken cancellationToken)

@@ -1,4 +1,6 @@
 using Duban.Data;
+using Duban.Matters;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Duban.Web.Pages.Notices;
 
@@ -12,4 +14,25 @@ public sealed class NoticeForm
     public string? CopyTo { get; set; }
 
     public NoticeDraftInput ToInput(string? kind) => new(kind, Title, Requirements, Contact, Phone, CopyTo ?? "");
+}
+
+/// <summary>The pages that write a paper's words (拟制, 修改): one form, its errors beside its fields, and a refusal
+/// (a step out of order, say) above it; a paper the person may not see is a 404 as anywhere else.</summary>
+public abstract class NoticeFormPage : FormPageModel
+{
+    [BindProperty]
+    public NoticeForm Form { get; set; } = new();
+
+    protected override string FieldKey(string field) => PropertyKey(nameof(Form), field);
+
+    protected override bool ShowRefusal(DomainException error)
+    {
+        if (error is NotFoundException or ForbiddenException)
+        {
+            return false;
+        }
+
+        ModelState.AddModelError(string.Empty, error.Message);
+        return true;
+    }
 }
