@@ -53,11 +53,11 @@ public sealed class MatterImportBrowserTests(SqliteApp app, Chromium chromium) :
         await page.GetByLabel("密码", new() { Exact = true }).FillAsync(Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "登录", Exact = true }).ClickAsync();
 
-        // From the 交办 page, and in the menu beside 诉求导入.
+        // From the 交办 page, and in the menu under 交办.
         await page.GotoAsync("/Assign");
         await page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Link, new() { Name = "批量交办", Exact = true }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/Import/Matters$"));
-        await Expect(page.Locator("nav ul[aria-label=包联] a[href='/Import/Matters']")).ToHaveTextAsync("批量交办");
+        await Expect(page.Locator("nav ul[aria-label=交办] a[href='/Import/Matters']")).ToHaveTextAsync("批量交办");
         await BrowserTests.ScreenshotsAsync(page, "import-matters");
 
         // The template: the header and an example, the units and the profiles.
