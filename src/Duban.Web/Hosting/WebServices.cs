@@ -127,6 +127,7 @@ public static class WebServices
         app.MapInstructionsApi();
         app.MapNoticesApi();
         app.MapRazorPages();
+        app.MapHealth();
         app.MapPost("/logout", Sessions.LogoutAsync);
         return app;
     }
