@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Duban.Data;
 using Duban.Matters;
 
 namespace Duban.Cli;
@@ -37,6 +38,7 @@ public static class CliApp
             new AttachmentsCommand(cli).Create(),
             new ReportCommand(cli).Create(),
             new AssessmentCommand(cli).Create(),
+            new AuditCommand(cli).Create(),
         };
         root.Options.Add(CliContext.DbOption);
         foreach (var help in root.Options.OfType<System.CommandLine.Help.HelpOption>())
@@ -45,6 +47,8 @@ public static class CliApp
         }
 
         var parsed = root.Parse(args);
+        // What the command changes is recorded in the audit trail as the operating-system user's.
+        using var actor = AuditActor.Use(new AuditActor("cli:" + Environment.UserName, "命令行（" + Environment.UserName + "）"));
         try
         {
             return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });

@@ -28,6 +28,9 @@ public static class DataServices
         services.AddSingleton<NoticeOutbox>();
         services.AddSingleton(sp => ReviewOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<FactLedger>();
+        services.AddSingleton<AuditTrail>();
+        services.AddSingleton(sp => AuditOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<DatabaseOptions>()));
+        services.AddScoped<AuditAnchors>().AddScoped<AuditVerifier>().AddScoped<AuditQueries>();
         services.AddScoped<ReviewQueries>();
         services.AddScoped<WeeklySessions>();
         services.AddScoped<CitationBook>().AddScoped<ResultCitations>().AddScoped<CardBook>().AddScoped<InterviewList>();
@@ -40,8 +43,9 @@ public static class DataServices
         services.AddDbContext<DubanDbContext>((sp, options) =>
         {
             sp.GetRequiredService<DatabaseOptions>().Configure(options);
-            // Every saved notice queues its deliveries; every saved event its review counters.
-            options.AddInterceptors(sp.GetRequiredService<NoticeOutbox>(), sp.GetRequiredService<FactLedger>());
+            // Every saved notice queues its deliveries; every saved event its review counters; every saved change its audit record.
+            options.AddInterceptors(sp.GetRequiredService<NoticeOutbox>(), sp.GetRequiredService<FactLedger>(),
+                sp.GetRequiredService<AuditTrail>());
         });
         services.AddIdentityCore<User>(o =>
             {

@@ -113,6 +113,11 @@ public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
     /// <summary>Failed sign-ins per user name and source address (<see cref="Data.SignInFailures"/>).</summary>
     public DbSet<SignInFailure> SignInFailures => Set<SignInFailure>();
 
+    public DbSet<AuditRecord> AuditRecords => Set<AuditRecord>();
+
+    /// <summary>The audit records the open transaction will link into the chain when it commits (<see cref="AuditTrail"/>).</summary>
+    internal AuditTrail.Pending? PendingAudit { get; set; }
+
     /// <summary>The review counters of the save in progress (<see cref="FactLedger"/>).</summary>
     internal FactLedger.Pending? PendingFacts { get; set; }
 

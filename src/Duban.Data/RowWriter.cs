@@ -86,11 +86,27 @@ public sealed class RowWriter(DubanDbContext db)
         }
 
         var table = TableOf<T>();
+        var audited = AuditTrail.Audited(table.Type) is not null;
+        if (audited && table.Key.Value(rows[0]) is 0L)
+        {
+            // An audit record names its row by key, so audited rows get their ids before they are written.
+            var ids = await ReserveIdsAsync<T>(rows.Count, cancellationToken);
+            for (var i = 0; i < rows.Count; i++)
+            {
+                table.Key.Property.PropertyInfo!.SetValue(rows[i], ids[i]);
+            }
+        }
+
         var (columns, head) = table.Insert(withIds: table.Key.Value(rows[0]) is not (null or 0L or 0), Defaulted(table, rows), _sql);
         await InChunksAsync(rows, columns, head, "", cancellationToken);
+        if (audited)
+        {
+            AuditTrail.RecordRows(db, table.Type, (IReadOnlyList<object>)rows, null);
+        }
     }
 
-    /// <summary>Sets the named columns of existing rows, matched on their keys, from the rows' values.</summary>
+    /// <summary>Sets the named columns of existing rows, matched on their keys, from the rows' values. The rows must be
+    /// whole (read in full, then changed): an audited row's record carries the hash of its whole content.</summary>
     public async Task UpdateAsync<T>(IReadOnlyList<T> rows, IReadOnlyList<string> properties, CancellationToken cancellationToken)
         where T : class
     {
@@ -112,6 +128,7 @@ public sealed class RowWriter(DubanDbContext db)
         var tail = ") UPDATE " + name + " SET " + string.Join(", ", set.Select(c => _sql.DelimitIdentifier(c.Name) + " = v." + _sql.DelimitIdentifier(c.Name)))
             + " FROM v WHERE " + name + "." + key + " = v." + key;
         await InChunksAsync(rows, columns, head, tail, cancellationToken);
+        AuditTrail.RecordRows(db, table.Type, (IReadOnlyList<object>)rows, properties);
     }
 
     /// <summary>Runs head, then (value, …) per row, then tail, for as many rows as fit in a statement. On SQLite every
@@ -250,12 +267,14 @@ public sealed class RowWriter(DubanDbContext db)
     {
         public MappedTable(IEntityType type)
         {
+            Type = type;
             Name = type.GetTableName() ?? throw new InvalidOperationException($"{type.DisplayName()} has no table.");
             Columns = type.GetProperties().Select(p => new Column(p)).ToArray();
             var key = type.FindPrimaryKey()?.Properties is [var single] ? single : throw new InvalidOperationException($"{type.DisplayName()} needs a single-column key.");
             Key = Columns.Single(c => c.Property == key);
         }
 
+        public IEntityType Type { get; }
         public string Name { get; }
         public Column[] Columns { get; }
         public Column Key { get; }

@@ -16,8 +16,20 @@ public sealed class AttachmentFiles(DubanDbContext db, BlobStore blobs, TimeProv
         await blobs.SaveAsync(content, fileName, limits, file => BlobStore.RegisterAsync(db, file, clock.GetUtcNow(), cancellationToken),
             cancellationToken);
 
-    /// <summary>The stored bytes of a blob; the caller disposes the stream.</summary>
-    public Stream OpenRead(string sha256) => blobs.OpenRead(sha256);
+    /// <summary>The stored bytes of a blob, checked against its hash first; the caller disposes the stream.</summary>
+    /// <exception cref="Matters.RuleConflictException">The file on disk is no longer what was uploaded.</exception>
+    public async Task<Stream> OpenCheckedAsync(string sha256, CancellationToken cancellationToken)
+    {
+        var stream = blobs.OpenRead(sha256);
+        if (await BlobStore.HashOfAsync(stream, cancellationToken) == sha256)
+        {
+            stream.Position = 0;
+            return stream;
+        }
+
+        await stream.DisposeAsync();
+        throw new Matters.RuleConflictException("附件文件已被改动，与上传时的校验值不符，不予提供；请告知系统管理员核查。");
+    }
 
     /// <summary>The attachments as lists show them, oldest first.</summary>
     public static async Task<IReadOnlyList<AttachmentView>> ViewsAsync(IQueryable<Attachment> query, CancellationToken cancellationToken)

@@ -86,7 +86,7 @@ public sealed class AttachmentOwners(DubanDbContext db, AttachmentFiles files, A
             throw Missing(id);
         }
 
-        return (AttachmentFiles.View(row), files.OpenRead(row.BlobSha256));
+        return (AttachmentFiles.View(row), await files.OpenCheckedAsync(row.BlobSha256, cancellationToken));
     }
 
     /// <summary>The rows of files added to an owner now by the actor (a matter's come from its 上传附件 event instead).</summary>

@@ -103,6 +103,10 @@ public sealed class BlobStore(AttachmentOptions options)
     public Stream OpenRead(string sha256) =>
         new FileStream(PathOf(sha256), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan);
 
+    /// <summary>SHA-256 of a stream's remaining bytes, lower-case hex: a blob's name when it is what was uploaded.</summary>
+    public static async Task<string> HashOfAsync(Stream content, CancellationToken cancellationToken) =>
+        Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(content, cancellationToken));
+
     /// <summary>Records that the blob exists, once however many times it is uploaded (several instances may race), and
     /// that it was uploaded now: <see cref="BlobCollector"/> spares a blob stored recently even while no attachment
     /// refers to it yet. Outside any transaction on purpose: a blob row without attachments is harmless.</summary>

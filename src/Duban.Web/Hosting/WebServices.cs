@@ -18,6 +18,7 @@ public static class WebServices
         services.AddHostedService<Jobs.DeliveryWorker>();
         services.AddHostedService<Jobs.SignatureBackfillJob>();
         services.AddHostedService<Jobs.FactFolder>();
+        services.AddHostedService<Jobs.AuditAnchorJob>();
         services.AddSingleton<Jobs.ImportWorker>().AddHostedService(sp => sp.GetRequiredService<Jobs.ImportWorker>());
         services.AddSingleton<Jobs.TriageTraining>();
         services.AddSingleton(TimeProvider.System);
@@ -35,7 +36,7 @@ public static class WebServices
         services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddPublicRateLimits(); // per client address; no header skips it (Security/PublicRateLimits.cs)
         services.AddTrustedProxies();
-        services.AddSingleton<SecurityEvents>();
+        services.AddScoped<SecurityEvents>();
         services.AddScoped<PasswordSignIn>().AddScoped<DummyPasswordHash>();
         services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         services.AddDataProtection().SetApplicationName("Duban").PersistKeysToDbContext<DubanDbContext>();
@@ -101,6 +102,7 @@ public static class WebServices
         app.UseRouting(); // after the re-execute, so the status page's request is routed afresh
         app.UseStaticFiles();
         app.UseAuthentication();
+        app.UseAuditActors(); // whoever signed in is named on every audit record the request writes
         app.UseAuthorization();
         app.UseAntiforgery();
         app.UseRateLimiter();

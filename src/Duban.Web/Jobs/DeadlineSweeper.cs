@@ -22,6 +22,7 @@ public sealed class DeadlineSweeper(IServiceScopeFactory scopes, TimeProvider cl
         {
             try
             {
+                using var actor = AuditActor.Use(AuditActor.Job("sweep", "到期检查"));
                 await using var scope = scopes.CreateAsyncScope();
                 var summary = await scope.ServiceProvider.GetRequiredService<SweepDeadlines>().RunAsync(clock.GetUtcNow(), stoppingToken);
                 if (summary != new SweepSummary(0, 0, 0, 0))

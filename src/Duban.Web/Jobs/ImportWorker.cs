@@ -65,6 +65,7 @@ public sealed class ImportWorker(IServiceScopeFactory scopes, TimeProvider clock
             var keep = false;
             try
             {
+                using var actor = AuditActor.Use(new AuditActor(job.Actor.Id, job.Actor.Name, job.Actor.UnitId)); // the person who started it
                 var report = await RunAsync(job, stoppingToken);
                 await batches.FinishAsync(job.BatchId, report, null, stoppingToken);
                 keep = job.Options.DryRun;

@@ -57,13 +57,13 @@ public sealed class PasswordSignIn(UserManager<User> users, SignInManager<User> 
         if (user is null || !passwordRight || await users.IsLockedOutAsync(user))
         {
             await failures.RecordFailureAsync(userName, address, cancellationToken);
-            events.SignInFailed(userName, address);
+            await events.SignInFailedAsync(userName, address, cancellationToken);
             return (SignInOutcome.Refused, TimeSpan.Zero);
         }
 
         await failures.ClearAccountAsync(userName, cancellationToken);
         await signIn.SignInAsync(user, isPersistent: false);
-        events.SignedIn(user.UserName ?? userName, address);
+        await events.SignedInAsync(user, address, cancellationToken);
         return (SignInOutcome.SignedIn, TimeSpan.Zero);
     }
 }

@@ -1,11 +1,15 @@
+using System.Globalization;
+using Duban.Data;
+
 namespace Duban.Web.Security;
 
 /// <summary>
 /// The one place sign-in events are written: success, failure, throttling, logout and a session refused after it
-/// ended. Structured log events with fixed ids (user name and source address, never a password); the audit chain
-/// writes these same events as audit records through this seam.
+/// ended. Structured log events with fixed ids (user name and source address, never a password); sign-ins, failed
+/// sign-ins and logouts are also records of the audit chain (<see cref="AuditTrail"/>). Throttled attempts and
+/// refused cookies are only logged: they cost an attacker nothing, and each would otherwise add a record.
 /// </summary>
-public sealed partial class SecurityEvents(ILogger<SecurityEvents> logger)
+public sealed partial class SecurityEvents(ILogger<SecurityEvents> logger, DubanDbContext db)
 {
     /// <summary>Event ids, stable for log searches and alerts.</summary>
     public static class Ids
@@ -16,16 +20,42 @@ public sealed partial class SecurityEvents(ILogger<SecurityEvents> logger)
     /// <summary>The longest user name written (a typed name can be anything; longer is cut).</summary>
     private const int NameLength = 64;
 
-    public void SignedIn(string userName, string address) => LogSignedIn(logger, Cut(userName), address);
+    public async Task SignedInAsync(User user, string address, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var name = Cut(user.UserName);
+        LogSignedIn(logger, name, address);
+        await AuditAsync(new AuditActor("user:" + user.Id.ToString(CultureInfo.InvariantCulture), user.DisplayName, user.UnitId, address),
+            "sign-in", name, cancellationToken);
+    }
 
-    public void SignInFailed(string userName, string address) => LogSignInFailed(logger, Cut(userName), address);
+    public async Task SignInFailedAsync(string userName, string address, CancellationToken cancellationToken)
+    {
+        var name = Cut(userName);
+        LogSignInFailed(logger, name, address);
+        await AuditAsync(new AuditActor("anonymous", "公众", null, address), "sign-in-failed", name, cancellationToken);
+    }
 
     public void SignInThrottled(string userName, string address, TimeSpan wait) =>
         LogSignInThrottled(logger, Cut(userName), address, (int)Math.Ceiling(wait.TotalSeconds));
 
-    public void SignedOut(string userName, string address) => LogSignedOut(logger, Cut(userName), address);
+    public async Task SignedOutAsync(string userName, string address, CancellationToken cancellationToken)
+    {
+        var name = Cut(userName);
+        LogSignedOut(logger, name, address);
+        await AuditAsync(AuditActor.Current, "sign-out", name, cancellationToken);
+    }
 
     public void SessionRejected(string userId, string address) => LogSessionRejected(logger, userId, address);
+
+    /// <summary>An audit record of the account's event, by the given actor.</summary>
+    private async Task AuditAsync(AuditActor actor, string action, string userName, CancellationToken cancellationToken)
+    {
+        using (AuditActor.Use(actor))
+        {
+            await AuditTrail.RecordAsync(db, action, "account", userName, null, [], cancellationToken);
+        }
+    }
 
     private static string Cut(string? name) => name is null ? string.Empty : name.Length > NameLength ? name[..NameLength] : name;
 

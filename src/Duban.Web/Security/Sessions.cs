@@ -70,7 +70,7 @@ public static class Sessions
         }
 
         await signIn.SignOutAsync();
-        events.SignedOut(http.User.Identity?.Name ?? "?", ClientAddress.Of(http));
+        await events.SignedOutAsync(http.User.Identity?.Name ?? "?", ClientAddress.Of(http), http.RequestAborted);
         return Results.Redirect("/login");
     }
 }

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Duban.Data.Sqlite.Migrations
 {
     [DbContext(typeof(DubanDbContext))]
-    [Migration("20261205112811_Trust")]
+    [Migration("20261205125145_Trust")]
     partial class Trust
     {
         /// <inheritdoc />
@@ -486,6 +486,82 @@ namespace Duban.Data.Sqlite.Migrations
                     b.HasKey("Sha256");
 
                     b.ToTable("attachment_blobs", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.AuditRecord", b =>
+                {
+                    b.Property<long>("Seq")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ActorUnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Address")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Changes")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Entity")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EntityKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("MatterId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PreviousHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RowHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Seq");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("ActorId", "Seq");
+
+                    b.HasIndex("ActorUnitId", "Seq");
+
+                    b.HasIndex("MatterId", "Seq");
+
+                    b.HasIndex("Entity", "EntityKey", "Seq");
+
+                    b.ToTable("audit_records", (string)null);
                 });
 
             modelBuilder.Entity("Duban.Data.Batch", b =>
