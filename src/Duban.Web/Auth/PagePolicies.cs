@@ -6,11 +6,12 @@ namespace Duban.Web.Auth;
 /// (matter visibility, the lifecycle); these only keep a handler off the assigning side's and admin's pages.</summary>
 public static class PagePolicies
 {
-    public const string AssigningSide = "pages-assigning", Admin = "pages-admin";
+    public const string AssigningSide = "pages-assigning", Admin = "pages-admin", Audit = "pages-audit";
 
     public static AuthorizationBuilder AddPagePolicies(this AuthorizationBuilder builder) => builder
         .AddPolicy(AssigningSide, p => p.RequireRole("admin", "leader", "supervisor"))
-        .AddPolicy(Admin, p => p.RequireRole("admin"));
+        .AddPolicy(Admin, p => p.RequireRole("admin"))
+        .AddPolicy(Audit, p => p.RequireRole("admin", "supervisor")); // 督查室 and administrators read the audit trail
 }
 
 /// <summary>Sign-in settings (<c>Auth:</c>).</summary>

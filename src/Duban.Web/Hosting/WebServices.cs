@@ -86,6 +86,7 @@ public static class WebServices
             o.Conventions.AuthorizePage("/Assign", PagePolicies.AssigningSide);
             o.Conventions.AuthorizeFolder("/Assign", PagePolicies.AssigningSide);
             o.Conventions.AuthorizeFolder("/Admin", PagePolicies.Admin);
+            o.Conventions.AuthorizeFolder("/Audit", PagePolicies.Audit);
         }).AddMvcOptions(o => o.Filters.Add<Pages.PageErrors>());
         return services;
     }
@@ -102,8 +103,8 @@ public static class WebServices
         app.UseRouting(); // after the re-execute, so the status page's request is routed afresh
         app.UseStaticFiles();
         app.UseAuthentication();
-        app.UseAuditActors(); // whoever signed in is named on every audit record the request writes
         app.UseAuthorization();
+        app.UseAuditActors(); // after authorization, which signs API tokens in: whoever acts is named on every audit record
         app.UseAntiforgery();
         app.UseRateLimiter();
         app.MapOpenApi("/openapi/{documentName}.json");
