@@ -112,6 +112,16 @@ public sealed partial class BrowserTests
 
         await page.GotoAsync("/admin/tokens");
         await page.GetByRole(AriaRole.Row).Filter(new() { HasText = $"12345 热线 {suffix}" }).GetByRole(AriaRole.Button, new() { Name = "吊销" }).ClickAsync();
+
+        // 审计记录: who changed the person's unit and role is on the trail, by name, with what changed.
+        await page.GetByRole(AriaRole.Link, new() { Name = "审计记录" }).ClickAsync();
+        await page.GetByLabel("对象", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "单位" });
+        await page.GetByLabel("操作", new() { Exact = true }).SelectOptionAsync("insert");
+        await Button(page, "查询").ClickAsync();
+        var unitRow = page.GetByRole(AriaRole.Row).Filter(new() { HasText = $"幸福村{suffix}" });
+        await Expect(unitRow).ToContainTextAsync("系统管理员");
+        await Expect(unitRow).ToContainTextAsync("新增");
+        await ScreenshotsAsync(page, "audit-records");
         using (var request = new HttpRequestMessage(HttpMethod.Get, "/api/matters"))
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", secret);
