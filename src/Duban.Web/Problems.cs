@@ -60,8 +60,30 @@ public sealed class Problems(IProblemDetailsService problemDetails, ILogger<Prob
                 Detail = c.Message,
                 Extensions = { ["expectedVersion"] = c.Expected, ["currentVersion"] = c.Actual },
             },
+            _ when Data.DatabaseBusy.Is(exception) => new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "系统繁忙，请稍后重试 / busy, retry shortly",
+                Detail = "数据库正忙于其他写入，本次操作没有保存，请稍后重试。",
+            },
             _ => null,
         };
+        if (problem is { Status: StatusCodes.Status503ServiceUnavailable })
+        {
+            // Nothing was saved: the client may retry after a short wait. Pages get the status page, the API its problem.
+            httpContext.Response.Headers.RetryAfter = Data.DatabaseBusy.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (!httpContext.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+            {
+                httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                httpContext.Response.ContentType = "text/html; charset=utf-8";
+                await httpContext.Response.WriteAsync(
+                    "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>系统繁忙 · 督办</title></head>"
+                    + "<body><h1>系统繁忙</h1><p>系统正忙于其他工作，本次操作没有保存。请稍等片刻，返回上一页后重试。</p></body></html>",
+                    cancellationToken);
+                return true;
+            }
+        }
+
         if (problem is null)
         {
             logger.LogError(exception, "Unhandled error on {Path}", httpContext.Request.Path);

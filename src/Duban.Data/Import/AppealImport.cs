@@ -204,7 +204,7 @@ public sealed class AppealImport(DubanDbContext db, AppealIntake intake)
         var results = new List<ImportRowResult>();
         int saved = 0, rejected = 0;
         var seenKeys = new HashSet<string>(StringComparer.Ordinal);
-        var chunk = new Chunk(db, options.DryRun);
+        var chunk = new WriteChunks(db, options.DryRun);
         try
         {
             foreach (var row in sheet.Rows)
@@ -393,68 +393,6 @@ public sealed class AppealImport(DubanDbContext db, AppealIntake intake)
         finally
         {
             db.ChangeTracker.Clear(); // one row's entities never outlive it: memory stays flat over 100,000 rows
-        }
-    }
-
-    /// <summary>
-    /// Rows are committed in chunks (one transaction per <see cref="MaxRows"/> rows or <see cref="MaxTime"/>, whichever
-    /// comes first): a commit per row made SQLite sync the disk 100,000 times. Each row is still all or nothing, since
-    /// EF Core saves it under a savepoint of the chunk's transaction; progress is reported at each commit, so the saved
-    /// count shown is what is in the database.
-    /// </summary>
-    private sealed class Chunk(DubanDbContext db, bool dryRun) : IAsyncDisposable
-    {
-        private const int MaxRows = 500;
-        private static readonly TimeSpan MaxTime = TimeSpan.FromSeconds(1);
-
-        private Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? _transaction;
-        private long _started;
-        private int _rows;
-
-        public async Task BeginAsync(CancellationToken cancellationToken)
-        {
-            if (!dryRun && _transaction is null)
-            {
-                _transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                _started = System.Diagnostics.Stopwatch.GetTimestamp();
-                _rows = 0;
-            }
-        }
-
-        /// <summary>Commits when the chunk is full; true when progress should be reported.</summary>
-        public async Task<bool> EndRowAsync(CancellationToken cancellationToken)
-        {
-            _rows++;
-            if (dryRun)
-            {
-                return _rows % MaxRows == 0;
-            }
-
-            if (_rows < MaxRows && System.Diagnostics.Stopwatch.GetElapsedTime(_started) < MaxTime)
-            {
-                return false;
-            }
-
-            await CommitAsync(cancellationToken);
-            return true;
-        }
-
-        public async Task CommitAsync(CancellationToken cancellationToken)
-        {
-            if (_transaction is not null)
-            {
-                await _transaction.CommitAsync(cancellationToken);
-                await _transaction.DisposeAsync();
-                _transaction = null;
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (_transaction is not null)
-            {
-                await _transaction.DisposeAsync(); // not committed: rolled back
-            }
         }
     }
 

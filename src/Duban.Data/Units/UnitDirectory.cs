@@ -91,35 +91,49 @@ public sealed class UnitDirectory(DubanDbContext db)
             pending.Add((row.Number, new UnitInput(fields[0], fields[1], fields[2], fields[3])));
         }
 
-        // Parents first: keep passing over the lines while some wait for a parent saved in this import.
+        // Parents first: pass over the lines while some wait for a parent saved in this import (a pass per level of
+        // the tree at most, so the import stays linear). Lines commit in short chunks (WriteChunks), each line under its
+        // own savepoint, and the tracker is emptied after each, so the thousandth line costs what the first did.
         var existing = await db.Units.AsNoTracking().Select(u => u.Code).ToListAsync(cancellationToken);
         var known = new HashSet<string>(existing, StringComparer.Ordinal);
         while (pending.Count > 0)
         {
-            var ready = pending.Where(p => string.IsNullOrWhiteSpace(p.Input.ParentCode) || known.Contains(p.Input.ParentCode.Trim())).ToList();
-            if (ready.Count == 0)
+            var ready = new List<(int Line, UnitInput Input)>();
+            var waiting = new List<(int Line, UnitInput Input)>();
+            foreach (var p in pending)
             {
-                ready = pending.ToList(); // the rest fail with "parent not found"
+                (string.IsNullOrWhiteSpace(p.Input.ParentCode) || known.Contains(p.Input.ParentCode.Trim()) ? ready : waiting).Add(p);
             }
 
+            if (ready.Count == 0)
+            {
+                (ready, waiting) = (waiting, []); // the rest fail with "parent not found"
+            }
+
+            await using var chunk = new WriteChunks(db, dryRun: false);
             foreach (var (line, input) in ready)
             {
-                pending.Remove((line, input));
-                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                await chunk.BeginAsync(cancellationToken);
                 try
                 {
                     var unit = await SaveOneAsync(input, cancellationToken);
-                    await transaction.CommitAsync(cancellationToken);
                     known.Add(unit.Code);
                     report.Add(new ImportLine(line, unit.Code, true, null));
                 }
                 catch (ValidationFailedException ex)
                 {
-                    await transaction.RollbackAsync(cancellationToken);
-                    db.ChangeTracker.Clear();
                     report.Add(new ImportLine(line, input.Code, false, string.Join(" ", ex.Errors.SelectMany(e => e.Value))));
                 }
+                finally
+                {
+                    db.ChangeTracker.Clear();
+                }
+
+                await chunk.EndRowAsync(cancellationToken);
             }
+
+            await chunk.CommitAsync(cancellationToken);
+            pending = waiting;
         }
 
         return new ImportReport(report.OrderBy(l => l.Line).ToList());

@@ -1,0 +1,77 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Duban.Data;
+
+/// <summary>
+/// Bulk work committed in chunks: one transaction per <see cref="MaxRows"/> rows or <see cref="MaxTime"/>, whichever
+/// comes first (a commit per row made SQLite sync the disk once per row; one transaction for everything held SQLite's
+/// only write lock for minutes). Each row stays all or nothing, since EF Core saves it under a savepoint of the
+/// chunk's transaction. On SQLite the bulk writer then steps aside for <see cref="SqlitePause"/>: a waiting writer
+/// polls for the lock (Microsoft.Data.Sqlite retries with sleeps until its timeout), and one that never finds it free between chunks
+/// would wait out its timeout however short each chunk is. PostgreSQL locks rows, not the database: no pause.
+/// </summary>
+public sealed class WriteChunks(DubanDbContext db, bool dryRun) : IAsyncDisposable
+{
+    public const int MaxRows = 500;
+    public static readonly TimeSpan MaxTime = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan SqlitePause = TimeSpan.FromMilliseconds(200);
+
+    private readonly bool _sqlite = db.Database.IsSqlite();
+    private IDbContextTransaction? _transaction;
+    private long _started;
+    private int _rows;
+
+    /// <summary>Opens the chunk's transaction if none is open (nothing in a dry run).</summary>
+    public async Task BeginAsync(CancellationToken cancellationToken)
+    {
+        if (!dryRun && _transaction is null)
+        {
+            _transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            _started = System.Diagnostics.Stopwatch.GetTimestamp();
+            _rows = 0;
+        }
+    }
+
+    /// <summary>Counts a row and commits when the chunk is full; true when progress should be reported.</summary>
+    public async Task<bool> EndRowAsync(CancellationToken cancellationToken)
+    {
+        _rows++;
+        if (dryRun)
+        {
+            return _rows % MaxRows == 0;
+        }
+
+        if (_rows < MaxRows && System.Diagnostics.Stopwatch.GetElapsedTime(_started) < MaxTime)
+        {
+            return false;
+        }
+
+        await CommitAsync(cancellationToken);
+        if (_sqlite)
+        {
+            await Task.Delay(SqlitePause, cancellationToken);
+        }
+
+        return true;
+    }
+
+    /// <summary>Commits the open chunk, if any.</summary>
+    public async Task CommitAsync(CancellationToken cancellationToken)
+    {
+        if (_transaction is not null)
+        {
+            await _transaction.CommitAsync(cancellationToken);
+            await _transaction.DisposeAsync();
+            _transaction = null;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_transaction is not null)
+        {
+            await _transaction.DisposeAsync(); // not committed: rolled back
+        }
+    }
+}
