@@ -141,8 +141,10 @@ internal sealed class BackupCommand(CliContext cli)
 
             File.Move(partial, file.FullName, overwrite: true);
             var size = new FileInfo(file.FullName).Length;
-            await cli.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"已备份到 {file.FullName}（{size / 1024.0 / 1024.0:0.0} MB）：{counts}；附件文件 {members.Count - 1} 个；数据库版本 {migration}"));
+            var shown = size < 1024 * 1024
+                ? string.Create(CultureInfo.InvariantCulture, $"{Math.Ceiling(size / 1024.0):0} KB")
+                : string.Create(CultureInfo.InvariantCulture, $"{size / 1024.0 / 1024.0:0.0} MB");
+            await cli.Output.WriteLineAsync($"已备份到 {file.FullName}（{shown}）：{counts}；附件文件 {members.Count - 1} 个；数据库版本 {migration}");
             foreach (var sha in missing.Take(20))
             {
                 await cli.Error.WriteLineAsync($"附件文件丢失，未能备份：{sha}（有附件记录，但附件目录中没有这个文件）");
@@ -299,6 +301,7 @@ internal sealed class BackupCommand(CliContext cli)
 
         await using var db = Context(database);
         var counts = await CountAsync(db, ct);
+        var latest = db.Database.GetMigrations().LastOrDefault();
         if (counts != manifest.Counts)
         {
             await cli.Error.WriteLineAsync($"错误：恢复后的数据与备份清单不符：清单 {manifest.Counts}，实际 {counts}。");
@@ -306,7 +309,8 @@ internal sealed class BackupCommand(CliContext cli)
         }
 
         await cli.Output.WriteLineAsync(
-            $"已恢复 {CliContext.Iso(manifest.CreatedAt)} 的备份：{counts}；附件文件 {blobs} 个；数据库版本 {manifest.Migration}。启动服务时会自动升级到当前版本。");
+            $"已恢复 {CliContext.Iso(manifest.CreatedAt)} 的备份：{counts}；附件文件 {blobs} 个；数据库版本 {manifest.Migration}"
+            + (manifest.Migration == latest ? "" : $"（当前程序为 {latest}，启动服务或运行 duban db migrate 时自动升级）"));
         return 0;
     }
 

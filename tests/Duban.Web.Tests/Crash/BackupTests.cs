@@ -75,10 +75,18 @@ public abstract class BackupTests(string engine, ITestOutputHelper log)
                 await server.WaitReadyAsync(TimeSpan.FromSeconds(60));
                 using var stop = new CancellationTokenSource();
                 var clients = Enumerable.Range(0, 3).Select(c => WriteAsync(server.BaseAddress, supervisor, township, c, acked, stop.Token)).ToList();
-                while (acked.Count < 15)
+                var warm = Stopwatch.StartNew();
+                while (acked.Count < 15 && warm.Elapsed < TimeSpan.FromSeconds(90) && !clients.Any(c => c.IsCompleted))
                 {
                     await Task.Delay(100);
                 }
+
+                if (clients.FirstOrDefault(c => c.IsFaulted) is { } failed)
+                {
+                    await failed; // a client's refusal, with its message
+                }
+
+                Assert.True(acked.Count >= 15, $"only {acked.Count} appeals were acknowledged in 90 s:\n{server.Output}");
 
                 var started = DateTimeOffset.UtcNow;
                 before = acked.Where(a => a.At < started).ToList();
