@@ -26,7 +26,7 @@ namespace Duban.Tests.Crash;
 public abstract class CrashTests(string engine, ITestOutputHelper log)
 {
     /// <summary>How long any start may take before the test calls it hung (the first one makes the schema and the demo).</summary>
-    private static readonly TimeSpan FirstStartBound = TimeSpan.FromSeconds(120), RestartBound = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan FirstStartBound = TimeSpan.FromSeconds(180), RestartBound = TimeSpan.FromSeconds(90);
 
     private const string Region = "410102001"; // 人民路街道: the lead unit of every appeal here
 
@@ -80,7 +80,7 @@ public abstract class CrashTests(string engine, ITestOutputHelper log)
             for (var cycle = 1; cycle <= cycles; cycle++)
             {
                 using var server = ServerProcess.Start(settings, port);
-                var ready = await server.WaitReadyAsync(RestartBound);
+                var ready = await server.WaitReadyAsync(RestartBound, Diagnose(settings));
                 restarts.Add(ready.TotalSeconds);
                 await CheckAsync(data, ledger, server, tokens.Supervisor);
 
@@ -152,6 +152,9 @@ public abstract class CrashTests(string engine, ITestOutputHelper log)
         return $"postgres: synchronous_commit={commit}, fsync={await AskAsync("SHOW fsync")} (the throwaway test server's)";
     }
 
+    private Func<Task<string>>? Diagnose(IReadOnlyDictionary<string, string?> settings) =>
+        engine == TestDatabase.Postgres ? () => ServerProcess.SessionsAsync(settings["ConnectionStrings:Duban"]!) : null;
+
     private static void SqliteClear() => Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
 
     /// <summary>
@@ -166,7 +169,7 @@ public abstract class CrashTests(string engine, ITestOutputHelper log)
         {
             using var first = ServerProcess.Start(settings, port);
             var opened = await first.WaitDatabaseOpenAsync(engine, settings["ConnectionStrings:Duban"]!, FirstStartBound);
-            var after = TimeSpan.FromMilliseconds(random.Next(0, 12_000));
+            var after = TimeSpan.FromMilliseconds(random.Next(0, 10_000 * (i + 1))); // later kills reach further: the demo comes after the migrations
             await Task.Delay(after);
             first.Kill();
             var state = await SnapshotAsync(data);
@@ -181,7 +184,7 @@ public abstract class CrashTests(string engine, ITestOutputHelper log)
 
         var watch = Stopwatch.StartNew();
         using var server = ServerProcess.Start(settings, port);
-        var ready = await server.WaitReadyAsync(FirstStartBound);
+        var ready = await server.WaitReadyAsync(FirstStartBound, Diagnose(settings));
         var whole = await SnapshotAsync(data);
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"the next start completed it: ready in {ready.TotalSeconds:0.0} s, {whole}"));
         Assert.True(whole.Units > 0 && whole.Users > 0 && whole.Matters > 0, $"the demo is missing after a complete start: {whole}");

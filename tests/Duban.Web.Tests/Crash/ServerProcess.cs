@@ -18,6 +18,7 @@ internal sealed class ServerProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
 
     private ServerProcess(Process process, Uri address)
     {
@@ -52,7 +53,7 @@ internal sealed class ServerProcess : IDisposable
         var sqlite = engine == TestDatabase.Sqlite ? Path.GetFullPath(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString).DataSource) : null;
         while (watch.Elapsed < bound && !_process.HasExited)
         {
-            if (sqlite is not null ? HasOpen(sqlite) : await HasSessionAsync(connectionString))
+            if (sqlite is not null ? HasOpen(sqlite) : await HasSessionAsync(connectionString, _started))
             {
                 return watch.Elapsed;
             }
@@ -76,12 +77,15 @@ internal sealed class ServerProcess : IDisposable
         }
     }
 
-    private static async Task<bool> HasSessionAsync(string connectionString)
+    /// <summary>A session on the database that began after this process started: the test's own connections (idle in
+    /// their pool) and those of a killed predecessor began before.</summary>
+    private static async Task<bool> HasSessionAsync(string connectionString, DateTimeOffset since)
     {
         await using var connection = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
         await connection.OpenAsync();
         await using var command = new Npgsql.NpgsqlCommand(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()", connection);
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_start > @since", connection);
+        command.Parameters.AddWithValue("since", since);
         return (long)(await command.ExecuteScalarAsync())! > 0;
     }
 
@@ -150,7 +154,7 @@ internal sealed class ServerProcess : IDisposable
     }
 
     /// <summary>Polls <c>/readyz</c> until it answers 200; fails when the process exits or the bound passes.</summary>
-    public async Task<TimeSpan> WaitReadyAsync(TimeSpan bound)
+    public async Task<TimeSpan> WaitReadyAsync(TimeSpan bound, Func<Task<string>>? diagnose = null)
     {
         var watch = Stopwatch.StartNew();
         using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
@@ -177,7 +181,26 @@ internal sealed class ServerProcess : IDisposable
             await Task.Delay(50);
         }
 
-        throw new TimeoutException($"The server was not ready within {bound.TotalSeconds:0} s:\n{Output}");
+        throw new TimeoutException($"The server was not ready within {bound.TotalSeconds:0} s:\n{Output}\n{(diagnose is null ? "" : await diagnose())}");
+    }
+
+    /// <summary>On PostgreSQL, what every session on the database is doing (a start that hangs: on what lock?).</summary>
+    public static async Task<string> SessionsAsync(string connectionString)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(
+            "SELECT pid, state, coalesce(wait_event_type, '') || ':' || coalesce(wait_event, ''), backend_start, left(query, 200) FROM pg_stat_activity "
+            + "WHERE datname = current_database() AND pid <> pg_backend_pid()", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var lines = new StringBuilder("sessions:\n");
+        while (await reader.ReadAsync())
+        {
+            lines.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {reader.GetInt32(0)} {reader.GetValue(1)} {reader.GetString(2)} since {reader.GetDateTime(3):HH:mm:ss} {reader.GetValue(4)}"));
+        }
+
+        return lines.ToString();
     }
 
     /// <summary>SIGKILL: no shutdown, no flush, no finally blocks.</summary>
