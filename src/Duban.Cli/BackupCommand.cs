@@ -28,7 +28,7 @@ internal sealed class BackupCommand(CliContext cli)
 
     private readonly Argument<FileInfo> _file = new("FILE") { Description = "备份文件（.zip）" };
     private readonly Option<bool> _force = new("--force") { Description = "覆盖已有数据（备份：覆盖已有的备份文件；恢复：清空目标数据库）" };
-    private readonly Option<string?> _attachments = new("--attachments") { Description = "附件目录（默认取配置 Attachments:Directory）" };
+    private readonly Option<string?> _attachments = new("--attachments") { Description = "附件目录（默认取配置 Attachments:Directory）", HelpName = "目录" };
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
