@@ -16,6 +16,7 @@ public static class CliApp
     {
         var cli = new CliContext(output, error, clock);
         var jobs = new JobsCommand(cli);
+        var backup = new BackupCommand(cli);
         var root = new RootCommand("督办 Duban 命令行工具")
         {
             new CalendarCommand(cli).Create(),
@@ -39,6 +40,8 @@ public static class CliApp
             new ReportCommand(cli).Create(),
             new AssessmentCommand(cli).Create(),
             new AuditCommand(cli).Create(),
+            backup.Backup(),
+            backup.Restore(),
         };
         root.Options.Add(CliContext.DbOption);
         foreach (var help in root.Options.OfType<System.CommandLine.Help.HelpOption>())
