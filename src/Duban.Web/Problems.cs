@@ -59,7 +59,7 @@ public sealed class Problems(IProblemDetailsService problemDetails, ILogger<Prob
                 Title = "并发修改冲突 / concurrent edit",
                 Detail = c.Message,
                 Extensions = { ["expectedVersion"] = c.Expected, ["currentVersion"] = c.Actual },
-            },
+            }.WithStatus(c.Status),
             _ => null,
         };
         if (problem is null)
@@ -91,5 +91,19 @@ public sealed class Problems(IProblemDetailsService problemDetails, ILogger<Prob
         context.Response.StatusCode = status;
         return context.Response.WriteAsJsonAsync(new ProblemDetails { Status = status, Title = title, Detail = detail },
             (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json");
+    }
+}
+
+/// <summary>The current status of a matter in a 409 (a concurrent edit), so the client sees where the matter stands.</summary>
+internal static class ConflictProblems
+{
+    public static ProblemDetails WithStatus(this ProblemDetails problem, MatterStatus? status)
+    {
+        if (status is { } known)
+        {
+            problem.Extensions["matterStatus"] = WireEnum.Name(known);
+        }
+
+        return problem;
     }
 }
