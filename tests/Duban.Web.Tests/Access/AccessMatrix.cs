@@ -24,6 +24,9 @@ namespace Duban.Tests.Access;
 /// </summary>
 public sealed partial class AccessMatrix
 {
+    /// <summary>In every target matter's title; a refusal that shows it leaks what it refuses.</summary>
+    public const string TitleMark = "权限矩阵";
+
     public static readonly string[] Roles = ["anon", "admin", "supervisor", "leader", "handler", "cadre"];
     public static readonly string[] Scopes = ["own", "sibling", "parent"];
 
@@ -253,7 +256,7 @@ public sealed partial class AccessMatrixRunner(DubanApp app)
     }
 
     /// <summary>A matter led by the unit, assigned by the county 督查室.</summary>
-    public async Task<string> MatterAsync(string unit, string title = "权限矩阵")
+    public async Task<string> MatterAsync(string unit, string title = AccessMatrix.TitleMark)
     {
         await using var scope = app.Services.CreateAsyncScope();
         var id = await scope.ServiceProvider.GetRequiredService<AssignMatter>().ExecuteAsync(
@@ -279,7 +282,7 @@ public sealed partial class AccessMatrixRunner(DubanApp app)
         using var client = app.Client(_unitTokens[unit]);
         using var response = await client.PostAsJsonAsync(new Uri("/api/appeals", UriKind.Relative), new
         {
-            title = "楼道灯坏了", content = "三单元楼道灯坏了一个月", category = "城乡建设", contactName = "张三", contactPhone = "13800138000", channel = "visit",
+            title = AccessMatrix.TitleMark + " 楼道灯坏了", content = "三单元楼道灯坏了一个月", category = "城乡建设", contactName = "张三", contactPhone = "13800138000", channel = "visit",
         });
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, text);
@@ -315,7 +318,7 @@ public sealed partial class AccessMatrixRunner(DubanApp app)
         using var client = app.Client(_unitTokens["K-DC-office"]);
         using var response = await client.PostAsJsonAsync(new Uri("/api/items", UriKind.Relative), new
         {
-            title = "优化营商环境三年行动", register = "key-work", leadUnit = unit,
+            title = AccessMatrix.TitleMark + " 优化营商环境三年行动", register = "key-work", leadUnit = unit,
             plan = new[] { new { name = "方案印发", dueAt = "2024-03-29" }, new { name = "总结验收", dueAt = "2024-12-31" } },
             cycle = new { kind = "monthly", day = 25 },
         });
@@ -434,12 +437,14 @@ public sealed partial class AccessMatrixRunner(DubanApp app)
         }
 
         using var response = await client.SendAsync(request);
-        if (response.Content.Headers.ContentLength is null or > 0)
+        var code = AccessMatrix.Code(response);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        if (code is "401" or "404" or "login" && Encoding.UTF8.GetString(bytes).Contains(AccessMatrix.TitleMark, StringComparison.Ordinal))
         {
-            await response.Content.LoadIntoBufferAsync();
+            throw new InvalidOperationException($"{key} as {role}: the refusal ({code}) shows a target's title (a 404 must look like a missing one)");
         }
 
-        return AccessMatrix.Code(response);
+        return code;
     }
 
     private HttpClient? _apiClient;
