@@ -59,7 +59,7 @@ public sealed class Problems(IProblemDetailsService problemDetails, ILogger<Prob
                 Title = "并发修改冲突 / concurrent edit",
                 Detail = c.Message,
                 Extensions = { ["expectedVersion"] = c.Expected, ["currentVersion"] = c.Actual },
-            },
+            }.WithStatus(c.Status),
             _ when Data.DatabaseBusy.Is(exception) => new ProblemDetails
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
@@ -70,7 +70,7 @@ public sealed class Problems(IProblemDetailsService problemDetails, ILogger<Prob
         };
         if (problem is { Status: StatusCodes.Status503ServiceUnavailable })
         {
-            // Nothing was saved: the client may retry after a short wait. Pages get the status page, the API its problem.
+            // Nothing was saved: the client may retry after a short wait. Pages get a short Chinese page, the API its problem.
             httpContext.Response.Headers.RetryAfter = Data.DatabaseBusy.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (!httpContext.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
             {
@@ -113,5 +113,19 @@ public sealed class Problems(IProblemDetailsService problemDetails, ILogger<Prob
         context.Response.StatusCode = status;
         return context.Response.WriteAsJsonAsync(new ProblemDetails { Status = status, Title = title, Detail = detail },
             (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json");
+    }
+}
+
+/// <summary>The current status of a matter in a 409 (a concurrent edit), so the client sees where the matter stands.</summary>
+internal static class ConflictProblems
+{
+    public static ProblemDetails WithStatus(this ProblemDetails problem, MatterStatus? status)
+    {
+        if (status is { } known)
+        {
+            problem.Extensions["matterStatus"] = WireEnum.Name(known);
+        }
+
+        return problem;
     }
 }

@@ -44,6 +44,9 @@ public sealed class ConcurrencyConflictException(int expected, int actual)
 
     /// <summary>The current version.</summary>
     public int Actual { get; } = actual;
+
+    /// <summary>The matter's status now, when known: the 409 tells the client where the matter stands.</summary>
+    public MatterStatus? Status { get; init; }
 }
 
 /// <summary>A business rule refuses the request in the matter's present state (409), e.g. an extension asked for too late.</summary>

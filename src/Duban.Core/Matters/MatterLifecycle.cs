@@ -253,7 +253,7 @@ public sealed class MatterLifecycle
 
         if (command.ExpectedVersion is { } expected && expected != state.Version)
         {
-            throw new ConcurrencyConflictException(expected, state.Version);
+            throw new ConcurrencyConflictException(expected, state.Version) { Status = state.Status };
         }
 
         if (command.Escalate && action == MatterAction.Transfer)

@@ -45,7 +45,7 @@ public sealed class UserAccounts(DubanDbContext db, UserManager<User> users, Rol
     /// <exception cref="ValidationFailedException">The password is too weak.</exception>
     public async Task ResetPasswordAsync(string userName, string password)
     {
-        var user = await users.FindByNameAsync(userName) ?? throw new NotFoundException($"用户「{userName}」不存在。");
+        var user = await FindAsync(userName);
         // Validate first, then replace the hash in one update: a weak password never leaves the account without one.
         foreach (var validator in users.PasswordValidators)
         {
@@ -57,6 +57,12 @@ public sealed class UserAccounts(DubanDbContext db, UserManager<User> users, Rol
         user.AccessFailedCount = 0;
         Check(await users.UpdateSecurityStampAsync(user)); // signs the person out everywhere; saves the user
     }
+
+    /// <summary>The person of a user name; a form posted without one is refused, not a crash.</summary>
+    private async Task<User> FindAsync(string? userName) =>
+        string.IsNullOrWhiteSpace(userName)
+            ? throw ValidationFailedException.For("userName", "请选择要操作的人员。")
+            : await users.FindByNameAsync(userName) ?? throw new NotFoundException($"用户「{userName}」不存在。");
 
     /// <summary>Every person with unit and roles, by user name.</summary>
     public async Task<IReadOnlyList<UserView>> ListAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
@@ -74,7 +80,7 @@ public sealed class UserAccounts(DubanDbContext db, UserManager<User> users, Rol
     /// <exception cref="NotFoundException">No such user.</exception>
     public async Task SetLockedAsync(string userName, bool locked)
     {
-        var user = await users.FindByNameAsync(userName) ?? throw new NotFoundException($"用户「{userName}」不存在。");
+        var user = await FindAsync(userName);
         user.LockoutEnabled = true;
         user.LockoutEnd = locked ? DateTimeOffset.MaxValue : null;
         user.AccessFailedCount = 0;
@@ -88,7 +94,7 @@ public sealed class UserAccounts(DubanDbContext db, UserManager<User> users, Rol
     public async Task ChangeAsync(string userName, string unitCode, IReadOnlyList<Role> userRoles, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(userRoles);
-        var user = await users.FindByNameAsync(userName) ?? throw new NotFoundException($"用户「{userName}」不存在。");
+        var user = await FindAsync(userName);
         var unit = await db.Units.AsNoTracking().SingleOrDefaultAsync(u => u.Code == unitCode && u.Active, cancellationToken)
             ?? throw ValidationFailedException.For("unit", $"单位「{unitCode}」不存在或已停用。");
         if (userRoles.Count == 0)

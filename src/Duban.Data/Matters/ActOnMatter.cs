@@ -69,14 +69,14 @@ public sealed class ActOnMatter(DubanDbContext db, Rules rules, TimeProvider clo
         {
             // The version check (or the unique event number) caught another writer: nothing of ours was written.
             db.ChangeTracker.Clear();
-            var actual = await db.Matters.AsNoTracking().Where(m => m.Id == matterId).Select(m => m.Version)
+            var actual = await db.Matters.AsNoTracking().Where(m => m.Id == matterId).Select(m => new { m.Version, m.Status })
                 .SingleAsync(cancellationToken);
-            if (actual == state.Version)
+            if (actual.Version == state.Version)
             {
                 throw new InvalidOperationException("Saving the matter failed for a reason other than a concurrent edit.", ex);
             }
 
-            throw new ConcurrencyConflictException(state.Version, actual);
+            throw new ConcurrencyConflictException(state.Version, actual.Version) { Status = actual.Status };
         }
 
         return next;
