@@ -19,6 +19,7 @@ public static class WebServices
         services.AddHostedService<Jobs.SignatureBackfillJob>();
         services.AddHostedService<Jobs.FactFolder>();
         services.AddHostedService<Jobs.AuditAnchorJob>();
+        services.AddDubanTelemetry();
         services.AddSingleton<Jobs.ImportWorker>().AddHostedService(sp => sp.GetRequiredService<Jobs.ImportWorker>());
         services.AddSingleton<Jobs.TriageTraining>();
         services.AddSingleton(TimeProvider.System);
@@ -95,6 +96,7 @@ public static class WebServices
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseForwardedHeaders(); // the client's address and scheme, from Network:TrustedProxies only
+        app.UseDubanTelemetry(); // X-Request-Id on every answer; /metrics only to this machine
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -108,6 +110,7 @@ public static class WebServices
         app.UseAntiforgery();
         app.UseRateLimiter();
         app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapDubanMetrics();
         app.MapMattersApi();
         app.MapItemsApi();
         app.MapUnitsApi();

@@ -31,6 +31,9 @@ public sealed class ImportWorker(IServiceScopeFactory scopes, TimeProvider clock
     /// <summary>Where uploads wait for their import.</summary>
     public static string Folder { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "duban-imports");
 
+    /// <summary>Imports waiting to run (a metric).</summary>
+    public int Queued => _queue.Reader.Count;
+
     public ValueTask EnqueueAsync(ImportJob job, CancellationToken cancellationToken) => _queue.Writer.WriteAsync(job, cancellationToken);
 
     /// <summary>Whether a finished dry run of this actor's can be imported as checked (its file is still here).</summary>
