@@ -58,7 +58,11 @@ public static class ZipBombs
         }
         catch (InvalidDataException)
         {
-            return null; // not a zip, or a damaged one: the caller's reader refuses it in its own words
+            return null; // no readable zip directory: the caller's own check says what the file is not
+        }
+        catch (EndOfStreamException)
+        {
+            return Damaged; // a local header cut short (found by fuzzing: it escaped as an EndOfStreamException)
         }
         finally
         {
@@ -106,7 +110,7 @@ public static class ZipBombs
             var data = position + header.Length + nameLength + extraLength;
             if (data + compressed > content.Length)
             {
-                return "压缩包已损坏（数据不完整）";
+                return Damaged;
             }
 
             long inflated = 0;
@@ -143,6 +147,9 @@ public static class ZipBombs
 
         return null;
     }
+
+    /// <summary>The reason given for a zip whose entries' data is cut short.</summary>
+    public const string Damaged = "压缩包已损坏（数据不完整）";
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 

@@ -262,7 +262,7 @@ public sealed class Spreadsheet
 
         if (reason is not null)
         {
-            throw Bomb(reason);
+            throw reason == Attachments.ZipBombs.Damaged ? ValidationFailedException.For("file", $"xlsx 文件已损坏：{reason}。") : Bomb(reason);
         }
     }
 

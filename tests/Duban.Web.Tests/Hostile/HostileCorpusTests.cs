@@ -42,12 +42,12 @@ public abstract partial class HostileCorpusTests(HostileApp app, ITestOutputHelp
         var failures = new List<string>();
         var clock = Stopwatch.StartNew();
         var sent = 0;
+        var before = await CountRowsAsync(); // one query per request: each request's "after" is the next one's "before"
         foreach (var c in cases)
         {
             foreach (var (method, url, who) in c.Expand(app.ApiEndpoints(), context))
             {
                 sent++;
-                var before = await CountRowsAsync();
                 var (status, mediaType, body, elapsed) = await SendAsync(c, method, url, who, context);
                 var after = await CountRowsAsync();
                 var label = $"{c.Line}: {method} {url} ({who}, {c.Body[..Math.Min(c.Body.Length, 40)]})";
@@ -65,6 +65,8 @@ public abstract partial class HostileCorpusTests(HostileApp app, ITestOutputHelp
                 {
                     failures.Add($"{label} took {elapsed.TotalSeconds:0.0} s");
                 }
+
+                before = after;
             }
         }
 
