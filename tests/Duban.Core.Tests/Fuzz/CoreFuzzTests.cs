@@ -228,4 +228,13 @@ public sealed class CoreFuzzTests(ITestOutputHelper output)
         Assert.False(CellValues.TryParseInstant(serial, out _));
         Assert.False(CellValues.TryParseInstant(serial.ToString(CultureInfo.InvariantCulture), out _));
     }
+
+    /// <summary>Regression (found by the fuzzer, seed 75973233): a numbering word at the very end ("二要") made an item
+    /// with no text, which would become a task with an empty title.</summary>
+    [Fact]
+    public void DirectiveExtractor_NumberingWordAtTheEnd_IsNoEmptyItem()
+    {
+        var groups = DirectiveExtractor.Extract("市长强调，一要抓落实；二要");
+        Assert.All(groups.SelectMany(g => g.Items), i => Assert.False(string.IsNullOrWhiteSpace(i.Text)));
+    }
 }

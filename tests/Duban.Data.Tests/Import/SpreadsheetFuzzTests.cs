@@ -55,4 +55,14 @@ public sealed class SpreadsheetFuzzTests(ITestOutputHelper output)
             }
         }, i => i.Bytes, output.WriteLine);
     }
+
+    /// <summary>Regression (found by the fuzzer, seed 75973585): a UTF-16 CSV (found by its mark) with a broken
+    /// surrogate escaped the reader as a DecoderFallbackException, a 500 on import; it is the refusal of the file.</summary>
+    [Fact]
+    public void Utf16CsvWithABrokenSurrogate_IsRefusedWhole()
+    {
+        using var stream = new MemoryStream(Convert.FromBase64String("//4HaJiYLACFUblbDQAKADJ1LABZTlsNAAoAMnUsAFlO4wAKAOMACgA="));
+        var error = Assert.Throws<ValidationFailedException>(() => Spreadsheet.Open(stream, "a.csv").Rows.ToList());
+        Assert.Contains("编码", error.Errors["file"][0], StringComparison.Ordinal);
+    }
 }
