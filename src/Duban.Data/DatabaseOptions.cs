@@ -49,6 +49,8 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
         {
             builder.UseNpgsql(ConnectionString, o => o.MigrationsAssembly("Duban.Data.Postgres").UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery));
         }
+
+        builder.AddInterceptors(NulTextGuard.Instance); // NUL in a code or key: a 400 on both engines, not a PostgreSQL error
     }
 
     /// <summary>For SQLite: the database file, whose folder must exist before the first connection.</summary>

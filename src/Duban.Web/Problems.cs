@@ -66,6 +66,12 @@ public sealed class Problems(IProblemDetailsService problemDetails, ILogger<Prob
                 Title = "系统繁忙，请稍后重试 / busy, retry shortly",
                 Detail = "数据库正忙于其他写入，本次操作没有保存，请稍后重试。",
             },
+            _ when IsMalformedForm(exception, httpContext) => new ProblemDetails
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "请求格式错误 / bad request",
+                Detail = "上传的内容不完整或格式错误（表单无法解析），请重新选择文件上传。",
+            },
             _ => null,
         };
         if (problem is { Status: StatusCodes.Status503ServiceUnavailable })
@@ -92,6 +98,41 @@ public sealed class Problems(IProblemDetailsService problemDetails, ILogger<Prob
 
         httpContext.Response.StatusCode = problem.Status!.Value;
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    /// <summary>A form or multipart body the client sent broken (cut short, a part header past 16 KB, no closing boundary):
+    /// ASP.NET's form readers throw <see cref="InvalidDataException"/> or <see cref="IOException"/> while parsing it,
+    /// wherever the form is read (an upload endpoint, an import, a page's model binding).</summary>
+    private static bool IsMalformedForm(Exception exception, HttpContext context) =>
+        exception is InvalidDataException or IOException
+        && context.Request.HasFormContentType
+        && !context.RequestAborted.IsCancellationRequested
+        && exception.StackTrace is { } trace
+        && (trace.Contains("Microsoft.AspNetCore.WebUtilities.", StringComparison.Ordinal) || trace.Contains("Microsoft.AspNetCore.Http.Features.FormFeature", StringComparison.Ordinal));
+
+    /// <summary>Chinese titles for the problems ASP.NET writes by itself (a body of the wrong media type, a route that
+    /// answers no such method, a body past the size limit), which would otherwise carry only English.</summary>
+    public static void ChineseTitles(ProblemDetailsContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var problem = context.ProblemDetails;
+        if (problem.Title is { } title && title.Any(c => c >= '\u4e00' && c <= '\u9fff'))
+        {
+            return;
+        }
+
+        problem.Title = problem.Status switch
+        {
+            StatusCodes.Status400BadRequest => "请求格式错误 / bad request",
+            StatusCodes.Status401Unauthorized => "未登录或令牌无效 / unauthorized",
+            StatusCodes.Status403Forbidden => "无权执行此操作 / forbidden",
+            StatusCodes.Status404NotFound => "未找到 / not found",
+            StatusCodes.Status405MethodNotAllowed => "不支持此请求方法 / method not allowed",
+            StatusCodes.Status413PayloadTooLarge => "请求内容过大 / payload too large",
+            StatusCodes.Status415UnsupportedMediaType => "不支持的内容类型：请以 JSON（application/json）发送 / unsupported media type",
+            StatusCodes.Status429TooManyRequests => "请求过于频繁，请稍后再试 / too many requests",
+            _ => problem.Title,
+        };
     }
 
     /// <summary>The status of a refused command, for the API's problems and the pages' status (<see cref="Pages.PageErrors"/>).</summary>

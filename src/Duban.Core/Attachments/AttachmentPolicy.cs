@@ -217,6 +217,11 @@ public static class AttachmentPolicy
             _ => false,
         };
         content.Position = 0;
+        if (matches && signature == Signature.Zip && BombReason(content) is { } bomb)
+        {
+            throw new AttachmentRefusedException(RefusalReason.ForbiddenType, $"文件「{name}」被拒绝：{bomb}（疑似压缩炸弹）。");
+        }
+
         if (matches)
         {
             return claimed;
@@ -284,6 +289,15 @@ public static class AttachmentPolicy
     /// <summary>A zip holding the given parts, and no macros (a .docx renamed from .docm still carries vbaProject.bin).</summary>
     private static bool IsPackage(Stream content, params string[] parts) =>
         PackageNames(content) is { } names && parts.All(names.Contains) && !names.Any(IsMacroPart);
+
+    /// <summary>The most a package (docx, xlsx, pptx, OFD) may unpack to: whoever opens the file unpacks it.</summary>
+    public const long MaxUnpackedBytes = 256L * 1024 * 1024;
+
+    /// <summary>Uncompressed ÷ compressed size of an entry over 1 MiB: XML compresses 5–30×, a bomb 1000× and more.</summary>
+    public const int MaxCompressionRatio = 200;
+
+    /// <summary>Why a package would blow up when opened (<see cref="ZipBombs"/>), or null.</summary>
+    public static string? BombReason(Stream content) => ZipBombs.Reason(content, MaxUnpackedBytes, MaxCompressionRatio);
 
     private static bool IsMacroPart(string part) => part.EndsWith("vbaProject.bin", StringComparison.OrdinalIgnoreCase);
 

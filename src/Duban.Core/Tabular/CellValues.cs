@@ -139,6 +139,11 @@ public static class CellValues
 
         // Round to the second: a serial carries float noise (0.375 may come back as 08:59:59.9999).
         var t = DateTime.FromOADate(serial);
+        if (!ChinaTime.IsInRange(DateOnly.FromDateTime(t)))
+        {
+            return false; // serial 1 is 1899-12-31 and 2958465 is 9999-12-31: outside the dates Duban takes (found by fuzzing)
+        }
+
         instant = Local(new DateTime(t.Year, t.Month, t.Day, 0, 0, 0, DateTimeKind.Unspecified).AddSeconds(Math.Round(t.TimeOfDay.TotalSeconds)));
         return true;
     }

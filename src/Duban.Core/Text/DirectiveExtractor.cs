@@ -69,7 +69,15 @@ public static class DirectiveExtractor
                 var m = one.Markers[i];
                 var end = i + 1 < one.Markers.Count ? one.Markers[i + 1].Position : one.End;
                 var body = s[(m.Position + m.Length)..end].Trim().TrimStart('，', '、', '：', ' ');
-                items.Add(new DirectiveItem(i + 1, Heading(body), body));
+                if (body.Length > 0) // "二要" at the very end says nothing: no empty task (found by fuzzing)
+                {
+                    items.Add(new DirectiveItem(items.Count + 1, Heading(body), body));
+                }
+            }
+
+            if (items.Count == 0)
+            {
+                continue;
             }
 
             found.Add((one.Markers[0].Position, new DirectiveGroup(Speaker(s, one.Markers[0].Position, names), items)));

@@ -144,9 +144,9 @@ public sealed class UnitDirectory(DubanDbContext db)
         var errors = new Dictionary<string, string[]>();
         var code = input.Code?.Trim() ?? string.Empty;
         var name = Text.UserText.Clean(input.Name) ?? string.Empty;
-        if (code.Length is 0 or > MaxCode || code.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        if (code.Length is 0 or > MaxCode || code.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Format))
         {
-            errors["code"] = [$"单位代码必填，1–{MaxCode} 个字符，不含空白。"];
+            errors["code"] = [$"单位代码必填，1–{MaxCode} 个字符，不含空白和不可见字符。"];
         }
 
         if (name.Length is 0 or > MaxName)

@@ -18,7 +18,7 @@ public static class UnitsApi
     private static async Task<Created<UnitView>> CreateAsync(UnitInputBody body, UnitDirectory units, CancellationToken cancellationToken)
     {
         var saved = await units.SaveAsync(new UnitInput(body.Code, body.Name, body.ParentCode, body.Level, body.Active ?? true), cancellationToken);
-        return TypedResults.Created($"/api/units/{saved.Code}", saved);
+        return TypedResults.Created($"/api/units/{Uri.EscapeDataString(saved.Code)}", saved);
     }
 
     public sealed record UnitInputBody(string? Code, string? Name, string? ParentCode, string? Level, bool? Active);

@@ -24,6 +24,7 @@ public static class WebServices
         services.AddSingleton<Jobs.TriageTraining>();
         services.AddSingleton(TimeProvider.System);
         services.AddProblemDetails();
+        services.Configure<ProblemDetailsOptions>(o => o.CustomizeProblemDetails += Problems.ChineseTitles); // ASP.NET's own problems in Chinese too
         services.AddExceptionHandler<Problems>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(o =>
