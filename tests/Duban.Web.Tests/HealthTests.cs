@@ -22,6 +22,22 @@ public sealed class HealthTests(SqliteApp app) : IClassFixture<SqliteApp>
     }
 
     [Fact]
+    public async Task Metrics_AreScrapedInPrometheusFormat_AndEveryAnswerCarriesItsRequestId()
+    {
+        using var client = app.Client(app.SupervisorToken);
+        using var list = await client.GetAsync("/api/matters");
+        using var metrics = await app.Client().GetAsync("/metrics");
+        var text = await metrics.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
+        Assert.Contains("http_server_request_duration_seconds_bucket", text, StringComparison.Ordinal); // requests and latencies
+        Assert.Contains("duban_audit_records", text, StringComparison.Ordinal);
+        Assert.Contains("duban_deliveries_dead", text, StringComparison.Ordinal);
+        Assert.Contains("duban_import_queue", text, StringComparison.Ordinal);
+        Assert.False(string.IsNullOrEmpty(list.Headers.GetValues("X-Request-Id").Single()));
+    }
+
+    [Fact]
     public async Task Readyz_Is503_WhileAMigrationIsNotApplied()
     {
         await using var scope = app.Services.CreateAsyncScope();
