@@ -106,7 +106,7 @@ public static class TelemetryServices
 
     public static IEndpointRouteBuilder MapDubanMetrics(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPrometheusScrapingEndpoint("/metrics");
+        endpoints.MapPrometheusScrapingEndpoint("/metrics").WithMetadata(new HttpMethodMetadata(["GET"])); // a scrape only reads
         return endpoints;
     }
 }

@@ -32,8 +32,9 @@ public abstract partial class HostileCorpusTests(HostileApp app, ITestOutputHelp
         // The review counters (FactLedger): a request that reads the reviews first folds the pending deltas into the
         // tallies, whatever it then decides. Derived from the events, never input.
         "matter_tallies", "matter_tally_deltas", "unit_day_facts", "unit_day_matters", "unit_fact_deltas", "unit_month_facts",
-        // Every view of a citizen's contact details is recorded, including a read that then answers nothing.
-        "personal_data_views",
+        // Every view of a citizen's contact details is recorded, including a read that then answers nothing; and the
+        // audit trail records such views and failed sign-ins on purpose (a refusal can be evidence too).
+        "personal_data_views", "audit_records",
     };
 
     [Fact]
