@@ -70,7 +70,7 @@ public sealed class WritersTests(SqliteApp app, ITestOutputHelper output) : ICla
         foreach (var client in await Task.WhenAll(clients))
         {
             statuses.AddRange(client.Select(c => c.Item1));
-            slowest = client.Select(c => c.Item2).DefaultIfEmpty().Max() is var max && max > slowest ? max : slowest;
+            slowest = client.Select(c => c.Item2).Append(slowest).Max();
         }
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,

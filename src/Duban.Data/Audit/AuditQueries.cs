@@ -22,7 +22,6 @@ public sealed class AuditQueries(DubanDbContext db)
         ["delete"] = "删除",
         ["sign-in"] = "登录",
         ["sign-in-failed"] = "登录失败",
-        ["sign-in-throttled"] = "登录受限",
         ["sign-out"] = "退出登录",
         ["export"] = "导出",
     };

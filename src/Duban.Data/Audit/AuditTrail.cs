@@ -52,8 +52,6 @@ public sealed class AuditTrail(TimeProvider clock) : SaveChangesInterceptor, IDb
         public IProperty? Matter { get; } = type.ClrType == typeof(Data.Matter)
             ? type.FindProperty(nameof(Data.Matter.Id))
             : type.FindProperty("MatterId") is { } p && (p.ClrType == typeof(long) || p.ClrType == typeof(long?)) ? p : null;
-
-        public static bool IsSecret(IProperty property) => Secret.Contains(property.Name);
     }
 
     /// <summary>The audited view of <paramref name="type"/>, or null when its rows are not audited.</summary>

@@ -71,15 +71,15 @@ public sealed class AuditVerifier(DubanDbContext db, AuditAnchors anchors, BlobS
             }
         }
 
+        var seen = new HashSet<(string Entity, string Key)>();
         foreach (var type in AuditTrail.AuditedTypes(db.Model))
         {
-            var seen = new HashSet<string>(StringComparer.Ordinal);
             await foreach (var row in Rows(type.Type.ClrType).WithCancellation(cancellationToken))
             {
                 rows++;
                 var values = type.Properties.Select(p => KeyValuePair.Create(p.Name, p.GetGetter().GetClrValueUsingContainingEntity(row))).ToList();
                 var key = AuditTrail.KeyText(type, values);
-                seen.Add(key);
+                seen.Add((type.Name, key));
                 if (!latest.TryGetValue((type.Name, key), out var last) || last.RowHash is null)
                 {
                     Problem($"表 {type.Name} 的 {key}：没有审计记录，是在 Duban 之外插入的。");
@@ -90,12 +90,13 @@ public sealed class AuditVerifier(DubanDbContext db, AuditAnchors anchors, BlobS
                 }
             }
 
-            foreach (var ((entity, key), last) in latest)
+        }
+
+        foreach (var ((entity, key), last) in latest)
+        {
+            if (last.RowHash is not null && !seen.Contains((entity, key)))
             {
-                if (entity == type.Name && last.RowHash is not null && !seen.Contains(key))
-                {
-                    Problem(string.Create(CultureInfo.InvariantCulture, $"表 {type.Name} 的 {key}：审计记录第 {last.Seq} 条记其存在，库中已无此行，是在 Duban 之外删除的。"));
-                }
+                Problem(string.Create(CultureInfo.InvariantCulture, $"表 {entity} 的 {key}：审计记录第 {last.Seq} 条记其存在，库中已无此行，是在 Duban 之外删除的。"));
             }
         }
 

@@ -45,24 +45,24 @@ public sealed class MetricsSampler(IServiceScopeFactory scopes, DubanMetrics met
         {
             try
             {
-                await using (var scope = scopes.CreateAsyncScope())
-                {
-                    var db = scope.ServiceProvider.GetRequiredService<DubanDbContext>();
-                    metrics.PendingDeliveries = await db.Deliveries.CountAsync(d => d.Status == DeliveryStatus.Pending, stoppingToken);
-                    metrics.DeadDeliveries = await db.Deliveries.CountAsync(d => d.Status == DeliveryStatus.Dead, stoppingToken);
-                    metrics.AuditRecords = await db.AuditRecords.MaxAsync(r => (long?)r.Seq, stoppingToken) ?? 0;
-                }
+                await using var scope = scopes.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<DubanDbContext>();
+                metrics.PendingDeliveries = await db.Deliveries.CountAsync(d => d.Status == DeliveryStatus.Pending, stoppingToken);
+                metrics.DeadDeliveries = await db.Deliveries.CountAsync(d => d.Status == DeliveryStatus.Dead, stoppingToken);
+                metrics.AuditRecords = await db.AuditRecords.MaxAsync(r => (long?)r.Seq, stoppingToken) ?? 0;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Sampling the metrics failed; retrying at the next interval");
+            }
 
+            try
+            {
                 await Task.Delay(TimeSpan.FromSeconds(30), clock, stoppingToken);
             }
             catch (OperationCanceledException)
             {
                 return;
-            }
-            catch (Exception ex)
-            {
-                logger.LogWarning(ex, "Sampling the metrics failed; retrying at the next interval");
-                await Task.Delay(TimeSpan.FromSeconds(30), clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }
     }

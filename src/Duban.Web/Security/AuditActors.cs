@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Claims;
 using Duban.Data;
 using Duban.Web.Auth;
@@ -31,7 +30,4 @@ public static class AuditActors
 
         return new AuditActor("anonymous", "公众", null, address);
     }
-
-    /// <summary>Unit id as text, for log scopes.</summary>
-    public static string? UnitText(AuditActor actor) => actor.UnitId?.ToString(CultureInfo.InvariantCulture);
 }
