@@ -20,7 +20,9 @@ public static class DataServices
         services.AddSingleton(sp => SimilarityOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton(sp => AttachmentOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<DatabaseOptions>()));
         services.AddSingleton<BlobStore>().AddScoped<AttachmentFiles>().AddScoped<MatterAttachments>().AddScoped<AttachmentOwners>().AddScoped<BlobCollector>();
-        services.AddScoped<AppealIntake>();
+        services.AddSingleton(sp => BatchingWriterOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton<BatchingWriter>();
+        services.AddScoped<AppealIntake>().AddSingleton<IntakeDirectory>();
         services.AddScoped<AppealQueries>().AddScoped<RateAppeal>().AddScoped<RevealContact>();
         services.AddScoped<RoutingRules>();
         services.AddScoped<AppealLists>();
@@ -67,7 +69,7 @@ public static class DataServices
         services.AddScoped<InstructionRegister>();
         services.AddScoped<MatterQueries>();
         services.AddScoped<UnitDirectory>();
-        services.AddScoped<ApiTokens>();
+        services.AddScoped<ApiTokens>().AddSingleton<ApiTokenCache>();
         services.AddScoped<UserAccounts>();
         services.AddScoped<DemoOrganisation>();
         services.AddScoped<SweepDeadlines>();

@@ -189,7 +189,7 @@ public sealed class DemoOrganisation(DubanDbContext db, UnitDirectory units, Use
             "市长办公会要求治理早晚高峰主干道拥堵，优化信号配时。", "4101-JT", ["410102"], complex: true);
 
         // Appeals on the portal this week: one just in, one being handled, one answered and waiting for its rating.
-        var intake = new AppealIntake(db, assign, appealOptions, demo);
+        var intake = new AppealIntake(db, assign, appealOptions, demo, new IntakeDirectory());
         var portal = await intake.PortalActorAsync(cancellationToken);
         await demo.AppealAsync(intake, portal, demo.WorkingDaysAgo(0, 8), MatterSource.Web, "幸福社区 3 号楼电梯经常停运",
             "幸福社区 3 号楼电梯近一个月停运四次，老人上下楼困难，物业一直说在等配件。", "城乡建设", "410102001001", "410102001",
@@ -231,7 +231,7 @@ public sealed class DemoOrganisation(DubanDbContext db, UnitDirectory units, Use
     private async Task SeedHistoryAsync(DemoClock demo, Dictionary<string, Actor> actors, CancellationToken cancellationToken)
     {
         var (assign, act) = (new AssignMatter(db, rules, demo), new ActOnMatter(db, rules, demo));
-        var intake = new AppealIntake(db, assign, appealOptions, demo);
+        var intake = new AppealIntake(db, assign, appealOptions, demo, new IntakeDirectory());
         var portal = await intake.PortalActorAsync(cancellationToken);
         var supervisor = actors["ducha"];
         var handlers = new Dictionary<string, Actor>
@@ -324,7 +324,7 @@ public sealed class DemoOrganisation(DubanDbContext db, UnitDirectory units, Use
         var supervisor = actors["ducha"];
         var cadre = actors["baolian"];
         var enterprises = new Enterprises(db, demo);
-        var intake = new AppealIntake(db, new AssignMatter(db, rules, demo), appealOptions, demo);
+        var intake = new AppealIntake(db, new AssignMatter(db, rules, demo), appealOptions, demo, new IntakeDirectory());
         var visits = new Visits(db, intake, demo);
         demo.Now = demo.WorkingDaysAgo(60, 9);
         var listed = new List<long>();

@@ -20,6 +20,10 @@ public sealed class UnitTree : IUnitTree
         return new UnitTree(units);
     }
 
+    /// <summary>A tree of units already read (<see cref="IntakeDirectory"/>).</summary>
+    internal static UnitTree From(IEnumerable<(long Id, long? ParentId, UnitLevel Level, string Path)> units) =>
+        new(units.ToDictionary(u => u.Id, u => (u.ParentId, u.Level, u.Path)));
+
     public bool IsWithin(long unitId, long ancestorId) =>
         _units.TryGetValue(unitId, out var unit) && unit.Path.Contains($"/{ancestorId}/", StringComparison.Ordinal);
 

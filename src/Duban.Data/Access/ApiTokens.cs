@@ -10,7 +10,7 @@ public sealed record ApiTokenView(long Id, string Name, string UnitCode, string 
 
 /// <summary>API tokens for integrations (hotlines, apps, scripts): one unit, one role. The secret is shown once;
 /// only its SHA-256 is kept, so a leaked database does not leak working tokens.</summary>
-public sealed class ApiTokens(DubanDbContext db, TimeProvider clock)
+public sealed class ApiTokens(DubanDbContext db, TimeProvider clock, ApiTokenCache cache)
 {
     private const string Prefix = "dbn_";
 
@@ -62,11 +62,24 @@ public sealed class ApiTokens(DubanDbContext db, TimeProvider clock)
         }
 
         var hash = Hash(secret);
-        var token = await db.ApiTokens.AsNoTracking().Include(t => t.Unit)
-            .SingleOrDefaultAsync(t => t.SecretHash == hash && t.RevokedAt == null, cancellationToken);
-        return token is null || token.Unit is not { Active: true }
-            ? null
-            : new Actor($"token:{token.Id}", token.Name, token.UnitId, new HashSet<Role> { token.Role });
+        var now = clock.GetUtcNow();
+        if (cache.Find(hash, now) is { } known)
+        {
+            return known;
+        }
+
+        var token = await db.ApiTokens.AsNoTracking()
+            .Where(t => t.SecretHash == hash && t.RevokedAt == null && t.Unit!.Active)
+            .Select(t => new { t.Id, t.Name, t.UnitId, t.Role })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (token is null)
+        {
+            return null; // unknown secrets are not cached: guessing must not fill memory
+        }
+
+        var actor = new Actor($"token:{token.Id}", token.Name, token.UnitId, new HashSet<Role> { token.Role });
+        cache.Remember(hash, actor, now);
+        return actor;
     }
 
     /// <summary>Every token, newest first: name, unit, role and whether it is revoked (never the secret).</summary>
@@ -83,7 +96,48 @@ public sealed class ApiTokens(DubanDbContext db, TimeProvider clock)
             ?? throw new NotFoundException($"令牌 {id} 不存在。");
         token.RevokedAt ??= clock.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
+        cache.Forget($"token:{id}");
     }
 
     private static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+}
+
+/// <summary>
+/// The actors behind recently used API tokens, for <see cref="ApiTokenCache.Lifetime"/>: an integration posting
+/// thousands of appeals a second would otherwise look its token up in the database on every request. A revocation on
+/// this instance takes effect at once; one made elsewhere (another instance) within the lifetime.
+/// </summary>
+public sealed class ApiTokenCache
+{
+    /// <summary>How long a looked-up token is trusted without asking the database again.</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(10);
+
+    /// <summary>More live tokens than this is not an integration but a leak or an attack: start again.</summary>
+    private const int MaxEntries = 10_000;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (Actor Actor, DateTimeOffset Until)> _byHash = new(StringComparer.Ordinal);
+
+    internal Actor? Find(string hash, DateTimeOffset now) =>
+        _byHash.TryGetValue(hash, out var entry) && entry.Until > now ? entry.Actor : null;
+
+    internal void Remember(string hash, Actor actor, DateTimeOffset now)
+    {
+        if (_byHash.Count >= MaxEntries)
+        {
+            _byHash.Clear();
+        }
+
+        _byHash[hash] = (actor, now + Lifetime);
+    }
+
+    internal void Forget(string actorId)
+    {
+        foreach (var (hash, entry) in _byHash)
+        {
+            if (entry.Actor.Id == actorId)
+            {
+                _byHash.TryRemove(hash, out _);
+            }
+        }
+    }
 }

@@ -68,7 +68,11 @@ public sealed record AppealValidation(AppealInput Input, string? IdempotencyKey,
 /// <param name="TrackingCode">The 查询码, bare.</param>
 /// <param name="Created">False when an earlier request with the same idempotency key had already made it.</param>
 /// <param name="RepeatOfId">The earlier appeal this one repeats (重复件), if any.</param>
-public sealed record AppealRegistered(long AppealId, long MatterId, string TrackingCode, bool Created, long? RepeatOfId);
+/// <param name="MatterCode">The matter's number (DB-2026-000123).</param>
+/// <param name="LeadUnit">The lead unit's name.</param>
+/// <param name="RepeatOfCode">The repeated appeal's 查询码, bare, if any.</param>
+public sealed record AppealRegistered(long AppealId, long MatterId, string TrackingCode, bool Created, long? RepeatOfId,
+    string MatterCode, string LeadUnit, string? RepeatOfCode);
 
 /// <summary>Settings under <c>Appeals:</c>.</summary>
 public sealed record AppealOptions

@@ -12,15 +12,17 @@ namespace Duban.Data;
 /// <summary>
 /// 诉求受理: checks an appeal, routes it (分层分级), and stores its matter (through <see cref="AssignMatter"/>, so events,
 /// deadlines and codes stay single-sourced) and the appeal in one transaction. Idempotent per (client, key); links a
-/// repeat from the same phone to the earlier appeal (重复件).
+/// repeat from the same phone to the earlier appeal (重复件). Alone, the write goes through the
+/// <see cref="BatchingWriter"/> and shares its commit with concurrent appeals; inside a caller's transaction (an
+/// import's chunk, the demo) it is made there.
 /// </summary>
-public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign, AppealOptions options, TimeProvider clock)
+public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign, AppealOptions options, TimeProvider clock,
+    IntakeDirectory directory, BatchingWriter? writer = null)
 {
     public const int MaxContactName = 50, MaxEnterpriseName = 200, MaxIdempotencyKey = 200, MaxReply = 20000;
 
-    private readonly Dictionary<long, UnitTree> _trees = [];
-    private readonly Dictionary<long, RoutedUnit> _units = [];
-    private List<RoutingRule>? _rules;
+    /// <summary>Draws of a tracking code before giving up: a collision is about one in 10^17 per pair.</summary>
+    private const int CodeAttempts = 3;
 
     /// <summary>A channel named by a client that is no <see cref="MatterSource"/> at all: refused by <see cref="Validate"/>
     /// like any other source that is not a channel.</summary>
@@ -41,14 +43,52 @@ public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign,
             return earlier;
         }
 
-        var (cleaned, key, hash, receivedAt, regionId, rule, assigned, later) = prepared!;
-        var actor = intake.Actor;
-        var repeatOf = await RepeatOfAsync(cleaned, receivedAt, cancellationToken);
-        var code = await NewTrackingCodeAsync(cancellationToken);
-        // Inside an import's chunk the caller's transaction holds the row (EF Core saves it under a savepoint); alone, one of our own.
-        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
-        var matter = await assign.AddAsync(assigned, cancellationToken, later);
-        db.Attachments.AddRange(later.SelectMany(e => Attachment.From(matter, e)));
+        var repeat = await RepeatOfAsync(prepared!.Input, prepared.ReceivedAt, cancellationToken);
+        if (db.Database.CurrentTransaction is not null || writer is null)
+        {
+            // Inside an import's chunk the caller's transaction holds the row (EF Core saves it under a savepoint).
+            await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+            var stored = await StoreAsync(db, assign, prepared, repeat, intake, TrackingCode.New(), cancellationToken);
+            if (own is not null)
+            {
+                await own.CommitAsync(cancellationToken);
+            }
+
+            return stored;
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var code = TrackingCode.New();
+            try
+            {
+                return await writer.WriteAsync((target, ct) =>
+                    StoreAsync(target, new AssignMatter(target, assign.Rules, clock), prepared, repeat, intake, code, ct), cancellationToken);
+            }
+            catch (DbUpdateException)
+            {
+                // A concurrent request with the same key won the unique index: answer with its appeal.
+                if (prepared.Key is not null && await ReplayAsync(intake.Actor.Id, prepared.Key, prepared.Hash, cancellationToken) is { } replayed)
+                {
+                    return replayed;
+                }
+
+                // Else only a tracking code drawn before is worth another try.
+                if (attempt >= CodeAttempts || !await db.Appeals.AnyAsync(a => a.TrackingCode == code, cancellationToken))
+                {
+                    throw;
+                }
+            }
+        }
+    }
+
+    /// <summary>Adds the appeal and its matter to <paramref name="target"/> and saves them.</summary>
+    private async Task<AppealRegistered> StoreAsync(DubanDbContext target, AssignMatter to, Prepared prepared, (long Id, string Code)? repeat,
+        Intake intake, string code, CancellationToken cancellationToken)
+    {
+        var (cleaned, key, hash, receivedAt, regionId, rule, assigned, later, leadUnit) = prepared;
+        var matter = await to.AddAsync(assigned, cancellationToken, later);
+        target.Attachments.AddRange(later.SelectMany(e => Attachment.From(matter, e)));
         var appeal = new Appeal
         {
             Matter = matter,
@@ -59,10 +99,10 @@ public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign,
             EnterpriseCode = cleaned.EnterpriseCode,
             ContactName = cleaned.ContactName,
             ContactPhone = cleaned.ContactPhone,
-            IdempotencyClient = key is null ? null : actor.Id,
+            IdempotencyClient = key is null ? null : intake.Actor.Id,
             IdempotencyKey = key,
             RequestHash = hash,
-            RepeatOfId = repeatOf,
+            RepeatOfId = repeat?.Id,
             PublicReply = intake.Closed?.Reply,
             RepliedAt = intake.Closed?.RepliedAt,
             ReceivedAt = receivedAt,
@@ -70,25 +110,9 @@ public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign,
             Dislikes = cleaned.Dislikes ?? 0,
             RoutingRuleId = rule?.Id,
         };
-        db.Appeals.Add(appeal);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            if (transaction is not null)
-            {
-                await transaction.CommitAsync(cancellationToken);
-            }
-        }
-        catch (DbUpdateException) when (key is not null && transaction is not null)
-        {
-            // A concurrent request with the same key won the unique index: nothing of ours was written; answer with its appeal.
-            await transaction.RollbackAsync(cancellationToken);
-            db.ChangeTracker.Clear();
-            return await ReplayAsync(actor.Id, key, hash, cancellationToken)
-                ?? throw new InvalidOperationException("Saving the appeal failed for a reason other than a concurrent retry.");
-        }
-
-        return new AppealRegistered(appeal.Id, matter.Id, code, true, repeatOf);
+        target.Appeals.Add(appeal);
+        await target.SaveChangesAsync(cancellationToken);
+        return new AppealRegistered(appeal.Id, matter.Id, code, true, repeat?.Id, matter.Code, leadUnit, repeat?.Code);
     }
 
     /// <summary>
@@ -121,7 +145,7 @@ public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign,
 
     /// <summary>An appeal checked and its matter made, ready to store.</summary>
     private sealed record Prepared(AppealInput Input, string? Key, string Hash, DateTimeOffset ReceivedAt, long? RegionId, RoutingRule? Rule,
-        AssignMatter.Prepared Matter, List<MatterEvent> Later);
+        AssignMatter.Prepared Matter, List<MatterEvent> Later, string LeadUnit);
 
     /// <summary>Everything but the write: the earlier registration of a replayed key, or the appeal checked (the
     /// database-free <see cref="Validate"/>, then region and lead unit) and its matter made.</summary>
@@ -142,8 +166,9 @@ public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign,
             return (earlier, null);
         }
 
-        var regionId = await RegionAsync(cleaned.Region, errors, cancellationToken);
-        var (leadUnitId, rule) = await RouteAsync(cleaned, regionId, actor, errors, cancellationToken);
+        var units = await directory.GetAsync(db, cancellationToken);
+        var regionId = Region(units, cleaned.Region, errors);
+        var (leadUnitId, rule) = Route(units, cleaned, regionId, actor, errors);
         var matter = new MatterToAssign(MatterKind.Appeal, intake.Channel, cleaned.Title ?? string.Empty, cleaned.Content ?? string.Empty, leadUnitId)
         {
             Note = rule is null ? null : $"按分派规则「{rule.Name}」交办。",
@@ -155,7 +180,7 @@ public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign,
             later.Add(MatterLifecycle.Attached(later.Aggregate(prepared.State, (s, e) => s.Apply(e)), files, actor.Ref, receivedAt));
         }
 
-        return (null, new Prepared(cleaned, key, hash, receivedAt, regionId, rule, prepared, later));
+        return (null, new Prepared(cleaned, key, hash, receivedAt, regionId, rule, prepared, later, units.Units[leadUnitId].Name));
     }
 
     /// <summary>The actor that records appeals from the public portal: the intake unit (<c>Appeals:IntakeUnit</c>, or the
@@ -273,15 +298,14 @@ public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign,
         return errors;
     }
 
-    private async Task<long?> RegionAsync(string? region, Dictionary<string, string[]> errors, CancellationToken cancellationToken)
+    private static long? Region(IntakeDirectory.Snapshot units, string? region, Dictionary<string, string[]> errors)
     {
         if (region is null)
         {
             return null;
         }
 
-        var id = await db.Units.AsNoTracking().Where(u => u.Code == region && u.Active).Select(u => (long?)u.Id)
-            .SingleOrDefaultAsync(cancellationToken);
+        var id = units.Active(region)?.Id;
         if (id is null)
         {
             errors["region"] = [$"区域代码「{Shorten(region)}」不存在或已停用。"];
@@ -292,47 +316,32 @@ public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign,
 
     /// <summary>The lead unit: chosen by staff (a code), else by the best routing rule, else the receiving unit itself
     /// (首接首办); 0, with the error on <c>leadUnit</c>, when it is unknown or no longer active.</summary>
-    private async Task<(long LeadUnitId, RoutingRule? Rule)> RouteAsync(AppealInput input, long? regionId, Actor actor,
-        Dictionary<string, string[]> errors, CancellationToken cancellationToken)
+    private static (long LeadUnitId, RoutingRule? Rule) Route(IntakeDirectory.Snapshot units, AppealInput input, long? regionId, Actor actor,
+        Dictionary<string, string[]> errors)
     {
         if (input.LeadUnit is { } chosen)
         {
-            var found = await assign.ActiveUnitsAsync([chosen], cancellationToken);
-            if (!found.TryGetValue(chosen, out var chosenId))
+            if (units.Active(chosen) is not { } found)
             {
                 errors["leadUnit"] = AssignMatter.UnknownUnits([chosen]);
+                return (0, null);
             }
 
-            return (chosenId, null);
-        }
-
-        // Read once per instance (one request, or one whole import: 100,000 rows asked the same three questions each).
-        _rules ??= await db.RoutingRules.AsNoTracking().Where(r => r.Active).OrderBy(r => r.Id).Take(10_000)
-            .ToListAsync(cancellationToken);
-        if (!_trees.TryGetValue(regionId ?? 0, out var tree))
-        {
-            tree = _trees[regionId ?? 0] = await UnitTree.LoadAsync(db, regionId is { } r ? [r] : [], cancellationToken);
+            return (found.Id, null);
         }
 
         var facts = new RouteFacts(input.Category, regionId, $"{input.Title}\n{input.Content}", input.EnterpriseCode);
-        var picked = Router.Pick(_rules.Select(r => r.ToRule()), facts, tree);
-        var rule = picked is null ? null : _rules.First(r => r.Id == picked.Id);
+        var picked = Router.Pick(units.RouteRules, facts, units.Tree);
+        var rule = picked is null ? null : units.Rules.First(r => r.Id == picked.Id);
         var unitId = rule?.LeadUnitId ?? actor.UnitId;
-        if (!_units.TryGetValue(unitId, out var unit))
+        if (!units.Units.TryGetValue(unitId, out var unit) || !unit.Active)
         {
-            unit = _units[unitId] = await db.Units.AsNoTracking().Where(u => u.Id == unitId).Select(u => new RoutedUnit(u.Code, u.Active)).SingleAsync(cancellationToken);
-        }
-
-        if (!unit.Active)
-        {
-            errors["leadUnit"] = AssignMatter.UnknownUnits([unit.Code]);
+            errors["leadUnit"] = AssignMatter.UnknownUnits([unit?.Code ?? unitId.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
             return (0, rule);
         }
 
         return (unitId, rule);
     }
-
-    private sealed record RoutedUnit(string Code, bool Active);
 
     /// <summary>Imported history: acknowledged, completed with the reply, verified and closed at the reply's instant, by the
     /// importing actor on behalf of the lead unit and then the receiving unit.</summary>
@@ -352,7 +361,7 @@ public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign,
     }
 
     /// <summary>The original appeal this one repeats: same phone, within the window, similar text; the most similar wins.</summary>
-    private async Task<long?> RepeatOfAsync(AppealInput input, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    private async Task<(long Id, string Code)?> RepeatOfAsync(AppealInput input, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
         if (input.ContactPhone is not { } phone || options.RepeatWindowDays == 0)
         {
@@ -363,43 +372,35 @@ public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign,
         var candidates = await db.Appeals.AsNoTracking()
             .Where(a => a.ContactPhone == phone && a.ReceivedAt >= since && a.ReceivedAt <= receivedAt)
             .OrderByDescending(a => a.ReceivedAt).Take(50)
-            .Select(a => new { a.Id, a.RepeatOfId, a.Matter!.Title, a.Matter.Content })
+            .Select(a => new { a.Id, a.TrackingCode, a.RepeatOfId, OriginalCode = a.RepeatOf!.TrackingCode, a.Matter!.Title, a.Matter.Content })
             .ToListAsync(cancellationToken);
         var text = $"{input.Title}\n{input.Content}";
         var best = candidates
-            .Select(c => (c.Id, c.RepeatOfId, Score: RepeatRule.Similarity($"{c.Title}\n{c.Content}", text)))
+            .Select(c => (Candidate: c, Score: RepeatRule.Similarity($"{c.Title}\n{c.Content}", text)))
             .Where(c => c.Score >= options.RepeatThreshold)
-            .OrderByDescending(c => c.Score).ThenBy(c => c.Id)
+            .OrderByDescending(c => c.Score).ThenBy(c => c.Candidate.Id)
+            .Select(c => c.Candidate)
             .FirstOrDefault();
-        return best.Id == 0 ? null : best.RepeatOfId ?? best.Id;
-    }
-
-    /// <summary>A fresh code; a collision (about one in 10^17 per pair) just draws again.</summary>
-    private async Task<string> NewTrackingCodeAsync(CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; attempt < 5; attempt++)
-        {
-            var code = TrackingCode.New();
-            if (!await db.Appeals.AnyAsync(a => a.TrackingCode == code, cancellationToken))
-            {
-                return code;
-            }
-        }
-
-        throw new InvalidOperationException("Could not draw an unused tracking code.");
+        // A repeat of a repeat names the original.
+        return best is null ? null : best.RepeatOfId is { } original ? (original, best.OriginalCode) : (best.Id, best.TrackingCode);
     }
 
     private async Task<AppealRegistered?> ReplayAsync(string client, string key, string hash, CancellationToken cancellationToken)
     {
         var earlier = await db.Appeals.AsNoTracking().Where(a => a.IdempotencyClient == client && a.IdempotencyKey == key)
-            .Select(a => new { a.Id, a.MatterId, a.TrackingCode, a.RequestHash, a.RepeatOfId }).SingleOrDefaultAsync(cancellationToken);
+            .Select(a => new
+            {
+                a.Id, a.MatterId, a.TrackingCode, a.RequestHash, a.RepeatOfId, MatterCode = a.Matter!.Code, LeadUnit = a.Matter.LeadUnit!.Name,
+                RepeatOfCode = a.RepeatOf!.TrackingCode,
+            }).SingleOrDefaultAsync(cancellationToken);
         if (earlier is null)
         {
             return null;
         }
 
         return earlier.RequestHash == hash
-            ? new AppealRegistered(earlier.Id, earlier.MatterId, earlier.TrackingCode, false, earlier.RepeatOfId)
+            ? new AppealRegistered(earlier.Id, earlier.MatterId, earlier.TrackingCode, false, earlier.RepeatOfId, earlier.MatterCode, earlier.LeadUnit,
+                earlier.RepeatOfCode)
             : throw new RuleConflictException($"Idempotency-Key「{Shorten(key)}」已用于另一份内容不同的诉求（查询码 {TrackingCode.Format(earlier.TrackingCode)}）；新的诉求请使用新的 Key。");
     }
 

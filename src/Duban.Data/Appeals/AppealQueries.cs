@@ -19,9 +19,6 @@ public sealed record AppealDetails(long Id, string TrackingCode, string? Categor
 /// <summary>Another appeal, as linked from one.</summary>
 public sealed record AppealRef(long Id, string TrackingCode, long MatterId, string MatterCode, string Title, DateTimeOffset ReceivedAt, MatterStatus Status);
 
-/// <summary>A just-registered appeal's matter code, lead unit name and the tracking code of the appeal it repeats.</summary>
-public sealed record RegisteredAppeal(string MatterCode, string LeadUnit, string? RepeatOf);
-
 /// <summary>Reading appeals: by tracking code for the public, by visibility for staff (contact data masked).</summary>
 public sealed class AppealQueries(DubanDbContext db, MatterQueries matters)
 {
@@ -92,18 +89,6 @@ public sealed class AppealQueries(DubanDbContext db, MatterQueries matters)
 
         return await db.Appeals.AsNoTracking().SingleOrDefaultAsync(a => a.TrackingCode == code, cancellationToken)
             ?? throw new NotFoundException("没有找到这个查询码对应的诉求，请核对后重试。");
-    }
-
-    /// <summary>What an integration is told of an appeal it just registered, beyond <paramref name="registered"/>: its
-    /// matter's code and lead unit and the tracking code of the appeal it repeats, in one small query.</summary>
-    public async Task<RegisteredAppeal> RegisteredAsync(AppealRegistered registered, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(registered);
-        var repeatOf = registered.RepeatOfId;
-        var row = await db.Matters.AsNoTracking().Where(m => m.Id == registered.MatterId)
-            .Select(m => new { m.Code, LeadUnit = m.LeadUnit!.Name, RepeatOf = db.Appeals.Where(a => a.Id == repeatOf).Select(a => a.TrackingCode).FirstOrDefault() })
-            .SingleAsync(cancellationToken);
-        return new RegisteredAppeal(row.Code, row.LeadUnit, row.RepeatOf is null ? null : TrackingCode.Format(row.RepeatOf));
     }
 
     private static async Task<List<AppealRef>> RefsAsync(IQueryable<Appeal> query, CancellationToken cancellationToken)

@@ -32,7 +32,7 @@ public sealed record RoutingRuleView(long Id, string Name, int Priority, string?
 public sealed record TriageTrial(RoutingRuleView? Rule, string Outcome);
 
 /// <summary>Managing the routing rules (分层分级): list, create, change, deactivate, and try them on an appeal.</summary>
-public sealed class RoutingRules(DubanDbContext db, TimeProvider clock)
+public sealed class RoutingRules(DubanDbContext db, TimeProvider clock, IntakeDirectory intake)
 {
     public const int MaxRules = 10_000;
 
@@ -60,6 +60,7 @@ public sealed class RoutingRules(DubanDbContext db, TimeProvider clock)
         await ApplyAsync(rule, input, cancellationToken);
         db.RoutingRules.Add(rule);
         await db.SaveChangesAsync(cancellationToken);
+        intake.Invalidate();
         return await GetAsync(rule.Id, cancellationToken);
     }
 
@@ -72,6 +73,7 @@ public sealed class RoutingRules(DubanDbContext db, TimeProvider clock)
         var rule = await db.RoutingRules.SingleOrDefaultAsync(r => r.Id == id, cancellationToken) ?? throw new NotFoundException($"分派规则 {id} 不存在。");
         await ApplyAsync(rule, input, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        intake.Invalidate();
         return await GetAsync(id, cancellationToken);
     }
 
@@ -90,6 +92,7 @@ public sealed class RoutingRules(DubanDbContext db, TimeProvider clock)
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        intake.Invalidate();
     }
 
     /// <summary>Which active rule would route an appeal with these facts.</summary>

@@ -240,6 +240,22 @@ public sealed class AuditTrail(TimeProvider clock) : SaveChangesInterceptor, IDb
         }
     }
 
+    /// <summary>How many records the context's open transaction holds so far (<see cref="RollBack"/> returns to it).</summary>
+    internal static int Mark(DubanDbContext db) => db.PendingAudit?.Records.Count ?? 0;
+
+    /// <summary>Forgets the records made since <paramref name="mark"/>: their rows were rolled back to a savepoint.</summary>
+    internal static void RollBack(DubanDbContext db, int mark)
+    {
+        if (db.PendingAudit is { } pending)
+        {
+            pending.Saving = null;
+            if (pending.Records.Count > mark)
+            {
+                pending.Records.RemoveRange(mark, pending.Records.Count - mark);
+            }
+        }
+    }
+
     /// <summary>The row's key as the records name it: its key values, invariant, joined by '/'.</summary>
     internal static string KeyText(AuditedType type, IReadOnlyList<KeyValuePair<string, object?>> values) =>
         string.Join('/', type.Key.Select(k => AuditValues.Text(values.First(v => v.Key == k.Name).Value) ?? ""));

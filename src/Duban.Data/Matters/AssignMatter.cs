@@ -8,6 +8,9 @@ namespace Duban.Data;
 /// and stores the matter with its first event in one transaction.</summary>
 public sealed class AssignMatter(DubanDbContext db, Rules rules, TimeProvider clock)
 {
+    /// <summary>The rules it schedules by (for a copy on another context).</summary>
+    internal Rules Rules => rules;
+
     public async Task<long> ExecuteAsync(NewMatter input, Actor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);

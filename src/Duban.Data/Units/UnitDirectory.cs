@@ -21,7 +21,7 @@ public sealed record ImportReport(IReadOnlyList<ImportLine> Lines)
 }
 
 /// <summary>The unit tree (单位): create, update, list, import from CSV.</summary>
-public sealed class UnitDirectory(DubanDbContext db)
+public sealed class UnitDirectory(DubanDbContext db, IntakeDirectory? intake = null)
 {
     public const int MaxCode = 64, MaxName = 200;
 
@@ -206,6 +206,7 @@ public sealed class UnitDirectory(DubanDbContext db)
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        intake?.Invalidate();
         return unit;
     }
 

@@ -75,7 +75,7 @@ public static class AppealsApi
     }
 
     private static async Task<Results<Created<AppealCreated>, Ok<AppealCreated>>> RegisterAsync(AppealBody body, HttpContext http,
-        AppealIntake intake, AppealQueries queries, CancellationToken cancellationToken)
+        AppealIntake intake, IConfiguration configuration, CancellationToken cancellationToken)
     {
         body ??= new AppealBody();
         // A name that is no source at all is left to AppealIntake.Validate, which refuses every non-channel with the other fields' problems.
@@ -85,10 +85,10 @@ public static class AppealsApi
         {
             IdempotencyKey = key.Length == 0 ? null : key,
         }, cancellationToken);
-        var matter = await queries.RegisteredAsync(registered, cancellationToken);
         var code = TrackingCode.Format(registered.TrackingCode);
-        var publicUrl = http.RequestServices.GetRequiredService<IConfiguration>()["Duban:PublicUrl"]?.TrimEnd('/') ?? $"{http.Request.Scheme}://{http.Request.Host}";
-        var created = new AppealCreated(code, $"{publicUrl}/portal/track?code={code}", registered.MatterId, matter.MatterCode, matter.LeadUnit, matter.RepeatOf);
+        var publicUrl = configuration["Duban:PublicUrl"]?.TrimEnd('/') ?? $"{http.Request.Scheme}://{http.Request.Host}";
+        var created = new AppealCreated(code, $"{publicUrl}/portal/track?code={code}", registered.MatterId, registered.MatterCode, registered.LeadUnit,
+            registered.RepeatOfCode is { } repeat ? TrackingCode.Format(repeat) : null);
         return registered.Created
             ? TypedResults.Created($"/api/appeals/{created.TrackingCode}", created)
             : TypedResults.Ok(created);

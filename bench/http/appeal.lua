@@ -1,0 +1,40 @@
+-- wrk script: POST /api/appeals with a unique Idempotency-Key and a varied Chinese appeal per request.
+-- Environment: DUBAN_TOKEN (API token), DUBAN_SEED (key prefix, so runs on one database never collide).
+local token = os.getenv("DUBAN_TOKEN")
+local seed = os.getenv("DUBAN_SEED") or "0"
+local counter = 0
+local thread_id = 0
+local categories = {"城乡建设", "环境保护", "交通运输", "劳动和社会保障", "教育文体", "卫生计生", "商贸旅游", "民政"}
+local places = {"人民路", "解放大道", "建设北路", "中山东路", "文化街", "长江路", "黄河路", "和平里"}
+local problems = {"路灯不亮", "井盖缺失", "噪音扰民", "垃圾未清运", "违章停车", "污水外溢", "施工扬尘", "树木倒伏"}
+
+function setup(thread)
+  thread:set("id", thread_id)
+  thread_id = thread_id + 1
+end
+
+function init(args)
+  math.randomseed(id * 7919 + 17)
+end
+
+function request()
+  counter = counter + 1
+  local place = places[math.random(#places)]
+  local problem = problems[math.random(#problems)]
+  local n = math.random(1, 999)
+  local body = string.format(
+    '{"title":"关于%s%d号附近%s的诉求","content":"%s%d号附近%s已有多日，影响居民出行和生活，请有关部门尽快处理并答复。编号%s-%d-%d。","category":"%s","contactName":"张先生","contactPhone":"1380000%04d","channel":"web"}',
+    place, n, problem, place, n, problem, seed, id, counter, categories[math.random(#categories)], math.random(0, 9999))
+  local headers = {
+    ["Content-Type"] = "application/json",
+    ["Authorization"] = "Bearer " .. token,
+    ["Idempotency-Key"] = string.format("bench-%s-%d-%d", seed, id, counter),
+  }
+  return wrk.format("POST", "/api/appeals", headers, body)
+end
+
+function done(summary, latency, requests)
+  io.write(string.format("requests=%d errors_status=%d p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f\n",
+    summary.requests, summary.errors.status, latency:percentile(50) / 1000, latency:percentile(90) / 1000,
+    latency:percentile(99) / 1000, latency.max / 1000))
+end

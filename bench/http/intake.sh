@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Durable intake over HTTP: a Release Duban on loopback (fresh SQLite in $TMPDIR, or --postgres CONN), wrk posting
+# appeals (appeal.lua: unique Idempotency-Key each), at each concurrency for a fixed time. Prints one line per run:
+# rate, latency percentiles, the server's CPU per request (utime+stime from /proc), and the disk's limit of one
+# fsync'd commit per request measured in the same directory. Asserts nothing. See docs/BENCHMARKS.md.
+#   bench/http/intake.sh [--seconds 20] [--clients 8,32,64] [--warmup 10] [--postgres CONN] [--no-publish] [--trace FILE.perf]
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+seconds=20; clients="8,32,64"; warmup=10; postgres=""; publish=1; trace=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --seconds) seconds="$2"; shift 2 ;;
+    --clients) clients="$2"; shift 2 ;;
+    --warmup) warmup="$2"; shift 2 ;;
+    --postgres) postgres="$2"; shift 2 ;;
+    --no-publish) publish=0; shift ;;
+    --trace) trace="$2"; shift 2 ;; # a CPU profile (perf, with the runtime's perf map) of the first measured run
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)" >&2; exit 2; }
+tmp="$(mktemp -d "${TMPDIR:-/tmp}/duban-intake.XXXXXX")"
+out="${DUBAN_BENCH_BUILD:-$tmp/app}"
+server=""
+cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+if [ "$publish" = 1 ] || [ ! -f "$out/Duban.Web.dll" ]; then
+  dotnet publish "$root/src/Duban.Web" -c Release -o "$out" --nologo -v q >/dev/null
+  dotnet publish "$root/src/Duban.Cli" -c Release -o "$out/cli" --nologo -v q >/dev/null
+fi
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+export Logging__LogLevel__Default=Warning DOTNET_PerfMapEnabled=$([ -n "$trace" ] && echo 1 || echo 0) DOTNET_EnableWriteXorExecute=$([ -n "$trace" ] && echo 0 || echo 1) Audit__AnchorFile="$tmp/anchors.txt"
+if [ -n "$postgres" ]; then
+  db="duban_intake_$$"
+  psql "$(sed 's/;/ /g; s/Username=/user=/; s/Host=/host=/; s/Port=/port=/; s/Database=[^ ]*/dbname=postgres/' <<<"$postgres")" -qc "CREATE DATABASE $db" >/dev/null
+  export Database__Provider=postgres ConnectionStrings__Duban="$(sed "s/Database=[^;]*/Database=$db/" <<<"$postgres")"
+  engine=postgres
+else
+  export Database__Provider=sqlite ConnectionStrings__Duban="Data Source=$tmp/duban.db"
+  engine=sqlite
+fi
+dotnet "$out/Duban.Web.dll" --urls "http://127.0.0.1:$port" >"$tmp/server.log" 2>&1 &
+server=$!
+for _ in $(seq 1 120); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.5; done
+export DUBAN_TOKEN="$(dotnet "$out/cli/duban.dll" token create --unit 4101-DC --role supervisor --name 压测)"
+cpu() { awk '{print $14 + $15}' "/proc/$server/stat"; }
+tick=$(getconf CLK_TCK)
+run() { # $1 clients, $2 seconds, $3 label
+  local before after lines
+  before=$(cpu)
+  lines=$(DUBAN_SEED="$3" wrk -t "$(( $1 < 2 ? 1 : 2 ))" -c "$1" -d "${2}s" --timeout 30s -s "$here/appeal.lua" "http://127.0.0.1:$port" | tail -n 1)
+  after=$(cpu)
+  local requests=$(sed -n 's/.*requests=\([0-9]*\).*/\1/p' <<<"$lines")
+  python3 - "$engine" "$1" "$2" "$requests" "$before" "$after" "$tick" "$lines" <<'PY'
+import sys
+engine, c, s, n, b, a, tick, line = sys.argv[1:]
+n = int(n); s = float(s)
+cpu_ms = (float(a) - float(b)) * 1000 / int(tick)
+print(f"bench=intake engine={engine} clients={c} seconds={s:g} per_s={n / s:.0f} cpu_ms_per_req={cpu_ms / max(n, 1):.2f} {line}")
+PY
+}
+echo "# warm-up ${warmup}s at 8 clients (server started $(date -u +%H:%M:%S))"
+run 8 "$warmup" warm
+IFS=, read -ra list <<<"$clients"
+if [ -n "$trace" ]; then
+  perf record -F 499 -g -p "$server" -o "$trace" -- sleep "$seconds" >/dev/null 2>&1 &
+  tracer=$!
+fi
+for c in "${list[@]}"; do run "$c" "$seconds" "c$c"; done
+if [ -n "$trace" ]; then
+  wait "$tracer" || true
+  echo "# profile: self time, top 40 frames ($trace)"
+  perf report -i "$trace" --no-children --sort symbol --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -40 || true
+fi
+if [ "$engine" = sqlite ]; then
+  python3 - "$tmp/limit.db" <<'PY'
+import sqlite3, sys, time
+con = sqlite3.connect(sys.argv[1], isolation_level=None)
+con.execute("PRAGMA journal_mode=WAL"); con.execute("PRAGMA synchronous=FULL")
+con.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT)")
+n, start = 0, time.monotonic()
+while time.monotonic() - start < 5 and n < 100000:
+    con.execute("BEGIN"); con.execute("INSERT INTO t (body) VALUES (?)", ("诉求" * 60,)); con.execute("COMMIT"); n += 1
+print(f"bench=disk-limit engine=sqlite commits_per_s={n / (time.monotonic() - start):.0f} (one fsync'd single-row commit each, synchronous=FULL, WAL)")
+PY
+fi
+grep -c '"Level":"Error"\|fail:' "$tmp/server.log" | sed 's/^/server_errors_logged=/'

@@ -1,0 +1,215 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Threading.Channels;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using static Duban.Data.ConfigurationValues;
+
+namespace Duban.Data;
+
+/// <summary>
+/// How concurrent writes share commits (<c>Writes:*</c>), read once at start-up:
+/// <code>"Writes": { "MaxBatch": 256, "MaxWait": "00:00:00.001" }</code>
+/// </summary>
+/// <param name="MaxBatch">Writes in one transaction at most.</param>
+/// <param name="MaxWait">How long a batch that is not full waits for more writes before it commits; zero commits
+/// whatever has queued meanwhile (under load the previous commit's fsync is the wait).</param>
+public sealed record BatchingWriterOptions(int MaxBatch, TimeSpan MaxWait)
+{
+    /// <exception cref="FormatException">A malformed value; the message names its key.</exception>
+    public static BatchingWriterOptions FromConfiguration(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return new BatchingWriterOptions(
+            Int(configuration, "Writes:MaxBatch", 256, 1, 10_000),
+            Span(configuration, "Writes:MaxWait", TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromSeconds(1)));
+    }
+}
+
+/// <summary>
+/// Group commit (合并提交): concurrent requests' writes share one transaction and so one fsync. A request checks and
+/// reads on its own context, then hands the writing to <see cref="WriteAsync{T}"/>; one loop takes the writes queued
+/// meanwhile (at most <see cref="BatchingWriterOptions.MaxBatch"/>), runs each under a savepoint of the batch's
+/// transaction on a context of its own, and commits once. A write that throws is rolled back to its savepoint and
+/// fails alone, with its own exception; the others commit. Every caller is answered only after the commit that holds
+/// its write is durable, or with the commit's exception when it fails. One loop per process: on SQLite, Duban's own
+/// writers no longer queue for the database's only write lock (Microsoft.Data.Sqlite polls for it with sleeps, the
+/// long tail of intake under load); on PostgreSQL each instance has its own loop.
+/// </summary>
+public sealed class BatchingWriter : IAsyncDisposable
+{
+    private const string Savepoint = "duban_write";
+    private static readonly Meter Meter = new("Duban");
+    private static readonly Histogram<int> BatchSize = Meter.CreateHistogram<int>("duban.write.batch", "{write}", "Writes committed together");
+
+    private readonly IServiceScopeFactory _scopes;
+    private readonly BatchingWriterOptions _options;
+    private readonly Channel<Job> _queue = Channel.CreateBounded<Job>(new BoundedChannelOptions(10_000)
+    {
+        SingleReader = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _starting = new();
+    private Task? _loop;
+
+    public BatchingWriter(IServiceScopeFactory scopes, BatchingWriterOptions options)
+    {
+        _scopes = scopes;
+        _options = options;
+    }
+
+    /// <summary>Writes committed so far, and the batches that held them (for tests and the benchmark).</summary>
+    public long Written { get; private set; }
+
+    public long Batches { get; private set; }
+
+    /// <summary>
+    /// Runs <paramref name="write"/> in the next batch and returns its result once the batch has committed. The write
+    /// gets the batch's context with an empty change tracker; it adds its rows and saves them (EF's own savepoints are
+    /// off: the writer's savepoint holds the whole write, statements outside SaveChanges included). It must not keep
+    /// the context or its entities, and must be ready to run on either engine. The audit trail names the caller's
+    /// <see cref="AuditActor"/>.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The process is stopping.</exception>
+    public async Task<T> WriteAsync<T>(Func<DubanDbContext, CancellationToken, Task<T>> write, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        EnsureStarted();
+        var job = new Job(async (db, ct) => await write(db, ct), AuditActor.Current);
+        if (!_queue.Writer.TryWrite(job))
+        {
+            try
+            {
+                await _queue.Writer.WriteAsync(job, cancellationToken);
+            }
+            catch (ChannelClosedException)
+            {
+                throw new ObjectDisposedException(nameof(BatchingWriter), "Duban is stopping; the write was not made.");
+            }
+        }
+
+        // Once queued the write is made even if the caller goes away, as a commit already under way would be.
+        return (T)(await job.Done.Task)!;
+    }
+
+    private void EnsureStarted()
+    {
+        if (_loop is not null)
+        {
+            return;
+        }
+
+        lock (_starting)
+        {
+            _loop ??= Task.Run(() => RunAsync(_stopping.Token));
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stopping)
+    {
+        var reader = _queue.Reader;
+        var batch = new List<Job>(_options.MaxBatch);
+        while (await reader.WaitToReadAsync(CancellationToken.None))
+        {
+            while (batch.Count < _options.MaxBatch && reader.TryRead(out var job))
+            {
+                batch.Add(job);
+            }
+
+            if (batch.Count < _options.MaxBatch && _options.MaxWait > TimeSpan.Zero)
+            {
+                var until = Stopwatch.GetTimestamp() + (long)(_options.MaxWait.TotalSeconds * Stopwatch.Frequency);
+                while (batch.Count < _options.MaxBatch && Stopwatch.GetTimestamp() < until)
+                {
+                    if (reader.TryRead(out var job))
+                    {
+                        batch.Add(job);
+                    }
+                    else
+                    {
+                        await Task.Yield();
+                    }
+                }
+            }
+
+            await CommitAsync(batch, stopping);
+            batch.Clear();
+        }
+    }
+
+    /// <summary>One transaction for the batch, a savepoint for each write; every caller answered after the commit.</summary>
+    private async Task CommitAsync(List<Job> batch, CancellationToken stopping)
+    {
+        var results = new object?[batch.Count];
+        var errors = new Exception?[batch.Count];
+        try
+        {
+            await using var scope = _scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<DubanDbContext>();
+            db.Database.AutoSavepointsEnabled = false;
+            await using var transaction = await db.Database.BeginTransactionAsync(stopping);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                using var named = AuditActor.Use(batch[i].Actor);
+                await transaction.CreateSavepointAsync(Savepoint, stopping);
+                var mark = AuditTrail.Mark(db);
+                try
+                {
+                    results[i] = await batch[i].Write(db, stopping);
+                    await transaction.ReleaseSavepointAsync(Savepoint, stopping);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !stopping.IsCancellationRequested)
+                {
+                    await transaction.RollbackToSavepointAsync(Savepoint, stopping);
+                    AuditTrail.RollBack(db, mark);
+                    errors[i] = e;
+                }
+                finally
+                {
+                    db.ChangeTracker.Clear();
+                }
+            }
+
+            await transaction.CommitAsync(stopping);
+            Written += errors.Count(e => e is null);
+            Batches++;
+            BatchSize.Record(batch.Count);
+        }
+        catch (Exception e)
+        {
+            // Nothing of the batch is on disk: every caller hears why (a busy database is a 503 at the edge).
+            Array.Fill(errors, e);
+        }
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (errors[i] is { } error)
+            {
+                batch[i].Done.TrySetException(error);
+            }
+            else
+            {
+                batch[i].Done.TrySetResult(results[i]);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        if (_loop is not null)
+        {
+            // What is queued is still written: its callers are waiting for the answer.
+            await _loop.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        await _stopping.CancelAsync();
+        _stopping.Dispose();
+    }
+
+    private sealed record Job(Func<DubanDbContext, CancellationToken, Task<object?>> Write, AuditActor Actor)
+    {
+        public TaskCompletionSource<object?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
