@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Configuration;
@@ -22,7 +21,7 @@ public sealed record BatchingWriterOptions(int MaxBatch, TimeSpan MaxWait)
         ArgumentNullException.ThrowIfNull(configuration);
         return new BatchingWriterOptions(
             Int(configuration, "Writes:MaxBatch", 256, 1, 10_000),
-            Span(configuration, "Writes:MaxWait", TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromSeconds(1)));
+            Span(configuration, "Writes:MaxWait", TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromSeconds(10)));
     }
 }
 
@@ -119,17 +118,20 @@ public sealed class BatchingWriter : IAsyncDisposable
 
             if (batch.Count < _options.MaxBatch && _options.MaxWait > TimeSpan.Zero)
             {
-                var until = Stopwatch.GetTimestamp() + (long)(_options.MaxWait.TotalSeconds * Stopwatch.Frequency);
-                while (batch.Count < _options.MaxBatch && Stopwatch.GetTimestamp() < until)
+                using var wait = new CancellationTokenSource(_options.MaxWait);
+                try
                 {
-                    if (reader.TryRead(out var job))
+                    while (batch.Count < _options.MaxBatch && await reader.WaitToReadAsync(wait.Token))
                     {
-                        batch.Add(job);
+                        while (batch.Count < _options.MaxBatch && reader.TryRead(out var job))
+                        {
+                            batch.Add(job);
+                        }
                     }
-                    else
-                    {
-                        await Task.Yield();
-                    }
+                }
+                catch (OperationCanceledException) when (wait.IsCancellationRequested)
+                {
+                    // waited long enough: commit what there is
                 }
             }
 

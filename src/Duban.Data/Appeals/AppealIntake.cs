@@ -388,20 +388,22 @@ public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign,
     private async Task<AppealRegistered?> ReplayAsync(string client, string key, string hash, CancellationToken cancellationToken)
     {
         var earlier = await db.Appeals.AsNoTracking().Where(a => a.IdempotencyClient == client && a.IdempotencyKey == key)
-            .Select(a => new
-            {
-                a.Id, a.MatterId, a.TrackingCode, a.RequestHash, a.RepeatOfId, MatterCode = a.Matter!.Code, LeadUnit = a.Matter.LeadUnit!.Name,
-                RepeatOfCode = a.RepeatOf!.TrackingCode,
-            }).SingleOrDefaultAsync(cancellationToken);
+            .Select(a => new { a.Id, a.TrackingCode, a.RequestHash }).SingleOrDefaultAsync(cancellationToken);
         if (earlier is null)
         {
-            return null;
+            return null; // the common case, kept to one small look-up by the unique index
         }
 
-        return earlier.RequestHash == hash
-            ? new AppealRegistered(earlier.Id, earlier.MatterId, earlier.TrackingCode, false, earlier.RepeatOfId, earlier.MatterCode, earlier.LeadUnit,
-                earlier.RepeatOfCode)
-            : throw new RuleConflictException($"Idempotency-Key「{Shorten(key)}」已用于另一份内容不同的诉求（查询码 {TrackingCode.Format(earlier.TrackingCode)}）；新的诉求请使用新的 Key。");
+        if (earlier.RequestHash != hash)
+        {
+            throw new RuleConflictException($"Idempotency-Key「{Shorten(key)}」已用于另一份内容不同的诉求（查询码 {TrackingCode.Format(earlier.TrackingCode)}）；新的诉求请使用新的 Key。");
+        }
+
+        var id = earlier.Id;
+        var retry = await db.Appeals.AsNoTracking().Where(a => a.Id == id)
+            .Select(a => new { a.MatterId, a.RepeatOfId, MatterCode = a.Matter!.Code, LeadUnit = a.Matter.LeadUnit!.Name, RepeatOfCode = a.RepeatOf!.TrackingCode })
+            .SingleAsync(cancellationToken);
+        return new AppealRegistered(id, retry.MatterId, earlier.TrackingCode, false, retry.RepeatOfId, retry.MatterCode, retry.LeadUnit, retry.RepeatOfCode);
     }
 
     /// <summary>The submission as cleaned, hashed: equal for a retry, different for any changed field.</summary>
