@@ -98,6 +98,29 @@ public sealed class UnitAndTokenTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Engines), MemberType = typeof(TestDatabase))]
+    public async Task ApiToken_RevokedHere_StopsAtOnce_AChangeMadeElsewhere_CountsWithinTheCacheLifetime(string engine)
+    {
+        await using var s = await Storage.CreateAsync(engine);
+        Task<Actor?> Authenticate(string secret) => s.RunAsync(sp => sp.GetRequiredService<ApiTokens>().AuthenticateAsync(secret));
+        var hotline = await s.RunAsync(sp => sp.GetRequiredService<ApiTokens>().CreateAsync("K-T", "handler", "12345 热线"));
+        var app = await s.RunAsync(sp => sp.GetRequiredService<ApiTokens>().CreateAsync("K-T", "handler", "政务 App"));
+        Assert.NotNull(await Authenticate(hotline));
+        Assert.NotNull(await Authenticate(app));
+
+        var id = await s.RunAsync(sp => sp.GetRequiredService<DubanDbContext>().ApiTokens.Where(t => t.Name == "12345 热线").Select(t => t.Id).SingleAsync());
+        await s.RunAsync(sp => sp.GetRequiredService<ApiTokens>().RevokeAsync(id));
+        Assert.Null(await Authenticate(hotline));
+
+        // Another instance (here: a write that bypasses this one) revokes the app's token: trusted until the lifetime ends.
+        await s.RunAsync(sp => sp.GetRequiredService<DubanDbContext>().ApiTokens.Where(t => t.Name == "政务 App")
+            .ExecuteUpdateAsync(u => u.SetProperty(t => t.RevokedAt, s.Clock.GetUtcNow())));
+        Assert.NotNull(await Authenticate(app));
+        s.Clock.Advance(ApiTokenCache.Lifetime);
+        Assert.Null(await Authenticate(app));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Engines), MemberType = typeof(TestDatabase))]
     public async Task DemoOrganisation_IsCreatedOnlyInAnEmptyDatabase_WithEveryPartShowingSomething(string engine)
     {
         var database = await TestDatabase.CreateAsync(engine);
