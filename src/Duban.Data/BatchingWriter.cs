@@ -65,10 +65,10 @@ public sealed class BatchingWriter : IAsyncDisposable
 
     /// <summary>
     /// Runs <paramref name="write"/> in the next batch and returns its result once the batch has committed. The write
-    /// gets the batch's context with an empty change tracker; it adds its rows and saves them (EF's own savepoints are
-    /// off: the writer's savepoint holds the whole write, statements outside SaveChanges included). It must not keep
-    /// the context or its entities, and must be ready to run on either engine. The audit trail names the caller's
-    /// <see cref="AuditActor"/>.
+    /// gets the batch's context with an empty change tracker and may read, add and save as on its own (the writer's
+    /// savepoint holds the whole write, statements outside SaveChanges included; EF's savepoint around each save keeps
+    /// a failed save from aborting the batch on PostgreSQL, so the write may still read after catching it). It must not
+    /// keep the context or its entities. The audit trail names the caller's <see cref="AuditActor"/>.
     /// </summary>
     /// <exception cref="ObjectDisposedException">The process is stopping.</exception>
     public async Task<T> WriteAsync<T>(Func<DubanDbContext, CancellationToken, Task<T>> write, CancellationToken cancellationToken = default)
@@ -149,7 +149,6 @@ public sealed class BatchingWriter : IAsyncDisposable
         {
             await using var scope = _scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<DubanDbContext>();
-            db.Database.AutoSavepointsEnabled = false;
             await using var transaction = await db.Database.BeginTransactionAsync(stopping);
             for (var i = 0; i < batch.Count; i++)
             {

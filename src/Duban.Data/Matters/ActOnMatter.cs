@@ -5,8 +5,10 @@ using Microsoft.EntityFrameworkCore;
 namespace Duban.Data;
 
 /// <summary>Any action on an existing matter: the lifecycle decides, the event and the new state are written
-/// together, and a concurrent writer is detected by the version.</summary>
-public sealed class ActOnMatter(DubanDbContext db, Rules rules, TimeProvider clock)
+/// together, and a concurrent writer is detected by the version. Alone, the action runs in the
+/// <see cref="BatchingWriter"/>'s next batch (read, decided and written there, so actions in one batch see each other in
+/// order) and shares its commit; inside a caller's transaction it runs there.</summary>
+public sealed class ActOnMatter(DubanDbContext db, Rules rules, TimeProvider clock, BatchingWriter? writer = null)
 {
     /// <summary>The rules that put a unit on the accountability list by what happened to a matter.</summary>
     public static AccountabilityReason? AccountabilityRule(MatterState before, MatterState after, MatterEvent e)
@@ -28,11 +30,19 @@ public sealed class ActOnMatter(DubanDbContext db, Rules rules, TimeProvider clo
     /// <param name="actor">Who acts.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The event recorded.</returns>
-    public async Task<MatterEvent> ExecuteAsync(long matterId, MatterCommand command, string? targetUnitCode, Actor actor,
+    public Task<MatterEvent> ExecuteAsync(long matterId, MatterCommand command, string? targetUnitCode, Actor actor,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(actor);
+        return writer is null || db.Database.CurrentTransaction is not null
+            ? ActAsync(db, matterId, command, targetUnitCode, actor, cancellationToken)
+            : writer.WriteAsync((target, ct) => ActAsync(target, matterId, command, targetUnitCode, actor, ct), cancellationToken);
+    }
+
+    private async Task<MatterEvent> ActAsync(DubanDbContext db, long matterId, MatterCommand command, string? targetUnitCode, Actor actor,
+        CancellationToken cancellationToken)
+    {
         var (matter, state, tree) = await VisibleMatters.LoadAsync(db, matterId, actor, cancellationToken, track: true);
         if (command.Action == MatterAction.Transfer && !string.IsNullOrWhiteSpace(targetUnitCode))
         {
