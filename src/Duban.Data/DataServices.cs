@@ -70,6 +70,7 @@ public static class DataServices
         services.AddScoped<ApiTokens>();
         services.AddScoped<UserAccounts>();
         services.AddScoped<DemoOrganisation>();
+        services.AddScoped<SyntheticData>();
         services.AddScoped<SweepDeadlines>();
         services.AddScoped<Supervision>().AddScoped<ExtensionRequests>().AddScoped<AccountabilityList>().AddScoped<NoticeInbox>();
         services.AddScoped<LookBacks>();
