@@ -64,7 +64,7 @@ internal sealed record BenchOptions
     public int SimilarSize { get; init; } = 1_000_000;
 
     public int GroupSize { get; init; } = 100_000;
-    public string AppealsFile { get; init; } = Path.Combine("..", "shared", "data", "appeals-taidi2020", "hot_issue_messages.csv");
+    public string AppealsFile { get; init; } = SharedData("hot_issue_messages.csv");
 
     /// <summary>Rows in each generated import file (xlsx and GB18030 CSV) and the real appeals they are made from.</summary>
     public int ImportSize { get; init; } = 100_000;
@@ -72,7 +72,23 @@ internal sealed record BenchOptions
     /// <summary>Matters (with whole histories over three years, in 3,000 units) behind the review measurements.</summary>
     public int ReviewSize { get; init; } = 1_000_000;
 
-    public string RepliesFile { get; init; } = Path.Combine("..", "shared", "data", "appeals-taidi2020", "replies.csv");
+    public string RepliesFile { get; init; } = SharedData("replies.csv");
+
+    /// <summary>The labelled appeals the routing bench's seed model learns from: beside <see cref="AppealsFile"/>, else in the shared data.</summary>
+    public string LabelledFile => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(AppealsFile))!, "labelled_sample.csv") is var beside && File.Exists(beside)
+        ? beside
+        : SharedData("labelled_sample.csv");
+
+    /// <summary>A file of the real appeals (shared/data/appeals-taidi2020) found in a folder above the bench's assembly or
+    /// the working directory, so every part runs from any directory; else the path beside the checkout, which the part
+    /// reading it will report missing.</summary>
+    public static string SharedData(string name)
+    {
+        var relative = Path.Combine("appeals-taidi2020", name);
+        return Duban.Data.SyntheticData.FindSharedData(AppContext.BaseDirectory, relative)
+            ?? Duban.Data.SyntheticData.FindSharedData(Environment.CurrentDirectory, relative)
+            ?? Path.Combine("..", "shared", "data", relative);
+    }
 
     public bool Runs(string part) => Only.Contains(part);
 
@@ -100,9 +116,10 @@ internal sealed record BenchOptions
           --sweep-items <n>     work items on node plans among the open matters (default 2000; --quick 200)
           --similar-n <n>       items in the similar-cases index (default 1000000; --quick 20000)
           --group-n <n>         items grouped into near-duplicates (default 100000; --quick 10000)
-          --appeals <file>      the real appeals the synthetic texts vary (default ../shared/data/appeals-taidi2020/hot_issue_messages.csv)
+          --appeals <file>      the real appeals the synthetic texts vary (default shared/data/appeals-taidi2020/hot_issue_messages.csv
+                                in a folder above the bench or the working directory; labelled_sample.csv is read beside it)
           --import-n <n>        rows in each generated import file, xlsx and GB18030 CSV (default 100000; --quick 5000)
-          --replies <file>      the real appeals the import rows are made from (default ../shared/data/appeals-taidi2020/replies.csv)
+          --replies <file>      the real appeals the import rows are made from (default shared/data/appeals-taidi2020/replies.csv, found likewise)
           --review-n <n>        matters with whole histories behind the review timings (default 1000000; --quick 20000)
           --help
         """;

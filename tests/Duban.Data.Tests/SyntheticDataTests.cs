@@ -89,11 +89,11 @@ public sealed class SyntheticDataTests
 
     private static bool IsBareTrackingCode(string code) => Duban.Appeals.TrackingCode.TryParse(code, out var parsed) && parsed == code;
 
-    private static async Task<SyntheticResult> GenerateAsync(IServiceProvider services, int seed)
+    private static async Task<SyntheticResult> GenerateAsync(IServiceProvider services, int seed, int matters = Matters)
     {
         await using var scope = services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<SyntheticData>()
-            .GenerateAsync(new SyntheticOptions(Matters, 60, 2, seed, Now), Appeals.Value, null, CancellationToken.None);
+            .GenerateAsync(new SyntheticOptions(matters, 60, 2, seed, Now), Appeals.Value, null, CancellationToken.None);
     }
 
     /// <summary>Every matter, event and appeal as text, on a fresh SQLite database.</summary>
@@ -101,7 +101,7 @@ public sealed class SyntheticDataTests
     {
         await using var database = await TestDatabase.CreateAsync(TestDatabase.Sqlite);
         await using var services = await database.ServicesAsync(new FakeTimeProvider(Now));
-        await GenerateAsync(services, seed);
+        await GenerateAsync(services, seed, matters: 300);
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DubanDbContext>();
         var matters = (await db.Matters.AsNoTracking().OrderBy(m => m.Id).ToListAsync())
