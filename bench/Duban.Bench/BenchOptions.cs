@@ -6,9 +6,9 @@ namespace Duban.Bench;
 internal sealed record BenchOptions
 {
     public static readonly int[] DefaultSizes = [1_000, 10_000, 100_000];
-    public static readonly int[] QuickSizes = [1_000, 10_000];
+    public static readonly int[] QuickSizes = [1_000, 2_000];
     public static readonly int[] DefaultSweepSizes = [100_000, 1_000_000];
-    public static readonly int[] QuickSweepSizes = [2_000, 20_000];
+    public static readonly int[] QuickSweepSizes = [2_000];
 
     /// <summary>The parts of a run <c>--only</c> may name.</summary>
     public static readonly string[] Parts = ["calendar", "assign", "list", "sweep", "text", "similar", "route", "import", "review"];
@@ -101,7 +101,7 @@ internal sealed record BenchOptions
                                 (a database of the bench's own is created on that server and dropped afterwards)
           --no-sqlite           skip the SQLite storage measurements
           --sizes <n,n,...>     matter counts for the list pages (default 1000,10000,100000)
-          --quick               sizes 1000,10000 and shorter calendar and assign runs
+          --quick               every part small (CI runs it): sizes 1000,2000, shorter calendar and assign runs
           --out <file>          JSON results (default bench/results/latest.json)
           --budget <minutes>    wall-clock budget per engine (default 10); sizes that would not fit are skipped
           --calendar-seconds <s> time per calendar case (default 3)
@@ -110,7 +110,7 @@ internal sealed record BenchOptions
           --explain             print each list query's SQL and plan
           --sqlite-analyze      run ANALYZE on SQLite after loading (the product never does; for comparison)
           --only <part,...>     run only these parts: calendar, assign, list, sweep, text, similar, route, import, review (default all)
-          --sweep-sizes <n,...> open matters for the deadline sweep (default 100000,1000000; --quick 2000,20000),
+          --sweep-sizes <n,...> open matters for the deadline sweep (default 100000,1000000; --quick 2000),
                                 bulk-loaded with SQL; a size that would not fit in --budget is skipped
           --sweep-due <n>       milestones newly due at the sweep's instant (default 10000; --quick 1000)
           --sweep-items <n>     work items on node plans among the open matters (default 2000; --quick 200)
@@ -118,9 +118,9 @@ internal sealed record BenchOptions
           --group-n <n>         items grouped into near-duplicates (default 100000; --quick 10000)
           --appeals <file>      the real appeals the synthetic texts vary (default shared/data/appeals-taidi2020/hot_issue_messages.csv
                                 in a folder above the bench or the working directory; labelled_sample.csv is read beside it)
-          --import-n <n>        rows in each generated import file, xlsx and GB18030 CSV (default 100000; --quick 5000)
+          --import-n <n>        rows in each generated import file, xlsx and GB18030 CSV (default 100000; --quick 1000)
           --replies <file>      the real appeals the import rows are made from (default shared/data/appeals-taidi2020/replies.csv, found likewise)
-          --review-n <n>        matters with whole histories behind the review timings (default 1000000; --quick 20000)
+          --review-n <n>        matters with whole histories behind the review timings (default 1000000; --quick 5000)
           --help
         """;
 
@@ -244,12 +244,12 @@ internal sealed record BenchOptions
                 SweepDue = 1_000,
                 SweepItems = 200,
                 CalendarTime = TimeSpan.FromSeconds(1),
-                AssignCount = 500,
-                AssignTime = TimeSpan.FromSeconds(10),
+                AssignCount = 200,
+                AssignTime = TimeSpan.FromSeconds(5),
                 SimilarSize = 20_000,
                 GroupSize = 10_000,
-                ImportSize = 5_000,
-                ReviewSize = 20_000,
+                ImportSize = 1_000,
+                ReviewSize = 5_000,
             };
         }
 
