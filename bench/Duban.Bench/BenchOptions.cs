@@ -244,6 +244,8 @@ internal sealed record BenchOptions
                 SweepDue = 1_000,
                 SweepItems = 200,
                 CalendarTime = TimeSpan.FromSeconds(1),
+                ListCalls = 10,
+                ListWarmups = 1,
                 AssignCount = 200,
                 AssignTime = TimeSpan.FromSeconds(5),
                 SimilarSize = 20_000,

@@ -220,13 +220,14 @@ internal sealed class ReviewBench(BenchOptions options, Report report, TextWrite
     {
         var samples = new List<double>();
         var budget = Stopwatch.StartNew();
-        for (var i = 0; i < 3 + 20 && budget.Elapsed < TimeSpan.FromSeconds(60); i++)
+        var (warmups, calls) = options.Quick ? (1, 3) : (3, 20); // --quick checks that it runs, not how fast
+        for (var i = 0; i < warmups + calls && budget.Elapsed < TimeSpan.FromSeconds(60); i++)
         {
             await using var scope = services.CreateAsyncScope();
             var reviews = scope.ServiceProvider.GetRequiredService<ReviewQueries>();
             var start = Stopwatch.GetTimestamp();
             await call(reviews);
-            if (i >= 3)
+            if (i >= warmups)
             {
                 samples.Add(Percentiles.Milliseconds(start, Stopwatch.GetTimestamp()));
             }
