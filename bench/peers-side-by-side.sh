@@ -8,7 +8,9 @@
 # Needs root for the peers (their install.sh must have run once). Duban runs first, alone: a Release build on loopback
 # over a fresh SQLite database (a 50-unit synthetic organisation, `duban seed synthetic`), then stops; then the peers
 # get fresh databases (reset.sh), start, are loaded one after the other, and are stopped (stop.sh) even on failure.
-# PEERS_DIR points elsewhere than ../shared/peers; SKIP_PEERS=1 measures Duban alone.
+# PEERS_DIR points elsewhere than ../shared/peers; SKIP_PEERS=1 measures Duban alone; RT_AUTH=token makes RT check its
+# auth token (bcrypt, ~0.3 s of CPU a request) instead of a session cookie (on 2026-12-05 RT 5.0.3 refused every
+# session-cookie create with 403 "Cross-site request forgery protection refused this request").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-2000}
@@ -61,6 +63,9 @@ def read(path):
     return rows
 duban = read(sys.argv[1])["duban"]
 for name, peer in read(sys.argv[2]).items():
+    if float(peer["create_per_s"]) == 0 or peer["list_err"] != "0":
+        print(f"ratio duban/{name}: none, the peer's run failed ({peer['err']} creates and {peer['list_err']} lists refused; see its results/*.json)")
+        continue
     create = float(duban["create_per_s"]) / float(peer["create_per_s"])
     p50 = float(peer["list_p50_ms"]) / float(duban["list_p50_ms"])
     p95 = float(peer["list_p95_ms"]) / float(duban["list_p95_ms"])
