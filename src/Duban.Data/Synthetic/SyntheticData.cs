@@ -222,8 +222,9 @@ public sealed class SyntheticData(DubanDbContext db, Rules rules, UserAccounts a
         {
             try
             {
-                // Matters' own random stream, apart from the organisation's, so the one does not shift the other.
-                var random = new Random(HashCode.Combine(options.Seed, 19));
+                // Matters' own random stream, apart from the organisation's, so the one does not shift the other; derived
+                // by plain arithmetic (HashCode is seeded afresh in every process, so it would differ from run to run).
+                var random = new Random(unchecked((options.Seed * 1_000_003) + 19));
                 var lifecycle = rules.Lifecycle();
                 var span = TimeSpan.FromDays(365.25 * options.Years);
                 for (var first = 0; first < options.Matters; first += Batch)
