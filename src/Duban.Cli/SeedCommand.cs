@@ -12,10 +12,10 @@ internal sealed class SeedCommand(CliContext cli)
 {
     public Command Create()
     {
-        var matters = new Option<int>("--matters") { Description = "事项数（默认 10000）", DefaultValueFactory = _ => 10_000 };
-        var units = new Option<int>("--units") { Description = "单位数（默认 300，至少 5）", DefaultValueFactory = _ => 300 };
-        var years = new Option<int>("--years") { Description = "历史年数（默认 3）", DefaultValueFactory = _ => 3 };
-        var seed = new Option<int>("--seed") { Description = "随机种子：同一种子、同一 --now 生成相同的数据（默认 42）", DefaultValueFactory = _ => 42 };
+        var matters = new Option<int>("--matters") { Description = "事项数", DefaultValueFactory = _ => 10_000 };
+        var units = new Option<int>("--units") { Description = "单位数（至少 5）", DefaultValueFactory = _ => 300 };
+        var years = new Option<int>("--years") { Description = "历史年数", DefaultValueFactory = _ => 3 };
+        var seed = new Option<int>("--seed") { Description = "随机种子：同一种子、同一 --now 生成相同的数据", DefaultValueFactory = _ => 42 };
         var now = new Option<string?>("--now") { Description = "以此时刻为“现在”（默认当前时间），如 2026-12-01T10:00+08:00" };
         var appeals = new Option<FileInfo?>("--appeals") { Description = "标题与正文所依据的真实诉求 CSV（默认在上级目录中查找 shared/data/appeals-taidi2020/hot_issue_messages.csv）" };
         var synthetic = new Command("synthetic", "生成合成数据：单位、人员、企业包联、走访和带完整办理过程的事项（只写入空数据库）")
