@@ -47,6 +47,25 @@ for trx in "$results"/*.trx; do
   n=$(sed -n 's/.* notExecuted="\([0-9]*\)".*/\1/p' <<<"$counters"); skipped=$((skipped + ${n:-0}))
 done
 rm -rf "$results"
+
+# The quick bench, so it cannot rot: on a whole run only (no arguments), SQLite only, with a bounded time. It asserts
+# nothing about time; only a crash fails the run (a run cut off by the bound is said, not failed). DUBAN_BENCH_QUICK=0 skips it.
+if [ $# -eq 0 ] && [ "${DUBAN_BENCH_QUICK:-1}" != 0 ]; then
+  bench_out=$(mktemp -d /tmp/duban-bench.XXXXXX)
+  bench_status=0
+  timeout "${DUBAN_BENCH_QUICK_SECONDS:-600}" dotnet run -c Release --project bench/Duban.Bench -- --quick --out "$bench_out/quick.json" \
+    >"$bench_out/quick.txt" 2>&1 || bench_status=$?
+  if [ "$bench_status" = 124 ]; then
+    echo "Quick bench: stopped after ${DUBAN_BENCH_QUICK_SECONDS:-600} s (not a failure); last lines:"; tail -n 3 "$bench_out/quick.txt"
+  elif [ "$bench_status" != 0 ]; then
+    echo "Quick bench crashed (exit $bench_status):" >&2; tail -n 40 "$bench_out/quick.txt" >&2
+    status=1
+  else
+    echo "Quick bench: $(tail -n 1 "$bench_out/quick.txt")"
+  fi
+  rm -rf "$bench_out"
+fi
+
 echo "$passed passed, $failed failed, $skipped skipped"
 if [ "$passed" = 0 ] && [ "$status" = 0 ]; then
   echo "No test ran." >&2

@@ -6,9 +6,9 @@ namespace Duban.Bench;
 internal sealed record BenchOptions
 {
     public static readonly int[] DefaultSizes = [1_000, 10_000, 100_000];
-    public static readonly int[] QuickSizes = [1_000, 10_000];
+    public static readonly int[] QuickSizes = [1_000, 2_000];
     public static readonly int[] DefaultSweepSizes = [100_000, 1_000_000];
-    public static readonly int[] QuickSweepSizes = [2_000, 20_000];
+    public static readonly int[] QuickSweepSizes = [2_000];
 
     /// <summary>The parts of a run <c>--only</c> may name.</summary>
     public static readonly string[] Parts = ["calendar", "assign", "list", "sweep", "text", "similar", "route", "import", "review"];
@@ -64,7 +64,7 @@ internal sealed record BenchOptions
     public int SimilarSize { get; init; } = 1_000_000;
 
     public int GroupSize { get; init; } = 100_000;
-    public string AppealsFile { get; init; } = Path.Combine("..", "shared", "data", "appeals-taidi2020", "hot_issue_messages.csv");
+    public string AppealsFile { get; init; } = SharedData("hot_issue_messages.csv");
 
     /// <summary>Rows in each generated import file (xlsx and GB18030 CSV) and the real appeals they are made from.</summary>
     public int ImportSize { get; init; } = 100_000;
@@ -72,7 +72,23 @@ internal sealed record BenchOptions
     /// <summary>Matters (with whole histories over three years, in 3,000 units) behind the review measurements.</summary>
     public int ReviewSize { get; init; } = 1_000_000;
 
-    public string RepliesFile { get; init; } = Path.Combine("..", "shared", "data", "appeals-taidi2020", "replies.csv");
+    public string RepliesFile { get; init; } = SharedData("replies.csv");
+
+    /// <summary>The labelled appeals the routing bench's seed model learns from: beside <see cref="AppealsFile"/>, else in the shared data.</summary>
+    public string LabelledFile => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(AppealsFile))!, "labelled_sample.csv") is var beside && File.Exists(beside)
+        ? beside
+        : SharedData("labelled_sample.csv");
+
+    /// <summary>A file of the real appeals (shared/data/appeals-taidi2020) found in a folder above the bench's assembly or
+    /// the working directory, so every part runs from any directory; else the path beside the checkout, which the part
+    /// reading it will report missing.</summary>
+    public static string SharedData(string name)
+    {
+        var relative = Path.Combine("appeals-taidi2020", name);
+        return Duban.Data.SyntheticData.FindSharedData(AppContext.BaseDirectory, relative)
+            ?? Duban.Data.SyntheticData.FindSharedData(Environment.CurrentDirectory, relative)
+            ?? Path.Combine("..", "shared", "data", relative);
+    }
 
     public bool Runs(string part) => Only.Contains(part);
 
@@ -85,7 +101,7 @@ internal sealed record BenchOptions
                                 (a database of the bench's own is created on that server and dropped afterwards)
           --no-sqlite           skip the SQLite storage measurements
           --sizes <n,n,...>     matter counts for the list pages (default 1000,10000,100000)
-          --quick               sizes 1000,10000 and shorter calendar and assign runs
+          --quick               every part small (CI runs it): sizes 1000,2000, shorter calendar and assign runs
           --out <file>          JSON results (default bench/results/latest.json)
           --budget <minutes>    wall-clock budget per engine (default 10); sizes that would not fit are skipped
           --calendar-seconds <s> time per calendar case (default 3)
@@ -94,16 +110,17 @@ internal sealed record BenchOptions
           --explain             print each list query's SQL and plan
           --sqlite-analyze      run ANALYZE on SQLite after loading (the product never does; for comparison)
           --only <part,...>     run only these parts: calendar, assign, list, sweep, text, similar, route, import, review (default all)
-          --sweep-sizes <n,...> open matters for the deadline sweep (default 100000,1000000; --quick 2000,20000),
+          --sweep-sizes <n,...> open matters for the deadline sweep (default 100000,1000000; --quick 2000),
                                 bulk-loaded with SQL; a size that would not fit in --budget is skipped
           --sweep-due <n>       milestones newly due at the sweep's instant (default 10000; --quick 1000)
           --sweep-items <n>     work items on node plans among the open matters (default 2000; --quick 200)
           --similar-n <n>       items in the similar-cases index (default 1000000; --quick 20000)
           --group-n <n>         items grouped into near-duplicates (default 100000; --quick 10000)
-          --appeals <file>      the real appeals the synthetic texts vary (default ../shared/data/appeals-taidi2020/hot_issue_messages.csv)
-          --import-n <n>        rows in each generated import file, xlsx and GB18030 CSV (default 100000; --quick 5000)
-          --replies <file>      the real appeals the import rows are made from (default ../shared/data/appeals-taidi2020/replies.csv)
-          --review-n <n>        matters with whole histories behind the review timings (default 1000000; --quick 20000)
+          --appeals <file>      the real appeals the synthetic texts vary (default shared/data/appeals-taidi2020/hot_issue_messages.csv
+                                in a folder above the bench or the working directory; labelled_sample.csv is read beside it)
+          --import-n <n>        rows in each generated import file, xlsx and GB18030 CSV (default 100000; --quick 1000)
+          --replies <file>      the real appeals the import rows are made from (default shared/data/appeals-taidi2020/replies.csv, found likewise)
+          --review-n <n>        matters with whole histories behind the review timings (default 1000000; --quick 5000)
           --help
         """;
 
@@ -227,12 +244,14 @@ internal sealed record BenchOptions
                 SweepDue = 1_000,
                 SweepItems = 200,
                 CalendarTime = TimeSpan.FromSeconds(1),
-                AssignCount = 500,
-                AssignTime = TimeSpan.FromSeconds(10),
+                ListCalls = 10,
+                ListWarmups = 1,
+                AssignCount = 200,
+                AssignTime = TimeSpan.FromSeconds(5),
                 SimilarSize = 20_000,
                 GroupSize = 10_000,
-                ImportSize = 5_000,
-                ReviewSize = 20_000,
+                ImportSize = 1_000,
+                ReviewSize = 5_000,
             };
         }
 

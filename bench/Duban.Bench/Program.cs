@@ -29,6 +29,14 @@ internal static class Program
         var watch = Stopwatch.StartNew();
         var output = Console.Out;
         var report = new Report(output);
+        var part = Stopwatch.StartNew();
+        void Took(string name)
+        {
+            // Each part's own time, so --quick (which CI runs) can be kept short.
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# {name} took {part.Elapsed.TotalSeconds:0.0} s"));
+            part.Restart();
+        }
+
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"# duban bench {started:yyyy-MM-dd HH:mm zzz}, {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, load average {report.LoadAtStart ?? "unknown"}"));
         try
@@ -37,23 +45,27 @@ internal static class Program
             {
                 output.WriteLine("# calendar");
                 CalendarBench.Run(options, report);
+                Took("calendar");
             }
 
             if (options.Runs("text"))
             {
                 output.WriteLine("# text");
                 TextBench.Run(report);
+                Took("text");
             }
 
             if (options.Runs("similar"))
             {
                 SimilarBench.Run(options, report, output);
+                Took("similar");
             }
 
             if (options.Runs("route"))
             {
                 output.WriteLine("# route");
-                RouteBench.Run(report);
+                RouteBench.Run(options, report);
+                Took("route");
             }
 
             var storage = new StorageBench(options, report, output);
@@ -75,20 +87,25 @@ internal static class Program
             {
                 // One --budget per engine, shared by its storage and sweep measurements.
                 var budget = Stopwatch.StartNew();
+                part.Restart();
                 await storage.RunAsync(engine, budget, cancel.Token);
+                Took(engine + " assign and list");
                 if (options.Runs("sweep"))
                 {
                     await sweep.RunAsync(engine, budget, cancel.Token);
+                    Took(engine + " sweep");
                 }
 
                 if (options.Runs("import"))
                 {
                     await import.RunAsync(engine, cancel.Token);
+                    Took(engine + " import");
                 }
 
                 if (options.Runs("review"))
                 {
                     await review.RunAsync(engine, cancel.Token);
+                    Took(engine + " review");
                 }
             }
         }

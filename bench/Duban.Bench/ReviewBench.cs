@@ -5,7 +5,7 @@ using Duban.Calendar;
 using Duban.Data;
 using Duban.Matters;
 using Duban.Reviews;
-using Duban.TimeLimits;
+using Duban.Synthetic;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -220,13 +220,14 @@ internal sealed class ReviewBench(BenchOptions options, Report report, TextWrite
     {
         var samples = new List<double>();
         var budget = Stopwatch.StartNew();
-        for (var i = 0; i < 3 + 20 && budget.Elapsed < TimeSpan.FromSeconds(60); i++)
+        var (warmups, calls) = options.Quick ? (1, 3) : (3, 20); // --quick checks that it runs, not how fast
+        for (var i = 0; i < warmups + calls && budget.Elapsed < TimeSpan.FromSeconds(60); i++)
         {
             await using var scope = services.CreateAsyncScope();
             var reviews = scope.ServiceProvider.GetRequiredService<ReviewQueries>();
             var start = Stopwatch.GetTimestamp();
             await call(reviews);
-            if (i >= 3)
+            if (i >= warmups)
             {
                 samples.Add(Percentiles.Milliseconds(start, Stopwatch.GetTimestamp()));
             }
@@ -237,7 +238,10 @@ internal sealed class ReviewBench(BenchOptions options, Report report, TextWrite
     }
 
     internal sealed record Units(Actor Supervisor, IReadOnlyList<long> All, IReadOnlyList<long> Counties, IReadOnlyList<long> Departments,
-        IReadOnlyList<long> Townships, IReadOnlyList<long> Villages);
+        IReadOnlyList<long> Townships, IReadOnlyList<long> Villages)
+    {
+        public SyntheticUnits Synthetic { get; } = new(Supervisor, Counties, Departments, Townships, Villages);
+    }
 
     /// <summary>A city with its 督查室, 100 departments, 20 counties of 10 townships each, and 2,678 villages: 3,000 units.</summary>
     private static async Task<Units> CreateUnitsAsync(IServiceProvider services, CancellationToken cancellationToken)
@@ -330,104 +334,23 @@ internal sealed class ReviewBench(BenchOptions options, Report report, TextWrite
         return events;
     }
 
-    /// <summary>One matter with a plausible history up to <see cref="Now"/>: mostly on time, some late, a few
-    /// transferred or returned, some sent back by the verifier, appeals rated (a few dissatisfied and redone).</summary>
+    /// <summary>One matter with a plausible history up to <see cref="Now"/> (the product's synthetic histories, none
+    /// stalled: three years of finished work and the last days still open).</summary>
     private static Matter Build(Units units, Random random, Rules rules, MatterLifecycle lifecycle, int index, Dictionary<int, long> counters)
     {
-        var pick = random.NextDouble();
-        IReadOnlyList<long> pool = pick switch { < 0.15 => units.Counties, < 0.45 => units.Departments, < 0.85 => units.Townships, _ => units.Villages };
-        var lead = pool[random.Next(pool.Count)];
-        var kind = random.NextDouble() < 0.6 ? MatterKind.Appeal : MatterKind.Assignment;
-        var at = Now.AddDays(-2 - random.NextDouble() * 3 * 365);
-        var supervisor = units.Supervisor;
-        var command = new AssignCommand(kind, supervisor.UnitId, lead, [], TimeLimitProfile.DefaultName, random.NextDouble() < 0.1, null);
-        var assigned = lifecycle.Assign(command, supervisor, at);
-        var history = new List<MatterEvent> { assigned };
-        var state = MatterState.Start(assigned);
-        Actor Handler() => new("bench:承办", "承办人", state.LeadUnitId, new HashSet<Role> { Role.Handler });
-        bool Do(MatterCommand c, Actor actor, double hours)
-        {
-            at = at.AddHours(hours);
-            if (at > Now)
-            {
-                return false;
-            }
-
-            try
-            {
-                var e = lifecycle.Decide(state, c, actor, at, AnyTree.Instance);
-                history.Add(e);
-                state = state.Apply(e);
-                return true;
-            }
-            catch (DomainException)
-            {
-                return false;
-            }
-        }
-
-        var ok = true;
-        var detour = random.NextDouble();
-        if (detour < 0.02)
-        {
-            ok = Do(new MatterCommand(MatterAction.Return) { Note = "不属于本单位职责" }, Handler(), random.NextDouble() * 8)
-                && Do(new MatterCommand(MatterAction.Transfer) { Note = "改派", TargetUnitId = units.Townships[random.Next(units.Townships.Count)] }, supervisor, 4 + random.NextDouble() * 20);
-        }
-        else if (detour < 0.05)
-        {
-            ok = Do(new MatterCommand(MatterAction.Transfer) { Note = "改派", TargetUnitId = units.Departments[random.Next(units.Departments.Count)] }, supervisor, random.NextDouble() * 40);
-        }
-
-        ok = ok && Do(new MatterCommand(MatterAction.Acknowledge), Handler(), random.NextDouble() < 0.85 ? random.NextDouble() * 20 : 24 + random.NextDouble() * 100);
-        if (ok && random.NextDouble() < 0.6)
-        {
-            ok = Do(new MatterCommand(MatterAction.Feedback) { Note = "已开展排查" }, Handler(), 12 + random.NextDouble() * 48);
-        }
-
-        ok = ok && Do(new MatterCommand(MatterAction.Complete) { Note = "已办结" }, Handler(), 24 + random.NextDouble() * (random.NextDouble() < 0.85 ? 150 : 500));
-        if (ok && random.NextDouble() < 0.08)
-        {
-            ok = Do(new MatterCommand(MatterAction.Verify) { Accepted = false, Note = "材料不全" }, supervisor, 2 + random.NextDouble() * 30)
-                && Do(new MatterCommand(MatterAction.Complete) { Note = "补充完善" }, Handler(), 24 + random.NextDouble() * 100);
-        }
-
-        ok = ok && Do(new MatterCommand(MatterAction.Verify) { Accepted = true }, supervisor, 2 + random.NextDouble() * 30);
-        if (ok && kind == MatterKind.Appeal)
-        {
-            var rating = random.NextDouble() switch { < 0.8 => Satisfaction.Satisfied, < 0.92 => Satisfaction.Basically, _ => Satisfaction.Dissatisfied };
-            ok = Do(new MatterCommand(MatterAction.Rate) { Satisfaction = rating }, supervisor, 2 + random.NextDouble() * 60);
-            if (ok && rating == Satisfaction.Dissatisfied)
-            {
-                ok = Do(new MatterCommand(MatterAction.Complete) { Note = "再次整改" }, Handler(), 24 + random.NextDouble() * 150)
-                    && Do(new MatterCommand(MatterAction.Verify) { Accepted = true }, supervisor, 2 + random.NextDouble() * 30)
-                    && Do(new MatterCommand(MatterAction.Rate) { Satisfaction = Satisfaction.Basically }, supervisor, 2 + random.NextDouble() * 30);
-            }
-        }
-
-        _ = ok && Do(new MatterCommand(MatterAction.Close), supervisor, 1 + random.NextDouble() * 10);
-
-        var year = ChinaTime.DateOf(assigned.At).Year;
+        var built = SyntheticHistory.Build(random, lifecycle, units.Synthetic, Now.AddDays(-2 - random.NextDouble() * 3 * 365), Now, fullHistory: true);
+        var year = ChinaTime.DateOf(built.State.AssignedAt).Year;
         var number = counters[year] = counters.GetValueOrDefault(year) + 1;
         var matter = new Matter
         {
             Code = FormattableString.Invariant($"DB-{year}-{number:D6}"),
-            Source = kind == MatterKind.Appeal ? MatterSource.Hotline : MatterSource.Meeting,
+            Source = built.Source,
             Title = FormattableString.Invariant($"讲评基准事项 {index}"),
             Content = BenchOrganisation.Content,
-            Profile = state.Profile,
+            Profile = built.State.Profile,
         };
-        matter.Store(state, rules);
-        matter.Events.AddRange(history.Select(MatterEventRow.From));
+        matter.Store(built.State, rules);
+        matter.Events.AddRange(built.Events.Select(MatterEventRow.From));
         return matter;
-    }
-
-    /// <summary>Every unit under the city: the supervisor may act on all of them.</summary>
-    private sealed class AnyTree : IUnitTree
-    {
-        public static AnyTree Instance { get; } = new();
-
-        public bool IsWithin(long unitId, long ancestorId) => true;
-
-        public long GovernmentOf(long unitId) => unitId;
     }
 }

@@ -12,20 +12,19 @@ namespace Duban.Bench;
 /// </summary>
 internal static class RouteBench
 {
-    private const int Rows = 100_000;
-    private const int Predictions = 20_000;
+    private const int Rows = 100_000, QuickRows = 10_000;
+    private const int Predictions = 20_000, QuickPredictions = 2_000;
 
-    public static void Run(Report report)
+    public static void Run(BenchOptions options, Report report)
     {
-        var data = DataDirectory();
-        var labelled = ReadTexts(Path.Combine(data, "labelled_sample.csv"), "一级分类");
+        var labelled = ReadTexts(options.LabelledFile, "一级分类");
         var seedModel = TriageTrainer.Train(labelled.Select(t => new TriageExample(t.Text, t.Label!)).ToArray());
-        var bases = ReadTexts(Path.Combine(data, "hot_issue_messages.csv"), null).Concat(ReadTexts(Path.Combine(data, "replies.csv"), null))
+        var bases = ReadTexts(options.AppealsFile, null).Concat(ReadTexts(options.RepliesFile, null))
             .Select(t => (t.Title, Sentences: t.Body.Split('。', StringSplitOptions.RemoveEmptyEntries), Label: seedModel.Predict(t.Text, 0).BestLabel))
             .ToArray();
         var random = new Random(20200101);
-        var rows = new TriageExample[Rows];
-        for (var i = 0; i < Rows; i++)
+        var rows = new TriageExample[options.Quick ? QuickRows : Rows];
+        for (var i = 0; i < rows.Length; i++)
         {
             var (title, sentences, label) = bases[random.Next(bases.Length)];
             var kept = sentences.Where(_ => random.Next(2) == 0).DefaultIfEmpty(sentences.FirstOrDefault() ?? "");
@@ -39,7 +38,7 @@ internal static class RouteBench
         using var file = new MemoryStream();
         model.Write(file);
 
-        var texts = rows.Take(Predictions).Select(r => r.Text).ToArray();
+        var texts = rows.Take(options.Quick ? QuickPredictions : Predictions).Select(r => r.Text).ToArray();
         watch.Restart();
         foreach (var text in texts)
         {
@@ -47,19 +46,19 @@ internal static class RouteBench
         }
 
         var predictSeconds = watch.Elapsed.TotalSeconds;
-        report.Add(new Measurement("route", "none", Rows, "train",
+        report.Add(new Measurement("route", "none", rows.Length, "train",
         [
             ("seconds", trainSeconds),
-            ("rows_per_s", Rows / trainSeconds),
+            ("rows_per_s", rows.Length / trainSeconds),
             ("labels", model.Labels.Count),
             ("features", model.Space.Count),
             ("model_mb", file.Length / 1048576.0),
             ("peak_working_set_mb", Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0),
         ]));
-        report.Add(new Measurement("route", "none", Predictions, "predict",
+        report.Add(new Measurement("route", "none", texts.Length, "predict",
         [
-            ("texts_per_s", Predictions / predictSeconds),
-            ("us_per_text", predictSeconds * 1e6 / Predictions),
+            ("texts_per_s", texts.Length / predictSeconds),
+            ("us_per_text", predictSeconds * 1e6 / texts.Length),
             ("mean_chars", texts.Average(t => t.Length)),
         ]));
     }
@@ -77,16 +76,5 @@ internal static class RouteBench
         int title = Csv.Column(header, "留言主题"), body = Csv.Column(header, "留言详情");
         var label = labelColumn is null ? -1 : Csv.Column(header, labelColumn);
         return records.Skip(1).Select(r => new Row(r.Fields[title], r.Fields[body], label < 0 ? null : r.Fields[label])).ToList();
-    }
-
-    private static string DataDirectory()
-    {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Duban.slnx")))
-        {
-            root = root.Parent;
-        }
-
-        return Path.Combine(root?.FullName ?? ".", "..", "shared", "data", "appeals-taidi2020");
     }
 }

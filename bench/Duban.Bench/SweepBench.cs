@@ -178,7 +178,8 @@ internal sealed class SweepBench(BenchOptions options, Report report, TextWriter
     /// </summary>
     private async Task WarmUpAsync(string engine, CancellationToken cancellationToken)
     {
-        const int Round = 10, MaxRounds = 30;
+        const int Round = 10;
+        var maxRounds = options.Quick ? 2 : 30; // --quick checks that it runs, not how fast
         var scenario = new SweepScenario(5_000, 2_500);
         await using var database = await BenchDatabase.CreateAsync(engine, options.Postgres, cancellationToken);
         var services = await database.ServicesAsync(new BenchClock(SweepScenario.At), cancellationToken);
@@ -187,7 +188,7 @@ internal sealed class SweepBench(BenchOptions options, Report report, TextWriter
         var at = SweepScenario.At.ToUniversalTime();
         var (ms, summary) = await SweepAsync(services, at, cancellationToken);
         var (rounds, recorded, compiled) = (0, 0, System.Runtime.JitInfo.GetCompiledMethodCount());
-        for (var quiet = 0; quiet < 2 && rounds < MaxRounds; rounds++)
+        for (var quiet = 0; quiet < 2 && rounds < maxRounds; rounds++)
         {
             for (var i = 0; i < Round; i++)
             {

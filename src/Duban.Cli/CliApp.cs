@@ -40,6 +40,7 @@ public static class CliApp
             new ReportCommand(cli).Create(),
             new AssessmentCommand(cli).Create(),
             new AuditCommand(cli).Create(),
+            new SeedCommand(cli).Create(),
             backup.Backup(),
             backup.Restore(),
         };

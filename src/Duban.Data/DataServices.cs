@@ -72,6 +72,7 @@ public static class DataServices
         services.AddScoped<ApiTokens>().AddSingleton<ApiTokenCache>();
         services.AddScoped<UserAccounts>();
         services.AddScoped<DemoOrganisation>();
+        services.AddScoped<SyntheticData>();
         services.AddScoped<SweepDeadlines>();
         services.AddScoped<Supervision>().AddScoped<ExtensionRequests>().AddScoped<AccountabilityList>().AddScoped<NoticeInbox>();
         services.AddScoped<LookBacks>();

@@ -54,11 +54,11 @@ public sealed class RowWriter(DubanDbContext db)
 
         var table = TableOf<T>();
         var name = _sql.DelimitIdentifier(table.Name);
-        var key = _sql.DelimitIdentifier(table.Key.Name);
+        var key = _sql.DelimitIdentifier(table.SingleKey.Name);
         if (_postgres)
         {
             var sql = "SELECT nextval(pg_get_serial_sequence({0}, {1})) AS \"Value\" FROM generate_series(1, {2})";
-            return [.. await db.Database.SqlQueryRaw<long>(sql, name, table.Key.Name, count).ToListAsync(cancellationToken)];
+            return [.. await db.Database.SqlQueryRaw<long>(sql, name, table.SingleKey.Name, count).ToListAsync(cancellationToken)];
         }
 
         // AUTOINCREMENT never reuses an id, not even a deleted row's: start after the higher of the sequence and the table.
@@ -87,17 +87,18 @@ public sealed class RowWriter(DubanDbContext db)
 
         var table = TableOf<T>();
         var audited = AuditTrail.Audited(table.Type) is not null;
-        if (audited && table.Key.Value(rows[0]) is 0L)
+        if (audited && table.Key is { } generated && generated.Value(rows[0]) is 0L)
         {
             // An audit record names its row by key, so audited rows get their ids before they are written.
             var ids = await ReserveIdsAsync<T>(rows.Count, cancellationToken);
             for (var i = 0; i < rows.Count; i++)
             {
-                table.Key.Property.PropertyInfo!.SetValue(rows[i], ids[i]);
+                generated.Property.PropertyInfo!.SetValue(rows[i], ids[i]);
             }
         }
 
-        var (columns, head) = table.Insert(withIds: table.Key.Value(rows[0]) is not (null or 0L or 0), Defaulted(table, rows), _sql);
+        // A composite key (a link row such as a co-unit) is always written as it is.
+        var (columns, head) = table.Insert(withIds: table.Key?.Value(rows[0]) is not (null or 0L or 0), Defaulted(table, rows), _sql);
         await InChunksAsync(rows, columns, head, "", cancellationToken);
         if (audited)
         {
@@ -119,9 +120,9 @@ public sealed class RowWriter(DubanDbContext db)
 
         var table = TableOf<T>();
         var set = properties.Select(p => table.Columns.Single(c => c.Property.Name == p)).ToArray();
-        var columns = new[] { table.Key }.Concat(set).ToArray();
+        var columns = new[] { table.SingleKey }.Concat(set).ToArray();
         var name = _sql.DelimitIdentifier(table.Name);
-        var key = _sql.DelimitIdentifier(table.Key.Name);
+        var key = _sql.DelimitIdentifier(table.SingleKey.Name);
 
         // UPDATE … FROM a VALUES list: SQLite 3.33+ and PostgreSQL both have it.
         var head = "WITH v (" + string.Join(", ", columns.Select(c => _sql.DelimitIdentifier(c.Name))) + ") AS (VALUES ";
@@ -270,14 +271,18 @@ public sealed class RowWriter(DubanDbContext db)
             Type = type;
             Name = type.GetTableName() ?? throw new InvalidOperationException($"{type.DisplayName()} has no table.");
             Columns = type.GetProperties().Select(p => new Column(p)).ToArray();
-            var key = type.FindPrimaryKey()?.Properties is [var single] ? single : throw new InvalidOperationException($"{type.DisplayName()} needs a single-column key.");
-            Key = Columns.Single(c => c.Property == key);
+            Key = type.FindPrimaryKey()?.Properties is [var single] ? Columns.Single(c => c.Property == single) : null;
         }
 
         public IEntityType Type { get; }
         public string Name { get; }
         public Column[] Columns { get; }
-        public Column Key { get; }
+
+        /// <summary>The key column; null for a composite key, which only inserts take.</summary>
+        public Column? Key { get; }
+
+        /// <summary>The key column, for what needs one (reserving ids, updates by key).</summary>
+        public Column SingleKey => Key ?? throw new InvalidOperationException($"{Type.DisplayName()} needs a single-column key.");
 
         private readonly ConcurrentDictionary<(bool WithIds, ulong Defaulted), InsertText> _inserts = new();
 

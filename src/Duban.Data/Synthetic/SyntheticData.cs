@@ -1,0 +1,377 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Threading.Channels;
+using Duban.Appeals;
+using Duban.Calendar;
+using Duban.Matters;
+using Duban.Synthetic;
+using Duban.Tabular;
+using Microsoft.EntityFrameworkCore;
+
+namespace Duban.Data;
+
+/// <summary>What to generate: <see cref="Matters"/> matters over the last <see cref="Years"/> years in an organisation of
+/// <see cref="Units"/> units, from <see cref="Seed"/>, as of <see cref="Now"/>.</summary>
+public sealed record SyntheticOptions(int Matters, int Units, int Years, int Seed, DateTimeOffset Now);
+
+/// <summary>What <see cref="SyntheticData.GenerateAsync"/> wrote, how long each part took, and the sign-ins it made
+/// (user name, password) to print once.</summary>
+public sealed record SyntheticResult(int Units, long Matters, long Milestones, long Events, long Appeals, int Enterprises, long Visits,
+    TimeSpan OrganisationTime, TimeSpan MattersTime, TimeSpan FactsTime, IReadOnlyList<(string UserName, string Password)> SignIns)
+{
+    /// <summary>Of <see cref="MattersTime"/>: waiting for matters to be made (the lifecycle, texts, signatures run beside the writes).</summary>
+    public TimeSpan MakingWait { get; init; }
+
+    /// <summary>Of <see cref="MattersTime"/>: inserting the rows.</summary>
+    public TimeSpan InsertTime { get; init; }
+
+    /// <summary>Of <see cref="MattersTime"/>: committing, which links and inserts the rows' audit records.</summary>
+    public TimeSpan CommitTime { get; init; }
+}
+
+/// <summary>
+/// 合成数据 (<c>duban seed synthetic</c>): a realistic organisation and history written into an empty database — units,
+/// a supervision office and cadres, enterprises with their 包联 cadre and visits, and matters with whole histories
+/// made by the product's lifecycle (<see cref="SyntheticHistory"/>), appeals with tracking codes, texts varied from
+/// real appeals (<see cref="SyntheticTexts"/>). Rows go in set-based through <see cref="RowWriter"/>, batch by batch,
+/// so the audit trail records every row as it would any insert and <c>duban audit verify</c> passes; one record
+/// 生成合成数据 says what was asked. The review counters are then rebuilt from the events. Reproducible: the same
+/// options give the same rows (ids, codes, texts, times); only the printed passwords are random.
+/// </summary>
+public sealed class SyntheticData(DubanDbContext db, Rules rules, UserAccounts accounts, ReviewOptions reviewOptions)
+{
+    /// <summary>Matters per transaction: large enough for few statements, small enough to keep memory flat.</summary>
+    private const int Batch = 5_000;
+
+    /// <summary>The real appeals' file under ../shared/data, as the repository's neighbours hold it.</summary>
+    public static readonly string AppealsFileName = Path.Combine("appeals-taidi2020", "hot_issue_messages.csv");
+
+    private static readonly string[] Surnames = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭"];
+    private static readonly string[] Trades = ["科技", "食品", "机械", "物流", "建材", "纺织", "医药", "电子", "化工", "农业"];
+
+    /// <summary>
+    /// The real appeals' file: the first <c>shared/data/appeals-taidi2020/hot_issue_messages.csv</c> found in
+    /// <paramref name="start"/> or a folder above it, so a checkout beside <c>shared</c> finds it from any working directory.
+    /// </summary>
+    public static string? FindSharedData(string start, string relative)
+    {
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "shared", "data", relative);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Title and body of each appeal in a 泰迪杯-style CSV (columns 留言主题, 留言详情).</summary>
+    /// <exception cref="FormatException">The file lacks those columns.</exception>
+    public static IReadOnlyList<(string Title, string Body)> ReadAppeals(string path)
+    {
+        using var reader = new StreamReader(path);
+        using var records = Csv.Read(reader).GetEnumerator();
+        if (!records.MoveNext())
+        {
+            throw new FormatException($"文件 {path} 是空的。");
+        }
+
+        var header = records.Current.Fields;
+        int title = Csv.Column(header, "留言主题"), body = Csv.Column(header, "留言详情");
+        if (title < 0 || body < 0)
+        {
+            throw new FormatException($"文件 {path} 没有「留言主题」和「留言详情」两列。");
+        }
+
+        var list = new List<(string, string)>();
+        while (records.MoveNext())
+        {
+            var fields = records.Current.Fields;
+            if (fields.Count > Math.Max(title, body))
+            {
+                list.Add((fields[title], fields[body]));
+            }
+        }
+
+        return list;
+    }
+
+    /// <summary>Writes the synthetic organisation and history.</summary>
+    /// <exception cref="RuleConflictException">The database already holds units or matters.</exception>
+    public async Task<SyntheticResult> GenerateAsync(SyntheticOptions options, IReadOnlyList<(string Title, string Body)> appeals,
+        IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var texts = new SyntheticTexts(appeals);
+        if (await db.Units.AnyAsync(cancellationToken) || await db.Matters.AnyAsync(cancellationToken))
+        {
+            throw new RuleConflictException("数据库里已有单位或事项。合成数据只写入空数据库，以免与真实数据混在一起；请用 --db 指定一个新的数据库。");
+        }
+
+        db.Database.SetCommandTimeout(TimeSpan.FromMinutes(30));
+        var watch = Stopwatch.StartNew();
+        var organisation = await CreateOrganisationAsync(options, cancellationToken);
+        var organisationTime = watch.Elapsed;
+
+        watch.Restart();
+        var counts = await WriteMattersAsync(options, organisation, texts, progress, cancellationToken);
+        var mattersTime = watch.Elapsed;
+
+        watch.Restart();
+        await FactStore.RebuildAsync(db, rules, reviewOptions.Facts, null, cancellationToken);
+        return new SyntheticResult(organisation.UnitCount, options.Matters, counts.Milestones, counts.Events, counts.Appeals,
+            organisation.Enterprises.Count, counts.Visits, organisationTime, mattersTime, watch.Elapsed, organisation.SignIns)
+        {
+            MakingWait = counts.Waiting, InsertTime = counts.Inserting, CommitTime = counts.Committing,
+        };
+    }
+
+    private sealed record Organisation(int UnitCount, SyntheticUnits Units, IReadOnlyList<(long Id, long Cadre)> Enterprises,
+        IReadOnlyList<(string UserName, string Password)> SignIns);
+
+    /// <summary>Units (one transaction, ids reserved so paths are known), the 督查室 sign-in and one cadre per county,
+    /// enterprises with their current pairing, and the record 生成合成数据.</summary>
+    private async Task<Organisation> CreateOrganisationAsync(SyntheticOptions options, CancellationToken cancellationToken)
+    {
+        var random = new Random(options.Seed);
+        var plan = SyntheticOrganisation.Plan(options.Units);
+        var writer = new RowWriter(db);
+        var units = new Unit[plan.Count];
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            await AuditTrail.RecordAsync(db, "生成合成数据", "database", "synthetic", null,
+            [
+                KeyValuePair.Create<string, object?>("matters", options.Matters), KeyValuePair.Create<string, object?>("units", options.Units),
+                KeyValuePair.Create<string, object?>("years", options.Years), KeyValuePair.Create<string, object?>("seed", options.Seed),
+                KeyValuePair.Create<string, object?>("now", options.Now),
+            ], cancellationToken);
+            var ids = await writer.ReserveIdsAsync<Unit>(plan.Count, cancellationToken);
+            for (var i = 0; i < plan.Count; i++)
+            {
+                var p = plan[i];
+                var parent = p.Parent < 0 ? null : units[p.Parent];
+                units[i] = new Unit { Id = ids[i], Code = p.Code, Name = p.Name, Level = p.Level, ParentId = parent?.Id, Path = $"{parent?.Path ?? "/"}{ids[i]}/" };
+            }
+
+            await writer.InsertAsync(units, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        IReadOnlyList<long> Of(UnitLevel level) => [.. units.Where((u, i) => u.Level == level && i != SyntheticOrganisation.Office).Select(u => u.Id)];
+        var office = units[SyntheticOrganisation.Office];
+        var supervisor = new Actor("synthetic:督查员", "督查员", office.Id, new HashSet<Role> { Role.Supervisor });
+        var villages = Of(UnitLevel.Village);
+        var synthetic = new SyntheticUnits(supervisor, Of(UnitLevel.County), Of(UnitLevel.Department), Of(UnitLevel.Township),
+            villages.Count > 0 ? villages : Of(UnitLevel.Township));
+
+        // Sign-ins: the office's, printed once; cadres with passwords no one knows (an administrator sets one when wanted).
+        var password = "Duban-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5));
+        await accounts.CreateAsync("ducha", "督查员", office.Code, [Role.Supervisor], password, cancellationToken: cancellationToken);
+        var cadres = new List<long>();
+        foreach (var county in units.Where(u => u.Level == UnitLevel.County))
+        {
+            var user = await accounts.CreateAsync("cadre-" + county.Code.ToLowerInvariant(), Surnames[random.Next(Surnames.Length)] + "包联", county.Code,
+                [Role.Cadre], "Duban-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), cancellationToken: cancellationToken);
+            cadres.Add(user.Id);
+        }
+
+        // Enterprises, one per 1,000 matters (at least 5), each paired with a cadre since the history began.
+        var start = ChinaTime.DateOf(options.Now.AddYears(-options.Years));
+        var enterprises = new List<Enterprise>();
+        for (var i = 0; i < Math.Max(5, options.Matters / 1000); i++)
+        {
+            enterprises.Add(new Enterprise
+            {
+                Name = string.Create(CultureInfo.InvariantCulture, $"合成{Trades[random.Next(Trades.Length)]}有限公司{i + 1}"),
+                CreditCode = string.Create(CultureInfo.InvariantCulture, $"91{i:D16}"),
+                RegionUnitId = synthetic.Townships[random.Next(synthetic.Townships.Count)],
+                CreatedAt = options.Now.AddYears(-options.Years),
+            });
+        }
+
+        var pairings = new List<EnterprisePairing>();
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            await writer.InsertAsync(enterprises, cancellationToken);
+            pairings.AddRange(enterprises.Select(e => new EnterprisePairing
+            {
+                EnterpriseId = e.Id, CadreId = cadres[random.Next(cadres.Count)], From = start, CreatedById = supervisor.Id,
+                CreatedByName = supervisor.Name, CreatedAt = e.CreatedAt,
+            }));
+            await writer.InsertAsync(pairings, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return new Organisation(units.Length, synthetic, [.. pairings.Select(p => (p.EnterpriseId, p.CadreId))], [("ducha", password)]);
+    }
+
+    private sealed record Written(long Milestones, long Events, long Appeals, long Visits, TimeSpan Waiting, TimeSpan Inserting, TimeSpan Committing);
+
+    /// <summary>Rows of one batch, made off the writing thread.</summary>
+    private sealed record Made(List<Matter> Matters, List<Appeal?> Appeals, List<Visit> Visits, List<MatterSignature> Signatures);
+
+    private async Task<Written> WriteMattersAsync(SyntheticOptions options, Organisation organisation,
+        SyntheticTexts texts, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        var batches = Channel.CreateBounded<Made>(2);
+        var counters = new Dictionary<int, long>();
+        var producer = Task.Run(async () =>
+        {
+            try
+            {
+                // Matters' own random stream, apart from the organisation's, so the one does not shift the other; derived
+                // by plain arithmetic (HashCode is seeded afresh in every process, so it would differ from run to run).
+                var random = new Random(unchecked((options.Seed * 1_000_003) + 19));
+                var lifecycle = rules.Lifecycle();
+                var span = TimeSpan.FromDays(365.25 * options.Years);
+                for (var first = 0; first < options.Matters; first += Batch)
+                {
+                    var made = new Made([], [], [], []);
+                    for (var i = first; i < Math.Min(options.Matters, first + Batch); i++)
+                    {
+                        Make(random, lifecycle, options.Now - span * random.NextDouble(), options.Now, organisation, texts, counters, made);
+                    }
+
+                    await batches.Writer.WriteAsync(made, cancellationToken);
+                }
+
+                batches.Writer.Complete();
+            }
+            catch (Exception e)
+            {
+                batches.Writer.Complete(e);
+            }
+        }, cancellationToken);
+
+        long milestones = 0, events = 0, appeals = 0, visits = 0, done = 0;
+        var writer = new RowWriter(db);
+        // Where the time goes: waiting for the maker (lifecycle, texts), inserting rows, committing (which links and
+        // inserts the batch's audit records).
+        Stopwatch waiting = Stopwatch.StartNew(), inserting = new(), committing = new();
+        await foreach (var made in batches.Reader.ReadAllAsync(cancellationToken))
+        {
+            waiting.Stop();
+            inserting.Start();
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var matters = made.Matters;
+            var matterIds = await writer.ReserveIdsAsync<Matter>(matters.Count, cancellationToken);
+            for (var i = 0; i < matters.Count; i++)
+            {
+                matters[i].Id = matterIds[i];
+            }
+
+            var milestoneRows = matters.SelectMany(m => m.Milestones.Select(r => { r.MatterId = m.Id; return r; })).ToList();
+            var eventRows = matters.SelectMany(m => m.Events.Select(r => { r.MatterId = m.Id; return r; })).ToList();
+            var coUnits = matters.SelectMany(m => m.CoUnits.Select(r => { r.MatterId = m.Id; return r; })).ToList();
+            var appealRows = new List<Appeal>();
+            for (var i = 0; i < matters.Count; i++)
+            {
+                if (made.Appeals[i] is { } appeal)
+                {
+                    appeal.MatterId = matters[i].Id;
+                    appealRows.Add(appeal);
+                }
+            }
+
+            await writer.InsertAsync(matters, cancellationToken);
+            await writer.InsertAsync(milestoneRows, cancellationToken);
+            await writer.InsertAsync(eventRows, cancellationToken);
+            await writer.InsertAsync(coUnits, cancellationToken);
+            await writer.InsertAsync(appealRows, cancellationToken);
+            await writer.InsertAsync(made.Visits, cancellationToken);
+            var problems = made.Visits.SelectMany(v => v.Problems.Select(p =>
+            {
+                p.VisitId = v.Id;
+                p.AppealId = p.AppealId is { } index ? appealRows[(int)index].Id : null;
+                return p;
+            })).ToList();
+            await writer.InsertAsync(problems, cancellationToken);
+            made.Signatures.ForEach(signature => signature.MatterId = signature.Matter!.Id);
+            await writer.InsertAsync(made.Signatures, cancellationToken);
+            inserting.Stop();
+            committing.Start();
+            await transaction.CommitAsync(cancellationToken);
+            committing.Stop();
+            waiting.Start();
+
+            milestones += milestoneRows.Count;
+            events += eventRows.Count;
+            appeals += appealRows.Count;
+            visits += made.Visits.Count;
+            done += matters.Count;
+            progress?.Report(done);
+        }
+
+        waiting.Stop();
+        await producer;
+        // The code counters as AssignMatter would have left them.
+        db.CodeCounters.AddRange(counters.OrderBy(c => c.Key).Select(c => new CodeCounter { Year = c.Key, Last = c.Value }));
+        await db.SaveChangesAsync(cancellationToken);
+        return new Written(milestones, events, appeals, visits, waiting.Elapsed, inserting.Elapsed, committing.Elapsed);
+    }
+
+    /// <summary>One matter with its rows; an appeal's intake facts; an appeal raised on a visit gets its visit, and
+    /// every tenth matter a visit with nothing raised beside it.</summary>
+    private void Make(Random random, MatterLifecycle lifecycle, DateTimeOffset assignedAt, DateTimeOffset now, Organisation organisation,
+        SyntheticTexts texts, Dictionary<int, long> counters, Made made)
+    {
+        var built = SyntheticHistory.Build(random, lifecycle, organisation.Units, assignedAt, now);
+        var (title, content) = texts.Next(random);
+        var year = ChinaTime.DateOf(assignedAt).Year;
+        var number = counters[year] = counters.GetValueOrDefault(year) + 1;
+        var matter = new Matter
+        {
+            Code = FormattableString.Invariant($"DB-{year}-{number:D6}"),
+            Source = built.Source,
+            Title = title,
+            Content = content,
+            Goal = built.Kind == MatterKind.Assignment ? "按期解决问题，做到事事有回音" : null,
+            Standard = built.Kind == MatterKind.Assignment ? "问题整改到位，群众满意" : null,
+            Profile = built.State.Profile,
+        };
+        matter.Store(built.State, rules);
+        matter.Events.AddRange(built.Events.Select(MatterEventRow.From));
+        made.Matters.Add(matter);
+        made.Signatures.Add(MatterSignature.For(matter)); // its MatterId once the batch has ids
+
+        Appeal? appeal = null;
+        if (built.Kind == MatterKind.Appeal)
+        {
+            var state = built.State;
+            var replied = state.Status is MatterStatus.Verified or MatterStatus.Rated or MatterStatus.Closed;
+            appeal = new Appeal
+            {
+                TrackingCode = new string(random.GetItems(TrackingCode.Alphabet.AsSpan(), TrackingCode.Length)),
+                Category = AppealCategories.All[random.Next(AppealCategories.All.Count)],
+                RegionUnitId = state.LeadUnitId,
+                ContactName = Surnames[random.Next(Surnames.Length)] + (random.Next(2) == 0 ? "先生" : "女士"),
+                ContactPhone = string.Create(CultureInfo.InvariantCulture, $"13{random.Next(1_000_000_000):D9}"),
+                ReceivedAt = assignedAt,
+                PublicReply = replied ? "您反映的问题已交由相关单位办理，现已办结。感谢您的监督。" : null,
+                RepliedAt = replied ? state.VerifiedAt : null,
+            };
+        }
+
+        made.Appeals.Add(appeal);
+        var raised = built.Source == MatterSource.Visit; // only appeals come from visits
+        if (raised || random.Next(10) == 0)
+        {
+            var (enterprise, cadre) = organisation.Enterprises[random.Next(organisation.Enterprises.Count)];
+            var visit = new Visit
+            {
+                EnterpriseId = enterprise, CadreId = cadre, Date = ChinaTime.DateOf(assignedAt), RecordedAt = assignedAt,
+                Content = raised ? "走访企业，企业反映问题，已现场登记为诉求。" : "走访企业，了解生产经营情况，企业暂无诉求。",
+            };
+            if (raised)
+            {
+                // The appeal's index among this batch's appeals; its id is known once the batch is written.
+                visit.Problems.Add(new VisitProblem { Position = 1, Title = title, AppealId = made.Appeals.Count(a => a is not null) - 1 });
+            }
+
+            made.Visits.Add(visit);
+        }
+    }
+}
