@@ -1,5 +1,6 @@
-using System.Globalization;
-using JiebaNet.Segmenter;
+using Lucene.Net.Analysis.Cn.Smart;
+using Lucene.Net.Analysis.TokenAttributes;
+using Lucene.Net.Util;
 
 namespace Duban.Triage;
 
@@ -15,32 +16,28 @@ public enum TriageFeatureSet
 
 /// <summary>
 /// Segmented words (分词) of a normalised text and their unigram and bigram hashes, next to the character n-grams.
-/// The segmenter is jieba.NET 0.42.2 in precise mode without its HMM for unknown words (the dictionary's
-/// maximum-probability path): the HMM made segmentation several times slower for no gain in macro-F1 here, and the
-/// character n-grams already cover the unknown words it would guess. Its dictionary (the package's
-/// <c>Resources</c> folder) is copied beside every app that loads a model.
+/// The segmenter is Lucene.Net's SmartCn (an HMM segmenter with its word and bigram dictionaries embedded in the
+/// package, so no file is read): measured against jieba.NET 0.42.2 it gave +0.009 macro-F1 at about half jieba's
+/// speed, which the cap below pays for (docs/ROUTING.md). It drops punctuation and lower-cases Latin letters.
 /// </summary>
 public static class WordFeatures
 {
-    /// <summary>Only the opening is segmented: the title and the first sentences say what an appeal is about, and
-    /// segmenting is the slowest step of a prediction.</summary>
-    public const int MaxChars = 300;
+    /// <summary>Only the opening is segmented: the title and the first sentence or two say what an appeal is about,
+    /// segmenting is the slowest step of a prediction, and the whole text scored no better (docs/ROUTING.md).</summary>
+    public const int MaxChars = 120;
 
-    // Segmenters are cheap over the shared dictionary, which loads once; one per thread, as the library does not
-    // promise that one instance may be used by several threads at once.
-    private static readonly ThreadLocal<JiebaSegmenter> Segmenter = new(() => new JiebaSegmenter());
+    // Thread-safe: an analyzer keeps one token stream per thread.
+    private static readonly SmartChineseAnalyzer Analyzer = new(LuceneVersion.LUCENE_48);
 
-    /// <summary>The words of a normalised text, in order: tokens holding a letter, digit or Han character (spaces and
-    /// punctuation dropped), from the first <see cref="MaxChars"/> characters.</summary>
+    /// <summary>The words of a normalised text, in order, from its first <see cref="MaxChars"/> characters.</summary>
     public static IReadOnlyList<string> Words(string normalised)
     {
         ArgumentNullException.ThrowIfNull(normalised);
-        return Tokens(normalised).Where(t => t.IsWord).Select(t => t.Text).ToList();
+        return Tokens(normalised).Select(t => t.Word).ToList();
     }
 
     /// <summary>
-    /// The hashes of a text's word unigrams (words of two or more characters: single ones are character 1-grams
-    /// already) and of its word bigrams (two words in a row with no punctuation between), sorted, with repeats; the
+    /// The hashes of a text's word unigrams and of its word bigrams (two words in a row), sorted, with repeats; the
     /// title's (first line's) taken twice, as <see cref="NgramFeatures.Hashes"/> does.
     /// </summary>
     public static int[] Hashes(string normalised)
@@ -49,33 +46,20 @@ public static class WordFeatures
         var titleEnd = normalised.IndexOf('\n', StringComparison.Ordinal);
         var hashes = new List<int>();
         uint? previous = null;
-        var at = 0;
-        foreach (var (text, isWord) in Tokens(normalised))
+        foreach (var (word, start) in Tokens(normalised))
         {
-            var inTitle = at < titleEnd;
-            at += text.Length;
-            if (!isWord)
-            {
-                previous = text == " " ? previous : null; // a space is no break, punctuation is
-                continue;
-            }
-
-            var word = Fnv(2166136261u, text);
-            var times = inTitle ? 2 : 1;
+            var hash = Fnv(2166136261u, word);
+            var times = start < titleEnd ? 2 : 1;
             for (var t = 0; t < times; t++)
             {
-                if (text.Length >= 2)
-                {
-                    hashes.Add(unchecked((int)(word ^ 0x5700u)));
-                }
-
+                hashes.Add(unchecked((int)(hash ^ 0x5700u)));
                 if (previous is { } p)
                 {
-                    hashes.Add(unchecked((int)(Fnv(p, text) ^ 0x5701u)));
+                    hashes.Add(unchecked((int)(Fnv(p, word) ^ 0x5701u)));
                 }
             }
 
-            previous = word;
+            previous = hash;
         }
 
         var sorted = hashes.ToArray();
@@ -101,17 +85,21 @@ public static class WordFeatures
         return all;
     }
 
-    private static IEnumerable<(string Text, bool IsWord)> Tokens(string normalised)
+    private static List<(string Word, int Start)> Tokens(string normalised)
     {
-        var opening = normalised.Length <= MaxChars ? normalised : normalised[..MaxChars];
-        foreach (var token in Segmenter.Value!.Cut(opening, cutAll: false, hmm: false))
+        var words = new List<(string, int)>();
+        using var stream = Analyzer.GetTokenStream("text", normalised.Length <= MaxChars ? normalised : normalised[..MaxChars]);
+        var term = stream.AddAttribute<ICharTermAttribute>();
+        var offset = stream.AddAttribute<IOffsetAttribute>();
+        stream.Reset();
+        while (stream.IncrementToken())
         {
-            yield return (token, token.Any(IsWordChar));
+            words.Add((term.ToString(), offset.StartOffset));
         }
-    }
 
-    private static bool IsWordChar(char c) =>
-        char.IsLetterOrDigit(c) || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.OtherLetter;
+        stream.End();
+        return words;
+    }
 
     private static uint Fnv(uint h, string text)
     {
