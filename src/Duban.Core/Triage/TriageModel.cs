@@ -42,7 +42,8 @@ public sealed class TriageModel
 
     /// <summary>The abstention threshold: below this confidence the router gives no label (建议人工分派). Chosen at
     /// training on held-out texts as the lowest confidence at which the suggestions given were still right at least
-    /// <see cref="TriageTrainerOptions.TargetAccuracy"/> of the time.</summary>
+    /// <see cref="TriageTrainerOptions.TargetAccuracy"/> of the time (<see cref="LegacyThreshold"/> when there were
+    /// fewer than <see cref="TriageTrainer.MinHeldOutForThreshold"/>).</summary>
     public double Threshold { get; }
 
     /// <summary>The labels, in score order.</summary>

@@ -50,6 +50,10 @@ public static class TriageTrainer
     /// <summary>The fewest examples a label needs: one example cannot be both learnt from and checked.</summary>
     public const int MinExamplesPerLabel = 2;
 
+    /// <summary>Below this many held-out texts the abstention threshold is not chosen from them (a handful of texts say
+    /// nothing about accuracy at a confidence) but is <see cref="TriageModel.LegacyThreshold"/>.</summary>
+    public const int MinHeldOutForThreshold = 100;
+
     /// <summary>Held-out scores used to fit the calibration, at most (more changes the fit in the third decimal).</summary>
     private const int MaxCalibrationRows = 20_000;
 
@@ -103,7 +107,9 @@ public static class TriageTrainer
             var best = TriageModel.ArgMax(p);
             return (((1 - uniformShare) * p[best]) + (uniformShare / labels.Length), best == h.Label);
         });
-        var threshold = TriageEvaluation.AbstentionThreshold(calibrated, options.TargetAccuracy);
+        var threshold = heldOut.Count < MinHeldOutForThreshold
+            ? TriageModel.LegacyThreshold
+            : TriageEvaluation.AbstentionThreshold(calibrated, options.TargetAccuracy);
         return new TriageModel(labels, finalSpace, finalWeights, scale, uniformShare, threshold);
     }
 
