@@ -62,6 +62,7 @@ public static class NearDuplicates
         var size = Enumerable.Repeat(1, items.Count).ToArray();
         var typical = Enumerable.Range(0, items.Count).ToArray();
         var members = new List<int>?[items.Count];
+        var refused = new HashSet<(int Root, int Child, int RootSize, int ChildSize)>(); // two groups are tried once per state
         foreach (var (a, b, similarity) in edges)
         {
             var ra = Find(parent, a);
@@ -84,8 +85,10 @@ public static class NearDuplicates
             var centre = items[typical[root]].Shingles;
             var joining = members[child] ?? [child];
             var required = size[root] + size[child] > options.LargeGroup ? options.LargeMemberThreshold : options.MemberThreshold;
-            if (!joining.TrueForAll(m => m == typical[root] || ShingleSet.Jaccard(items[m].Shingles, centre) >= required))
+            if (refused.Contains((root, child, size[root], size[child]))
+                || !joining.TrueForAll(m => m == typical[root] || ShingleSet.Jaccard(items[m].Shingles, centre) >= required))
             {
+                refused.Add((root, child, size[root], size[child]));
                 continue;
             }
 

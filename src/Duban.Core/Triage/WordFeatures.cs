@@ -17,14 +17,14 @@ public enum TriageFeatureSet
 /// <summary>
 /// Segmented words (分词) of a normalised text and their unigram and bigram hashes, next to the character n-grams.
 /// The segmenter is Lucene.Net's SmartCn (an HMM segmenter with its word and bigram dictionaries embedded in the
-/// package, so no file is read): measured against jieba.NET 0.42.2 it gave +0.009 macro-F1 at about half jieba's
-/// speed, which the cap below pays for (docs/ROUTING.md). It drops punctuation and lower-cases Latin letters.
+/// package, so no file is read): measured against jieba.NET 0.42.2 it gave +0.006–0.009 macro-F1 at about half
+/// jieba's speed, which the cap below pays for (docs/ROUTING.md). It drops punctuation and lower-cases Latin letters.
 /// </summary>
 public static class WordFeatures
 {
-    /// <summary>Only the opening is segmented: the title and the first sentence or two say what an appeal is about,
-    /// segmenting is the slowest step of a prediction, and the whole text scored no better (docs/ROUTING.md).</summary>
-    public const int MaxChars = 120;
+    /// <summary>Only the opening is segmented: the title and the first sentence say what an appeal is about,
+    /// segmenting is the slowest step of a prediction, and more text scored no better (docs/ROUTING.md).</summary>
+    public const int MaxChars = 60;
 
     // Thread-safe: an analyzer keeps one token stream per thread.
     private static readonly SmartChineseAnalyzer Analyzer = new(LuceneVersion.LUCENE_48);
