@@ -19,6 +19,11 @@ internal sealed class RouteCommand(CliContext cli)
     private readonly Option<string[]> _trainText = Text();
     private readonly Option<string> _trainLabel = Label();
     private readonly Option<FileInfo> _trainModel = new("--model") { Description = "写出的模型文件", Required = true };
+    private readonly Option<string> _trainFeatures = new("--features")
+    {
+        Description = "特征：words（字 n-gram + 分词，默认）或 chars（仅字 n-gram）",
+        DefaultValueFactory = _ => "words",
+    };
 
     private readonly Option<FileInfo> _predictModel = new("--model") { Description = "模型文件", Required = true };
     private readonly Option<FileInfo> _predictInput = Input();
@@ -47,7 +52,8 @@ internal sealed class RouteCommand(CliContext cli)
 
     public Command Create()
     {
-        var train = new Command("train", "用带类别的 CSV 训练分流模型") { _trainInput, _trainText, _trainLabel, _trainModel };
+        _trainFeatures.AcceptOnlyFromAmong("words", "chars");
+        var train = new Command("train", "用带类别的 CSV 训练分流模型") { _trainInput, _trainText, _trainLabel, _trainModel, _trainFeatures };
         train.SetAction(TrainAsync);
         var predict = new Command("predict", "逐行预测类别，每行输出一个")
         {
@@ -78,7 +84,8 @@ internal sealed class RouteCommand(CliContext cli)
     private async Task<int> TrainAsync(ParseResult result, CancellationToken ct)
     {
         var rows = ReadRoutingRows(result.GetValue(_trainInput)!, result.GetValue(_trainText)!, result.GetValue(_trainLabel));
-        var model = TriageTrainer.Train(rows.Select(r => new TriageExample(r.Text, r.Label!)).ToArray());
+        var features = result.GetValue(_trainFeatures) == "chars" ? TriageFeatureSet.Characters : TriageFeatureSet.CharactersAndWords;
+        var model = TriageTrainer.Train(rows.Select(r => new TriageExample(r.Text, r.Label!)).ToArray(), new TriageTrainerOptions { Features = features });
         await using (var file = File.Create(result.GetValue(_trainModel)!.FullName))
         {
             model.Write(file);
