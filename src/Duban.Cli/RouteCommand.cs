@@ -19,6 +19,11 @@ internal sealed class RouteCommand(CliContext cli)
     private readonly Option<string[]> _trainText = Text();
     private readonly Option<string> _trainLabel = Label();
     private readonly Option<FileInfo> _trainModel = new("--model") { Description = "写出的模型文件", Required = true };
+    private readonly Option<string> _trainFeatures = new("--features")
+    {
+        Description = "特征：words（字 n-gram + 分词，默认）或 chars（仅字 n-gram）",
+        DefaultValueFactory = _ => "words",
+    };
 
     private readonly Option<FileInfo> _predictModel = new("--model") { Description = "模型文件", Required = true };
     private readonly Option<FileInfo> _predictInput = Input();
@@ -33,20 +38,32 @@ internal sealed class RouteCommand(CliContext cli)
     private readonly Option<string[]> _evaluateText = Text();
     private readonly Option<string> _evaluateLabel = Label();
     private readonly Option<int> _folds = new("--folds") { Description = "折数", DefaultValueFactory = _ => 5 };
-    private readonly Option<double> _evaluateThreshold = new("--threshold") { Description = "报告此阈值下的覆盖率", DefaultValueFactory = _ => 0.5 };
+    private readonly Option<int[]> _seeds = new("--seeds")
+    {
+        Description = "划分折的随机种子，可重复（默认 1 2 3 4 5）",
+        DefaultValueFactory = _ => [1, 2, 3, 4, 5],
+        AllowMultipleArgumentsPerToken = true,
+    };
+    private readonly Option<string> _features = new("--features")
+    {
+        Description = "特征：chars（字 n-gram）、words（字 n-gram + 分词）或 both（两者对比，默认）",
+        DefaultValueFactory = _ => "both",
+    };
 
     public Command Create()
     {
-        var train = new Command("train", "用带类别的 CSV 训练分流模型") { _trainInput, _trainText, _trainLabel, _trainModel };
+        _trainFeatures.AcceptOnlyFromAmong("words", "chars");
+        var train = new Command("train", "用带类别的 CSV 训练分流模型") { _trainInput, _trainText, _trainLabel, _trainModel, _trainFeatures };
         train.SetAction(TrainAsync);
         var predict = new Command("predict", "逐行预测类别，每行输出一个")
         {
             _predictModel, _predictInput, _predictText, _withConfidence, _predictThreshold,
         };
         predict.SetAction(PredictAsync);
-        var evaluate = new Command("evaluate", "分层 k 折交叉验证：模型与朴素贝叶斯基线的 macro-F1")
+        _features.AcceptOnlyFromAmong("chars", "words", "both");
+        var evaluate = new Command("evaluate", "多个随机种子的分层 k 折交叉验证：两种特征的 macro-F1（均值与标准差）、各类精确率与召回率、混淆矩阵、拒答曲线，及朴素贝叶斯基线")
         {
-            _evaluateInput, _evaluateText, _evaluateLabel, _folds, _evaluateThreshold,
+            _evaluateInput, _evaluateText, _evaluateLabel, _folds, _seeds, _features,
         };
         evaluate.SetAction(EvaluateAsync);
         var retrain = new Command("retrain", "用数据库中已办结事项重新训练承办单位建议模型");
@@ -67,14 +84,15 @@ internal sealed class RouteCommand(CliContext cli)
     private async Task<int> TrainAsync(ParseResult result, CancellationToken ct)
     {
         var rows = ReadRoutingRows(result.GetValue(_trainInput)!, result.GetValue(_trainText)!, result.GetValue(_trainLabel));
-        var model = TriageTrainer.Train(rows.Select(r => new TriageExample(r.Text, r.Label!)).ToArray());
+        var features = result.GetValue(_trainFeatures) == "chars" ? TriageFeatureSet.Characters : TriageFeatureSet.CharactersAndWords;
+        var model = TriageTrainer.Train(rows.Select(r => new TriageExample(r.Text, r.Label!)).ToArray(), new TriageTrainerOptions { Features = features });
         await using (var file = File.Create(result.GetValue(_trainModel)!.FullName))
         {
             model.Write(file);
         }
 
         await cli.Output.WriteLineAsync(FormattableString.Invariant(
-            $"已训练：{rows.Count} 行，{model.Labels.Count} 个类别，{model.Space.Count} 个特征，模型写入 {result.GetValue(_trainModel)!.FullName}"));
+            $"已训练：{rows.Count} 行，{model.Labels.Count} 个类别，{model.Space.Count} 个特征，拒答阈值 {model.Threshold:0.000}，模型写入 {result.GetValue(_trainModel)!.FullName}"));
         return 0;
     }
 
@@ -98,8 +116,23 @@ internal sealed class RouteCommand(CliContext cli)
     {
         var rows = ReadRoutingRows(result.GetValue(_evaluateInput)!, result.GetValue(_evaluateText)!, result.GetValue(_evaluateLabel));
         var examples = rows.Select(r => new TriageExample(r.Text, r.Label!)).ToArray();
-        var report = TriageEvaluation.CrossValidate(examples, result.GetValue(_folds), result.GetValue(_evaluateThreshold));
-        await WriteEvaluationAsync(report);
+        var seeds = result.GetValue(_seeds)!;
+        TriageFeatureSet[] features = result.GetValue(_features) switch
+        {
+            "chars" => [TriageFeatureSet.Characters],
+            "words" => [TriageFeatureSet.CharactersAndWords],
+            _ => [TriageFeatureSet.Characters, TriageFeatureSet.CharactersAndWords],
+        };
+        await cli.Output.WriteLineAsync(FormattableString.Invariant(
+            $"分层 {result.GetValue(_folds)} 折交叉验证，随机种子 {string.Join("、", seeds)}，共 {examples.Length} 行；阈值为各折模型在其训练数据的留出部分上选定（建议准确率不低于 {new TriageTrainerOptions().TargetAccuracy:0.00}）"));
+        await cli.Output.WriteLineAsync("特征	种子	macro-F1	准确率	阈值	给出建议	建议准确率	基线 macro-F1");
+        var reports = TriageEvaluation.Compare(examples, result.GetValue(_folds), seeds, features,
+            progress: new Printer(r => cli.Output.WriteLine(Row(FeatureName(r.Features), r.Seed.ToString(CultureInfo.InvariantCulture), r.Result.Router, r.Result.BaselineMacroF1))));
+        foreach (var report in reports)
+        {
+            await WriteEvaluationAsync(report);
+        }
+
         return 0;
     }
 
@@ -117,31 +150,65 @@ internal sealed class RouteCommand(CliContext cli)
         return 0;
     }
 
-    private async Task WriteEvaluationAsync(TriageEvaluationResult report)
+    private static string F(double v) => v.ToString("0.000", CultureInfo.InvariantCulture);
+
+    private static string FeatureName(TriageFeatureSet features) =>
+        features == TriageFeatureSet.Characters ? "字 n-gram" : "字 n-gram + 分词";
+
+    private static string Row(string features, string seed, TriageScore r, double baseline) =>
+        $"{features}\t{seed}\t{F(r.MacroF1)}\t{F(r.Accuracy)}\t{F(r.Threshold)}\t{F(r.Coverage)}\t{F(r.AccuracyCovered)}\t{F(baseline)}";
+
+    private async Task WriteEvaluationAsync(TriageFeatureReport report)
     {
-        static string F(double v) => v.ToString("0.000", CultureInfo.InvariantCulture);
         var output = cli.Output;
-        var r = report.Router;
-        await output.WriteLineAsync(FormattableString.Invariant($"分层 {report.Folds} 折交叉验证，共 {report.Examples} 行"));
-        await output.WriteLineAsync($"分流模型 macro-F1 {F(r.MacroF1)}  准确率 {F(r.Accuracy)}");
-        await output.WriteLineAsync($"对照基线 macro-F1 {F(report.BaselineMacroF1)}  准确率 {F(report.BaselineAccuracy)}（朴素贝叶斯，相邻两字）");
+        var r = report.Pooled;
+        var (f1, f1Spread) = report.MacroF1;
+        var (accuracy, accuracySpread) = report.Accuracy;
+        var name = FeatureName(report.Features);
+        await output.WriteLineAsync();
+        await output.WriteLineAsync(FormattableString.Invariant(
+            $"== {name}：{report.Runs.Count} 个种子 ==\n分流模型 macro-F1 {F(f1)} ± {F(f1Spread)}（最低 {F(report.Runs.Min(x => x.Result.Router.MacroF1))}，最高 {F(report.Runs.Max(x => x.Result.Router.MacroF1))}）  准确率 {F(accuracy)} ± {F(accuracySpread)}"));
+        await output.WriteLineAsync(
+            $"对照基线 macro-F1 {F(report.Runs.Average(x => x.Result.BaselineMacroF1))}  准确率 {F(report.Runs.Average(x => x.Result.BaselineAccuracy))}（朴素贝叶斯，相邻两字，各种子均值）");
+        await output.WriteLineAsync("各类别（所有种子合计）：");
         foreach (var label in r.Labels)
         {
             await output.WriteLineAsync(FormattableString.Invariant(
-                $"  {label.Label}\tF1 {F(label.F1)}\t精确率 {F(label.Precision)}\t召回率 {F(label.Recall)}\t样本 {label.Support}"));
+                $"  {label.Label}\tF1 {F(label.F1)}\t精确率 {F(label.Precision)}\t召回率 {F(label.Recall)}\t样本 {label.Support / report.Runs.Count}"));
+        }
+
+        await output.WriteLineAsync("混淆矩阵（行为实际类别，列为预测，所有种子合计）：");
+        await output.WriteLineAsync("  \t" + string.Join('\t', report.Labels.Select((_, j) => $"[{j + 1}]")));
+        for (var i = 0; i < report.Labels.Count; i++)
+        {
+            var cells = Enumerable.Range(0, report.Labels.Count).Select(j => report.Confusion[i, j].ToString(CultureInfo.InvariantCulture));
+            await output.WriteLineAsync($"  [{i + 1}] {report.Labels[i]}\t{string.Join('\t', cells)}");
         }
 
         await output.WriteLineAsync($"校准误差 ECE {F(r.ExpectedCalibrationError)}；可靠性（置信度区间：条数、平均置信度、准确率）：");
         for (var b = 0; b < r.Reliability.Count; b++)
         {
-            var (count, confidence, accuracy) = r.Reliability[b];
+            var (count, confidence, binAccuracy) = r.Reliability[b];
             if (count > 0)
             {
-                await output.WriteLineAsync(FormattableString.Invariant($"  {b / 10.0:0.0}–{(b + 1) / 10.0:0.0}: {count}, {F(confidence)}, {F(accuracy)}"));
+                await output.WriteLineAsync(FormattableString.Invariant($"  {b / 10.0:0.0}–{(b + 1) / 10.0:0.0}: {count}, {F(confidence)}, {F(binAccuracy)}"));
             }
         }
 
-        await output.WriteLineAsync($"阈值 {F(r.Threshold)}：给出建议的比例 {F(r.Coverage)}，其中准确率 {F(r.AccuracyCovered)}");
+        await output.WriteLineAsync(
+            $"拒答：各折模型自选阈值（均值 {F(r.Threshold)}）下给出建议 {F(r.Coverage)}，其中准确率 {F(r.AccuracyCovered)}；建议人工分派 {F(1 - r.Coverage)}");
+        await output.WriteLineAsync("拒答曲线（阈值：给出建议的比例、其中准确率）：");
+        foreach (var point in report.Curve)
+        {
+            await output.WriteLineAsync($"  {F(point.Threshold)}: {F(point.Coverage)}, {F(point.Accuracy)}");
+        }
+    }
+
+    /// <summary>Prints each run as it ends, on the reporting thread.</summary>
+    private sealed class Printer(Action<(TriageFeatureSet Features, int Seed, TriageEvaluationResult Result)> print)
+        : IProgress<(TriageFeatureSet Features, int Seed, TriageEvaluationResult Result)>
+    {
+        public void Report((TriageFeatureSet Features, int Seed, TriageEvaluationResult Result) value) => print(value);
     }
 
     private sealed record TriageRow(int Line, string Text, string? Label);

@@ -16,6 +16,7 @@ internal sealed class SimilarCommand(CliContext cli)
     private readonly Option<string> _textColumn = new("--text") { Description = "正文列", Required = true };
     private readonly Option<bool> _json = new("--json") { Description = "输出 JSON（默认每组一行，编号以制表符分隔）" };
     private readonly Option<double?> _threshold = new("--threshold") { Description = "相似度阈值（Jaccard）" };
+    private readonly Option<double?> _member = new("--member") { Description = "组员与典型件的最低相似度（Jaccard）" };
     private readonly Option<string> _keyColumn = new("--key") { Description = "已知重复的键列（如标题）", Required = true };
     private readonly Option<int> _samples = new("--samples") { Description = "列出几对其他合并", DefaultValueFactory = _ => 20 };
     private readonly Option<int> _pageSize = new("--page-size")
@@ -28,12 +29,12 @@ internal sealed class SimilarCommand(CliContext cli)
     {
         var groups = new Command("groups", "把相似（重复）诉求分组，输出两条以上的组")
         {
-            _input, _idColumn, _textColumn, _json, _threshold,
+            _input, _idColumn, _textColumn, _json, _threshold, _member,
         };
         groups.SetAction(GroupsAsync);
         var evaluate = new Command("evaluate", "用已知重复（相同键）评估分组：召回率、组大小分布、其他合并样例")
         {
-            _input, _idColumn, _textColumn, _keyColumn, _threshold, _samples,
+            _input, _idColumn, _textColumn, _keyColumn, _threshold, _member, _samples,
         };
         evaluate.SetAction(EvaluateAsync);
         _pageSize.Validators.Add(r =>
@@ -55,7 +56,7 @@ internal sealed class SimilarCommand(CliContext cli)
     {
         var rows = ReadColumns(result.GetValue(_input)!, [result.GetValue(_idColumn)!, result.GetValue(_textColumn)!]);
         var items = ShingleRows(rows);
-        var found = NearDuplicates.Group(items.Select(i => i.Item).ToList(), Options(result.GetValue(_threshold)));
+        var found = NearDuplicates.Group(items.Select(i => i.Item).ToList(), Options(result.GetValue(_threshold), result.GetValue(_member)));
         var names = items.ToDictionary(i => i.Item.Id, i => i.Name);
         if (result.GetValue(_json))
         {
@@ -78,7 +79,7 @@ internal sealed class SimilarCommand(CliContext cli)
         var rows = ReadColumns(result.GetValue(_input)!, [result.GetValue(_idColumn)!, result.GetValue(_textColumn)!, result.GetValue(_keyColumn)!]);
         var items = ShingleRows(rows);
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var found = NearDuplicates.Group(items.Select(i => i.Item).ToList(), Options(result.GetValue(_threshold)));
+        var found = NearDuplicates.Group(items.Select(i => i.Item).ToList(), Options(result.GetValue(_threshold), result.GetValue(_member)));
         var elapsed = started.Elapsed;
         var keys = items.ToDictionary(i => i.Item.Id, i => rows[(int)i.Item.Id][2]);
         var report = GroupingReport.Of(found, keys);
@@ -109,10 +110,21 @@ internal sealed class SimilarCommand(CliContext cli)
         return 0;
     }
 
-    private static GroupingOptions Options(double? threshold) =>
-        threshold is { } t
-            ? (t is > 0 and <= 1 ? new GroupingOptions { Threshold = t } : throw new FormatException("--threshold 必须在 0 与 1 之间"))
-            : new GroupingOptions();
+    private static GroupingOptions Options(double? threshold, double? member)
+    {
+        var options = new GroupingOptions();
+        if (threshold is { } t)
+        {
+            options = t is > 0 and <= 1 ? options with { Threshold = t } : throw new FormatException("--threshold 必须在 0 与 1 之间");
+        }
+
+        if (member is { } m)
+        {
+            options = m is >= 0 and <= 1 ? options with { MemberThreshold = m } : throw new FormatException("--member 必须在 0 与 1 之间");
+        }
+
+        return options;
+    }
 
     /// <summary>The named columns of every record after the header; a short record is an error naming its line.</summary>
     private static List<string[]> ReadColumns(FileInfo file, string[] columns)

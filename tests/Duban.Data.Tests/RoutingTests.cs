@@ -34,6 +34,33 @@ public sealed class RoutingTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Engines), MemberType = typeof(TestDatabase))]
+    public async Task Suggest_WithAStoredModelOfAnUnknownFormat_AsksForARetrain_InsteadOfFailing(string engine)
+    {
+        await using var s = await Storage.CreateAsync(engine);
+        await CloseHistoryAsync(s);
+        await s.RunAsync(sp => sp.GetRequiredService<MatterTriage>().RetrainAsync());
+
+        // A model from a later version (format 9) in the table, as after a downgrade.
+        await s.RunAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<DubanDbContext>();
+            var record = await db.TriageModels.OrderByDescending(m => m.Id).FirstAsync();
+            var bytes = record.Model.ToArray();
+            bytes[8] = 9;
+            db.TriageModels.Add(new TriageModelRecord { TrainedAt = record.TrainedAt, Examples = record.Examples, Units = record.Units, Model = bytes });
+            await db.SaveChangesAsync();
+        });
+
+        await using var other = await s.Database.ServicesAsync(s.Clock);
+        await using var scope = other.CreateAsyncScope();
+        var suggestion = await scope.ServiceProvider.GetRequiredService<MatterTriage>().SuggestAsync("路灯坏了\n小巷路灯晚上不亮");
+        Assert.True(suggestion.Unknown);
+        Assert.False(suggestion.Trained);
+        Assert.Equal("分流模型版本 9 不受支持，请重新训练", suggestion.Problem);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Engines), MemberType = typeof(TestDatabase))]
     public async Task Suggest_IsUnknownUntilTrained_AndRetrainNeedsTwoUnitsOfHistory(string engine)
     {
         await using var s = await Storage.CreateAsync(engine);

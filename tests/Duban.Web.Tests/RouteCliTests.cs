@@ -71,9 +71,15 @@ public sealed class RouteCliTests : IDisposable
         var rows = string.Concat(Enumerable.Range(0, 5).Select(i => $"路灯不亮{i},城建\n学校补课{i},教育\n"));
         var (exit, output, _) = await RunAsync("route", "evaluate", "--input", Write("eval.csv", "主题,类别\n" + rows), "--text", "主题", "--label", "类别", "--folds", "5");
         Assert.Equal(0, exit);
-        Assert.Matches(@"分流模型 macro-F1 1\.000", output);
+        Assert.Matches(@"分流模型 macro-F1 1\.000 ± 0\.000", output);
         Assert.Contains("对照基线 macro-F1", output, StringComparison.Ordinal);
         Assert.Contains("ECE", output, StringComparison.Ordinal);
+        // A row per feature set and seed, then both feature sets' summaries with a confusion matrix and the curve.
+        Assert.Equal(10, output.Split('\n').Count(l => l.StartsWith("字 n-gram", StringComparison.Ordinal)));
+        Assert.Contains("== 字 n-gram + 分词：5 个种子 ==", output, StringComparison.Ordinal);
+        Assert.Contains("混淆矩阵", output, StringComparison.Ordinal);
+        Assert.Contains("建议人工分派", output, StringComparison.Ordinal);
+        Assert.Contains("拒答曲线", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -16,6 +16,20 @@ public sealed record GroupingOptions
     /// catch-all group through a series of slightly different texts.</summary>
     public double GuardThreshold { get; init; } = 0.065;
 
+    /// <summary>Every member of a group must be at least this similar to the group's typical item (its medoid-like
+    /// centre): two groups join only if each member of the smaller one reaches it against the larger one's typical
+    /// item. Without it a series of links, each above <see cref="Threshold"/>, chains texts that share only a
+    /// writer's stock phrases into one large group of unrelated problems (docs/SIMILAR.md).</summary>
+    public double MemberThreshold { get; init; } = 0.065;
+
+    /// <summary>A group grows past this many members only with members at least <see cref="LargeMemberThreshold"/>
+    /// similar to its typical item.</summary>
+    public int LargeGroup { get; init; } = 30;
+
+    /// <summary>The similarity to the typical item asked of a member joining a group past <see cref="LargeGroup"/>:
+    /// 点办理 and 批处理 act on a whole group at once, so the larger it is, the more a stray member costs.</summary>
+    public double LargeMemberThreshold { get; init; } = 0.12;
+
     /// <summary>A MinHash value shared by more items than this is too common to suggest anything (a common
     /// bigram such as 尊敬 that happens to hash low) and is not used to find candidates.</summary>
     public int MaxBucket { get; init; } = 200;
@@ -28,8 +42,9 @@ public sealed record GroupingOptions
 
 /// <summary>
 /// Grouping a set into near-duplicate groups: candidate pairs from shared MinHash values, each verified by exact
-/// Jaccard, then joined strongest link first with a guard on the groups' typical items. The groups depend on the
-/// items, not on their order.
+/// Jaccard, then joined strongest link first, two groups only when every member of the smaller one is similar enough
+/// to the larger one's typical item (more so past <see cref="GroupingOptions.LargeGroup"/>): a group is a star around
+/// its typical item, never a chain. The groups depend on the items, not on their order.
 /// </summary>
 public static class NearDuplicates
 {
@@ -46,6 +61,8 @@ public static class NearDuplicates
         var parent = Enumerable.Range(0, items.Count).ToArray();
         var size = Enumerable.Repeat(1, items.Count).ToArray();
         var typical = Enumerable.Range(0, items.Count).ToArray();
+        var members = new List<int>?[items.Count];
+        var refused = new HashSet<(int Root, int Child, int RootSize, int ChildSize)>(); // two groups are tried once per state
         foreach (var (a, b, similarity) in edges)
         {
             var ra = Find(parent, a);
@@ -65,6 +82,18 @@ public static class NearDuplicates
             // The larger group's typical item stays typical; between equals, the smaller id.
             var keepA = size[ra] > size[rb] || (size[ra] == size[rb] && items[ta].Id < items[tb].Id);
             var (root, child) = keepA ? (ra, rb) : (rb, ra);
+            var centre = items[typical[root]].Shingles;
+            var joining = members[child] ?? [child];
+            var required = size[root] + size[child] > options.LargeGroup ? options.LargeMemberThreshold : options.MemberThreshold;
+            if (refused.Contains((root, child, size[root], size[child]))
+                || !joining.TrueForAll(m => m == typical[root] || ShingleSet.Jaccard(items[m].Shingles, centre) >= required))
+            {
+                refused.Add((root, child, size[root], size[child]));
+                continue;
+            }
+
+            (members[root] ??= [root]).AddRange(joining);
+            members[child] = null;
             parent[child] = root;
             size[root] += size[child];
             typical[root] = keepA ? ta : tb;

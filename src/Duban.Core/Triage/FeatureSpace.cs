@@ -8,8 +8,8 @@ public sealed class FeatureSpace
 {
     private readonly Dictionary<int, int> index;
 
-    /// <summary>A space over the given n-gram hashes (sorted, distinct) and their idf.</summary>
-    public FeatureSpace(int[] hashes, float[] idf)
+    /// <summary>A space over the given n-gram hashes (sorted, distinct) and their idf, of the given kind of features.</summary>
+    public FeatureSpace(int[] hashes, float[] idf, TriageFeatureSet features = TriageFeatureSet.Characters)
     {
         ArgumentNullException.ThrowIfNull(hashes);
         ArgumentNullException.ThrowIfNull(idf);
@@ -20,12 +20,16 @@ public sealed class FeatureSpace
 
         Hashes = hashes;
         Idf = idf;
+        Features = features;
         index = new Dictionary<int, int>(hashes.Length);
         for (var i = 0; i < hashes.Length; i++)
         {
             index.Add(hashes[i], i);
         }
     }
+
+    /// <summary>Character n-grams only, or with segmented words.</summary>
+    public TriageFeatureSet Features { get; }
 
     /// <summary>The n-gram hashes, in feature order.</summary>
     public int[] Hashes { get; }
@@ -48,7 +52,7 @@ public sealed class FeatureSpace
     /// <summary>The feature vector of a normalised text (empty when it has no known n-gram).</summary>
     public SparseVector Vectorise(string normalisedText)
     {
-        var (hashes, counts) = NgramFeatures.Counted(NgramFeatures.Hashes(normalisedText));
+        var (hashes, counts) = NgramFeatures.Counted(WordFeatures.AllHashes(normalisedText, Features));
         var known = 0;
         for (var j = 0; j < hashes.Length; j++)
         {

@@ -16,8 +16,11 @@ internal sealed class NgramMatrix
     private readonly int[][] ids;    // per row, in hash order
     private readonly int[][] counts;
 
-    private NgramMatrix(int[] hashes, int[][] ids, int[][] counts)
+    private readonly TriageFeatureSet features;
+
+    private NgramMatrix(int[] hashes, int[][] ids, int[][] counts, TriageFeatureSet features)
     {
+        this.features = features;
         this.hashes = hashes;
         this.ids = ids;
         this.counts = counts;
@@ -25,7 +28,7 @@ internal sealed class NgramMatrix
 
     /// <summary>Normalises and hashes the texts in parallel, then numbers the n-grams in text order, so that the
     /// result does not depend on the scheduling. A row's hash array becomes its id array in place.</summary>
-    public static NgramMatrix Build(IReadOnlyList<string> texts)
+    public static NgramMatrix Build(IReadOnlyList<string> texts, TriageFeatureSet features)
     {
         var vocabulary = new Dictionary<int, int>();
         var vocabularyHashes = new List<int>();
@@ -35,7 +38,7 @@ internal sealed class NgramMatrix
         {
             var start = first;
             Parallel.For(start, Math.Min(start + Block, texts.Count),
-                i => (ids[i], counts[i]) = NgramFeatures.Counted(NgramFeatures.Hashes(TriageText.Normalise(texts[i]))));
+                i => (ids[i], counts[i]) = NgramFeatures.Counted(WordFeatures.AllHashes(TriageText.Normalise(texts[i]), features)));
             for (var i = start; i < Math.Min(start + Block, texts.Count); i++)
             {
                 var row = ids[i];
@@ -53,7 +56,7 @@ internal sealed class NgramMatrix
             }
         }
 
-        return new NgramMatrix(vocabularyHashes.ToArray(), ids, counts);
+        return new NgramMatrix(vocabularyHashes.ToArray(), ids, counts, features);
     }
 
     /// <summary>The feature space of some rows: the n-grams found in at least <paramref name="minDocuments"/> of them,
@@ -98,7 +101,7 @@ internal sealed class NgramMatrix
             idf[i] = FeatureSpace.InverseDocumentFrequency(rows.Length, documentFrequency[keptIds[i]]);
         }
 
-        return (new FeatureSpace(keptHashes, idf), feature);
+        return (new FeatureSpace(keptHashes, idf, features), feature);
     }
 
     /// <summary>The tf-idf vectors of some rows in a space from <see cref="Space"/>. The indices of a row come out

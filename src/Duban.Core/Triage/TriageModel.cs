@@ -9,20 +9,26 @@ namespace Duban.Triage;
 public sealed record TriagePrediction(string? Label, string BestLabel, double Confidence);
 
 /// <summary>
-/// A trained router: one linear scorer per label over character n-grams, and a softmax whose scale was fitted on
-/// held-out folds so that its probabilities are calibrated. Immutable; safe to share between threads.
+/// A trained router: one linear scorer per label over character n-grams (and segmented words), a softmax whose scale
+/// was fitted on held-out folds so that its probabilities are calibrated, and the confidence below which it abstains
+/// (建议人工分派), chosen on the same held-out texts. Immutable; safe to share between threads.
 /// </summary>
 public sealed class TriageModel
 {
     private const string Magic = "DUBANRT";
 
     /// <summary>The version of the file format <see cref="Write"/> produces and <see cref="Read"/> accepts.</summary>
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
+
+    /// <summary>The threshold of a format-1 model, which stored none: the setting's old default.</summary>
+    public const double LegacyThreshold = 0.5;
 
     private readonly float[] weights; // per label: one weight per feature, then the bias
 
-    internal TriageModel(IReadOnlyList<string> labels, FeatureSpace space, float[] weights, double scale, double uniformShare)
+    internal TriageModel(IReadOnlyList<string> labels, FeatureSpace space, float[] weights, double scale, double uniformShare,
+        double threshold = LegacyThreshold)
     {
+        Threshold = threshold;
         Labels = labels;
         Space = space;
         this.weights = weights;
@@ -33,6 +39,12 @@ public sealed class TriageModel
     /// <summary>The share of a uniform guess mixed into every probability: 1 / (held-out texts + 1). A calibration
     /// fitted on finitely many texts has not seen enough to claim certainty, so no confidence reaches 1.</summary>
     public double UniformShare { get; }
+
+    /// <summary>The abstention threshold: below this confidence the router gives no label (建议人工分派). Chosen at
+    /// training on held-out texts as the lowest confidence at which the suggestions given were still right at least
+    /// <see cref="TriageTrainerOptions.TargetAccuracy"/> of the time (<see cref="LegacyThreshold"/> when there were
+    /// fewer than <see cref="TriageTrainer.MinHeldOutForThreshold"/>).</summary>
+    public double Threshold { get; }
 
     /// <summary>The labels, in score order.</summary>
     public IReadOnlyList<string> Labels { get; }
@@ -56,6 +68,10 @@ public sealed class TriageModel
 
         return p;
     }
+
+    /// <summary>The label for a raw text, or none (null <see cref="TriagePrediction.Label"/>) below the model's own
+    /// <see cref="Threshold"/>.</summary>
+    public TriagePrediction Predict(string? text) => Predict(text, Threshold);
 
     /// <summary>The label for a raw text, or 不确定 (null <see cref="TriagePrediction.Label"/>) below <paramref name="threshold"/>.</summary>
     public TriagePrediction Predict(string? text, double threshold)
@@ -113,7 +129,8 @@ public sealed class TriageModel
     }
 
     /// <summary>
-    /// Writes the model: "DUBANRT", the format version, the scale and uniform share, the labels, then per feature its n-gram hash and idf,
+    /// Writes the model: "DUBANRT", the format version, the longest character n-gram, the feature set, the scale, uniform
+    /// share and threshold, the labels, then per feature its n-gram hash and idf,
     /// then the weights label by label. Little-endian; a few megabytes for thousands of appeals.
     /// </summary>
     public void Write(Stream stream)
@@ -123,8 +140,10 @@ public sealed class TriageModel
         writer.Write(Magic);
         writer.Write(FormatVersion);
         writer.Write(NgramFeatures.MaxN);
+        writer.Write((int)Space.Features);
         writer.Write(Scale);
         writer.Write(UniformShare);
+        writer.Write(Threshold);
         writer.Write(Labels.Count);
         foreach (var label in Labels)
         {
@@ -148,7 +167,9 @@ public sealed class TriageModel
         }
     }
 
-    /// <summary>Reads a model written by <see cref="Write"/>; anything else is a <see cref="FormatException"/>.</summary>
+    /// <summary>Reads a model written by <see cref="Write"/>, or by the format-1 writer (character n-grams, threshold
+    /// <see cref="LegacyThreshold"/>); anything else is a <see cref="FormatException"/>, whose message asks a person
+    /// to retrain when the version is unknown.</summary>
     public static TriageModel Read(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -161,15 +182,22 @@ public sealed class TriageModel
             }
 
             var version = reader.ReadInt32();
-            if (version != FormatVersion || reader.ReadInt32() != NgramFeatures.MaxN)
+            if (version is not (1 or FormatVersion) || reader.ReadInt32() != NgramFeatures.MaxN)
             {
                 throw new FormatException($"分流模型版本 {version} 不受支持，请重新训练");
             }
 
+            var featureSet = version == 1 ? TriageFeatureSet.Characters : (TriageFeatureSet)reader.ReadInt32();
+            if (!Enum.IsDefined(featureSet))
+            {
+                throw new FormatException($"分流模型的特征类型 {(int)featureSet} 不受支持，请重新训练");
+            }
+
             var scale = reader.ReadDouble();
             var uniformShare = reader.ReadDouble();
+            var threshold = version == 1 ? LegacyThreshold : reader.ReadDouble();
             var labelCount = reader.ReadInt32();
-            if (labelCount is < 2 or > 100_000 || !double.IsFinite(scale) || scale <= 0 || uniformShare is not (>= 0 and <= 1))
+            if (labelCount is < 2 or > 100_000 || !double.IsFinite(scale) || scale <= 0 || uniformShare is not (>= 0 and <= 1) || threshold is not (>= 0 and <= 1))
             {
                 throw NotAModel("bad header");
             }
@@ -198,7 +226,7 @@ public sealed class TriageModel
                 }
             }
 
-            return new TriageModel(labels, new FeatureSpace(hashes, idf), weights, scale, uniformShare);
+            return new TriageModel(labels, new FeatureSpace(hashes, idf, featureSet), weights, scale, uniformShare, threshold);
         }
         catch (IOException)
         {

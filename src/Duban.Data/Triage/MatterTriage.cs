@@ -8,8 +8,10 @@ namespace Duban.Data;
 /// <param name="UnitCode">The unit's code; null when unknown.</param>
 /// <param name="UnitName">The unit's name; null when unknown.</param>
 /// <param name="Confidence">The calibrated probability of the best unit (0 when no model has been trained).</param>
-/// <param name="Trained">False when no model has been trained yet (尚未训练模型).</param>
-public sealed record TriageSuggestion(string? UnitCode, string? UnitName, double Confidence, bool Trained = true)
+/// <param name="Trained">False when no model has been trained yet (尚未训练模型), or when the stored one cannot be used.</param>
+/// <param name="Problem">Why the stored model cannot be used (a format this version does not read), asking for a
+/// retrain; null otherwise.</param>
+public sealed record TriageSuggestion(string? UnitCode, string? UnitName, double Confidence, bool Trained = true, string? Problem = null)
 {
     public bool Unknown => UnitCode is null;
 }
@@ -65,19 +67,29 @@ public sealed class MatterTriage(DubanDbContext db, TriageModelCache cache, Tria
 
     /// <summary>
     /// The suggested lead unit for an appeal or matter text (title, a line break, then the content), or
-    /// <see cref="TriageSuggestion.Unknown"/> when no model is trained yet, the confidence is under
-    /// <c>Routing:Threshold</c>, or the suggested unit is no longer active. Cheap: one indexed query when the model
-    /// is unchanged.
+    /// <see cref="TriageSuggestion.Unknown"/> when no model is trained yet, the confidence is under the threshold
+    /// (<c>Routing:Threshold</c>, or else the model's own), or the suggested unit is no longer active. A stored model
+    /// this version cannot read gives <see cref="TriageSuggestion.Problem"/>, not an error. Cheap: one indexed query
+    /// when the model is unchanged.
     /// </summary>
     public async Task<TriageSuggestion> SuggestAsync(string? text, CancellationToken ct = default)
     {
-        var model = await CurrentModelAsync(ct);
+        TriageModel? model;
+        try
+        {
+            model = await CurrentModelAsync(ct);
+        }
+        catch (FormatException e)
+        {
+            return new TriageSuggestion(null, null, 0, Trained: false, Problem: e.Message);
+        }
+
         if (model is null)
         {
             return new TriageSuggestion(null, null, 0, Trained: false);
         }
 
-        var prediction = model.Predict(text, options.Threshold);
+        var prediction = model.Predict(text, options.Threshold ?? model.Threshold);
         if (prediction.Label is not { } code)
         {
             return new TriageSuggestion(null, null, prediction.Confidence);

@@ -8,19 +8,21 @@ namespace Duban.Data;
 /// <see cref="FormatException"/> naming its key:
 /// <code>"Routing": { "Threshold": 0.5, "MaxExamples": 100000 }</code>
 /// </summary>
-/// <param name="Threshold">Below this calibrated probability the suggestion is 不确定 (don't know).</param>
+/// <param name="Threshold">Below this calibrated probability the answer is 建议人工分派 (no suggestion); when not set,
+/// the model's own threshold, chosen at training on held-out matters.</param>
 /// <param name="MaxExamples">Retraining uses at most this many of the most recently closed matters.</param>
-public sealed record TriageOptions(double Threshold, int MaxExamples)
+public sealed record TriageOptions(double? Threshold, int MaxExamples)
 {
     public static TriageOptions FromConfiguration(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration.GetSection("Routing");
-        var threshold = 0.5;
-        if (section["Threshold"] is { } t
-            && (!double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out threshold) || threshold is < 0 or > 1))
+        double? threshold = null;
+        if (section["Threshold"] is { } t)
         {
-            throw new FormatException($"Routing:Threshold must be a number from 0 to 1, not '{t}'");
+            threshold = double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value is >= 0 and <= 1
+                ? value
+                : throw new FormatException($"Routing:Threshold must be a number from 0 to 1, not '{t}'");
         }
 
         var max = 100_000;
