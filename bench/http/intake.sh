@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Durable intake over HTTP: a Release Duban on loopback (fresh SQLite in $TMPDIR, or --postgres CONN), wrk posting
-# appeals (appeal.lua: unique Idempotency-Key each), at each concurrency for a fixed time. Prints one line per run:
-# rate, latency percentiles, the server's CPU per request (utime+stime from /proc), and the disk's limit of one
-# fsync'd commit per request measured in the same directory. Asserts nothing. See docs/BENCHMARKS.md.
+# Durable writes over HTTP: a Release Duban on loopback (fresh SQLite in $TMPDIR, or --postgres CONN), wrk posting
+# appeals (appeal.lua: unique Idempotency-Key each) at each concurrency for a fixed time, then lifecycle actions
+# (action.lua: 进展反馈 on 500 acknowledged matters) at each concurrency. Prints one line per run: rate, latency
+# percentiles, the server's CPU per request (utime+stime from /proc), and the disk's limit of one fsync'd commit per
+# request measured in the same directory. Asserts nothing. See docs/BENCHMARKS.md.
 #   bench/http/intake.sh [--seconds 20] [--clients 8,32,64] [--warmup 10] [--postgres CONN] [--no-publish] [--trace FILE.perf]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -46,18 +47,19 @@ for _ in $(seq 1 120); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>
 export DUBAN_TOKEN="$(dotnet "$out/cli/duban.dll" token create --unit 4101-DC --role supervisor --name 压测)"
 cpu() { awk '{print $14 + $15}' "/proc/$server/stat"; }
 tick=$(getconf CLK_TCK)
-run() { # $1 clients, $2 seconds, $3 label
-  local before after lines
+run() { # $1 clients, $2 seconds, $3 label, $4 script (default appeal)
+  local before after lines script="${4:-appeal}"
   before=$(cpu)
-  lines=$(DUBAN_SEED="$3" wrk -t "$(( $1 < 2 ? 1 : 2 ))" -c "$1" -d "${2}s" --timeout 30s -s "$here/appeal.lua" "http://127.0.0.1:$port" | tail -n 1)
+  lines=$(DUBAN_SEED="$3" wrk -t "$(( $1 < 2 ? 1 : 2 ))" -c "$1" -d "${2}s" --timeout 30s -s "$here/$script.lua" "http://127.0.0.1:$port" | tail -n 1)
   after=$(cpu)
   local requests=$(sed -n 's/.*requests=\([0-9]*\).*/\1/p' <<<"$lines")
-  python3 - "$engine" "$1" "$2" "$requests" "$before" "$after" "$tick" "$lines" <<'PY'
+  python3 - "$engine" "$1" "$2" "$requests" "$before" "$after" "$tick" "$lines" "$script" <<'PY'
 import sys
-engine, c, s, n, b, a, tick, line = sys.argv[1:]
+engine, c, s, n, b, a, tick, line, script = sys.argv[1:]
 n = int(n); s = float(s)
 cpu_ms = (float(a) - float(b)) * 1000 / int(tick)
-print(f"bench=intake engine={engine} clients={c} seconds={s:g} per_s={n / s:.0f} cpu_ms_per_req={cpu_ms / max(n, 1):.2f} {line}")
+bench = "intake" if script == "appeal" else "action"
+print(f"bench={bench} engine={engine} clients={c} seconds={s:g} per_s={n / s:.0f} cpu_ms_per_req={cpu_ms / max(n, 1):.2f} {line}")
 PY
 }
 echo "# warm-up ${warmup}s at 8 clients (server started $(date -u +%H:%M:%S))"
@@ -68,6 +70,32 @@ if [ -n "$trace" ]; then
   tracer=$!
 fi
 for c in "${list[@]}"; do run "$c" "$seconds" "c$c"; done
+# Lifecycle actions: the lead unit (督查室 itself, 首接首办) acknowledges 500 appeals, then reports progress on them.
+export DUBAN_TOKEN="$(dotnet "$out/cli/duban.dll" token create --unit 4101-DC --role handler --name 压测承办)"
+export DUBAN_MATTERS="$(python3 - "http://127.0.0.1:$port" <<'PY'
+import json, os, sys, urllib.request
+base, token = sys.argv[1], os.environ["DUBAN_TOKEN"]
+def call(method, path, body=None):
+    req = urllib.request.Request(base + path, method=method, data=None if body is None else json.dumps(body).encode(),
+        headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return json.load(r)
+ids, page = [], 1
+while len(ids) < 500 and page <= 50:
+    rows = call("GET", f"/api/matters?tab=all&sort=new&pageSize=100&page={page}")
+    rows = rows.get("items", rows) if isinstance(rows, dict) else rows
+    if not rows:
+        break
+    page += 1
+    for m in rows:
+        if m.get("status") == "assigned" and len(ids) < 500:
+            call("POST", f"/api/matters/{m['id']}/acknowledge", {})
+            ids.append(str(m["id"]))
+print(",".join(ids))
+PY
+)"
+echo "# actions on $(tr ',' '\n' <<<"$DUBAN_MATTERS" | grep -c .) acknowledged matters"
+for c in "${list[@]}"; do run "$c" "$seconds" "a$c" action; done
 if [ -n "$trace" ]; then
   wait "$tracer" || true
   echo "# profile: self time, top 40 frames ($trace)"
