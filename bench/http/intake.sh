@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Durable writes over HTTP: a Release Duban on loopback (fresh SQLite in $TMPDIR, or --postgres CONN), wrk posting
-# appeals (appeal.lua: unique Idempotency-Key each) at each concurrency for a fixed time, then lifecycle actions
-# (action.lua: 进展反馈 on 500 acknowledged matters) at each concurrency. Prints one line per run: rate, latency
+# appeals (writes.lua: unique Idempotency-Key each) at each concurrency for a fixed time, then lifecycle actions
+# (writes.lua with DUBAN_WRITE=action: 进展反馈 on 500 acknowledged matters) at each concurrency. Prints one line per run: rate, latency
 # percentiles, the server's CPU per request (utime+stime from /proc), and the disk's limit of one fsync'd commit per
 # request measured in the same directory. Asserts nothing. See docs/BENCHMARKS.md.
 #   bench/http/intake.sh [--seconds 20] [--clients 8,32,64] [--warmup 10] [--postgres CONN] [--no-publish] [--trace FILE.perf]
@@ -47,10 +47,10 @@ for _ in $(seq 1 120); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>
 export DUBAN_TOKEN="$(dotnet "$out/cli/duban.dll" token create --unit 4101-DC --role supervisor --name 压测)"
 cpu() { awk '{print $14 + $15}' "/proc/$server/stat"; }
 tick=$(getconf CLK_TCK)
-run() { # $1 clients, $2 seconds, $3 label, $4 script (default appeal)
+run() { # $1 clients, $2 seconds, $3 label, $4 what to write (appeal, the default, or action)
   local before after lines script="${4:-appeal}"
   before=$(cpu)
-  lines=$(DUBAN_SEED="$3" wrk -t "$(( $1 < 2 ? 1 : 2 ))" -c "$1" -d "${2}s" --timeout 30s -s "$here/$script.lua" "http://127.0.0.1:$port" | tail -n 1)
+  lines=$(DUBAN_SEED="$3" DUBAN_WRITE="$script" wrk -t "$(( $1 < 2 ? 1 : 2 ))" -c "$1" -d "${2}s" --timeout 30s -s "$here/writes.lua" "http://127.0.0.1:$port" | tail -n 1)
   after=$(cpu)
   local requests=$(sed -n 's/.*requests=\([0-9]*\).*/\1/p' <<<"$lines")
   python3 - "$engine" "$1" "$2" "$requests" "$before" "$after" "$tick" "$lines" "$script" <<'PY'

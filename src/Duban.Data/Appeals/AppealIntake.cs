@@ -14,7 +14,7 @@ namespace Duban.Data;
 /// deadlines and codes stay single-sourced) and the appeal in one transaction. Idempotent per (client, key); links a
 /// repeat from the same phone to the earlier appeal (重复件). Alone, the write goes through the
 /// <see cref="BatchingWriter"/> and shares its commit with concurrent appeals; inside a caller's transaction (an
-/// import's chunk, the demo) it is made there.
+/// import's chunk, the demo) or with the caller's changes waiting to be saved, it is made there.
 /// </summary>
 public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign, AppealOptions options, TimeProvider clock,
     IntakeDirectory directory, BatchingWriter? writer = null)
@@ -44,29 +44,37 @@ public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign,
         }
 
         var repeat = await RepeatOfAsync(prepared!.Input, prepared.ReceivedAt, cancellationToken);
-        if (db.Database.CurrentTransaction is not null || writer is null)
+        if (db.Database.CurrentTransaction is not null)
         {
             // Inside an import's chunk the caller's transaction holds the row (EF Core saves it under a savepoint).
-            await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
-            var stored = await StoreAsync(db, assign, prepared, repeat, intake, TrackingCode.New(), cancellationToken);
-            if (own is not null)
-            {
-                await own.CommitAsync(cancellationToken);
-            }
-
-            return stored;
+            return await StoreAsync(db, assign, prepared, repeat, intake, TrackingCode.New(), cancellationToken);
         }
 
+        // The caller's unsaved changes (if any) are saved with the appeal, in a transaction of its own; else the writer's batch.
+        var alone = writer is null || db.ChangeTracker.HasChanges();
         for (var attempt = 1; ; attempt++)
         {
             var code = TrackingCode.New();
             try
             {
-                return await writer.WriteAsync((target, ct) =>
-                    StoreAsync(target, new AssignMatter(target, assign.Rules, clock), prepared, repeat, intake, code, ct), cancellationToken);
+                if (!alone)
+                {
+                    return await writer!.WriteAsync((target, ct) =>
+                        StoreAsync(target, new AssignMatter(target, assign.Rules, clock), prepared, repeat, intake, code, ct), cancellationToken);
+                }
+
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                var stored = await StoreAsync(db, assign, prepared, repeat, intake, code, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return stored;
             }
             catch (DbUpdateException)
             {
+                if (alone)
+                {
+                    db.ChangeTracker.Clear(); // nothing of ours was written
+                }
+
                 // A concurrent request with the same key won the unique index: answer with its appeal.
                 if (prepared.Key is not null && await ReplayAsync(intake.Actor.Id, prepared.Key, prepared.Hash, cancellationToken) is { } replayed)
                 {
@@ -74,7 +82,7 @@ public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign,
                 }
 
                 // Else only a tracking code drawn before is worth another try.
-                if (attempt >= CodeAttempts || !await db.Appeals.AnyAsync(a => a.TrackingCode == code, cancellationToken))
+                if (alone || attempt >= CodeAttempts || !await db.Appeals.AnyAsync(a => a.TrackingCode == code, cancellationToken))
                 {
                     throw;
                 }

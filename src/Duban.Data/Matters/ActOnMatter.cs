@@ -7,7 +7,8 @@ namespace Duban.Data;
 /// <summary>Any action on an existing matter: the lifecycle decides, the event and the new state are written
 /// together, and a concurrent writer is detected by the version. Alone, the action runs in the
 /// <see cref="BatchingWriter"/>'s next batch (read, decided and written there, so actions in one batch see each other in
-/// order) and shares its commit; inside a caller's transaction it runs there.</summary>
+/// order) and shares its commit; inside a caller's transaction, or with the caller's own changes waiting on the context
+/// to be saved with it (a 回头看 record, an extension's answer), it runs there.</summary>
 public sealed class ActOnMatter(DubanDbContext db, Rules rules, TimeProvider clock, BatchingWriter? writer = null)
 {
     /// <summary>The rules that put a unit on the accountability list by what happened to a matter.</summary>
@@ -35,7 +36,7 @@ public sealed class ActOnMatter(DubanDbContext db, Rules rules, TimeProvider clo
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(actor);
-        return writer is null || db.Database.CurrentTransaction is not null
+        return writer is null || db.Database.CurrentTransaction is not null || db.ChangeTracker.HasChanges()
             ? ActAsync(db, matterId, command, targetUnitCode, actor, cancellationToken)
             : writer.WriteAsync((target, ct) => ActAsync(target, matterId, command, targetUnitCode, actor, ct), cancellationToken);
     }
@@ -60,7 +61,10 @@ public sealed class ActOnMatter(DubanDbContext db, Rules rules, TimeProvider clo
         ItemColours.Update(db, matter, after, rules, now, WireEnum.Name(next.Action)); // a work item's colour moves with its actions
         matter.Events.Add(MatterEventRow.From(next));
         db.Attachments.AddRange(Attachment.From(matter, next)); // the files' rows come with their event
-        if (next.Action == MatterAction.Close && rules.LookBack.DueFor(matter.Id, after.Kind, now) is { } lookBackDue)
+        // One 回头看 per closing instant: closed, reopened and closed again within one instant (one batch, a stopped
+        // clock) is one closing to re-check, and the second would break the (matter, closed at) key.
+        if (next.Action == MatterAction.Close && rules.LookBack.DueFor(matter.Id, after.Kind, now) is { } lookBackDue
+            && !await db.LookBacks.AnyAsync(l => l.MatterId == matter.Id && l.ClosedAt == now, cancellationToken))
         {
             db.LookBacks.Add(new LookBack { MatterId = matter.Id, UnitId = after.LeadUnitId, ClosedAt = now, DueAt = lookBackDue, Status = LookBackStatus.Pending });
         }
