@@ -85,8 +85,7 @@ internal sealed record BenchOptions
     public static string SharedData(string name)
     {
         var relative = Path.Combine("appeals-taidi2020", name);
-        return Duban.Data.SyntheticData.FindSharedData(AppContext.BaseDirectory, relative)
-            ?? Duban.Data.SyntheticData.FindSharedData(Environment.CurrentDirectory, relative)
+        return Duban.Data.SyntheticData.FindSharedData(relative)
             ?? Path.Combine("..", "shared", "data", relative);
     }
 

@@ -51,8 +51,7 @@ internal sealed class SeedCommand(CliContext cli)
             throw new ValidationFailedException(errors);
         }
 
-        var file = appeals?.FullName ?? SyntheticData.FindSharedData(AppContext.BaseDirectory, SyntheticData.AppealsFileName)
-            ?? SyntheticData.FindSharedData(Environment.CurrentDirectory, SyntheticData.AppealsFileName)
+        var file = appeals?.FullName ?? SyntheticData.FindSharedData(SyntheticData.AppealsFileName)
             ?? throw ValidationFailedException.For("appeals",
                 "找不到真实诉求数据 shared/data/appeals-taidi2020/hot_issue_messages.csv（程序所在目录和当前目录的各级上级目录中都没有）；请用 --appeals 指定文件。");
         var texts = SyntheticData.ReadAppeals(file);

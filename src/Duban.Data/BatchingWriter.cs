@@ -58,6 +58,17 @@ public sealed class BatchingWriter : IAsyncDisposable
         _options = options;
     }
 
+    /// <summary>
+    /// Whether a write asked for on <paramref name="caller"/>'s context may join a batch: not when the caller has a
+    /// transaction open (an import's chunk: its rows commit with it) or changes of its own waiting to be saved with the
+    /// write (a 回头看 record, an extension's answer). Such a write is made on the caller's context, as before.
+    /// </summary>
+    public static bool MayBatch(DubanDbContext caller)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        return caller.Database.CurrentTransaction is null && !caller.ChangeTracker.HasChanges();
+    }
+
     /// <summary>Writes committed so far, and the batches that held them (for tests and the benchmark).</summary>
     public long Written { get; private set; }
 
@@ -109,24 +120,26 @@ public sealed class BatchingWriter : IAsyncDisposable
     {
         var reader = _queue.Reader;
         var batch = new List<Job>(_options.MaxBatch);
-        while (await reader.WaitToReadAsync(CancellationToken.None))
+        bool Full() => batch.Count >= _options.MaxBatch;
+        void Take()
         {
-            while (batch.Count < _options.MaxBatch && reader.TryRead(out var job))
+            while (!Full() && reader.TryRead(out var job))
             {
                 batch.Add(job);
             }
+        }
 
-            if (batch.Count < _options.MaxBatch && _options.MaxWait > TimeSpan.Zero)
+        while (await reader.WaitToReadAsync(CancellationToken.None))
+        {
+            Take();
+            if (!Full() && _options.MaxWait > TimeSpan.Zero)
             {
                 using var wait = new CancellationTokenSource(_options.MaxWait);
                 try
                 {
-                    while (batch.Count < _options.MaxBatch && await reader.WaitToReadAsync(wait.Token))
+                    while (!Full() && await reader.WaitToReadAsync(wait.Token))
                     {
-                        while (batch.Count < _options.MaxBatch && reader.TryRead(out var job))
-                        {
-                            batch.Add(job);
-                        }
+                        Take();
                     }
                 }
                 catch (OperationCanceledException) when (wait.IsCancellationRequested)

@@ -19,7 +19,7 @@ public sealed class SyntheticDataTests
     private const int Matters = 2_000;
     private static readonly DateTimeOffset Now = new(2026, 12, 1, 10, 0, 0, TimeSpan.FromHours(8));
     private static readonly Lazy<IReadOnlyList<(string Title, string Body)>> Appeals = new(() => SyntheticData.ReadAppeals(
-        SyntheticData.FindSharedData(AppContext.BaseDirectory, SyntheticData.AppealsFileName)
+        SyntheticData.FindSharedData(SyntheticData.AppealsFileName)
         ?? throw new FileNotFoundException("shared/data/appeals-taidi2020/hot_issue_messages.csv not found above the test folder.")));
 
     [Theory]

@@ -51,7 +51,7 @@ public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign,
         }
 
         // The caller's unsaved changes (if any) are saved with the appeal, in a transaction of its own; else the writer's batch.
-        var alone = writer is null || db.ChangeTracker.HasChanges();
+        var alone = writer is null || !BatchingWriter.MayBatch(db);
         for (var attempt = 1; ; attempt++)
         {
             var code = TrackingCode.New();

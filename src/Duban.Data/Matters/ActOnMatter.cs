@@ -36,7 +36,7 @@ public sealed class ActOnMatter(DubanDbContext db, Rules rules, TimeProvider clo
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(actor);
-        return writer is null || db.Database.CurrentTransaction is not null || db.ChangeTracker.HasChanges()
+        return writer is null || !BatchingWriter.MayBatch(db)
             ? ActAsync(db, matterId, command, targetUnitCode, actor, cancellationToken)
             : writer.WriteAsync((target, ct) => ActAsync(target, matterId, command, targetUnitCode, actor, ct), cancellationToken);
     }

@@ -51,17 +51,21 @@ public sealed class SyntheticData(DubanDbContext db, Rules rules, UserAccounts a
     private static readonly string[] Trades = ["科技", "食品", "机械", "物流", "建材", "纺织", "医药", "电子", "化工", "农业"];
 
     /// <summary>
-    /// The real appeals' file: the first <c>shared/data/appeals-taidi2020/hot_issue_messages.csv</c> found in
-    /// <paramref name="start"/> or a folder above it, so a checkout beside <c>shared</c> finds it from any working directory.
+    /// A file of <c>shared/data</c> (<paramref name="relative"/> to it, such as <see cref="AppealsFileName"/>): the first
+    /// found in the program's folder or a folder above it, else in the working folder or above, so a checkout beside
+    /// <c>shared</c> finds it from anywhere; null when neither has it.
     /// </summary>
-    public static string? FindSharedData(string start, string relative)
+    public static string? FindSharedData(string relative)
     {
-        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
         {
-            var candidate = Path.Combine(dir.FullName, "shared", "data", relative);
-            if (File.Exists(candidate))
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
-                return candidate;
+                var candidate = Path.Combine(dir.FullName, "shared", "data", relative);
+                if (File.Exists(candidate))
+                {
+                    return candidate;
+                }
             }
         }
 
