@@ -47,7 +47,7 @@ public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign,
         if (db.Database.CurrentTransaction is not null)
         {
             // Inside an import's chunk the caller's transaction holds the row (EF Core saves it under a savepoint).
-            return await StoreAsync(db, assign, prepared, repeat, intake, TrackingCode.New(), cancellationToken);
+            return await StoreAsync(db, assign, prepared, repeat, TrackingCode.New(), cancellationToken);
         }
 
         // The caller's unsaved changes (if any) are saved with the appeal, in a transaction of its own; else the writer's batch.
@@ -60,11 +60,11 @@ public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign,
                 if (!alone)
                 {
                     return await writer!.WriteAsync((target, ct) =>
-                        StoreAsync(target, new AssignMatter(target, assign.Rules, clock), prepared, repeat, intake, code, ct), cancellationToken);
+                        StoreAsync(target, new AssignMatter(target, assign.Rules, clock), prepared, repeat, code, ct), cancellationToken);
                 }
 
                 await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                var stored = await StoreAsync(db, assign, prepared, repeat, intake, code, cancellationToken);
+                var stored = await StoreAsync(db, assign, prepared, repeat, code, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 return stored;
             }
@@ -76,7 +76,7 @@ public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign,
                 }
 
                 // A concurrent request with the same key won the unique index: answer with its appeal.
-                if (prepared.Key is not null && await ReplayAsync(intake.Actor.Id, prepared.Key, prepared.Hash, cancellationToken) is { } replayed)
+                if (prepared.Key is not null && await ReplayAsync(prepared.Client!, prepared.Key, prepared.Hash, cancellationToken) is { } replayed)
                 {
                     return replayed;
                 }
@@ -91,37 +91,39 @@ public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign,
     }
 
     /// <summary>Adds the appeal and its matter to <paramref name="target"/> and saves them.</summary>
-    private async Task<AppealRegistered> StoreAsync(DubanDbContext target, AssignMatter to, Prepared prepared, (long Id, string Code)? repeat,
-        Intake intake, string code, CancellationToken cancellationToken)
+    private static async Task<AppealRegistered> StoreAsync(DubanDbContext target, AssignMatter to, Prepared prepared, (long Id, string Code)? repeat,
+        string code, CancellationToken cancellationToken)
     {
-        var (cleaned, key, hash, receivedAt, regionId, rule, assigned, later, leadUnit) = prepared;
-        var matter = await to.AddAsync(assigned, cancellationToken, later);
-        target.Attachments.AddRange(later.SelectMany(e => Attachment.From(matter, e)));
-        var appeal = new Appeal
-        {
-            Matter = matter,
-            TrackingCode = code,
-            Category = cleaned.Category,
-            RegionUnitId = regionId,
-            EnterpriseName = cleaned.EnterpriseName,
-            EnterpriseCode = cleaned.EnterpriseCode,
-            ContactName = cleaned.ContactName,
-            ContactPhone = cleaned.ContactPhone,
-            IdempotencyClient = key is null ? null : intake.Actor.Id,
-            IdempotencyKey = key,
-            RequestHash = hash,
-            RepeatOfId = repeat?.Id,
-            PublicReply = intake.Closed?.Reply,
-            RepliedAt = intake.Closed?.RepliedAt,
-            ReceivedAt = receivedAt,
-            Likes = cleaned.Likes ?? 0,
-            Dislikes = cleaned.Dislikes ?? 0,
-            RoutingRuleId = rule?.Id,
-        };
+        var matter = await to.AddAsync(prepared.Matter, cancellationToken, prepared.Later);
+        target.Attachments.AddRange(prepared.Later.SelectMany(e => Attachment.From(matter, e)));
+        var appeal = NewAppeal(prepared, matter, code, repeat?.Id);
         target.Appeals.Add(appeal);
         await target.SaveChangesAsync(cancellationToken);
-        return new AppealRegistered(appeal.Id, matter.Id, code, true, repeat?.Id, matter.Code, leadUnit, repeat?.Code);
+        return new AppealRegistered(appeal.Id, matter.Id, code, true, repeat?.Id, matter.Code, prepared.LeadUnit, repeat?.Code);
     }
+
+    /// <summary>The appeal row of a prepared appeal.</summary>
+    private static Appeal NewAppeal(Prepared prepared, Matter matter, string code, long? repeatOfId) => new()
+    {
+        Matter = matter,
+        TrackingCode = code,
+        Category = prepared.Input.Category,
+        RegionUnitId = prepared.RegionId,
+        EnterpriseName = prepared.Input.EnterpriseName,
+        EnterpriseCode = prepared.Input.EnterpriseCode,
+        ContactName = prepared.Input.ContactName,
+        ContactPhone = prepared.Input.ContactPhone,
+        IdempotencyClient = prepared.Client,
+        IdempotencyKey = prepared.Key,
+        RequestHash = prepared.Hash,
+        RepeatOfId = repeatOfId,
+        PublicReply = prepared.Closed?.Reply,
+        RepliedAt = prepared.Closed?.RepliedAt,
+        ReceivedAt = prepared.ReceivedAt,
+        Likes = prepared.Input.Likes ?? 0,
+        Dislikes = prepared.Input.Dislikes ?? 0,
+        RoutingRuleId = prepared.Rule?.Id,
+    };
 
     /// <summary>
     /// <see cref="RegisterAsync"/> without the write (an import's dry run): every check it makes, the database's included,
@@ -152,29 +154,51 @@ public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign,
     }
 
     /// <summary>An appeal checked and its matter made, ready to store.</summary>
-    private sealed record Prepared(AppealInput Input, string? Key, string Hash, DateTimeOffset ReceivedAt, long? RegionId, RoutingRule? Rule,
-        AssignMatter.Prepared Matter, List<MatterEvent> Later, string LeadUnit);
+    private sealed record Prepared(AppealInput Input, string? Client, string? Key, string Hash, DateTimeOffset ReceivedAt, long? RegionId,
+        RoutingRule? Rule, AssignMatter.Prepared Matter, List<MatterEvent> Later, string LeadUnit, AppealReply? Closed);
+
+    /// <summary>A submission through the checks that need no database: cleaned, hashed, its problems by field (not yet
+    /// thrown: a replayed key answers first).</summary>
+    private sealed record Submission(AppealInput Input, Intake Intake, string? Key, string Hash, DateTimeOffset ReceivedAt, Dictionary<string, string[]> Errors)
+    {
+        /// <summary>The key to look for an earlier registration under, when it is one that could have been stored.</summary>
+        public string? ReplayKey => Key is { Length: <= MaxIdempotencyKey } ? Key : null;
+    }
 
     /// <summary>Everything but the write: the earlier registration of a replayed key, or the appeal checked (the
     /// database-free <see cref="Validate"/>, then region and lead unit) and its matter made.</summary>
     private async Task<(AppealRegistered? Earlier, Prepared? Prepared)> PrepareAsync(AppealInput input, Intake intake, CancellationToken cancellationToken)
     {
+        var submission = Submit(input, intake, clock.GetUtcNow());
+        if (submission.ReplayKey is { } key
+            && (await EarlierAsync(intake.Actor.Id, [key], cancellationToken)).GetValueOrDefault(key) is { } earlier)
+        {
+            return (Replayed(earlier, submission.Hash, key), null);
+        }
+
+        return (null, Prepare(submission, await directory.GetAsync(db, cancellationToken)));
+    }
+
+    /// <exception cref="ForbiddenException">The actor may not receive appeals.</exception>
+    private static Submission Submit(AppealInput input, Intake intake, DateTimeOffset now)
+    {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(intake);
-        var actor = intake.Actor;
-        if (!AccessRules.MayReceiveAppeals(actor))
+        if (!AccessRules.MayReceiveAppeals(intake.Actor))
         {
             throw new ForbiddenException("无权受理诉求。");
         }
 
-        var (cleaned, key, receivedAt, errors) = Validate(input, intake, clock.GetUtcNow());
-        var hash = Hash(cleaned, intake);
-        if (key is not null && key.Length <= MaxIdempotencyKey && await ReplayAsync(actor.Id, key, hash, cancellationToken) is { } earlier)
-        {
-            return (earlier, null);
-        }
+        var (cleaned, key, receivedAt, errors) = Validate(input, intake, now);
+        return new Submission(cleaned, intake, key, Hash(cleaned, intake), receivedAt, errors);
+    }
 
-        var units = await directory.GetAsync(db, cancellationToken);
+    /// <summary>The region, the lead unit and the matter of a submission with no earlier registration.</summary>
+    /// <exception cref="ValidationFailedException">Any field is invalid; every problem is reported at once.</exception>
+    private Prepared Prepare(Submission submission, IntakeDirectory.Snapshot units)
+    {
+        var (cleaned, intake, key, hash, receivedAt, errors) = submission;
+        var actor = intake.Actor;
         var regionId = Region(units, cleaned.Region, errors);
         var (leadUnitId, rule) = Route(units, cleaned, regionId, actor, errors);
         var matter = new MatterToAssign(MatterKind.Appeal, intake.Channel, cleaned.Title ?? string.Empty, cleaned.Content ?? string.Empty, leadUnitId)
@@ -188,7 +212,8 @@ public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign,
             later.Add(MatterLifecycle.Attached(later.Aggregate(prepared.State, (s, e) => s.Apply(e)), files, actor.Ref, receivedAt));
         }
 
-        return (null, new Prepared(cleaned, key, hash, receivedAt, regionId, rule, prepared, later, units.Units[leadUnitId].Name));
+        return new Prepared(cleaned, key is null ? null : actor.Id, key, hash, receivedAt, regionId, rule, prepared, later,
+            units.Units[leadUnitId].Name, intake.Closed);
     }
 
     /// <summary>The actor that records appeals from the public portal: the intake unit (<c>Appeals:IntakeUnit</c>, or the
@@ -368,6 +393,10 @@ public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign,
         ];
     }
 
+    /// <summary>An appeal a new one from the same phone may repeat.</summary>
+    private sealed record RepeatCandidate(long Id, string TrackingCode, long? RepeatOfId, string? OriginalCode, string? Phone, DateTimeOffset ReceivedAt,
+        string Title, string Content);
+
     /// <summary>The original appeal this one repeats: same phone, within the window, similar text; the most similar wins.</summary>
     private async Task<(long Id, string Code)?> RepeatOfAsync(AppealInput input, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
@@ -376,43 +405,65 @@ public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign,
             return null;
         }
 
-        var since = receivedAt.AddDays(-options.RepeatWindowDays);
-        var candidates = await db.Appeals.AsNoTracking()
-            .Where(a => a.ContactPhone == phone && a.ReceivedAt >= since && a.ReceivedAt <= receivedAt)
-            .OrderByDescending(a => a.ReceivedAt).Take(50)
-            .Select(a => new { a.Id, a.TrackingCode, a.RepeatOfId, OriginalCode = a.RepeatOf!.TrackingCode, a.Matter!.Title, a.Matter.Content })
+        var candidates = await RepeatCandidatesAsync([phone], receivedAt.AddDays(-options.RepeatWindowDays), receivedAt, RepeatCandidates, cancellationToken);
+        return PickRepeat(candidates, input);
+    }
+
+    /// <summary>How many of a phone's latest appeals in the window are compared with a new one.</summary>
+    private const int RepeatCandidates = 50;
+
+    /// <summary>The appeals from <paramref name="phones"/> received in [<paramref name="since"/>, <paramref name="until"/>],
+    /// latest first (at most <paramref name="take"/>, when given).</summary>
+    private async Task<List<RepeatCandidate>> RepeatCandidatesAsync(IReadOnlyCollection<string> phones, DateTimeOffset since, DateTimeOffset until,
+        int? take, CancellationToken cancellationToken)
+    {
+        var query = db.Appeals.AsNoTracking()
+            .Where(a => phones.Contains(a.ContactPhone!) && a.ReceivedAt >= since && a.ReceivedAt <= until)
+            .OrderByDescending(a => a.ReceivedAt).AsQueryable();
+        if (take is { } limit)
+        {
+            query = query.Take(limit);
+        }
+
+        return await query
+            .Select(a => new RepeatCandidate(a.Id, a.TrackingCode, a.RepeatOfId, a.RepeatOf!.TrackingCode, a.ContactPhone, a.ReceivedAt, a.Matter!.Title, a.Matter.Content))
             .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The most similar of a phone's latest candidates, at or above the threshold; a repeat of a repeat names
+    /// the original.</summary>
+    private (long Id, string Code)? PickRepeat(IEnumerable<RepeatCandidate> latestFirst, AppealInput input)
+    {
         var text = $"{input.Title}\n{input.Content}";
-        var best = candidates
+        var best = latestFirst.Take(RepeatCandidates)
             .Select(c => (Candidate: c, Score: RepeatRule.Similarity($"{c.Title}\n{c.Content}", text)))
             .Where(c => c.Score >= options.RepeatThreshold)
             .OrderByDescending(c => c.Score).ThenBy(c => c.Candidate.Id)
             .Select(c => c.Candidate)
             .FirstOrDefault();
-        // A repeat of a repeat names the original.
-        return best is null ? null : best.RepeatOfId is { } original ? (original, best.OriginalCode) : (best.Id, best.TrackingCode);
+        return best is null ? null : best.RepeatOfId is { } original ? (original, best.OriginalCode!) : (best.Id, best.TrackingCode);
     }
 
-    private async Task<AppealRegistered?> ReplayAsync(string client, string key, string hash, CancellationToken cancellationToken)
-    {
-        var earlier = await db.Appeals.AsNoTracking().Where(a => a.IdempotencyClient == client && a.IdempotencyKey == key)
-            .Select(a => new { a.Id, a.TrackingCode, a.RequestHash }).SingleOrDefaultAsync(cancellationToken);
-        if (earlier is null)
-        {
-            return null; // the common case, kept to one small look-up by the unique index
-        }
+    /// <summary>What an earlier registration under a key left, to answer a retry with.</summary>
+    private sealed record Earlier(long Id, string? Key, string TrackingCode, string? RequestHash, long MatterId, long? RepeatOfId, string MatterCode,
+        string LeadUnit, string? RepeatOfCode);
 
-        if (earlier.RequestHash != hash)
-        {
-            throw new RuleConflictException($"Idempotency-Key「{Shorten(key)}」已用于另一份内容不同的诉求（查询码 {TrackingCode.Format(earlier.TrackingCode)}）；新的诉求请使用新的 Key。");
-        }
+    /// <summary>The earlier registrations of a client under any of <paramref name="keys"/>, by key: one look-up by the unique index.</summary>
+    private async Task<Dictionary<string, Earlier>> EarlierAsync(string client, IReadOnlyCollection<string> keys, CancellationToken cancellationToken) =>
+        await db.Appeals.AsNoTracking().Where(a => a.IdempotencyClient == client && keys.Contains(a.IdempotencyKey!))
+            .Select(a => new Earlier(a.Id, a.IdempotencyKey, a.TrackingCode, a.RequestHash, a.MatterId, a.RepeatOfId, a.Matter!.Code,
+                a.Matter.LeadUnit!.Name, a.RepeatOf!.TrackingCode))
+            .ToDictionaryAsync(e => e.Key!, StringComparer.Ordinal, cancellationToken);
 
-        var id = earlier.Id;
-        var retry = await db.Appeals.AsNoTracking().Where(a => a.Id == id)
-            .Select(a => new { a.MatterId, a.RepeatOfId, MatterCode = a.Matter!.Code, LeadUnit = a.Matter.LeadUnit!.Name, RepeatOfCode = a.RepeatOf!.TrackingCode })
-            .SingleAsync(cancellationToken);
-        return new AppealRegistered(id, retry.MatterId, earlier.TrackingCode, false, retry.RepeatOfId, retry.MatterCode, retry.LeadUnit, retry.RepeatOfCode);
-    }
+    private async Task<AppealRegistered?> ReplayAsync(string client, string key, string hash, CancellationToken cancellationToken) =>
+        (await EarlierAsync(client, [key], cancellationToken)).GetValueOrDefault(key) is { } earlier ? Replayed(earlier, hash, key) : null;
+
+    /// <summary>The answer to a retry: the earlier registration, when the submission is the same.</summary>
+    /// <exception cref="RuleConflictException">The key was used for a different submission.</exception>
+    private static AppealRegistered Replayed(Earlier earlier, string hash, string key) =>
+        earlier.RequestHash == hash
+            ? new AppealRegistered(earlier.Id, earlier.MatterId, earlier.TrackingCode, false, earlier.RepeatOfId, earlier.MatterCode, earlier.LeadUnit, earlier.RepeatOfCode)
+            : throw new RuleConflictException($"Idempotency-Key「{Shorten(key)}」已用于另一份内容不同的诉求（查询码 {TrackingCode.Format(earlier.TrackingCode)}）；新的诉求请使用新的 Key。");
 
     /// <summary>The submission as cleaned, hashed: equal for a retry, different for any changed field.</summary>
     private static string Hash(AppealInput input, Intake intake) =>

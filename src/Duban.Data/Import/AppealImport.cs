@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -192,6 +193,10 @@ public sealed class AppealImport(DubanDbContext db, AppealIntake intake)
         ["likes"] = ImportField.Likes,
     };
 
+    /// <summary>Rows registered together (<see cref="AppealIntake.RegisterManyAsync"/>): one look-up and one multi-row
+    /// INSERT per table for this many rows, where a row alone cost about a dozen statements.</summary>
+    public const int BatchRows = 1000;
+
     public async Task<AppealImportReport> RunAsync(Spreadsheet sheet, ColumnMapping mapping, AppealImportOptions options, Actor actor,
         IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -201,26 +206,56 @@ public sealed class AppealImport(DubanDbContext db, AppealIntake intake)
         ArgumentNullException.ThrowIfNull(actor);
         CheckMapping(mapping, options);
         var importer = new Actor(Client, $"批量导入（{actor.Name}）", actor.UnitId, actor.Roles);
-        var results = new List<ImportRowResult>();
+        var results = new List<ImportRowResult?>();
+        var batch = new List<Parsed>(BatchRows);
         int saved = 0, rejected = 0;
         var seenKeys = new HashSet<string>(StringComparer.Ordinal);
         var chunk = new WriteChunks(db, options.DryRun);
+
+        async Task FlushAsync()
+        {
+            if (batch.Count == 0)
+            {
+                return;
+            }
+
+            await chunk.BeginAsync(cancellationToken);
+            foreach (var result in await RegisterAsync(batch, mapping, options.DryRun, cancellationToken))
+            {
+                results[result.Index] = result.Result;
+                saved += result.Result.Outcome is RowOutcome.Saved or RowOutcome.Valid ? 1 : 0;
+                rejected += result.Result.Outcome == RowOutcome.Rejected ? 1 : 0;
+            }
+
+            var rows = batch.Count;
+            batch.Clear();
+            await chunk.EndRowsAsync(rows, cancellationToken);
+            progress?.Report(new ImportProgress(results.Count, saved, rejected));
+        }
+
         try
         {
             foreach (var row in sheet.Rows)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                await chunk.BeginAsync(cancellationToken);
-                var result = await RowAsync(row, mapping, options, importer, seenKeys, cancellationToken);
-                results.Add(result);
-                saved += result.Outcome is RowOutcome.Saved or RowOutcome.Valid ? 1 : 0;
-                rejected += result.Outcome == RowOutcome.Rejected ? 1 : 0;
-                if (await chunk.EndRowAsync(cancellationToken))
+                var parsed = Parse(row, mapping, options, importer, seenKeys, results.Count);
+                results.Add(parsed.Rejected);
+                if (parsed.Rejected is null)
                 {
-                    progress?.Report(new ImportProgress(results.Count, saved, rejected));
+                    batch.Add(parsed);
+                }
+                else
+                {
+                    rejected++;
+                }
+
+                if (batch.Count == BatchRows)
+                {
+                    await FlushAsync();
                 }
             }
 
+            await FlushAsync();
             await chunk.CommitAsync(cancellationToken);
         }
         finally
@@ -229,7 +264,93 @@ public sealed class AppealImport(DubanDbContext db, AppealIntake intake)
         }
 
         progress?.Report(new ImportProgress(results.Count, saved, rejected));
-        return new AppealImportReport(options.DryRun, sheet.Sheet, sheet.IgnoredSheets, sheet.Encoding, mapping.Describe(sheet.Header).ToList(), results);
+        return new AppealImportReport(options.DryRun, sheet.Sheet, sheet.IgnoredSheets, sheet.Encoding, mapping.Describe(sheet.Header).ToList(),
+            results.Select(r => r!).ToList());
+    }
+
+    /// <summary>A row read: rejected already, or an appeal to register.</summary>
+    private sealed record Parsed(int Index, int Row, ImportRowResult? Rejected, AppealInput? Input = null, Intake? Intake = null);
+
+    /// <summary>Registers a batch of rows together; should the batch's write fail (someone importing the same file at
+    /// the same moment took a key), it is rolled back to its savepoint and its rows registered one at a time.</summary>
+    private async Task<List<(int Index, ImportRowResult Result)>> RegisterAsync(List<Parsed> batch, ColumnMapping mapping, bool dryRun,
+        CancellationToken cancellationToken)
+    {
+        var items = batch.Select(p => (p.Input!, p.Intake!)).ToList();
+        IReadOnlyList<AppealIntake.Outcome> outcomes;
+        if (dryRun)
+        {
+            outcomes = await intake.RegisterManyAsync(items, true, cancellationToken);
+        }
+        else
+        {
+            var transaction = db.Database.CurrentTransaction!;
+            var mark = AuditTrail.Mark(db);
+            await transaction.CreateSavepointAsync(Savepoint, cancellationToken);
+            try
+            {
+                outcomes = await intake.RegisterManyAsync(items, false, cancellationToken);
+                await transaction.ReleaseSavepointAsync(Savepoint, cancellationToken);
+            }
+            catch (Exception e) when (e is DbException or DbUpdateException)
+            {
+                await transaction.RollbackToSavepointAsync(Savepoint, cancellationToken);
+                AuditTrail.RollBack(db, mark);
+                db.ChangeTracker.Clear();
+                outcomes = await OneAtATimeAsync(items, cancellationToken);
+            }
+        }
+
+        return [.. batch.Select((p, i) => (p.Index, Result(p.Row, outcomes[i], mapping, dryRun)))];
+    }
+
+    private const string Savepoint = "duban_import";
+
+    private async Task<List<AppealIntake.Outcome>> OneAtATimeAsync(List<(AppealInput Input, Intake Intake)> items, CancellationToken cancellationToken)
+    {
+        var outcomes = new List<AppealIntake.Outcome>(items.Count);
+        foreach (var (input, request) in items)
+        {
+            try
+            {
+                outcomes.Add(new AppealIntake.Outcome(await intake.RegisterAsync(input, request, cancellationToken), null));
+            }
+            catch (Exception e) when (e is ValidationFailedException or RuleConflictException or DbUpdateException)
+            {
+                // EF Core rolled a failed row back to its savepoint: the chunk goes on.
+                outcomes.Add(new AppealIntake.Outcome(null, e));
+            }
+            finally
+            {
+                db.ChangeTracker.Clear(); // one row's entities never outlive it: memory stays flat
+            }
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>The report line of a registered (or checked) row.</summary>
+    private static ImportRowResult Result(int row, AppealIntake.Outcome outcome, ColumnMapping mapping, bool dryRun)
+    {
+        string? Cell(ImportField field) => mapping.Columns.TryGetValue(field, out var c) ? CellValues.Reference(c, row) : null;
+        switch (outcome.Refused)
+        {
+            case null when outcome.Registered is { } registered:
+                return new ImportRowResult(row, registered.Created ? RowOutcome.Saved : RowOutcome.AlreadyImported, TrackingCode: registered.TrackingCode);
+            case null:
+                return new ImportRowResult(row, dryRun ? RowOutcome.Valid : RowOutcome.Saved);
+            case ValidationFailedException ex:
+                var field = ex.Errors.Keys.First();
+                return new ImportRowResult(row, RowOutcome.Rejected, ErrorFields.TryGetValue(field, out var f) ? Cell(f) : null,
+                    string.Join(" ", ex.Errors.SelectMany(e => e.Value)));
+            case RuleConflictException ex:
+                return new ImportRowResult(row, RowOutcome.Rejected, Cell(ImportField.ExternalId), $"此编号已导入过，但内容不同：{ex.Message}");
+            case DbUpdateException:
+                // Most likely the same file being imported at the same moment by someone else won the key.
+                return new ImportRowResult(row, RowOutcome.Rejected, null, "此行保存失败（可能有人正同时导入同一文件）；稍后重新导入即可，不会重复。");
+            default:
+                throw outcome.Refused; // not the row's fault (the importer may not receive appeals): the import stops
+        }
     }
 
     private static void CheckMapping(ColumnMapping mapping, AppealImportOptions options)
@@ -247,9 +368,10 @@ public sealed class AppealImport(DubanDbContext db, AppealIntake intake)
         }
     }
 
-    private async Task<ImportRowResult> RowAsync(SheetRow row, ColumnMapping mapping, AppealImportOptions options, Actor importer,
-        HashSet<string> seenKeys, CancellationToken cancellationToken)
+    /// <summary>Reads a row into an appeal to register, or rejects it for what the row alone shows.</summary>
+    private static Parsed Parse(SheetRow row, ColumnMapping mapping, AppealImportOptions options, Actor importer, HashSet<string> seenKeys, int index)
     {
+        Parsed Rejected(ImportRowResult result) => new(index, row.Number, result);
         string? Cell(ImportField field) => mapping.Columns.TryGetValue(field, out var c) ? CellValues.Reference(c, row.Number) : null;
         object? Value(ImportField field) => mapping.Columns.TryGetValue(field, out var c) ? row[c] : null;
         string? Text(ImportField field) => CellValues.Text(Value(field));
@@ -294,25 +416,25 @@ public sealed class AppealImport(DubanDbContext db, AppealIntake intake)
         var receivedAt = Instant(ImportField.ReceivedAt, out var bad) ;
         if (bad is not null)
         {
-            return bad;
+            return Rejected(bad);
         }
 
         var repliedAt = Instant(ImportField.RepliedAt, out bad);
         if (bad is not null)
         {
-            return bad;
+            return Rejected(bad);
         }
 
         var likes = Count(ImportField.Likes, out bad);
         if (bad is not null)
         {
-            return bad;
+            return Rejected(bad);
         }
 
         var dislikes = Count(ImportField.Dislikes, out bad);
         if (bad is not null)
         {
-            return bad;
+            return Rejected(bad);
         }
 
         var reply = Text(ImportField.Reply);
@@ -322,18 +444,18 @@ public sealed class AppealImport(DubanDbContext db, AppealIntake intake)
             {
                 if (!present)
                 {
-                    return Reject(field, $"历史诉求必须有{ColumnMapping.NameOf(field)}。");
+                    return Rejected(Reject(field, $"历史诉求必须有{ColumnMapping.NameOf(field)}。"));
                 }
             }
 
             if (repliedAt < receivedAt)
             {
-                return Reject(ImportField.RepliedAt, "答复时间早于收到时间。");
+                return Rejected(Reject(ImportField.RepliedAt, "答复时间早于收到时间。"));
             }
         }
         else if (reply is not null || repliedAt is not null)
         {
-            return Reject(reply is not null ? ImportField.Reply : ImportField.RepliedAt, "新诉求不能带答复；导入已办结的历史诉求请选择「历史诉求」（--historical）。");
+            return Rejected(Reject(reply is not null ? ImportField.Reply : ImportField.RepliedAt, "新诉求不能带答复；导入已办结的历史诉求请选择「历史诉求」（--historical）。"));
         }
 
         var input = new AppealInput
@@ -352,7 +474,7 @@ public sealed class AppealImport(DubanDbContext db, AppealIntake intake)
         var key = Key(row, mapping, Text(ImportField.ExternalId));
         if (!seenKeys.Add(key))
         {
-            return Reject(Text(ImportField.ExternalId) is null ? null : ImportField.ExternalId, "与本文件前面的一行重复（同一编号或完全相同的内容）。");
+            return Rejected(Reject(Text(ImportField.ExternalId) is null ? null : ImportField.ExternalId, "与本文件前面的一行重复（同一编号或完全相同的内容）。"));
         }
 
         var request = new Intake(importer, MatterSource.Import)
@@ -362,38 +484,7 @@ public sealed class AppealImport(DubanDbContext db, AppealIntake intake)
             Closed = options.Historical ? new AppealReply(repliedAt!.Value, reply!) : null,
         };
 
-        try
-        {
-            // A dry run is the same registration without the write: its verdict for the row is the real one.
-            if (options.DryRun)
-            {
-                var earlier = await intake.CheckAsync(input, request, cancellationToken);
-                return new ImportRowResult(row.Number, earlier is null ? RowOutcome.Valid : RowOutcome.AlreadyImported);
-            }
-
-            var registered = await intake.RegisterAsync(input, request, cancellationToken);
-            return new ImportRowResult(row.Number, registered.Created ? RowOutcome.Saved : RowOutcome.AlreadyImported, TrackingCode: registered.TrackingCode);
-        }
-        catch (ValidationFailedException ex)
-        {
-            var field = ex.Errors.Keys.First();
-            return new ImportRowResult(row.Number, RowOutcome.Rejected, ErrorFields.TryGetValue(field, out var f) ? Cell(f) : null,
-                string.Join(" ", ex.Errors.SelectMany(e => e.Value)));
-        }
-        catch (RuleConflictException ex)
-        {
-            return new ImportRowResult(row.Number, RowOutcome.Rejected, Cell(ImportField.ExternalId), $"此编号已导入过，但内容不同：{ex.Message}");
-        }
-        catch (DbUpdateException)
-        {
-            // EF Core rolled the row back to its savepoint: the chunk goes on. Most likely the same file being imported
-            // at the same moment by someone else won the key.
-            return new ImportRowResult(row.Number, RowOutcome.Rejected, null, "此行保存失败（可能有人正同时导入同一文件）；稍后重新导入即可，不会重复。");
-        }
-        finally
-        {
-            db.ChangeTracker.Clear(); // one row's entities never outlive it: memory stays flat over 100,000 rows
-        }
+        return new Parsed(index, row.Number, null, input, request);
     }
 
     /// <summary>The row's idempotency key: its 编号 when mapped, else a hash of every mapped cell (so the same row

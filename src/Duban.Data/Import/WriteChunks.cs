@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace Duban.Data;
 
 /// <summary>
-/// Bulk work committed in chunks: one transaction per <see cref="MaxRows"/> rows or <see cref="MaxTime"/>, whichever
+/// Bulk work committed in chunks: one transaction per <see cref="MaxTime"/> of work or <see cref="MaxRows"/> rows, whichever
 /// comes first (a commit per row made SQLite sync the disk once per row; one transaction for everything held SQLite's
 /// only write lock for minutes). Each row stays all or nothing, since EF Core saves it under a savepoint of the
 /// chunk's transaction. On SQLite the bulk writer then steps aside for <see cref="SqlitePause"/>: a waiting writer
@@ -13,7 +13,7 @@ namespace Duban.Data;
 /// </summary>
 public sealed class WriteChunks(DubanDbContext db, bool dryRun) : IAsyncDisposable
 {
-    public const int MaxRows = 500;
+    public const int MaxRows = 20_000;
     public static readonly TimeSpan MaxTime = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan SqlitePause = TimeSpan.FromMilliseconds(200);
 
@@ -34,12 +34,16 @@ public sealed class WriteChunks(DubanDbContext db, bool dryRun) : IAsyncDisposab
     }
 
     /// <summary>Counts a row and commits when the chunk is full; true when progress should be reported.</summary>
-    public async Task<bool> EndRowAsync(CancellationToken cancellationToken)
+    public Task<bool> EndRowAsync(CancellationToken cancellationToken) => EndRowsAsync(1, cancellationToken);
+
+    /// <summary>Counts rows written together and commits when the chunk is full; true when progress should be reported.</summary>
+    public async Task<bool> EndRowsAsync(int rows, CancellationToken cancellationToken)
     {
-        _rows++;
+        var before = _rows;
+        _rows += rows;
         if (dryRun)
         {
-            return _rows % MaxRows == 0;
+            return _rows / 500 != before / 500;
         }
 
         if (_rows < MaxRows && System.Diagnostics.Stopwatch.GetElapsedTime(_started) < MaxTime)

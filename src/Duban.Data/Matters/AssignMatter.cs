@@ -134,10 +134,22 @@ public sealed class AssignMatter(DubanDbContext db, Rules rules, TimeProvider cl
     /// history), to the context. Call inside a transaction: the code counter is bumped at once, the rest on save.</summary>
     internal async Task<Matter> AddAsync(Prepared prepared, CancellationToken cancellationToken, params IReadOnlyList<MatterEvent> later)
     {
-        var state = later.Aggregate(prepared.State, (s, e) => s.Apply(e));
+        var year = ChinaTime.DateOf(prepared.Assigned.At).Year;
+        var matter = New(prepared, Code(year, await NextCodesAsync(year, 1, cancellationToken)), later, out var state);
+        ItemColours.Update(db, matter, state, rules, prepared.Assigned.At, "assign");
+        db.Matters.Add(matter);
+        db.MatterSignatures.Add(MatterSignature.For(matter)); // for similar cases, in the same save
+        return matter;
+    }
+
+    /// <summary>The matter row of a prepared matter with its events (its first and <paramref name="later"/>), numbered
+    /// <paramref name="code"/>: what <see cref="AddAsync"/> adds, for writers that insert set-based.</summary>
+    internal Matter New(Prepared prepared, string code, IReadOnlyList<MatterEvent> later, out MatterState state)
+    {
+        state = later.Aggregate(prepared.State, (s, e) => s.Apply(e));
         var matter = new Matter
         {
-            Code = await NextCodeAsync(ChinaTime.DateOf(prepared.Assigned.At).Year, cancellationToken),
+            Code = code,
             Source = prepared.Matter.Source,
             Title = prepared.Matter.Title,
             Content = prepared.Matter.Content,
@@ -146,23 +158,24 @@ public sealed class AssignMatter(DubanDbContext db, Rules rules, TimeProvider cl
             Profile = state.Profile,
         };
         matter.Store(state, rules);
-        ItemColours.Update(db, matter, state, rules, prepared.Assigned.At, "assign");
         matter.Events.Add(MatterEventRow.From(prepared.Assigned));
         matter.Events.AddRange(later.Select(MatterEventRow.From));
-        db.Matters.Add(matter);
-        db.MatterSignatures.Add(MatterSignature.For(matter)); // for similar cases, in the same save
         return matter;
     }
 
-    /// <summary>DB-2024-000123: a per-year counter bumped atomically, so instances sharing a database never collide.</summary>
-    private async Task<string> NextCodeAsync(int year, CancellationToken cancellationToken)
+    /// <summary>DB-2024-000123.</summary>
+    internal static string Code(int year, long number) => FormattableString.Invariant($"DB-{year}-{number:D6}");
+
+    /// <summary>Takes <paramref name="count"/> numbers of a year's counter, bumped atomically (instances sharing a
+    /// database never collide), and returns the last; the others are the <paramref name="count"/> − 1 before it.</summary>
+    internal async Task<long> NextCodesAsync(int year, int count, CancellationToken cancellationToken)
     {
         var next = await db.Database.SqlQueryRaw<long>(
             """
-            INSERT INTO code_counters ("Year", "Last") VALUES ({0}, 1)
-            ON CONFLICT ("Year") DO UPDATE SET "Last" = code_counters."Last" + 1
+            INSERT INTO code_counters ("Year", "Last") VALUES ({0}, {1})
+            ON CONFLICT ("Year") DO UPDATE SET "Last" = code_counters."Last" + {1}
             RETURNING "Last" AS "Value"
-            """, year).ToListAsync(cancellationToken);
-        return FormattableString.Invariant($"DB-{year}-{next[0]:D6}");
+            """, year, count).ToListAsync(cancellationToken);
+        return next[0];
     }
 }

@@ -3,6 +3,7 @@ using Duban.Matters;
 using Duban.Reviews;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace Duban.Data;
 
@@ -185,17 +186,8 @@ public sealed class FactLedger(Rules rules, ReviewOptions options) : SaveChanges
                 continue;
             }
 
-            var state = matter.FactsBaseline;
-            var delta = new FactDelta();
-            foreach (var row in events)
-            {
-                var e = row.ToEvent();
-                var next = state is null ? MatterState.Start(e) : state.Apply(e);
-                delta.Add(MatterFacts.ForEvent(state, e, next, rules.Calendar, options.Facts));
-                state = next;
-            }
-
-            pending.Matters.Add((matter, state!, delta));
+            var (state, delta) = Replay(matter.FactsBaseline, events);
+            pending.Matters.Add((matter, state, delta));
         }
 
         // An appeal's category counts under its lead unit: new appeals are tracked beside their matter; a transferred
@@ -213,8 +205,49 @@ public sealed class FactLedger(Rules rules, ReviewOptions options) : SaveChanges
         {
             // Only a matter with an appeal's record has a category (an appeal assigned as a matter has none).
             var category = categories.TryGetValue(matter, out var tracked) ? tracked : stored.TryGetValue(matter.Id, out var kept) ? kept : null;
-            pending.Tallies.AddRange(MatterTallies.Changes(matter.FactsBaseline, after, category)
-                .Select(c => new MatterTallyDelta { UnitId = c.UnitId, Dimension = c.Dimension, Value = c.Value, Count = (int)c.Count }));
+            pending.Tallies.AddRange(Tallies(matter.FactsBaseline, after, category));
         }
     }
+
+    /// <summary>
+    /// The counters and tallies of new matters written set-based, past the change tracker (an import's batch): written
+    /// now, in the caller's transaction, as a save of the same matters would have written them. Each matter comes with
+    /// all its events, and with its appeal's category (null for no appeal).
+    /// </summary>
+    internal async Task WriteNewAsync(DubanDbContext db, IReadOnlyList<(Matter Matter, string? Category)> matters, CancellationToken cancellationToken)
+    {
+        var pending = new Pending();
+        foreach (var (matter, category) in matters)
+        {
+            var (state, delta) = Replay(null, matter.Events.OrderBy(e => e.Sequence));
+            pending.Matters.Add((matter, state, delta));
+            pending.Tallies.AddRange(Tallies(null, state, category));
+        }
+
+        await WriteAsync(db, pending, cancellationToken);
+    }
+
+    /// <summary>The ledger a context saves through (its interceptor).</summary>
+    internal static FactLedger Of(DubanDbContext db) =>
+        db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors?.OfType<FactLedger>().SingleOrDefault()
+        ?? throw new InvalidOperationException("The context has no FactLedger interceptor.");
+
+    /// <summary>The state after <paramref name="events"/> and the counters they change.</summary>
+    private (MatterState State, FactDelta Delta) Replay(MatterState? state, IEnumerable<MatterEventRow> events)
+    {
+        var delta = new FactDelta();
+        foreach (var row in events)
+        {
+            var e = row.ToEvent();
+            var next = state is null ? MatterState.Start(e) : state.Apply(e);
+            delta.Add(MatterFacts.ForEvent(state, e, next, rules.Calendar, options.Facts));
+            state = next;
+        }
+
+        return (state!, delta);
+    }
+
+    private static IEnumerable<MatterTallyDelta> Tallies(MatterState? before, MatterState after, string? category) =>
+        MatterTallies.Changes(before, after, category)
+            .Select(c => new MatterTallyDelta { UnitId = c.UnitId, Dimension = c.Dimension, Value = c.Value, Count = (int)c.Count });
 }
