@@ -34,26 +34,28 @@ public sealed partial class AppealIntake
         var now = clock.GetUtcNow();
         var outcomes = new Outcome?[items.Count];
         var submissions = new Submission?[items.Count];
-        var keys = new HashSet<(string, string)>();
-        for (var i = 0; i < items.Count; i++)
+        if (items.Any(item => item.Intake.Files is { Count: > 0 }))
         {
-            var (input, intake) = items[i];
-            if (intake.Files is { Count: > 0 })
-            {
-                throw new ArgumentException("Appeals with files are registered one at a time.", nameof(items));
-            }
+            throw new ArgumentException("Appeals with files are registered one at a time.", nameof(items));
+        }
 
+        // The checks that need no database are most of a dry run's work, and each row's are its own: on every core.
+        Parallel.For(0, items.Count, i =>
+        {
             try
             {
-                submissions[i] = Submit(input, intake, now);
+                submissions[i] = Submit(items[i].Input, items[i].Intake, now);
             }
             catch (ForbiddenException refused)
             {
                 outcomes[i] = new Outcome(null, refused);
-                continue;
             }
+        });
 
-            if (submissions[i]!.Key is { } key && !keys.Add((intake.Actor.Id, key)))
+        var keys = new HashSet<(string, string)>();
+        foreach (var submission in submissions)
+        {
+            if (submission?.Key is { } key && !keys.Add((submission.Intake.Actor.Id, key)))
             {
                 throw new ArgumentException($"Two appeals of one batch use the key \"{key}\".", nameof(items));
             }
@@ -70,11 +72,11 @@ public sealed partial class AppealIntake
 
         var units = await directory.GetAsync(db, cancellationToken);
         var prepared = new Prepared?[items.Count];
-        for (var i = 0; i < items.Count; i++)
+        Parallel.For(0, items.Count, i =>
         {
             if (submissions[i] is not { } submission)
             {
-                continue;
+                return;
             }
 
             try
@@ -82,7 +84,7 @@ public sealed partial class AppealIntake
                 if (submission.ReplayKey is { } key && earlier.TryGetValue((submission.Intake.Actor.Id, key), out var found))
                 {
                     outcomes[i] = new Outcome(Replayed(found, submission.Hash, key), null);
-                    continue;
+                    return;
                 }
 
                 prepared[i] = Prepare(submission, units);
@@ -92,7 +94,7 @@ public sealed partial class AppealIntake
             {
                 outcomes[i] = new Outcome(null, refused);
             }
-        }
+        });
 
         if (!dryRun)
         {
@@ -122,25 +124,41 @@ public sealed partial class AppealIntake
             numbers[year.Key] = await assign.NextCodesAsync(year.Key, year.Count(), cancellationToken) - year.Count();
         }
 
-        var repeats = await RepeatFinderAsync(rows.Select(i => prepared[i]!), cancellationToken);
-        var matters = new List<Matter>(rows.Count);
-        var appeals = new List<Appeal>(rows.Count);
+        var codes = new string[rows.Count];
         for (var k = 0; k < rows.Count; k++)
         {
+            var year = Year(prepared[rows[k]]!);
+            codes[k] = AssignMatter.Code(year, numbers[year] += 1);
+        }
+
+        // The rows and signatures (a MinHash of the text each) depend on nothing before them: on every core.
+        var matters = new Matter[rows.Count];
+        var signatures = new MatterSignature[rows.Count];
+        Parallel.For(0, rows.Count, k =>
+        {
             var p = prepared[rows[k]]!;
-            var year = Year(p);
-            var matter = assign.New(p.Matter, AssignMatter.Code(year, numbers[year] += 1), p.Later, out _);
+            var matter = matters[k] = assign.New(p.Matter, codes[k], p.Later, out _);
             matter.Id = matterIds[k];
             matter.Events.ForEach(e => e.MatterId = matter.Id);
             matter.Milestones.ForEach(m => m.MatterId = matter.Id);
             matter.CoUnits.ForEach(c => c.MatterId = matter.Id);
+            signatures[k] = MatterSignature.For(matter);
+            signatures[k].MatterId = matter.Id;
+        });
+
+        // Repeats in order: an appeal may repeat one stored just before it in the batch.
+        var repeats = await RepeatFinderAsync(rows.Select(i => prepared[i]!), cancellationToken);
+        var appeals = new List<Appeal>(rows.Count);
+        for (var k = 0; k < rows.Count; k++)
+        {
+            var p = prepared[rows[k]]!;
+            var matter = matters[k];
             var code = TrackingCode.New();
             var repeat = repeats.Find(p);
             var appeal = NewAppeal(p, matter, code, repeat?.Id);
             appeal.Id = appealIds[k];
             appeal.MatterId = matter.Id;
             repeats.Add(p, appeal, repeat);
-            matters.Add(matter);
             appeals.Add(appeal);
             outcomes[rows[k]] = new Outcome(new AppealRegistered(appeal.Id, matter.Id, code, true, repeat?.Id, matter.Code, p.LeadUnit, repeat?.Code), null);
         }
@@ -150,7 +168,7 @@ public sealed partial class AppealIntake
         await writer.InsertAsync(matters.SelectMany(m => m.Events).ToList(), cancellationToken);
         await writer.InsertAsync(matters.SelectMany(m => m.CoUnits).ToList(), cancellationToken);
         await writer.InsertAsync(appeals, cancellationToken);
-        await writer.InsertAsync(matters.Select(m => MatterSignature.For(m)).Select(s => { s.MatterId = s.Matter!.Id; return s; }).ToList(), cancellationToken);
+        await writer.InsertAsync(signatures, cancellationToken);
         // An appeal without a category counts under "" (a matter with no appeal has none at all).
         await FactLedger.Of(db).WriteNewAsync(db, [.. appeals.Select(a => (a.Matter!, (string?)(a.Category ?? "")))], cancellationToken);
     }

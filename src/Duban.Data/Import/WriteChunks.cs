@@ -14,7 +14,7 @@ namespace Duban.Data;
 public sealed class WriteChunks(DubanDbContext db, bool dryRun) : IAsyncDisposable
 {
     public const int MaxRows = 20_000;
-    public static readonly TimeSpan MaxTime = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan MaxTime = TimeSpan.FromSeconds(2);
     public static readonly TimeSpan SqlitePause = TimeSpan.FromMilliseconds(200);
 
     private readonly bool _sqlite = db.Database.IsSqlite();
