@@ -20,7 +20,7 @@ public sealed partial class AppealIntake
     /// once per appeal. A refused appeal is refused alone. Should a statement fail (a key or tracking code taken
     /// meanwhile), the exception leaves the caller's transaction with part of the batch: roll it back to a savepoint
     /// taken before and register the appeals one at a time. With <paramref name="dryRun"/> nothing is written, and no
-    /// transaction is needed. The appeals have no files, and no two share a client's idempotency key.
+    /// transaction is needed. The appeals have no files; a client's key used twice in one batch is refused the second time.
     /// </summary>
     public async Task<IReadOnlyList<Outcome>> RegisterManyAsync(IReadOnlyList<(AppealInput Input, Intake Intake)> items, bool dryRun,
         CancellationToken cancellationToken = default)
@@ -52,12 +52,14 @@ public sealed partial class AppealIntake
             }
         });
 
+        // A key used twice in one batch: the later use is refused (one at a time, it would have met the first).
         var keys = new HashSet<(string, string)>();
-        foreach (var submission in submissions)
+        for (var i = 0; i < items.Count; i++)
         {
-            if (submission?.Key is { } key && !keys.Add((submission.Intake.Actor.Id, key)))
+            if (submissions[i]?.Key is { } key && !keys.Add((submissions[i]!.Intake.Actor.Id, key)))
             {
-                throw new ArgumentException($"Two appeals of one batch use the key \"{key}\".", nameof(items));
+                submissions[i] = null;
+                outcomes[i] = new Outcome(null, ValidationFailedException.For("idempotencyKey", $"Idempotency-Key「{Shorten(key)}」与本批前面的一条诉求重复。"));
             }
         }
 

@@ -154,11 +154,14 @@ public sealed class AppealBatchTests
     {
         await using var s = await PreparedAsync(engine);
         var counts = await s.RunAsync(sp => CountsAsync(sp.GetRequiredService<DubanDbContext>()));
-        var dry = await s.RunAsync(sp => sp.GetRequiredService<AppealIntake>().RegisterManyAsync(Batch(s.Org.Admin), dryRun: true));
+        var batch = Batch(s.Org.Admin);
+        batch.Add(batch[1]); // a key used twice in one batch
+        var dry = await s.RunAsync(sp => sp.GetRequiredService<AppealIntake>().RegisterManyAsync(batch, dryRun: true));
 
         Assert.Equal(counts, await s.RunAsync(sp => CountsAsync(sp.GetRequiredService<DubanDbContext>())));
-        Assert.Equal([null, null, null, null, false, null, null, null, null, null, null], dry.Select(o => o.Registered?.Created));
-        Assert.Equal([false, false, false, false, false, true, true, false, false, false, false], dry.Select(o => o.Refused is not null));
+        Assert.Equal([null, null, null, null, false, null, null, null, null, null, null, null], dry.Select(o => o.Registered?.Created));
+        Assert.Equal([false, false, false, false, false, true, true, false, false, false, false, true], dry.Select(o => o.Refused is not null));
+        Assert.Equal("idempotencyKey", Assert.Single(Assert.IsType<ValidationFailedException>(dry[^1].Refused).Errors).Key);
     }
 
     /// <summary>The same file imported twice at the same moment (two people, or a retried upload): on PostgreSQL the
