@@ -6,7 +6,13 @@ namespace Duban.Triage;
 /// </summary>
 public sealed class FeatureSpace
 {
-    private readonly Dictionary<int, int> index;
+    // Open addressing over the hashes (feature index + 1; 0 is empty), at most half full: a lookup is a multiply and
+    // one or two probes, several times cheaper than a Dictionary, and a prediction makes a thousand of them.
+    private readonly int[] slots;
+    private readonly int shift;
+
+    [ThreadStatic]
+    private static Scratch? scratch;
 
     /// <summary>A space over the given n-gram hashes (sorted, distinct) and their idf, of the given kind of features.</summary>
     public FeatureSpace(int[] hashes, float[] idf, TriageFeatureSet features = TriageFeatureSet.Characters)
@@ -21,10 +27,23 @@ public sealed class FeatureSpace
         Hashes = hashes;
         Idf = idf;
         Features = features;
-        index = new Dictionary<int, int>(hashes.Length);
+        var bits = Math.Max(4, 64 - (int)ulong.LeadingZeroCount((ulong)hashes.Length * 2));
+        slots = new int[1 << bits];
+        shift = 32 - bits;
         for (var i = 0; i < hashes.Length; i++)
         {
-            index.Add(hashes[i], i);
+            var s = Slot(hashes[i]);
+            while (slots[s] != 0)
+            {
+                if (hashes[slots[s] - 1] == hashes[i])
+                {
+                    throw new ArgumentException("hashes must be distinct", nameof(hashes));
+                }
+
+                s = (s + 1) & (slots.Length - 1);
+            }
+
+            slots[s] = i + 1;
         }
     }
 
@@ -49,25 +68,66 @@ public sealed class FeatureSpace
     public static float InverseDocumentFrequency(int texts, int documentFrequency) =>
         (float)Math.Pow(Math.Log((1.0 + texts) / (1.0 + documentFrequency)) + 1.0, 1.5);
 
-    /// <summary>The feature vector of a normalised text (empty when it has no known n-gram).</summary>
-    public SparseVector Vectorise(string normalisedText)
+    /// <summary>The feature index of an n-gram hash, or −1 when the space does not know it.</summary>
+    public int IndexOf(int hash)
     {
-        var (hashes, counts) = NgramFeatures.Counted(WordFeatures.AllHashes(normalisedText, Features));
-        var known = 0;
-        for (var j = 0; j < hashes.Length; j++)
+        for (var s = Slot(hash); ; s = (s + 1) & (slots.Length - 1))
         {
-            if (index.TryGetValue(hashes[j], out var i))
+            var f = slots[s];
+            if (f == 0 || Hashes[f - 1] == hash)
             {
-                hashes[known] = i;
-                counts[known++] = counts[j];
+                return f - 1;
             }
         }
+    }
 
-        // The n-grams come in hash order and features are numbered in hash order, so the indices are sorted.
-        var vector = new SparseVector(hashes[..known], new float[known]);
-        Weigh(vector.Indices, counts.AsSpan(0, known), vector.Values);
+    /// <summary>The feature vector of a normalised text (empty when it has no known n-gram). The n-grams are counted
+    /// straight into per-thread feature counters, without sorting or allocating per n-gram.</summary>
+    public SparseVector Vectorise(string normalisedText)
+    {
+        ArgumentNullException.ThrowIfNull(normalisedText);
+        // Everything that can throw comes before the counters are touched, so that they stay zero.
+        var words = Features == TriageFeatureSet.CharactersAndWords ? WordFeatures.Hashes(normalisedText) : [];
+        var work = scratch ??= new Scratch();
+        var hashes = work.Hashes(NgramFeatures.Capacity(normalisedText, 1, NgramFeatures.MaxN));
+        var counts = work.Counts(Count);
+        var touched = work.Touched(Count);
+        var known = 0;
+        foreach (var hash in hashes.AsSpan(0, NgramFeatures.Fill(normalisedText, 1, NgramFeatures.MaxN, hashes)))
+        {
+            Tally(hash, counts, touched, ref known);
+        }
+
+        foreach (var hash in words)
+        {
+            Tally(hash, counts, touched, ref known);
+        }
+
+        // Sorted indices, as the training rows have them.
+        var indices = touched.AsSpan(0, known).ToArray();
+        Array.Sort(indices);
+        var tf = new int[known];
+        for (var i = 0; i < known; i++)
+        {
+            tf[i] = counts[indices[i]];
+            counts[indices[i]] = 0;
+        }
+
+        var vector = new SparseVector(indices, new float[known]);
+        Weigh(indices, tf, vector.Values);
         return vector;
     }
+
+    private void Tally(int hash, int[] counts, int[] touched, ref int known)
+    {
+        var f = IndexOf(hash);
+        if (f >= 0 && counts[f]++ == 0)
+        {
+            touched[known++] = f;
+        }
+    }
+
+    private int Slot(int hash) => (int)(unchecked((uint)hash * 0x9E3779B1u) >> shift);
 
     /// <summary>Sublinear tf × idf of the given features with their counts, L2-normalised, into
     /// <paramref name="values"/>: training and prediction weigh a text alike.</summary>
@@ -85,5 +145,20 @@ public sealed class FeatureSpace
         {
             values[i] = (float)(values[i] / norm);
         }
+    }
+
+    /// <summary>One thread's reusable buffers: the hashes of a text, and per-feature counts (kept all zero between
+    /// texts) with the features touched.</summary>
+    private sealed class Scratch
+    {
+        private int[] hashes = [];
+        private int[] counts = [];
+        private int[] touched = [];
+
+        public int[] Hashes(int length) => hashes.Length >= length ? hashes : hashes = new int[Math.Max(length, 4096)];
+
+        public int[] Counts(int features) => counts.Length >= features ? counts : counts = new int[features];
+
+        public int[] Touched(int features) => touched.Length >= features ? touched : touched = new int[features];
     }
 }

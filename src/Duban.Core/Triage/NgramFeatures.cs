@@ -22,9 +22,25 @@ public static class NgramFeatures
     public static int[] Hashes(string normalised, int minN = 1, int maxN = MaxN)
     {
         ArgumentNullException.ThrowIfNull(normalised);
+        var hashes = new int[Capacity(normalised, minN, maxN)];
+        var sorted = hashes.AsSpan(0, Fill(normalised, minN, maxN, hashes));
+        sorted.Sort();
+        return sorted.ToArray();
+    }
+
+    /// <summary>The most hashes <see cref="Fill"/> writes for a text.</summary>
+    internal static int Capacity(string normalised, int minN, int maxN)
+    {
         var length = Math.Min(normalised.Length, MaxChars);
-        var titleEnd = normalised.IndexOf('\n', StringComparison.Ordinal) is var nl and >= 0 ? Math.Min(nl, length) : 0;
-        var hashes = new int[(length + titleEnd) * (maxN - minN + 1)];
+        return (length + TitleEnd(normalised, length)) * (maxN - minN + 1);
+    }
+
+    /// <summary>The hashes of <see cref="Hashes"/> in text order, unsorted, into <paramref name="output"/> (at least
+    /// <see cref="Capacity"/> long); returns how many. No allocation: prediction counts them straight into features.</summary>
+    internal static int Fill(string normalised, int minN, int maxN, Span<int> output)
+    {
+        var length = Math.Min(normalised.Length, MaxChars);
+        var titleEnd = TitleEnd(normalised, length);
         var count = 0;
         for (var i = 0; i < length; i++)
         {
@@ -40,19 +56,20 @@ public static class NgramFeatures
                 if (n + 1 >= minN)
                 {
                     var hash = unchecked((int)(h ^ (uint)n));
-                    hashes[count++] = hash;
+                    output[count++] = hash;
                     if (i + n < titleEnd)
                     {
-                        hashes[count++] = hash;
+                        output[count++] = hash;
                     }
                 }
             }
         }
 
-        var sorted = hashes.AsSpan(0, count);
-        sorted.Sort();
-        return sorted.ToArray();
+        return count;
     }
+
+    private static int TitleEnd(string normalised, int length) =>
+        normalised.IndexOf('\n', StringComparison.Ordinal) is var nl and >= 0 ? Math.Min(nl, length) : 0;
 
     /// <summary>Each distinct hash once, with how often it occurs, from a sorted hash array.</summary>
     public static (int[] Hashes, int[] Counts) Counted(int[] sortedHashes)

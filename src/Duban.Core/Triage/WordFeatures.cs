@@ -71,18 +71,15 @@ public static class WordFeatures
     /// hashes of a normalised text, in one sorted array.</summary>
     public static int[] AllHashes(string normalised, TriageFeatureSet features)
     {
-        var characters = NgramFeatures.Hashes(normalised);
-        if (features == TriageFeatureSet.Characters)
-        {
-            return characters;
-        }
-
-        var words = Hashes(normalised);
-        var all = new int[characters.Length + words.Length];
-        characters.CopyTo(all, 0);
-        words.CopyTo(all, characters.Length);
-        Array.Sort(all);
-        return all;
+        ArgumentNullException.ThrowIfNull(normalised);
+        int[] words = features == TriageFeatureSet.Characters ? [] : Hashes(normalised);
+        // One sort of both kinds together: the character n-grams need not be sorted on their own first.
+        var all = new int[NgramFeatures.Capacity(normalised, 1, NgramFeatures.MaxN) + words.Length];
+        var count = NgramFeatures.Fill(normalised, 1, NgramFeatures.MaxN, all);
+        words.CopyTo(all, count);
+        var sorted = all.AsSpan(0, count + words.Length);
+        sorted.Sort();
+        return sorted.ToArray();
     }
 
     private static List<(string Word, int Start)> Tokens(string normalised)

@@ -84,6 +84,63 @@ public sealed class WordFeaturesTests
     }
 }
 
+public sealed class FeatureSpaceTests
+{
+    private static readonly string[] Texts =
+    [
+        "小区停车场收费不合理\n物业公司乱收费，停车场收费标准不公开",
+        "路灯不亮\n人民路路灯坏了，路灯一直不亮",
+        "２０１９年学校补课收费\n某中学周末强制补课",
+        "工地拖欠工资\n老板拖欠农民工工资三个月，工资至今未发",
+        "停车场收费\n小区物业收费",
+    ];
+
+    [Fact]
+    public void Vectorise_GivesEachTextTheVectorItsTrainingRowHas_TextAfterText()
+    {
+        var matrix = NgramMatrix.Build(Texts, TriageFeatureSet.CharactersAndWords);
+        int[] rows = [0, 1, 2, 3, 4];
+        // All n-grams, then only those of two texts or more (the others unknown), and the larger space again: the
+        // per-thread counters must be back at zero after every text, whatever space used them last.
+        foreach (var minDocuments in new[] { 1, 2, 1 })
+        {
+            var (space, feature) = matrix.Space(rows, minDocuments, int.MaxValue);
+            var x = matrix.Vectorise(rows, space, feature);
+            for (var round = 0; round < 2; round++)
+            {
+                foreach (var i in rows)
+                {
+                    var v = space.Vectorise(TriageText.Normalise(Texts[i]));
+                    Assert.Equal(x.IndicesOf(i).ToArray(), v.Indices);
+                    Assert.Equal(x.ValuesOf(i).ToArray(), v.Values);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void IndexOf_FindsEveryFeature_AndNothingElse()
+    {
+        var random = new Random(7);
+        var hashes = Enumerable.Range(0, 5000).Select(_ => random.Next(int.MinValue, int.MaxValue))
+            .Concat([int.MinValue, -1, 0, int.MaxValue]).Distinct().Order().ToArray();
+        var space = new FeatureSpace(hashes, new float[hashes.Length]);
+        for (var i = 0; i < hashes.Length; i++)
+        {
+            Assert.Equal(i, space.IndexOf(hashes[i]));
+        }
+
+        var known = hashes.ToHashSet();
+        foreach (var other in Enumerable.Range(0, 5000).Select(_ => random.Next(int.MinValue, int.MaxValue)).Where(h => !known.Contains(h)))
+        {
+            Assert.Equal(-1, space.IndexOf(other));
+        }
+
+        Assert.Equal(-1, new FeatureSpace([], []).IndexOf(0));
+        Assert.Throws<ArgumentException>(() => new FeatureSpace([3, 3], [1, 1]));
+    }
+}
+
 public sealed class AbstentionTests
 {
     [Fact]
