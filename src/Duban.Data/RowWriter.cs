@@ -99,7 +99,11 @@ public sealed class RowWriter(DubanDbContext db)
 
         // A composite key (a link row such as a co-unit) is always written as it is.
         var (columns, head) = table.Insert(withIds: table.Key?.Value(rows[0]) is not (null or 0L or 0), Defaulted(table, rows), _sql);
-        await InChunksAsync(rows, columns, head, "", cancellationToken);
+        if (!await CopyAsync(table, rows, columns, cancellationToken))
+        {
+            await InChunksAsync(rows, columns, head, "", cancellationToken);
+        }
+
         if (audited)
         {
             AuditTrail.RecordRows(db, table.Type, (IReadOnlyList<object>)rows, null);
@@ -130,6 +134,59 @@ public sealed class RowWriter(DubanDbContext db)
             + " FROM v WHERE " + name + "." + key + " = v." + key;
         await InChunksAsync(rows, columns, head, tail, cancellationToken);
         AuditTrail.RecordRows(db, table.Type, (IReadOnlyList<object>)rows, properties);
+    }
+
+    /// <summary>From this many rows, PostgreSQL inserts go by binary COPY (<see cref="CopyAsync"/>).</summary>
+    private const int CopyFrom = 64;
+
+    /// <summary>
+    /// PostgreSQL, many rows in a transaction: a binary COPY, each value converted and typed as SaveChanges would bind
+    /// it (the type mapping's parameter gives the type, made once per column). The server then parses and plans one
+    /// statement for all the rows instead of multi-row INSERTs of thousands of parameters. False when it does not
+    /// apply: SQLite, few rows, statements being held, or no transaction (a COPY that fails leaves the transaction
+    /// to be rolled back, as a failed INSERT does).
+    /// </summary>
+    private async Task<bool> CopyAsync<T>(MappedTable table, IReadOnlyList<T> rows, Column[] columns, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (!_postgres || _held is not null || rows.Count < CopyFrom || db.Database.CurrentTransaction is null)
+        {
+            return false;
+        }
+
+        var connection = (Npgsql.NpgsqlConnection)db.Database.GetDbConnection();
+        NpgsqlTypes.NpgsqlDbType?[] types;
+        await using (var probe = connection.CreateCommand())
+        {
+            types = [.. columns.Select(c => ((Npgsql.NpgsqlParameter)c.Parameter(probe, "p", null)).NpgsqlDbType is var type and not NpgsqlTypes.NpgsqlDbType.Unknown
+                ? type : (NpgsqlTypes.NpgsqlDbType?)null)];
+        }
+
+        var copy = "COPY " + _sql.DelimitIdentifier(table.Name) + " (" + string.Join(", ", columns.Select(c => _sql.DelimitIdentifier(c.Name)))
+            + ") FROM STDIN (FORMAT BINARY)";
+        await using var importer = await connection.BeginBinaryImportAsync(copy, cancellationToken);
+        foreach (var row in rows)
+        {
+            await importer.StartRowAsync(cancellationToken);
+            for (var c = 0; c < columns.Length; c++)
+            {
+                switch (columns[c].Provider(columns[c].Value(row)))
+                {
+                    case null:
+                        await importer.WriteNullAsync(cancellationToken);
+                        break;
+                    case var value when types[c] is { } type:
+                        await importer.WriteAsync(value, type, cancellationToken);
+                        break;
+                    case var value:
+                        await importer.WriteAsync(value, cancellationToken);
+                        break;
+                }
+            }
+        }
+
+        await importer.CompleteAsync(cancellationToken);
+        return true;
     }
 
     /// <summary>Runs head, then (value, …) per row, then tail, for as many rows as fit in a statement. On SQLite every
@@ -329,6 +386,9 @@ public sealed class RowWriter(DubanDbContext db)
             string text when text.Contains('\0', StringComparison.Ordinal) => null,
             _ => _mapping.GenerateSqlLiteral(value),
         };
+
+        /// <summary>The value as the database gets it: the type mapping's converter applied, as <see cref="Parameter"/> does.</summary>
+        public object? Provider(object? value) => value is null ? null : _mapping.Converter is { } converter ? converter.ConvertToProvider(value) : value;
 
         /// <summary>The value bound as SaveChanges binds it: the property's type mapping applies its converter and DbType.</summary>
         public DbParameter Parameter(DbCommand command, string name, object? value) =>
