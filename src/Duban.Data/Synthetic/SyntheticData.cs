@@ -116,22 +116,54 @@ public sealed class SyntheticData(DubanDbContext db, Rules rules, UserAccounts a
         }
 
         db.Database.SetCommandTimeout(TimeSpan.FromMinutes(30));
-        var watch = Stopwatch.StartNew();
-        var organisation = await CreateOrganisationAsync(options, cancellationToken);
-        var organisationTime = watch.Elapsed;
-
-        watch.Restart();
-        var counts = await WriteMattersAsync(options, organisation, texts, progress, cancellationToken);
-        var mattersTime = watch.Elapsed;
-
-        watch.Restart();
-        await FactStore.RebuildAsync(db, rules, reviewOptions.Facts, null, cancellationToken);
-        return new SyntheticResult(organisation.UnitCount, options.Matters, counts.Milestones, counts.Events, counts.Appeals,
-            organisation.Enterprises.Count, counts.Visits, organisationTime, mattersTime, watch.Elapsed, organisation.SignIns)
+        await db.Database.OpenConnectionAsync(cancellationToken); // one connection for the run: the load's pragmas hold on it
+        try
         {
-            MakingWait = counts.Waiting, InsertTime = counts.Inserting, CommitTime = counts.Committing,
-        };
+            await BulkLoadAsync(on: true, cancellationToken);
+            var watch = Stopwatch.StartNew();
+            var organisation = await CreateOrganisationAsync(options, cancellationToken);
+            var organisationTime = watch.Elapsed;
+
+            watch.Restart();
+            var counts = await WriteMattersAsync(options, organisation, texts, progress, cancellationToken);
+            var mattersTime = watch.Elapsed;
+
+            watch.Restart();
+            await FactStore.RebuildAsync(db, rules, reviewOptions.Facts, null, cancellationToken);
+            await BulkLoadAsync(on: false, cancellationToken);
+            return new SyntheticResult(organisation.UnitCount, options.Matters, counts.Milestones, counts.Events, counts.Appeals,
+                organisation.Enterprises.Count, counts.Visits, organisationTime, mattersTime, watch.Elapsed, organisation.SignIns)
+            {
+                MakingWait = counts.Waiting, InsertTime = counts.Inserting, CommitTime = counts.Committing,
+            };
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
+
+    /// <summary>
+    /// SQLite's settings for loading an empty database, and back. During the load: the rollback journal in memory and
+    /// no fsync (a crash mid-load leaves a file to delete, which is all it held), a 256 MB page cache. After: WAL as
+    /// Duban always runs (<see cref="Database"/>), the default sync, a checkpoint so the file stands alone. PostgreSQL
+    /// needs none: each batch is one transaction already, and its durability is the server's setting.
+    /// </summary>
+    private async Task BulkLoadAsync(bool on, CancellationToken cancellationToken)
+    {
+        if (db.Database.IsNpgsql())
+        {
+            return;
+        }
+
+        var pragmas = on
+            ? "PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF; PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;"
+            : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-2000; PRAGMA temp_store=DEFAULT; PRAGMA wal_checkpoint(TRUNCATE);";
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = pragmas;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
 
     private sealed record Organisation(int UnitCount, SyntheticUnits Units, IReadOnlyList<(long Id, long Cadre)> Enterprises,
         IReadOnlyList<(string UserName, string Password)> SignIns);
