@@ -33,6 +33,10 @@ if [ "$publish" = 1 ] || [ ! -f "$out/Duban.Web.dll" ]; then
   dotnet publish "$root/src/Duban.Web" -c Release -o "$out" --nologo -v q >/dev/null
   dotnet publish "$root/src/Duban.Cli" -c Release -o "$out/cli" --nologo -v q >/dev/null
 fi
+# The real appeals the texts come from: beside the checkout (the published program would look above itself and the
+# working directory, which need not be near it).
+appeals="$(cd "$root/.." && pwd)/shared/data/appeals-taidi2020/hot_issue_messages.csv"
+[ -f "$appeals" ] || appeals=""
 export Logging__LogLevel__Default=Warning Escalation__SweepEnabled=false Audit__AnchorFile="$tmp/anchors.txt"
 sql() { # one value from the database of this size
   if [ -n "$postgres" ]; then psql "$(pg_conn "$ConnectionStrings__Duban")" -At -c "$1"; else python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$file" "$1"; fi
@@ -51,7 +55,10 @@ for n in "${list[@]}"; do
     engine=sqlite
   fi
   start=$(date +%s)
-  seed="$(timeout "$((gen_minutes * 60))" dotnet "$out/cli/duban.dll" seed synthetic --matters "$n" --units "$units" --seed 42 --now 2026-12-01T10:00+08:00 2>/dev/null)"
+  if ! seed="$(timeout "$((gen_minutes * 60))" dotnet "$out/cli/duban.dll" seed synthetic --matters "$n" --units "$units" --seed 42 \
+      --now 2026-12-01T10:00+08:00 ${appeals:+--appeals "$appeals"} 2>"$tmp/seed.err")"; then
+    echo "# $engine $n matters: the generator failed:" >&2; cat "$tmp/seed.err" >&2; exit 1
+  fi
   password="$(sed -n 's/^登录：ducha \/ \([^（]*\)（.*/\1/p' <<<"$seed")"
   rate="$(sed -n 's/.*每秒 \([0-9]*\) 件.*/\1/p' <<<"$seed")"
   size="$([ -n "$postgres" ] && sql "SELECT pg_database_size(current_database())" || stat -c %s "$file")"
