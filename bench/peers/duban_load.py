@@ -11,11 +11,15 @@ percentiles, so only the two calls differ:
 
     python3 duban_load.py --port 5080 --token <token> --region K001-T01 --n 2000 --concurrency 8
 
+With --reads FILE --login USER:PASSWORD… it measures pages instead (bench/flat-reads.sh): each line of FILE,
+"label user path", --reps times in a row on a signed-in connection, one line per label with p50/p95.
+
 Prints one summary line in load.py's format (peer=duban ...) and writes the JSON beside the peers' results.
 """
 import argparse
 import json
 import os
+import re
 import sys
 import time
 import urllib.parse
@@ -57,11 +61,66 @@ class DubanPeer:
         return len(doc.get("items", [])) == min(50, doc.get("total", 0)), st, payload, doc.get("total")
 
 
+def sign_in(port, user, password, timeout=60.0):
+    """A page client signed in through the login form (its antiforgery token and cookie), as a browser would."""
+    c = load.Client(port, timeout)
+    st, headers, payload = c.request("GET", "/login", None, {"Accept": "text/html"})
+    cookies = {}
+
+    def keep(headers):
+        for k, v in headers:
+            if k.lower() == "set-cookie":
+                name, _, rest = v.partition("=")
+                cookies[name] = rest.split(";", 1)[0]
+        c.cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
+
+    keep(headers)
+    token = re.search(rb'name="__RequestVerificationToken" type="hidden" value="([^"]+)"', payload)
+    if st != 200 or not token:
+        raise SystemExit(f"login page: {st}")
+    form = urllib.parse.urlencode({"UserName": user, "Password": password, "__RequestVerificationToken": token.group(1).decode()}).encode()
+    st, headers, _ = c.request("POST", "/login", form, {"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html"})
+    keep(headers)
+    if st != 302:
+        raise SystemExit(f"sign-in as {user}: {st}")
+    return c
+
+
+def reads(a):
+    """--reads: each page or call of the file (lines "label user path", the user one of --login's) --reps times,
+    one after another after 3 unmeasured, on one signed-in connection per user; one line per label."""
+    clients = {}
+    for pair in a.login:
+        user, _, password = pair.partition(":")
+        clients[user] = sign_in(a.port, user, password, a.timeout)
+    failed = 0
+    with open(a.reads, encoding="utf-8") as f:
+        lines = [l.split() for l in f if l.strip() and not l.startswith("#")]
+    for label, user, path in lines:
+        c, lat, bad, size = clients[user], [], 0, 0
+        for r in range(3 + a.reps):
+            t0 = time.perf_counter()
+            st, _, payload = c.request("GET", path, None, {"Accept": "text/html"})
+            ms = (time.perf_counter() - t0) * 1000.0
+            if st != 200:
+                bad += 1
+            elif r >= 3:
+                lat.append(ms)
+                size = len(payload)
+        failed += bad
+        print(f"read={label} n={len(lat)} err={bad} p50_ms={load.pct(lat, 50):.1f} p95_ms={load.pct(lat, 95):.1f} "
+              f"max_ms={max(lat) if lat else float('nan'):.1f} bytes={size} path={path}", flush=True)
+    return 0 if failed == 0 else 1
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--port", type=int, required=True)
-    ap.add_argument("--token", required=True)
-    ap.add_argument("--region", required=True, help="unit code the appeals are received for and routed to")
+    ap.add_argument("--reads", help="measure the reads listed in this file instead (see reads()); needs --login")
+    ap.add_argument("--login", action="append", default=[], help="USER:PASSWORD to sign in as, for --reads (repeatable)")
+    ap.add_argument("--reps", type=int, default=50, help="measured repetitions of each read")
+    ap.add_argument("--token")
+    ap.add_argument("--region", help="unit code the appeals are received for and routed to")
     ap.add_argument("--n", type=int, default=2000)
     ap.add_argument("--concurrency", type=int, default=8)
     ap.add_argument("--warmup", type=int, default=32)
@@ -71,6 +130,10 @@ def main():
     ap.add_argument("--max-seconds", type=float, default=600.0)
     ap.add_argument("--json", help="write the summary as JSON here")
     a = ap.parse_args()
+    if a.reads:
+        return reads(a)
+    if not a.token or not a.region:
+        ap.error("--token and --region are required for the create and list run")
     peer = DubanPeer(a.port, a.token, a.region)
     offset = (int(time.time()) % 10_000) * 1_000_000
     errors = []

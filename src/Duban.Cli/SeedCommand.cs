@@ -67,7 +67,7 @@ internal sealed class SeedCommand(CliContext cli)
         await cli.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"用时：组织 {generated.OrganisationTime.TotalSeconds:0.0} 秒，事项 {writeSeconds:0.0} 秒（每秒 {generated.Matters / Math.Max(writeSeconds, 1e-9):0} 件），讲评计数重算 {generated.FactsTime.TotalSeconds:0.0} 秒"));
         await cli.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"事项用时中：等待生成办理过程 {generated.MakingWait.TotalSeconds:0.0} 秒，写入数据行 {generated.InsertTime.TotalSeconds:0.0} 秒，提交（含审计记录）{generated.CommitTime.TotalSeconds:0.0} 秒"));
+            $"事项用时中：等待生成办理过程 {generated.MakingWait.TotalSeconds:0.0} 秒，写入数据行 {generated.InsertTime.TotalSeconds:0.0} 秒，提交（含审计记录）{generated.CommitTime.TotalSeconds:0.0} 秒，建索引 {generated.IndexTime.TotalSeconds:0.0} 秒"));
         foreach (var (userName, password) in generated.SignIns)
         {
             await cli.Output.WriteLineAsync($"登录：{userName} / {password}（只显示这一次）");

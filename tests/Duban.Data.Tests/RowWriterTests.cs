@@ -68,7 +68,9 @@ public sealed class RowWriterTests
                 rows[i].Id = ids[i];
             }
 
-            await writer.InsertAsync(rows, default);
+            // 40 rows as multi-row literal statements, the other 210 through the prepared statement (SQLite, 64 rows on).
+            await writer.InsertAsync(rows[..40], default);
+            await writer.InsertAsync(rows[40..], default);
             await transaction.CommitAsync();
             return ids.ToList();
         });

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -18,21 +19,23 @@ public static class AuditValues
     /// <summary>A JSON object of the values, properties in ordinal order.</summary>
     public static string Json(IEnumerable<KeyValuePair<string, object?>> values)
     {
-        ArgumentNullException.ThrowIfNull(values);
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, Options))
-        {
-            json.WriteStartObject();
-            foreach (var (name, value) in values.OrderBy(v => v.Key, StringComparer.Ordinal))
-            {
-                json.WritePropertyName(name);
-                Write(json, value);
-            }
+        var buffer = new ArrayBufferWriter<byte>(256);
+        WriteJson(buffer, values);
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 
-            json.WriteEndObject();
+    private static void WriteJson(ArrayBufferWriter<byte> buffer, IEnumerable<KeyValuePair<string, object?>> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        using var json = new Utf8JsonWriter(buffer, Options);
+        json.WriteStartObject();
+        foreach (var (name, value) in values.OrderBy(v => v.Key, StringComparer.Ordinal))
+        {
+            json.WritePropertyName(name);
+            Write(json, value);
         }
 
-        return Encoding.UTF8.GetString(buffer.ToArray());
+        json.WriteEndObject();
     }
 
     /// <summary>A JSON object of changed values, each as [before, after], properties in ordinal order.</summary>
@@ -59,8 +62,13 @@ public static class AuditValues
     }
 
     /// <summary>SHA-256 (lower-case hex) of the canonical JSON of a row's values.</summary>
-    public static string RowHash(IEnumerable<KeyValuePair<string, object?>> values) =>
-        AuditChain.Hex(SHA256.HashData(Encoding.UTF8.GetBytes(Json(values))));
+    public static string RowHash(IEnumerable<KeyValuePair<string, object?>> values)
+    {
+        // The JSON's UTF-8 bytes hashed as written: the same bytes as Json's text encoded again, without the round trip.
+        var buffer = new ArrayBufferWriter<byte>(256);
+        WriteJson(buffer, values);
+        return AuditChain.Hex(SHA256.HashData(buffer.WrittenSpan));
+    }
 
     /// <summary>A value's canonical text, as it appears in the JSON (null for null).</summary>
     public static string? Text(object? value) => value switch

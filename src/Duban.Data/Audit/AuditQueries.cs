@@ -20,6 +20,8 @@ public sealed class AuditQueries(DubanDbContext db)
         ["insert"] = "新增",
         ["update"] = "修改",
         ["delete"] = "删除",
+        [Duban.Audit.AuditBatch.Insert] = "批量新增",
+        [Duban.Audit.AuditBatch.Update] = "批量修改",
         ["sign-in"] = "登录",
         ["sign-in-failed"] = "登录失败",
         ["sign-out"] = "退出登录",

@@ -218,8 +218,16 @@ public sealed class AuditTrail(TimeProvider clock) : SaveChangesInterceptor, IDb
         await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>Records rows written set-based (<see cref="RowWriter"/>): inserts with their whole content, updates
-    /// with the columns set. Needs the writer's transaction.</summary>
+    /// <summary>From this many rows in one write, one record per <see cref="RowsPerRecord"/> rows (<see cref="AuditBatch"/>)
+    /// instead of one per row: a few rows (an action's, the sweep's on a quiet day) keep their values in the trail.</summary>
+    internal const int BatchFrom = 16;
+
+    /// <summary>Rows named by one batch record at most, so a record stays small enough to read in pages.</summary>
+    internal const int RowsPerRecord = 1000;
+
+    /// <summary>Records rows written set-based (<see cref="RowWriter"/>): a few rows each with a record of its own,
+    /// inserts with their whole content and updates with the columns set; many rows in batch records that name each
+    /// row's key and content hash. Needs the writer's transaction.</summary>
     internal static void RecordRows(DubanDbContext db, IEntityType entityType, IReadOnlyList<object> rows, IReadOnlyList<string>? updated)
     {
         if (Audited(entityType) is not { } type || rows.Count == 0)
@@ -229,9 +237,15 @@ public sealed class AuditTrail(TimeProvider clock) : SaveChangesInterceptor, IDb
 
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException($"Rows of {type.Name} written set-based need a transaction for their audit records.");
+        if (rows.Count >= BatchFrom)
+        {
+            RecordBatches(db, transaction, type, rows, updated);
+            return;
+        }
+
         foreach (var row in rows)
         {
-            var values = type.Properties.Select(p => KeyValuePair.Create(p.Name, p.GetGetter().GetClrValueUsingContainingEntity(row))).ToList();
+            var values = ValuesOf(type, row);
             var shown = updated is null
                 ? AuditValues.Json(values.Where(v => !Secret.Contains(v.Key)))
                 : AuditValues.ChangesJson(values.Where(v => updated.Contains(v.Key) && !Secret.Contains(v.Key)).Select(v => (v.Key, (object?)null, v.Value)));
@@ -239,6 +253,34 @@ public sealed class AuditTrail(TimeProvider clock) : SaveChangesInterceptor, IDb
                 AuditValues.RowHash(values)));
         }
     }
+
+    /// <summary>One record per <see cref="RowsPerRecord"/> rows; the rows' hashes are computed in parallel, the
+    /// dearest part of recording them.</summary>
+    private static void RecordBatches(DubanDbContext db, DbTransaction transaction, AuditedType type, IReadOnlyList<object> rows, IReadOnlyList<string>? updated)
+    {
+        var keys = new string[rows.Count];
+        var hashes = new string[rows.Count];
+        var matters = new long?[rows.Count];
+        Parallel.For(0, rows.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount - 1) }, i =>
+        {
+            var values = ValuesOf(type, rows[i]);
+            keys[i] = KeyText(type, values);
+            hashes[i] = AuditValues.RowHash(values);
+            matters[i] = MatterOf(type, values);
+        });
+
+        for (var start = 0; start < rows.Count; start += RowsPerRecord)
+        {
+            var count = Math.Min(RowsPerRecord, rows.Count - start);
+            var (changes, digest) = AuditBatch.Describe(new ArraySegment<string>(keys, start, count), new ArraySegment<string>(hashes, start, count), updated);
+            var matter = matters[start] is { } first && matters.AsSpan(start, count).IndexOfAnyExcept(first) < 0 ? first : (long?)null;
+            Add(db, transaction, Entry(updated is null ? AuditBatch.Insert : AuditBatch.Update, type.Name,
+                keys[start] + ".." + keys[start + count - 1], matter, changes, digest));
+        }
+    }
+
+    private static List<KeyValuePair<string, object?>> ValuesOf(AuditedType type, object row) =>
+        type.Properties.Select(p => KeyValuePair.Create(p.Name, p.GetGetter().GetClrValueUsingContainingEntity(row))).ToList();
 
     /// <summary>How many records the context's open transaction holds so far (<see cref="RollBack"/> returns to it).</summary>
     internal static int Mark(DubanDbContext db) => db.PendingAudit?.Records.Count ?? 0;

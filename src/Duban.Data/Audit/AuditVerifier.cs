@@ -25,7 +25,7 @@ public sealed record AuditReport(long Records, int Anchors, long Rows, long File
 /// </summary>
 public sealed class AuditVerifier(DubanDbContext db, AuditAnchors anchors, BlobStore blobs)
 {
-    private const int Page = 5000, Shown = 100;
+    private const int Page = 1000, Shown = 100; // a batch record names up to 1,000 rows: pages of records stay small
 
     public async Task<AuditReport> VerifyAsync(CancellationToken cancellationToken = default)
     {
@@ -54,6 +54,14 @@ public sealed class AuditVerifier(DubanDbContext db, AuditAnchors anchors, BlobS
                 if (record.Action is "insert" or "update" or "delete")
                 {
                     latest[(record.Entity, record.EntityKey)] = (record.Seq, record.RowHash);
+                }
+                else if (AuditBatch.Is(record.Action))
+                {
+                    // A batch record fixes each of its rows' hashes as a record of its own would (the chain covers it).
+                    foreach (var (key, rowHash) in AuditBatch.Rows(record.Changes, record.RowHash) ?? [])
+                    {
+                        latest[(record.Entity, key)] = (record.Seq, rowHash);
+                    }
                 }
             }
 

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Flat reads at size (issue 19, part 2): for each size, `duban seed synthetic` builds a database (SQLite in
+# $DUBAN_BIG_TMP or /tmp — 1M matters is GBs, not for /dev/shm — or a new database on --postgres CONN), a Release
+# Duban serves it on loopback (the sweep off: reads only), and bench/peers/duban_load.py --reads signs in as 督查室
+# (ducha) and as a township handler and times each page --reps times: the unit's work list tab, the 督查室 board, a
+# matter page, the overdue list, a keyword search, and a deep page of the full list. One line per page and size, then
+# the server's peak RSS and the load average. Asserts nothing; deletes each database after (unless --keep).
+#   bench/flat-reads.sh [--sizes 10000,100000,1000000] [--postgres CONN] [--reps 50] [--units 3000] [--keep] [--no-publish]
+# Bounded: each generation by --gen-minutes (default 30), each size's reads by 10 minutes.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+sizes="10000,100000"; postgres=""; reps=50; units=3000; keep=0; publish=1; gen_minutes=30
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --sizes) sizes="$2"; shift 2 ;;
+    --postgres) postgres="$2"; shift 2 ;;
+    --reps) reps="$2"; shift 2 ;;
+    --units) units="$2"; shift 2 ;;
+    --keep) keep=1; shift ;;
+    --no-publish) publish=0; shift ;;
+    --gen-minutes) gen_minutes="$2"; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+big="${DUBAN_BIG_TMP:-/tmp}"
+tmp="$(mktemp -d "$big/duban-flat.XXXXXX")"
+out="${DUBAN_BENCH_BUILD:-$tmp/app}"
+server=""
+cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null; [ "$keep" = 1 ] || rm -rf "$tmp"; }
+trap cleanup EXIT
+if [ "$publish" = 1 ] || [ ! -f "$out/Duban.Web.dll" ]; then
+  dotnet publish "$root/src/Duban.Web" -c Release -o "$out" --nologo -v q >/dev/null
+  dotnet publish "$root/src/Duban.Cli" -c Release -o "$out/cli" --nologo -v q >/dev/null
+fi
+# The real appeals the texts come from: beside the checkout (the published program would look above itself and the
+# working directory, which need not be near it).
+appeals="$(cd "$root/.." && pwd)/shared/data/appeals-taidi2020/hot_issue_messages.csv"
+[ -f "$appeals" ] || appeals=""
+export Logging__LogLevel__Default=Warning Escalation__SweepEnabled=false Audit__AnchorFile="$tmp/anchors.txt"
+sql() { # one value from the database of this size
+  if [ -n "$postgres" ]; then psql "$(pg_conn "$ConnectionStrings__Duban")" -At -c "$1"; else python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$file" "$1"; fi
+}
+pg_conn() { sed 's/;/ /g; s/Username=/user=/; s/Host=/host=/; s/Port=/port=/; s/Database=/dbname=/; s/Password=/password=/' <<<"$1"; }
+IFS=, read -ra list <<<"$sizes"
+for n in "${list[@]}"; do
+  if [ -n "$postgres" ]; then
+    name="duban_flat_${n}_$$"
+    psql "$(pg_conn "$(sed 's/Database=[^;]*/Database=postgres/' <<<"$postgres")")" -qc "CREATE DATABASE $name" >/dev/null
+    export Database__Provider=postgres ConnectionStrings__Duban="$(sed "s/Database=[^;]*/Database=$name/" <<<"$postgres")"
+    engine=postgres
+  else
+    file="$tmp/duban-$n.db"
+    export Database__Provider=sqlite ConnectionStrings__Duban="Data Source=$file"
+    engine=sqlite
+  fi
+  start=$(date +%s)
+  if ! seed="$(timeout "$((gen_minutes * 60))" dotnet "$out/cli/duban.dll" seed synthetic --matters "$n" --units "$units" --seed 42 \
+      --now 2026-12-01T10:00+08:00 ${appeals:+--appeals "$appeals"} 2>"$tmp/seed.err")"; then
+    echo "# $engine $n matters: the generator failed:" >&2; cat "$tmp/seed.err" >&2; exit 1
+  fi
+  password="$(sed -n 's/^登录：ducha \/ \([^（]*\)（.*/\1/p' <<<"$seed")"
+  rate="$(sed -n 's/.*每秒 \([0-9]*\) 件.*/\1/p' <<<"$seed")"
+  size="$([ -n "$postgres" ] && sql "SELECT pg_database_size(current_database())" || stat -c %s "$file")"
+  sed -n '/^已生成\|^用时\|^事项用时/s/^/# /p' <<<"$seed"
+  echo "# $engine $n matters: generated in $(( $(date +%s) - start )) s (${rate} matters/s), $(( size / 1048576 )) MB, load $(cut -d' ' -f1-3 /proc/loadavg)"
+  # The township leading the most matters, its handler; a matter in the middle; a word common in the titles.
+  unit="$(sql 'SELECT u."Code" FROM matters m JOIN units u ON u."Id" = m."LeadUnitId" WHERE u."Level" = '"'Township'"' GROUP BY u."Code" ORDER BY COUNT(*) DESC, u."Code" LIMIT 1')"
+  matter="$(sql "SELECT \"Id\" FROM matters ORDER BY \"Id\" LIMIT 1 OFFSET $((n / 2))")"
+  dotnet "$out/cli/duban.dll" users create --user bench-handler --display 压测承办 --unit "$unit" --role handler --password Bench-Handler-1 >/dev/null
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  dotnet "$out/Duban.Web.dll" --urls "http://127.0.0.1:$port" >"$tmp/server-$n.log" 2>&1 &
+  server=$!
+  for _ in $(seq 1 240); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.5; done
+  cat >"$tmp/reads.txt" <<EOF
+worklist-tab bench-handler /?tab=in-progress
+board ducha /supervision
+matter ducha /matters/$matter
+overdue ducha /?overdue=true&sort=due
+search ducha /?q=%E5%B0%8F%E5%8C%BA
+deep-page ducha /?tab=all&page=200
+EOF
+  timeout 600 python3 "$here/peers/duban_load.py" --port "$port" --reads "$tmp/reads.txt" --reps "$reps" \
+    --login "ducha:$password" --login bench-handler:Bench-Handler-1 | sed "s/^/engine=$engine matters=$n /" || true
+  echo "# server peak RSS $(( $(awk '/VmHWM/ {print $2}' "/proc/$server/status") / 1024 )) MB, load $(cut -d' ' -f1-3 /proc/loadavg), errors logged $(grep -c 'fail:' "$tmp/server-$n.log" || true)"
+  kill "$server"; wait "$server" 2>/dev/null || true; server=""
+  if [ "$keep" = 0 ]; then
+    if [ -n "$postgres" ]; then
+      psql "$(pg_conn "$(sed 's/Database=[^;]*/Database=postgres/' <<<"$postgres")")" -qc "DROP DATABASE $name" >/dev/null
+    else
+      rm -f "$file" "$file"-* "$file".migrating
+    fi
+  fi
+done
