@@ -162,6 +162,7 @@ public sealed class BatchingWriter : IAsyncDisposable
         {
             await using var scope = _scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<DubanDbContext>();
+            using var turn = await WriteTurns.TakeAsync(db, stopping);
             await using var transaction = await db.Database.BeginTransactionAsync(stopping);
             for (var i = 0; i < batch.Count; i++)
             {

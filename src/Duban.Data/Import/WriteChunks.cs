@@ -20,6 +20,7 @@ public sealed class WriteChunks(DubanDbContext db, bool dryRun) : IAsyncDisposab
 
     private readonly bool _sqlite = db.Database.IsSqlite();
     private IDbContextTransaction? _transaction;
+    private IDisposable? _turn;
     private long _started;
     private int _rows;
 
@@ -28,6 +29,7 @@ public sealed class WriteChunks(DubanDbContext db, bool dryRun) : IAsyncDisposab
     {
         if (!dryRun && _transaction is null)
         {
+            _turn = await WriteTurns.TakeAsync(db, cancellationToken);
             _transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             _started = System.Diagnostics.Stopwatch.GetTimestamp();
             _rows = 0;
@@ -66,9 +68,16 @@ public sealed class WriteChunks(DubanDbContext db, bool dryRun) : IAsyncDisposab
     {
         if (_transaction is not null)
         {
-            await _transaction.CommitAsync(cancellationToken);
-            await _transaction.DisposeAsync();
-            _transaction = null;
+            try
+            {
+                await _transaction.CommitAsync(cancellationToken);
+            }
+            finally
+            {
+                await _transaction.DisposeAsync();
+                _transaction = null;
+                EndTurn();
+            }
         }
     }
 
@@ -78,5 +87,13 @@ public sealed class WriteChunks(DubanDbContext db, bool dryRun) : IAsyncDisposab
         {
             await _transaction.DisposeAsync(); // not committed: rolled back
         }
+
+        EndTurn();
+    }
+
+    private void EndTurn()
+    {
+        _turn?.Dispose();
+        _turn = null;
     }
 }
