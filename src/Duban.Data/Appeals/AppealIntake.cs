@@ -417,8 +417,10 @@ public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign,
     private async Task<List<RepeatCandidate>> RepeatCandidatesAsync(IReadOnlyCollection<string> phones, DateTimeOffset since, DateTimeOffset until,
         int? take, CancellationToken cancellationToken)
     {
+        // The phones inlined: given as one parameter (json_each), SQLite walked the ReceivedAt index over the whole window
+        // instead of (ContactPhone, ReceivedAt) per phone, and a batch's look-up grew with the table.
         var query = db.Appeals.AsNoTracking()
-            .Where(a => phones.Contains(a.ContactPhone!) && a.ReceivedAt >= since && a.ReceivedAt <= until)
+            .Where(a => EF.Constant(phones).Contains(a.ContactPhone!) && a.ReceivedAt >= since && a.ReceivedAt <= until)
             .OrderByDescending(a => a.ReceivedAt).AsQueryable();
         if (take is { } limit)
         {
