@@ -417,10 +417,15 @@ public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign,
     private async Task<List<RepeatCandidate>> RepeatCandidatesAsync(IReadOnlyCollection<string> phones, DateTimeOffset since, DateTimeOffset until,
         int? take, CancellationToken cancellationToken)
     {
-        // The phones inlined: given as one parameter (json_each), SQLite walked the ReceivedAt index over the whole window
-        // instead of (ContactPhone, ReceivedAt) per phone, and a batch's look-up grew with the table.
-        var query = db.Appeals.AsNoTracking()
-            .Where(a => EF.Constant(phones).Contains(a.ContactPhone!) && a.ReceivedAt >= since && a.ReceivedAt <= until)
+        // One phone (a request) stays a parameter, so the query is compiled once. A batch's phones are inlined: as
+        // parameters SQLite walked the ReceivedAt index over the whole window instead of (ContactPhone, ReceivedAt) per
+        // phone, and a batch's look-up grew with the table.
+        var one = phones.Count == 1 ? phones.First() : null;
+        var query = (one is not null
+                ? db.Appeals.Where(a => a.ContactPhone == one)
+                : db.Appeals.Where(a => EF.Constant(phones).Contains(a.ContactPhone!)))
+            .AsNoTracking()
+            .Where(a => a.ReceivedAt >= since && a.ReceivedAt <= until)
             .OrderByDescending(a => a.ReceivedAt).AsQueryable();
         if (take is { } limit)
         {

@@ -166,9 +166,10 @@ public sealed record AppealImportReport(bool DryRun, string? Sheet, IReadOnlyLis
 public sealed record AppealImportOptions(bool DryRun = false, bool Historical = false);
 
 /// <summary>
-/// 批量导入诉求: maps a sheet's columns to appeal fields, checks every row and registers each good one through
-/// <see cref="AppealIntake"/> (channel 导入), each row all or nothing (a savepoint in a chunk's transaction), so a
-/// failure never leaves half a row and the report says exactly which rows were saved. Each row's key (its 编号, else a hash of its mapped cells) is the
+/// 批量导入诉求: maps a sheet's columns to appeal fields, checks every row and registers the good ones through
+/// <see cref="AppealIntake"/> (channel 导入), <see cref="BatchRows"/> at a time under a savepoint of the chunk's
+/// transaction (a batch whose write fails goes again one row at a time), so a failure never leaves half a row and the
+/// report says exactly which rows were saved. Each row's key (its 编号, else a hash of its mapped cells) is the
 /// appeal's idempotency key, so the same file twice saves nothing new.
 /// </summary>
 public sealed class AppealImport(DubanDbContext db, AppealIntake intake)
