@@ -44,6 +44,7 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
         if (Provider == DatabaseProvider.Sqlite)
         {
             builder.UseSqlite(ConnectionString, o => o.MigrationsAssembly("Duban.Data.Sqlite").UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery));
+            builder.AddInterceptors(MatterSearch.Functions.Instance); // the keyword index's triggers call it
         }
         else
         {

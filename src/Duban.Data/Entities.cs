@@ -81,6 +81,10 @@ public sealed class Matter
     /// costs what is due, not what is open.</summary>
     public DateTimeOffset? NextDueAt { get; set; }
 
+    /// <summary>The earliest 临期 instant of an unmet milestone while the clock runs (null with <see cref="NextDueAt"/>):
+    /// the 临期 tab is then a range of an index instead of a look at every open matter's milestones.</summary>
+    public DateTimeOffset? NextDueSoonAt { get; set; }
+
     /// <summary>The number of the last event; the optimistic-concurrency token.</summary>
     public int Version { get; set; }
 
@@ -175,6 +179,7 @@ public sealed class Matter
         CycleDay = state.Cycle?.Day;
         Percent = state.Percent;
         NextDueAt = state.IsClockSuspended ? null : state.Milestones.Where(m => m.MetAt is null).Min(m => (DateTimeOffset?)m.DueAt);
+        NextDueSoonAt = state.IsClockSuspended ? null : state.Milestones.Where(m => m.MetAt is null).Min(m => (DateTimeOffset?)m.DueSoonAt);
 
         CoUnits.RemoveAll(c => !state.CoUnitIds.Contains(c.UnitId));
         for (var i = 0; i < state.CoUnitIds.Count; i++)

@@ -1974,6 +1974,9 @@ namespace Duban.Data.Postgres.Migrations
                     b.Property<DateTimeOffset?>("NextDueAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTimeOffset?>("NextDueSoonAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<long?>("ParentId")
                         .HasColumnType("bigint");
 
@@ -2038,11 +2041,17 @@ namespace Duban.Data.Postgres.Migrations
 
                     b.HasIndex("ColourDueAt");
 
+                    b.HasIndex("NextDueSoonAt");
+
                     b.HasIndex("ParentId");
+
+                    b.HasIndex("SupervisionLevel");
 
                     b.HasIndex("LeadUnitId", "Status");
 
                     b.HasIndex("NextDueAt", "LeadUnitId");
+
+                    b.HasIndex("Status", "NextDueAt");
 
                     b.HasIndex("Kind", "Register", "Colour");
 
@@ -2291,6 +2300,10 @@ namespace Duban.Data.Postgres.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("DueAt");
+
+                    b.HasIndex("MatterId")
+                        .HasDatabaseName("IX_milestones_Escalated")
+                        .HasFilter("\"MetAt\" IS NULL AND \"EscalatedKinds\" <> 0");
 
                     b.HasIndex("NextEscalationAt");
 

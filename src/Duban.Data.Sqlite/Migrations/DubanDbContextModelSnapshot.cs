@@ -1907,6 +1907,9 @@ namespace Duban.Data.Sqlite.Migrations
                     b.Property<DateTime?>("NextDueAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("NextDueSoonAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("ParentId")
                         .HasColumnType("INTEGER");
 
@@ -1971,11 +1974,17 @@ namespace Duban.Data.Sqlite.Migrations
 
                     b.HasIndex("ColourDueAt");
 
+                    b.HasIndex("NextDueSoonAt");
+
                     b.HasIndex("ParentId");
+
+                    b.HasIndex("SupervisionLevel");
 
                     b.HasIndex("LeadUnitId", "Status");
 
                     b.HasIndex("NextDueAt", "LeadUnitId");
+
+                    b.HasIndex("Status", "NextDueAt");
 
                     b.HasIndex("Kind", "Register", "Colour");
 
@@ -2216,6 +2225,10 @@ namespace Duban.Data.Sqlite.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("DueAt");
+
+                    b.HasIndex("MatterId")
+                        .HasDatabaseName("IX_milestones_Escalated")
+                        .HasFilter("\"MetAt\" IS NULL AND \"EscalatedKinds\" <> 0");
 
                     b.HasIndex("NextEscalationAt");
 

@@ -89,11 +89,20 @@ public enum MatterSort
 }
 
 /// <summary>One page of matters and how many match in all.</summary>
-public sealed record MatterPage(IReadOnlyList<MatterSummary> Items, int Total, int Page, int PageSize);
+public sealed record MatterPage(IReadOnlyList<MatterSummary> Items, int Total, int Page, int PageSize)
+{
+    /// <summary>The count stopped at <see cref="Total"/> (<see cref="MatterQueries.CountCap"/> or just past this
+    /// page): at least that many match.</summary>
+    public bool TotalIsLowerBound { get; init; }
+}
 
 /// <summary>Reading matters, limited to what the reader may see.</summary>
 public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider clock)
 {
+    /// <summary>Counts stop here (shown as 1万+): beyond it an exact figure costs a read of every matching row of a
+    /// million-matter table, and says nothing a reader acts on. Exact totals are the reviews' (讲评) work.</summary>
+    public const int CountCap = 10_000;
+
     /// <exception cref="NotFoundException">No such matter, or the reader may not see it.</exception>
     public async Task<MatterDetails> GetAsync(long id, Actor actor, CancellationToken cancellationToken = default)
     {
@@ -134,12 +143,15 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
         ArgumentNullException.ThrowIfNull(actor);
         var now = clock.GetUtcNow();
         var query = await QueryAsync(filter, actor, cancellationToken);
-        var total = await query.CountAsync(cancellationToken);
+        var skip = (filter.Page - 1) * filter.PageSize;
+
+        // Counted up to the cap, or far enough past this page to know whether another follows.
+        var cap = Math.Max(CountCap, skip + filter.PageSize + 1);
+        var total = await CountUpToAsync(query, cap, cancellationToken);
 
         // The page's ids once, then the rows with their milestones and co-units by id: the paged query is not
         // repeated for each included collection.
-        var ids = await Ordered(query, filter).Skip((filter.Page - 1) * filter.PageSize).Take(filter.PageSize)
-            .Select(m => m.Id).ToListAsync(cancellationToken);
+        var ids = await PageIdsAsync(query, filter, skip, cancellationToken);
         var loaded = await db.Matters.Where(m => ids.Contains(m.Id))
             .Include(m => m.LeadUnit).Include(m => m.Milestones).Include(m => m.CoUnits)
             .AsNoTracking().AsSplitQuery().ToDictionaryAsync(m => m.Id, cancellationToken);
@@ -160,8 +172,12 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
                 MayAcknowledge = lifecycle.AllowedActions(state, actor, now, tree).Contains(MatterAction.Acknowledge),
             };
         }).ToList();
-        return new MatterPage(items, total, filter.Page, filter.PageSize);
+        return new MatterPage(items, total, filter.Page, filter.PageSize) { TotalIsLowerBound = total >= cap };
     }
+
+    /// <summary>How many rows the query holds, reading no more than <paramref name="cap"/> of them.</summary>
+    private static Task<int> CountUpToAsync(IQueryable<Matter> query, int cap, CancellationToken cancellationToken) =>
+        query.Select(m => m.Id).Take(cap).CountAsync(cancellationToken);
 
     /// <summary>The matters the reader may see that the filter keeps (all of it but the order and the page), as a
     /// query: the list, its count and the Excel export read it.</summary>
@@ -178,6 +194,9 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
 
         return query;
     }
+
+    /// <summary>督办 levels, as a list an index can look up (a "not none" test cannot use one).</summary>
+    private static readonly SupervisionLevel[] Supervised = [.. Enum.GetValues<SupervisionLevel>().Where(l => l != SupervisionLevel.None)];
 
     /// <summary>Every condition of the filter but the tab.</summary>
     private IQueryable<Matter> Narrow(IQueryable<Matter> query, MatterFilter filter, DateTimeOffset now)
@@ -205,10 +224,16 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
 
         if (!string.IsNullOrWhiteSpace(filter.Keyword))
         {
-            // A substring anywhere: no index serves it, so it narrows what the other conditions (and the reader's
-            // visibility) already chose. Codes are stored in upper case (DB-2024-000001).
+            // A substring anywhere. The keyword index narrows the rows to those holding every pair of characters of
+            // the keyword (MatterSearch); the substring test then keeps the ones that hold it. Codes are stored in
+            // upper case (DB-2024-000001).
             var word = filter.Keyword.Trim();
             var upper = word.ToUpperInvariant();
+            if (MatterSearch.Candidates(db, word) is { } candidates)
+            {
+                query = query.Where(m => candidates.Contains(m.Id));
+            }
+
             query = query.Where(m => m.Title.Contains(word) || m.Content.Contains(word) || m.Code.Contains(upper));
         }
 
@@ -236,10 +261,14 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
 
         if (filter.Attention)
         {
+            // Each side of the OR is a range or a value of its own index (next due; 督办 level; status; the partial
+            // index of escalated unmet milestones), so the few matters that need the eye are found without a look at
+            // the million that do not.
+            var escalated = db.Milestones.Where(x => x.MetAt == null && x.EscalatedKinds != 0 && x.EscalatedForDueAt == x.DueAt).Select(x => x.MatterId);
             Expression<Func<Matter, bool>> open = m => m.Status != MatterStatus.Closed;
-            query = query.Where(open.And(MatterConditions.Overdue(now).Or(m => m.SupervisionLevel != Duban.Escalation.SupervisionLevel.None
+            query = query.Where(open.And(MatterConditions.Overdue(now).Or(m => Supervised.Contains(m.SupervisionLevel)
                 || m.Status == MatterStatus.Returned
-                || m.Milestones.Any(x => x.MetAt == null && x.EscalatedKinds != 0 && x.EscalatedForDueAt == x.DueAt))));
+                || escalated.Contains(m.Id))));
         }
 
         if (filter.Ids is { } only)
@@ -260,28 +289,49 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
         return query;
     }
 
-    /// <summary>The list's order, each following an index (id, next due, assigned instant, code); ties by id.</summary>
-    private IQueryable<Matter> Ordered(IQueryable<Matter> query, MatterFilter filter)
+    /// <summary>The ids of one page in the list's order; each order follows an index (id, next due, assigned
+    /// instant, code), ties by id.</summary>
+    private static async Task<List<long>> PageIdsAsync(IQueryable<Matter> query, MatterFilter filter, int skip, CancellationToken cancellationToken)
     {
         var sort = filter.Sort ?? (filter.Overdue || filter.DueBefore is not null || filter.ByDue || filter.Attention ? MatterSort.Due : MatterSort.Newest);
         var descending = filter.Descending;
-        return sort switch
+        var take = filter.PageSize;
+        if (sort != MatterSort.Due)
         {
-            // Most urgent first; matters with no running deadline (done, returned) last on both engines: PostgreSQL
-            // puts NULL last in ascending order by itself (and reads the index), SQLite needs the flag.
-            MatterSort.Due when !descending && db.Database.IsNpgsql() => query.OrderBy(m => m.NextDueAt).ThenBy(m => m.Id),
-            MatterSort.Due when !descending => query.OrderBy(m => m.NextDueAt == null).ThenBy(m => m.NextDueAt).ThenBy(m => m.Id),
-            MatterSort.Due => query.OrderBy(m => m.NextDueAt == null).ThenByDescending(m => m.NextDueAt).ThenByDescending(m => m.Id),
-            MatterSort.Assigned => descending
-                ? query.OrderByDescending(m => m.AssignedAt).ThenByDescending(m => m.Id)
-                : query.OrderBy(m => m.AssignedAt).ThenBy(m => m.Id),
-            MatterSort.Code => descending ? query.OrderByDescending(m => m.Code) : query.OrderBy(m => m.Code),
-            _ => descending ? query.OrderBy(m => m.Id) : query.OrderByDescending(m => m.Id),
-        };
+            var ordered = sort switch
+            {
+                MatterSort.Assigned => descending
+                    ? query.OrderByDescending(m => m.AssignedAt).ThenByDescending(m => m.Id)
+                    : query.OrderBy(m => m.AssignedAt).ThenBy(m => m.Id),
+                MatterSort.Code => descending ? query.OrderByDescending(m => m.Code) : query.OrderBy(m => m.Code),
+                _ => descending ? query.OrderBy(m => m.Id) : query.OrderByDescending(m => m.Id),
+            };
+            return await ordered.Skip(skip).Take(take).Select(m => m.Id).ToListAsync(cancellationToken);
+        }
+
+        // 下一期限: the matters with a running deadline in due order, then those without one (done, returned, clock
+        // stopped) by id. Two reads, each along an index, rather than one ordered on "has no deadline" first, which
+        // no index holds (SQLite sorted every visible matter for it).
+        var due = query.Where(m => m.NextDueAt != null);
+        var ids = await (descending
+                ? due.OrderByDescending(m => m.NextDueAt).ThenByDescending(m => m.Id)
+                : due.OrderBy(m => m.NextDueAt).ThenBy(m => m.Id))
+            .Skip(skip).Take(take).Select(m => m.Id).ToListAsync(cancellationToken);
+        if (ids.Count == take)
+        {
+            return ids;
+        }
+
+        // The matters with a deadline ran out on this page, or before it (then counted, to know how far before).
+        var withDeadline = ids.Count > 0 ? skip + ids.Count : await due.CountAsync(cancellationToken);
+        var rest = query.Where(m => m.NextDueAt == null);
+        ids.AddRange(await (descending ? rest.OrderByDescending(m => m.Id) : rest.OrderBy(m => m.Id))
+            .Skip(Math.Max(0, skip - withDeadline)).Take(take - ids.Count).Select(m => m.Id).ToListAsync(cancellationToken));
+        return ids;
     }
 
     /// <summary>How many visible matters each tab of the work list holds (of those the filter keeps, when one is
-    /// given: its tab, order and page are ignored).</summary>
+    /// given: its tab, order and page are ignored), each counted up to <see cref="CountCap"/>.</summary>
     public async Task<IReadOnlyDictionary<InboxTab, int>> TabCountsAsync(Actor actor, CancellationToken cancellationToken = default,
         MatterFilter? filter = null)
     {
@@ -293,29 +343,15 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
             query = Narrow(query, filter, now);
         }
 
-        // One pass over the visible matters for all the tabs (the visibility filter is the costly part): a 0/1 flag
-        // per tab from the same condition the tab's list uses, summed.
-        var matter = Expression.Parameter(typeof(Matter), "m");
-        var flags = Expression.MemberInit(Expression.New(typeof(TabFlags)), Enum.GetValues<InboxTab>().Select(tab =>
+        // One capped count per tab, each read along the index its condition names (status, next due, next 临期):
+        // a tab of a few rows costs a few rows whatever the table holds, and a full one stops at the cap.
+        var counts = new Dictionary<InboxTab, int>();
+        foreach (var tab in Enum.GetValues<InboxTab>())
         {
-            var body = MatterConditions.Inline(InTab(tab, now), matter);
-            return Expression.Bind(typeof(TabFlags).GetProperty(tab.ToString())!, Expression.Condition(body, Expression.Constant(1), Expression.Constant(0)));
-        }));
-        var sums = await query.Select(Expression.Lambda<Func<Matter, TabFlags>>(flags, matter))
-            .GroupBy(_ => 1)
-            .Select(g => new TabFlags
-            {
-                Unacknowledged = g.Sum(x => x.Unacknowledged),
-                InProgress = g.Sum(x => x.InProgress),
-                DueSoon = g.Sum(x => x.DueSoon),
-                Overdue = g.Sum(x => x.Overdue),
-                Reported = g.Sum(x => x.Reported),
-                Done = g.Sum(x => x.Done),
-                Returned = g.Sum(x => x.Returned),
-                All = g.Sum(x => x.All),
-            })
-            .SingleOrDefaultAsync(cancellationToken) ?? new TabFlags();
-        return Enum.GetValues<InboxTab>().ToDictionary(t => t, t => (int)typeof(TabFlags).GetProperty(t.ToString())!.GetValue(sums)!);
+            counts[tab] = await CountUpToAsync(query.Where(InTab(tab, now)), CountCap, cancellationToken);
+        }
+
+        return counts;
     }
 
     /// <summary>Which matters a tab of the work list holds.</summary>
@@ -323,26 +359,13 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
     {
         InboxTab.Unacknowledged => m => m.Status == MatterStatus.Assigned,
         InboxTab.InProgress => m => m.Status == MatterStatus.Acknowledged,
-        InboxTab.DueSoon => m => m.NextDueAt != null && m.NextDueAt >= now && m.Milestones.Any(x => x.MetAt == null && x.DueSoonAt <= now),
+        InboxTab.DueSoon => m => m.NextDueAt != null && m.NextDueAt >= now && m.NextDueSoonAt <= now,
         InboxTab.Overdue => MatterConditions.Overdue(now),
         InboxTab.Reported => m => m.Status == MatterStatus.Reported,
         InboxTab.Done => m => m.Status == MatterStatus.Verified || m.Status == MatterStatus.Rated || m.Status == MatterStatus.Closed,
         InboxTab.Returned => m => m.Status == MatterStatus.Returned,
         InboxTab.All => m => true,
     };
-
-    /// <summary>A flag, then a count, per <see cref="InboxTab"/>: the properties are named after the tabs.</summary>
-    private sealed class TabFlags
-    {
-        public int Unacknowledged { get; init; }
-        public int InProgress { get; init; }
-        public int DueSoon { get; init; }
-        public int Overdue { get; init; }
-        public int Reported { get; init; }
-        public int Done { get; init; }
-        public int Returned { get; init; }
-        public int All { get; init; }
-    }
 
     private static DateTimeOffset? Local(DateTimeOffset? instant) => instant is { } i ? Calendar.ChinaTime.ToLocal(i) : null;
 }

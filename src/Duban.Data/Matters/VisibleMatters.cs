@@ -58,14 +58,25 @@ public static class VisibleMatters
         var unitId = actor.UnitId;
         var tree = await UnitTree.LoadAsync(db, [unitId], cancellationToken);
         var scope = tree.OversightPath(actor);
+
+        // Co-units as a set of ids, not a correlated EXISTS: each side of the OR can then be read from its own index
+        // and the rows joined, instead of the whole table looked at.
+        var coLed = db.Set<MatterCoUnit>().Where(c => c.UnitId == unitId).Select(c => c.MatterId);
         if (scope is null)
         {
-            return matters.Where(m => m.LeadUnitId == unitId || m.AssignerUnitId == unitId || m.CoUnits.Any(c => c.UnitId == unitId));
+            return matters.Where(m => m.LeadUnitId == unitId || m.AssignerUnitId == unitId || coLed.Contains(m.Id));
+        }
+
+        // Overseeing the whole organisation (the city's 督查室): every matter's lead unit is in scope, so there is
+        // nothing to filter, and the lists and counts read their own indexes.
+        if (!await db.Units.AnyAsync(u => !u.Path.StartsWith(scope), cancellationToken))
+        {
+            return matters;
         }
 
         // The overseen units as one uncorrelated subquery (both engines read it once), not a path compared per matter.
         var overseen = db.Units.Where(u => u.Path.StartsWith(scope)).Select(u => u.Id);
-        return matters.Where(m => overseen.Contains(m.LeadUnitId) || overseen.Contains(m.AssignerUnitId) || m.CoUnits.Any(c => c.UnitId == unitId));
+        return matters.Where(m => overseen.Contains(m.LeadUnitId) || overseen.Contains(m.AssignerUnitId) || coLed.Contains(m.Id));
     }
 }
 
