@@ -6,11 +6,13 @@
 # matter page, the overdue list, a keyword search, and a deep page of the full list. One line per page and size, then
 # the server's peak RSS and the load average. Asserts nothing; deletes each database after (unless --keep).
 #   bench/flat-reads.sh [--sizes 10000,100000,1000000] [--postgres CONN] [--reps 50] [--units 3000] [--keep] [--no-publish]
+#   bench/flat-reads.sh --existing FILE --password PASSWORD [--reps 50]   (a SQLite file kept from an earlier run,
+#     e.g. to time two builds on one database; ducha's password as the generator printed it; the file is migrated)
 # Bounded: each generation by --gen-minutes (default 30), each size's reads by 10 minutes.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
-sizes="10000,100000"; postgres=""; reps=50; units=3000; keep=0; publish=1; gen_minutes=30
+sizes="10000,100000"; postgres=""; reps=50; units=3000; keep=0; publish=1; gen_minutes=30; existing=""; password=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --sizes) sizes="$2"; shift 2 ;;
@@ -20,6 +22,8 @@ while [ $# -gt 0 ]; do
     --keep) keep=1; shift ;;
     --no-publish) publish=0; shift ;;
     --gen-minutes) gen_minutes="$2"; shift 2 ;;
+    --existing) existing="$(realpath "$2")"; keep=1; sizes=existing; shift 2 ;;
+    --password) password="$2"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -54,6 +58,12 @@ for n in "${list[@]}"; do
     export Database__Provider=sqlite ConnectionStrings__Duban="Data Source=$file"
     engine=sqlite
   fi
+  if [ -n "$existing" ]; then
+    file="$existing"
+    export ConnectionStrings__Duban="Data Source=$file"
+    dotnet "$out/cli/duban.dll" db migrate >/dev/null
+    n="$(sql 'SELECT COUNT(*) FROM matters')"
+  else
   start=$(date +%s)
   if ! seed="$(timeout "$((gen_minutes * 60))" dotnet "$out/cli/duban.dll" seed synthetic --matters "$n" --units "$units" --seed 42 \
       --now 2026-12-01T10:00+08:00 ${appeals:+--appeals "$appeals"} 2>"$tmp/seed.err")"; then
@@ -64,9 +74,11 @@ for n in "${list[@]}"; do
   size="$([ -n "$postgres" ] && sql "SELECT pg_database_size(current_database())" || stat -c %s "$file")"
   sed -n '/^已生成\|^用时\|^事项用时/s/^/# /p' <<<"$seed"
   echo "# $engine $n matters: generated in $(( $(date +%s) - start )) s (${rate} matters/s), $(( size / 1048576 )) MB, load $(cut -d' ' -f1-3 /proc/loadavg)"
+  fi
   # The township leading the most matters, its handler; a matter in the middle; a word common in the titles.
   unit="$(sql 'SELECT u."Code" FROM matters m JOIN units u ON u."Id" = m."LeadUnitId" WHERE u."Level" = '"'Township'"' GROUP BY u."Code" ORDER BY COUNT(*) DESC, u."Code" LIMIT 1')"
   matter="$(sql "SELECT \"Id\" FROM matters ORDER BY \"Id\" LIMIT 1 OFFSET $((n / 2))")"
+  [ -n "$existing" ] && [ -n "$(sql "SELECT COUNT(*) FROM \"AspNetUsers\" WHERE \"UserName\" = 'bench-handler'" | grep -v '^0$')" ] ||
   dotnet "$out/cli/duban.dll" users create --user bench-handler --display 压测承办 --unit "$unit" --role handler --password Bench-Handler-1 >/dev/null
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   dotnet "$out/Duban.Web.dll" --urls "http://127.0.0.1:$port" >"$tmp/server-$n.log" 2>&1 &
@@ -78,7 +90,7 @@ board ducha /supervision
 matter ducha /matters/$matter
 overdue ducha /?overdue=true&sort=due
 search ducha /?q=%E5%B0%8F%E5%8C%BA
-deep-page ducha /?tab=all&page=200
+deep-page ducha /?tab=all&p=200
 EOF
   timeout 600 python3 "$here/peers/duban_load.py" --port "$port" --reads "$tmp/reads.txt" --reps "$reps" \
     --login "ducha:$password" --login bench-handler:Bench-Handler-1 | sed "s/^/engine=$engine matters=$n /" || true

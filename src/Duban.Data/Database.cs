@@ -42,6 +42,10 @@ public static class Database
 
         // WAL: readers never block the writer; a committed transaction survives kill -9.
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+
+        // Statistics for the planner where they are missing or stale (a new index, a table grown tenfold): without
+        // them SQLite guesses, and at a million matters a wrong guess reads the whole table. Cheap when nothing is due.
+        await db.Database.ExecuteSqlRawAsync("PRAGMA optimize=0x10002;", cancellationToken);
     }
 
     /// <summary>

@@ -65,6 +65,18 @@ public static class SearchTerms
     }
 
     /// <summary>
+    /// Whether the index's answer for this keyword is exact on both engines, with no substring test after it: a
+    /// keyword of two letters or digits without case (小区, 12) is one pair, and a text holds that pair exactly when it
+    /// holds the keyword. (Letters with case are not: the index ignores case, the substring test does not.)
+    /// </summary>
+    public static bool MatchIsExact(string keyword)
+    {
+        ArgumentNullException.ThrowIfNull(keyword);
+        var runes = keyword.EnumerateRunes().ToList();
+        return runes.Count == 2 && runes.TrueForAll(r => Rune.IsLetterOrDigit(r) && Rune.ToUpperInvariant(r) == r && Rune.ToLowerInvariant(r) == r);
+    }
+
+    /// <summary>
     /// The distinct pairs of adjacent characters of the keyword with ASCII letters lowered, as PostgreSQL's
     /// <c>duban_pairs(lower(text COLLATE "C"))</c> cuts a stored text (spaces and punctuation included). Empty when
     /// the keyword is shorter than two characters.

@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using Duban.Escalation;
 using Duban.Matters;
+using Duban.Text;
 using Microsoft.EntityFrameworkCore;
 
 namespace Duban.Data;
@@ -229,12 +230,16 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
             // upper case (DB-2024-000001).
             var word = filter.Keyword.Trim();
             var upper = word.ToUpperInvariant();
-            if (MatterSearch.Candidates(db, word) is { } candidates)
+            var candidates = MatterSearch.Candidates(db, word);
+            if (candidates is not null)
             {
                 query = query.Where(m => candidates.Contains(m.Id));
             }
 
-            query = query.Where(m => m.Title.Contains(word) || m.Content.Contains(word) || m.Code.Contains(upper));
+            if (candidates is null || !SearchTerms.MatchIsExact(word))
+            {
+                query = query.Where(m => m.Title.Contains(word) || m.Content.Contains(word) || m.Code.Contains(upper));
+            }
         }
 
         if (filter.AssignedFrom is { } from)
@@ -331,20 +336,38 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
     }
 
     /// <summary>How many visible matters each tab of the work list holds (of those the filter keeps, when one is
-    /// given: its tab, order and page are ignored), each counted up to <see cref="CountCap"/>.</summary>
+    /// given: its tab, order and page are ignored). A count at <see cref="CountCap"/> means at least that many; a tab
+    /// missing from the answer was not counted (a keyword matching more than the cap).</summary>
     public async Task<IReadOnlyDictionary<InboxTab, int>> TabCountsAsync(Actor actor, CancellationToken cancellationToken = default,
         MatterFilter? filter = null)
     {
         ArgumentNullException.ThrowIfNull(actor);
         var now = clock.GetUtcNow();
-        var query = await VisibleMatters.QueryAsync(db, actor, cancellationToken);
+        var (query, reach) = await VisibleMatters.ReachAsync(db, actor, cancellationToken);
         if (filter is not null)
         {
             query = Narrow(query, filter, now);
         }
 
-        // One capped count per tab, each read along the index its condition names (status, next due, next 临期):
-        // a tab of a few rows costs a few rows whatever the table holds, and a full one stops at the cap.
+        // A unit's own matters, or what a keyword found: one pass over them (up to the cap) for all the tabs, a 0/1
+        // flag per tab from the same condition the tab's list uses, summed.
+        var keyword = !string.IsNullOrWhiteSpace(filter?.Keyword);
+        if (reach == Reach.Own || keyword)
+        {
+            var sums = await SumFlagsAsync(query.Take(CountCap), now, cancellationToken);
+            if (sums[InboxTab.All] < CountCap)
+            {
+                return sums;
+            }
+
+            if (keyword)
+            {
+                return new Dictionary<InboxTab, int> { [InboxTab.All] = CountCap };
+            }
+        }
+
+        // Wider views: one capped count per tab, each read along the index its condition names (status, next due,
+        // next 临期), so a tab of a few rows costs a few rows whatever the table holds and a full one stops at the cap.
         var counts = new Dictionary<InboxTab, int>();
         foreach (var tab in Enum.GetValues<InboxTab>())
         {
@@ -352,6 +375,32 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
         }
 
         return counts;
+    }
+
+    /// <summary>How many of the rows each tab holds, in one pass.</summary>
+    private static async Task<Dictionary<InboxTab, int>> SumFlagsAsync(IQueryable<Matter> rows, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var matter = Expression.Parameter(typeof(Matter), "m");
+        var flags = Expression.MemberInit(Expression.New(typeof(TabFlags)), Enum.GetValues<InboxTab>().Select(tab =>
+        {
+            var body = MatterConditions.Inline(InTab(tab, now), matter);
+            return Expression.Bind(typeof(TabFlags).GetProperty(tab.ToString())!, Expression.Condition(body, Expression.Constant(1), Expression.Constant(0)));
+        }));
+        var sums = await rows.Select(Expression.Lambda<Func<Matter, TabFlags>>(flags, matter))
+            .GroupBy(_ => 1)
+            .Select(g => new TabFlags
+            {
+                Unacknowledged = g.Sum(x => x.Unacknowledged),
+                InProgress = g.Sum(x => x.InProgress),
+                DueSoon = g.Sum(x => x.DueSoon),
+                Overdue = g.Sum(x => x.Overdue),
+                Reported = g.Sum(x => x.Reported),
+                Done = g.Sum(x => x.Done),
+                Returned = g.Sum(x => x.Returned),
+                All = g.Sum(x => x.All),
+            })
+            .SingleOrDefaultAsync(cancellationToken) ?? new TabFlags();
+        return Enum.GetValues<InboxTab>().ToDictionary(t => t, t => (int)typeof(TabFlags).GetProperty(t.ToString())!.GetValue(sums)!);
     }
 
     /// <summary>Which matters a tab of the work list holds.</summary>
@@ -366,6 +415,19 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
         InboxTab.Returned => m => m.Status == MatterStatus.Returned,
         InboxTab.All => m => true,
     };
+
+    /// <summary>A flag, then a count, per <see cref="InboxTab"/>: the properties are named after the tabs.</summary>
+    private sealed class TabFlags
+    {
+        public int Unacknowledged { get; init; }
+        public int InProgress { get; init; }
+        public int DueSoon { get; init; }
+        public int Overdue { get; init; }
+        public int Reported { get; init; }
+        public int Done { get; init; }
+        public int Returned { get; init; }
+        public int All { get; init; }
+    }
 
     private static DateTimeOffset? Local(DateTimeOffset? instant) => instant is { } i ? Calendar.ChinaTime.ToLocal(i) : null;
 }

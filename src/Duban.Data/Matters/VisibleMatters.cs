@@ -45,39 +45,59 @@ public static class VisibleMatters
     }
 
     /// <summary>The matters the actor may see, as a query: the same rule as <see cref="AccessRules.CanSee"/>.</summary>
-    public static async Task<IQueryable<Matter>> QueryAsync(DubanDbContext db, Actor actor, CancellationToken cancellationToken)
+    public static async Task<IQueryable<Matter>> QueryAsync(DubanDbContext db, Actor actor, CancellationToken cancellationToken) =>
+        (await ReachAsync(db, actor, cancellationToken)).Matters;
+
+    /// <summary>The matters the actor may see, and how far that reaches: readers choose how to count by it.</summary>
+    public static async Task<(IQueryable<Matter> Matters, Reach Reach)> ReachAsync(DubanDbContext db, Actor actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(actor);
         var matters = db.Matters.AsQueryable();
         if (actor.Has(Role.Admin))
         {
-            return matters;
+            return (matters, Reach.Everything);
         }
 
         var unitId = actor.UnitId;
         var tree = await UnitTree.LoadAsync(db, [unitId], cancellationToken);
         var scope = tree.OversightPath(actor);
-
-        // Co-units as a set of ids, not a correlated EXISTS: each side of the OR can then be read from its own index
-        // and the rows joined, instead of the whole table looked at.
         var coLed = db.Set<MatterCoUnit>().Where(c => c.UnitId == unitId).Select(c => c.MatterId);
         if (scope is null)
         {
-            return matters.Where(m => m.LeadUnitId == unitId || m.AssignerUnitId == unitId || coLed.Contains(m.Id));
+            // A unit's own matters as a union of ids, each part read from its own index: as an OR over the rows,
+            // SQLite weighed "assigned by this unit" by its average (every matter is assigned by the city) and
+            // read the whole table.
+            var own = db.Matters.Where(m => m.LeadUnitId == unitId).Select(m => m.Id)
+                .Union(db.Matters.Where(m => m.AssignerUnitId == unitId).Select(m => m.Id))
+                .Union(coLed);
+            return (matters.Where(m => own.Contains(m.Id)), Reach.Own);
         }
 
         // Overseeing the whole organisation (the city's 督查室): every matter's lead unit is in scope, so there is
         // nothing to filter, and the lists and counts read their own indexes.
         if (!await db.Units.AnyAsync(u => !u.Path.StartsWith(scope), cancellationToken))
         {
-            return matters;
+            return (matters, Reach.Everything);
         }
 
         // The overseen units as one uncorrelated subquery (both engines read it once), not a path compared per matter.
         var overseen = db.Units.Where(u => u.Path.StartsWith(scope)).Select(u => u.Id);
-        return matters.Where(m => overseen.Contains(m.LeadUnitId) || overseen.Contains(m.AssignerUnitId) || coLed.Contains(m.Id));
+        return (matters.Where(m => overseen.Contains(m.LeadUnitId) || overseen.Contains(m.AssignerUnitId) || coLed.Contains(m.Id)), Reach.Subtree);
     }
+}
+
+/// <summary>How far a reader's view of the matters reaches.</summary>
+public enum Reach
+{
+    /// <summary>Their unit's matters: led, assigned or co-led by it (a few thousand at most).</summary>
+    Own,
+
+    /// <summary>A subtree of units they oversee.</summary>
+    Subtree,
+
+    /// <summary>Every matter (an administrator, the whole organisation's 督查室).</summary>
+    Everything,
 }
 
 /// <summary>Conditions on stored matters that lists, counts and exports share, each written once.</summary>

@@ -121,7 +121,7 @@ public sealed class IndexModel(MatterQueries queries, ActOnMatter act, DubanDbCo
             // Default: the first tab with work in it, so a handler lands on what needs doing today; with a search, 全部.
             tab = filter.Narrowed
                 ? Ui.Tabs.First(t => t.Tab == InboxTab.All)
-                : Ui.Tabs.FirstOrDefault(t => t.Tab is not (InboxTab.Done or InboxTab.All) && counts[t.Tab] > 0);
+                : Ui.Tabs.FirstOrDefault(t => t.Tab is not (InboxTab.Done or InboxTab.All) && counts.GetValueOrDefault(t.Tab) > 0);
             tab = tab.Key is null ? Ui.Tabs[1] : tab;
         }
 
@@ -142,7 +142,7 @@ public sealed class IndexModel(MatterQueries queries, ActOnMatter act, DubanDbCo
             Matters = Matters with { Items = [.. extra, .. Matters.Items] };
         }
 
-        TabLinks = Ui.Tabs.Select(t => new TabLink(t.Label, Link(tab: t.Key, page: 1), counts[t.Tab], t.Colour, t.Tab == Current)).ToList();
+        TabLinks = Ui.Tabs.Select(t => new TabLink(t.Label, Link(tab: t.Key, page: 1), counts.TryGetValue(t.Tab, out var n) ? n : null, t.Colour, t.Tab == Current)).ToList();
     }
 
     /// <summary>This list's address with some parts changed: the filter stays, so a link can be shared.</summary>

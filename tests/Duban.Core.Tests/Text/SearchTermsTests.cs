@@ -36,6 +36,18 @@ public sealed class SearchTermsTests
     }
 
     [Fact]
+    public void Only_two_caseless_letters_or_digits_are_answered_by_the_index_alone()
+    {
+        Assert.True(SearchTerms.MatchIsExact("小区"));
+        Assert.True(SearchTerms.MatchIsExact("12"));
+        Assert.True(SearchTerms.MatchIsExact("𠀀字"));
+        Assert.False(SearchTerms.MatchIsExact("ab"));
+        Assert.False(SearchTerms.MatchIsExact("小区物"));
+        Assert.False(SearchTerms.MatchIsExact("小，"));
+        Assert.False(SearchTerms.MatchIsExact("水"));
+    }
+
+    [Fact]
     public void Pairs_lower_only_ascii_letters_and_keep_everything_else()
     {
         Assert.Equal(["db", "b-", "-2"], SearchTerms.Pairs("DB-2"));
