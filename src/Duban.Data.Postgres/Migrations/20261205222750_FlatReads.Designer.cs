@@ -2048,15 +2048,13 @@ namespace Duban.Data.Postgres.Migrations
 
                     b.HasIndex("ParentId");
 
-                    b.HasIndex("SupervisionLevel");
-
                     b.HasIndex("LeadUnitId", "Status");
 
                     b.HasIndex("NextDueAt", "LeadUnitId");
 
-                    b.HasIndex("Status", "NextDueAt");
-
                     b.HasIndex("Kind", "Register", "Colour");
+
+                    b.HasIndex("Status", "NextDueAt", "SupervisionLevel");
 
                     b.ToTable("matters", (string)null);
                 });

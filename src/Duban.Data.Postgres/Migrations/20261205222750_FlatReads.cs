@@ -43,14 +43,9 @@ namespace Duban.Data.Postgres.Migrations
                 column: "NextDueSoonAt");
 
             migrationBuilder.CreateIndex(
-                name: "IX_matters_Status_NextDueAt",
+                name: "IX_matters_Status_NextDueAt_SupervisionLevel",
                 table: "matters",
-                columns: new[] { "Status", "NextDueAt" });
-
-            migrationBuilder.CreateIndex(
-                name: "IX_matters_SupervisionLevel",
-                table: "matters",
-                column: "SupervisionLevel");
+                columns: new[] { "Status", "NextDueAt", "SupervisionLevel" });
         }
 
         /// <inheritdoc />
@@ -70,11 +65,7 @@ namespace Duban.Data.Postgres.Migrations
                 table: "matters");
 
             migrationBuilder.DropIndex(
-                name: "IX_matters_Status_NextDueAt",
-                table: "matters");
-
-            migrationBuilder.DropIndex(
-                name: "IX_matters_SupervisionLevel",
+                name: "IX_matters_Status_NextDueAt_SupervisionLevel",
                 table: "matters");
 
             migrationBuilder.DropColumn(

@@ -2045,15 +2045,13 @@ namespace Duban.Data.Postgres.Migrations
 
                     b.HasIndex("ParentId");
 
-                    b.HasIndex("SupervisionLevel");
-
                     b.HasIndex("LeadUnitId", "Status");
 
                     b.HasIndex("NextDueAt", "LeadUnitId");
 
-                    b.HasIndex("Status", "NextDueAt");
-
                     b.HasIndex("Kind", "Register", "Colour");
+
+                    b.HasIndex("Status", "NextDueAt", "SupervisionLevel");
 
                     b.ToTable("matters", (string)null);
                 });

@@ -138,7 +138,13 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
 
     /// <summary>A page of the matters the reader may see: newest first, or, for overdue and due-before lists,
     /// the earliest due first, or in the order the filter asks.</summary>
-    public async Task<MatterPage> ListAsync(MatterFilter filter, Actor actor, CancellationToken cancellationToken = default)
+    /// <param name="filter">What to list.</param>
+    /// <param name="actor">Who reads.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <param name="knownTotal">The count of what the filter keeps, when the caller has it already (the work list's
+    /// tab counts, <see cref="TabCountsAsync"/>, for the same filter and tab; a count at <see cref="CountCap"/> is a
+    /// lower bound): not counted again.</param>
+    public async Task<MatterPage> ListAsync(MatterFilter filter, Actor actor, CancellationToken cancellationToken = default, int? knownTotal = null)
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(actor);
@@ -148,7 +154,7 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
 
         // Counted up to the cap, or far enough past this page to know whether another follows.
         var cap = Math.Max(CountCap, skip + filter.PageSize + 1);
-        var total = await CountUpToAsync(query, cap, cancellationToken);
+        var total = knownTotal is { } known && (known < CountCap || cap == CountCap) ? known : await CountUpToAsync(query, cap, cancellationToken);
 
         // The page's ids once, then the rows with their milestones and co-units by id: the paged query is not
         // repeated for each included collection.
@@ -187,7 +193,7 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(actor);
         var now = clock.GetUtcNow();
-        var query = Narrow(await VisibleMatters.QueryAsync(db, actor, cancellationToken), filter, now);
+        var (query, _) = await NarrowAsync(await VisibleMatters.QueryAsync(db, actor, cancellationToken), filter, now, cancellationToken);
         if (filter.Tab is { } tab)
         {
             query = query.Where(InTab(tab, now));
@@ -196,12 +202,23 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
         return query;
     }
 
+    /// <summary>A keyword whose pairs the index finds in this many matters is common: found by the substring test
+    /// along the list's own index instead (<see cref="MatterSearch.FindAsync"/>). Fewer are read by id.</summary>
+    private const int CommonKeyword = 50_000;
+
+    /// <summary>Every status but 已销号, as a list an index can look up (a "not closed" test cannot use one).</summary>
+    private static readonly MatterStatus[] Open = [.. Enum.GetValues<MatterStatus>().Where(s => s != MatterStatus.Closed)];
+
     /// <summary>督办 levels, as a list an index can look up (a "not none" test cannot use one).</summary>
     private static readonly SupervisionLevel[] Supervised = [.. Enum.GetValues<SupervisionLevel>().Where(l => l != SupervisionLevel.None)];
 
     /// <summary>Every condition of the filter but the tab.</summary>
-    private IQueryable<Matter> Narrow(IQueryable<Matter> query, MatterFilter filter, DateTimeOffset now)
+    /// <returns>The narrowed query, and whether its keyword is a common one (the index found at least
+    /// <see cref="CommonKeyword"/> matters holding its pairs).</returns>
+    private async Task<(IQueryable<Matter> Query, bool CommonKeyword)> NarrowAsync(IQueryable<Matter> query, MatterFilter filter, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
+        var commonKeyword = false;
         if (!string.IsNullOrWhiteSpace(filter.Unit))
         {
             var code = filter.Unit.Trim();
@@ -230,7 +247,8 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
             // upper case (DB-2024-000001).
             var word = filter.Keyword.Trim();
             var upper = word.ToUpperInvariant();
-            var candidates = MatterSearch.Candidates(db, word);
+            var (candidates, common) = await MatterSearch.FindAsync(db, word, CommonKeyword, cancellationToken);
+            commonKeyword = common;
             if (candidates is not null)
             {
                 query = query.Where(m => candidates.Contains(m.Id));
@@ -266,11 +284,11 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
 
         if (filter.Attention)
         {
-            // Each side of the OR is a range or a value of its own index (next due; 督办 level; status; the partial
-            // index of escalated unmet milestones), so the few matters that need the eye are found without a look at
-            // the million that do not.
+            // The open statuses and, within them, next due, 督办 level and status are all in one index
+            // (Status, NextDueAt, SupervisionLevel), and escalated milestones in a partial one: the few matters that
+            // need the eye are found without a look at the million that do not.
             var escalated = db.Milestones.Where(x => x.MetAt == null && x.EscalatedKinds != 0 && x.EscalatedForDueAt == x.DueAt).Select(x => x.MatterId);
-            Expression<Func<Matter, bool>> open = m => m.Status != MatterStatus.Closed;
+            Expression<Func<Matter, bool>> open = m => Open.Contains(m.Status);
             query = query.Where(open.And(MatterConditions.Overdue(now).Or(m => Supervised.Contains(m.SupervisionLevel)
                 || m.Status == MatterStatus.Returned
                 || escalated.Contains(m.Id))));
@@ -291,7 +309,7 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
             query = query.Where(m => db.MatterCampaigns.Any(t => t.MatterId == m.Id && t.CampaignId == campaign));
         }
 
-        return query;
+        return (query, commonKeyword);
     }
 
     /// <summary>The ids of one page in the list's order; each order follows an index (id, next due, assigned
@@ -344,14 +362,23 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
         ArgumentNullException.ThrowIfNull(actor);
         var now = clock.GetUtcNow();
         var (query, reach) = await VisibleMatters.ReachAsync(db, actor, cancellationToken);
+        var commonKeyword = false;
         if (filter is not null)
         {
-            query = Narrow(query, filter, now);
+            (query, commonKeyword) = await NarrowAsync(query, filter, now, cancellationToken);
+        }
+
+        // A common word over every matter, with nothing else to narrow it and the index exact for it: the index
+        // already counted past the cap.
+        var keyword = !string.IsNullOrWhiteSpace(filter?.Keyword);
+        if (commonKeyword && reach == Reach.Everything && SearchTerms.MatchIsExact(filter!.Keyword!.Trim())
+            && (filter with { Keyword = null }).Narrowed is false && !filter.Overdue && filter.DueBefore is null && !filter.Attention && filter.Ids is null)
+        {
+            return new Dictionary<InboxTab, int> { [InboxTab.All] = CountCap };
         }
 
         // A unit's own matters, or what a keyword found: one pass over them (up to the cap) for all the tabs, a 0/1
         // flag per tab from the same condition the tab's list uses, summed.
-        var keyword = !string.IsNullOrWhiteSpace(filter?.Keyword);
         if (reach == Reach.Own || keyword)
         {
             var sums = await SumFlagsAsync(query.Take(CountCap), now, cancellationToken);

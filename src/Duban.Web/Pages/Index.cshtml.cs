@@ -128,7 +128,7 @@ public sealed class IndexModel(MatterQueries queries, ActOnMatter act, DubanDbCo
         Current = tab.Tab;
         Tab = tab.Key;
         Filter = filter with { Tab = Current, Sort = filter.Sort ?? MatterSort.Due, Page = Math.Clamp(PageNumber, 1, 100_000), PageSize = PageSize };
-        Matters = await queries.ListAsync(Filter, actor, cancellationToken);
+        Matters = await queries.ListAsync(Filter, actor, cancellationToken, knownTotal: counts.TryGetValue(Current, out var known) ? known : null);
         if (alsoShow is not null)
         {
             var missing = alsoShow.Where(id => Matters.Items.All(m => m.Id != id)).ToList();
