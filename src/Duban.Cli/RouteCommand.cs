@@ -232,13 +232,7 @@ internal sealed class RouteCommand(CliContext cli)
     /// <summary>The rows of a routing CSV: text columns joined with a line break, and the label when asked for.</summary>
     private static List<TriageRow> ReadRoutingRows(FileInfo file, string[] textColumns, string? labelColumn)
     {
-        if (!file.Exists)
-        {
-            throw new FormatException($"找不到文件：{file.FullName}");
-        }
-
-        // Strict UTF-8: a GBK file fails here with a clear message rather than training on mojibake.
-        using var reader = new StreamReader(file.FullName, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
+        using var reader = OpenUtf8(file, "找不到文件");
         try
         {
             using var records = Csv.Read(reader).GetEnumerator();
@@ -277,7 +271,7 @@ internal sealed class RouteCommand(CliContext cli)
         }
         catch (DecoderFallbackException)
         {
-            throw new FormatException($"文件不是 UTF-8 编码（可能是 GBK），请另存为 UTF-8 后重试 / {file.Name} is not UTF-8 (GBK?); save it as UTF-8");
+            throw NotUtf8(file);
         }
     }
 
@@ -289,12 +283,7 @@ internal sealed class RouteCommand(CliContext cli)
             return null;
         }
 
-        if (!file.Exists)
-        {
-            throw new FormatException($"找不到词表文件：{file.FullName}");
-        }
-
-        using var reader = new StreamReader(file.FullName, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
+        using var reader = OpenUtf8(file, "找不到词表文件");
         try
         {
             var lexicon = TriageLexicon.FromRows(Csv.Read(reader).Skip(1).Select(r => r.Fields).ToList());
@@ -302,9 +291,17 @@ internal sealed class RouteCommand(CliContext cli)
         }
         catch (DecoderFallbackException)
         {
-            throw new FormatException($"文件不是 UTF-8 编码（可能是 GBK），请另存为 UTF-8 后重试 / {file.Name} is not UTF-8 (GBK?); save it as UTF-8");
+            throw NotUtf8(file);
         }
     }
+
+    /// <summary>Strict UTF-8: a GBK file fails while being read (<see cref="NotUtf8"/>) rather than training on mojibake.</summary>
+    private static StreamReader OpenUtf8(FileInfo file, string missing) => file.Exists
+        ? new StreamReader(file.FullName, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true)
+        : throw new FormatException($"{missing}：{file.FullName}");
+
+    private static FormatException NotUtf8(FileInfo file) =>
+        new($"文件不是 UTF-8 编码（可能是 GBK），请另存为 UTF-8 后重试 / {file.Name} is not UTF-8 (GBK?); save it as UTF-8");
 
     private static TriageModel ReadModel(FileInfo file)
     {
