@@ -25,6 +25,8 @@ internal sealed class RouteCommand(CliContext cli)
         DefaultValueFactory = _ => "words",
     };
 
+    private readonly Option<FileInfo?> _trainLexicon = Lexicon();
+
     private readonly Option<FileInfo> _predictModel = new("--model") { Description = "模型文件", Required = true };
     private readonly Option<FileInfo> _predictInput = Input();
     private readonly Option<string[]> _predictText = Text();
@@ -50,10 +52,12 @@ internal sealed class RouteCommand(CliContext cli)
         DefaultValueFactory = _ => "both",
     };
 
+    private readonly Option<FileInfo?> _evaluateLexicon = Lexicon();
+
     public Command Create()
     {
         _trainFeatures.AcceptOnlyFromAmong("words", "chars");
-        var train = new Command("train", "用带类别的 CSV 训练分流模型") { _trainInput, _trainText, _trainLabel, _trainModel, _trainFeatures };
+        var train = new Command("train", "用带类别的 CSV 训练分流模型") { _trainInput, _trainText, _trainLabel, _trainModel, _trainFeatures, _trainLexicon };
         train.SetAction(TrainAsync);
         var predict = new Command("predict", "逐行预测类别，每行输出一个")
         {
@@ -63,7 +67,7 @@ internal sealed class RouteCommand(CliContext cli)
         _features.AcceptOnlyFromAmong("chars", "words", "both");
         var evaluate = new Command("evaluate", "多个随机种子的分层 k 折交叉验证：两种特征的 macro-F1（均值与标准差）、各类精确率与召回率、混淆矩阵、拒答曲线，及朴素贝叶斯基线")
         {
-            _evaluateInput, _evaluateText, _evaluateLabel, _folds, _seeds, _features,
+            _evaluateInput, _evaluateText, _evaluateLabel, _folds, _seeds, _features, _evaluateLexicon,
         };
         evaluate.SetAction(EvaluateAsync);
         var retrain = new Command("retrain", "用数据库中已办结事项重新训练承办单位建议模型");
@@ -79,13 +83,19 @@ internal sealed class RouteCommand(CliContext cli)
         Required = true,
     };
 
+    private static Option<FileInfo?> Lexicon() => new("--lexicon")
+    {
+        Description = "类别词表 CSV（含表头）：第一列为类别，其余列为属于它的词（如 taxonomy.csv 的 一级分类,二级分类,三级分类）；文本中出现的词作为其类别的特征，仅当类别列即词表的类别时使用",
+    };
+
     private static Option<string> Label() => new("--label") { Description = "类别列", Required = true };
 
     private async Task<int> TrainAsync(ParseResult result, CancellationToken ct)
     {
         var rows = ReadRoutingRows(result.GetValue(_trainInput)!, result.GetValue(_trainText)!, result.GetValue(_trainLabel));
         var features = result.GetValue(_trainFeatures) == "chars" ? TriageFeatureSet.Characters : TriageFeatureSet.CharactersAndWords;
-        var model = TriageTrainer.Train(rows.Select(r => new TriageExample(r.Text, r.Label!)).ToArray(), new TriageTrainerOptions { Features = features });
+        var options = new TriageTrainerOptions { Features = features, Lexicon = ReadLexicon(result.GetValue(_trainLexicon)) };
+        var model = TriageTrainer.Train(rows.Select(r => new TriageExample(r.Text, r.Label!)).ToArray(), options);
         await using (var file = File.Create(result.GetValue(_trainModel)!.FullName))
         {
             model.Write(file);
@@ -126,7 +136,13 @@ internal sealed class RouteCommand(CliContext cli)
         await cli.Output.WriteLineAsync(FormattableString.Invariant(
             $"分层 {result.GetValue(_folds)} 折交叉验证，随机种子 {string.Join("、", seeds)}，共 {examples.Length} 行；阈值为各折模型在其训练数据的留出部分上选定（建议准确率不低于 {new TriageTrainerOptions().TargetAccuracy:0.00}）"));
         await cli.Output.WriteLineAsync("特征	种子	macro-F1	准确率	阈值	给出建议	建议准确率	基线 macro-F1");
-        var reports = TriageEvaluation.Compare(examples, result.GetValue(_folds), seeds, features,
+        var lexicon = ReadLexicon(result.GetValue(_evaluateLexicon));
+        if (lexicon is not null)
+        {
+            await cli.Output.WriteLineAsync(FormattableString.Invariant($"类别词表：{lexicon.Terms.Count} 个词，文本中出现的词计入其类别"));
+        }
+
+        var reports = TriageEvaluation.Compare(examples, result.GetValue(_folds), seeds, features, new TriageTrainerOptions { Lexicon = lexicon },
             progress: new Printer(r => cli.Output.WriteLine(Row(FeatureName(r.Features), r.Seed.ToString(CultureInfo.InvariantCulture), r.Result.Router, r.Result.BaselineMacroF1))));
         foreach (var report in reports)
         {
@@ -216,13 +232,7 @@ internal sealed class RouteCommand(CliContext cli)
     /// <summary>The rows of a routing CSV: text columns joined with a line break, and the label when asked for.</summary>
     private static List<TriageRow> ReadRoutingRows(FileInfo file, string[] textColumns, string? labelColumn)
     {
-        if (!file.Exists)
-        {
-            throw new FormatException($"找不到文件：{file.FullName}");
-        }
-
-        // Strict UTF-8: a GBK file fails here with a clear message rather than training on mojibake.
-        using var reader = new StreamReader(file.FullName, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
+        using var reader = OpenUtf8(file, "找不到文件");
         try
         {
             using var records = Csv.Read(reader).GetEnumerator();
@@ -261,9 +271,37 @@ internal sealed class RouteCommand(CliContext cli)
         }
         catch (DecoderFallbackException)
         {
-            throw new FormatException($"文件不是 UTF-8 编码（可能是 GBK），请另存为 UTF-8 后重试 / {file.Name} is not UTF-8 (GBK?); save it as UTF-8");
+            throw NotUtf8(file);
         }
     }
+
+    /// <summary>The lexicon of a category CSV (header, then the category and its terms per row), or null without one.</summary>
+    private static TriageLexicon? ReadLexicon(FileInfo? file)
+    {
+        if (file is null)
+        {
+            return null;
+        }
+
+        using var reader = OpenUtf8(file, "找不到词表文件");
+        try
+        {
+            var lexicon = TriageLexicon.FromRows(Csv.Read(reader).Skip(1).Select(r => r.Fields).ToList());
+            return lexicon.Terms.Count > 0 ? lexicon : throw new FormatException($"词表中没有可用的词：{file.Name}");
+        }
+        catch (DecoderFallbackException)
+        {
+            throw NotUtf8(file);
+        }
+    }
+
+    /// <summary>Strict UTF-8: a GBK file fails while being read (<see cref="NotUtf8"/>) rather than training on mojibake.</summary>
+    private static StreamReader OpenUtf8(FileInfo file, string missing) => file.Exists
+        ? new StreamReader(file.FullName, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true)
+        : throw new FormatException($"{missing}：{file.FullName}");
+
+    private static FormatException NotUtf8(FileInfo file) =>
+        new($"文件不是 UTF-8 编码（可能是 GBK），请另存为 UTF-8 后重试 / {file.Name} is not UTF-8 (GBK?); save it as UTF-8");
 
     private static TriageModel ReadModel(FileInfo file)
     {

@@ -66,6 +66,27 @@ public sealed class RouteCliTests : IDisposable
     }
 
     [Fact]
+    public async Task TrainWithALexicon_StoresIt_AndEvaluateSaysSo()
+    {
+        var lexicon = Write("lexicon.csv", "类别,二级,三级\n城建,市政设施,路灯\n教育,中小学,补课\n教育,其他,学位\n城建,其他,积水\n");
+        var model = Path.Combine(_dir.FullName, "lexicon.model");
+        var trained = await RunAsync("route", "train", "--input", Write("train.csv", Train), "--text", "主题", "--text", "详情", "--label", "类别",
+            "--lexicon", lexicon, "--model", model);
+        Assert.Equal(0, trained.Exit);
+        await using (var file = File.OpenRead(model))
+        {
+            // 其他, under both categories, is left out.
+            Assert.Equal(6, Duban.Triage.TriageModel.Read(file).Space.Lexicon!.Terms.Count);
+        }
+
+        var rows = string.Concat(Enumerable.Range(0, 5).Select(i => $"路灯不亮{i},城建\n学校补课{i},教育\n"));
+        var (exit, output, _) = await RunAsync("route", "evaluate", "--input", Write("eval.csv", "主题,类别\n" + rows), "--text", "主题", "--label", "类别",
+            "--features", "words", "--lexicon", lexicon);
+        Assert.Equal(0, exit);
+        Assert.Contains("类别词表：6 个词", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Evaluate_PrintsTheRouterAndTheBaseline()
     {
         var rows = string.Concat(Enumerable.Range(0, 5).Select(i => $"路灯不亮{i},城建\n学校补课{i},教育\n"));
@@ -96,6 +117,8 @@ public sealed class RouteCliTests : IDisposable
             (["route", "train", "--input", WriteGbk(), "--text", "主题", "--label", "类别", "--model", model], "GBK"),
             (["route", "predict", "--model", good, "--input", good, "--text", "主题"], "不是分流模型文件"),
             (["route", "evaluate", "--input", good, "--text", "主题", "--label", "类别", "--folds", "5"], "至少 5 个样本"),
+            (["route", "train", "--input", good, "--text", "主题", "--label", "类别", "--model", model, "--lexicon", Path.Combine(_dir.FullName, "none.csv")], "找不到词表文件"),
+            (["route", "train", "--input", good, "--text", "主题", "--label", "类别", "--model", model, "--lexicon", Write("short.csv", "类别,词\n城建,灯\n")], "词表中没有可用的词"),
         };
         foreach (var (args, message) in cases)
         {

@@ -15,8 +15,9 @@ public sealed class FeatureSpace
     private static Scratch? scratch;
 
     /// <summary>A space over the given n-gram hashes (sorted, distinct) and their idf, of the given kind of features.</summary>
-    public FeatureSpace(int[] hashes, float[] idf, TriageFeatureSet features = TriageFeatureSet.Characters)
+    public FeatureSpace(int[] hashes, float[] idf, TriageFeatureSet features = TriageFeatureSet.Characters, TriageLexicon? lexicon = null)
     {
+        Lexicon = lexicon;
         ArgumentNullException.ThrowIfNull(hashes);
         ArgumentNullException.ThrowIfNull(idf);
         if (hashes.Length != idf.Length)
@@ -49,6 +50,9 @@ public sealed class FeatureSpace
 
     /// <summary>Character n-grams only, or with segmented words.</summary>
     public TriageFeatureSet Features { get; }
+
+    /// <summary>The category tree whose terms found in a text are features too, or null.</summary>
+    public TriageLexicon? Lexicon { get; }
 
     /// <summary>The n-gram hashes, in feature order.</summary>
     public int[] Hashes { get; }
@@ -88,6 +92,13 @@ public sealed class FeatureSpace
         ArgumentNullException.ThrowIfNull(normalisedText);
         // Everything that can throw comes before the counters are touched, so that they stay zero.
         var words = Features == TriageFeatureSet.CharactersAndWords ? WordFeatures.Hashes(normalisedText) : [];
+        if (Lexicon is not null)
+        {
+            var withTerms = new List<int>(words);
+            Lexicon.AddHashes(normalisedText, withTerms);
+            words = withTerms.ToArray();
+        }
+
         var work = scratch ??= new Scratch();
         var hashes = work.Hashes(NgramFeatures.Capacity(normalisedText, 1, NgramFeatures.MaxN));
         var counts = work.Counts(Count);

@@ -17,10 +17,12 @@ internal sealed class NgramMatrix
     private readonly int[][] counts;
 
     private readonly TriageFeatureSet features;
+    private readonly TriageLexicon? lexicon;
 
-    private NgramMatrix(int[] hashes, int[][] ids, int[][] counts, TriageFeatureSet features)
+    private NgramMatrix(int[] hashes, int[][] ids, int[][] counts, TriageFeatureSet features, TriageLexicon? lexicon)
     {
         this.features = features;
+        this.lexicon = lexicon;
         this.hashes = hashes;
         this.ids = ids;
         this.counts = counts;
@@ -28,7 +30,7 @@ internal sealed class NgramMatrix
 
     /// <summary>Normalises and hashes the texts in parallel, then numbers the n-grams in text order, so that the
     /// result does not depend on the scheduling. A row's hash array becomes its id array in place.</summary>
-    public static NgramMatrix Build(IReadOnlyList<string> texts, TriageFeatureSet features)
+    public static NgramMatrix Build(IReadOnlyList<string> texts, TriageFeatureSet features, TriageLexicon? lexicon = null)
     {
         var vocabulary = new Dictionary<int, int>();
         var vocabularyHashes = new List<int>();
@@ -38,7 +40,7 @@ internal sealed class NgramMatrix
         {
             var start = first;
             Parallel.For(start, Math.Min(start + Block, texts.Count),
-                i => (ids[i], counts[i]) = NgramFeatures.Counted(WordFeatures.AllHashes(TriageText.Normalise(texts[i]), features)));
+                i => (ids[i], counts[i]) = NgramFeatures.Counted(WordFeatures.AllHashes(TriageText.Normalise(texts[i]), features, lexicon)));
             for (var i = start; i < Math.Min(start + Block, texts.Count); i++)
             {
                 var row = ids[i];
@@ -56,7 +58,7 @@ internal sealed class NgramMatrix
             }
         }
 
-        return new NgramMatrix(vocabularyHashes.ToArray(), ids, counts, features);
+        return new NgramMatrix(vocabularyHashes.ToArray(), ids, counts, features, lexicon);
     }
 
     /// <summary>The feature space of some rows: the n-grams found in at least <paramref name="minDocuments"/> of them,
@@ -101,7 +103,7 @@ internal sealed class NgramMatrix
             idf[i] = FeatureSpace.InverseDocumentFrequency(rows.Length, documentFrequency[keptIds[i]]);
         }
 
-        return (new FeatureSpace(keptHashes, idf, features), feature);
+        return (new FeatureSpace(keptHashes, idf, features, lexicon), feature);
     }
 
     /// <summary>The tf-idf vectors of some rows in a space from <see cref="Space"/>. The indices of a row come out

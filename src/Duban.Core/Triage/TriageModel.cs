@@ -18,7 +18,7 @@ public sealed class TriageModel
     private const string Magic = "DUBANRT";
 
     /// <summary>The version of the file format <see cref="Write"/> produces and <see cref="Read"/> accepts.</summary>
-    public const int FormatVersion = 2;
+    public const int FormatVersion = 3;
 
     /// <summary>The threshold of a format-1 model, which stored none: the setting's old default.</summary>
     public const double LegacyThreshold = 0.5;
@@ -151,7 +151,8 @@ public sealed class TriageModel
 
     /// <summary>
     /// Writes the model: "DUBANRT", the format version, the longest character n-gram, the feature set, the scale, uniform
-    /// share and threshold, the labels, then per feature its n-gram hash and idf,
+    /// share and threshold, the lexicon's terms with their categories (format 3; a count, 0 for none), the labels, then
+    /// per feature its n-gram hash and idf,
     /// then the weights label by label. Little-endian; a few megabytes for thousands of appeals.
     /// </summary>
     public void Write(Stream stream)
@@ -165,6 +166,14 @@ public sealed class TriageModel
         writer.Write(Scale);
         writer.Write(UniformShare);
         writer.Write(Threshold);
+        var terms = Space.Lexicon?.Terms ?? [];
+        writer.Write(terms.Count);
+        foreach (var (term, category) in terms)
+        {
+            writer.Write(term);
+            writer.Write(category);
+        }
+
         writer.Write(Labels.Count);
         foreach (var label in Labels)
         {
@@ -186,13 +195,13 @@ public sealed class TriageModel
         {
             for (var j = 0; j <= Space.Count; j++)
             {
-                writer.Write(weights[(j * Labels.Count) + k]); // label by label, as format 1 and 2 store them
+                writer.Write(weights[(j * Labels.Count) + k]); // label by label, as every format stores them
             }
         }
     }
 
-    /// <summary>Reads a model written by <see cref="Write"/>, or by the format-1 writer (character n-grams, threshold
-    /// <see cref="LegacyThreshold"/>); anything else is a <see cref="FormatException"/>, whose message asks a person
+    /// <summary>Reads a model written by <see cref="Write"/>, by the format-2 writer (no lexicon), or by the format-1
+    /// writer (character n-grams, threshold <see cref="LegacyThreshold"/>); anything else is a <see cref="FormatException"/>, whose message asks a person
     /// to retrain when the version is unknown.</summary>
     public static TriageModel Read(Stream stream)
     {
@@ -206,7 +215,7 @@ public sealed class TriageModel
             }
 
             var version = reader.ReadInt32();
-            if (version is not (1 or FormatVersion) || reader.ReadInt32() != NgramFeatures.MaxN)
+            if (version is not (1 or 2 or FormatVersion) || reader.ReadInt32() != NgramFeatures.MaxN)
             {
                 throw new FormatException($"分流模型版本 {version} 不受支持，请重新训练");
             }
@@ -220,6 +229,7 @@ public sealed class TriageModel
             var scale = reader.ReadDouble();
             var uniformShare = reader.ReadDouble();
             var threshold = version == 1 ? LegacyThreshold : reader.ReadDouble();
+            var lexicon = version < 3 ? null : ReadLexicon(reader);
             var labelCount = reader.ReadInt32();
             if (labelCount is < 2 or > 100_000 || !double.IsFinite(scale) || scale <= 0 || uniformShare is not (>= 0 and <= 1) || threshold is not (>= 0 and <= 1))
             {
@@ -250,12 +260,31 @@ public sealed class TriageModel
                 }
             }
 
-            return new TriageModel(labels, new FeatureSpace(hashes, idf, featureSet), weights, scale, uniformShare, threshold);
+            return new TriageModel(labels, new FeatureSpace(hashes, idf, featureSet, lexicon), weights, scale, uniformShare, threshold);
         }
         catch (IOException)
         {
             throw NotAModel("truncated"); // EndOfStreamException, or a label length past the end
         }
+    }
+
+    /// <summary>Format 3's lexicon: a count, then each term and its category; null when the count is 0.</summary>
+    private static TriageLexicon? ReadLexicon(BinaryReader reader)
+    {
+        var count = reader.ReadInt32();
+        if (count is < 0 or > TriageLexicon.MaxTerms)
+        {
+            throw NotAModel("bad lexicon");
+        }
+
+        var terms = new (string, string)[count];
+        for (var i = 0; i < count; i++)
+        {
+            terms[i] = (ReadLabel(reader), ReadLabel(reader));
+        }
+
+        var lexicon = new TriageLexicon(terms);
+        return count == 0 ? null : lexicon.Terms.Count == count ? lexicon : throw NotAModel("bad lexicon");
     }
 
     private static string ReadLabel(BinaryReader reader)

@@ -67,12 +67,19 @@ public static class WordFeatures
         return sorted;
     }
 
-    /// <summary>The character n-gram hashes and, for <see cref="TriageFeatureSet.CharactersAndWords"/>, the word
-    /// hashes of a normalised text, in one sorted array.</summary>
-    public static int[] AllHashes(string normalised, TriageFeatureSet features)
+    /// <summary>The character n-gram hashes, for <see cref="TriageFeatureSet.CharactersAndWords"/> the word hashes,
+    /// and the categories of the <paramref name="lexicon"/>'s terms found, of a normalised text, in one sorted array.</summary>
+    public static int[] AllHashes(string normalised, TriageFeatureSet features, TriageLexicon? lexicon = null)
     {
         ArgumentNullException.ThrowIfNull(normalised);
         int[] words = features == TriageFeatureSet.Characters ? [] : Hashes(normalised);
+        if (lexicon is not null)
+        {
+            var withTerms = new List<int>(words);
+            lexicon.AddHashes(normalised, withTerms);
+            words = withTerms.ToArray();
+        }
+
         // One sort of both kinds together: the character n-grams need not be sorted on their own first.
         var all = new int[NgramFeatures.Capacity(normalised, 1, NgramFeatures.MaxN) + words.Length];
         var count = NgramFeatures.Fill(normalised, 1, NgramFeatures.MaxN, all);
@@ -98,7 +105,7 @@ public static class WordFeatures
         return words;
     }
 
-    private static uint Fnv(uint h, string text)
+    internal static uint Fnv(uint h, string text)
     {
         foreach (var c in text)
         {
