@@ -34,6 +34,9 @@ start_throwaway_postgres -c fsync=off -c max_connections=200
 port=$pg_port
 echo "Throwaway PostgreSQL on 127.0.0.1:$port"
 export DUBAN_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres;Pooling=true"
+# A streaming replica of it, for the reads served by a replica (ReplicaTests); a standby needs max_connections as high.
+start_throwaway_replica -c fsync=off -c max_connections=200
+export DUBAN_TEST_POSTGRES_REPLICA="Host=127.0.0.1;Port=$replica_port;Username=postgres;Database=postgres;Pooling=true"
 
 results=$(mktemp -d /tmp/duban-results.XXXXXX)
 status=0

@@ -1,6 +1,9 @@
 # Sourced by test.sh and bench/with-postgres.sh: starts a throwaway PostgreSQL (initdb into a temp dir, a free
 # port on 127.0.0.1) and stops and removes it when the calling script exits.
 #   start_throwaway_postgres [server options...]   sets pg_port; e.g. -c fsync=off for tests
+#   start_throwaway_replica [server options...]    after it: a streaming replica of it (pg_basebackup -R), a second
+#                                                  cluster on another free port; sets replica_port. Give it the
+#                                                  primary's max_connections (a standby refuses a lower one)
 #   postgres_bin                                   prints the newest server binaries' folder, or fails
 postgres_bin() {
   local bin
@@ -33,9 +36,25 @@ start_throwaway_postgres() {
   exit 2
 }
 
+start_throwaway_replica() {
+  as_pg "$pg_bin/pg_basebackup" -h 127.0.0.1 -p "$pg_port" -U postgres -D "$pg_dir/replica" -R -X stream --no-sync >/dev/null
+  local attempt
+  for attempt in 1 2 3 4 5; do
+    replica_port=$((20000 + RANDOM % 30000))
+    if as_pg "$pg_bin/pg_ctl" -D "$pg_dir/replica" -l "$pg_dir/replica.log" -w -t 30 \
+         -o "-p $replica_port -k $pg_dir -c listen_addresses=127.0.0.1 -c hot_standby=on $*" start >/dev/null; then
+      return 0
+    fi
+  done
+  echo "The PostgreSQL replica did not start:" >&2
+  cat "$pg_dir/replica.log" >&2
+  exit 2
+}
+
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
 stop_throwaway_postgres() {
+  [ -d "$pg_dir/replica" ] && as_pg "$pg_bin/pg_ctl" -D "$pg_dir/replica" -m fast -w stop >/dev/null 2>&1
   as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -m fast -w stop >/dev/null 2>&1 || true
   rm -rf "$pg_dir"
 }

@@ -97,6 +97,7 @@ public static class WebServices
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseForwardedHeaders(); // the client's address and scheme, from Network:TrustedProxies only
+        app.UseReadReplica(); // before anything makes the request's database context: which server it reads
         app.UseDubanTelemetry(); // X-Request-Id on every answer; /metrics only to this machine
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
