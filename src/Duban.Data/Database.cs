@@ -63,6 +63,7 @@ public static class Database
             return NoLock.Instance;
         }
 
+        var opened = db.Database.GetDbConnection().State != System.Data.ConnectionState.Open;
         await db.Database.OpenConnectionAsync(cancellationToken);
         // Asked again and again rather than waited for: a first start migrating and seeding an empty database outlasts
         // the command time-out on a busy machine.
@@ -71,13 +72,14 @@ public static class Database
             await Task.Delay(GuardRetry, cancellationToken);
         }
 
-        return new StartupLockHold(db);
+        return new StartupLockHold(db, opened);
     }
 
     /// <summary>"DUBANSTA" as a number: apart from the audit chain's lock.</summary>
     private const long StartupLock = 0x4455_4241_4E53_5441;
 
-    private sealed class StartupLockHold(DubanDbContext db) : IAsyncDisposable
+    /// <summary>Unlocks once (a nested hold leaves the outer one locked) and closes the connection only if it opened it.</summary>
+    private sealed class StartupLockHold(DubanDbContext db, bool opened) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
@@ -87,7 +89,10 @@ public static class Database
             }
             finally
             {
-                await db.Database.CloseConnectionAsync();
+                if (opened)
+                {
+                    await db.Database.CloseConnectionAsync();
+                }
             }
         }
     }
