@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Duban.Data;
 using Npgsql;
 
@@ -12,7 +13,7 @@ namespace Duban.Web;
 /// replica has replayed past it, that person's pages read the primary, so what they just did shows at once. Everybody
 /// else may see the replica's lag (usually milliseconds).
 /// </summary>
-public static class ReadReplica
+public static partial class ReadReplica
 {
     /// <summary>The WAL position (LSN) after this browser's last write.</summary>
     public const string Cookie = "duban-lsn";
@@ -65,6 +66,12 @@ public static class ReadReplica
     /// replayed past it (then the cookie is dropped). A replica that cannot be asked serves nobody.</summary>
     private static async Task<bool> ReplicaHasAsync(string? lsn, string replica, HttpContext http, ILogger logger)
     {
+        if (lsn is not null && !LsnPattern().IsMatch(lsn))
+        {
+            http.Response.Cookies.Delete(Cookie); // not one of ours: nothing to wait for
+            lsn = null;
+        }
+
         try
         {
             var caughtUp = await ScalarAsync(replica,
@@ -87,6 +94,10 @@ public static class ReadReplica
             return false;
         }
     }
+
+    /// <summary>A WAL position as PostgreSQL prints it, e.g. 0/3A1F570.</summary>
+    [GeneratedRegex("^[0-9A-F]{1,8}/[0-9A-F]{1,8}$")]
+    private static partial Regex LsnPattern();
 
     private static async Task<string> ScalarAsync(string connectionString, string sql, string? lsn, CancellationToken cancellationToken)
     {
