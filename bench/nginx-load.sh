@@ -7,6 +7,7 @@
 # against instance A alone for comparison. One line per run with the load average after it. Asserts nothing.
 #
 #   bench/nginx-load.sh [N] [C]        (default 2000 creates at 8 clients; each run bounded to 300 s)
+#   DIRECT_FIRST=1 bench/nginx-load.sh  A alone first, then through nginx
 #
 # Runs from any directory; everything it starts is stopped (by its process id) and removed when it exits.
 set -euo pipefail
@@ -66,9 +67,9 @@ run() { # $1 label, $2 port
   line=$(timeout 300 python3 bench/peers/duban_load.py --port "$2" --token "$token" --region K001-T01 --n "$N" --concurrency "$C" --max-seconds 240)
   echo "via=$1 $line load_avg=$(cut -d' ' -f1 /proc/loadavg)"
 }
-run nginx-a+b "$pn"
 # Which instance served how many: each answers through nginx with its own port (X-Duban-Upstream).
-python3 - "$pn" "$pa" "$pb" <<'PY'
+count() {
+  python3 - "$pn" "$pa" "$pb" <<'PY'
 import sys, urllib.request
 port, a, b = sys.argv[1:]
 seen = {a: 0, b: 0}
@@ -77,4 +78,10 @@ for _ in range(20):
         seen[r.headers["X-Duban-Upstream"].rsplit(":", 1)[1]] += 1
 print(f"# 20 requests through nginx: {seen[a]} on A, {seen[b]} on B")
 PY
-run direct-a "$pa"
+}
+# DIRECT_FIRST=1 runs A alone first (the runs warm the instances they reach: compare both orders).
+if [ "${DIRECT_FIRST:-0}" = 1 ]; then
+  run direct-a "$pa"; run nginx-a+b "$pn"; count
+else
+  run nginx-a+b "$pn"; count; run direct-a "$pa"
+fi
