@@ -2,7 +2,7 @@
 # Runs every test. Starts a throwaway PostgreSQL (initdb into a temp dir, a free port on 127.0.0.1),
 # so storage tests run on both SQLite and PostgreSQL, then stops it and removes its files.
 # Extra arguments go to `dotnet test` (e.g. ./test.sh --filter Calendar).
-# On a machine without what the tests need from Debian (PostgreSQL's server, Chromium, LibreOffice Writer, CJK fonts), it installs them
+# On a machine without what the tests need from Debian (PostgreSQL's server, Chromium, LibreOffice Writer, CJK fonts, nginx), it installs them
 # with apt-get when run as root, and otherwise names the one command to run.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -14,6 +14,8 @@ postgres_bin >/dev/null || missing+=(postgresql)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 # The bulletin (讲评通报) is rendered to PDF by LibreOffice's Writer (the headless build is enough).
 [ -x /usr/bin/libreoffice ] || missing+=(libreoffice-writer-nogui)
+# Two instances behind nginx (TwoInstancesTests, bench/nginx-load.sh).
+[ -x /usr/sbin/nginx ] || missing+=(nginx)
 # Pages are screenshot with Chinese text: without a CJK font it renders as boxes.
 { command -v fc-list >/dev/null && [ -n "$(fc-list :lang=zh family)" ]; } \
   || dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q 'ok installed' || missing+=(fonts-noto-cjk)
@@ -32,6 +34,9 @@ start_throwaway_postgres -c fsync=off -c max_connections=200
 port=$pg_port
 echo "Throwaway PostgreSQL on 127.0.0.1:$port"
 export DUBAN_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres;Pooling=true"
+# A streaming replica of it, for the reads served by a replica (ReplicaTests); a standby needs max_connections as high.
+start_throwaway_replica -c fsync=off -c max_connections=200
+export DUBAN_TEST_POSTGRES_REPLICA="Host=127.0.0.1;Port=$replica_port;Username=postgres;Database=postgres;Pooling=true"
 
 results=$(mktemp -d /tmp/duban-results.XXXXXX)
 status=0

@@ -12,6 +12,7 @@ public static class DataServices
     public static IServiceCollection AddDubanData(this IServiceCollection services)
     {
         services.AddSingleton(sp => DatabaseOptions.From(sp.GetRequiredService<IConfiguration>()));
+        services.AddScoped<ReadTarget>();
         services.AddSingleton(sp => Rules.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton(sp => NotificationOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton(sp => AppealOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
@@ -44,7 +45,7 @@ public static class DataServices
         services.AddScoped<MatterTriage>();
         services.AddDbContext<DubanDbContext>((sp, options) =>
         {
-            sp.GetRequiredService<DatabaseOptions>().Configure(options);
+            sp.GetRequiredService<DatabaseOptions>().Configure(options, sp.GetRequiredService<ReadTarget>().Replica);
             // Every saved notice queues its deliveries; every saved event its review counters; every saved change its audit record.
             options.AddInterceptors(sp.GetRequiredService<NoticeOutbox>(), sp.GetRequiredService<FactLedger>(),
                 sp.GetRequiredService<AuditTrail>());

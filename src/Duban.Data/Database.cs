@@ -13,9 +13,8 @@ public static class Database
     private const int SharingViolation = 32, LockViolation = 33, WouldBlockLinux = 11, WouldBlockMac = 35;
 
     /// <summary>
-    /// Creates the SQLite folder, applies migrations and turns on SQLite's write-ahead log. EF Core takes a lock, so
-    /// several instances may start at once on PostgreSQL (a session lock the server frees when a killed process's
-    /// connection drops). On SQLite EF's lock is a row that a killed migration leaves behind, and every later start
+    /// Creates the SQLite folder, applies migrations and turns on SQLite's write-ahead log. On PostgreSQL under
+    /// <see cref="HoldStartupLockAsync"/>, so several instances may start at once. On SQLite EF's lock is a row that a killed migration leaves behind, and every later start
     /// would wait on it forever: see <see cref="HoldMigrationGuardAsync"/>.
     /// </summary>
     public static async Task MigrateAsync(DubanDbContext db, DatabaseOptions options, CancellationToken cancellationToken = default)
@@ -24,7 +23,11 @@ public static class Database
         ArgumentNullException.ThrowIfNull(options);
         if (options.Provider != DatabaseProvider.Sqlite || options.SqliteFile is not { } file || file == ":memory:")
         {
-            await db.Database.MigrateAsync(cancellationToken);
+            await using (await HoldStartupLockAsync(db, options, cancellationToken))
+            {
+                await db.Database.MigrateAsync(cancellationToken);
+            }
+
             return;
         }
 
@@ -46,6 +49,63 @@ public static class Database
         // Statistics for the planner where they are missing or stale (a new index, a table grown tenfold): without
         // them SQLite guesses, and at a million matters a wrong guess reads the whole table. Cheap when nothing is due.
         await db.Database.ExecuteSqlRawAsync("PRAGMA optimize=0x10002;", cancellationToken);
+    }
+
+    /// <summary>
+    /// On PostgreSQL, a session advisory lock that a process holds while it prepares the database (migrations, the
+    /// demo, the first Data Protection key), so instances started at once take turns and the later ones find the work
+    /// done; the server frees it if the process dies. EF Core's own migration lock is not enough: two processes on an
+    /// empty database each applied the second migration (<c>relation "assessment_schemes" already exists</c>, and one
+    /// start-up failed; TwoInstancesTests). Taken again on the same connection, it nests. Nothing to hold on SQLite.
+    /// </summary>
+    public static async Task<IAsyncDisposable> HoldStartupLockAsync(DubanDbContext db, DatabaseOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Provider != DatabaseProvider.Postgres)
+        {
+            return NoLock.Instance;
+        }
+
+        var opened = db.Database.GetDbConnection().State != System.Data.ConnectionState.Open;
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        // Asked again and again rather than waited for: a first start migrating and seeding an empty database outlasts
+        // the command time-out on a busy machine.
+        while (!await db.Database.SqlQuery<bool>($"SELECT pg_try_advisory_lock({StartupLock}) AS \"Value\"").SingleAsync(cancellationToken))
+        {
+            await Task.Delay(GuardRetry, cancellationToken);
+        }
+
+        return new StartupLockHold(db, opened);
+    }
+
+    /// <summary>"DUBANSTA" as a number: apart from the audit chain's lock.</summary>
+    private const long StartupLock = 0x4455_4241_4E53_5441;
+
+    /// <summary>Unlocks once (a nested hold leaves the outer one locked) and closes the connection only if it opened it.</summary>
+    private sealed class StartupLockHold(DubanDbContext db, bool opened) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({StartupLock})");
+            }
+            finally
+            {
+                if (opened)
+                {
+                    await db.Database.CloseConnectionAsync();
+                }
+            }
+        }
+    }
+
+    private sealed class NoLock : IAsyncDisposable
+    {
+        public static readonly NoLock Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     /// <summary>

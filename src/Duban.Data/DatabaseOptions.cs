@@ -5,9 +5,13 @@ using Microsoft.Extensions.Configuration;
 namespace Duban.Data;
 
 /// <summary>Which engine and where: <c>Database:Provider</c> (<c>sqlite</c> | <c>postgres</c>) and
-/// <c>ConnectionStrings:Duban</c>.</summary>
+/// <c>ConnectionStrings:Duban</c>; on PostgreSQL optionally <c>Database:ReadConnection</c>, a streaming replica that
+/// serves the read-heavy pages (docs/SCALING.md).</summary>
 public sealed record DatabaseOptions(DatabaseProvider Provider, string ConnectionString)
 {
+    /// <summary>The replica's connection string, or null: every request reads the primary.</summary>
+    public string? ReadConnectionString { get; init; }
+
     public const string DefaultSqlite = "Data Source=data/duban.db";
 
     /// <summary>Reads the options; a bad provider name stops start-up with the key named.</summary>
@@ -26,7 +30,13 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
                 : throw new InvalidOperationException("ConnectionStrings:Duban: PostgreSQL 需要连接字符串");
         }
 
-        return new DatabaseOptions(provider, connection);
+        var read = configuration["Database:ReadConnection"];
+        if (!string.IsNullOrWhiteSpace(read) && provider != DatabaseProvider.Postgres)
+        {
+            throw new InvalidOperationException("Database:ReadConnection: 只读副本仅用于 PostgreSQL / a read replica needs PostgreSQL");
+        }
+
+        return new DatabaseOptions(provider, connection) { ReadConnectionString = string.IsNullOrWhiteSpace(read) ? null : read };
     }
 
     /// <summary>Reads a provider name; null or empty means SQLite.</summary>
@@ -37,8 +47,9 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
         _ => null,
     };
 
-    /// <summary>Configures a DbContext for this database.</summary>
-    public void Configure(DbContextOptionsBuilder builder)
+    /// <summary>Configures a DbContext for this database: the primary, or the read replica when <paramref name="replica"/>
+    /// and one is configured.</summary>
+    public void Configure(DbContextOptionsBuilder builder, bool replica = false)
     {
         ArgumentNullException.ThrowIfNull(builder);
         if (Provider == DatabaseProvider.Sqlite)
@@ -48,7 +59,7 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
         }
         else
         {
-            builder.UseNpgsql(ConnectionString, o => o.MigrationsAssembly("Duban.Data.Postgres").UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery));
+            builder.UseNpgsql(replica && ReadConnectionString is { } read ? read : ConnectionString, o => o.MigrationsAssembly("Duban.Data.Postgres").UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery));
         }
 
         builder.AddInterceptors(NulTextGuard.Instance); // NUL in a code or key: a 400 on both engines, not a PostgreSQL error
@@ -57,6 +68,13 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
     /// <summary>For SQLite: the database file, whose folder must exist before the first connection.</summary>
     public string? SqliteFile =>
         Provider == DatabaseProvider.Sqlite ? new SqliteConnectionStringBuilder(ConnectionString).DataSource : null;
+}
+
+/// <summary>Where this scope's (a request's) database context reads: the primary unless something decided, before the
+/// context was made, that the replica will do (the web host's read routing, for the read-heavy pages).</summary>
+public sealed class ReadTarget
+{
+    public bool Replica { get; set; }
 }
 
 public enum DatabaseProvider

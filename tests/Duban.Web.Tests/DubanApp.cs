@@ -86,6 +86,44 @@ public abstract class DubanApp : WebApplicationFactory<Program>, IAsyncLifetime
     }
 }
 
+/// <summary>Another host on a <see cref="DubanApp"/>'s database and clock, with none of its memory: a restart, or a
+/// second instance. In memory (<see cref="WebApplicationFactory{TEntryPoint}.Server"/>), or on a real socket of its own.</summary>
+public sealed class SameDatabaseApp : WebApplicationFactory<Program>
+{
+    private readonly DubanApp _first;
+    private readonly IReadOnlyDictionary<string, string?> _settings;
+
+    /// <param name="first">The host whose database and clock this one shares.</param>
+    /// <param name="kestrel">On a real socket (127.0.0.1, a port the OS chose) rather than in memory.</param>
+    /// <param name="settings">Added to the database's settings.</param>
+    public SameDatabaseApp(DubanApp first, bool kestrel = false, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        _first = first;
+        _settings = settings ?? new Dictionary<string, string?>();
+        if (kestrel)
+        {
+            UseKestrel(0);
+            StartServer();
+            BaseAddress = new Uri(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+        }
+    }
+
+    /// <summary>Where Kestrel listens, when started on a socket.</summary>
+    public Uri? BaseAddress { get; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        foreach (var (key, value) in _first.DatabaseSettings.Concat(_settings))
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(_first.Clock));
+    }
+}
+
 public sealed class SqliteApp : DubanApp
 {
     protected override string Engine => TestDatabase.Sqlite;

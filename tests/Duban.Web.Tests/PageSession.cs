@@ -15,14 +15,15 @@ public sealed partial record PageSession(HttpClient Client, string Token)
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex TokenPattern();
 
-    public static HttpClient Browser(DubanApp app) =>
-        new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = app.BaseAddress };
+    public static HttpClient Browser(DubanApp app, Uri? via = null) =>
+        new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = via ?? app.BaseAddress };
 
     /// <summary>The antiforgery token in a page's form.</summary>
     public static string FormToken(string html) => TokenPattern().Match(html).Groups[1].Value;
 
-    /// <summary>Creates a new person of the role in the unit and signs them in through the login form.</summary>
-    public static async Task<PageSession> SignInAsync(DubanApp app, string unit, Role role)
+    /// <summary>Creates a new person of the role in the unit and signs them in through the login form; at the app, or
+    /// <paramref name="via"/> another address (a proxy in front of it).</summary>
+    public static async Task<PageSession> SignInAsync(DubanApp app, string unit, Role role, Uri? via = null)
     {
         ArgumentNullException.ThrowIfNull(app);
         var name = $"{role.ToString().ToLowerInvariant()}{Guid.NewGuid():N}"[..20];
@@ -31,7 +32,7 @@ public sealed partial record PageSession(HttpClient Client, string Token)
             await scope.ServiceProvider.GetRequiredService<UserAccounts>().CreateAsync(name, $"测试{role}", unit, [role], Password);
         }
 
-        var client = Browser(app);
+        var client = Browser(app, via);
         var login = await client.GetStringAsync(new Uri("/login", UriKind.Relative));
         var response = await client.PostAsync(new Uri("/login", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
         {

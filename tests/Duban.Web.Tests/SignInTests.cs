@@ -6,8 +6,6 @@ using Duban.Data;
 using Duban.Matters;
 using Duban.Web.Security;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -281,22 +279,8 @@ public abstract partial class SignInTests<TApp>(TApp app) where TApp : SignInApp
     {
         var (_, cookie) = await SessionAsync();
         // Another host on the same database, with none of the first one's memory: keys come from the database.
-        await using var restarted = new SameDatabase(app);
+        await using var restarted = new SameDatabaseApp(app);
         Assert.Equal(HttpStatusCode.OK, await HomeWithAsync(restarted.Server.BaseAddress, cookie, restarted.Server.CreateHandler()));
-    }
-
-    private sealed class SameDatabase(DubanApp first) : WebApplicationFactory<Program>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            foreach (var (key, value) in first.DatabaseSettings)
-            {
-                builder.UseSetting(key, value);
-            }
-
-            builder.UseSetting("Logging:LogLevel:Default", "Warning");
-            builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(first.Clock));
-        }
     }
 }
 

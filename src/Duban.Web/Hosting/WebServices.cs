@@ -97,6 +97,7 @@ public static class WebServices
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseForwardedHeaders(); // the client's address and scheme, from Network:TrustedProxies only
+        app.UseReadReplica(); // before anything makes the request's database context: which server it reads
         app.UseDubanTelemetry(); // X-Request-Id on every answer; /metrics only to this machine
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
@@ -145,7 +146,13 @@ public static class WebServices
         ArgumentNullException.ThrowIfNull(app);
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DubanDbContext>();
-        await Database.MigrateAsync(db, scope.ServiceProvider.GetRequiredService<DatabaseOptions>());
+        var options = scope.ServiceProvider.GetRequiredService<DatabaseOptions>();
+        // Instances started at once take turns here (PostgreSQL): one migrates, seeds the demo and makes the first Data
+        // Protection key; the others find them. Two first keys would each be one instance's own, and after its first
+        // minutes an instance no longer reads the keys again for a cookie sealed with a key it does not know.
+        await using var startup = await Database.HoldStartupLockAsync(db, options);
+        await Database.MigrateAsync(db, options);
+        _ = app.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("Duban.Startup").Protect([1]); // loads or makes the key ring
         await scope.ServiceProvider.GetRequiredService<Rules>().ReloadCalendarAsync(db);
         _ = scope.ServiceProvider.GetRequiredService<Data.NotificationOptions>(); // a bad Email:/Delivery: value stops start-up here
         _ = scope.ServiceProvider.GetRequiredService<Data.EscalationOptions>(); // and so does a bad Escalation:, Portal: or Similarity: value
