@@ -121,6 +121,23 @@ public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
     /// <summary>The review counters of the save in progress (<see cref="FactLedger"/>).</summary>
     internal FactLedger.Pending? PendingFacts { get; set; }
 
+    /// <summary>Matters read (untracked) for a reader in this unit of work, by matter, reader and unit: a matter
+    /// page asks "may this reader see it, and what may they do" of a dozen services, and each would read the matter,
+    /// its milestones, co-units and units again. Emptied by every save, so what a command wrote is read afresh.</summary>
+    internal Dictionary<(long MatterId, string ActorId, long UnitId), VisibleMatter> ReadMatters { get; } = [];
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        ReadMatters.Clear();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        ReadMatters.Clear();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         ArgumentNullException.ThrowIfNull(configurationBuilder);

@@ -30,6 +30,13 @@ public static class VisibleMatters
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(actor);
+        var key = (matterId, actor.Id, actor.UnitId);
+        var plain = !track && include is null;
+        if (plain && db.ReadMatters.TryGetValue(key, out var read))
+        {
+            return read;
+        }
+
         IQueryable<Matter> matters = track ? db.Matters : db.Matters.AsNoTracking();
         matters = matters.Include(m => m.CoUnits).Include(m => m.Milestones);
         if (include is not null)
@@ -41,7 +48,18 @@ public static class VisibleMatters
         var matter = await matters.SingleOrDefaultAsync(m => m.Id == matterId, cancellationToken) ?? throw new NotFoundException(message);
         var state = matter.ToState();
         var tree = await UnitTree.LoadAsync(db, [actor.UnitId, state.AssignerUnitId, state.LeadUnitId, .. state.CoUnitIds], cancellationToken);
-        return AccessRules.CanSee(actor, state, tree) ? new VisibleMatter(matter, state, tree) : throw new NotFoundException(message);
+        if (!AccessRules.CanSee(actor, state, tree))
+        {
+            throw new NotFoundException(message);
+        }
+
+        var visible = new VisibleMatter(matter, state, tree);
+        if (plain)
+        {
+            db.ReadMatters[key] = visible;
+        }
+
+        return visible;
     }
 
     /// <summary>The matters the actor may see, as a query: the same rule as <see cref="AccessRules.CanSee"/>.</summary>
