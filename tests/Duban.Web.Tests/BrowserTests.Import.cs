@@ -32,7 +32,9 @@ public sealed partial class BrowserTests
         await Expect(page.Locator("p.summary")).ToContainTextAsync("可导入 3，已导入过 0，有误 1", new() { Timeout = 30_000 });
         await Expect(page.Locator("table.rejected")).ToContainTextAsync("B4");
         Assert.DoesNotContain("分类=", await page.Locator("p.muted", new() { HasTextString = "列对应" }).TextContentAsync(), StringComparison.Ordinal);
-        var upload = Assert.Single(Directory.GetFiles(ImportWorker.Folder), f => !uploadsBefore.Contains(f));
+        // Other tests upload into the same folder at the same time: this test's upload is the one holding its bytes.
+        var bytes = await File.ReadAllBytesAsync(file);
+        var upload = Assert.Single(Directory.GetFiles(ImportWorker.Folder), f => !uploadsBefore.Contains(f) && Holds(f, bytes));
 
         await Button(page, "按此映射导入").ClickAsync();
         await Expect(page.Locator("p.summary")).ToContainTextAsync("导入完成", new() { Timeout = 30_000 });
@@ -43,5 +45,18 @@ public sealed partial class BrowserTests
         Assert.False(File.Exists(upload));
         Assert.Equal(0, await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "按此映射导入" }).CountAsync());
         File.Delete(file);
+    }
+
+    /// <summary>Whether the file holds these bytes (false for one another test deletes meanwhile).</summary>
+    private static bool Holds(string path, byte[] bytes)
+    {
+        try
+        {
+            return File.ReadAllBytes(path).AsSpan().SequenceEqual(bytes);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 }

@@ -9,9 +9,8 @@ public static class Ui
     /// <summary>A count of matters as a badge or total reads it: a count stopped at its cap reads 1万+ (at least ten
     /// thousand, <see cref="Data.MatterQueries.CountCap"/>).</summary>
     public static string Count(int count, bool atLeast = false) =>
-        !atLeast && count < Data.MatterQueries.CountCap ? count.ToString(CultureInfo.InvariantCulture)
-        : count == Data.MatterQueries.CountCap ? "1万+"
-        : count.ToString("N0", CultureInfo.InvariantCulture) + "+";
+        count >= Data.MatterQueries.CountCap ? "1万+"
+        : count.ToString(CultureInfo.InvariantCulture) + (atLeast ? "+" : "");
 
     /// <summary>Blue for due soon, red for overdue, green for met on time, as on a 13710 board.</summary>
     public static string PillClass(MilestoneStatus status) => status switch
