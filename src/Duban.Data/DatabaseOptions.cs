@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 
 namespace Duban.Data;
@@ -63,6 +64,10 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
         }
 
         builder.AddInterceptors(NulTextGuard.Instance); // NUL in a code or key: a 400 on both engines, not a PostgreSQL error
+
+        // Counts that stop at a cap (MatterQueries.CountCap) take N rows in no order on purpose: ordering them would
+        // make SQLite read in id order instead of along the index the condition names. Not a warning in the log.
+        builder.ConfigureWarnings(w => w.Ignore(CoreEventId.RowLimitingOperationWithoutOrderByWarning));
     }
 
     /// <summary>For SQLite: the database file, whose folder must exist before the first connection.</summary>
