@@ -14,8 +14,9 @@ public static class Database
 
     /// <summary>
     /// Creates the SQLite folder, applies migrations and turns on SQLite's write-ahead log. On PostgreSQL under
-    /// <see cref="HoldStartupLockAsync"/>, so several instances may start at once. On SQLite EF's lock is a row that a killed migration leaves behind, and every later start
-    /// would wait on it forever: see <see cref="HoldMigrationGuardAsync"/>.
+    /// <see cref="HoldStartupLockAsync"/>, so several instances may start at once. On SQLite EF's lock is a row that a
+    /// killed migration leaves behind, and every later start would wait on it forever: see
+    /// <see cref="HoldMigrationGuardAsync"/>.
     /// </summary>
     public static async Task MigrateAsync(DubanDbContext db, DatabaseOptions options, CancellationToken cancellationToken = default)
     {

@@ -17,9 +17,9 @@ public sealed class FeatureSpace
     /// <summary>A space over the given n-gram hashes (sorted, distinct) and their idf, of the given kind of features.</summary>
     public FeatureSpace(int[] hashes, float[] idf, TriageFeatureSet features = TriageFeatureSet.Characters, TriageLexicon? lexicon = null)
     {
-        Lexicon = lexicon;
         ArgumentNullException.ThrowIfNull(hashes);
         ArgumentNullException.ThrowIfNull(idf);
+        Lexicon = lexicon;
         if (hashes.Length != idf.Length)
         {
             throw new ArgumentException("one idf per hash", nameof(idf));
@@ -91,13 +91,7 @@ public sealed class FeatureSpace
     {
         ArgumentNullException.ThrowIfNull(normalisedText);
         // Everything that can throw comes before the counters are touched, so that they stay zero.
-        var words = Features == TriageFeatureSet.CharactersAndWords ? WordFeatures.Hashes(normalisedText) : [];
-        if (Lexicon is not null)
-        {
-            var withTerms = new List<int>(words);
-            Lexicon.AddHashes(normalisedText, withTerms);
-            words = withTerms.ToArray();
-        }
+        var words = WordFeatures.WordAndTermHashes(normalisedText, Features, Lexicon);
 
         var work = scratch ??= new Scratch();
         var hashes = work.Hashes(NgramFeatures.Capacity(normalisedText, 1, NgramFeatures.MaxN));

@@ -72,13 +72,7 @@ public static class WordFeatures
     public static int[] AllHashes(string normalised, TriageFeatureSet features, TriageLexicon? lexicon = null)
     {
         ArgumentNullException.ThrowIfNull(normalised);
-        int[] words = features == TriageFeatureSet.Characters ? [] : Hashes(normalised);
-        if (lexicon is not null)
-        {
-            var withTerms = new List<int>(words);
-            lexicon.AddHashes(normalised, withTerms);
-            words = withTerms.ToArray();
-        }
+        var words = WordAndTermHashes(normalised, features, lexicon);
 
         // One sort of both kinds together: the character n-grams need not be sorted on their own first.
         var all = new int[NgramFeatures.Capacity(normalised, 1, NgramFeatures.MaxN) + words.Length];
@@ -87,6 +81,21 @@ public static class WordFeatures
         var sorted = all.AsSpan(0, count + words.Length);
         sorted.Sort();
         return sorted.ToArray();
+    }
+
+    /// <summary>The hashes beside the character n-grams: the words (for <see cref="TriageFeatureSet.CharactersAndWords"/>)
+    /// and the categories of the <paramref name="lexicon"/>'s terms found, unsorted.</summary>
+    internal static int[] WordAndTermHashes(string normalised, TriageFeatureSet features, TriageLexicon? lexicon)
+    {
+        int[] words = features == TriageFeatureSet.Characters ? [] : Hashes(normalised);
+        if (lexicon is null)
+        {
+            return words;
+        }
+
+        var withTerms = new List<int>(words);
+        lexicon.AddHashes(normalised, withTerms);
+        return withTerms.ToArray();
     }
 
     private static List<(string Word, int Start)> Tokens(string normalised)

@@ -202,6 +202,9 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
         return query;
     }
 
+    /// <summary>What the keyword index said of the last keyword narrowed by (this is a request's service).</summary>
+    private (string Word, IQueryable<long>? Candidates, bool Common)? lastSearch;
+
     /// <summary>A keyword whose pairs the index finds in this many matters is common: found by the substring test
     /// along the list's own index instead (<see cref="MatterSearch.FindAsync"/>). Fewer are read by id.</summary>
     private const int CommonKeyword = 50_000;
@@ -247,7 +250,14 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
             // upper case (DB-2024-000001).
             var word = filter.Keyword.Trim();
             var upper = word.ToUpperInvariant();
-            var (candidates, common) = await MatterSearch.FindAsync(db, word, CommonKeyword, cancellationToken);
+            // The work list narrows twice (its tab counts, then its page): the index is asked once per keyword.
+            if (lastSearch?.Word != word)
+            {
+                var (found, isCommon) = await MatterSearch.FindAsync(db, word, CommonKeyword, cancellationToken);
+                lastSearch = (word, found, isCommon);
+            }
+
+            var (_, candidates, common) = lastSearch.Value;
             commonKeyword = common;
             if (candidates is not null)
             {

@@ -52,7 +52,7 @@ public static partial class ReadReplica
                 {
                     if (http.Response.StatusCode < 400)
                     {
-                        http.Response.Cookies.Append(Cookie, await ScalarAsync(options.ConnectionString, "SELECT pg_current_wal_lsn()::text", null, http.RequestAborted),
+                        http.Response.Cookies.Append(Cookie, await ScalarAsync(options.ConnectionString, "SELECT pg_current_wal_lsn()::text", http.RequestAborted),
                             new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = request.IsHttps, MaxAge = CookieLifetime, IsEssential = true });
                     }
                 });
@@ -75,7 +75,8 @@ public static partial class ReadReplica
         try
         {
             var caughtUp = await ScalarAsync(replica,
-                "SELECT (pg_last_wal_replay_lsn() IS NOT NULL AND (@lsn IS NULL OR pg_last_wal_replay_lsn() >= @lsn::pg_lsn))::text", lsn, http.RequestAborted);
+                "SELECT (pg_last_wal_replay_lsn() IS NOT NULL AND (@lsn IS NULL OR pg_last_wal_replay_lsn() >= @lsn::pg_lsn))::text", http.RequestAborted,
+                new NpgsqlParameter<string?>("lsn", NpgsqlTypes.NpgsqlDbType.Text) { TypedValue = lsn });
             if (caughtUp != "true")
             {
                 return false;
@@ -99,15 +100,12 @@ public static partial class ReadReplica
     [GeneratedRegex("^[0-9A-F]{1,8}/[0-9A-F]{1,8}$")]
     private static partial Regex LsnPattern();
 
-    private static async Task<string> ScalarAsync(string connectionString, string sql, string? lsn, CancellationToken cancellationToken)
+    private static async Task<string> ScalarAsync(string connectionString, string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand(sql, connection);
-        if (sql.Contains("@lsn", StringComparison.Ordinal))
-        {
-            command.Parameters.Add(new NpgsqlParameter<string?>("lsn", NpgsqlTypes.NpgsqlDbType.Text) { TypedValue = lsn });
-        }
+        command.Parameters.AddRange(parameters);
 
         return (string)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
