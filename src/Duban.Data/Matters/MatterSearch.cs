@@ -74,7 +74,9 @@ public static class MatterSearch
             return Task.CompletedTask;
         }
 
-        private static void Register(DbConnection connection)
+        /// <summary>For a connection Duban opens outside EF (a bench's bulk loader): writes to <c>matters</c> fire the
+        /// triggers that call it.</summary>
+        public static void Register(DbConnection connection)
         {
             if (connection is SqliteConnection sqlite)
             {
