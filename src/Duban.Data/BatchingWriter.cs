@@ -26,6 +26,17 @@ public sealed record BatchingWriterOptions(int MaxBatch, TimeSpan MaxWait)
 }
 
 /// <summary>
+/// A kind of write whose items, queued by several callers, are made together (set-based: a few multi-row statements
+/// for the lot instead of a save per item) when they fall into one batch of the <see cref="BatchingWriter"/>.
+/// </summary>
+public interface ISetWrite<TItem, TResult>
+{
+    /// <summary>Writes <paramref name="items"/> on <paramref name="db"/>, inside the batch's transaction, and returns a
+    /// result per item in their order. All or nothing: a failure throws, and the writer makes the items one at a time.</summary>
+    Task<IReadOnlyList<TResult>> WriteAsync(DubanDbContext db, IReadOnlyList<TItem> items, CancellationToken cancellationToken);
+}
+
+/// <summary>
 /// Group commit (合并提交): concurrent requests' writes share one transaction and so one fsync. A request checks and
 /// reads on its own context, then hands the writing to <see cref="WriteAsync{T}"/>; one loop takes the writes queued
 /// meanwhile (at most <see cref="BatchingWriterOptions.MaxBatch"/>), runs each under a savepoint of the batch's
@@ -48,6 +59,7 @@ public sealed class BatchingWriter : IAsyncDisposable
         SingleReader = true,
         FullMode = BoundedChannelFullMode.Wait,
     });
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Type, object> _sets = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _starting = new();
     private Task? _loop;
@@ -66,7 +78,7 @@ public sealed class BatchingWriter : IAsyncDisposable
     public static bool MayBatch(DubanDbContext caller)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        return caller.Database.CurrentTransaction is null && !caller.ChangeTracker.HasChanges();
+        return !caller.InUse || (caller.Database.CurrentTransaction is null && !caller.ChangeTracker.HasChanges());
     }
 
     /// <summary>Writes committed so far, and the batches that held them (for tests and the benchmark).</summary>
@@ -85,8 +97,12 @@ public sealed class BatchingWriter : IAsyncDisposable
     public async Task<T> WriteAsync<T>(Func<DubanDbContext, CancellationToken, Task<T>> write, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(write);
+        return await EnqueueAsync<T>(new Job(async (db, ct) => await write(db, ct), AuditActor.Current), cancellationToken);
+    }
+
+    private async Task<T> EnqueueAsync<T>(Job job, CancellationToken cancellationToken)
+    {
         EnsureStarted();
-        var job = new Job(async (db, ct) => await write(db, ct), AuditActor.Current);
         if (!_queue.Writer.TryWrite(job))
         {
             try
@@ -101,6 +117,32 @@ public sealed class BatchingWriter : IAsyncDisposable
 
         // Once queued the write is made even if the caller goes away, as a commit already under way would be.
         return (T)(await job.Done.Task)!;
+    }
+
+    /// <summary>
+    /// <see cref="WriteAsync{T}"/> for an item of a set write: queued beside other callers' items of the same
+    /// <paramref name="set"/> and actor, they are written with one call of <see cref="ISetWrite{TItem,TResult}.WriteAsync"/>
+    /// under one savepoint. Should that fail (a key or code taken meanwhile), it is rolled back and each item is written
+    /// alone under its own savepoint, so only the failing item's caller hears of it.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The process is stopping.</exception>
+    public Task<TResult> WriteAsync<TItem, TResult>(ISetWrite<TItem, TResult> set, TItem item, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        return EnqueueAsync<TResult>(new Job(async (db, ct) => (await set.WriteAsync(db, [item], ct))[0], AuditActor.Current)
+        {
+            Set = set,
+            Item = item,
+            WriteMany = async (db, items, ct) => [.. (await set.WriteAsync(db, [.. items.Cast<TItem>()], ct)).Cast<object?>()],
+        }, cancellationToken);
+    }
+
+    /// <summary>This writer's one instance of a set write (items are grouped by instance), made on first use.</summary>
+    public TSet SetWrite<TSet>(Func<TSet> create)
+        where TSet : class
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        return (TSet)_sets.GetOrAdd(typeof(TSet), _ => create());
     }
 
     private void EnsureStarted()
@@ -164,25 +206,27 @@ public sealed class BatchingWriter : IAsyncDisposable
             var db = scope.ServiceProvider.GetRequiredService<DubanDbContext>();
             using var turn = await WriteTurns.TakeAsync(db, stopping);
             await using var transaction = await db.Database.BeginTransactionAsync(stopping);
-            for (var i = 0; i < batch.Count; i++)
+            for (var i = 0; i < batch.Count;)
             {
-                using var named = AuditActor.Use(batch[i].Actor);
-                await transaction.CreateSavepointAsync(Savepoint, stopping);
-                var mark = AuditTrail.Mark(db);
-                try
+                var (start, run) = (i, SetRun(batch, i));
+                if (run > 1 && await TryAsync(db, transaction, batch[start].Actor, async ct =>
+                    {
+                        var many = await batch[start].WriteMany!(db, [.. batch.GetRange(start, run).Select(j => j.Item)], ct);
+                        for (var j = 0; j < run; j++)
+                        {
+                            results[start + j] = many[j];
+                        }
+                    }, stopping) is null)
                 {
-                    results[i] = await batch[i].Write(db, stopping);
-                    await transaction.ReleaseSavepointAsync(Savepoint, stopping);
+                    i += run;
+                    continue;
                 }
-                catch (Exception e) when (e is not OperationCanceledException || !stopping.IsCancellationRequested)
+
+                // Alone: a write of its own kind, or each item of a set write that failed together.
+                for (var end = i + run; i < end; i++)
                 {
-                    await transaction.RollbackToSavepointAsync(Savepoint, stopping);
-                    AuditTrail.RollBack(db, mark);
-                    errors[i] = e;
-                }
-                finally
-                {
-                    db.ChangeTracker.Clear();
+                    var k = i;
+                    errors[k] = await TryAsync(db, transaction, batch[k].Actor, async ct => results[k] = await batch[k].Write(db, ct), stopping);
                 }
             }
 
@@ -210,6 +254,47 @@ public sealed class BatchingWriter : IAsyncDisposable
         }
     }
 
+    /// <summary>How many jobs from <paramref name="start"/> on are items of one set write by one actor (at least 1).</summary>
+    private static int SetRun(List<Job> batch, int start)
+    {
+        var end = start + 1;
+        if (batch[start].Set is { } set)
+        {
+            while (end < batch.Count && ReferenceEquals(batch[end].Set, set) && batch[end].Actor == batch[start].Actor)
+            {
+                end++;
+            }
+        }
+
+        return end - start;
+    }
+
+    /// <summary>Runs <paramref name="write"/> under a savepoint as <paramref name="actor"/>: released when it succeeds,
+    /// rolled back (its audit records too) when it throws. Null, or what it threw.</summary>
+    private static async Task<Exception?> TryAsync(DubanDbContext db, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction,
+        AuditActor actor, Func<CancellationToken, Task> write, CancellationToken stopping)
+    {
+        using var named = AuditActor.Use(actor);
+        await transaction.CreateSavepointAsync(Savepoint, stopping);
+        var mark = AuditTrail.Mark(db);
+        try
+        {
+            await write(stopping);
+            await transaction.ReleaseSavepointAsync(Savepoint, stopping);
+            return null;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !stopping.IsCancellationRequested)
+        {
+            await transaction.RollbackToSavepointAsync(Savepoint, stopping);
+            AuditTrail.RollBack(db, mark);
+            return e;
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
@@ -226,5 +311,13 @@ public sealed class BatchingWriter : IAsyncDisposable
     private sealed record Job(Func<DubanDbContext, CancellationToken, Task<object?>> Write, AuditActor Actor)
     {
         public TaskCompletionSource<object?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>The set write this job is an item of (its identity groups jobs), else null.</summary>
+        public object? Set { get; init; }
+
+        public object? Item { get; init; }
+
+        /// <summary>The set write over several jobs' items, results in their order.</summary>
+        public Func<DubanDbContext, IReadOnlyList<object?>, CancellationToken, Task<IReadOnlyList<object?>>>? WriteMany { get; init; }
     }
 }

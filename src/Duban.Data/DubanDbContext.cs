@@ -13,6 +13,17 @@ namespace Duban.Data;
 public sealed class DubanDbContext(DbContextOptions<DubanDbContext> options)
     : IdentityDbContext<User, IdentityRole<long>, long>(options), IDataProtectionKeyContext
 {
+    /// <summary>Whether anything has used this context yet. EF Core sets a context up on its first use (calling
+    /// <see cref="OnConfiguring"/>), which costs more than an appeal's own checks: an unused context has no transaction
+    /// and no changes, and the batching writer can tell so without setting it up.</summary>
+    internal bool InUse { get; private set; }
+
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder)
+    {
+        InUse = true;
+        base.OnConfiguring(optionsBuilder);
+    }
+
     /// <summary>Cookie and antiforgery keys, shared by every instance on the same database.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

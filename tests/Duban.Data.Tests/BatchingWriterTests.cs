@@ -90,4 +90,85 @@ public sealed class BatchingWriterTests
         Assert.False(again.Created);
         Assert.Equal(stored[2] with { Created = false }, again);
     }
+
+    /// <summary>Appeals that share a batch are written set-based, together, and store what the same appeals saved one at
+    /// a time store, cell for cell (but the random 查询码): numbers, matters, events, milestones, signatures, review
+    /// counters, and repeats — of a stored appeal and of one just before it in the same batch.</summary>
+    [Theory]
+    [MemberData(nameof(TestDatabase.Engines), MemberType = typeof(TestDatabase))]
+    public async Task AppealsInOneBatch_AreWrittenTogether_AndStoreWhatOneAtATimeStores(string engine)
+    {
+        var inputs = new[]
+        {
+            AppealIntakeTests.Citizen("13800000001") with { Title = "幸福路路灯不亮", Content = "幸福路 12 号门口的路灯坏了两周，晚上出行不安全，请尽快修复。" },
+            AppealIntakeTests.Citizen("13800000001") with { Title = "幸福路路灯还是不亮", Content = "幸福路 12 号门口的路灯坏了两周，晚上出行不安全，请尽快修复。已经两周多了。" },
+            AppealIntakeTests.Citizen("13800000002") with { Title = "和平小区自来水发黄", Content = "和平小区自来水连续三天发黄有异味，不敢饮用。" },
+            AppealIntakeTests.Citizen("13800000002") with { Title = "和平小区自来水仍发黄", Content = "和平小区自来水连续三天发黄有异味，不敢饮用。第二次反映。" },
+            AppealIntakeTests.Citizen("13800000003") with { Title = "工地夜间施工噪音扰民", Content = "滨河小区旁工地每晚十一点后仍在施工。" },
+        };
+        var earlier = AppealIntakeTests.Citizen("13800000003") with { Title = "工地夜间施工噪音很大", Content = "滨河小区旁工地每晚十一点后仍在施工，噪音很大。" };
+
+        await using var together = await Storage.CreateAsync(engine, settings: OneBatch(inputs.Length));
+        await using var oneByOne = await Storage.CreateAsync(engine);
+        Task<AppealRegistered> Register(Storage s, AppealInput input) => s.RunAsync(sp =>
+            sp.GetRequiredService<AppealIntake>().RegisterAsync(input, new Intake(s.Org.TownshipHandler, MatterSource.Hotline) { IdempotencyKey = input.Title }));
+        foreach (var s in new[] { together, oneByOne })
+        {
+            await s.RunAsync(async sp =>
+            {
+                var db = sp.GetRequiredService<DubanDbContext>();
+                await using var transaction = await db.Database.BeginTransactionAsync(); // saved by EF, not by the writer
+                await sp.GetRequiredService<AppealIntake>().RegisterAsync(earlier, new Intake(s.Org.TownshipHandler, MatterSource.Hotline));
+                await transaction.CommitAsync();
+            });
+        }
+
+        var writer = together.Services.GetRequiredService<BatchingWriter>();
+        var answers = await Task.WhenAll(inputs.Select(input => Register(together, input)));
+        Assert.Equal(1, writer.Batches);
+        Assert.All(answers, a => Assert.True(a.Created));
+        var byTitle = inputs.Select((input, i) => (input.Title, answers[i])).ToDictionary(x => x.Title!, x => x.Item2);
+        Assert.Equal(byTitle["幸福路路灯不亮"].AppealId, byTitle["幸福路路灯还是不亮"].RepeatOfId);   // the batch's own
+        Assert.Equal(byTitle["和平小区自来水发黄"].AppealId, byTitle["和平小区自来水仍发黄"].RepeatOfId);
+        Assert.NotNull(byTitle["工地夜间施工噪音扰民"].RepeatOfId);                                       // a stored one
+
+        // The same appeals, in the order the batch took them, each saved alone in a transaction of its own (EF Core).
+        foreach (var input in inputs.OrderBy(i => byTitle[i.Title!].AppealId))
+        {
+            await oneByOne.RunAsync(async sp =>
+            {
+                var db = sp.GetRequiredService<DubanDbContext>();
+                await using var transaction = await db.Database.BeginTransactionAsync();
+                var answer = await sp.GetRequiredService<AppealIntake>().RegisterAsync(input,
+                    new Intake(oneByOne.Org.TownshipHandler, MatterSource.Hotline) { IdempotencyKey = input.Title });
+                await transaction.CommitAsync();
+                // The same answer but the random 查询码s (its own and its original's).
+                Assert.Equal(byTitle[input.Title!] with { TrackingCode = answer.TrackingCode, RepeatOfCode = answer.RepeatOfCode }, answer);
+                Assert.Equal(byTitle[input.Title!].RepeatOfCode is null, answer.RepeatOfCode is null);
+            });
+        }
+
+        foreach (var table in new Func<DubanDbContext, Task<List<string>>>[]
+        {
+            db => Import.AppealBatchTests.RowsAsync<Matter>(db),
+            db => Import.AppealBatchTests.RowsAsync<Appeal>(db, nameof(Appeal.TrackingCode)),
+            db => Import.AppealBatchTests.RowsAsync<MatterEventRow>(db, "Id"),
+            db => Import.AppealBatchTests.RowsAsync<MilestoneRow>(db, "Id"),
+            db => Import.AppealBatchTests.RowsAsync<MatterSignature>(db),
+            db => Import.AppealBatchTests.RowsAsync<UnitFactDelta>(db, "Id"),
+            db => Import.AppealBatchTests.RowsAsync<MatterTallyDelta>(db, "Id"),
+            db => Import.AppealBatchTests.RowsAsync<CodeCounter>(db),
+        })
+        {
+            var expected = await oneByOne.RunAsync(sp => table(sp.GetRequiredService<DubanDbContext>()));
+            Assert.NotEmpty(expected);
+            Assert.Equal(expected, await together.RunAsync(sp => table(sp.GetRequiredService<DubanDbContext>())));
+        }
+
+        foreach (var s in new[] { together, oneByOne })
+        {
+            var report = await s.RunAsync(sp => sp.GetRequiredService<AuditVerifier>().VerifyAsync());
+            Assert.True(report.Whole, string.Join("; ", report.Problems));
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -37,6 +38,13 @@ public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign,
     /// <exception cref="RuleConflictException">The idempotency key was used before for a different submission.</exception>
     public async Task<AppealRegistered> RegisterAsync(AppealInput input, Intake intake, CancellationToken cancellationToken = default)
     {
+        // The caller's unsaved changes (if any) are saved with the appeal, in a transaction of its own; else the writer's batch.
+        var alone = writer is null || !BatchingWriter.MayBatch(db);
+        if (!alone && intake.Files is not { Count: > 0 })
+        {
+            return await RegisterInSetAsync(input, intake, cancellationToken);
+        }
+
         var (earlier, prepared) = await PrepareAsync(input, intake, cancellationToken);
         if (earlier is not null)
         {
@@ -50,8 +58,6 @@ public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign,
             return await StoreAsync(db, assign, prepared, repeat, TrackingCode.New(), cancellationToken);
         }
 
-        // The caller's unsaved changes (if any) are saved with the appeal, in a transaction of its own; else the writer's batch.
-        var alone = writer is null || !BatchingWriter.MayBatch(db);
         for (var attempt = 1; ; attempt++)
         {
             var code = TrackingCode.New();
@@ -75,20 +81,74 @@ public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign,
                     db.ChangeTracker.Clear(); // nothing of ours was written
                 }
 
-                // A concurrent request with the same key won the unique index: answer with its appeal.
-                if (prepared.Key is not null && await ReplayAsync(prepared.Client!, prepared.Key, prepared.Hash, cancellationToken) is { } replayed)
+                if (await ReplayedAsync(prepared, cancellationToken) is { } replayed)
                 {
                     return replayed;
                 }
 
-                // Else only a tracking code drawn before is worth another try.
-                if (alone || attempt >= CodeAttempts || !await db.Appeals.AnyAsync(a => a.TrackingCode == code, cancellationToken))
+                if (alone || attempt >= CodeAttempts || !await CodeTakenAsync(code, cancellationToken))
                 {
                     throw;
                 }
             }
         }
     }
+
+    /// <summary>
+    /// An appeal without files, alone on its context (the API, the portal): checked with no look-up at all, then handed
+    /// to the writer, which stores it set-based with the other appeals of its batch and finds its repeat there. A
+    /// retried key meets its earlier registration in the unique index and is answered with it, as are retries of
+    /// submissions that no longer pass the checks.
+    /// </summary>
+    private async Task<AppealRegistered> RegisterInSetAsync(AppealInput input, Intake intake, CancellationToken cancellationToken)
+    {
+        var submission = Submit(input, intake, clock.GetUtcNow());
+        Prepared prepared;
+        try
+        {
+            prepared = Prepare(submission, await directory.GetAsync(db, cancellationToken));
+        }
+        catch (ValidationFailedException) when (submission.ReplayKey is not null)
+        {
+            if (await ReplayAsync(intake.Actor.Id, submission.ReplayKey, submission.Hash, cancellationToken) is { } earlier)
+            {
+                return earlier;
+            }
+
+            throw;
+        }
+
+        var set = writer!.SetWrite(() => new SetStore(assign.Rules, clock, options));
+        for (var attempt = 1; ; attempt++)
+        {
+            var code = TrackingCode.New();
+            try
+            {
+                return await writer.WriteAsync(set, new ToStore(prepared, code), cancellationToken);
+            }
+            catch (Exception e) when (e is DbException or DbUpdateException)
+            {
+                if (await ReplayedAsync(prepared, cancellationToken) is { } replayed)
+                {
+                    return replayed;
+                }
+
+                if (attempt >= CodeAttempts || !await CodeTakenAsync(code, cancellationToken))
+                {
+                    throw;
+                }
+            }
+        }
+    }
+
+    /// <summary>After a write met a unique index: the appeal a concurrent request (or an earlier one) stored under the
+    /// same key, if that is what it met.</summary>
+    private async Task<AppealRegistered?> ReplayedAsync(Prepared prepared, CancellationToken cancellationToken) =>
+        prepared.Key is null ? null : await ReplayAsync(prepared.Client!, prepared.Key, prepared.Hash, cancellationToken);
+
+    /// <summary>Whether a tracking code drawn is already taken: about one in 10^17 per pair, worth another draw.</summary>
+    private async Task<bool> CodeTakenAsync(string code, CancellationToken cancellationToken) =>
+        await db.Appeals.AnyAsync(a => a.TrackingCode == code, cancellationToken);
 
     /// <summary>Adds the appeal and its matter to <paramref name="target"/> and saves them.</summary>
     private static async Task<AppealRegistered> StoreAsync(DubanDbContext target, AssignMatter to, Prepared prepared, (long Id, string Code)? repeat,
@@ -405,8 +465,8 @@ public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign,
             return null;
         }
 
-        var candidates = await RepeatCandidatesAsync([phone], receivedAt.AddDays(-options.RepeatWindowDays), receivedAt, RepeatCandidates, cancellationToken);
-        return PickRepeat(candidates, input);
+        var candidates = await RepeatCandidatesAsync(db, [phone], receivedAt.AddDays(-options.RepeatWindowDays), receivedAt, RepeatCandidates, cancellationToken);
+        return PickRepeat(options, candidates, input);
     }
 
     /// <summary>How many of a phone's latest appeals in the window are compared with a new one.</summary>
@@ -414,7 +474,7 @@ public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign,
 
     /// <summary>The appeals from <paramref name="phones"/> received in [<paramref name="since"/>, <paramref name="until"/>],
     /// latest first (at most <paramref name="take"/>, when given).</summary>
-    private async Task<List<RepeatCandidate>> RepeatCandidatesAsync(IReadOnlyCollection<string> phones, DateTimeOffset since, DateTimeOffset until,
+    private static async Task<List<RepeatCandidate>> RepeatCandidatesAsync(DubanDbContext db, IReadOnlyCollection<string> phones, DateTimeOffset since, DateTimeOffset until,
         int? take, CancellationToken cancellationToken)
     {
         // One phone (a request) stays a parameter, so the query is compiled once. A batch's phones are inlined: as
@@ -439,7 +499,7 @@ public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign,
 
     /// <summary>The most similar of a phone's latest candidates, at or above the threshold; a repeat of a repeat names
     /// the original.</summary>
-    private (long Id, string Code)? PickRepeat(IEnumerable<RepeatCandidate> latestFirst, AppealInput input)
+    private static (long Id, string Code)? PickRepeat(AppealOptions options, IEnumerable<RepeatCandidate> latestFirst, AppealInput input)
     {
         var text = $"{input.Title}\n{input.Content}";
         var best = latestFirst.Take(RepeatCandidates)

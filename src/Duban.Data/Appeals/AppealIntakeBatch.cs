@@ -106,7 +106,8 @@ public sealed partial class AppealIntake
         return outcomes.Select(o => o!).ToList();
     }
 
-    /// <summary>Stores the prepared appeals set-based, in their order, and sets their outcomes.</summary>
+    /// <summary>Stores the prepared appeals set-based, in their order, and sets their outcomes; an appeal may repeat one
+    /// stored just before it in the batch.</summary>
     private async Task StoreManyAsync(Prepared?[] prepared, Outcome?[] outcomes, CancellationToken cancellationToken)
     {
         var rows = Enumerable.Range(0, prepared.Length).Where(i => prepared[i] is not null).ToList();
@@ -115,54 +116,107 @@ public sealed partial class AppealIntake
             return;
         }
 
+        var batch = rows.Select(i => prepared[i]!).ToList();
+        var repeats = await RepeatFinderAsync(db, options, batch, cancellationToken);
+        var stored = await StoreSetAsync(db, assign, batch, (p, id, code) => // each appeal's own code, drawn now
+        {
+            var repeat = repeats.Find(p);
+            repeats.Add(p, id, code, repeat);
+            return (repeat, code);
+        }, cancellationToken);
+        for (var k = 0; k < rows.Count; k++)
+        {
+            outcomes[rows[k]] = new Outcome(stored[k], null);
+        }
+    }
+
+    /// <summary>An appeal ready for the batching writer: checked, and its tracking code drawn.</summary>
+    private sealed record ToStore(Prepared Prepared, string Code);
+
+    /// <summary>Appeals without files that reach the <see cref="BatchingWriter"/> together, written set-based, as an
+    /// import's batch is: their repeats looked up once for the lot, an appeal repeating one just before it included.</summary>
+    private sealed class SetStore(Rules rules, TimeProvider clock, AppealOptions options) : ISetWrite<ToStore, AppealRegistered>
+    {
+        public async Task<IReadOnlyList<AppealRegistered>> WriteAsync(DubanDbContext db, IReadOnlyList<ToStore> items, CancellationToken cancellationToken)
+        {
+            var batch = items.Select(i => i.Prepared).ToList();
+            var repeats = await RepeatFinderAsync(db, options, batch, cancellationToken);
+            var next = 0; // decide is asked in the items' order
+            return await StoreSetAsync(db, new AssignMatter(db, rules, clock), batch, (p, id, _) =>
+            {
+                var code = items[next++].Code;
+                var repeat = repeats.Find(p);
+                repeats.Add(p, id, code, repeat);
+                return (repeat, code);
+            }, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Writes prepared appeals with their matters, milestones, events, co-units, signatures and review counters in a few
+    /// multi-row statements (<see cref="RowWriter"/>), in the caller's transaction: what <see cref="StoreAsync"/> saves
+    /// for each. <paramref name="decide"/> gives each appeal, in order, the repeat it links and its tracking code, from
+    /// its appeal id and a freshly drawn code.
+    /// </summary>
+    private static async Task<IReadOnlyList<AppealRegistered>> StoreSetAsync(DubanDbContext db, AssignMatter assign, IReadOnlyList<Prepared> batch,
+        Func<Prepared, long, string, ((long Id, string Code)? Repeat, string Code)> decide, CancellationToken cancellationToken)
+    {
         var writer = new RowWriter(db);
-        var matterIds = await writer.ReserveIdsAsync<Matter>(rows.Count, cancellationToken);
-        var appealIds = await writer.ReserveIdsAsync<Appeal>(rows.Count, cancellationToken);
+        var matterIds = await writer.ReserveIdsAsync<Matter>(batch.Count, cancellationToken);
+        var appealIds = await writer.ReserveIdsAsync<Appeal>(batch.Count, cancellationToken);
 
         // Each year's numbers taken at once, handed out in order.
         var numbers = new Dictionary<int, long>();
-        foreach (var year in rows.GroupBy(i => Year(prepared[i]!)))
+        foreach (var year in batch.GroupBy(Year))
         {
             numbers[year.Key] = await assign.NextCodesAsync(year.Key, year.Count(), cancellationToken) - year.Count();
         }
 
-        var codes = new string[rows.Count];
-        for (var k = 0; k < rows.Count; k++)
+        var codes = new string[batch.Count];
+        for (var k = 0; k < batch.Count; k++)
         {
-            var year = Year(prepared[rows[k]]!);
+            var year = Year(batch[k]);
             codes[k] = AssignMatter.Code(year, numbers[year] += 1);
         }
 
-        // The rows and signatures (a MinHash of the text each) depend on nothing before them: on every core.
-        var matters = new Matter[rows.Count];
-        var signatures = new MatterSignature[rows.Count];
-        Parallel.For(0, rows.Count, k =>
+        // The rows and signatures (a MinHash of the text each) depend on nothing before them: on every core, when many.
+        var matters = new Matter[batch.Count];
+        var signatures = new MatterSignature[batch.Count];
+        void Build(int k)
         {
-            var p = prepared[rows[k]]!;
-            var matter = matters[k] = assign.New(p.Matter, codes[k], p.Later, out _);
+            var matter = matters[k] = assign.New(batch[k].Matter, codes[k], batch[k].Later, out _);
             matter.Id = matterIds[k];
             matter.Events.ForEach(e => e.MatterId = matter.Id);
             matter.Milestones.ForEach(m => m.MatterId = matter.Id);
             matter.CoUnits.ForEach(c => c.MatterId = matter.Id);
             signatures[k] = MatterSignature.For(matter);
             signatures[k].MatterId = matter.Id;
-        });
+        }
 
-        // Repeats in order: an appeal may repeat one stored just before it in the batch.
-        var repeats = await RepeatFinderAsync(rows.Select(i => prepared[i]!), cancellationToken);
-        var appeals = new List<Appeal>(rows.Count);
-        for (var k = 0; k < rows.Count; k++)
+        if (batch.Count >= 64)
         {
-            var p = prepared[rows[k]]!;
+            Parallel.For(0, batch.Count, Build);
+        }
+        else
+        {
+            for (var k = 0; k < batch.Count; k++)
+            {
+                Build(k);
+            }
+        }
+
+        var appeals = new List<Appeal>(batch.Count);
+        var stored = new AppealRegistered[batch.Count];
+        for (var k = 0; k < batch.Count; k++)
+        {
+            var p = batch[k];
             var matter = matters[k];
-            var code = TrackingCode.New();
-            var repeat = repeats.Find(p);
+            var (repeat, code) = decide(p, appealIds[k], TrackingCode.New());
             var appeal = NewAppeal(p, matter, code, repeat?.Id);
             appeal.Id = appealIds[k];
             appeal.MatterId = matter.Id;
-            repeats.Add(p, appeal, repeat);
             appeals.Add(appeal);
-            outcomes[rows[k]] = new Outcome(new AppealRegistered(appeal.Id, matter.Id, code, true, repeat?.Id, matter.Code, p.LeadUnit, repeat?.Code), null);
+            stored[k] = new AppealRegistered(appeal.Id, matter.Id, code, true, repeat?.Id, matter.Code, p.LeadUnit, repeat?.Code);
         }
 
         await writer.InsertAsync(matters, cancellationToken);
@@ -173,48 +227,51 @@ public sealed partial class AppealIntake
         await writer.InsertAsync(signatures, cancellationToken);
         // An appeal without a category counts under "" (a matter with no appeal has none at all).
         await FactLedger.Of(db).WriteNewAsync(db, [.. appeals.Select(a => (a.Matter!, (string?)(a.Category ?? "")))], cancellationToken);
+        return stored;
     }
 
     private static int Year(Prepared prepared) => ChinaTime.DateOf(prepared.Matter.Assigned.At).Year;
 
     /// <summary>Finds each new appeal's original (<see cref="RepeatOfAsync"/>) among the stored appeals, read once for
     /// the batch, and the batch's appeals stored before it.</summary>
-    private async Task<RepeatFinder> RepeatFinderAsync(IEnumerable<Prepared> batch, CancellationToken cancellationToken)
+    private static async Task<RepeatFinder> RepeatFinderAsync(DubanDbContext db, AppealOptions options, IEnumerable<Prepared> batch,
+        CancellationToken cancellationToken)
     {
         var window = options.RepeatWindowDays;
         var withPhone = batch.Where(p => p.Input.ContactPhone is not null).ToList();
         if (window == 0 || withPhone.Count == 0)
         {
-            return new RepeatFinder(this, window, []);
+            return new RepeatFinder(options, []);
         }
 
         var phones = withPhone.Select(p => p.Input.ContactPhone!).Distinct(StringComparer.Ordinal).ToList();
-        var stored = await RepeatCandidatesAsync(phones, withPhone.Min(p => p.ReceivedAt).AddDays(-window), withPhone.Max(p => p.ReceivedAt), null,
+        var stored = await RepeatCandidatesAsync(db, phones, withPhone.Min(p => p.ReceivedAt).AddDays(-window), withPhone.Max(p => p.ReceivedAt), null,
             cancellationToken);
-        return new RepeatFinder(this, window, stored);
+        return new RepeatFinder(options, stored);
     }
 
     /// <summary>A phone's candidates, latest first: the stored ones and the batch's, growing as the batch is stored.</summary>
-    private sealed class RepeatFinder(AppealIntake intake, int window, List<RepeatCandidate> stored)
+    private sealed class RepeatFinder(AppealOptions options, List<RepeatCandidate> stored)
     {
+        private readonly int _window = options.RepeatWindowDays;
         private readonly Dictionary<string, List<RepeatCandidate>> _byPhone = stored.GroupBy(c => c.Phone!, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
 
         public (long Id, string Code)? Find(Prepared prepared)
         {
-            if (window == 0 || prepared.Input.ContactPhone is not { } phone || !_byPhone.TryGetValue(phone, out var candidates))
+            if (_window == 0 || prepared.Input.ContactPhone is not { } phone || !_byPhone.TryGetValue(phone, out var candidates))
             {
                 return null;
             }
 
-            var since = prepared.ReceivedAt.AddDays(-window);
-            return intake.PickRepeat(candidates.Where(c => c.ReceivedAt >= since && c.ReceivedAt <= prepared.ReceivedAt)
+            var since = prepared.ReceivedAt.AddDays(-_window);
+            return PickRepeat(options, candidates.Where(c => c.ReceivedAt >= since && c.ReceivedAt <= prepared.ReceivedAt)
                 .OrderByDescending(c => c.ReceivedAt), prepared.Input);
         }
 
-        public void Add(Prepared prepared, Appeal appeal, (long Id, string Code)? repeat)
+        public void Add(Prepared prepared, long id, string code, (long Id, string Code)? repeat)
         {
-            if (window == 0 || prepared.Input.ContactPhone is not { } phone)
+            if (_window == 0 || prepared.Input.ContactPhone is not { } phone)
             {
                 return;
             }
@@ -224,8 +281,8 @@ public sealed partial class AppealIntake
                 _byPhone[phone] = candidates = [];
             }
 
-            candidates.Add(new RepeatCandidate(appeal.Id, appeal.TrackingCode, repeat?.Id, repeat?.Code, phone, appeal.ReceivedAt,
-                appeal.Matter!.Title, appeal.Matter.Content));
+            candidates.Add(new RepeatCandidate(id, code, repeat?.Id, repeat?.Code, phone, prepared.ReceivedAt,
+                prepared.Matter.Matter.Title, prepared.Matter.Matter.Content));
         }
     }
 }

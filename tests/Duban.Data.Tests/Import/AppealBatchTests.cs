@@ -210,7 +210,7 @@ public sealed class AppealBatchTests
             : outcome.Refused!.GetType().Name; // a conflict's message names the earlier 查询码, random in each database
 
     /// <summary>Every row of a table, each cell as invariant text, ordered.</summary>
-    private static async Task<List<string>> RowsAsync<T>(DubanDbContext db, params string[] skip)
+    internal static async Task<List<string>> RowsAsync<T>(DubanDbContext db, params string[] skip)
         where T : class
     {
         var properties = db.Model.FindEntityType(typeof(T))!.GetProperties().Where(p => !skip.Contains(p.Name) && !p.IsShadowProperty()).ToList();
