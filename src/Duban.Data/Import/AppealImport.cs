@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Threading.Channels;
 using Duban.Matters;
 using Duban.Tabular;
 using Microsoft.EntityFrameworkCore;
@@ -207,66 +208,93 @@ public sealed class AppealImport(DubanDbContext db, AppealIntake intake)
         ArgumentNullException.ThrowIfNull(actor);
         CheckMapping(mapping, options);
         var importer = new Actor(Client, $"批量导入（{actor.Name}）", actor.UnitId, actor.Roles);
-        var results = new List<ImportRowResult?>();
-        var batch = new List<Parsed>(BatchRows);
+        var results = new List<ImportRowResult>();
         int saved = 0, rejected = 0;
-        var seenKeys = new HashSet<string>(StringComparer.Ordinal);
         var chunk = new WriteChunks(db, options.DryRun);
 
-        async Task FlushAsync()
-        {
-            if (batch.Count == 0)
-            {
-                return;
-            }
-
-            await chunk.BeginAsync(cancellationToken);
-            foreach (var result in await RegisterAsync(batch, mapping, options.DryRun, cancellationToken))
-            {
-                results[result.Index] = result.Result;
-                saved += result.Result.Outcome is RowOutcome.Saved or RowOutcome.Valid ? 1 : 0;
-                rejected += result.Result.Outcome == RowOutcome.Rejected ? 1 : 0;
-            }
-
-            var rows = batch.Count;
-            batch.Clear();
-            await chunk.EndRowsAsync(rows, cancellationToken);
-            progress?.Report(new ImportProgress(results.Count, saved, rejected));
-        }
-
+        // The next rows are read and parsed (one core) while the rows before are checked and written (the other core and
+        // the database): at most one read batch waits, so memory stays flat.
+        var reads = Channel.CreateBounded<ReadBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var reading = Task.Run(() => ReadAsync(sheet, mapping, options, importer, reads.Writer, stop.Token), stop.Token);
         try
         {
-            foreach (var row in sheet.Rows)
+            await foreach (var read in reads.Reader.ReadAllAsync(cancellationToken))
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var parsed = Parse(row, mapping, options, importer, seenKeys, results.Count);
-                results.Add(parsed.Rejected);
-                if (parsed.Rejected is null)
+                if (read.Appeals.Count > 0)
                 {
-                    batch.Add(parsed);
-                }
-                else
-                {
-                    rejected++;
+                    await chunk.BeginAsync(cancellationToken);
+                    foreach (var (index, result) in await RegisterAsync(read.Appeals, mapping, options.DryRun, cancellationToken))
+                    {
+                        read.Results[index - read.First] = result;
+                        saved += result.Outcome is RowOutcome.Saved or RowOutcome.Valid ? 1 : 0;
+                    }
+
+                    await chunk.EndRowsAsync(read.Appeals.Count, cancellationToken);
                 }
 
-                if (batch.Count == BatchRows)
-                {
-                    await FlushAsync();
-                }
+                rejected += read.Results.Count(r => r!.Outcome == RowOutcome.Rejected);
+                results.AddRange(read.Results.Select(r => r!));
+                progress?.Report(new ImportProgress(results.Count, saved, rejected));
             }
 
-            await FlushAsync();
+            await reading; // a failed read (a damaged file) is thrown here
             await chunk.CommitAsync(cancellationToken);
         }
         finally
         {
+            await stop.CancelAsync();
+            await reading.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await chunk.DisposeAsync();
         }
 
         progress?.Report(new ImportProgress(results.Count, saved, rejected));
-        return new AppealImportReport(options.DryRun, sheet.Sheet, sheet.IgnoredSheets, sheet.Encoding, mapping.Describe(sheet.Header).ToList(),
-            results.Select(r => r!).ToList());
+        return new AppealImportReport(options.DryRun, sheet.Sheet, sheet.IgnoredSheets, sheet.Encoding, mapping.Describe(sheet.Header).ToList(), results);
+    }
+
+    /// <summary>Rows read and parsed together: the results known so far (the rejected rows'; null for an appeal to
+    /// register) of rows <see cref="First"/> on, and the appeals.</summary>
+    private sealed record ReadBatch(int First, ImportRowResult?[] Results, List<Parsed> Appeals);
+
+    /// <summary>Reads and parses the sheet's rows into batches of <see cref="BatchRows"/> appeals (or of four times as
+    /// many rows, so a file of bad rows still shows progress).</summary>
+    private static async Task ReadAsync(Spreadsheet sheet, ColumnMapping mapping, AppealImportOptions options, Actor importer,
+        ChannelWriter<ReadBatch> batches, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var seenKeys = new HashSet<string>(StringComparer.Ordinal);
+            var results = new List<ImportRowResult?>();
+            var appeals = new List<Parsed>(BatchRows);
+            var first = 0;
+            foreach (var row in sheet.Rows)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var parsed = Parse(row, mapping, options, importer, seenKeys, first + results.Count);
+                results.Add(parsed.Rejected);
+                if (parsed.Rejected is null)
+                {
+                    appeals.Add(parsed);
+                }
+
+                if (appeals.Count == BatchRows || results.Count == 4 * BatchRows)
+                {
+                    await batches.WriteAsync(new ReadBatch(first, [.. results], appeals), cancellationToken);
+                    first += results.Count;
+                    results.Clear();
+                    appeals = new List<Parsed>(BatchRows);
+                }
+            }
+
+            if (results.Count > 0)
+            {
+                await batches.WriteAsync(new ReadBatch(first, [.. results], appeals), cancellationToken);
+            }
+        }
+        finally
+        {
+            batches.Complete(); // a failed read is thrown where the reading task is awaited, as itself
+        }
     }
 
     /// <summary>A row read: rejected already, or an appeal to register.</summary>
