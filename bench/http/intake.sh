@@ -16,7 +16,7 @@ while [ $# -gt 0 ]; do
     --warmup) warmup="$2"; shift 2 ;;
     --postgres) postgres="$2"; shift 2 ;;
     --no-publish) publish=0; shift ;;
-    --trace) trace="$2"; shift 2 ;; # a CPU profile (perf, with the runtime's perf map) of the first measured run
+    --trace) trace="$2"; shift 2 ;; # CPU profiles (perf, with the runtime's perf map) of the first measured run of appeals (FILE) and of actions (FILE.actions)
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -95,11 +95,18 @@ print(",".join(ids))
 PY
 )"
 echo "# actions on $(tr ',' '\n' <<<"$DUBAN_MATTERS" | grep -c .) acknowledged matters"
+if [ -n "$trace" ]; then
+  wait "$tracer" || true
+  perf record -F 499 -g -p "$server" -o "$trace.actions" -- sleep "$seconds" >/dev/null 2>&1 &
+  tracer=$!
+fi
 for c in "${list[@]}"; do run "$c" "$seconds" "a$c" action; done
 if [ -n "$trace" ]; then
   wait "$tracer" || true
-  echo "# profile: self time, top 40 frames ($trace)"
-  perf report -i "$trace" --no-children --sort symbol --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -40 || true
+  for f in "$trace" "$trace.actions"; do
+    echo "# profile: self time, top 40 frames ($f)"
+    perf report -i "$f" --no-children --sort symbol --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -40 || true
+  done
 fi
 if [ "$engine" = sqlite ]; then
   python3 - "$tmp/limit.db" <<'PY'
@@ -113,4 +120,4 @@ while time.monotonic() - start < 5 and n < 100000:
 print(f"bench=disk-limit engine=sqlite commits_per_s={n / (time.monotonic() - start):.0f} (one fsync'd single-row commit each, synchronous=FULL, WAL)")
 PY
 fi
-grep -c '"Level":"Error"\|fail:' "$tmp/server.log" | sed 's/^/server_errors_logged=/'
+echo "server_errors_logged=$(grep -c '"Level":"Error"\|fail:' "$tmp/server.log" || true)"
