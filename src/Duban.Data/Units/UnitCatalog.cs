@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using Duban.Text;
 using Microsoft.EntityFrameworkCore;
 
@@ -19,8 +18,7 @@ public sealed class UnitCatalog
     /// <summary>The most units one search answers with (a picker shows a short list; more letters narrow it).</summary>
     public const int MaxFound = 50;
 
-    private readonly SemaphoreSlim _loading = new(1, 1);
-    private volatile Snapshot? _current;
+    private readonly TimedSnapshot<Snapshot> _snapshot = new(Lifetime);
 
     /// <summary>Pinyin initials by name, kept across snapshots: a name is spelled once per process.</summary>
     private readonly ConcurrentDictionary<string, string> _initials = new(StringComparer.Ordinal);
@@ -28,13 +26,12 @@ public sealed class UnitCatalog
     /// <summary>The units at one instant.</summary>
     public sealed class Snapshot
     {
-        internal Snapshot(IReadOnlyList<UnitView> units, Func<string, string> initials, long loadedAt)
+        internal Snapshot(IReadOnlyList<UnitView> units, Func<string, string> initials)
         {
             Units = units;
             ByCode = units.ToDictionary(u => u.Code, StringComparer.Ordinal);
             Initials = units.ToDictionary(u => u.Id, u => initials(u.Name));
             _plain = units.ToDictionary(u => u.Id, u => Plain(u.Name));
-            LoadedAt = loadedAt;
         }
 
         /// <summary>Every unit in tree order (a parent before its children).</summary>
@@ -45,14 +42,11 @@ public sealed class UnitCatalog
         /// <summary>拼音首字母 of each unit's name by id ("郑州市" → "zzs"; several spellings separated by a space).</summary>
         public IReadOnlyDictionary<long, string> Initials { get; }
 
-        internal long LoadedAt { get; }
-
         /// <summary>Each unit's name without spaces, lower-cased, by id: what a search compares.</summary>
         private readonly Dictionary<long, string> _plain;
 
         /// <summary>The pinyin initials of a unit's name (spelled now if the unit is newer than the snapshot).</summary>
         public string InitialsOf(UnitView unit) => Initials.TryGetValue(unit.Id, out var i) ? i : PinyinInitials.Of(unit.Name);
-
 
         /// <summary>
         /// The active units a picker's search text finds, in tree order, at most <paramref name="max"/>: by a part of
@@ -97,48 +91,22 @@ public sealed class UnitCatalog
             return found.Count == 1 ? found[0] : null;
         }
 
-        /// <summary>What a unit is called where a name alone could be ambiguous: its name, or its code when another
-        /// unit bears the same name (so the text resolves to it again).</summary>
-        public string TextOf(UnitView unit) =>
-            Units.Count(u => u.Active && u.Name == unit.Name) > 1 ? unit.Code : unit.Name;
-
         private static string Plain(string? text) =>
             string.Concat((text ?? "").Where(c => !char.IsWhiteSpace(c))).ToLowerInvariant();
     }
 
     /// <summary>The current snapshot, read from <paramref name="db"/> when there is none or it is older than the lifetime.</summary>
-    public async ValueTask<Snapshot> GetAsync(DubanDbContext db, CancellationToken cancellationToken = default)
+    public ValueTask<Snapshot> GetAsync(DubanDbContext db, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
-        if (Fresh(_current) is { } current)
-        {
-            return current;
-        }
-
-        await _loading.WaitAsync(cancellationToken);
-        try
-        {
-            if (Fresh(_current) is { } loaded)
-            {
-                return loaded; // another request read it while this one waited
-            }
-
-            var started = Stopwatch.GetTimestamp();
-            var snapshot = new Snapshot(await ReadAsync(db, cancellationToken), InitialsOf, started);
-            _current = snapshot;
-            return snapshot;
-        }
-        finally
-        {
-            _loading.Release();
-        }
+        return _snapshot.GetAsync(async ct => new Snapshot(await ReadAsync(db, ct), InitialsOf), cancellationToken);
     }
 
     /// <summary>The pinyin initials of a name, spelled once per process (see <see cref="PinyinInitials.Of"/>).</summary>
     public string InitialsOf(string name) => _initials.GetOrAdd(name ?? "", PinyinInitials.Of);
 
     /// <summary>Forgets the snapshot: the next request reads the units again.</summary>
-    public void Invalidate() => _current = null;
+    public void Invalidate() => _snapshot.Invalidate();
 
     /// <summary>Every unit in tree order, read from the database.</summary>
     internal static async Task<IReadOnlyList<UnitView>> ReadAsync(DubanDbContext db, CancellationToken cancellationToken)
@@ -148,7 +116,4 @@ public sealed class UnitCatalog
         return units.Select(u => new UnitView(u.Id, u.Code, u.Name, u.ParentId is { } p ? codes[p] : null, u.Level, u.Active,
             u.Path.Count(c => c == '/') - 2)).ToList();
     }
-
-    private static Snapshot? Fresh(Snapshot? snapshot) =>
-        snapshot is not null && Stopwatch.GetElapsedTime(snapshot.LoadedAt) < Lifetime ? snapshot : null;
 }
