@@ -122,6 +122,83 @@ public sealed class WorkListBrowserTests(SqliteApp app, Chromium chromium) : ICl
         await page.Context.CloseAsync();
     }
 
+    [Theory]
+    [InlineData(1280)]
+    [InlineData(390)]
+    public async Task UnitPicker_OffersTheUnitsATypedTextFinds_WithoutShippingTheDirectory_AndTheListFilters(int width)
+    {
+        var suffix = Suffix();
+        var (supervisor, _) = await PeopleAsync(suffix);
+        var town = $"镇区路灯维修{suffix}";
+        var city = $"市区井盖更换{suffix}";
+        await AssignAsync(supervisor, TestMatters.Assignment("K-T") with { Title = town });
+        await AssignAsync(supervisor, TestMatters.Assignment("C-ZJ") with { Title = city });
+
+        var page = await NewPageAsync(width);
+        await SignInAsync(page, supervisor.UserName!);
+        await page.GotoAsync($"/?q={suffix}");
+        await Expect(Row(page, city)).ToHaveCountAsync(1);
+        var unit = page.GetByLabel("牵头单位");
+        await Expect(unit.Locator("option[data-code]")).ToHaveCountAsync(0); // no unit shipped until one is looked for
+
+        // Pinyin initials of 住建局 (zjj): the one unit found is chosen, as typing its full name would.
+        var box = page.GetByLabel("查找单位");
+        await box.FillAsync("zjj");
+        await Expect(unit).ToHaveValueAsync("C-ZJ");
+        // Part of a name: the units it finds, by name, to choose from.
+        await box.FillAsync("测试");
+        await Expect(unit.Locator("option[value='K-T']")).ToHaveCountAsync(1);
+        await unit.SelectOptionAsync("K-T");
+        await BrowserTests.ScreenshotsAsync(page, $"worklist-unit-picker-{width}");
+        if (width < 400)
+        {
+            await AssertFitsPhoneAsync(page, "worklist-unit-picker-phone");
+        }
+
+        await Button(page, "查询").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("unit=K-T"));
+        Assert.DoesNotContain("unit-q", page.Url, StringComparison.Ordinal); // with script the box is not sent
+        await Expect(Row(page, town)).ToHaveCountAsync(1);
+        await Expect(Row(page, city)).ToHaveCountAsync(0);
+        await Expect(unit).ToHaveValueAsync("K-T"); // the chosen unit drawn again by the server
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task UnitPicker_WithoutScript_TheTypedTextNamesTheUnit_OrListsWhatItFinds()
+    {
+        var suffix = Suffix();
+        var (supervisor, _) = await PeopleAsync(suffix);
+        var town = $"镇区垃圾清运{suffix}";
+        var city = $"市区绿化补种{suffix}";
+        await AssignAsync(supervisor, TestMatters.Assignment("K-T") with { Title = town });
+        await AssignAsync(supervisor, TestMatters.Assignment("C-ZJ") with { Title = city });
+        var session = await PageSession.SignInAsync(app, "C-DC", Role.Supervisor);
+
+        // The box alone, sent as unit-q: a name the one unit bears filters by it.
+        var named = await session.GetStringAsync($"/?q={suffix}&unit-q={Uri.EscapeDataString("测试市住建局")}");
+        Assert.Contains(city, named, StringComparison.Ordinal);
+        Assert.DoesNotContain(town, named, StringComparison.Ordinal);
+        Assert.Matches("<option value=\"C-ZJ\" selected=\"selected\"", named);
+
+        // A text several units hold: nothing filtered yet, the units it found offered, and why.
+        var several = await session.GetStringAsync($"/?q={suffix}&unit-q={Uri.EscapeDataString("测试")}");
+        Assert.Contains(city, several, StringComparison.Ordinal);
+        Assert.Contains(town, several, StringComparison.Ordinal);
+        Assert.Contains("个单位，请在列表中选择一个。", several, StringComparison.Ordinal);
+        Assert.Contains("<option value=\"K-T\"", several, StringComparison.Ordinal);
+
+        // Then chosen from that list (the box still holding the text): the chosen one wins.
+        var chosen = await session.GetStringAsync($"/?q={suffix}&unit=K-T&unit-q={Uri.EscapeDataString("测试")}");
+        Assert.Contains(town, chosen, StringComparison.Ordinal);
+        Assert.DoesNotContain(city, chosen, StringComparison.Ordinal);
+
+        // The options the script asks for: by pinyin initials, only what was found.
+        var options = await session.GetStringAsync("/units/options?q=zjj");
+        Assert.Contains("data-code=\"C-ZJ\"", options, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-code=\"K-T\"", options, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task WorkList_SearchesAndFiltersByTheQueryString_SortsByColumns_AndExportsTheSame()
     {
@@ -140,7 +217,9 @@ public sealed class WorkListBrowserTests(SqliteApp app, Chromium chromium) : ICl
 
         var page = await NewPageAsync();
         await SignInAsync(page, supervisor.UserName!);
+        await page.GetByLabel("查找单位").FillAsync("试镇"); // the picker asks for the units a part of the name finds
         var unitOption = page.Locator("#f-unit option[value='K-T']");
+        await Expect(unitOption).ToHaveCountAsync(1);
         Assert.Equal("测试镇", (await unitOption.InnerTextAsync()).Trim()); // chosen by name, not by code
         await page.GetByLabel("关键词").FillAsync(suffix);
         await page.GetByLabel("牵头单位").SelectOptionAsync("K-T");

@@ -203,7 +203,7 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
     }
 
     /// <summary>What the keyword index said of the last keyword narrowed by (this is a request's service).</summary>
-    private (string Word, IQueryable<long>? Candidates, bool Common)? lastSearch;
+    private (string Word, IReadOnlyList<long>? Candidates, bool Common)? lastSearch;
 
     /// <summary>A keyword whose pairs the index finds in this many matters is common: found by the substring test
     /// along the list's own index instead (<see cref="MatterSearch.FindAsync"/>). Fewer are read by id.</summary>
@@ -261,7 +261,9 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
             commonKeyword = common;
             if (candidates is not null)
             {
-                query = query.Where(m => candidates.Contains(m.Id));
+                // One parameter (a JSON array on SQLite, an array on PostgreSQL), not one per id: there may be tens of
+                // thousands, and every query of the page tests it instead of asking the keyword index again.
+                query = query.Where(m => EF.Parameter(candidates).Contains(m.Id));
             }
 
             if (candidates is null || !SearchTerms.MatchIsExact(word))

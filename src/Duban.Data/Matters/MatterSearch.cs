@@ -17,12 +17,13 @@ public static class MatterSearch
 {
     /// <summary>
     /// What the index says of a keyword: the ids of the matters that may contain it (a superset, for the substring
-    /// test to narrow), or none when the index cannot narrow it (one character) or when it matches
-    /// <paramref name="many"/> or more. A common word (小区 in a third of all matters) is better found by the
-    /// substring test along whatever index the list is read in, stopping at a page: a set of a third of a million
-    /// ids would be built and sorted for every query of the page.
+    /// test to narrow), read once (the page's queries then test a set of ids, not the index again for each), or none
+    /// when the index cannot narrow it (one character) or when it matches <paramref name="many"/> or more. A common
+    /// word (小区 in a third of all matters) is better found by the substring test along whatever index the list is
+    /// read in, stopping at a page: a set of a third of a million ids would be built and sorted for every query of
+    /// the page.
     /// </summary>
-    public static async Task<(IQueryable<long>? Candidates, bool Common)> FindAsync(DubanDbContext db, string keyword, int many,
+    public static async Task<(IReadOnlyList<long>? Candidates, bool Common)> FindAsync(DubanDbContext db, string keyword, int many,
         CancellationToken cancellationToken)
     {
         var candidates = Candidates(db, keyword);
@@ -31,8 +32,8 @@ public static class MatterSearch
             return (null, false);
         }
 
-        var common = await candidates.Take(many).CountAsync(cancellationToken) >= many;
-        return common ? (null, true) : (candidates, false);
+        var ids = await candidates.Take(many).ToListAsync(cancellationToken);
+        return ids.Count >= many ? (null, true) : (ids, false);
     }
 
     /// <summary>The ids of matters that may contain the keyword (a superset, to be narrowed by the substring test),

@@ -17,8 +17,12 @@ public sealed class MatterIndex
     private const long LookBack = 1000;
 
     private readonly SemaphoreSlim gate = new(1, 1);
+
+    /// <summary>Ids added that the look-back still reaches (or added out of order before the first fill): a
+    /// million-long set of every id held 40 MB for nothing.</summary>
     private readonly HashSet<long> loaded = [];
-    private readonly SimilarityIndex index = new();
+    private SimilarityIndex index = new();
+    private bool filled;
     private long highest;
 
     /// <summary>The index with every signature saved so far; the caller reads it under <paramref name="read"/>.</summary>
@@ -29,17 +33,29 @@ public sealed class MatterIndex
         await gate.WaitAsync(cancellationToken);
         try
         {
-            var from = highest - LookBack;
-            var rows = await db.MatterSignatures.AsNoTracking().Where(s => s.MatterId > from).OrderBy(s => s.MatterId)
-                .Select(s => new { s.MatterId, s.MinHash }).ToListAsync(cancellationToken);
-            foreach (var row in rows.Where(r => loaded.Add(r.MatterId)))
+            if (!filled)
             {
-                if (row.MinHash.Length > 0)
+                await FillAsync(db, cancellationToken);
+            }
+            else
+            {
+                // Each read asks only for the ids the look-back reaches (an index of integers), and the signatures of
+                // those not yet held: the thousand newest signatures were read again for every matter page.
+                var from = highest - LookBack;
+                var recent = await db.MatterSignatures.AsNoTracking().Where(s => s.MatterId > from).Select(s => s.MatterId)
+                    .ToListAsync(cancellationToken);
+                var missing = recent.Where(id => !loaded.Contains(id)).ToList();
+                if (missing.Count > 0)
                 {
-                    index.Add(row.MatterId, MinHashSignature.FromBytes(row.MinHash));
-                }
+                    var rows = await db.MatterSignatures.AsNoTracking().Where(s => missing.Contains(s.MatterId)).OrderBy(s => s.MatterId)
+                        .Select(s => new { s.MatterId, s.MinHash }).ToListAsync(cancellationToken);
+                    foreach (var row in rows)
+                    {
+                        Add(row.MatterId, row.MinHash);
+                    }
 
-                highest = Math.Max(highest, row.MatterId);
+                    Forget();
+                }
             }
 
             return read(index);
@@ -48,6 +64,43 @@ public sealed class MatterIndex
         {
             gate.Release();
         }
+    }
+
+    /// <summary>The first read: every signature, streamed into an index sized for them (a list of a million rows and
+    /// the index doubling past them were most of the server's memory at a million matters).</summary>
+    private async Task FillAsync(DubanDbContext db, CancellationToken cancellationToken)
+    {
+        var count = await db.MatterSignatures.CountAsync(cancellationToken);
+        index = new SimilarityIndex(count + count / 16 + 1024);
+        await foreach (var row in db.MatterSignatures.AsNoTracking().OrderBy(s => s.MatterId).Select(s => new { s.MatterId, s.MinHash })
+            .AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            Add(row.MatterId, row.MinHash);
+        }
+
+        filled = true;
+        Forget();
+    }
+
+    private void Add(long id, byte[] minHash)
+    {
+        if (loaded.Add(id))
+        {
+            if (minHash.Length > 0)
+            {
+                index.Add(id, MinHashSignature.FromBytes(minHash));
+            }
+
+            highest = Math.Max(highest, id);
+        }
+    }
+
+    /// <summary>Drops the ids the look-back no longer reaches from the set that keeps them from being added twice.</summary>
+    private void Forget()
+    {
+        var from = highest - LookBack;
+        loaded.RemoveWhere(id => id <= from);
+        loaded.TrimExcess();
     }
 
     /// <summary>Adds signatures written out of id order (a backfill of old matters), which the look-back would miss.</summary>
@@ -59,9 +112,14 @@ public sealed class MatterIndex
         {
             foreach (var (id, minHash) in rows)
             {
-                if (loaded.Add(id) && minHash.Length > 0)
+                // Below the look-back after the first fill, an id is never read again; before it, the set stops the
+                // fill adding it twice.
+                if ((filled && id <= highest - LookBack) || loaded.Add(id))
                 {
-                    index.Add(id, MinHashSignature.FromBytes(minHash));
+                    if (minHash.Length > 0)
+                    {
+                        index.Add(id, MinHashSignature.FromBytes(minHash));
+                    }
                 }
             }
         }

@@ -21,17 +21,13 @@ public sealed record ImportReport(IReadOnlyList<ImportLine> Lines)
 }
 
 /// <summary>The unit tree (单位): create, update, list, import from CSV.</summary>
-public sealed class UnitDirectory(DubanDbContext db, IntakeDirectory? intake = null)
+public sealed class UnitDirectory(DubanDbContext db, IntakeDirectory? intake = null, UnitCatalog? catalog = null)
 {
     public const int MaxCode = 64, MaxName = 200;
 
-    public async Task<IReadOnlyList<UnitView>> ListAsync(CancellationToken cancellationToken = default)
-    {
-        var units = await db.Units.AsNoTracking().OrderBy(u => u.Path).ToListAsync(cancellationToken);
-        var codes = units.ToDictionary(u => u.Id, u => u.Code);
-        return units.Select(u => new UnitView(u.Id, u.Code, u.Name, u.ParentId is { } p ? codes[p] : null, u.Level, u.Active,
-            u.Path.Count(c => c == '/') - 2)).ToList();
-    }
+    /// <summary>Every unit in tree order (from the shared <see cref="UnitCatalog"/> when there is one).</summary>
+    public async Task<IReadOnlyList<UnitView>> ListAsync(CancellationToken cancellationToken = default) =>
+        catalog is null ? await UnitCatalog.ReadAsync(db, cancellationToken) : (await catalog.GetAsync(db, cancellationToken)).Units;
 
     /// <summary>The id of the unit named by its code or its number, if there is one.</summary>
     public async Task<long?> IdOfAsync(string codeOrId, CancellationToken cancellationToken = default)
@@ -52,6 +48,7 @@ public sealed class UnitDirectory(DubanDbContext db, IntakeDirectory? intake = n
         if (transaction is not null)
         {
             await transaction.CommitAsync(cancellationToken);
+            catalog?.Invalidate(); // again: a page may have read the units between the save and the commit
         }
         return new UnitView(unit.Id, unit.Code, unit.Name, input.ParentCode?.Trim() is { Length: > 0 } p ? p : null,
             unit.Level, unit.Active, unit.Path.Count(c => c == '/') - 2);
@@ -133,6 +130,7 @@ public sealed class UnitDirectory(DubanDbContext db, IntakeDirectory? intake = n
             }
 
             await chunk.CommitAsync(cancellationToken);
+            catalog?.Invalidate();
             pending = waiting;
         }
 
@@ -207,6 +205,7 @@ public sealed class UnitDirectory(DubanDbContext db, IntakeDirectory? intake = n
 
         await db.SaveChangesAsync(cancellationToken);
         intake?.Invalidate();
+        catalog?.Invalidate();
         return unit;
     }
 

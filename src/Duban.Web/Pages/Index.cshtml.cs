@@ -11,7 +11,7 @@ namespace Duban.Web.Pages;
 /// <summary>工作台: the visible matters by tab, with counts, countdowns and bulk 签收; searched and filtered by the
 /// query string (the same filter as <c>GET /api/matters</c>, <see cref="MatterListQuery"/>), so a filtered list is a
 /// link to share; sortable, paged, and exported as xlsx.</summary>
-public sealed class IndexModel(MatterQueries queries, ActOnMatter act, DubanDbContext db, UnitDirectory units, MatterLedger ledger,
+public sealed class IndexModel(MatterQueries queries, ActOnMatter act, DubanDbContext db, UnitCatalog units, MatterLedger ledger,
     MatterPeople people, TimeProvider clock) : PageModel
 {
     private const int PageSize = 50;
@@ -34,8 +34,8 @@ public sealed class IndexModel(MatterQueries queries, ActOnMatter act, DubanDbCo
 
     public IReadOnlyList<TabLink> TabLinks { get; private set; } = [];
 
-    /// <summary>Units to filter by lead unit, chosen by name.</summary>
-    public IReadOnlyList<UnitView> Units { get; private set; } = [];
+    /// <summary>What was typed in the lead unit's search box without script (the picker's <c>unit-q</c>).</summary>
+    public string? UnitSearch { get; private set; }
 
     /// <summary>Names offered by the person filter (责任人或联络员): the users' names; other names can still be typed.</summary>
     public IReadOnlyList<string> PersonNames { get; private set; } = [];
@@ -109,8 +109,11 @@ public sealed class IndexModel(MatterQueries queries, ActOnMatter act, DubanDbCo
     {
         var actor = User.ToActor();
         var (filter, errors) = MatterListQuery.Parse(Request.Query);
-        FilterErrors = errors;
-        Units = (await units.ListAsync(cancellationToken)).Where(u => u.Active || u.Code == filter.Unit).ToList();
+        // The lead unit: chosen in the picker, or named by the text typed in its box (sent only without script).
+        UnitSearch = Request.Query[UnitPicker.SearchField("unit")].ToString();
+        var (unit, unitError) = UnitPicker.Resolve(await units.GetAsync(db, cancellationToken), filter.Unit, UnitSearch);
+        filter = filter with { Unit = unit };
+        FilterErrors = unitError is null ? errors : new Dictionary<string, string[]>(errors) { ["unit"] = [unitError] };
         PersonNames = (await people.PickableUsersAsync(cancellationToken)).Select(u => u.Name).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
 
         // The tab counts follow the filter (one pass over what it keeps); without one they count everything visible.

@@ -11,7 +11,8 @@ namespace Duban.Web.Pages;
 [RequestSizeLimit(Api.AttachmentsApi.MaxPageBodyBytes)]
 [RequestFormLimits(MultipartBodyLengthLimit = Api.AttachmentsApi.MaxPageBodyBytes)]
 public sealed class MatterModel(MatterQueries queries, ActOnMatter act, MatterAttachments attachments, AttachmentOptions attachmentOptions,
-    MatterPeople people, Campaigns campaigns, Supervision supervision, ExtensionRequests extensions, AccountabilityList accountability) : FormPageModel
+    MatterPeople people, Campaigns campaigns, Supervision supervision, ExtensionRequests extensions, AccountabilityList accountability,
+    UnitCatalog units, DubanDbContext db) : FormPageModel
 {
     private const string Stale = "提交未执行：在您打开本页之后，事项已被他人更新。请先查看以下变化，再决定是否重新提交。";
 
@@ -111,6 +112,13 @@ public sealed class MatterModel(MatterQueries queries, ActOnMatter act, MatterAt
                 NewDueAt = ParseDue(dueAt),
                 Note = string.IsNullOrWhiteSpace(note) ? "同意延期" : note,
             };
+        }
+
+        if (parsed == MatterAction.Transfer)
+        {
+            // The unit picker's box is sent only without script: the text then names the unit (UnitPicker.Resolve).
+            var (code, error) = UnitPicker.Resolve(await units.GetAsync(db, cancellationToken), unit, Request.Form[UnitPicker.SearchField("unit")]);
+            unit = error is null ? code : throw ValidationFailedException.For("unit", error);
         }
 
         IReadOnlyList<AttachedFile> stored = [];

@@ -2,6 +2,9 @@
 // that narrows the options by name, unit code or pinyin initials (拼音首字母: 郑州 → zz). Without script the whole list
 // stays usable. Options are hidden with an attribute of their own, so page scripts that hide whole groups (the people
 // of the chosen units) keep working beside it.
+// A select that does not carry the whole directory (_UnitPicker: the chosen unit and what its box found) has its box
+// on the page already (data-picker-for, data-picker-source): the same box then asks the server for the options the
+// text finds as one types, and the box itself is no longer sent (without script it is, and the page resolves it).
 (() => {
     const plain = s => (s || '').replace(/[\s\u3000]/g, '').toLowerCase();
     const hit = (option, q) => plain(option.textContent).includes(q)
@@ -40,5 +43,47 @@
             }
         });
     };
-    document.querySelectorAll('select').forEach(s => { if (s.querySelector('option[data-py]')) enhance(s); });
+    const remote = (select, box) => {
+        if (select.dataset.pickerReady) return;
+        select.dataset.pickerReady = '1';
+        box.removeAttribute('name');
+        if (select.dataset.pickerRequired) select.required = true;
+        const status = document.createElement('span');
+        status.className = 'sr-only';
+        status.setAttribute('aria-live', 'polite');
+        select.after(status);
+        let asked = 0, timer = 0;
+        const fill = async () => {
+            const q = box.value.trim();
+            const mine = ++asked;
+            const url = box.dataset.pickerSource + '?q=' + encodeURIComponent(q) + '&selected=' + encodeURIComponent(select.value);
+            let html;
+            try {
+                const answer = await fetch(url, { credentials: 'same-origin', headers: { Accept: 'text/html' } });
+                if (!answer.ok) return;
+                html = await answer.text();
+            } catch { return; }
+            if (mine !== asked) return; // a later keystroke asked again
+            const found = document.createElement('template');
+            found.innerHTML = html;
+            const chosen = select.value;
+            select.querySelectorAll('option[data-code]').forEach(o => { if (o.value !== chosen) o.remove(); });
+            const all = [...found.content.querySelectorAll('option[data-code]')];
+            const options = all.filter(o => o.value !== chosen);
+            select.append(...options);
+            status.textContent = q === '' ? '' : all.length === 0 ? '没有找到单位' : '找到 ' + all.length + ' 个单位，请在列表中选择';
+            // One match left: choose it, as typing a full name would.
+            if (q !== '' && all.length === 1 && options.length === 1) {
+                options[0].selected = true;
+                select.dispatchEvent(new Event('change', { bubbles: true }));
+            }
+        };
+        box.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(fill, 150); });
+        box.addEventListener('keydown', e => { if (e.key === 'Enter' && select.form) { e.preventDefault(); clearTimeout(timer); fill(); } });
+    };
+    document.querySelectorAll('select').forEach(s => {
+        const box = s.id && document.querySelector('input[data-picker-for="' + CSS.escape(s.id) + '"]');
+        if (box) remote(s, box);
+        else if (s.querySelector('option[data-py]')) enhance(s);
+    });
 })();
