@@ -359,6 +359,8 @@ public sealed class WorkListBrowserTests(SqliteApp app, Chromium chromium) : ICl
         await page.GotoAsync(string.Create(CultureInfo.InvariantCulture, $"/matters/{first}"));
         var similar = page.Locator("section.similar");
         await Expect(similar).ToContainTextAsync("（再次反映）");
+        // The fetched section comes alone: one page header, not a second one inside the matter page.
+        await Expect(page.GetByRole(AriaRole.Banner)).ToHaveCountAsync(1);
         await AssertFitsPhoneAsync(page, "相似事项");
         await page.SetViewportSizeAsync(390, 900);
         var titleCell = similar.Locator("td.title").First;

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Duban.Web.Pages;
 
 /// <summary>相似事项 of one matter, apart from its page: finding them compares the matter with every other (128 bytes a
-/// matter, a scan of 128 MB at a million), so the matter page shows at once and fetches this (<c>?part=1</c>, the
+/// matter, a scan of 128 MB at a million), so the matter page shows at once and fetches this (<c>?part=true</c>, the
 /// section alone) after; without script its link opens it as a page of its own. A matter the reader may not see
 /// answers 404, as its page does.</summary>
 public sealed class MatterSimilarModel(SimilarMatters similar) : PageModel
