@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Duban.Appeals;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,61 +14,38 @@ public sealed class IntakeDirectory
     /// <summary>How long a snapshot is used before it is read again.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(2);
 
-    private readonly SemaphoreSlim _loading = new(1, 1);
-    private volatile Snapshot? _current;
+    private readonly TimedSnapshot<Snapshot> _snapshot = new(Lifetime);
 
     /// <summary>One unit as intake needs it.</summary>
     public sealed record UnitEntry(long Id, string Code, string Name, bool Active);
 
     /// <summary>The rules and units at one instant.</summary>
-    public sealed class Snapshot(IReadOnlyList<RoutingRule> rules, IReadOnlyDictionary<long, UnitEntry> units, UnitTree tree, long loadedAt)
+    public sealed class Snapshot(IReadOnlyList<RoutingRule> rules, IReadOnlyDictionary<long, UnitEntry> units, UnitTree tree)
     {
         public IReadOnlyList<RoutingRule> Rules { get; } = rules;
         public IReadOnlyList<RouteRule> RouteRules { get; } = rules.Select(r => r.ToRule()).ToList();
         public IReadOnlyDictionary<long, UnitEntry> Units { get; } = units;
         public IReadOnlyDictionary<string, UnitEntry> ByCode { get; } = units.Values.ToDictionary(u => u.Code, StringComparer.Ordinal);
         public UnitTree Tree { get; } = tree;
-        internal long LoadedAt { get; } = loadedAt;
 
         /// <summary>The active unit with that code, or null.</summary>
         public UnitEntry? Active(string code) => ByCode.TryGetValue(code, out var unit) && unit.Active ? unit : null;
     }
 
     /// <summary>The current snapshot, read from <paramref name="db"/> when there is none or it is older than the lifetime.</summary>
-    public async ValueTask<Snapshot> GetAsync(DubanDbContext db, CancellationToken cancellationToken)
+    public ValueTask<Snapshot> GetAsync(DubanDbContext db, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        if (Fresh(_current) is { } current)
+        return _snapshot.GetAsync(async token =>
         {
-            return current;
-        }
-
-        await _loading.WaitAsync(cancellationToken);
-        try
-        {
-            if (Fresh(_current) is { } loaded)
-            {
-                return loaded; // another request read it while this one waited
-            }
-
-            var started = Stopwatch.GetTimestamp();
-            var rules = await db.RoutingRules.AsNoTracking().Where(r => r.Active).OrderBy(r => r.Id).Take(10_000).ToListAsync(cancellationToken);
+            var rules = await db.RoutingRules.AsNoTracking().Where(r => r.Active).OrderBy(r => r.Id).Take(10_000).ToListAsync(token);
             var rows = await db.Units.AsNoTracking().Select(u => new { u.Id, u.Code, u.Name, u.Active, u.ParentId, u.Level, u.Path })
-                .ToListAsync(cancellationToken);
-            var snapshot = new Snapshot(rules, rows.ToDictionary(u => u.Id, u => new UnitEntry(u.Id, u.Code, u.Name, u.Active)),
-                UnitTree.From(rows.Select(u => (u.Id, u.ParentId, u.Level, u.Path))), started);
-            _current = snapshot;
-            return snapshot;
-        }
-        finally
-        {
-            _loading.Release();
-        }
+                .ToListAsync(token);
+            return new Snapshot(rules, rows.ToDictionary(u => u.Id, u => new UnitEntry(u.Id, u.Code, u.Name, u.Active)),
+                UnitTree.From(rows.Select(u => (u.Id, u.ParentId, u.Level, u.Path))));
+        }, cancellationToken);
     }
 
     /// <summary>Forgets the snapshot: the next request reads the rules and units again.</summary>
-    public void Invalidate() => _current = null;
-
-    private static Snapshot? Fresh(Snapshot? snapshot) =>
-        snapshot is not null && Stopwatch.GetElapsedTime(snapshot.LoadedAt) < Lifetime ? snapshot : null;
+    public void Invalidate() => _snapshot.Invalidate();
 }
