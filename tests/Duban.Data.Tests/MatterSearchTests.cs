@@ -5,8 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Duban.Tests;
 
 /// <summary>
-/// The keyword index (FlatReads: SQLite's FTS5 table kept by triggers, PostgreSQL's GIN index over character pairs)
-/// finds exactly what the substring test alone found: matters with random texts, searched for pieces of them, for
+/// The keyword index (SQLite's FTS5 table filled in bulk, PostgreSQL's GIN index over character pairs) finds exactly
+/// what the substring test alone found, whether the matters are in SQLite's index yet or not: matters with random texts, searched for pieces of them, for
 /// one-character keywords the index cannot narrow, and for words they do not hold; and after an edit, the new
 /// words and not the old ones. Both engines.
 /// </summary>
@@ -29,6 +29,11 @@ public sealed class MatterSearchTests
                 TestMatters.Assignment() with { Title = title, Content = content }, s.Org.Supervisor));
             var code = (await s.RunAsync(sp => sp.GetRequiredService<MatterQueries>().GetAsync(id, s.Org.Supervisor))).Code;
             stored.Add((id, title, content, code));
+            if (i == 19)
+            {
+                // Half the matters in SQLite's index, half still to be added to it (MatterSearch.CatchUpAsync).
+                Assert.Equal(engine == TestDatabase.Sqlite ? 20 : 0, await CatchUpAsync(s, 1_000));
+            }
         }
 
         // Pieces of the stored texts (most found), and random words (most not).
@@ -42,29 +47,48 @@ public sealed class MatterSearchTests
             keywords.Add(Text(4));
         }
 
-        foreach (var keyword in keywords.Where(k => !string.IsNullOrWhiteSpace(k)))
+        async Task AllFoundAsync(string when)
         {
-            var word = keyword.Trim();
-            var expected = stored.Where(m => m.Title.Contains(word, StringComparison.Ordinal) || m.Content.Contains(word, StringComparison.Ordinal)
-                    || m.Code.Contains(word.ToUpperInvariant(), StringComparison.Ordinal))
-                .Select(m => m.Id).Order().ToList();
-            Assert.True(expected.SequenceEqual(await FoundAsync(s, keyword)), $"「{keyword}」: expected {string.Join(",", expected)}");
+            foreach (var keyword in keywords.Where(k => !string.IsNullOrWhiteSpace(k)))
+            {
+                var word = keyword.Trim();
+                var expected = stored.Where(m => m.Title.Contains(word, StringComparison.Ordinal) || m.Content.Contains(word, StringComparison.Ordinal)
+                        || m.Code.Contains(word.ToUpperInvariant(), StringComparison.Ordinal))
+                    .Select(m => m.Id).Order().ToList();
+                Assert.True(expected.SequenceEqual(await FoundAsync(s, keyword)), $"{when}「{keyword}」: expected {string.Join(",", expected)}");
+            }
         }
 
-        // An edit of the title: the new words are found, the old ones no more.
-        var edited = stored[0].Id;
-        await s.RunAsync(async sp =>
+        await AllFoundAsync("half indexed: ");
+
+        // Edits of the titles of an indexed matter and of one not yet indexed: the new words are found, the old ones no
+        // more, before the catch-up and after it.
+        foreach (var (k, title, content) in new[] { (0, "雨污分流改造", "东片管网"), (30, "老旧小区加装电梯", "西区楼栋") })
         {
-            var db = sp.GetRequiredService<DubanDbContext>();
-            var matter = await db.Matters.SingleAsync(m => m.Id == edited);
-            matter.Title = "雨污分流改造";
-            matter.Content = "东片管网";
-            await db.SaveChangesAsync();
-        });
-        Assert.Equal([edited], await FoundAsync(s, "雨污"));
-        Assert.Equal([edited], await FoundAsync(s, "片管网"));
-        Assert.DoesNotContain(edited, await FoundAsync(s, stored[0].Title));
+            var edited = stored[k].Id;
+            await s.RunAsync(async sp =>
+            {
+                var db = sp.GetRequiredService<DubanDbContext>();
+                var matter = await db.Matters.SingleAsync(m => m.Id == edited);
+                matter.Title = title;
+                matter.Content = content;
+                await db.SaveChangesAsync();
+            });
+            Assert.Equal([edited], await FoundAsync(s, title[..2]));
+            Assert.Equal([edited], await FoundAsync(s, content[1..]));
+            Assert.DoesNotContain(edited, await FoundAsync(s, stored[k].Title));
+            stored[k] = (edited, title, content, stored[k].Code);
+        }
+
+        Assert.Equal(engine == TestDatabase.Sqlite ? 15 : 0, await CatchUpAsync(s, 15));
+        Assert.Equal(engine == TestDatabase.Sqlite ? 5 : 0, await CatchUpAsync(s, 1_000));
+        Assert.Equal(0, await CatchUpAsync(s, 1_000));
+        await AllFoundAsync("all indexed: ");
+        Assert.Equal([stored[30].Id], await FoundAsync(s, "加装电梯"));
     }
+
+    private static Task<int> CatchUpAsync(Storage s, int most) =>
+        s.RunAsync(sp => MatterSearch.CatchUpAsync(sp.GetRequiredService<DubanDbContext>(), most, CancellationToken.None));
 
     private static async Task<List<long>> FoundAsync(Storage s, string keyword) =>
         (await s.RunAsync(sp => sp.GetRequiredService<MatterQueries>().ListAsync(new MatterFilter { Keyword = keyword, PageSize = 200 }, s.Org.Supervisor)))

@@ -477,13 +477,13 @@ public sealed partial class AppealIntake(DubanDbContext db, AssignMatter assign,
     private static async Task<List<RepeatCandidate>> RepeatCandidatesAsync(DubanDbContext db, IReadOnlyCollection<string> phones, DateTimeOffset since, DateTimeOffset until,
         int? take, CancellationToken cancellationToken)
     {
-        // One phone (a request) stays a parameter, so the query is compiled once. A batch's phones are inlined: as
-        // parameters SQLite walked the ReceivedAt index over the whole window instead of (ContactPhone, ReceivedAt) per
-        // phone, and a batch's look-up grew with the table.
+        // A batch's phones as one parameter each (IN (@p1, …), padded so a few sizes share a compiled query): a JSON
+        // parameter made SQLite walk the ReceivedAt index over the whole window instead of (ContactPhone, ReceivedAt)
+        // per phone, and inlined constants cost a query compilation per batch.
         var one = phones.Count == 1 ? phones.First() : null;
         var query = (one is not null
                 ? db.Appeals.Where(a => a.ContactPhone == one)
-                : db.Appeals.Where(a => EF.Constant(phones).Contains(a.ContactPhone!)))
+                : db.Appeals.Where(a => EF.MultipleParameters(phones).Contains(a.ContactPhone!)))
             .AsNoTracking()
             .Where(a => a.ReceivedAt >= since && a.ReceivedAt <= until)
             .OrderByDescending(a => a.ReceivedAt).AsQueryable();

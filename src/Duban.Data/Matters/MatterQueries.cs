@@ -203,7 +203,7 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
     }
 
     /// <summary>What the keyword index said of the last keyword narrowed by (this is a request's service).</summary>
-    private (string Word, IReadOnlyList<long>? Candidates, bool Common)? lastSearch;
+    private (string Word, IReadOnlyList<long>? Candidates, bool Common, bool Unindexed)? lastSearch;
 
     /// <summary>A keyword whose pairs the index finds in this many matters is common: found by the substring test
     /// along the list's own index instead (<see cref="MatterSearch.FindAsync"/>). Fewer are read by id.</summary>
@@ -253,11 +253,11 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
             // The work list narrows twice (its tab counts, then its page): the index is asked once per keyword.
             if (lastSearch?.Word != word)
             {
-                var (found, isCommon) = await MatterSearch.FindAsync(db, word, CommonKeyword, cancellationToken);
-                lastSearch = (word, found, isCommon);
+                var (found, isCommon, unindexed) = await MatterSearch.FindAsync(db, word, CommonKeyword, cancellationToken);
+                lastSearch = (word, found, isCommon, unindexed);
             }
 
-            var (_, candidates, common) = lastSearch.Value;
+            var (_, candidates, common, someUnindexed) = lastSearch.Value;
             commonKeyword = common;
             if (candidates is not null)
             {
@@ -266,7 +266,7 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
                 query = query.Where(m => EF.Parameter(candidates).Contains(m.Id));
             }
 
-            if (candidates is null || !SearchTerms.MatchIsExact(word))
+            if (candidates is null || someUnindexed || !SearchTerms.MatchIsExact(word))
             {
                 query = query.Where(m => m.Title.Contains(word) || m.Content.Contains(word) || m.Code.Contains(upper));
             }

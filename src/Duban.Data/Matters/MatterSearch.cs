@@ -8,10 +8,13 @@ namespace Duban.Data;
 
 /// <summary>
 /// The keyword index of matters (关键词检索): their title, content and code by character pairs
-/// (<see cref="SearchTerms"/>). On SQLite an FTS5 table <c>matter_search</c>, kept by triggers on <c>matters</c>
-/// that call <c>duban_terms</c>, a function every connection of Duban's registers (<see cref="Functions"/>); on
-/// PostgreSQL a GIN index over <c>duban_pairs(…)</c>, a SQL function, so nothing outside the database keeps it.
-/// Both made by the FlatReads migration.
+/// (<see cref="SearchTerms"/>). On PostgreSQL a GIN index over <c>duban_pairs(…)</c>, a SQL function, so nothing
+/// outside the database keeps it (FlatReads migration). On SQLite an FTS5 table <c>matter_search</c> filled in bulk:
+/// matters up to <c>matter_search_state."Through"</c> are in it, kept by triggers on edits and deletes that call
+/// <c>duban_terms</c>, a function every connection of Duban's registers (<see cref="Functions"/>); newer matters are
+/// added by <see cref="CatchUpAsync"/> (after each import chunk, and every few seconds by the web host) and are
+/// candidates for every keyword until then. Written row by row as matters were inserted, FTS5 flushed and merged its
+/// segments at every savepoint, which tripled the CPU of an imported row (KeywordIndexCatchUp migration).
 /// </summary>
 public static class MatterSearch
 {
@@ -21,19 +24,25 @@ public static class MatterSearch
     /// when the index cannot narrow it (one character) or when it matches <paramref name="many"/> or more. A common
     /// word (小区 in a third of all matters) is better found by the substring test along whatever index the list is
     /// read in, stopping at a page: a set of a third of a million ids would be built and sorted for every query of
-    /// the page.
+    /// the page. <c>Unindexed</c>: the candidates include matters not yet in SQLite's index (every one of them, so
+    /// the index's answer is not exact even for a keyword that is one pair).
     /// </summary>
-    public static async Task<(IReadOnlyList<long>? Candidates, bool Common)> FindAsync(DubanDbContext db, string keyword, int many,
+    public static async Task<(IReadOnlyList<long>? Candidates, bool Common, bool Unindexed)> FindAsync(DubanDbContext db, string keyword, int many,
         CancellationToken cancellationToken)
     {
         var candidates = Candidates(db, keyword);
         if (candidates is null)
         {
-            return (null, false);
+            return (null, false, false);
         }
 
         var ids = await candidates.Take(many).ToListAsync(cancellationToken);
-        return ids.Count >= many ? (null, true) : (ids, false);
+        var unindexed = db.Database.IsSqlite() && ids.Count < many
+            ? await db.Database.SqlQuery<long>($"""SELECT "Id" AS "Value" FROM matters WHERE "Id" > (SELECT "Through" FROM matter_search_state)""")
+                .Take(many - ids.Count).ToListAsync(cancellationToken)
+            : [];
+        ids.AddRange(unindexed);
+        return ids.Count >= many ? (null, true, false) : (ids, false, unindexed.Count > 0);
     }
 
     /// <summary>The ids of matters that may contain the keyword (a superset, to be narrowed by the substring test),
@@ -54,6 +63,61 @@ public static class MatterSearch
         return pairs.Length == 0
             ? null
             : db.Database.SqlQueryRaw<long>(PostgresCandidates, [pairs]); // one array parameter, not one per pair
+    }
+
+    /// <summary>
+    /// Adds up to <paramref name="most"/> of the matters not yet in SQLite's keyword index, oldest first, in the
+    /// caller's transaction or in one of its own; the number added (always 0 on PostgreSQL). In one transaction that
+    /// takes the write lock first, so two processes never index the same matter. Matters get their ids in commit
+    /// order on SQLite (the one write lock; a reserved range is read under it), so none lands below the mark later.
+    /// </summary>
+    public static async Task<int> CatchUpAsync(DubanDbContext db, int most, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        if (!db.Database.IsSqlite())
+        {
+            return 0;
+        }
+
+        var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+        try
+        {
+            var through = await db.Database.SqlQuery<long>($"""SELECT "Through" AS "Value" FROM matter_search_state""").SingleAsync(cancellationToken);
+            var batch = await db.Database.SqlQuery<Batch>($"""
+                SELECT COUNT(*) AS "Count", COALESCE(MAX("Id"), 0) AS "Last"
+                FROM (SELECT "Id" FROM matters WHERE "Id" > {through} ORDER BY "Id" LIMIT {most})
+                """).SingleAsync(cancellationToken);
+            if (batch.Count > 0)
+            {
+                await db.Database.ExecuteSqlAsync($"""
+                    INSERT INTO matter_search(rowid, terms)
+                    SELECT "Id", duban_terms("Title", "Content", "Code") FROM matters WHERE "Id" > {through} AND "Id" <= {batch.Last}
+                    """, cancellationToken);
+                await db.Database.ExecuteSqlAsync($"""UPDATE matter_search_state SET "Through" = {batch.Last}""", cancellationToken);
+            }
+
+            if (own is not null)
+            {
+                await own.CommitAsync(cancellationToken);
+            }
+
+            return batch.Count;
+        }
+        finally
+        {
+            if (own is not null)
+            {
+                await own.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>The matters a catch-up indexes: how many, and the last id.</summary>
+    private sealed class Batch
+    {
+        public int Count { get; init; }
+
+        public long Last { get; init; }
     }
 
     /// <summary>The indexed expression on PostgreSQL written exactly as the FlatReads migration indexes it (or the

@@ -19,6 +19,7 @@ public static class WebServices
         services.AddHostedService<Jobs.SignatureBackfillJob>();
         services.AddHostedService<Jobs.FactFolder>();
         services.AddHostedService<Jobs.AuditAnchorJob>();
+        services.AddHostedService<Jobs.KeywordIndexer>();
         services.AddDubanTelemetry();
         services.AddSingleton<Jobs.ImportWorker>().AddHostedService(sp => sp.GetRequiredService<Jobs.ImportWorker>());
         services.AddSingleton<Jobs.TriageTraining>();
