@@ -79,6 +79,16 @@ public static class MatterSearch
             return 0;
         }
 
+        // Nothing new (the web host asks every 2 s): answered by a read, without taking the write lock.
+        if (db.Database.CurrentTransaction is null
+            && !await db.Database.SqlQuery<bool>($"""SELECT EXISTS (SELECT 1 FROM matters WHERE "Id" > (SELECT "Through" FROM matter_search_state)) AS "Value" """)
+                .SingleAsync(cancellationToken))
+        {
+            return 0;
+        }
+
+        // Its own transaction waits for this process's turn at the write lock, like the other writers (WriteTurns).
+        using var turn = db.Database.CurrentTransaction is null ? await WriteTurns.TakeAsync(db, cancellationToken) : null;
         var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         try
         {

@@ -5,8 +5,8 @@ namespace Duban.Web.Jobs;
 
 /// <summary>
 /// Every two seconds, adds the matters written since to SQLite's keyword index (<see cref="MatterSearch.CatchUpAsync"/>),
-/// 5,000 to a transaction, taking its turn at the write lock like the other writers. Until then a new matter is found by
-/// the substring test, so this job makes search fast, never correct. Nothing to do on PostgreSQL.
+/// 5,000 to a transaction. Until then the substring test finds a new matter: the job makes search faster, and search
+/// is right without it. Nothing to do on PostgreSQL.
 /// </summary>
 public sealed class KeywordIndexer(IServiceScopeFactory scopes, TimeProvider clock, ILogger<KeywordIndexer> logger) : BackgroundService
 {
@@ -27,13 +27,9 @@ public sealed class KeywordIndexer(IServiceScopeFactory scopes, TimeProvider clo
                     return;
                 }
 
-                int indexed;
-                do
+                while (await MatterSearch.CatchUpAsync(db, RowsPerTransaction, stoppingToken) == RowsPerTransaction)
                 {
-                    using var turn = await WriteTurns.TakeAsync(db, stoppingToken);
-                    indexed = await MatterSearch.CatchUpAsync(db, RowsPerTransaction, stoppingToken);
                 }
-                while (indexed == RowsPerTransaction);
             }
             catch (OperationCanceledException)
             {
