@@ -67,6 +67,8 @@ for n in "${list[@]}"; do
   start=$(date +%s)
   if ! seed="$(timeout "$((gen_minutes * 60))" dotnet "$out/cli/duban.dll" seed synthetic --matters "$n" --units "$units" --seed 42 \
       --now 2026-12-01T10:00+08:00 ${appeals:+--appeals "$appeals"} 2>"$tmp/seed.err")"; then
+    # timeout's SIGTERM cancels the generator: say it was this script's bound, not a database timeout.
+    grep -q '^已中止' "$tmp/seed.err" && echo "# $engine $n matters: stopped at the --gen-minutes bound ($gen_minutes min)" >&2
     echo "# $engine $n matters: the generator failed:" >&2; cat "$tmp/seed.err" >&2; exit 1
   fi
   password="$(sed -n 's/^登录：ducha \/ \([^（]*\)（.*/\1/p' <<<"$seed")"
