@@ -31,7 +31,8 @@ big="${DUBAN_BIG_TMP:-/tmp}"
 tmp="$(mktemp -d "$big/duban-flat.XXXXXX")"
 out="${DUBAN_BENCH_BUILD:-$tmp/app}"
 server=""
-cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null; [ "$keep" = 1 ] || rm -rf "$tmp"; }
+# --keep keeps the folder with the database; with --existing it holds only logs, so it goes.
+cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null; [ "$keep" = 1 ] && [ -z "$existing" ] || rm -rf "$tmp"; }
 trap cleanup EXIT
 if [ "$publish" = 1 ] || [ ! -f "$out/Duban.Web.dll" ]; then
   dotnet publish "$root/src/Duban.Web" -c Release -o "$out" --nologo -v q >/dev/null
