@@ -31,7 +31,8 @@ big="${DUBAN_BIG_TMP:-/tmp}"
 tmp="$(mktemp -d "$big/duban-flat.XXXXXX")"
 out="${DUBAN_BENCH_BUILD:-$tmp/app}"
 server=""
-cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null; [ "$keep" = 1 ] || rm -rf "$tmp"; }
+# --keep keeps the folder with the database; with --existing it holds only logs, so it goes.
+cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null; [ "$keep" = 1 ] && [ -z "$existing" ] || rm -rf "$tmp"; }
 trap cleanup EXIT
 if [ "$publish" = 1 ] || [ ! -f "$out/Duban.Web.dll" ]; then
   dotnet publish "$root/src/Duban.Web" -c Release -o "$out" --nologo -v q >/dev/null
@@ -43,7 +44,7 @@ appeals="$(cd "$root/.." && pwd)/shared/data/appeals-taidi2020/hot_issue_message
 [ -f "$appeals" ] || appeals=""
 export Logging__LogLevel__Default=Warning Escalation__SweepEnabled=false Audit__AnchorFile="$tmp/anchors.txt"
 sql() { # one value from the database of this size
-  if [ -n "$postgres" ]; then psql "$(pg_conn "$ConnectionStrings__Duban")" -At -c "$1"; else python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$file" "$1"; fi
+  if [ -n "$postgres" ]; then PGTZ=UTC psql "$(pg_conn "$ConnectionStrings__Duban")" -At -c "$1"; else python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$file" "$1"; fi
 }
 pg_conn() { sed 's/;/ /g; s/Username=/user=/; s/Host=/host=/; s/Port=/port=/; s/Database=/dbname=/; s/Password=/password=/' <<<"$1"; }
 IFS=, read -ra list <<<"$sizes"
@@ -67,17 +68,30 @@ for n in "${list[@]}"; do
   start=$(date +%s)
   if ! seed="$(timeout "$((gen_minutes * 60))" dotnet "$out/cli/duban.dll" seed synthetic --matters "$n" --units "$units" --seed 42 \
       --now 2026-12-01T10:00+08:00 ${appeals:+--appeals "$appeals"} 2>"$tmp/seed.err")"; then
+    # timeout's SIGTERM cancels the generator: say it was this script's bound, not a database timeout.
+    grep -q '^已中止' "$tmp/seed.err" && echo "# $engine $n matters: stopped at the --gen-minutes bound ($gen_minutes min)" >&2
     echo "# $engine $n matters: the generator failed:" >&2; cat "$tmp/seed.err" >&2; exit 1
   fi
   password="$(sed -n 's/^登录：ducha \/ \([^（]*\)（.*/\1/p' <<<"$seed")"
   rate="$(sed -n 's/.*每秒 \([0-9]*\) 件.*/\1/p' <<<"$seed")"
   size="$([ -n "$postgres" ] && sql "SELECT pg_database_size(current_database())" || stat -c %s "$file")"
   sed -n '/^已生成\|^用时\|^事项用时/s/^/# /p' <<<"$seed"
+  [ "$keep" = 1 ] && echo "# kept ${postgres:+database }${name:-$file}, ducha's password $password (for --existing)"
   echo "# $engine $n matters: generated in $(( $(date +%s) - start )) s (${rate} matters/s), $(( size / 1048576 )) MB, load $(cut -d' ' -f1-3 /proc/loadavg)"
   fi
   # The township leading the most matters, its handler; a matter in the middle; a word common in the titles.
   unit="$(sql 'SELECT u."Code" FROM matters m JOIN units u ON u."Id" = m."LeadUnitId" WHERE u."Level" = '"'Township'"' GROUP BY u."Code" ORDER BY COUNT(*) DESC, u."Code" LIMIT 1')"
   matter="$(sql "SELECT \"Id\" FROM matters ORDER BY \"Id\" LIMIT 1 OFFSET $((n / 2))")"
+  # The deep page again as its 下一页 link reaches it: the key (next deadline in UTC ticks, id) of the row before it
+  # (page 200 of 50 in the due order: those with a deadline by it, then those without by id).
+  key="$(sql "SELECT k FROM (SELECT \"NextDueAt\" || '|' || \"Id\" AS k, 0 AS part, \"NextDueAt\" AS d, \"Id\" AS i FROM matters WHERE \"NextDueAt\" IS NOT NULL UNION ALL SELECT '|' || \"Id\", 1, NULL, \"Id\" FROM matters WHERE \"NextDueAt\" IS NULL) x ORDER BY part, d, i LIMIT 1 OFFSET 9949")"
+  key="$(python3 -c 'import datetime,re,sys
+due, id = sys.argv[1].split("|")
+if not due: print(f"after={id}"); sys.exit()  # among the matters without a deadline, by id
+m = re.match(r"(\d+)-(\d+)-(\d+)[ T](\d+):(\d+):(\d+)(?:\.(\d+))?", due)
+y, mo, d, h, mi, s = (int(x) for x in m.groups()[:6])
+ticks = ((datetime.date(y, mo, d).toordinal() - 1) * 86400 + h * 3600 + mi * 60 + s) * 10**7 + int(((m.group(7) or "") + "0000000")[:7])
+print(f"after={id}&after-due={ticks}")' "$key")"
   [ -n "$existing" ] && [ -n "$(sql "SELECT COUNT(*) FROM \"AspNetUsers\" WHERE \"UserName\" = 'bench-handler'" | grep -v '^0$')" ] ||
   dotnet "$out/cli/duban.dll" users create --user bench-handler --display 压测承办 --unit "$unit" --role handler --password Bench-Handler-1 >/dev/null
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -90,7 +104,9 @@ board ducha /supervision
 matter ducha /matters/$matter
 overdue ducha /?overdue=true&sort=due
 search ducha /?q=%E5%B0%8F%E5%8C%BA
+first-page ducha /?tab=all
 deep-page ducha /?tab=all&p=200
+deep-page-key ducha /?tab=all&p=200&$key
 EOF
   timeout 600 python3 "$here/peers/duban_load.py" --port "$port" --reads "$tmp/reads.txt" --reps "$reps" \
     --login "ducha:$password" --login bench-handler:Bench-Handler-1 | sed "s/^/engine=$engine matters=$n /" || true

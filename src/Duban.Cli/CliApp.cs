@@ -66,6 +66,12 @@ public static class CliApp
 
             return 1;
         }
+        catch (OperationCanceledException)
+        {
+            // Ctrl+C or SIGTERM (e.g. a script's time bound): the parser cancels the command's token.
+            await error.WriteLineAsync("已中止：收到停止信号，命令未完成。");
+            return 130;
+        }
         catch (Exception ex) when (ex is DomainException or FormatException or InvalidOperationException or IOException or UnauthorizedAccessException)
         {
             // The runtime's own file messages are English; say them in Chinese with the path.

@@ -128,6 +128,49 @@ public sealed class WorkListQueryTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Engines), MemberType = typeof(TestDatabase))]
+    public async Task KeysetPages_ByIdAndDue_EitherWay_ListEveryMatterOnceInOrder(string engine)
+    {
+        await using var s = await Storage.CreateAsync(engine, "2024-03-04T09:00:00+08:00");
+        await ScenarioAsync(s);
+        // Five more assigned at one instant: equal due dates, their order by id; two returned, so three have no
+        // deadline. Pages of three then end inside the ties (due order) and between two without a deadline.
+        var same = new List<long>();
+        foreach (var title in new[] { "同刻一", "同刻二", "同刻三", "同刻四", "同刻五" })
+        {
+            same.Add(await AssignAsync(s, TestMatters.Assignment("K-T") with { Title = title }));
+        }
+
+        foreach (var id in same.TakeLast(2))
+        {
+            await ActAsync(s, id, s.Org.TownshipHandler, new MatterCommand(MatterAction.Return) { Note = "不属本镇职责。" });
+        }
+
+        var queries = (IServiceProvider sp) => sp.GetRequiredService<MatterQueries>();
+        foreach (var (sort, descending) in new[] { (MatterSort.Due, false), (MatterSort.Due, true), (MatterSort.Newest, false), (MatterSort.Newest, true) })
+        {
+            var filter = new MatterFilter { Sort = sort, Descending = descending, PageSize = 3 };
+            var whole = (await s.RunAsync(sp => queries(sp).ListAsync(filter with { PageSize = 200 }, s.Org.Supervisor))).Items.Select(m => m.Id).ToList();
+            var paged = new List<long>();
+            var pages = 0;
+            MatterKey? after = null;
+            do
+            {
+                var page = await s.RunAsync(sp => queries(sp).ListAsync(filter with { After = after, Page = pages + 1 }, s.Org.Supervisor));
+                paged.AddRange(page.Items.Select(m => m.Id));
+                Assert.Equal(page.HasMore, page.Next is not null);
+                after = page.Next;
+                pages++;
+            }
+            while (after is not null && pages < 10);
+
+            Assert.Equal(10, whole.Count);
+            Assert.True(pages == 4, $"{sort} {descending}: {pages} pages");
+            Assert.Equal(whole, paged); // every matter once, in the list's order, across the due and no-deadline parts
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Engines), MemberType = typeof(TestDatabase))]
     public async Task Export_WritesTheMattersTheFilterKeeps_AllKinds(string engine)
     {
         await using var s = await Storage.CreateAsync(engine, "2024-03-04T09:00:00+08:00");

@@ -294,7 +294,14 @@ public sealed partial class BrowserTests(SqliteApp app, Chromium chromium) : ICl
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "督查室", Level = 1 })).ToBeVisibleAsync();
         var row = page.GetByRole(AriaRole.Row).Filter(new() { Has = page.GetByRole(AriaRole.Link, new() { Name = title, Exact = true }) });
         await Expect(row.Locator(".count")).ToHaveTextAsync(new Regex("^超期 \\d+ 个工作日"));
+        // A row carries a link, not a form (the board's one form is copied in when it is pressed); without script the
+        // link opens the matter's own 催办 section.
+        await Expect(row.Locator("form")).ToHaveCountAsync(0);
+        await Expect(row.GetByRole(AriaRole.Link, new() { Name = "催办 / 督办" }))
+            .ToHaveAttributeAsync("href", string.Create(CultureInfo.InvariantCulture, $"/matters/{id}#urge"));
+        await ScreenshotsAsync(page, "supervision-rows");
         await row.GetByText("催办 / 督办").ClickAsync();
+        await Expect(row.GetByLabel("意见")).ToBeFocusedAsync();
         // An empty message is refused beside the field.
         await row.GetByLabel("意见").FillAsync(" ");
         await row.GetByRole(AriaRole.Button, new() { Name = "督办", Exact = true }).ClickAsync();

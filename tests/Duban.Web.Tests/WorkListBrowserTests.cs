@@ -200,6 +200,37 @@ public sealed class WorkListBrowserTests(SqliteApp app, Chromium chromium) : ICl
     }
 
     [Fact]
+    public async Task WorkList_NextPage_CarriesTheLastRowsKey_AndListsEveryMatterOnce()
+    {
+        var suffix = Suffix();
+        var (supervisor, _) = await PeopleAsync(suffix);
+        var titles = new List<string>();
+        for (var i = 0; i < 53; i++)
+        {
+            // Assigned at one instant: equal deadlines, so the key's deadline and id both count.
+            titles.Add($"分页{suffix}-{i:00}");
+            await AssignAsync(supervisor, TestMatters.Assignment("K-T") with { Title = titles[^1] });
+        }
+
+        var page = await NewPageAsync();
+        await SignInAsync(page, supervisor.UserName!);
+        await page.GotoAsync($"/?tab=all&q={suffix}");
+        var rows = page.Locator("table.matters tbody tr td.title a");
+        await Expect(rows).ToHaveCountAsync(50);
+        var seen = (await rows.AllInnerTextsAsync()).ToList();
+        var pager = page.GetByRole(AriaRole.Navigation, new() { Name = "分页" });
+        await Expect(pager).ToContainTextAsync("第 1 / 2 页");
+        await pager.GetByRole(AriaRole.Link, new() { Name = "下一页" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("p=2&after=\\d+&after-due=\\d+"));
+        await Expect(rows).ToHaveCountAsync(3);
+        await Expect(pager).ToContainTextAsync("第 2 / 2 页");
+        await Expect(pager.GetByRole(AriaRole.Link, new() { Name = "下一页" })).ToHaveCountAsync(0);
+        seen.AddRange(await rows.AllInnerTextsAsync());
+        Assert.Equal(titles, seen.Select(t => t.Trim())); // each once, in the list's order (equal deadlines: by id)
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task WorkList_SearchesAndFiltersByTheQueryString_SortsByColumns_AndExportsTheSame()
     {
         var suffix = Suffix();

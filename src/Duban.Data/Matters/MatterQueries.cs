@@ -62,6 +62,10 @@ public sealed record MatterFilter
     public int Page { get; init; } = 1;
     public int PageSize { get; init; } = 20;
 
+    /// <summary>Continue after this row (<see cref="MatterPage.Next"/>) rather than skip <see cref="Page"/>'s rows
+    /// before: keyset, so a deep page costs what the first does. For the id and due orders; ignored by the others.</summary>
+    public MatterKey? After { get; init; }
+
     public const int MaxPageSize = 200;
 
     /// <summary>Longest keyword, in characters.</summary>
@@ -89,12 +93,23 @@ public enum MatterSort
     Code,
 }
 
+/// <summary>A row's place in the id and due orders: its id and, in the due order, its next deadline (null: among
+/// those without one, which follow by id).</summary>
+public sealed record MatterKey(long Id, DateTimeOffset? Due = null);
+
 /// <summary>One page of matters and how many match in all.</summary>
 public sealed record MatterPage(IReadOnlyList<MatterSummary> Items, int Total, int Page, int PageSize)
 {
     /// <summary>The count stopped at <see cref="Total"/> (<see cref="MatterQueries.CountCap"/> or just past this
     /// page): at least that many match.</summary>
     public bool TotalIsLowerBound { get; init; }
+
+    /// <summary>Another page follows.</summary>
+    public bool HasMore { get; init; }
+
+    /// <summary>The last row's key, for <see cref="MatterFilter.After"/>, when another page follows in an order that
+    /// takes one (id, due).</summary>
+    public MatterKey? Next { get; init; }
 }
 
 /// <summary>Reading matters, limited to what the reader may see.</summary>
@@ -150,15 +165,23 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
         ArgumentNullException.ThrowIfNull(actor);
         var now = clock.GetUtcNow();
         var query = await QueryAsync(filter, actor, cancellationToken);
-        var skip = (filter.Page - 1) * filter.PageSize;
+        var sort = SortOf(filter);
+        var after = sort is MatterSort.Newest or MatterSort.Due ? filter.After : null;
+        var skip = after is null ? (filter.Page - 1) * filter.PageSize : 0;
 
-        // Counted up to the cap, or far enough past this page to know whether another follows.
-        var cap = Math.Max(CountCap, skip + filter.PageSize + 1);
+        // Counted up to the cap, or far enough past this page to know its number (a keyset page knows it from the link).
+        var cap = after is null ? Math.Max(CountCap, skip + filter.PageSize + 1) : CountCap;
         var total = knownTotal is { } known && (known < CountCap || cap == CountCap) ? known : await CountUpToAsync(query, cap, cancellationToken);
 
-        // The page's ids once, then the rows with their milestones and co-units by id: the paged query is not
-        // repeated for each included collection.
-        var ids = await PageIdsAsync(query, filter, skip, cancellationToken);
+        // The page's ids once (and one more, to know whether another page follows), then the rows with their
+        // milestones and co-units by id: the paged query is not repeated for each included collection.
+        var ids = await PageIdsAsync(query, sort, filter.Descending, after, skip, filter.PageSize + 1, cancellationToken);
+        var more = ids.Count > filter.PageSize;
+        if (more)
+        {
+            ids.RemoveAt(filter.PageSize);
+        }
+
         var loaded = await db.Matters.Where(m => ids.Contains(m.Id))
             .Include(m => m.LeadUnit).Include(m => m.Milestones).Include(m => m.CoUnits)
             .AsNoTracking().AsSplitQuery().ToDictionaryAsync(m => m.Id, cancellationToken);
@@ -179,8 +202,19 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
                 MayAcknowledge = lifecycle.AllowedActions(state, actor, now, tree).Contains(MatterAction.Acknowledge),
             };
         }).ToList();
-        return new MatterPage(items, total, filter.Page, filter.PageSize) { TotalIsLowerBound = total >= cap };
+        return new MatterPage(items, total, filter.Page, filter.PageSize)
+        {
+            TotalIsLowerBound = total >= cap,
+            HasMore = more,
+            Next = more && (sort is MatterSort.Newest or MatterSort.Due) && rows.Count > 0
+                ? new MatterKey(rows[^1].Id, sort == MatterSort.Due ? rows[^1].NextDueAt : null)
+                : null,
+        };
     }
+
+    /// <summary>The list's order: the filter's, or earliest due for due and attention lists, newest first otherwise.</summary>
+    private static MatterSort SortOf(MatterFilter filter) =>
+        filter.Sort ?? (filter.Overdue || filter.DueBefore is not null || filter.ByDue || filter.Attention ? MatterSort.Due : MatterSort.Newest);
 
     /// <summary>How many rows the query holds, reading no more than <paramref name="cap"/> of them.</summary>
     private static Task<int> CountUpToAsync(IQueryable<Matter> query, int cap, CancellationToken cancellationToken) =>
@@ -325,14 +359,18 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
     }
 
     /// <summary>The ids of one page in the list's order; each order follows an index (id, next due, assigned
-    /// instant, code), ties by id.</summary>
-    private static async Task<List<long>> PageIdsAsync(IQueryable<Matter> query, MatterFilter filter, int skip, CancellationToken cancellationToken)
+    /// instant, code), ties by id. After a row's key (id and due orders), the read starts at it along the index.</summary>
+    private static async Task<List<long>> PageIdsAsync(IQueryable<Matter> query, MatterSort sort, bool descending, MatterKey? after,
+        int skip, int take, CancellationToken cancellationToken)
     {
-        var sort = filter.Sort ?? (filter.Overdue || filter.DueBefore is not null || filter.ByDue || filter.Attention ? MatterSort.Due : MatterSort.Newest);
-        var descending = filter.Descending;
-        var take = filter.PageSize;
         if (sort != MatterSort.Due)
         {
+            if (after is { } key)
+            {
+                // Newest first is by id downwards (descending: upwards).
+                query = descending ? query.Where(m => m.Id > key.Id) : query.Where(m => m.Id < key.Id);
+            }
+
             var ordered = sort switch
             {
                 MatterSort.Assigned => descending
@@ -347,19 +385,38 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
         // 下一期限: the matters with a running deadline in due order, then those without one (done, returned, clock
         // stopped) by id. Two reads, each along an index, rather than one ordered on "has no deadline" first, which
         // no index holds (SQLite sorted every visible matter for it).
+        // After a row without a deadline, only such rows follow.
+        var ids = new List<long>();
         var due = query.Where(m => m.NextDueAt != null);
-        var ids = await (descending
-                ? due.OrderByDescending(m => m.NextDueAt).ThenByDescending(m => m.Id)
-                : due.OrderBy(m => m.NextDueAt).ThenBy(m => m.Id))
-            .Skip(skip).Take(take).Select(m => m.Id).ToListAsync(cancellationToken);
-        if (ids.Count == take)
+        if (after is { Due: { } at } from)
         {
-            return ids;
+            // A range along the due index from the key's deadline, its ties past the key's id (not an OR of the two,
+            // which no index range holds).
+            due = descending
+                ? due.Where(m => m.NextDueAt <= at && (m.NextDueAt != at || m.Id < from.Id))
+                : due.Where(m => m.NextDueAt >= at && (m.NextDueAt != at || m.Id > from.Id));
+        }
+
+        if (after is not { Due: null })
+        {
+            ids = await (descending
+                    ? due.OrderByDescending(m => m.NextDueAt).ThenByDescending(m => m.Id)
+                    : due.OrderBy(m => m.NextDueAt).ThenBy(m => m.Id))
+                .Skip(skip).Take(take).Select(m => m.Id).ToListAsync(cancellationToken);
+            if (ids.Count == take)
+            {
+                return ids;
+            }
         }
 
         // The matters with a deadline ran out on this page, or before it (then counted, to know how far before).
-        var withDeadline = ids.Count > 0 ? skip + ids.Count : await due.CountAsync(cancellationToken);
+        var withDeadline = ids.Count > 0 || after is not null ? skip + ids.Count : await due.CountAsync(cancellationToken);
         var rest = query.Where(m => m.NextDueAt == null);
+        if (after is { Due: null } last)
+        {
+            rest = descending ? rest.Where(m => m.Id < last.Id) : rest.Where(m => m.Id > last.Id);
+        }
+
         ids.AddRange(await (descending ? rest.OrderByDescending(m => m.Id) : rest.OrderBy(m => m.Id))
             .Skip(Math.Max(0, skip - withDeadline)).Take(take - ids.Count).Select(m => m.Id).ToListAsync(cancellationToken));
         return ids;

@@ -119,7 +119,9 @@ public sealed class SyntheticData(DubanDbContext db, Rules rules, UserAccounts a
             throw new RuleConflictException("数据库里已有单位或事项。合成数据只写入空数据库，以免与真实数据混在一起；请用 --db 指定一个新的数据库。");
         }
 
-        db.Database.SetCommandTimeout(TimeSpan.FromMinutes(30));
+        // No command timeout (0 = none, on both engines): a bulk load on a slow or shared disk may wait long on one
+        // batch or one index build, and a timeout would throw away what was loaded; the caller bounds the run.
+        db.Database.SetCommandTimeout(0);
         await db.Database.OpenConnectionAsync(cancellationToken); // one connection for the run: the load's pragmas hold on it
         try
         {

@@ -22,6 +22,14 @@ public sealed class IndexModel(MatterQueries queries, ActOnMatter act, DubanDbCo
     [BindProperty(SupportsGet = true, Name = "p")]
     public int PageNumber { get; set; } = 1;
 
+    /// <summary>The 下一页 link's key: the id of the last row of the page before, and its next deadline (UTC ticks) in
+    /// the due order (keyset, as the audit page's 更早的记录: a deep page costs what the first does).</summary>
+    [BindProperty(SupportsGet = true, Name = "after")]
+    public long? AfterId { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "after-due")]
+    public long? AfterDue { get; set; }
+
     public InboxTab Current { get; private set; }
 
     /// <summary>The filter from the query string (its tab set from <see cref="Current"/>).</summary>
@@ -130,7 +138,12 @@ public sealed class IndexModel(MatterQueries queries, ActOnMatter act, DubanDbCo
 
         Current = tab.Tab;
         Tab = tab.Key;
-        Filter = filter with { Tab = Current, Sort = filter.Sort ?? MatterSort.Due, Page = Math.Clamp(PageNumber, 1, 100_000), PageSize = PageSize };
+        Filter = filter with
+        {
+            Tab = Current, Sort = filter.Sort ?? MatterSort.Due, Page = Math.Clamp(PageNumber, 1, 100_000), PageSize = PageSize,
+            After = AfterId is { } afterId ? new MatterKey(afterId, AfterDue is { } ticks && ticks >= 0 && ticks <= DateTimeOffset.MaxValue.UtcTicks
+                ? new DateTimeOffset(ticks, TimeSpan.Zero) : null) : null,
+        };
         Matters = await queries.ListAsync(Filter, actor, cancellationToken, knownTotal: counts.TryGetValue(Current, out var known) ? known : null);
         if (alsoShow is not null)
         {
@@ -149,7 +162,8 @@ public sealed class IndexModel(MatterQueries queries, ActOnMatter act, DubanDbCo
     }
 
     /// <summary>This list's address with some parts changed: the filter stays, so a link can be shared.</summary>
-    public string Link(string? tab = null, string? sort = null, bool? descending = null, int? page = null, string? handler = null)
+    public string Link(string? tab = null, string? sort = null, bool? descending = null, int? page = null, string? handler = null,
+        MatterKey? after = null)
     {
         var parts = new List<string>();
         void Add(string name, string? value)
@@ -176,6 +190,8 @@ public sealed class IndexModel(MatterQueries queries, ActOnMatter act, DubanDbCo
         Add("dir", descending ?? Descending ? "desc" : null);
         var p = page ?? Matters.Page;
         Add("p", p > 1 ? p.ToString(CultureInfo.InvariantCulture) : null);
+        Add("after", after?.Id.ToString(CultureInfo.InvariantCulture));
+        Add("after-due", after?.Due?.UtcTicks.ToString(CultureInfo.InvariantCulture));
         return "/" + (parts.Count == 0 ? "" : "?" + string.Join('&', parts));
     }
 
