@@ -2047,6 +2047,8 @@ namespace Duban.Data.Postgres.Migrations
 
                     b.HasIndex("LeadUnitId", "Status");
 
+                    b.HasIndex("NextDueAt", "Id");
+
                     b.HasIndex("NextDueAt", "LeadUnitId");
 
                     b.HasIndex("Kind", "Register", "Colour");

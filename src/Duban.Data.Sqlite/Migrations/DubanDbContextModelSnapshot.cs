@@ -1980,6 +1980,8 @@ namespace Duban.Data.Sqlite.Migrations
 
                     b.HasIndex("LeadUnitId", "Status");
 
+                    b.HasIndex("NextDueAt", "Id");
+
                     b.HasIndex("NextDueAt", "LeadUnitId");
 
                     b.HasIndex("Kind", "Register", "Colour");
