@@ -59,8 +59,8 @@ internal sealed class MatterConfiguration : IEntityTypeConfiguration<Matter>
         e.HasIndex(m => new { m.Status, m.NextDueAt, m.SupervisionLevel });
         e.HasIndex(m => m.NextDueSoonAt);
         // Lists in due order (ties by id) and, after them, the matters without a deadline by id (most of a city's
-        // matters: done or stopped) read along this index instead of sorting them all; the one above holds the unit
-        // before the id.
+        // matters: done or stopped) read along this index instead of sorting them all; (NextDueAt, LeadUnitId) holds
+        // the unit before the id.
         e.HasIndex(m => new { m.NextDueAt, m.Id });
         e.Property(m => m.Code).HasMaxLength(32);
         e.Property(m => m.Title).HasMaxLength(200);

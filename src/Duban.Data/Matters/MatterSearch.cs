@@ -14,7 +14,7 @@ namespace Duban.Data;
 /// <c>duban_terms</c>, a function every connection of Duban's registers (<see cref="Functions"/>); newer matters are
 /// added by <see cref="CatchUpAsync"/> (after each import chunk, and every few seconds by the web host) and are
 /// candidates for every keyword until then. Written row by row as matters were inserted, FTS5 flushed and merged its
-/// segments at every savepoint, which tripled the CPU of an imported row (KeywordIndexCatchUp migration).
+/// segments at every savepoint, which tripled the CPU of an imported row (DueOrderIndexAndKeywordCatchUp migration).
 /// </summary>
 public static class MatterSearch
 {
@@ -38,8 +38,7 @@ public static class MatterSearch
 
         var ids = await candidates.Take(many).ToListAsync(cancellationToken);
         var unindexed = db.Database.IsSqlite() && ids.Count < many
-            ? await db.Database.SqlQuery<long>($"""SELECT "Id" AS "Value" FROM matters WHERE "Id" > (SELECT "Through" FROM matter_search_state)""")
-                .Take(many - ids.Count).ToListAsync(cancellationToken)
+            ? await Unindexed(db).Take(many - ids.Count).ToListAsync(cancellationToken)
             : [];
         ids.AddRange(unindexed);
         return ids.Count >= many ? (null, true, false) : (ids, false, unindexed.Count > 0);
@@ -80,9 +79,7 @@ public static class MatterSearch
         }
 
         // Nothing new (the web host asks every 2 s): answered by a read, without taking the write lock.
-        if (db.Database.CurrentTransaction is null
-            && !await db.Database.SqlQuery<bool>($"""SELECT EXISTS (SELECT 1 FROM matters WHERE "Id" > (SELECT "Through" FROM matter_search_state)) AS "Value" """)
-                .SingleAsync(cancellationToken))
+        if (db.Database.CurrentTransaction is null && !await Unindexed(db).AnyAsync(cancellationToken))
         {
             return 0;
         }
@@ -121,6 +118,10 @@ public static class MatterSearch
             }
         }
     }
+
+    /// <summary>The ids of the matters not yet in SQLite's keyword index.</summary>
+    private static IQueryable<long> Unindexed(DubanDbContext db) =>
+        db.Database.SqlQuery<long>($"""SELECT "Id" AS "Value" FROM matters WHERE "Id" > (SELECT "Through" FROM matter_search_state)""");
 
     /// <summary>The matters a catch-up indexes: how many, and the last id.</summary>
     private sealed class Batch

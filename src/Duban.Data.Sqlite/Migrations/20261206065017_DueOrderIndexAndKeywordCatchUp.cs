@@ -1,21 +1,26 @@
-using Microsoft.EntityFrameworkCore.Migrations;
+﻿using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
 namespace Duban.Data.Sqlite.Migrations
 {
     /// <summary>
-    /// The keyword index (<c>matter_search</c>) is no longer written row by row as matters are inserted: new matters are
+    /// Lists in due order read along <c>(NextDueAt, Id)</c>, the matters without a deadline by id with no sort. On SQLite
+    /// the keyword index (<c>matter_search</c>) is no longer written row by row as matters are inserted: new matters are
     /// indexed in bulk by <c>MatterSearch.CatchUpAsync</c> and read meanwhile by the substring test, as matters above
-    /// <c>matter_search_state."Through"</c> (issue 18: the insert trigger made FTS5 flush and merge at every savepoint,
-    /// three times the CPU of an imported row). Edits and deletes of matters already indexed still go through triggers.
-    /// SQLite only: PostgreSQL's GIN index keeps itself.
+    /// <c>matter_search_state."Through"</c> (the insert trigger made FTS5 flush and merge at every savepoint, three times
+    /// the CPU of an imported row). Edits and deletes of matters already indexed still go through triggers.
     /// </summary>
-    public partial class KeywordIndexCatchUp : Migration
+    public partial class DueOrderIndexAndKeywordCatchUp : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.CreateIndex(
+                name: "IX_matters_NextDueAt_Id",
+                table: "matters",
+                columns: new[] { "NextDueAt", "Id" });
+
             migrationBuilder.Sql("""
                 CREATE TABLE matter_search_state ("Through" INTEGER NOT NULL);
                 INSERT INTO matter_search_state ("Through") SELECT COALESCE(MAX("Id"), 0) FROM matters;
@@ -37,6 +42,10 @@ namespace Duban.Data.Sqlite.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropIndex(
+                name: "IX_matters_NextDueAt_Id",
+                table: "matters");
+
             migrationBuilder.Sql("""
                 INSERT INTO matter_search(rowid, terms) SELECT "Id", duban_terms("Title", "Content", "Code") FROM matters
                 WHERE "Id" > (SELECT "Through" FROM matter_search_state);

@@ -2,10 +2,11 @@
 
 #nullable disable
 
-namespace Duban.Data.Sqlite.Migrations
+namespace Duban.Data.Postgres.Migrations
 {
-    /// <inheritdoc />
-    public partial class MatterDueOrderIndex : Migration
+    /// <summary>Lists in due order read along <c>(NextDueAt, Id)</c>, the matters without a deadline by id with no sort.
+    /// (The keyword catch-up of the same name is SQLite's; PostgreSQL's GIN index keeps itself.)</summary>
+    public partial class DueOrderIndexAndKeywordCatchUp : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
