@@ -86,6 +86,9 @@ public sealed class BatchingWriter : IAsyncDisposable
 
     public long Batches { get; private set; }
 
+    /// <summary>Of <see cref="Written"/>, the items of set writes written several at a time, by one call.</summary>
+    public long WrittenTogether { get; private set; }
+
     /// <summary>
     /// Runs <paramref name="write"/> in the next batch and returns its result once the batch has committed. The write
     /// gets the batch's context with an empty change tracker and may read, add and save as on its own (the writer's
@@ -200,6 +203,7 @@ public sealed class BatchingWriter : IAsyncDisposable
     {
         var results = new object?[batch.Count];
         var errors = new Exception?[batch.Count];
+        var together = 0;
         try
         {
             await using var scope = _scopes.CreateAsyncScope();
@@ -219,6 +223,7 @@ public sealed class BatchingWriter : IAsyncDisposable
                     }, stopping) is null)
                 {
                     i += run;
+                    together += run;
                     continue;
                 }
 
@@ -232,6 +237,7 @@ public sealed class BatchingWriter : IAsyncDisposable
 
             await transaction.CommitAsync(stopping);
             Written += errors.Count(e => e is null);
+            WrittenTogether += together;
             Batches++;
             BatchSize.Record(batch.Count);
         }

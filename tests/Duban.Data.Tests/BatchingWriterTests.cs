@@ -171,4 +171,128 @@ public sealed class BatchingWriterTests
             Assert.True(report.Whole, string.Join("; ", report.Problems));
         }
     }
+
+    /// <summary>Lifecycle actions that share a batch are made together, a run of one person's actions read and saved
+    /// once, and store what the same actions made one at a time store, cell for cell; an action that fails (a stale
+    /// version) fails alone, and the others of its run are still made, in order, each seeing the one before it.</summary>
+    [Theory]
+    [MemberData(nameof(TestDatabase.Engines), MemberType = typeof(TestDatabase))]
+    public async Task ActionsInOneBatch_AreMadeTogether_AStaleOneFailsAlone_AndTheyStoreWhatOneAtATimeStores(string engine)
+    {
+        await using var together = await Storage.CreateAsync(engine, settings: OneBatch(6));
+        await using var oneByOne = await Storage.CreateAsync(engine);
+        var ids = new Dictionary<string, long>();
+        foreach (var s in new[] { together, oneByOne })
+        {
+            foreach (var (name, lead) in new[] { ("a", "K-T"), ("b", "K-T"), ("c", "K-T") })
+            {
+                ids[name] = await s.RunAsync(async sp =>
+                {
+                    await using var transaction = await sp.GetRequiredService<DubanDbContext>().Database.BeginTransactionAsync();
+                    var id = await sp.GetRequiredService<AssignMatter>().ExecuteAsync(TestMatters.Assignment(lead, "C-ZJ") with { Title = "事项" + name }, s.Org.Supervisor);
+                    await transaction.CommitAsync();
+                    return id;
+                });
+            }
+        }
+
+        var (t, sup) = (together.Org.TownshipHandler, together.Org.Supervisor);
+        var zj = together.Org.CityDepartmentHandler;
+        (Actor Actor, string Matter, MatterCommand Command, string? Unit)[][] batches =
+        [
+            [
+                (t, "a", new(MatterAction.Acknowledge), null),
+                (t, "b", new(MatterAction.Acknowledge), null),
+                (t, "a", new(MatterAction.Feedback) { Note = "已排查" }, null),     // sees the acknowledgement before it
+                (t, "a", new(MatterAction.Complete) { Note = "已修复" }, null),
+                (sup, "c", new(MatterAction.Transfer) { Note = "转市住建局办理" }, "C-ZJ"),
+                (t, "b", new(MatterAction.Feedback) { Note = "已联系供电所" }, null),
+            ],
+            [
+                (t, "b", new(MatterAction.Feedback) { Note = "进展二" }, null),
+                (t, "b", new(MatterAction.Feedback) { Note = "过时的进展", ExpectedVersion = 2 }, null),
+                (t, "b", new(MatterAction.Complete) { Note = "已完成" }, null),
+                (sup, "a", new(MatterAction.Verify) { Accepted = true }, null),
+                (sup, "a", new(MatterAction.Rate) { Satisfaction = Satisfaction.Satisfied }, null),
+                (sup, "a", new(MatterAction.Close), null),
+            ],
+        ];
+        Task<MatterEvent> Act(IServiceProvider sp, Actor actor, string matter, MatterCommand command, string? unit)
+        {
+            using var named = AuditActor.Use(new AuditActor(actor.Id, actor.Name, actor.UnitId));
+            return sp.GetRequiredService<ActOnMatter>().ExecuteAsync(ids[matter], command, unit, actor);
+        }
+
+        static async Task<object> Outcome(Task<MatterEvent> action)
+        {
+            try
+            {
+                return await action;
+            }
+            catch (ConcurrencyConflictException conflict)
+            {
+                return conflict;
+            }
+        }
+
+        var writer = together.Services.GetRequiredService<BatchingWriter>();
+        var answers = new List<object>();
+        foreach (var batch in batches)
+        {
+            answers.AddRange(await Task.WhenAll(batch.Select(a => together.RunAsync(sp => Outcome(Act(sp, a.Actor, a.Matter, a.Command, a.Unit))))));
+        }
+
+        Assert.Equal(2, writer.Batches);
+        Assert.Equal(11, writer.Written);
+        // Batch one: the handler's first four actions as one set (the supervisor's transfer parts the runs); batch two:
+        // the supervisor's three. The handler's run in batch two held the stale action, so its three were made one by one.
+        Assert.Equal(7, writer.WrittenTogether);
+        Assert.IsType<ConcurrencyConflictException>(answers[7]);
+
+        // The same actions, in the same order, each made alone in a transaction of its own.
+        var expected = new List<object>();
+        foreach (var (actor, matter, command, unit) in batches.SelectMany(b => b))
+        {
+            expected.Add(await oneByOne.RunAsync(async sp =>
+            {
+                await using var transaction = await sp.GetRequiredService<DubanDbContext>().Database.BeginTransactionAsync();
+                var answer = await Outcome(Act(sp, actor, matter, command, unit));
+                await transaction.CommitAsync();
+                return answer;
+            }));
+        }
+
+        Assert.Equal(expected.Select(Describe), answers.Select(Describe));
+        foreach (var table in new Func<DubanDbContext, Task<List<string>>>[]
+        {
+            db => Import.AppealBatchTests.RowsAsync<Matter>(db),
+            db => Import.AppealBatchTests.RowsAsync<MatterEventRow>(db, "Id"),
+            db => Import.AppealBatchTests.RowsAsync<MilestoneRow>(db, "Id"),
+            db => Import.AppealBatchTests.RowsAsync<LookBack>(db, "Id"),
+            db => Import.AppealBatchTests.RowsAsync<UnitFactDelta>(db, "Id"),
+            // A save's tally rows are its net change: several actions on a matter in one save net out what a save each
+            // would add and take away. The tallies they fold into are the same.
+            async db => [.. (await db.MatterTallyDeltas.AsNoTracking().ToListAsync())
+                .GroupBy(d => (d.UnitId, d.Dimension, d.Value)).Select(g => (g.Key, Count: g.Sum(d => d.Count))).Where(g => g.Count != 0)
+                .Select(g => $"{g.Key} {g.Count}").Order(StringComparer.Ordinal)],
+        })
+        {
+            var rows = await oneByOne.RunAsync(sp => table(sp.GetRequiredService<DubanDbContext>()));
+            Assert.NotEmpty(rows);
+            Assert.Equal(rows, await together.RunAsync(sp => table(sp.GetRequiredService<DubanDbContext>())));
+        }
+
+        foreach (var s in new[] { together, oneByOne })
+        {
+            var report = await s.RunAsync(sp => sp.GetRequiredService<AuditVerifier>().VerifyAsync());
+            Assert.True(report.Whole, string.Join("; ", report.Problems));
+        }
+    }
+
+    private static string Describe(object outcome) => outcome switch
+    {
+        MatterEvent e => $"{e.Sequence} {e.Action} {e.Note}",
+        ConcurrencyConflictException c => "409 " + c.Message,
+        _ => outcome.ToString() ?? "",
+    };
 }

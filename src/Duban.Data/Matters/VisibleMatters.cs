@@ -62,6 +62,29 @@ public static class VisibleMatters
         return visible;
     }
 
+    /// <summary>
+    /// Several matters, tracked, with their co-units and milestones, for commands that change them together (the
+    /// writer's batch of actions), and one tree of every unit involved: theirs and <paramref name="unitIds"/> (the
+    /// actors' units, transfer targets). Whether each actor may see each matter is the caller's to ask, with
+    /// <see cref="AccessRules.CanSee"/> on this tree, before it acts; a missing id is simply absent.
+    /// </summary>
+    public static async Task<(Dictionary<long, Matter> Matters, UnitTree Tree)> LoadForChangeAsync(DubanDbContext db,
+        IReadOnlyCollection<long> matterIds, IEnumerable<long> unitIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(matterIds);
+        var ids = matterIds.Distinct().ToList();
+        // One id is the common case (a lone action) and plans as a key look-up; several share padded parameters.
+        var one = ids.Count == 1 ? ids[0] : 0;
+        var rows = await (ids.Count == 1 ? db.Matters.Where(m => m.Id == one) : db.Matters.Where(m => EF.MultipleParameters(ids).Contains(m.Id)))
+            .Include(m => m.CoUnits).Include(m => m.Milestones)
+            .ToDictionaryAsync(m => m.Id, cancellationToken);
+        var tree = await UnitTree.LoadAsync(db,
+            [.. unitIds, .. rows.Values.SelectMany(m => (IEnumerable<long>)[m.AssignerUnitId, m.LeadUnitId, .. m.CoUnits.Select(c => c.UnitId)])],
+            cancellationToken);
+        return (rows, tree);
+    }
+
     /// <summary>The matters the actor may see, as a query: the same rule as <see cref="AccessRules.CanSee"/>.</summary>
     public static async Task<IQueryable<Matter>> QueryAsync(DubanDbContext db, Actor actor, CancellationToken cancellationToken) =>
         (await ReachAsync(db, actor, cancellationToken)).Matters;
