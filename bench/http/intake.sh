@@ -5,6 +5,7 @@
 # percentiles, the server's CPU per request (utime+stime from /proc), and the disk's limit of one fsync'd commit per
 # request measured in the same directory. Asserts nothing. See docs/BENCHMARKS.md.
 #   bench/http/intake.sh [--seconds 20] [--clients 8,32,64] [--warmup 10] [--postgres CONN] [--no-publish] [--trace FILE.perf]
+#     [--minimal] (the actions send Prefer: return=minimal, as an integration acting in bulk would: no matter read back)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -16,6 +17,7 @@ while [ $# -gt 0 ]; do
     --warmup) warmup="$2"; shift 2 ;;
     --postgres) postgres="$2"; shift 2 ;;
     --no-publish) publish=0; shift ;;
+    --minimal) export DUBAN_PREFER=return=minimal; shift ;;
     --trace) trace="$2"; shift 2 ;; # CPU profiles (perf, with the runtime's perf map) of the first measured run of appeals (FILE) and of actions (FILE.actions)
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac

@@ -1,7 +1,8 @@
 -- wrk script for bench/http/intake.sh. DUBAN_WRITE=appeal (default): POST /api/appeals with a unique Idempotency-Key
 -- and a varied Chinese appeal per request (DUBAN_SEED prefixes the keys, so runs on one database never collide).
 -- DUBAN_WRITE=action: POST /api/matters/{id}/feedback (进展反馈, which the lead unit may repeat) on random matters of
--- DUBAN_MATTERS (comma-separated ids, acknowledged). DUBAN_TOKEN: the API token.
+-- DUBAN_MATTERS (comma-separated ids, acknowledged). DUBAN_TOKEN: the API token. DUBAN_PREFER=return=minimal: the actions
+-- ask for no matter in the answer (204 with the new version as ETag).
 local token = os.getenv("DUBAN_TOKEN")
 local seed = os.getenv("DUBAN_SEED") or "0"
 local mode = os.getenv("DUBAN_WRITE") or "appeal"
@@ -10,6 +11,7 @@ local thread_id = 0
 local categories = {"城乡建设", "环境保护", "交通运输", "劳动和社会保障", "教育文体", "卫生计生", "商贸旅游", "民政"}
 local places = {"人民路", "解放大道", "建设北路", "中山东路", "文化街", "长江路", "黄河路", "和平里"}
 local problems = {"路灯不亮", "井盖缺失", "噪音扰民", "垃圾未清运", "违章停车", "污水外溢", "施工扬尘", "树木倒伏"}
+local prefer = os.getenv("DUBAN_PREFER")
 local ids = {}
 for matter in string.gmatch(os.getenv("DUBAN_MATTERS") or "", "[^,]+") do ids[#ids + 1] = matter end
 
@@ -40,6 +42,9 @@ end
 
 local function feedback()
   local headers = { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. token }
+  if prefer and prefer ~= "" then
+    headers["Prefer"] = prefer
+  end
   local body = string.format('{"note":"已现场查看，正在协调施工单位处理，预计三个工作日内完成。第%d次反馈。"}', math.random(1, 1000000))
   return wrk.format("POST", "/api/matters/" .. ids[math.random(#ids)] .. "/feedback", headers, body)
 end

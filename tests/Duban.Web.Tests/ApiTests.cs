@@ -202,6 +202,41 @@ public abstract class ApiTests(DubanApp app)
     }
 
     [Fact]
+    public async Task PreferReturnMinimal_AnswersNoContent_WithTheNewVersionAsETag_ForTheNextIfMatch()
+    {
+        var id = (await AssignAsync())["id"]!.GetValue<long>();
+        async Task<HttpResponseMessage> Act(string action, object body, string? ifMatch)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, $"/api/matters/{id}/{action}") { Content = JsonContent.Create(body) };
+            request.Headers.TryAddWithoutValidation("Prefer", "respond-async, RETURN=minimal");
+            if (ifMatch is not null)
+            {
+                request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+            }
+
+            return await app.Client(app.TownshipToken).SendAsync(request);
+        }
+
+        using var acknowledged = await Act("acknowledge", new { }, null);
+        Assert.Equal(HttpStatusCode.NoContent, acknowledged.StatusCode);
+        Assert.Equal("\"2\"", acknowledged.Headers.ETag?.Tag);
+        Assert.Equal("return=minimal", Assert.Single(acknowledged.Headers.GetValues("Preference-Applied")));
+        Assert.Empty(await acknowledged.Content.ReadAsByteArrayAsync());
+
+        using var next = await Act("feedback", new { note = "已现场查看" }, acknowledged.Headers.ETag!.Tag);
+        Assert.Equal(HttpStatusCode.NoContent, next.StatusCode);
+        Assert.Equal("\"3\"", next.Headers.ETag?.Tag);
+        using var stale = await Act("feedback", new { note = "过时" }, acknowledged.Headers.ETag!.Tag);
+        Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
+
+        // Without the preference the answer is the matter, as before: both actions are in its history.
+        var details = await PostAsync(app.TownshipToken, $"/api/matters/{id}/feedback", new { note = "进展", version = 3 });
+        Assert.Equal(HttpStatusCode.OK, details.Status);
+        Assert.Equal(4, details.Body!["version"]!.GetValue<int>());
+        Assert.Equal(["assign", "acknowledge", "feedback", "feedback"], details.Body["events"]!.AsArray().Select(e => e!["action"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task RacingActions_OneWins_TheOtherIs409_NeverA500()
     {
         for (var round = 0; round < 5; round++)

@@ -118,7 +118,10 @@ public static class MattersApi
         return TypedResults.Ok(await queries.ListAsync(filter, http.User.ToActor(), cancellationToken));
     }
 
-    private static async Task<Ok<MatterDetails>> ActAsync(long id, string action, MatterActionBody? body, HttpContext http,
+    /// <summary>An action; answers the matter as it now is, or, when the client sends <c>Prefer: return=minimal</c>
+    /// (RFC 7240: an integration acting in bulk, which need not read the matter back), 204 with its new version as
+    /// the ETag, for the next action's If-Match.</summary>
+    private static async Task<Results<Ok<MatterDetails>, NoContent>> ActAsync(long id, string action, MatterActionBody? body, HttpContext http,
         ActOnMatter act, MatterQueries queries, CancellationToken cancellationToken)
     {
         body ??= new MatterActionBody();
@@ -148,9 +151,20 @@ public static class MattersApi
             ExpectedVersion = body.Version ?? IfMatchVersion(http.Request),
         };
         var actor = http.User.ToActor();
-        await act.ExecuteAsync(id, command, body.Unit, actor, cancellationToken);
+        var done = await act.ExecuteAsync(id, command, body.Unit, actor, cancellationToken);
+        if (PrefersMinimal(http.Request))
+        {
+            http.Response.Headers.ETag = $"\"{done.Sequence.ToString(CultureInfo.InvariantCulture)}\""; // the event's number is the matter's version
+            http.Response.Headers["Preference-Applied"] = "return=minimal";
+            return TypedResults.NoContent();
+        }
+
         return TypedResults.Ok(await queries.GetAsync(id, actor, cancellationToken));
     }
+
+    /// <summary>Whether a <c>Prefer</c> header asks for <c>return=minimal</c> (among other preferences, in any case).</summary>
+    private static bool PrefersMinimal(HttpRequest request) =>
+        request.Headers["Prefer"].SelectMany(v => (v ?? "").Split(',')).Any(p => p.Trim().Equals("return=minimal", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Reads <c>If-Match: "7"</c> (or W/"7") as version 7.</summary>
     private static int? IfMatchVersion(HttpRequest request)
