@@ -230,6 +230,8 @@ public sealed class MatterStorageTests
         Assert.Equal("K-T", details.LeadUnit.Code);
         Assert.Equal(MatterStatus.Assigned, details.Status);
         Assert.Equal([MatterAction.Assign, MatterAction.Return, MatterAction.Transfer], details.Events.Select(e => e.Action));
+        // Each event names its actor's unit, the unit that returned it too, though it no longer leads the matter.
+        Assert.Equal(["C-DC", "C-ZJ", "C-DC"], details.Events.Select(e => e.ActorUnit?.Code));
         Assert.Contains(MatterAction.Acknowledge, details.AllowedActions);
         await Assert.ThrowsAsync<NotFoundException>(() =>
             s.RunAsync(sp => sp.GetRequiredService<MatterQueries>().GetAsync(id, s.Org.CityDepartmentHandler)));

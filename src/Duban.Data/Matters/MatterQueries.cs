@@ -126,9 +126,17 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
             .Include(m => m.CoUnits).ThenInclude(c => c.Unit)
             .Include(m => m.Events.OrderBy(e => e.Sequence))
             .Include(m => m.LeadUnit).Include(m => m.AssignerUnit));
-        var actorUnitIds = matter.Events.Select(e => e.ActorUnitId).Distinct().ToList();
-        var actorUnits = await db.Units.AsNoTracking().Where(u => actorUnitIds.Contains(u.Id))
-            .ToDictionaryAsync(u => u.Id, ViewMapping.Ref, cancellationToken);
+        // Who acted is mostly the lead unit, a co-unit or the assigner, loaded already: only the others are read.
+        var actorUnits = new[] { matter.LeadUnit!, matter.AssignerUnit! }.Concat(matter.CoUnits.Select(c => c.Unit!))
+            .DistinctBy(u => u.Id).ToDictionary(u => u.Id, ViewMapping.Ref);
+        var otherUnitIds = matter.Events.Select(e => e.ActorUnitId).Where(id => !actorUnits.ContainsKey(id)).Distinct().ToList();
+        if (otherUnitIds.Count > 0)
+        {
+            foreach (var unit in await db.Units.AsNoTracking().Where(u => otherUnitIds.Contains(u.Id)).ToListAsync(cancellationToken))
+            {
+                actorUnits[unit.Id] = ViewMapping.Ref(unit);
+            }
+        }
         var now = clock.GetUtcNow();
         var milestones = ViewMapping.Milestones(matter, state, now);
         // 催办/督办 by hand: their records (index on matter and time), shown in the history with their text.
