@@ -225,6 +225,7 @@ public sealed class WorkListBrowserTests(SqliteApp app, Chromium chromium) : ICl
         await Expect(rows).ToHaveCountAsync(3);
         await Expect(pager).ToContainTextAsync("第 2 / 2 页");
         await Expect(pager.GetByRole(AriaRole.Link, new() { Name = "下一页" })).ToHaveCountAsync(0);
+        await BrowserTests.ScreenshotsAsync(page, "worklist-page-2");
         seen.AddRange(await rows.AllInnerTextsAsync());
         Assert.Equal(titles, seen.Select(t => t.Trim())); // each once, in the list's order (equal deadlines: by id)
         await page.Context.CloseAsync();

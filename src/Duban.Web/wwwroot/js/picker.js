@@ -19,7 +19,9 @@
         box.autocomplete = 'off';
         box.className = 'picker-search';
         const what = select.querySelector('option[data-code]') ? '单位' : '人员';
-        box.placeholder = what === '单位' ? '查找：名称、代码或拼音首字母' : '查找：姓名或拼音首字母';
+        // Short enough for a phone's half-width field; the whole hint is the box's title.
+        box.placeholder = what === '单位' ? '名称、代码或拼音' : '姓名或拼音';
+        box.title = what === '单位' ? '按名称、代码或拼音首字母查找' : '按姓名或拼音首字母查找';
         box.id = (select.id || 'picker') + '-search-' + (++count);
         const label = document.createElement('label');
         label.className = 'sr-only';
