@@ -74,6 +74,13 @@ public sealed class ActOnMatter(DubanDbContext db, Rules rules, TimeProvider clo
         var events = new List<MatterEvent>(items.Count);
         foreach (var (matterId, asked, targetUnitCode, actor) in items)
         {
+            var matter = matters.GetValueOrDefault(matterId);
+            var state = matter is null ? null : loaded.GetValueOrDefault(matterId) ?? matter.ToState();
+            if (matter is null || state is null || !AccessRules.CanSee(actor, state, tree))
+            {
+                throw new NotFoundException($"事项 {matterId} 不存在。"); // first: the unit asked for says nothing of a hidden matter
+            }
+
             var command = asked;
             if (command.Action == MatterAction.Transfer && !string.IsNullOrWhiteSpace(targetUnitCode))
             {
@@ -84,13 +91,6 @@ public sealed class ActOnMatter(DubanDbContext db, Rules rules, TimeProvider clo
                         ? target
                         : throw ValidationFailedException.For("unit", $"单位代码「{code}」不存在或已停用。"),
                 };
-            }
-
-            var matter = matters.GetValueOrDefault(matterId);
-            var state = matter is null ? null : loaded.GetValueOrDefault(matterId) ?? matter.ToState();
-            if (matter is null || state is null || !AccessRules.CanSee(actor, state, tree))
-            {
-                throw new NotFoundException($"事项 {matterId} 不存在。");
             }
 
             var now = clock.GetUtcNow();
