@@ -190,7 +190,9 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
             ids.RemoveAt(filter.PageSize);
         }
 
-        var loaded = await db.Matters.Where(m => ids.Contains(m.Id))
+        // The ids as one parameter (a JSON array on SQLite, an array on PostgreSQL): as one parameter each, the split
+        // query's three commands were each built again for every page (their SQL null checks ran per request).
+        var loaded = await db.Matters.Where(m => EF.Parameter(ids).Contains(m.Id))
             .Include(m => m.LeadUnit).Include(m => m.Milestones).Include(m => m.CoUnits)
             .AsNoTracking().AsSplitQuery().ToDictionaryAsync(m => m.Id, cancellationToken);
         var rows = ids.Select(id => loaded[id]).ToList();

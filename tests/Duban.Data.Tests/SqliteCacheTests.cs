@@ -1,0 +1,21 @@
+using Duban.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Duban.Tests;
+
+/// <summary>Connections the app opens on SQLite carry the larger page cache (SQLite's default is 2 MB).</summary>
+public sealed class SqliteCacheTests
+{
+    [Fact]
+    public async Task Connection_OpenedAsTheAppConfiguresIt_Has32MegabytesOfPageCache()
+    {
+        var options = new DbContextOptionsBuilder<DubanDbContext>();
+        new DatabaseOptions(DatabaseProvider.Sqlite, "Data Source=:memory:").Configure(options);
+        await using var db = new DubanDbContext(options.Options);
+        await db.Database.OpenConnectionAsync();
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = "PRAGMA cache_size";
+
+        Assert.Equal(-32768L, await command.ExecuteScalarAsync());
+    }
+}
