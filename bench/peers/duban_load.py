@@ -88,7 +88,9 @@ def sign_in(port, user, password, timeout=60.0):
 
 def reads(a):
     """--reads: each page or call of the file (lines "label user path", the user one of --login's) --reps times,
-    one after another after 3 unmeasured, on one signed-in connection per user; one line per label."""
+    one after another after 3 unmeasured, on one signed-in connection per user; one line per label. Before any is
+    measured, --warm-rounds rounds over all of them, unmeasured: a server just started spends its first hundreds of
+    pages compiling (tiered compilation), which is not what a page costs a server that has run for a while."""
     clients = {}
     for pair in a.login:
         user, _, password = pair.partition(":")
@@ -96,6 +98,9 @@ def reads(a):
     failed = 0
     with open(a.reads, encoding="utf-8") as f:
         lines = [l.split() for l in f if l.strip() and not l.startswith("#")]
+    for _ in range(a.warm_rounds):
+        for label, user, path in lines:
+            clients[user].request("GET", path, None, {"Accept": "text/html"})
     for label, user, path in lines:
         c, lat, bad, size = clients[user], [], 0, 0
         for r in range(3 + a.reps):
@@ -119,6 +124,7 @@ def main():
     ap.add_argument("--reads", help="measure the reads listed in this file instead (see reads()); needs --login")
     ap.add_argument("--login", action="append", default=[], help="USER:PASSWORD to sign in as, for --reads (repeatable)")
     ap.add_argument("--reps", type=int, default=50, help="measured repetitions of each read")
+    ap.add_argument("--warm-rounds", type=int, default=30, help="unmeasured rounds over all the reads first")
     ap.add_argument("--token")
     ap.add_argument("--region", help="unit code the appeals are received for and routed to")
     ap.add_argument("--n", type=int, default=2000)
