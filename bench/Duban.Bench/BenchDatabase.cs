@@ -104,7 +104,7 @@ internal sealed class BenchDatabase : IAsyncDisposable
             ? new SqliteConnection(new SqliteConnectionStringBuilder(ConnectionString) { Pooling = false }.ConnectionString)
             : new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ConnectionString);
         await connection.OpenAsync(cancellationToken);
-        MatterSearch.Functions.Register(connection); // the keyword index's triggers call it
+        SqliteConnections.Prepare(connection); // the keyword index's triggers call its function
         if (forLoad)
         {
             await using var command = connection.CreateCommand();

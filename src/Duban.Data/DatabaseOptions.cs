@@ -56,8 +56,7 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
         if (Provider == DatabaseProvider.Sqlite)
         {
             builder.UseSqlite(ConnectionString, o => o.MigrationsAssembly("Duban.Data.Sqlite").UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery));
-            builder.AddInterceptors(MatterSearch.Functions.Instance); // the keyword index's triggers call it
-            builder.AddInterceptors(SqliteCache.Instance); // 32 MB of pages per connection, not 2
+            builder.AddInterceptors(SqliteConnections.Instance); // a larger page cache, the keyword index's function
         }
         else
         {

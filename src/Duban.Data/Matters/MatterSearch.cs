@@ -1,8 +1,6 @@
-using System.Data.Common;
 using Duban.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Duban.Data;
 
@@ -11,7 +9,7 @@ namespace Duban.Data;
 /// (<see cref="SearchTerms"/>). On PostgreSQL a GIN index over <c>duban_pairs(…)</c>, a SQL function, so nothing
 /// outside the database keeps it (FlatReads migration). On SQLite an FTS5 table <c>matter_search</c> filled in bulk:
 /// matters up to <c>matter_search_state."Through"</c> are in it, kept by triggers on edits and deletes that call
-/// <c>duban_terms</c>, a function every connection of Duban's registers (<see cref="Functions"/>); newer matters are
+/// <c>duban_terms</c>, a function every connection of Duban's registers (<see cref="SqliteConnections"/>); newer matters are
 /// added by <see cref="CatchUpAsync"/> (after each import chunk, and every few seconds by the web host) and are
 /// candidates for every keyword until then. Written row by row as matters were inserted, FTS5 flushed and merged its
 /// segments at every savepoint, which tripled the CPU of an imported row (DueOrderIndexAndKeywordCatchUp migration).
@@ -136,29 +134,9 @@ public static class MatterSearch
     private const string PostgresCandidates =
         """SELECT "Id" AS "Value" FROM matters WHERE duban_pairs(lower(("Title" || ' ' || "Content" || ' ' || "Code") COLLATE "C")) @> {0}""";
 
-    /// <summary>Registers <c>duban_terms(title, content, code)</c> on each SQLite connection as it opens, for the
-    /// triggers that keep <c>matter_search</c>.</summary>
-    public sealed class Functions : DbConnectionInterceptor
-    {
-        public static Functions Instance { get; } = new();
-
-        public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Register(connection);
-
-        public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
-        {
-            Register(connection);
-            return Task.CompletedTask;
-        }
-
-        /// <summary>For a connection Duban opens outside EF (a bench's bulk loader): writes to <c>matters</c> fire the
-        /// triggers that call it.</summary>
-        public static void Register(DbConnection connection)
-        {
-            if (connection is SqliteConnection sqlite)
-            {
-                sqlite.CreateFunction("duban_terms", (string? title, string? content, string? code) =>
-                    SearchTerms.Index(title + "\n" + content + "\n" + code), isDeterministic: true);
-            }
-        }
-    }
+    /// <summary>Registers <c>duban_terms(title, content, code)</c>, which the triggers that keep <c>matter_search</c> call,
+    /// on a SQLite connection (<see cref="SqliteConnections"/> does it for each as it opens).</summary>
+    internal static void RegisterTerms(SqliteConnection connection) =>
+        connection.CreateFunction("duban_terms", (string? title, string? content, string? code) =>
+            SearchTerms.Index(title + "\n" + content + "\n" + code), isDeterministic: true);
 }

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Duban.Tests;
 
 /// <summary>Connections the app opens on SQLite carry the larger page cache (SQLite's default is 2 MB).</summary>
-public sealed class SqliteCacheTests
+public sealed class SqliteConnectionsTests
 {
     [Fact]
     public async Task Connection_OpenedAsTheAppConfiguresIt_Has32MegabytesOfPageCache()
