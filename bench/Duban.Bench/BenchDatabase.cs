@@ -188,7 +188,7 @@ internal sealed class BenchDatabase : IAsyncDisposable
         if (_sqliteFile is not null)
         {
             SqliteConnection.ClearAllPools();
-            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            foreach (var suffix in new[] { "", "-wal", "-shm", ".migrating" })
             {
                 File.Delete(_sqliteFile + suffix);
             }

@@ -3,6 +3,7 @@ using Duban.Data;
 using Duban.Items;
 using Duban.Matters;
 using Duban.Web.Auth;
+using Duban.Web.Jobs;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
@@ -49,6 +50,7 @@ public sealed partial class ImportModel(ItemImport import) : FormPageModel
 
         Upload = Guid.NewGuid().ToString("N");
         FileName = Path.GetFileName(file.FileName);
+        Directory.CreateDirectory(ImportWorker.Folder);
         await using (var target = System.IO.File.Create(PathOf(Upload)))
         {
             await file.CopyToAsync(target, cancellationToken);
@@ -93,7 +95,8 @@ public sealed partial class ImportModel(ItemImport import) : FormPageModel
         return Page();
     }
 
-    private static string PathOf(string key) => Path.Combine(Path.GetTempPath(), $"duban-items-{key}.upload");
+    // Beside the appeal imports' uploads, so a checked file never imported goes with their daily sweep.
+    private static string PathOf(string key) => Path.Combine(ImportWorker.Folder, $"items-{key}.upload");
 
     [GeneratedRegex("^[0-9a-f]{32}$")]
     private static partial Regex KeyPattern();
