@@ -232,8 +232,12 @@ public sealed class MatterLifecycle
     /// <summary>The actions the actor may take on the matter right now.</summary>
     public IReadOnlyList<MatterAction> AllowedActions(MatterState state, Actor actor, DateTimeOffset now, IUnitTree tree) =>
         Enum.GetValues<MatterAction>()
-            .Where(a => a != MatterAction.Assign && MayAct(a, state, actor, tree) && StatusAllows(a, state, now))
+            .Where(a => Allows(a, state, actor, now, tree))
             .ToList();
+
+    /// <summary>Whether the actor may take this one action right now (what <see cref="AllowedActions"/> would list).</summary>
+    public bool Allows(MatterAction action, MatterState state, Actor actor, DateTimeOffset now, IUnitTree tree) =>
+        action != MatterAction.Assign && MayAct(action, state, actor, tree) && StatusAllows(action, state, now);
 
     /// <summary>Decides an action: returns the event it makes, or throws saying why not.</summary>
     /// <exception cref="ConcurrencyConflictException">The client's version is stale.</exception>

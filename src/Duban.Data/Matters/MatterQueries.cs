@@ -209,7 +209,7 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
                 Calendar.ChinaTime.ToLocal(m.AssignedAt), Local(m.NextDueAt), ViewMapping.IsOverdue(state, now),
                 ViewMapping.Escalation(milestones), m.Version, milestones)
             {
-                MayAcknowledge = lifecycle.AllowedActions(state, actor, now, tree).Contains(MatterAction.Acknowledge),
+                MayAcknowledge = lifecycle.Allows(MatterAction.Acknowledge, state, actor, now, tree),
             };
         }).ToList();
         return new MatterPage(items, total, filter.Page, filter.PageSize)

@@ -20,6 +20,21 @@ public static class CountCaseArbitrary
         select new CountCase(First.AddDays(offset), n, m));
 }
 
+/// <summary>Two dates in 2000–2035, either order: spans of years, before, across and after the notices.</summary>
+public sealed record SpanCase(DateOnly After, DateOnly Through);
+
+public static class SpanCaseArbitrary
+{
+    private static readonly DateOnly First = new(2000, 1, 1);
+    private static readonly int Span = new DateOnly(2035, 12, 31).DayNumber - First.DayNumber;
+
+    public static Arbitrary<SpanCase> Cases() => Arb.From(
+        from a in Gen.Choose(0, Span)
+        from near in Gen.Elements(true, false)
+        from b in near ? Gen.Choose(Math.Max(0, a - 40), Math.Min(Span, a + 40)) : Gen.Choose(0, Span)
+        select new SpanCase(First.AddDays(a), First.AddDays(b)));
+}
+
 /// <remarks>The concrete classes carry <c>[Properties]</c>: the generators and the case count.</remarks>
 public abstract class WorkingDayPropertyTests(string culture) : CulturePinned(culture)
 {
@@ -42,6 +57,19 @@ public abstract class WorkingDayPropertyTests(string culture) : CulturePinned(cu
     {
         var end = China.AddWorkingDays(c.Start, c.N).Date;
         return China.WorkingDaysBetween(end, c.Start) == -c.N;
+    }
+
+    [Property]
+    public bool WorkingDaysBetween_CountsTheWorkingDaysOneByOne(SpanCase c)
+    {
+        var (from, to, sign) = c.Through < c.After ? (c.Through, c.After, -1) : (c.After, c.Through, 1);
+        var walked = 0;
+        for (var day = from.AddDays(1); day <= to; day = day.AddDays(1))
+        {
+            walked += China.IsWorkingDay(day) ? 1 : 0;
+        }
+
+        return China.WorkingDaysBetween(c.After, c.Through) == sign * walked;
     }
 
     [Property]
@@ -84,8 +112,8 @@ public abstract class WorkingDayPropertyTests(string culture) : CulturePinned(cu
     }
 }
 
-[Properties(Arbitrary = [typeof(CountCaseArbitrary)], MaxTest = 500)]
+[Properties(Arbitrary = [typeof(CountCaseArbitrary), typeof(SpanCaseArbitrary)], MaxTest = 500)]
 public sealed class WorkingDayPropertyTests_ZhCN() : WorkingDayPropertyTests(ZhCN);
 
-[Properties(Arbitrary = [typeof(CountCaseArbitrary)], MaxTest = 500)]
+[Properties(Arbitrary = [typeof(CountCaseArbitrary), typeof(SpanCaseArbitrary)], MaxTest = 500)]
 public sealed class WorkingDayPropertyTests_Invariant() : WorkingDayPropertyTests(Invariant);
