@@ -94,6 +94,18 @@ public static class VisibleMatters
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(actor);
+        var key = (actor.Id, actor.UnitId, string.Join(',', actor.Roles.Order()));
+        if (!db.Reaches.TryGetValue(key, out var reach))
+        {
+            reach = await FindReachAsync(db, actor, cancellationToken);
+            db.Reaches[key] = reach;
+        }
+
+        return reach;
+    }
+
+    private static async Task<(IQueryable<Matter> Matters, Reach Reach)> FindReachAsync(DubanDbContext db, Actor actor, CancellationToken cancellationToken)
+    {
         var matters = db.Matters.AsQueryable();
         if (actor.Has(Role.Admin))
         {
