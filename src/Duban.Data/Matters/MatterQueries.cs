@@ -183,7 +183,7 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
 
         // The page's ids once (and one more, to know whether another page follows), then the rows with their
         // milestones and co-units by id: the paged query is not repeated for each included collection.
-        var ids = await PageIdsAsync(query, sort, filter.Descending, after, skip, filter.PageSize + 1, cancellationToken);
+        var ids = await PageIdsAsync(query, sort, filter.Descending, after, skip, filter.PageSize + 1, total < cap ? total : null, cancellationToken);
         var more = ids.Count > filter.PageSize;
         if (more)
         {
@@ -369,9 +369,10 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
     }
 
     /// <summary>The ids of one page in the list's order; each order follows an index (id, next due, assigned
-    /// instant, code), ties by id. After a row's key (id and due orders), the read starts at it along the index.</summary>
+    /// instant, code), ties by id. After a row's key (id and due orders), the read starts at it along the index.
+    /// <paramref name="total"/> is how many rows the query holds, when known exactly.</summary>
     private static async Task<List<long>> PageIdsAsync(IQueryable<Matter> query, MatterSort sort, bool descending, MatterKey? after,
-        int skip, int take, CancellationToken cancellationToken)
+        int skip, int take, int? total, CancellationToken cancellationToken)
     {
         if (sort != MatterSort.Due)
         {
@@ -413,7 +414,9 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
                     ? due.OrderByDescending(m => m.NextDueAt).ThenByDescending(m => m.Id)
                     : due.OrderBy(m => m.NextDueAt).ThenBy(m => m.Id))
                 .Skip(skip).Take(take).Select(m => m.Id).ToListAsync(cancellationToken);
-            if (ids.Count == take)
+            // A full page; or, the list's count known, every row up to its end is on it: none without a deadline is
+            // left (a unit's tab is often all running matters, and reading for none cost a pass over the unit's rows).
+            if (ids.Count == take || (after is null && total is { } all && skip + ids.Count >= all))
             {
                 return ids;
             }
