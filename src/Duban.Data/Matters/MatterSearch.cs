@@ -117,9 +117,10 @@ public static class MatterSearch
         }
     }
 
-    /// <summary>The ids of the matters not yet in SQLite's keyword index.</summary>
+    /// <summary>The ids of the matters not yet in SQLite's keyword index. NOT INDEXED leaves the rowid range: SQLite
+    /// otherwise skip-scanned the (NextDueAt, Id) index, 0.5–7 ms at a million matters, for the check every 2 s.</summary>
     private static IQueryable<long> Unindexed(DubanDbContext db) =>
-        db.Database.SqlQuery<long>($"""SELECT "Id" AS "Value" FROM matters WHERE "Id" > (SELECT "Through" FROM matter_search_state)""");
+        db.Database.SqlQuery<long>($"""SELECT "Id" AS "Value" FROM matters NOT INDEXED WHERE "Id" > (SELECT "Through" FROM matter_search_state)""");
 
     /// <summary>The matters a catch-up indexes: how many, and the last id.</summary>
     private sealed class Batch
