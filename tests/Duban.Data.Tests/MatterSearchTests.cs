@@ -87,6 +87,51 @@ public sealed class MatterSearchTests
         Assert.Equal([stored[30].Id], await FoundAsync(s, "加装电梯"));
     }
 
+    /// <summary>
+    /// A word in at least as many matters as make it common is judged common, and then found by the substring test:
+    /// on SQLite by the index's count, on PostgreSQL by the statistics ANALYZE keeps of the index (reading a common
+    /// word's candidates means reading their rows). Statistics are a sample of the past, so on PostgreSQL a word the
+    /// statistics still count as common is judged so after the matters holding it changed, and the list still shows
+    /// exactly the matters that hold it.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(TestDatabase.Engines), MemberType = typeof(TestDatabase))]
+    public async Task A_common_word_is_judged_without_reading_its_candidates_on_PostgreSQL(string engine)
+    {
+        await using var s = await Storage.CreateAsync(engine, "2024-03-04T09:00:00+08:00");
+        var ids = new List<long>();
+        for (var i = 0; i < 64; i++)
+        {
+            var title = i < 56 ? $"小区停车难{i}" : $"道路破损{i}";
+            ids.Add(await s.RunAsync(sp => sp.GetRequiredService<AssignMatter>().ExecuteAsync(
+                TestMatters.Assignment() with { Title = title, Content = "群众反映" }, s.Org.Supervisor)));
+        }
+
+        await CatchUpAsync(s, 1_000);
+        await s.RunAsync(sp => sp.GetRequiredService<DubanDbContext>().Database.ExecuteSqlRawAsync(engine == TestDatabase.Sqlite ? "SELECT 1" : "ANALYZE matters"));
+        var (found, common, _) = await FindAsync(s, "小区", 50);
+        Assert.True(common);
+        Assert.Null(found);
+        (found, common, _) = await FindAsync(s, "道路", 50);
+        Assert.False(common);
+        Assert.Equal(ids[56..], found);
+
+        // 50 of the 56 matters about 小区 are now about 道路; PostgreSQL's statistics are not refreshed.
+        await s.RunAsync(sp => sp.GetRequiredService<DubanDbContext>().Matters.Where(m => ids.Take(50).Contains(m.Id))
+            .ExecuteUpdateAsync(u => u.SetProperty(m => m.Title, "道路积水")));
+        (found, common, _) = await FindAsync(s, "小区", 50);
+        Assert.Equal(engine == TestDatabase.Postgres, common);
+        Assert.Equal(engine == TestDatabase.Sqlite ? ids[50..56] : null, found);
+        Assert.Equal(ids[50..56], await FoundAsync(s, "小区"));
+        Assert.Equal([.. ids[..50], .. ids[56..]], await FoundAsync(s, "道路"));
+    }
+
+    private static async Task<(List<long>? Candidates, bool Common, bool Unindexed)> FindAsync(Storage s, string keyword, int many)
+    {
+        var (found, common, unindexed) = await s.RunAsync(sp => MatterSearch.FindAsync(sp.GetRequiredService<DubanDbContext>(), keyword, many, CancellationToken.None));
+        return (found?.Order().ToList(), common, unindexed);
+    }
+
     private static Task<int> CatchUpAsync(Storage s, int most) =>
         s.RunAsync(sp => MatterSearch.CatchUpAsync(sp.GetRequiredService<DubanDbContext>(), most, CancellationToken.None));
 
