@@ -8,6 +8,7 @@
 #   bench/flat-reads.sh [--sizes 10000,100000,1000000] [--postgres CONN] [--reps 50] [--units 3000] [--keep] [--no-publish]
 #   bench/flat-reads.sh --existing FILE --password PASSWORD [--reps 50]   (a SQLite file kept from an earlier run,
 #     e.g. to time two builds on one database; ducha's password as the generator printed it; the file is migrated)
+#   bench/flat-reads.sh --postgres CONN --existing DATABASE --password PASSWORD   (the same, a database on that server)
 # Bounded: each generation by --gen-minutes (default 30), each size's reads by 10 minutes.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -22,11 +23,12 @@ while [ $# -gt 0 ]; do
     --keep) keep=1; shift ;;
     --no-publish) publish=0; shift ;;
     --gen-minutes) gen_minutes="$2"; shift 2 ;;
-    --existing) existing="$(realpath "$2")"; keep=1; sizes=existing; shift 2 ;;
+    --existing) existing="$2"; keep=1; sizes=existing; shift 2 ;;
     --password) password="$2"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
+[ -n "$existing" ] && [ -z "$postgres" ] && existing="$(realpath "$existing")"
 big="${DUBAN_BIG_TMP:-/tmp}"
 tmp="$(mktemp -d "$big/duban-flat.XXXXXX")"
 out="${DUBAN_BENCH_BUILD:-$tmp/app}"
@@ -49,7 +51,11 @@ sql() { # one value from the database of this size
 pg_conn() { sed 's/;/ /g; s/Username=/user=/; s/Host=/host=/; s/Port=/port=/; s/Database=/dbname=/; s/Password=/password=/' <<<"$1"; }
 IFS=, read -ra list <<<"$sizes"
 for n in "${list[@]}"; do
-  if [ -n "$postgres" ]; then
+  if [ -n "$postgres" ] && [ -n "$existing" ]; then
+    name="$existing"
+    export Database__Provider=postgres ConnectionStrings__Duban="$(sed "s/Database=[^;]*/Database=$name/" <<<"$postgres")"
+    engine=postgres
+  elif [ -n "$postgres" ]; then
     name="duban_flat_${n}_$$"
     psql "$(pg_conn "$(sed 's/Database=[^;]*/Database=postgres/' <<<"$postgres")")" -qc "CREATE DATABASE $name" >/dev/null
     export Database__Provider=postgres ConnectionStrings__Duban="$(sed "s/Database=[^;]*/Database=$name/" <<<"$postgres")"
@@ -60,8 +66,7 @@ for n in "${list[@]}"; do
     engine=sqlite
   fi
   if [ -n "$existing" ]; then
-    file="$existing"
-    export ConnectionStrings__Duban="Data Source=$file"
+    [ -n "$postgres" ] || { file="$existing"; export ConnectionStrings__Duban="Data Source=$file"; }
     dotnet "$out/cli/duban.dll" db migrate >/dev/null
     n="$(sql 'SELECT COUNT(*) FROM matters')"
   else

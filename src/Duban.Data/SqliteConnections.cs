@@ -8,7 +8,7 @@ namespace Duban.Data;
 /// What every SQLite connection Duban opens gets, as it opens (a pooled connection keeps it):
 /// <list type="bullet">
 /// <item>a 32 MB page cache: SQLite's default 2 MB holds the pages of a few hundred matters, and a unit's work list reads
-/// its ~2,000 matters by id three times a page at a million matters (13 ms a read from the OS cache, 3.6 ms from a
+/// its ~2,000 matters by id twice a page (tab counts, page) at a million matters (13 ms a read from the OS cache, 3.6 ms from a
 /// 32 MB one; docs/BENCHMARKS.md). Filled only as pages are read, and emptied when another connection writes.</item>
 /// <item><c>duban_terms</c>, which the keyword index's triggers call (<see cref="MatterSearch"/>).</item>
 /// </list>
