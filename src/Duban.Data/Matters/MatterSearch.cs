@@ -140,14 +140,15 @@ public static class MatterSearch
     private static async Task<PairStatistics?> PostgresPairStatisticsAsync(DubanDbContext db, string keyword, CancellationToken cancellationToken)
     {
         // unnest pairs the elements with their shares; the shares run three longer (least, greatest, nulls), so the
-        // row just past the last element carries the least share and no pair.
+        // row just past the last element carries the least share and no pair. The elements are cast to text[] once
+        // (MATERIALIZED): cast again for each of the 1,000 rows, this read took 74 ms instead of 4.
         var rows = await db.Database.SqlQueryRaw<PairShare>("""
+            WITH s AS MATERIALIZED (
+                SELECT most_common_elems::text::text[] AS pairs, most_common_elem_freqs AS shares FROM pg_stats
+                WHERE schemaname = current_schema() AND tablename = 'IX_matters_Search')
             SELECT e.pair AS "Pair", e.share::float8 AS "Share", c.reltuples::float8 AS "Texts"
-            FROM pg_stats s
-            CROSS JOIN LATERAL unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) WITH ORDINALITY AS e(pair, share, n)
-            CROSS JOIN pg_class c
-            WHERE s.schemaname = current_schema() AND s.tablename = 'IX_matters_Search' AND c.oid = 'matters'::regclass
-              AND (e.pair = ANY({0}) OR e.n = cardinality(s.most_common_elems::text::text[]) + 1)
+            FROM s CROSS JOIN LATERAL unnest(s.pairs, s.shares) WITH ORDINALITY AS e(pair, share, n) CROSS JOIN pg_class c
+            WHERE c.oid = 'matters'::regclass AND (e.pair = ANY({0}) OR e.n = cardinality(s.pairs) + 1)
             """, [SearchTerms.Pairs(keyword).ToArray()]).ToListAsync(cancellationToken);
         var least = rows.Find(r => r.Pair is null);
         return least is null || least.Texts < 0

@@ -204,12 +204,13 @@ public sealed class SyntheticData(DubanDbContext db, Rules rules, UserAccounts a
         {
             sql.Append("ANALYZE; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-2000; PRAGMA temp_store=DEFAULT; PRAGMA wal_checkpoint(TRUNCATE);");
         }
-        else
-        {
-            sql.Append("ANALYZE;");
-        }
-
         await RunAsync(sql.ToString(), cancellationToken);
+        if (db.Database.IsNpgsql())
+        {
+            // VACUUM, not only ANALYZE: it marks the loaded pages all-visible, which index-only scans need (the board's
+            // open matters, OpenMattersIndexOnly); autovacuum would do it later. Not in a transaction, so on its own.
+            await RunAsync("VACUUM (ANALYZE)", cancellationToken);
+        }
     }
 
     private static string Quoted(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
