@@ -54,9 +54,12 @@ public static class VisibleMatters
         }
 
         var visible = new VisibleMatter(matter, state, tree);
-        if (plain)
+        if (!track)
         {
-            db.ReadMatters[key] = visible;
+            // Loaded with more (the matter page's events and units) serves a plain load too: the page's checks that
+            // follow (attachments, people, 督办, extensions) no longer read the matter, its co-units, milestones and
+            // units again.
+            db.ReadMatters.TryAdd(key, visible);
         }
 
         return visible;
