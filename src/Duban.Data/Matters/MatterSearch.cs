@@ -23,8 +23,9 @@ public static class MatterSearch
     /// word (小区 in a third of all matters) is better found by the substring test along whatever index the list is
     /// read in, stopping at a page: a set of a third of a million ids would be built and sorted for every query of
     /// the page. On PostgreSQL a word is judged common from the index's statistics before any candidate is read
-    /// (<see cref="PairStatistics"/>): at most as many matters hold it as hold its rarest pair. <c>Unindexed</c>: the candidates include matters not yet in SQLite's index (every one of them, so
-    /// the index's answer is not exact even for a keyword that is one pair).
+    /// (<see cref="PairStatistics"/>): at most as many matters hold it as hold its rarest pair. <c>Unindexed</c>: the
+    /// candidates include matters not yet in SQLite's index (every one of them, so the index's answer is not exact
+    /// even for a keyword that is one pair).
     /// </summary>
     public static async Task<(IReadOnlyList<long>? Candidates, bool Common, bool Unindexed)> FindAsync(DubanDbContext db, string keyword, int many,
         CancellationToken cancellationToken)

@@ -204,6 +204,7 @@ public sealed class SyntheticData(DubanDbContext db, Rules rules, UserAccounts a
         {
             sql.Append("ANALYZE; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-2000; PRAGMA temp_store=DEFAULT; PRAGMA wal_checkpoint(TRUNCATE);");
         }
+
         await RunAsync(sql.ToString(), cancellationToken);
         if (db.Database.IsNpgsql())
         {
