@@ -108,7 +108,11 @@ public sealed class MatterSearchTests
         }
 
         await CatchUpAsync(s, 1_000);
-        await s.RunAsync(sp => sp.GetRequiredService<DubanDbContext>().Database.ExecuteSqlRawAsync(engine == TestDatabase.Sqlite ? "SELECT 1" : "ANALYZE matters"));
+        if (engine == TestDatabase.Postgres)
+        {
+            await s.RunAsync(sp => sp.GetRequiredService<DubanDbContext>().Database.ExecuteSqlRawAsync("ANALYZE matters"));
+        }
+
         var (found, common, _) = await FindAsync(s, "小区", 50);
         Assert.True(common);
         Assert.Null(found);

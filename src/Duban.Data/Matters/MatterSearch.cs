@@ -39,10 +39,13 @@ public static class MatterSearch
         // PostgreSQL's GIN index finds a candidate only by reading its row (no index-only scan, and a bitmap of a
         // third of a million rows turns lossy and has every row's pairs recomputed: 68 s for 小区 at a million). Its
         // statistics judge a common word first; without them (never analysed), the candidates are read as on SQLite.
-        if (!db.Database.IsSqlite() && await PostgresPairStatisticsAsync(db, keyword, cancellationToken) is { } statistics
-            && statistics.AtMost(SearchTerms.Pairs(keyword)) >= many)
+        if (!db.Database.IsSqlite())
         {
-            return (null, true, false);
+            var pairs = SearchTerms.Pairs(keyword);
+            if (await PostgresPairStatisticsAsync(db, pairs, cancellationToken) is { } statistics && statistics.AtMost(pairs) >= many)
+            {
+                return (null, true, false);
+            }
         }
 
         var ids = await candidates.Take(many).ToListAsync(cancellationToken);
@@ -134,11 +137,11 @@ public static class MatterSearch
         db.Database.SqlQuery<long>($"""SELECT "Id" AS "Value" FROM matters NOT INDEXED WHERE "Id" > (SELECT "Through" FROM matter_search_state)""");
 
     /// <summary>
-    /// What PostgreSQL's statistics of the keyword index say of the keyword's pairs (<see cref="PairStatistics"/>):
+    /// What PostgreSQL's statistics of the keyword index say of a keyword's pairs (<see cref="PairStatistics"/>):
     /// the listed ones among them and the least listed share, or null when the index has not been analysed (or this
     /// user may not read its statistics: pg_stats shows them to the table's owner). One small read of the catalogue.
     /// </summary>
-    private static async Task<PairStatistics?> PostgresPairStatisticsAsync(DubanDbContext db, string keyword, CancellationToken cancellationToken)
+    private static async Task<PairStatistics?> PostgresPairStatisticsAsync(DubanDbContext db, IReadOnlyList<string> pairs, CancellationToken cancellationToken)
     {
         // unnest pairs the elements with their shares; the shares run three longer (least, greatest, nulls), so the
         // row just past the last element carries the least share and no pair. The elements are cast to text[] once
@@ -150,7 +153,7 @@ public static class MatterSearch
             SELECT e.pair AS "Pair", e.share::float8 AS "Share", c.reltuples::float8 AS "Texts"
             FROM s CROSS JOIN LATERAL unnest(s.pairs, s.shares) WITH ORDINALITY AS e(pair, share, n) CROSS JOIN pg_class c
             WHERE c.oid = 'matters'::regclass AND (e.pair = ANY({0}) OR e.n = cardinality(s.pairs) + 1)
-            """, [SearchTerms.Pairs(keyword).ToArray()]).ToListAsync(cancellationToken);
+            """, [pairs.ToArray()]).ToListAsync(cancellationToken);
         var least = rows.Find(r => r.Pair is null);
         return least is null || least.Texts < 0
             ? null

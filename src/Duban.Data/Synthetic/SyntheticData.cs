@@ -209,7 +209,7 @@ public sealed class SyntheticData(DubanDbContext db, Rules rules, UserAccounts a
         if (db.Database.IsNpgsql())
         {
             // VACUUM, not only ANALYZE: it marks the loaded pages all-visible, which index-only scans need (the board's
-            // open matters, OpenMattersIndexOnly); autovacuum would do it later. Not in a transaction, so on its own.
+            // open matters, FasterPairsAndIndexedIds); autovacuum would do it later. Not in a transaction, so on its own.
             await RunAsync("VACUUM (ANALYZE)", cancellationToken);
         }
     }

@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Duban.Data.Postgres.Migrations
 {
     [DbContext(typeof(DubanDbContext))]
-    [Migration("20261206122321_FasterKeywordPairs")]
-    partial class FasterKeywordPairs
+    [Migration("20261206140426_FasterPairsAndIndexedIds")]
+    partial class FasterPairsAndIndexedIds
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
