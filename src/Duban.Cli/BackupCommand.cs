@@ -443,6 +443,7 @@ internal sealed class BackupCommand(CliContext cli)
         await using var wal = to.CreateCommand();
         wal.CommandText = "PRAGMA journal_mode=WAL;";
         await wal.ExecuteNonQueryAsync(ct);
+        MatterSearch.DeleteIndex(database.SqliteFile!); // the keyword index of what was there: made again by the server
     }
 
     /// <summary><c>pg_restore</c> into the target in one transaction, after emptying its <c>public</c> schema when it had tables.</summary>

@@ -10,7 +10,7 @@ namespace Duban.Data;
 /// <item>a 32 MB page cache: SQLite's default 2 MB holds the pages of a few hundred matters, and a unit's work list reads
 /// its ~2,000 matters by id twice a page (tab counts, page) at a million matters (13 ms a read from the OS cache, 3.6 ms from a
 /// 32 MB one; docs/BENCHMARKS.md). Filled only as pages are read, and emptied when another connection writes.</item>
-/// <item><c>duban_terms</c>, which the keyword index's triggers call (<see cref="MatterSearch"/>).</item>
+/// <item><c>duban_terms</c>, which the migrations that filled the keyword index call (<see cref="MatterSearch"/>).</item>
 /// </list>
 /// </summary>
 public sealed class SqliteConnections : DbConnectionInterceptor
@@ -28,8 +28,7 @@ public sealed class SqliteConnections : DbConnectionInterceptor
         return Task.CompletedTask;
     }
 
-    /// <summary>Also for a connection Duban opens outside EF (a bench's bulk loader): writes to <c>matters</c> fire the
-    /// triggers that call <c>duban_terms</c>.</summary>
+    /// <summary>Also for a connection Duban opens outside EF (a bench's bulk loader).</summary>
     public static void Prepare(DbConnection connection)
     {
         if (connection is not SqliteConnection sqlite)

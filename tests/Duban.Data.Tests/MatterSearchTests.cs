@@ -120,14 +120,54 @@ public sealed class MatterSearchTests
         Assert.False(common);
         Assert.Equal(ids[56..], found);
 
-        // 50 of the 56 matters about 小区 are now about 道路; PostgreSQL's statistics are not refreshed.
+        // 50 of the 56 matters about 小区 are now about 道路; PostgreSQL's statistics are not refreshed. SQLite's index
+        // file learns of the edits at its next catch-up; search is right before it (edited matters are candidates).
         await s.RunAsync(sp => sp.GetRequiredService<DubanDbContext>().Matters.Where(m => ids.Take(50).Contains(m.Id))
             .ExecuteUpdateAsync(u => u.SetProperty(m => m.Title, "道路积水")));
+        Assert.Equal(ids[50..56], await FoundAsync(s, "小区"));
+        Assert.Equal([.. ids[..50], .. ids[56..]], await FoundAsync(s, "道路"));
+        Assert.Equal(0, await CatchUpAsync(s, 1_000)); // no new matter; the edits applied
         (found, common, _) = await FindAsync(s, "小区", 50);
         Assert.Equal(engine == TestDatabase.Postgres, common);
         Assert.Equal(engine == TestDatabase.Sqlite ? ids[50..56] : null, found);
         Assert.Equal(ids[50..56], await FoundAsync(s, "小区"));
         Assert.Equal([.. ids[..50], .. ids[56..]], await FoundAsync(s, "道路"));
+    }
+
+    /// <summary>SQLite's index file is derived data: one made for another database, or for a later state of this one
+    /// (a backup restored under it), is not trusted and is made again; a deleted matter leaves it.</summary>
+    [Fact]
+    public async Task SQLites_index_file_follows_its_database_and_nothing_else()
+    {
+        await using var s = await Storage.CreateAsync(TestDatabase.Sqlite, "2024-03-04T09:00:00+08:00");
+        var ids = new List<long>();
+        for (var i = 0; i < 10; i++)
+        {
+            ids.Add(await s.RunAsync(sp => sp.GetRequiredService<AssignMatter>().ExecuteAsync(
+                TestMatters.Assignment() with { Title = $"雨污分流{i}", Content = "群众反映" }, s.Org.Supervisor)));
+        }
+
+        Assert.Equal(10, await CatchUpAsync(s, 1_000));
+        Assert.Equal(ids, (await FindAsync(s, "雨污分流", 50)).Candidates);
+
+        // A deleted matter (Duban deletes none; an operator might, by hand): a candidate no more once the deletion is applied.
+        await s.RunAsync(sp => sp.GetRequiredService<DubanDbContext>().Database.ExecuteSqlAsync(
+            $"PRAGMA foreign_keys = OFF; DELETE FROM matters WHERE \"Id\" = {ids[0]}; PRAGMA foreign_keys = ON"));
+        Assert.Equal(0, await CatchUpAsync(s, 1_000));
+        Assert.Equal(ids[1..], (await FindAsync(s, "雨污分流", 50)).Candidates);
+
+        // Another database's index (its id differs): not read, and made again from this one's matters.
+        await s.RunAsync(sp => sp.GetRequiredService<DubanDbContext>().Database.ExecuteSqlRawAsync("""UPDATE matter_search_source SET "Source" = 'other'"""));
+        Assert.Null((await FindAsync(s, "雨污分流", 50)).Candidates);
+        Assert.Equal(9, await CatchUpAsync(s, 1_000));
+        Assert.Equal(ids[1..], (await FindAsync(s, "雨污分流", 50)).Candidates);
+
+        // An index further on than the database's ids ever went (an older backup restored under it): made again.
+        await s.RunAsync(sp => sp.GetRequiredService<DubanDbContext>().Database.ExecuteSqlAsync(
+            $"PRAGMA foreign_keys = OFF; DELETE FROM matters WHERE \"Id\" > {ids[2]}; UPDATE sqlite_sequence SET seq = {ids[2]} WHERE name = 'matters'; PRAGMA foreign_keys = ON"));
+        Assert.Equal(2, await CatchUpAsync(s, 1_000));
+        Assert.Equal(ids[1..3], (await FindAsync(s, "雨污分流", 50)).Candidates);
+        Assert.Equal(ids[2], await s.RunAsync(sp => MatterSearch.IndexedThroughAsync(sp.GetRequiredService<DubanDbContext>(), CancellationToken.None)));
     }
 
     private static async Task<(List<long>? Candidates, bool Common, bool Unindexed)> FindAsync(Storage s, string keyword, int many)

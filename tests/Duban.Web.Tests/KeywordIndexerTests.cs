@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Duban.Data;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Duban.Tests;
@@ -34,8 +33,7 @@ public sealed class KeywordIndexerTests(SqliteApp app) : IClassFixture<SqliteApp
     private async Task<long> IndexedThroughAsync()
     {
         await using var scope = app.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<DubanDbContext>().Database
-            .SqlQuery<long>($"""SELECT "Through" AS "Value" FROM matter_search_state""").SingleAsync();
+        return await MatterSearch.IndexedThroughAsync(scope.ServiceProvider.GetRequiredService<DubanDbContext>(), CancellationToken.None);
     }
 
     private async Task<List<long>> FoundAsync(string keyword)

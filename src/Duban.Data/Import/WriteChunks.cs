@@ -18,9 +18,6 @@ public sealed class WriteChunks(DubanDbContext db, bool dryRun) : IAsyncDisposab
     public static readonly TimeSpan MaxTime = TimeSpan.FromSeconds(2);
     public static readonly TimeSpan SqlitePause = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>At most this many matters indexed at a chunk's end: a chunk's own and the intake's beside it.</summary>
-    private const int CatchUpRows = 50_000;
-
     private readonly bool _sqlite = db.Database.IsSqlite();
     private IDbContextTransaction? _transaction;
     private IDisposable? _turn;
@@ -73,8 +70,6 @@ public sealed class WriteChunks(DubanDbContext db, bool dryRun) : IAsyncDisposab
         {
             try
             {
-                // What the chunk wrote goes into the keyword index in one statement, not row by row (MatterSearch).
-                await MatterSearch.CatchUpAsync(db, CatchUpRows, cancellationToken);
                 await _transaction.CommitAsync(cancellationToken);
             }
             finally

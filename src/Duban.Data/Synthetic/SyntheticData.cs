@@ -189,7 +189,7 @@ public sealed class SyntheticData(DubanDbContext db, Rules rules, UserAccounts a
     /// the default sync and cache, and a checkpoint so the file stands alone.</summary>
     private async Task LoadedAsync(List<(string Name, string Definition)> indexes, CancellationToken cancellationToken)
     {
-        // The keyword index (SQLite) in a few large statements, under the load's cache, as an import chunk does.
+        // The keyword index (SQLite, in its own file) at once, so the generated database is searched by it from the start.
         while (await MatterSearch.CatchUpAsync(db, 100_000, cancellationToken) > 0)
         {
         }

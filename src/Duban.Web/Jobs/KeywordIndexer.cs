@@ -4,9 +4,10 @@ using Microsoft.EntityFrameworkCore;
 namespace Duban.Web.Jobs;
 
 /// <summary>
-/// Every two seconds, adds the matters written since to SQLite's keyword index (<see cref="MatterSearch.CatchUpAsync"/>),
-/// 5,000 to a transaction. Until then the substring test finds a new matter: the job makes search faster, and search
-/// is right without it. Nothing to do on PostgreSQL.
+/// Every two seconds, adds the matters written since to SQLite's keyword index and applies the edits logged since
+/// (<see cref="MatterSearch.CatchUpAsync"/>), 5,000 to a transaction of the index's own file, so the database's writers
+/// never wait for it. Until then the substring test finds a new matter: the job makes search faster, and search is
+/// right without it. Nothing to do on PostgreSQL.
 /// </summary>
 public sealed class KeywordIndexer(IServiceScopeFactory scopes, TimeProvider clock, ILogger<KeywordIndexer> logger) : BackgroundService
 {
