@@ -76,6 +76,10 @@ internal sealed class KeywordIndexFile : IAsyncDisposable
         }
     }
 
+    /// <summary>Makes the index. The words are <see cref="SearchTerms.Index"/>'s pairs separated by spaces, so the
+    /// <c>ascii</c> tokenizer (a byte above 127 is part of a word; ASCII letters folded) cuts them as written, a fifth
+    /// cheaper than <c>unicode61</c>, whose further folding (accents, other scripts' case) only added candidates the
+    /// substring test then refused.</summary>
     private async Task CreateAsync(CancellationToken cancellationToken)
     {
         await ExecuteAsync("PRAGMA journal_mode=WAL", cancellationToken);
@@ -83,7 +87,7 @@ internal sealed class KeywordIndexFile : IAsyncDisposable
         if (await ScalarAsync<long>("PRAGMA user_version", cancellationToken) == 0) // another process may have made it meanwhile
         {
             await ExecuteAsync("""
-                CREATE VIRTUAL TABLE matter_search USING fts5(terms, content='', contentless_delete=1, detail=none);
+                CREATE VIRTUAL TABLE matter_search USING fts5(terms, content='', contentless_delete=1, detail=none, tokenize='ascii');
                 CREATE TABLE state ("Source" TEXT NOT NULL, "Through" INTEGER NOT NULL, "Changes" INTEGER NOT NULL);
                 INSERT INTO state VALUES ('', 0, 0);
                 PRAGMA user_version = 1;
