@@ -45,7 +45,8 @@ public sealed class AuditTrail(TimeProvider clock) : SaveChangesInterceptor, IDb
     {
         public IEntityType Type { get; } = type;
         public string Name { get; } = type.GetTableName() ?? type.ClrType.Name;
-        public IReadOnlyList<IProperty> Properties { get; } = type.GetProperties().ToList();
+        /// <summary>In ordinal order of name, the order of the canonical text (AuditValues), so it is not sorted per row.</summary>
+        public IReadOnlyList<IProperty> Properties { get; } = [.. type.GetProperties().OrderBy(p => p.Name, StringComparer.Ordinal)];
         public IReadOnlyList<IProperty> Key { get; } = type.FindPrimaryKey()!.Properties;
 
         /// <summary>The property naming the matter a row belongs to (the matter's own id for a matter).</summary>

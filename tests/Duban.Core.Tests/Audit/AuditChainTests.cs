@@ -129,6 +129,31 @@ public sealed class AuditValuesTests
         Assert.Equal("""{"Active":true,"DueAt":"2024-02-08T02:00:00.123456Z","Score":"1.5","Title":"路灯"}""", AuditValues.Json(a));
     }
 
+    /// <summary>Stored records carry these hashes: the text and hash of a row of every kind of value, as the first
+    /// form of <see cref="AuditValues"/> made them, must never change (sorted or not, one row or thousands).</summary>
+    [Fact]
+    public void TheCanonicalTextAndHash_StayWhatStoredRecordsHold()
+    {
+        var row = new Dictionary<string, object?>
+        {
+            ["Title"] = "小区\"停车\"难\n", ["Id"] = 42L, ["Count"] = -7, ["Small"] = (short)3, ["Byte"] = (byte)255, ["Flag"] = true,
+            ["None"] = null, ["At"] = new DateTimeOffset(2024, 3, 4, 9, 0, 0, 123, TimeSpan.FromHours(8)).AddTicks(4567),
+            ["Day"] = new DateOnly(2024, 3, 4), ["Money"] = 12.50m, ["Ratio"] = 0.1, ["Kind"] = DayOfWeek.Monday, ["Big"] = ulong.MaxValue,
+            ["U"] = uint.MaxValue, ["Neg"] = long.MinValue, ["Bytes"] = new byte[] { 1, 2, 3 },
+        };
+        const string Text = """{"At":"2024-03-04T01:00:00.123456Z","Big":18446744073709551615,"Byte":255,"Bytes":"AQID","Count":-7,"Day":"2024-03-04","Flag":true,"Id":42,"Kind":"Monday","Money":"12.5","Neg":-9223372036854775808,"None":null,"Ratio":"0.1","Small":3,"Title":"小区\"停车\"难\n","U":4294967295}""";
+        const string Hash = "82843f7097c566ed20100c0a05a2e5a4227841385f2752a8b52e8273112b2c9d";
+        var sorted = row.OrderBy(v => v.Key, StringComparer.Ordinal).ToList();
+
+        Assert.Equal(Text, AuditValues.Json(row));
+        Assert.Equal(Text, AuditValues.Json(sorted));
+        for (var i = 0; i < 3; i++) // the per-thread writer used again
+        {
+            Assert.Equal(Hash, AuditValues.RowHash(row));
+            Assert.Equal(Hash, AuditValues.RowHash(sorted));
+        }
+    }
+
     [Property(MaxTest = 300)]
     public bool AnyChangedValue_ChangesTheRowHash(NonNull<string> title, int number, bool flag)
     {
