@@ -34,8 +34,9 @@ public sealed class RowWriter(DubanDbContext db)
     /// <summary>Rows per statement at most, so one statement's text stays small.</summary>
     private const int MaxRows = 1000;
 
-    /// <summary>From this many rows, SQLite inserts run a prepared single-row statement (<see cref="InsertPreparedAsync"/>).</summary>
-    private const int PreparedFrom = 64;
+    /// <summary>From this many rows, or this many characters of text, SQLite inserts run a prepared single-row statement
+    /// (<see cref="InsertPreparedAsync"/>).</summary>
+    private const int PreparedFrom = 64, PreparedFromText = 32 * 1024;
 
     private static readonly ConcurrentDictionary<IEntityType, MappedTable> Tables = new();
 
@@ -104,13 +105,16 @@ public sealed class RowWriter(DubanDbContext db)
 
         // A composite key (a link row such as a co-unit) is always written as it is.
         var (columns, head) = table.Insert(withIds: table.Key?.Value(rows[0]) is not (null or 0L or 0), Defaulted(table, rows), _sql);
+        var tp = PhaseTimes.Time("write " + typeof(T).Name);
         if (!await CopyAsync(table, rows, columns, cancellationToken) && !await InsertPreparedAsync(rows, columns, head, cancellationToken))
         {
             await InChunksAsync(rows, columns, head, "", cancellationToken);
         }
+        tp.Dispose();
 
         if (audited)
         {
+            using var ta = PhaseTimes.Time("audit " + typeof(T).Name);
             AuditTrail.RecordRows(db, table.Type, (IReadOnlyList<object>)rows, null);
         }
     }
@@ -201,13 +205,13 @@ public sealed class RowWriter(DubanDbContext db)
     /// statements for a bulk load. The values are bound by position straight to SQLite (SQLitePCL), as
     /// Microsoft.Data.Sqlite would store them, when every column's stored type is a plain one (integers, booleans,
     /// reals, text, bytes): its command found each parameter by name and was a fifth of an imported row's insert time.
-    /// False when it does not apply: PostgreSQL, few rows, statements being held, no transaction, a column of another
+    /// False when it does not apply: PostgreSQL, few short rows, statements being held, no transaction, a column of another
     /// stored type, or text with a NUL (which the command interceptor refuses, so it goes that way).
     /// </summary>
     private async Task<bool> InsertPreparedAsync<T>(IReadOnlyList<T> rows, Column[] columns, string head, CancellationToken cancellationToken)
         where T : class
     {
-        if (_postgres || _held is not null || rows.Count < PreparedFrom || db.Database.CurrentTransaction is null
+        if (_postgres || _held is not null || db.Database.CurrentTransaction is null
             || !Array.TrueForAll(columns, c => c.BindsPlainly)
             || db.Database.GetDbConnection() is not SqliteConnection { Handle: { } handle })
         {
@@ -215,16 +219,29 @@ public sealed class RowWriter(DubanDbContext db)
         }
 
         var values = new object?[rows.Count * columns.Length];
+        long textLength = 0;
         for (var r = 0; r < rows.Count; r++)
         {
             for (var c = 0; c < columns.Length; c++)
             {
                 var value = values[(r * columns.Length) + c] = columns[c].Provider(columns[c].Value(rows[r]));
-                if (value is string text && text.Contains('\0', StringComparison.Ordinal))
+                if (value is string text)
                 {
-                    return false;
+                    if (text.Contains('\0', StringComparison.Ordinal))
+                    {
+                        return false;
+                    }
+
+                    textLength += text.Length;
                 }
             }
+        }
+
+        // A few rows go as one literal statement, unless their text is long (an import chunk's audit records list a
+        // thousand rows' hashes each): quoted into SQL and parsed again, 80 ms a commit.
+        if (rows.Count < PreparedFrom && textLength < PreparedFromText)
+        {
+            return false;
         }
 
         var sql = new StringBuilder(head).Append('(');
