@@ -105,16 +105,13 @@ public sealed class RowWriter(DubanDbContext db)
 
         // A composite key (a link row such as a co-unit) is always written as it is.
         var (columns, head) = table.Insert(withIds: table.Key?.Value(rows[0]) is not (null or 0L or 0), Defaulted(table, rows), _sql);
-        var tp = PhaseTimes.Time("write " + typeof(T).Name);
         if (!await CopyAsync(table, rows, columns, cancellationToken) && !await InsertPreparedAsync(rows, columns, head, cancellationToken))
         {
             await InChunksAsync(rows, columns, head, "", cancellationToken);
         }
-        tp.Dispose();
 
         if (audited)
         {
-            using var ta = PhaseTimes.Time("audit " + typeof(T).Name);
             AuditTrail.RecordRows(db, table.Type, (IReadOnlyList<object>)rows, null);
         }
     }
