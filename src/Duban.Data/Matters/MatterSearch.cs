@@ -79,7 +79,7 @@ public static class MatterSearch
     /// <summary>
     /// Adds up to <paramref name="most"/> of the matters not yet in SQLite's keyword index, oldest first, and applies
     /// the edits and deletes logged since (<see cref="KeywordIndexFile.CatchUpAsync"/>); the number added (always 0 on
-    /// PostgreSQL and for a database in memory). Takes no lock of the database: call it outside a transaction.
+    /// PostgreSQL and for a database in memory). It only reads the database, in the caller's transaction if one is open.
     /// </summary>
     public static async Task<int> CatchUpAsync(DubanDbContext db, int most, CancellationToken cancellationToken)
     {
