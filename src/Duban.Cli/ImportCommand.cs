@@ -59,7 +59,33 @@ internal sealed class ImportCommand(CliContext cli)
         await cli.Error.WriteLineAsync();
         await cli.WriteRejectedRowsAsync(report.Rows);
         await cli.Output.WriteLineAsync(report.Summary);
+        if (report.Saved > 0)
+        {
+            await IndexAsync(scope.ServiceProvider, ct);
+        }
+
         return report.Rejected == 0 ? 0 : 1;
+    }
+
+    /// <summary>
+    /// The matters just saved into SQLite's keyword index (its own file, <see cref="MatterSearch"/>), as a running web
+    /// host would within seconds: a command-line import is then searched by the index without one. Search is right
+    /// before it too (the substring test), so an interrupted catch-up loses nothing.
+    /// </summary>
+    private async Task IndexAsync(IServiceProvider services, CancellationToken ct)
+    {
+        var db = services.GetRequiredService<DubanDbContext>();
+        var added = 0;
+        for (int step; (step = await MatterSearch.CatchUpAsync(db, 5_000, ct)) > 0;)
+        {
+            added += step;
+            await cli.Error.WriteAsync(string.Create(CultureInfo.InvariantCulture, $"\r关键词索引：已加入 {added} 件"));
+        }
+
+        if (added > 0)
+        {
+            await cli.Error.WriteLineAsync();
+        }
     }
 
     /// <summary>Each row's verdict on stdout (有误 rows with their reasons), then the summary; exit 1 if any row is wrong.</summary>
@@ -82,6 +108,11 @@ internal sealed class ImportCommand(CliContext cli)
         }
 
         await cli.Output.WriteLineAsync(report.Summary);
+        if (!result.GetValue(_mattersDryRun))
+        {
+            await IndexAsync(scope.ServiceProvider, ct);
+        }
+
         return report.Ok ? 0 : 1;
     }
 
