@@ -27,6 +27,12 @@ public sealed class CliImportTests
         Assert.Contains("导入完成：共 3 行，新保存 2，已导入过 0，拒绝 1", first.Out, StringComparison.Ordinal);
         Assert.Contains("已处理 3 行", first.Err, StringComparison.Ordinal);
         Assert.Contains("导入完成：共 3 行，新保存 0，已导入过 2，拒绝 1", second.Out, StringComparison.Ordinal);
+
+        // The saved matters go into SQLite's keyword index (its own file) without a web host; nothing new, nothing added.
+        Assert.Contains("关键词索引：已加入 2 件", first.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("关键词索引", dry.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("关键词索引", second.Err, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(folder, "duban.search.db")));
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(folder, recursive: true);
     }
