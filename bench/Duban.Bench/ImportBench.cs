@@ -59,10 +59,7 @@ internal sealed class ImportBench(BenchOptions options, Report report, TextWrite
     private static async Task CatchUpAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<DubanDbContext>();
-        while (await MatterSearch.CatchUpAsync(db, 5_000, cancellationToken) > 0)
-        {
-        }
+        await MatterSearch.CatchUpAllAsync(scope.ServiceProvider.GetRequiredService<DubanDbContext>(), null, cancellationToken);
     }
 
     private async Task MeasureAsync(string engine, string format, string path, string phase, bool dryRun, IServiceProvider services,

@@ -74,14 +74,8 @@ internal sealed class ImportCommand(CliContext cli)
     /// </summary>
     private async Task IndexAsync(IServiceProvider services, CancellationToken ct)
     {
-        var db = services.GetRequiredService<DubanDbContext>();
-        var added = 0;
-        for (int step; (step = await MatterSearch.CatchUpAsync(db, 5_000, ct)) > 0;)
-        {
-            added += step;
-            await cli.Error.WriteAsync(string.Create(CultureInfo.InvariantCulture, $"\r关键词索引：已加入 {added} 件"));
-        }
-
+        var added = await MatterSearch.CatchUpAllAsync(services.GetRequiredService<DubanDbContext>(),
+            total => cli.Error.Write(string.Create(CultureInfo.InvariantCulture, $"\r关键词索引：已加入 {total} 件")), ct);
         if (added > 0)
         {
             await cli.Error.WriteLineAsync();

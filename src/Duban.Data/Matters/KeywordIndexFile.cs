@@ -1,4 +1,3 @@
-using Duban.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
@@ -76,7 +75,7 @@ internal sealed class KeywordIndexFile : IAsyncDisposable
         }
     }
 
-    /// <summary>Makes the index. The words are <see cref="SearchTerms.Index"/>'s pairs separated by spaces, so the
+    /// <summary>Makes the index. The words are <see cref="Duban.Text.SearchTerms.Index"/>'s pairs separated by spaces, so the
     /// <c>ascii</c> tokenizer (a byte above 127 is part of a word; ASCII letters folded) cuts them as written, a fifth
     /// cheaper than <c>unicode61</c>, whose further folding (accents, other scripts' case) only added candidates the
     /// substring test then refused.</summary>
@@ -101,11 +100,8 @@ internal sealed class KeywordIndexFile : IAsyncDisposable
     /// as <c>Changes</c>; null when it was made for another database (or a later state of it): it says nothing.</summary>
     public async Task<(long Through, long Changes)?> StateAsync(DubanDbContext db, CancellationToken cancellationToken)
     {
-        var source = await SourceAsync(db, cancellationToken);
-        await using var command = Command("""SELECT "Source", "Through", "Changes" FROM state""");
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        return reader.GetString(0) == source ? (reader.GetInt64(1), reader.GetInt64(2)) : null;
+        var (source, through, changes) = await ReadStateAsync(cancellationToken);
+        return source == await SourceAsync(db, cancellationToken) ? (through, changes) : null;
     }
 
     /// <summary>Begins the index file's transaction: deferred for a read, else its write lock at once.</summary>
@@ -269,8 +265,7 @@ internal sealed class KeywordIndexFile : IAsyncDisposable
 
         public string Code { get; init; } = "";
 
-        /// <summary>The FTS5 words of the matter, as <c>duban_terms</c> cut them.</summary>
-        public string Terms => SearchTerms.Index(Title + "\n" + Content + "\n" + Code);
+        public string Terms => MatterSearch.Terms(Title, Content, Code);
     }
 
     private sealed class Sequences

@@ -190,9 +190,7 @@ public sealed class SyntheticData(DubanDbContext db, Rules rules, UserAccounts a
     private async Task LoadedAsync(List<(string Name, string Definition)> indexes, CancellationToken cancellationToken)
     {
         // The keyword index (SQLite, in its own file) at once, so the generated database is searched by it from the start.
-        while (await MatterSearch.CatchUpAsync(db, 100_000, cancellationToken) > 0)
-        {
-        }
+        await MatterSearch.CatchUpAllAsync(db, null, cancellationToken);
 
         var sql = new StringBuilder();
         foreach (var (_, definition) in indexes)

@@ -12,7 +12,6 @@ namespace Duban.Web.Jobs;
 public sealed class KeywordIndexer(IServiceScopeFactory scopes, TimeProvider clock, ILogger<KeywordIndexer> logger) : BackgroundService
 {
     private static readonly TimeSpan Every = TimeSpan.FromSeconds(2);
-    private const int RowsPerTransaction = 5_000;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -28,9 +27,7 @@ public sealed class KeywordIndexer(IServiceScopeFactory scopes, TimeProvider clo
                     return;
                 }
 
-                while (await MatterSearch.CatchUpAsync(db, RowsPerTransaction, stoppingToken) == RowsPerTransaction)
-                {
-                }
+                await MatterSearch.CatchUpAllAsync(db, null, stoppingToken);
             }
             catch (OperationCanceledException)
             {
