@@ -48,7 +48,8 @@ export Logging__LogLevel__Default=Warning Escalation__SweepEnabled=false Audit__
 sql() { # one value from the database of this size
   if [ -n "$postgres" ]; then PGTZ=UTC psql "$(pg_conn "$ConnectionStrings__Duban")" -At -c "$1"; else python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$file" "$1"; fi
 }
-pg_conn() { sed 's/;/ /g; s/Username=/user=/; s/Host=/host=/; s/Port=/port=/; s/Database=/dbname=/; s/Password=/password=/' <<<"$1"; }
+# psql's form of an Npgsql connection string: the keys psql knows (Npgsql's own, such as Max Auto Prepare, dropped).
+pg_conn() { tr ';' '\n' <<<"$1" | sed -n 's/^Username=/user=/p; s/^Host=/host=/p; s/^Port=/port=/p; s/^Database=/dbname=/p; s/^Password=/password=/p' | paste -sd' '; }
 IFS=, read -ra list <<<"$sizes"
 for n in "${list[@]}"; do
   if [ -n "$postgres" ] && [ -n "$existing" ]; then
