@@ -47,8 +47,10 @@ internal sealed class MatterConfiguration : IEntityTypeConfiguration<Matter>
     {
         e.ToTable("matters");
         e.HasIndex(m => m.Code).IsUnique();
-        e.HasIndex(m => new { m.LeadUnitId, m.Status });
-        e.HasIndex(m => m.AssignerUnitId);
+        // A unit's own matters (led, assigned by it) with what its work list's tab counts test: the counts read these
+        // two indexes alone, not the township's thousands of matters one by one (MatterQueries.TabCountsAsync).
+        e.HasIndex(m => new { m.LeadUnitId, m.Status, m.NextDueAt, m.NextDueSoonAt });
+        e.HasIndex(m => new { m.AssignerUnitId, m.Status, m.NextDueAt, m.NextDueSoonAt });
         e.HasIndex(m => new { m.NextDueAt, m.LeadUnitId }); // lists by due date; the dashboard counts overdue per unit from it alone
         e.HasIndex(m => new { m.Kind, m.Register, m.Colour }); // work-item lists by register and colour
         e.HasIndex(m => m.ParentId);

@@ -105,6 +105,45 @@ public sealed class WorkListQueryTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Engines), MemberType = typeof(TestDatabase))]
+    public async Task AUnitsTabCounts_CountWhatItsListsHold_AsItsDeadlinesComeAndPass(string engine)
+    {
+        // The township's own matters reach it three ways (led, co-led, assigned by it); its counts are read from the
+        // unit indexes alone, its lists from the matters: they must agree on every tab, at every instant.
+        await using var s = await Storage.CreateAsync(engine, "2024-03-04T09:00:00+08:00");
+        var townshipLeader = new Actor("test:镇领导", "镇领导", s.Org.UnitIds["K-T"], new HashSet<Role> { Role.Leader });
+        var led = await AssignAsync(s, TestMatters.Assignment("K-T") with { Title = "牵头一" });
+        await AssignAsync(s, TestMatters.Assignment("K-T") with { Title = "牵头二" });
+        s.Clock.Advance(TimeSpan.FromDays(3));
+        await AssignAsync(s, TestMatters.Assignment("K-T") with { Title = "牵头三" });
+        await AssignAsync(s, TestMatters.Assignment("C-ZJ", "K-T") with { Title = "协办" });
+        await s.RunAsync(sp => sp.GetRequiredService<AssignMatter>().ExecuteAsync(TestMatters.Assignment("K-T-V") with { Title = "镇交办" }, townshipLeader));
+        await AssignAsync(s, TestMatters.Assignment("C-ZJ") with { Title = "别人的" });
+        await ActAsync(s, led, s.Org.TownshipHandler, new MatterCommand(MatterAction.Acknowledge));
+
+        var seen = new HashSet<InboxTab>();
+        for (var day = 0; day < 40; day += 2)
+        {
+            var counts = await s.RunAsync(sp => sp.GetRequiredService<MatterQueries>().TabCountsAsync(s.Org.TownshipHandler));
+            foreach (var tab in Enum.GetValues<InboxTab>())
+            {
+                var list = await s.RunAsync(sp => sp.GetRequiredService<MatterQueries>().ListAsync(new MatterFilter { Tab = tab }, s.Org.TownshipHandler));
+                Assert.True(list.Total == counts[tab], $"day {day}: tab {tab} counts {counts[tab]}, its list holds {list.Total}");
+                if (counts[tab] > 0)
+                {
+                    seen.Add(tab);
+                }
+            }
+
+            Assert.Equal(5, counts[InboxTab.All]);
+            s.Clock.Advance(TimeSpan.FromDays(2));
+        }
+
+        // The deadlines came (临期) and passed (超期) within the days walked: the flags that test them were exercised.
+        Assert.Superset(new HashSet<InboxTab> { InboxTab.Unacknowledged, InboxTab.InProgress, InboxTab.DueSoon, InboxTab.Overdue, InboxTab.All }, seen);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Engines), MemberType = typeof(TestDatabase))]
     public async Task Sorts_ByDueAssignedAndCode_EitherWay_NoDeadlineLast(string engine)
     {
         await using var s = await Storage.CreateAsync(engine, "2024-03-04T09:00:00+08:00");

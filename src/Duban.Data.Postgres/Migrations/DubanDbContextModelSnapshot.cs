@@ -2034,8 +2034,6 @@ namespace Duban.Data.Postgres.Migrations
 
                     b.HasIndex("AssignedAt");
 
-                    b.HasIndex("AssignerUnitId");
-
                     b.HasIndex("Code")
                         .IsUnique();
 
@@ -2045,8 +2043,6 @@ namespace Duban.Data.Postgres.Migrations
 
                     b.HasIndex("ParentId");
 
-                    b.HasIndex("LeadUnitId", "Status");
-
                     b.HasIndex("NextDueAt", "Id");
 
                     b.HasIndex("NextDueAt", "LeadUnitId");
@@ -2054,6 +2050,10 @@ namespace Duban.Data.Postgres.Migrations
                     b.HasIndex("Kind", "Register", "Colour");
 
                     b.HasIndex("Status", "NextDueAt", "SupervisionLevel");
+
+                    b.HasIndex("AssignerUnitId", "Status", "NextDueAt", "NextDueSoonAt");
+
+                    b.HasIndex("LeadUnitId", "Status", "NextDueAt", "NextDueSoonAt");
 
                     b.ToTable("matters", (string)null);
                 });

@@ -1967,7 +1967,7 @@ namespace Duban.Data.Sqlite.Migrations
 
                     b.HasIndex("AssignedAt");
 
-                    b.HasIndex("AssignerUnitId");
+                    b.HasIndex("AssignerUnitId", "Status", "NextDueAt", "NextDueSoonAt");
 
                     b.HasIndex("Code")
                         .IsUnique();
@@ -1978,7 +1978,7 @@ namespace Duban.Data.Sqlite.Migrations
 
                     b.HasIndex("ParentId");
 
-                    b.HasIndex("LeadUnitId", "Status");
+                    b.HasIndex("LeadUnitId", "Status", "NextDueAt", "NextDueSoonAt");
 
                     b.HasIndex("NextDueAt", "Id");
 

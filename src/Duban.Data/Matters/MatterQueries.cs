@@ -75,6 +75,9 @@ public sealed record MatterFilter
     public bool Narrowed => !string.IsNullOrWhiteSpace(Unit) || Status is not null || Kind is not null || Source is not null
         || !string.IsNullOrWhiteSpace(Keyword) || AssignedFrom is not null || AssignedTo is not null || !string.IsNullOrWhiteSpace(Person)
         || Campaign is not null;
+
+    /// <summary>Whether the filter keeps every matter the reader may see (its tab, order and page aside).</summary>
+    public bool KeepsAll => !Narrowed && !Overdue && DueBefore is null && !Attention && Ids is null;
 }
 
 /// <summary>A column the matter list can be ordered by.</summary>
@@ -454,16 +457,22 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
         // already counted past the cap.
         var keyword = !string.IsNullOrWhiteSpace(filter?.Keyword);
         if (commonKeyword && reach == Reach.Everything && SearchTerms.MatchIsExact(filter!.Keyword!.Trim())
-            && (filter with { Keyword = null }).Narrowed is false && !filter.Overdue && filter.DueBefore is null && !filter.Attention && filter.Ids is null)
+            && (filter with { Keyword = null }).KeepsAll)
         {
             return new Dictionary<InboxTab, int> { [InboxTab.All] = CountCap };
         }
 
         // A unit's own matters, or what a keyword found: one pass over them (up to the cap) for all the tabs, a 0/1
-        // flag per tab from the same condition the tab's list uses, summed.
+        // flag per tab from the same condition the tab's list uses, summed. All of a unit's own matters are read
+        // from its indexes alone (the columns the tabs test), not from the table.
         if (reach == Reach.Own || keyword)
         {
-            var sums = await SumFlagsAsync(query.Take(CountCap), now, cancellationToken);
+            var sums = reach == Reach.Own && filter is not { KeepsAll: false }
+                ? await SumFlagsAsync(VisibleMatters.Own(db, actor.UnitId, m => new TabRow
+                {
+                    Id = m.Id, Status = m.Status, NextDueAt = m.NextDueAt, NextDueSoonAt = m.NextDueSoonAt,
+                }).Take(CountCap), now, cancellationToken)
+                : await SumFlagsAsync(query.Take(CountCap), now, cancellationToken);
             if (sums[InboxTab.All] < CountCap)
             {
                 return sums;
@@ -486,16 +495,16 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
         return counts;
     }
 
-    /// <summary>How many of the rows each tab holds, in one pass.</summary>
-    private static async Task<Dictionary<InboxTab, int>> SumFlagsAsync(IQueryable<Matter> rows, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>How many of the rows (matters, or <see cref="TabRow"/>s) each tab holds, in one pass.</summary>
+    private static async Task<Dictionary<InboxTab, int>> SumFlagsAsync<T>(IQueryable<T> rows, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var matter = Expression.Parameter(typeof(Matter), "m");
+        var matter = Expression.Parameter(typeof(T), "m");
         var flags = Expression.MemberInit(Expression.New(typeof(TabFlags)), Enum.GetValues<InboxTab>().Select(tab =>
         {
             var body = MatterConditions.Inline(InTab(tab, now), matter);
             return Expression.Bind(typeof(TabFlags).GetProperty(tab.ToString())!, Expression.Condition(body, Expression.Constant(1), Expression.Constant(0)));
         }));
-        var sums = await rows.Select(Expression.Lambda<Func<Matter, TabFlags>>(flags, matter))
+        var sums = await rows.Select(Expression.Lambda<Func<T, TabFlags>>(flags, matter))
             .GroupBy(_ => 1)
             .Select(g => new TabFlags
             {
@@ -524,6 +533,15 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
         InboxTab.Returned => m => m.Status == MatterStatus.Returned,
         InboxTab.All => m => true,
     };
+
+    /// <summary>What the tabs test of a matter, named as the matter's properties (the tabs' conditions read them).</summary>
+    private sealed class TabRow
+    {
+        public long Id { get; init; }
+        public MatterStatus Status { get; init; }
+        public DateTimeOffset? NextDueAt { get; init; }
+        public DateTimeOffset? NextDueSoonAt { get; init; }
+    }
 
     /// <summary>A flag, then a count, per <see cref="InboxTab"/>: the properties are named after the tabs.</summary>
     private sealed class TabFlags

@@ -118,15 +118,9 @@ public static class VisibleMatters
         var unitId = actor.UnitId;
         var tree = await UnitTree.LoadAsync(db, [unitId], cancellationToken);
         var scope = tree.OversightPath(actor);
-        var coLed = db.Set<MatterCoUnit>().Where(c => c.UnitId == unitId).Select(c => c.MatterId);
         if (scope is null)
         {
-            // A unit's own matters as a union of ids, each part read from its own index: as an OR over the rows,
-            // SQLite weighed "assigned by this unit" by its average (every matter is assigned by the city) and
-            // read the whole table.
-            var own = db.Matters.Where(m => m.LeadUnitId == unitId).Select(m => m.Id)
-                .Union(db.Matters.Where(m => m.AssignerUnitId == unitId).Select(m => m.Id))
-                .Union(coLed);
+            var own = Own(db, unitId, m => m.Id);
             return (matters.Where(m => own.Contains(m.Id)), Reach.Own);
         }
 
@@ -139,7 +133,22 @@ public static class VisibleMatters
 
         // The overseen units as one uncorrelated subquery (both engines read it once), not a path compared per matter.
         var overseen = db.Units.Where(u => u.Path.StartsWith(scope)).Select(u => u.Id);
+        var coLed = db.Set<MatterCoUnit>().Where(c => c.UnitId == unitId).Select(c => c.MatterId);
         return (matters.Where(m => overseen.Contains(m.LeadUnitId) || overseen.Contains(m.AssignerUnitId) || coLed.Contains(m.Id)), Reach.Subtree);
+    }
+
+    /// <summary>A unit's own matters (<see cref="Reach.Own"/>: led, assigned or co-led by it), each as
+    /// <paramref name="select"/> picks from it, without repeats.</summary>
+    /// <remarks>A union, each part read from its own index: as an OR over the rows, SQLite weighed "assigned by this
+    /// unit" by its average (every matter is assigned by the city) and read the whole table. A selection of columns the
+    /// unit indexes hold (the id, status, next due, next 临期) is read from them alone.</remarks>
+    public static IQueryable<T> Own<T>(DubanDbContext db, long unitId, Expression<Func<Matter, T>> select)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(select);
+        return db.Matters.Where(m => m.LeadUnitId == unitId).Select(select)
+            .Union(db.Matters.Where(m => m.AssignerUnitId == unitId).Select(select))
+            .Union(db.Set<MatterCoUnit>().Where(c => c.UnitId == unitId).Join(db.Matters, c => c.MatterId, m => m.Id, (_, m) => m).Select(select));
     }
 }
 
@@ -204,7 +213,8 @@ public static class MatterConditions
         return Expression.Lambda<Func<Matter, bool>>(Expression.AndAlso(left.Body, Inline(right, left.Parameters[0])), left.Parameters);
     }
 
-    /// <summary>A condition's body over another parameter, to reuse it inside a larger lambda.</summary>
+    /// <summary>A condition's body over another parameter, to reuse it inside a larger lambda; the parameter may be a
+    /// row of a few of the matter's columns, with properties named as the matter's that the condition reads.</summary>
     public static Expression Inline(LambdaExpression condition, ParameterExpression parameter)
     {
         ArgumentNullException.ThrowIfNull(condition);
@@ -219,5 +229,13 @@ public static class MatterConditions
     {
         protected override Expression VisitParameter(ParameterExpression node) =>
             replacements.TryGetValue(node, out var replacement) ? replacement : base.VisitParameter(node);
+
+        // A matter's property read from a replacement of another type (a row of a few of its columns): that type's
+        // property of the same name.
+        protected override Expression VisitMember(MemberExpression node) =>
+            node.Expression is ParameterExpression parameter && replacements.TryGetValue(parameter, out var replacement)
+                && replacement.Type != parameter.Type
+                ? Expression.Property(replacement, node.Member.Name)
+                : base.VisitMember(node);
     }
 }
