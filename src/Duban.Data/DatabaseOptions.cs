@@ -60,7 +60,7 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
         }
         else
         {
-            builder.UseNpgsql(replica && ReadConnectionString is { } read ? PreparedStatements(read) : PreparedStatements(ConnectionString), o => o.MigrationsAssembly("Duban.Data.Postgres").UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery));
+            builder.UseNpgsql(replica && ReadConnectionString is { } read ? read : ConnectionString, o => o.MigrationsAssembly("Duban.Data.Postgres").UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery));
         }
 
         builder.AddInterceptors(NulTextGuard.Instance); // NUL in a code or key: a 400 on both engines, not a PostgreSQL error
@@ -69,30 +69,6 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
         // make SQLite read in id order instead of along the index the condition names. Not a warning in the log.
         builder.ConfigureWarnings(w => w.Ignore(CoreEventId.RowLimitingOperationWithoutOrderByWarning));
     }
-
-    /// <summary>How many statements each PostgreSQL connection keeps prepared (Npgsql's automatic preparation), unless
-    /// the connection string says otherwise.</summary>
-    /// <remarks>A page makes 20–30 commands; on PostgreSQL each was parsed and planned again, which at a million
-    /// matters was a third of the page (docs/BENCHMARKS.md, "Prepared statements"). Prepared after a second use, a
-    /// command is planned once per connection, or again when the server judges its generic plan worse.</remarks>
-    public const int PreparedPerConnection = 200;
-
-    /// <summary>The connection string with automatic preparation on, unless it sets it itself.</summary>
-    public static string PreparedStatements(string connectionString) => Prepared.GetOrAdd(connectionString, static connectionString =>
-    {
-        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
-        if (builder.MaxAutoPrepare > 0 || connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
-        {
-            return connectionString;
-        }
-
-        builder.MaxAutoPrepare = PreparedPerConnection;
-        builder.AutoPrepareMinUsages = 2;
-        return builder.ConnectionString;
-    });
-
-    /// <summary>Each configured connection string's prepared form (a context is configured per request).</summary>
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Prepared = new();
 
     /// <summary>For SQLite: the database file, whose folder must exist before the first connection.</summary>
     public string? SqliteFile =>
