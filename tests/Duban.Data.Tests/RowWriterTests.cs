@@ -1,6 +1,7 @@
 using System.Globalization;
 using Duban.Data;
 using Duban.Escalation;
+using Duban.Reviews;
 using Duban.TimeLimits;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -89,13 +90,66 @@ public sealed class RowWriterTests
             read.Select(e => (e.Message, e.At, e.ForDueAt, e.Stage, e.Level, e.Announced)));
     }
 
+    /// <summary>Review counters carry a day (a <see cref="DateOnly"/>): written in sets it is stored as SaveChanges stores
+    /// it, leap days and the ends of years included. (Bound by position on SQLite the rows cost more CPU than as
+    /// literals, which name only the counters that are not zero: an import measured 5–15 % slower.)</summary>
+    [Theory]
+    [MemberData(nameof(TestDatabase.Engines), MemberType = typeof(TestDatabase))]
+    public async Task DaysWrittenInSetsEqualThoseSaveChangesWrites(string engine)
+    {
+        await using var s = await Storage.CreateAsync(engine);
+        var unitId = s.Org.UnitIds["K-T"];
+        List<UnitFactDelta> Deltas(long matterId) =>
+        [
+            .. Enumerable.Range(0, 100).Select(i => new UnitFactDelta
+            {
+                MatterId = matterId,
+                UnitId = unitId,
+                Day = new DateOnly(2023, 12, 31).AddDays(i * 15 - 300),
+                Role = (FactRole)(i % 2),
+                Assigned = i,
+            }),
+        ];
+
+        var saved = await s.RunAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<DubanDbContext>();
+            var rows = Deltas(1);
+            db.Set<UnitFactDelta>().AddRange(rows);
+            await db.SaveChangesAsync();
+            return rows.Select(r => r.Id).ToList();
+        });
+        var written = await s.RunAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<DubanDbContext>();
+            var writer = new RowWriter(db);
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            var rows = Deltas(2);
+            var ids = await writer.ReserveIdsAsync<UnitFactDelta>(rows.Count, default);
+            for (var i = 0; i < rows.Count; i++)
+            {
+                rows[i].Id = ids[i];
+            }
+
+            await writer.InsertAsync(rows, default);
+            await transaction.CommitAsync();
+            return ids.ToList();
+        });
+
+        var bySaveChanges = await CellsAsync(s, saved, "unit_fact_deltas");
+        var byRowWriter = await CellsAsync(s, written, "unit_fact_deltas");
+        Assert.Equal(100, bySaveChanges.Count);
+        Assert.Contains(bySaveChanges, c => c.Contains("Day=2024-02-29", StringComparison.Ordinal) || c.Contains("Day=02/29/2024", StringComparison.Ordinal));
+        Assert.Equal(bySaveChanges.Select(c => c.Replace("MatterId=1:", "MatterId=2:", StringComparison.Ordinal)), byRowWriter);
+    }
+
     /// <summary>Every cell of the rows but the id, as the database holds it: the value and its type.</summary>
-    private static Task<List<string>> CellsAsync(Storage s, List<long> ids) => s.RunAsync(async sp =>
+    private static Task<List<string>> CellsAsync(Storage s, List<long> ids, string table = "escalations") => s.RunAsync(async sp =>
     {
         var connection = sp.GetRequiredService<DubanDbContext>().Database.GetDbConnection();
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT * FROM escalations WHERE \"Id\" IN (" + string.Join(", ", ids) + ") ORDER BY \"Id\"";
+        command.CommandText = $"SELECT * FROM {table} WHERE \"Id\" IN (" + string.Join(", ", ids) + ") ORDER BY \"Id\"";
         var cells = new List<string>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
