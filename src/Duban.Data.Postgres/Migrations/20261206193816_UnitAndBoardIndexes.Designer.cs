@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Duban.Data.Postgres.Migrations
 {
     [DbContext(typeof(DubanDbContext))]
-    [Migration("20261206200523_BoardAttentionInDueOrder")]
-    partial class BoardAttentionInDueOrder
+    [Migration("20261206193816_UnitAndBoardIndexes")]
+    partial class UnitAndBoardIndexes
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
