@@ -1,7 +1,7 @@
 namespace Duban.Text;
 
 /// <summary>
-/// What a database's statistics say of the character pairs of its texts (<see cref="SearchTerms.Pairs"/>): the share
+/// What a database's statistics say of the character pairs of its texts (<see cref="SearchTerms.Index"/>): the share
 /// of texts holding each of the most common pairs, and a share no pair outside that list reaches. PostgreSQL keeps
 /// them for the keyword index (<c>pg_stats.most_common_elems</c>, from a sample, refreshed by ANALYZE), so a keyword
 /// can be judged common before its candidates are read: a GIN index cannot answer without reading every candidate's

@@ -10,17 +10,17 @@ namespace Duban.Text;
 /// instead of the whole table. A keyword of one character has no pair, and is left to that test.
 /// </summary>
 /// <remarks>
-/// Two forms, one per engine. SQLite's full-text table (FTS5) gets <see cref="Index"/>'s pairs as words and is asked
-/// for all of <see cref="Match"/>'s. PostgreSQL indexes a text's distinct pairs as an
-/// array (GIN) computed in SQL, so <see cref="Pairs"/> must cut exactly as that function does: every two adjacent
-/// characters, ASCII letters lowered, nothing else changed.
+/// One cut, two engines. A text is stored as <see cref="Index"/>'s pairs separated by spaces: SQLite's full-text table
+/// (FTS5) takes them as words and is asked for all of <see cref="Match"/>'s; PostgreSQL's GIN index holds them as an
+/// array (<c>string_to_array(terms, ' ')</c>) and is asked for the arrays holding all of <see cref="MatchPairs"/>. ASCII letters
+/// are lowered on both sides (the substring test after the index sees to case), nothing else is changed.
 /// </remarks>
 public static class SearchTerms
 {
     /// <summary>
     /// The text as FTS5 words: each run of letters and digits cut into its overlapping pairs of characters (a run of
-    /// one character as itself), separated by spaces. 临时停车 → "临时 时停 停车"; 小区A栋 → "小区 区a a栋" after the
-    /// tokenizer folds case.
+    /// one character as itself), separated by spaces, ASCII letters lowered. 临时停车 → "临时 时停 停车"; 小区A栋 →
+    /// "小区 区a a栋".
     /// </summary>
     public static string Index(string? text)
     {
@@ -39,12 +39,22 @@ public static class SearchTerms
     }
 
     /// <summary>
-    /// The FTS5 query finding every text <see cref="Index"/> cut that contains <paramref name="keyword"/>: each pair of
-    /// its runs of two or more letters and digits, all required (the table keeps no positions, so not in order: the
-    /// substring test after it sees to that). Null when the keyword has no such run (one character, or only
-    /// punctuation): the index cannot narrow it.
+    /// The FTS5 query finding every text <see cref="Index"/> cut that contains <paramref name="keyword"/>: each of
+    /// <see cref="MatchPairs"/> quoted, all required (the table keeps no positions, so not in order: the substring
+    /// test after it sees to that). Null when the keyword has no pair: the index cannot narrow it.
     /// </summary>
     public static string? Match(string keyword)
+    {
+        var pairs = MatchPairs(keyword);
+        return pairs.Count == 0 ? null : string.Join(' ', pairs.Select(p => "\"" + p + "\""));
+    }
+
+    /// <summary>
+    /// The distinct pairs of the keyword's runs of two or more letters and digits, ASCII letters lowered: every text
+    /// containing the keyword holds each of them among <see cref="Index"/>'s words. Empty when the keyword has no
+    /// such run (one character, or only punctuation): the index cannot narrow it.
+    /// </summary>
+    public static IReadOnlyList<string> MatchPairs(string keyword)
     {
         ArgumentNullException.ThrowIfNull(keyword);
         var pairs = new List<string>();
@@ -53,7 +63,7 @@ public static class SearchTerms
             // A one-character run of the keyword may be any character of a longer run in the text: it has no word.
             for (var i = 0; i + 1 < run.Count; i++)
             {
-                var pair = "\"" + run[i].ToString() + run[i + 1].ToString() + "\"";
+                var pair = run[i].ToString() + run[i + 1].ToString();
                 if (!pairs.Contains(pair, StringComparer.Ordinal))
                 {
                     pairs.Add(pair);
@@ -61,7 +71,7 @@ public static class SearchTerms
             }
         }
 
-        return pairs.Count == 0 ? null : string.Join(' ', pairs);
+        return pairs;
     }
 
     /// <summary>
@@ -76,29 +86,8 @@ public static class SearchTerms
         return runes.Count == 2 && runes.TrueForAll(r => Rune.IsLetterOrDigit(r) && Rune.ToUpperInvariant(r) == r && Rune.ToLowerInvariant(r) == r);
     }
 
-    /// <summary>
-    /// The distinct pairs of adjacent characters of the keyword with ASCII letters lowered, as PostgreSQL's
-    /// <c>duban_pairs(lower(text COLLATE "C"))</c> cuts a stored text (spaces and punctuation included). Empty when
-    /// the keyword is shorter than two characters.
-    /// </summary>
-    public static IReadOnlyList<string> Pairs(string keyword)
-    {
-        ArgumentNullException.ThrowIfNull(keyword);
-        var runes = keyword.EnumerateRunes().Select(r => r.IsAscii ? Rune.ToLowerInvariant(r) : r).ToList();
-        var pairs = new List<string>();
-        for (var i = 0; i + 1 < runes.Count; i++)
-        {
-            var pair = runes[i].ToString() + runes[i + 1].ToString();
-            if (!pairs.Contains(pair, StringComparer.Ordinal))
-            {
-                pairs.Add(pair);
-            }
-        }
-
-        return pairs;
-    }
-
-    /// <summary>The maximal runs of letters and digits, as characters (a character outside the basic plane is one).</summary>
+    /// <summary>The maximal runs of letters and digits, as characters (a character outside the basic plane is one), ASCII
+    /// letters lowered.</summary>
     private static IEnumerable<List<Rune>> Runs(string text)
     {
         var run = new List<Rune>();
@@ -106,7 +95,7 @@ public static class SearchTerms
         {
             if (Rune.IsLetterOrDigit(rune))
             {
-                run.Add(rune);
+                run.Add(rune.IsAscii ? Rune.ToLowerInvariant(rune) : rune);
             }
             else if (run.Count > 0)
             {

@@ -1,13 +1,12 @@
 using Duban.Data;
-using Microsoft.EntityFrameworkCore;
 
 namespace Duban.Web.Jobs;
 
 /// <summary>
-/// Every two seconds, adds the matters written since to SQLite's keyword index and applies the edits logged since
-/// (<see cref="MatterSearch.CatchUpAsync"/>), 5,000 to a transaction of the index's own file, so the database's writers
-/// never wait for it. Until then the substring test finds a new matter: the job makes search faster, and search is
-/// right without it. Nothing to do on PostgreSQL.
+/// Every two seconds, adds the matters written since to the keyword index and applies the edits logged since
+/// (<see cref="MatterSearch.CatchUpAllAsync"/>), 5,000 to a transaction (on SQLite of the index's own file), so the
+/// database's writers never do it. Until then the substring test finds a new matter: the job makes search faster, and
+/// search is right without it. On PostgreSQL several instances share the work (one at a time, by an advisory lock).
 /// </summary>
 public sealed class KeywordIndexer(IServiceScopeFactory scopes, TimeProvider clock, ILogger<KeywordIndexer> logger) : BackgroundService
 {
@@ -21,13 +20,7 @@ public sealed class KeywordIndexer(IServiceScopeFactory scopes, TimeProvider clo
             {
                 await Task.Delay(Every, clock, stoppingToken);
                 await using var scope = scopes.CreateAsyncScope();
-                var db = scope.ServiceProvider.GetRequiredService<DubanDbContext>();
-                if (!db.Database.IsSqlite())
-                {
-                    return;
-                }
-
-                await MatterSearch.CatchUpAllAsync(db, null, stoppingToken);
+                await MatterSearch.CatchUpAllAsync(scope.ServiceProvider.GetRequiredService<DubanDbContext>(), null, stoppingToken);
             }
             catch (OperationCanceledException)
             {

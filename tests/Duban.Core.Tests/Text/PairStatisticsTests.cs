@@ -27,13 +27,13 @@ public sealed class PairStatisticsTests
     [Property(MaxTest = 1000, Arbitrary = [typeof(PairStatisticsTests)])]
     public bool The_bound_is_never_below_the_texts_that_hold_every_pair((List<string> Texts, int Listed, string Keyword) sample)
     {
-        var pairs = SearchTerms.Pairs(sample.Keyword);
+        var pairs = SearchTerms.MatchPairs(sample.Keyword);
         if (pairs.Count == 0)
         {
             return true;
         }
 
-        var sets = sample.Texts.Select(t => SearchTerms.Pairs(t).ToHashSet(StringComparer.Ordinal)).ToList();
+        var sets = sample.Texts.Select(t => SearchTerms.Index(t).Split(' ').ToHashSet(StringComparer.Ordinal)).ToList();
         var shares = sets.SelectMany(s => s).GroupBy(p => p, StringComparer.Ordinal)
             .Select(g => (Pair: g.Key, Share: (double)g.Count() / sets.Count))
             .OrderByDescending(x => x.Share).ThenBy(x => x.Pair, StringComparer.Ordinal).ToList();
