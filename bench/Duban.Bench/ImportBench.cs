@@ -76,8 +76,8 @@ internal sealed class ImportBench(BenchOptions options, Report report, TextWrite
         await using var stream = File.OpenRead(path);
         var sheet = Spreadsheet.Open(stream, path);
         var mapping = ColumnMapping.Guess(sheet.Header);
-        // The keyword index is filled beside the import, as the web host's KeywordIndexer does (every 2 s, on SQLite in
-        // its own file): the import's figures are the import's, and how long the index then lags is reported apart.
+        // The keyword index is filled beside the import, as the web host's KeywordIndexer does (every 2 s): the import's
+        // figures are the import's, and how long the index then lags is reported apart.
         using var importing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var indexing = dryRun ? Task.CompletedTask : IndexAsync(services, importing.Token);
         var result = await scope.ServiceProvider.GetRequiredService<AppealImport>()

@@ -68,8 +68,8 @@ internal sealed class ImportCommand(CliContext cli)
     }
 
     /// <summary>
-    /// The matters just saved into SQLite's keyword index (its own file, <see cref="MatterSearch"/>), as a running web
-    /// host would within seconds: a command-line import is then searched by the index without one. Search is right
+    /// The matters just saved into the keyword index (<see cref="MatterSearch"/>), as a running web host would within
+    /// seconds: a command-line import is then searched by the index without one. Search is right
     /// before it too (the substring test), so an interrupted catch-up loses nothing.
     /// </summary>
     private async Task IndexAsync(IServiceProvider services, CancellationToken ct)

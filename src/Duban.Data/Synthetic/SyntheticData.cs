@@ -189,7 +189,8 @@ public sealed class SyntheticData(DubanDbContext db, Rules rules, UserAccounts a
     /// the default sync and cache, and a checkpoint so the file stands alone.</summary>
     private async Task LoadedAsync(List<(string Name, string Definition)> indexes, CancellationToken cancellationToken)
     {
-        // The keyword index (SQLite, in its own file) at once, so the generated database is searched by it from the start.
+        // The keyword index at once (before PostgreSQL's GIN index is built again, so it is built in one go), so the
+        // generated database is searched by it from the start.
         await MatterSearch.CatchUpAllAsync(db, null, cancellationToken);
 
         var sql = new StringBuilder();
