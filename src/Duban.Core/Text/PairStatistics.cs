@@ -1,7 +1,7 @@
 namespace Duban.Text;
 
 /// <summary>
-/// What a database's statistics say of the character pairs of its texts (<see cref="SearchTerms.Index"/>): the share
+/// What a database's statistics say of the character pairs of its texts (<see cref="SearchTerms.PairCodes"/>): the share
 /// of texts holding each of the most common pairs, and a share no pair outside that list reaches. PostgreSQL keeps
 /// them for the keyword index (<c>pg_stats.most_common_elems</c>, from a sample, refreshed by ANALYZE), so a keyword
 /// can be judged common before its candidates are read: a GIN index cannot answer without reading every candidate's
@@ -11,13 +11,13 @@ namespace Duban.Text;
 /// <param name="UnlistedAtMost">The share no unlisted pair reaches (the least listed share: the list holds the most
 /// common pairs).</param>
 /// <param name="Texts">How many texts the shares are of.</param>
-public sealed record PairStatistics(IReadOnlyDictionary<string, double> Listed, double UnlistedAtMost, double Texts)
+public sealed record PairStatistics(IReadOnlyDictionary<int, double> Listed, double UnlistedAtMost, double Texts)
 {
     /// <summary>
     /// At most how many texts hold every one of <paramref name="pairs"/>: no more than hold the rarest of them. (The
     /// product of the shares would assume pairs fall independently, and they do not: 小区 and 区物 come together.)
     /// </summary>
-    public double AtMost(IEnumerable<string> pairs)
+    public double AtMost(IEnumerable<int> pairs)
     {
         ArgumentNullException.ThrowIfNull(pairs);
         var share = 1.0;

@@ -10,10 +10,10 @@ namespace Duban.Text;
 /// instead of the whole table. A keyword of one character has no pair, and is left to that test.
 /// </summary>
 /// <remarks>
-/// One cut, two engines. A text is stored as <see cref="Index"/>'s pairs separated by spaces: SQLite's full-text table
-/// (FTS5) takes them as words and is asked for all of <see cref="Match"/>'s; PostgreSQL's GIN index holds them as an
-/// array (<c>string_to_array(terms, ' ')</c>) and is asked for the arrays holding all of <see cref="MatchPairs"/>. ASCII letters
-/// are lowered on both sides (the substring test after the index sees to case), nothing else is changed.
+/// One cut, two forms. SQLite's full-text table (FTS5) takes <see cref="Index"/>'s pairs as words and is asked for all
+/// of <see cref="Match"/>'s; PostgreSQL's GIN index holds <see cref="PairCodes"/>, each pair as one integer (half the
+/// bytes of the pairs as text), and is asked for the arrays holding all of the keyword's. ASCII letters are lowered on
+/// both sides (the substring test after the index sees to case), nothing else is changed.
 /// </remarks>
 public static class SearchTerms
 {
@@ -75,15 +75,36 @@ public static class SearchTerms
     }
 
     /// <summary>
+    /// The distinct pairs of the runs of two or more letters and digits of a text or a keyword, ASCII letters lowered,
+    /// each as one integer: the first character's code in the high 16 bits, the second's in the low. Every text
+    /// containing a keyword holds all of the keyword's codes. A character beyond the basic plane keeps only its low 16
+    /// bits, so its pairs may share a code with others: more candidates, never fewer.
+    /// </summary>
+    public static int[] PairCodes(string? text)
+    {
+        var codes = new HashSet<int>();
+        foreach (var run in Runs(text ?? ""))
+        {
+            for (var i = 0; i + 1 < run.Count; i++)
+            {
+                codes.Add(unchecked((int)(((uint)run[i].Value << 16) | ((uint)run[i + 1].Value & 0xFFFF))));
+            }
+        }
+
+        return [.. codes];
+    }
+
+    /// <summary>
     /// Whether the index's answer for this keyword is exact on both engines, with no substring test after it: a
-    /// keyword of two letters or digits without case (小区, 12) is one pair, and a text holds that pair exactly when it
-    /// holds the keyword. (Letters with case are not: the index ignores case, the substring test does not.)
+    /// keyword of two letters or digits without case (小区, 12) in the basic plane is one pair with a code of its own,
+    /// and a text holds that pair exactly when it holds the keyword. (Letters with case are not: the index ignores
+    /// case, the substring test does not.)
     /// </summary>
     public static bool MatchIsExact(string keyword)
     {
         ArgumentNullException.ThrowIfNull(keyword);
         var runes = keyword.EnumerateRunes().ToList();
-        return runes.Count == 2 && runes.TrueForAll(r => Rune.IsLetterOrDigit(r) && Rune.ToUpperInvariant(r) == r && Rune.ToLowerInvariant(r) == r);
+        return runes.Count == 2 && runes.TrueForAll(r => r.IsBmp && Rune.IsLetterOrDigit(r) && Rune.ToUpperInvariant(r) == r && Rune.ToLowerInvariant(r) == r);
     }
 
     /// <summary>The maximal runs of letters and digits, as characters (a character outside the basic plane is one), ASCII

@@ -8,9 +8,9 @@ namespace Duban.Data.Postgres.Migrations
     /// PostgreSQL's keyword index leaves the writes (PostgreSQL only; the model is unchanged). The GIN index over
     /// <c>duban_pairs(…)</c> of matters cost about 0.67 ms of the database's CPU inside every insert and edit of a matter
     /// (the pairs cut by a SQL function, then ~250 GIN entries): an import of 100,000 rows ran at ~700 rows/s, and 5,000
-    /// matters took 3.3 s to copy in with it and 0.09 s without. Now each matter's words (<c>SearchTerms.Index</c>, cut by
-    /// the app) are kept in <c>matter_search</c> under a GIN index of their array, written in bulk by the app's catch-up
-    /// (<c>KeywordIndexTable</c>); triggers log the matters added, edited (title, content, code) and deleted in
+    /// matters took 3.3 s to copy in with it and 0.09 s without. Now each matter's pairs (<c>SearchTerms.PairCodes</c>, cut
+    /// by the app, a pair to an integer) are kept in <c>matter_search</c> under a GIN index, written in bulk by the app's
+    /// catch-up (<c>KeywordIndexTable</c>); triggers log the matters added, edited (title, content, code) and deleted in
     /// <c>matter_search_changes</c> in the writing transaction, and search treats logged matters as candidates until
     /// the catch-up has applied them. Every existing matter is logged here, so the web host indexes them after the
     /// upgrade; search is right meanwhile (the substring test).
@@ -23,8 +23,8 @@ namespace Duban.Data.Postgres.Migrations
             migrationBuilder.Sql("""
                 DROP INDEX "IX_matters_Search";
                 DROP FUNCTION duban_pairs(text);
-                CREATE TABLE matter_search ("MatterId" bigint PRIMARY KEY, "Terms" text NOT NULL);
-                CREATE INDEX "IX_matter_search_Terms" ON matter_search USING gin (string_to_array("Terms", ' '));
+                CREATE TABLE matter_search ("MatterId" bigint PRIMARY KEY, "Pairs" integer[] NOT NULL);
+                CREATE INDEX "IX_matter_search_Pairs" ON matter_search USING gin ("Pairs");
                 CREATE TABLE matter_search_changes ("Seq" bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, "MatterId" bigint NOT NULL);
                 CREATE FUNCTION duban_log_added_matters() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN

@@ -9,7 +9,7 @@ namespace Duban.Data;
 /// (<see cref="SearchTerms"/>), filled beside the writes by <see cref="CatchUpAsync"/> (every two seconds by the web
 /// host, after an import or the generator's load) rather than inside each of them. On SQLite an FTS5 table in a file of
 /// its own beside the database (<see cref="KeywordIndexFile"/>, KeywordIndexOwnFile migration): the matters up to its
-/// mark are in it, as they read after the edits logged up to its other mark. On PostgreSQL a table of words under a GIN
+/// mark are in it, as they read after the edits logged up to its other mark. On PostgreSQL a table of pairs under a GIN
 /// index (<see cref="KeywordIndexTable"/>, KeywordIndexBesideWrites migration), with a log of the matters added and
 /// changed since. Either way, the matters the index has not caught up with are candidates for every keyword, so search
 /// is right whatever the index lags.
@@ -39,8 +39,8 @@ public static class MatterSearch
 
         // A GIN index finds a candidate only by reading its row (no index-only scan): tens of thousands for a common
         // word. Its statistics judge a common word first; without them (never analysed), the candidates are read.
-        var pairs = SearchTerms.MatchPairs(keyword);
-        if (pairs.Count == 0)
+        var pairs = SearchTerms.PairCodes(keyword);
+        if (pairs.Length == 0)
         {
             return (null, false, false);
         }
@@ -113,17 +113,18 @@ public static class MatterSearch
     }
 
     /// <summary>Matters added to the keyword index in one transaction by <see cref="CatchUpAllAsync"/>: on SQLite about a
-    /// second and a half of one core, so another process's catch-up never waits long for the index file.</summary>
-    public const int RowsPerCatchUp = 5_000;
+    /// second and a half of one core, so another process's catch-up never waits long for the index file; on PostgreSQL
+    /// more, as its GIN index merges larger runs faster (<see cref="KeywordIndexTable"/>).</summary>
+    private static int RowsPerCatchUp(DubanDbContext db) => db.Database.IsSqlite() ? 5_000 : 20_000;
 
     /// <summary>
-    /// <see cref="CatchUpAsync"/> until nothing is left, <see cref="RowsPerCatchUp"/> to a transaction; the number added.
+    /// <see cref="CatchUpAsync"/> until nothing is left, <see cref="RowsPerCatchUp"/> matters to a transaction; the number added.
     /// <paramref name="added"/> hears the running total after each transaction (a command line shows it).
     /// </summary>
     public static async Task<int> CatchUpAllAsync(DubanDbContext db, Action<int>? added, CancellationToken cancellationToken)
     {
         var total = 0;
-        while (await StepAsync(db, RowsPerCatchUp, cancellationToken) is { Worked: true } step)
+        while (await StepAsync(db, RowsPerCatchUp(db), cancellationToken) is { Worked: true } step)
         {
             total += step.Added;
             added?.Invoke(total);
@@ -163,6 +164,12 @@ public static class MatterSearch
     internal static void RegisterTerms(SqliteConnection connection) =>
         connection.CreateFunction("duban_terms", (string? title, string? content, string? code) => Terms(title, content, code), isDeterministic: true);
 
-    /// <summary>A matter's words in the keyword index: the pairs of its title, content and code.</summary>
-    internal static string Terms(string? title, string? content, string? code) => SearchTerms.Index(title + "\n" + content + "\n" + code);
+    /// <summary>A matter's words in SQLite's keyword index: the pairs of its title, content and code.</summary>
+    internal static string Terms(string? title, string? content, string? code) => SearchTerms.Index(Indexed(title, content, code));
+
+    /// <summary>A matter's pairs in PostgreSQL's keyword index, of the same text.</summary>
+    internal static int[] PairCodes(string? title, string? content, string? code) => SearchTerms.PairCodes(Indexed(title, content, code));
+
+    /// <summary>The text of a matter the keyword index holds: its title, content and code, a line apart (no pair spans two).</summary>
+    private static string Indexed(string? title, string? content, string? code) => title + "\n" + content + "\n" + code;
 }

@@ -27,17 +27,17 @@ public sealed class PairStatisticsTests
     [Property(MaxTest = 1000, Arbitrary = [typeof(PairStatisticsTests)])]
     public bool The_bound_is_never_below_the_texts_that_hold_every_pair((List<string> Texts, int Listed, string Keyword) sample)
     {
-        var pairs = SearchTerms.MatchPairs(sample.Keyword);
-        if (pairs.Count == 0)
+        var pairs = SearchTerms.PairCodes(sample.Keyword);
+        if (pairs.Length == 0)
         {
             return true;
         }
 
-        var sets = sample.Texts.Select(t => SearchTerms.Index(t).Split(' ').ToHashSet(StringComparer.Ordinal)).ToList();
-        var shares = sets.SelectMany(s => s).GroupBy(p => p, StringComparer.Ordinal)
+        var sets = sample.Texts.Select(t => SearchTerms.PairCodes(t).ToHashSet()).ToList();
+        var shares = sets.SelectMany(s => s).GroupBy(p => p)
             .Select(g => (Pair: g.Key, Share: (double)g.Count() / sets.Count))
-            .OrderByDescending(x => x.Share).ThenBy(x => x.Pair, StringComparer.Ordinal).ToList();
-        var listed = shares.Take(sample.Listed).ToDictionary(x => x.Pair, x => x.Share, StringComparer.Ordinal);
+            .OrderByDescending(x => x.Share).ThenBy(x => x.Pair).ToList();
+        var listed = shares.Take(sample.Listed).ToDictionary(x => x.Pair, x => x.Share);
         var statistics = new PairStatistics(listed, listed.Count == 0 ? 0 : listed.Values.Min(), sets.Count);
         var holding = sets.Count(s => pairs.All(s.Contains));
         return statistics.AtMost(pairs) >= holding - 1e-9;
@@ -46,9 +46,10 @@ public sealed class PairStatisticsTests
     [Fact]
     public void The_rarest_pair_bounds_the_keyword_and_an_unlisted_pair_the_least_listed_share()
     {
-        var statistics = new PairStatistics(new Dictionary<string, double> { ["小区"] = 0.3, ["区物"] = 0.1, ["物业"] = 0.2 }, 0.01, 1_000_000);
-        Assert.Equal(300_000, statistics.AtMost(["小区"]), 6);
-        Assert.Equal(100_000, statistics.AtMost(["小区", "区物", "物业"]), 6); // not the product 6,000: the pairs come together
-        Assert.Equal(10_000, statistics.AtMost(["小区", "区门"]), 6);
+        int Code(string pair) => SearchTerms.PairCodes(pair).Single();
+        var statistics = new PairStatistics(new Dictionary<int, double> { [Code("小区")] = 0.3, [Code("区物")] = 0.1, [Code("物业")] = 0.2 }, 0.01, 1_000_000);
+        Assert.Equal(300_000, statistics.AtMost([Code("小区")]), 6);
+        Assert.Equal(100_000, statistics.AtMost(SearchTerms.PairCodes("小区物业")), 6); // not the product 6,000: the pairs come together
+        Assert.Equal(10_000, statistics.AtMost([Code("小区"), Code("区门")]), 6);
     }
 }

@@ -41,11 +41,20 @@ public sealed class SearchTermsTests
     {
         Assert.True(SearchTerms.MatchIsExact("小区"));
         Assert.True(SearchTerms.MatchIsExact("12"));
-        Assert.True(SearchTerms.MatchIsExact("𠀀字"));
+        Assert.False(SearchTerms.MatchIsExact("𠀀字")); // beyond the basic plane: its code may be shared
         Assert.False(SearchTerms.MatchIsExact("ab"));
         Assert.False(SearchTerms.MatchIsExact("小区物"));
         Assert.False(SearchTerms.MatchIsExact("小，"));
         Assert.False(SearchTerms.MatchIsExact("水"));
+    }
+
+    [Fact]
+    public void A_pair_is_coded_as_its_two_characters()
+    {
+        Assert.Equal([(0x5C0F << 16) | 0x533A, (0x533A << 16) | 0x5C0F], SearchTerms.PairCodes("小区小区"));
+        Assert.Equal([('d' << 16) | 'b'], SearchTerms.PairCodes("DB-2"));
+        Assert.Empty(SearchTerms.PairCodes("水，a"));
+        Assert.Equal(SearchTerms.PairCodes("小区"), SearchTerms.PairCodes("，小区。"));
     }
 
     private static readonly string[] Alphabet = ["小", "区", "物", "业", "停", "车", "A", "a", "B", "b", "1", "2", "，", " ", "-", "\n", "𠀀", "É", "é"];
@@ -67,11 +76,12 @@ public sealed class SearchTermsTests
     public bool The_words_of_a_text_hold_every_pair_of_a_keyword_it_contains((string Text, string Keyword) sample)
     {
         // Words split on spaces, compared as they are (FTS5's ascii tokenizer folds only the ASCII the cut already
-        // lowered; PostgreSQL compares the array's elements exactly).
+        // lowered); PostgreSQL's codes likewise.
         var words = SearchTerms.Index(sample.Text).Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
         var pairs = SearchTerms.MatchPairs(sample.Keyword);
         var query = SearchTerms.Match(sample.Keyword);
-        return pairs.All(words.Contains)
+        var codes = SearchTerms.PairCodes(sample.Text).ToHashSet();
+        return pairs.All(words.Contains) && SearchTerms.PairCodes(sample.Keyword).All(codes.Contains)
             && (query is null ? pairs.Count == 0 : query == string.Join(' ', pairs.Select(p => "\"" + p + "\"")));
     }
 }
