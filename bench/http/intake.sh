@@ -123,3 +123,4 @@ print(f"bench=disk-limit engine=sqlite commits_per_s={n / (time.monotonic() - st
 PY
 fi
 echo "server_errors_logged=$(grep -c '"Level":"Error"\|fail:' "$tmp/server.log" || true)"
+grep -m 3 -A 4 '"Level":"Error"\|fail:' "$tmp/server.log" | cut -c1-300 | sed 's/^/# /' || true
