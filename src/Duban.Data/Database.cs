@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace Duban.Data;
 
@@ -26,6 +28,9 @@ public static class Database
         {
             await using (await HoldStartupLockAsync(db, options, cancellationToken))
             {
+                // Npgsql's migrator reads the history before creating it, and a new database logged that failed read
+                // as an error at every first start (npgsql/efcore.pg#3407): the table is made first.
+                await db.Database.ExecuteSqlRawAsync(db.GetService<IHistoryRepository>().GetCreateIfNotExistsScript(), cancellationToken);
                 await db.Database.MigrateAsync(cancellationToken);
             }
 

@@ -149,7 +149,6 @@ public sealed class MatterPeople(DubanDbContext db, Rules rules, TimeProvider cl
         return people;
     }
 
-    /// <summary>Every user of an active unit, for the people pickers, by unit code then name.</summary>
     /// <summary>Each matter's 责任人, names joined with 、 in their order; matters without one are left out. For lists
     /// that name the person beside the unit (the accountability list, the 约谈 records).</summary>
     internal static async Task<Dictionary<long, string>> ResponsibleNamesAsync(DubanDbContext db, IReadOnlyCollection<long> matterIds,
@@ -165,6 +164,7 @@ public sealed class MatterPeople(DubanDbContext db, Rules rules, TimeProvider cl
         return people.GroupBy(p => p.MatterId).ToDictionary(g => g.Key, g => string.Join("、", g.OrderBy(p => p.Position).Select(p => p.Name)));
     }
 
+    /// <summary>Every user of an active unit, for the people pickers, by unit code then name.</summary>
     public async Task<IReadOnlyList<PickableUser>> PickableUsersAsync(CancellationToken cancellationToken = default)
     {
         var rows = await db.Users.AsNoTracking().Where(u => u.Unit!.Active)
