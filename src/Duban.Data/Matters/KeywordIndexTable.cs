@@ -21,21 +21,23 @@ internal static class KeywordIndexTable
     private const long CatchUpLock = 0x4B574958;
 
     /// <summary>
-    /// The matters whose words include all of <paramref name="pairs"/>, at most <paramref name="most"/>, then those still
-    /// in the log (not yet indexed, or changed since), up to <paramref name="most"/> in all; whether any came from the log.
+    /// The matters still in the log (not yet indexed, or changed since), at most <paramref name="most"/>, and those whose
+    /// pairs include all of <paramref name="pairs"/>, up to <paramref name="most"/> in all; whether any came from the log.
     /// </summary>
     public static async Task<(List<long> Ids, bool Unindexed)> MatchAsync(DubanDbContext db, int[] pairs, int most,
         CancellationToken cancellationToken)
     {
-        var ids = await db.Database.SqlQuery<long>($"""
-            SELECT "MatterId" AS "Value" FROM matter_search WHERE "Pairs" @> {pairs}
-            """).Take(most).ToListAsync(cancellationToken);
-        var unindexed = ids.Count < most
-            ? await db.Database.SqlQuery<long>($"""SELECT DISTINCT "MatterId" AS "Value" FROM matter_search_changes""")
-                .Take(most).ToListAsync(cancellationToken)
+        // The log first: a catch-up takes a matter off the log in the transaction that writes its pairs, so a matter
+        // applied between the two reads is in the index when the index is read, and none falls between them.
+        var logged = await db.Database.SqlQuery<long>($"""SELECT DISTINCT "MatterId" AS "Value" FROM matter_search_changes""")
+            .Take(most).ToListAsync(cancellationToken);
+        var ids = logged.Count < most
+            ? await db.Database.SqlQuery<long>($"""
+                SELECT "MatterId" AS "Value" FROM matter_search WHERE "Pairs" @> {pairs}
+                """).Take(most).ToListAsync(cancellationToken)
             : [];
-        ids.AddRange(unindexed.Except(ids));
-        return (ids, unindexed.Count > 0);
+        ids.AddRange(logged.Except(ids));
+        return (ids, logged.Count > 0);
     }
 
     /// <summary>
