@@ -57,21 +57,8 @@ public static class SearchTerms
     public static IReadOnlyList<string> MatchPairs(string keyword)
     {
         ArgumentNullException.ThrowIfNull(keyword);
-        var pairs = new List<string>();
-        foreach (var run in Runs(keyword))
-        {
-            // A one-character run of the keyword may be any character of a longer run in the text: it has no word.
-            for (var i = 0; i + 1 < run.Count; i++)
-            {
-                var pair = run[i].ToString() + run[i + 1].ToString();
-                if (!pairs.Contains(pair, StringComparer.Ordinal))
-                {
-                    pairs.Add(pair);
-                }
-            }
-        }
-
-        return pairs;
+        // A one-character run of the keyword may be any character of a longer run in the text: it has no word.
+        return [.. Adjacent(keyword).Select(p => p.First.ToString() + p.Second.ToString()).Distinct(StringComparer.Ordinal)];
     }
 
     /// <summary>
@@ -80,19 +67,8 @@ public static class SearchTerms
     /// containing a keyword holds all of the keyword's codes. A character beyond the basic plane keeps only its low 16
     /// bits, so its pairs may share a code with others: more candidates, never fewer.
     /// </summary>
-    public static int[] PairCodes(string? text)
-    {
-        var codes = new HashSet<int>();
-        foreach (var run in Runs(text ?? ""))
-        {
-            for (var i = 0; i + 1 < run.Count; i++)
-            {
-                codes.Add(unchecked((int)(((uint)run[i].Value << 16) | ((uint)run[i + 1].Value & 0xFFFF))));
-            }
-        }
-
-        return [.. codes];
-    }
+    public static int[] PairCodes(string? text) =>
+        [.. Adjacent(text ?? "").Select(p => unchecked((int)(((uint)p.First.Value << 16) | ((uint)p.Second.Value & 0xFFFF)))).Distinct()];
 
     /// <summary>
     /// Whether the index's answer for this keyword is exact on both engines, with no substring test after it: a
@@ -128,6 +104,18 @@ public static class SearchTerms
         if (run.Count > 0)
         {
             yield return run;
+        }
+    }
+
+    /// <summary>Each two adjacent characters within a run of letters and digits, in order (repeats included).</summary>
+    private static IEnumerable<(Rune First, Rune Second)> Adjacent(string text)
+    {
+        foreach (var run in Runs(text))
+        {
+            for (var i = 0; i + 1 < run.Count; i++)
+            {
+                yield return (run[i], run[i + 1]);
+            }
         }
     }
 

@@ -167,13 +167,7 @@ public sealed class FactLedger(Rules rules, ReviewOptions options) : SaveChanges
         }
 
         var writer = new RowWriter(db);
-        if (db.Database.IsSqlite())
-        {
-            // SQLite's literal statements of a save's few rows as one command. PostgreSQL binds every value (nothing
-            // is held) and takes many rows by COPY, which holding would forbid: an import's counters went in
-            // multi-row INSERTs of ~20,000 parameters, ~10 ms each to parse, plan and run.
-            writer.Hold();
-        }
+        writer.Hold();
         await writer.InsertAsync(rows, cancellationToken);
         await writer.InsertAsync(pending.Tallies, cancellationToken);
         await writer.FlushAsync(cancellationToken);
