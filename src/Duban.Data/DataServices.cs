@@ -69,7 +69,7 @@ public static class DataServices
         services.AddScoped<WorkItems>().AddScoped<ItemQueries>().AddScoped<ItemLedger>().AddScoped<ItemImport>();
         services.AddScoped<InstructionRegister>();
         services.AddScoped<MatterQueries>();
-        services.AddScoped<UnitDirectory>().AddSingleton<UnitCatalog>();
+        services.AddScoped<UnitDirectory>().AddSingleton<UnitCatalog>().AddSingleton<PeopleCatalog>();
         services.AddScoped<ApiTokens>().AddSingleton<ApiTokenCache>();
         services.AddScoped<UserAccounts>();
         services.AddScoped<DemoOrganisation>();

@@ -73,6 +73,17 @@ public sealed class SyntheticDataTests
         var report = await scope.ServiceProvider.GetRequiredService<AuditVerifier>().VerifyAsync();
         Assert.True(report.Whole, string.Join("\n", report.Problems));
         Assert.Contains(await db.AuditRecords.AsNoTracking().Select(r => r.Action).Distinct().ToListAsync(), a => a == "生成合成数据");
+        // Two staff in every unit but the office, handlers the people pickers offer.
+        var staff = await db.Users.AsNoTracking().Where(u => u.UserName!.StartsWith("staff-")).ToListAsync();
+        Assert.Equal(2 * 59, staff.Count);
+        Assert.Equal(59, staff.Select(u => u.UnitId).Distinct().Count());
+        var pickable = await new PeopleCatalog(new UnitCatalog()).GetAsync(db);
+        Assert.All(staff, u => Assert.True(pickable.ById.ContainsKey(u.Id), u.UserName));
+        await using (var accounts = services.CreateAsyncScope())
+        {
+            var actor = await accounts.ServiceProvider.GetRequiredService<UserAccounts>().ActorOfAsync(staff[0]);
+            Assert.Equal([Role.Handler], actor.Roles.ToArray());
+        }
 
         // Only into an empty database: a second run is refused and changes nothing.
         await Assert.ThrowsAsync<RuleConflictException>(() => GenerateAsync(services, seed: 7));
@@ -112,6 +123,8 @@ public sealed class SyntheticDataTests
             .Select(a => FormattableString.Invariant($"{a.MatterId} {a.TrackingCode} {a.ContactPhone} {a.Category}"));
         var visits = (await db.Visits.AsNoTracking().OrderBy(v => v.Id).ToListAsync())
             .Select(v => FormattableString.Invariant($"{v.EnterpriseId} {v.CadreId} {v.Date} {v.Content}"));
-        return string.Join('\n', matters.Concat(events).Concat(appeals).Concat(visits));
+        var users = (await db.Users.AsNoTracking().OrderBy(u => u.Id).ToListAsync())
+            .Select(u => FormattableString.Invariant($"{u.Id} {u.UserName} {u.DisplayName} {u.UnitId}"));
+        return string.Join('\n', matters.Concat(events).Concat(appeals).Concat(visits).Concat(users));
     }
 }

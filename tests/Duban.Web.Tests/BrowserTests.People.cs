@@ -35,17 +35,19 @@ public sealed partial class BrowserTests
         await page.Locator("#Form_People_0_user").SelectOptionAsync("other");
         await page.Locator("#Form_People_0_name").FillAsync($"王副镇长{suffix}");
         await page.Locator("#Form_People_0_phone").FillAsync("13800001111");
-        // 查找人员 by pinyin initials: lq (李强) leaves only the people so named among the chosen unit's.
+        // 查找人员 by pinyin initials: lq (李强) asks for the chosen unit's people so named; nobody else is offered.
         var person = page.Locator("#Form_People_1_user");
-        await person.Locator("xpath=preceding-sibling::input[1]").FillAsync("lq");
-        var shown = await person.EvaluateAsync<string[]>(
-            "s => [...s.querySelectorAll('option[data-py]')].filter(o => getComputedStyle(o).display !== 'none' && !o.parentElement.hidden).map(o => o.textContent.trim())");
-        Assert.NotEmpty(shown);
+        var handlerId = handler.Id.ToString(CultureInfo.InvariantCulture);
+        await page.Locator("#Form_People_1_user-q").FillAsync("lq");
+        await Expect(person.Locator($"option[value='{handlerId}']")).ToHaveCountAsync(1);
+        var shown = await person.EvaluateAsync<string[]>("s => [...s.querySelectorAll('option[data-py]')].map(o => o.dataset.name)");
         Assert.All(shown, name => Assert.Equal("镇承办李强", name));
-        await person.SelectOptionAsync(handler.Id.ToString(CultureInfo.InvariantCulture));
+        await person.SelectOptionAsync(handlerId);
         await page.GetByLabel(campaign).CheckAsync();
         var posted = await page.EvaluateAsync<string>("[...new FormData(document.querySelector('form.assign')).entries()].filter(([k]) => k.startsWith('Form.People')).map(([k, v]) => k + '=' + v).join('; ')");
         Assert.Contains("Form.People[0].Role=leadingOfficial", posted, StringComparison.Ordinal);
+        Assert.Contains($"Form.People[1].User={handlerId}", posted, StringComparison.Ordinal);
+        Assert.DoesNotContain("Search", posted, StringComparison.Ordinal); // with script the box is not sent
         await ScreenshotsAsync(page, "people-assign");
         await Button(page, "交办").ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/matters/\\d+$"));
@@ -58,6 +60,8 @@ public sealed partial class BrowserTests
 
         // Change: a liaison added through a blank row; the history records it.
         await page.GetByText("更改责任人员").ClickAsync();
+        // The lead unit's people are offered before any typing.
+        await Expect(page.Locator($"#rows_2_user option[value='{handlerId}']")).ToHaveCountAsync(1);
         await page.Locator("#rows_2_role").SelectOptionAsync("liaison");
         await page.Locator("#rows_2_user").SelectOptionAsync("other");
         await page.Locator("#rows_2_name").FillAsync($"孙联络{suffix}");

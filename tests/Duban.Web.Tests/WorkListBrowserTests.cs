@@ -165,6 +165,31 @@ public sealed class WorkListBrowserTests(SqliteApp app, Chromium chromium) : ICl
     }
 
     [Fact]
+    public async Task PersonFilter_SuggestsTheNamesItsTextFinds_WithoutShippingTheStaff()
+    {
+        var suffix = Suffix();
+        var (supervisor, _) = await PeopleAsync(suffix);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<UserAccounts>().CreateAsync($"wz{suffix}", $"欧阳{suffix}", "C-ZJ", [Role.Handler], Password);
+        }
+
+        var page = await NewPageAsync();
+        await SignInAsync(page, supervisor.UserName!);
+        await page.GotoAsync("/");
+        await Expect(page.Locator("#f-people option")).ToHaveCountAsync(0);
+        var filter = page.Locator("#f-person");
+        if (!await filter.IsVisibleAsync())
+        {
+            await page.Locator("summary", new() { HasText = "筛选" }).First.ClickAsync();
+        }
+
+        await filter.FillAsync($"oy{suffix}"); // pinyin initials of 欧阳
+        await Expect(page.Locator($"#f-people option[value='欧阳{suffix}']")).ToHaveCountAsync(1);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task UnitPicker_WithoutScript_TheTypedTextNamesTheUnit_OrListsWhatItFinds()
     {
         var suffix = Suffix();

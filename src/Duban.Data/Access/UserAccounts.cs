@@ -8,7 +8,7 @@ namespace Duban.Data;
 public sealed record UserView(string UserName, string DisplayName, string UnitCode, string UnitName, IReadOnlyList<string> Roles, bool Locked);
 
 /// <summary>People's accounts, through ASP.NET Core Identity (hashed passwords, lockout).</summary>
-public sealed class UserAccounts(DubanDbContext db, UserManager<User> users, RoleManager<IdentityRole<long>> roles)
+public sealed class UserAccounts(DubanDbContext db, UserManager<User> users, RoleManager<IdentityRole<long>> roles, PeopleCatalog? pickable = null)
 {
     /// <summary>Creates a person in a unit with roles and a password, and an email address for notifications.</summary>
     /// <exception cref="ValidationFailedException">A field is invalid or the password too weak.</exception>
@@ -37,6 +37,7 @@ public sealed class UserAccounts(DubanDbContext db, UserManager<User> users, Rol
             Check(await users.AddToRoleAsync(user, name));
         }
 
+        pickable?.Invalidate(); // the pickers offer them at once
         return user;
     }
 
@@ -121,6 +122,8 @@ public sealed class UserAccounts(DubanDbContext db, UserManager<User> users, Rol
         {
             await transaction.CommitAsync(cancellationToken);
         }
+
+        pickable?.Invalidate(); // under their new unit at once
     }
 
     /// <summary>The actor for a signed-in person.</summary>

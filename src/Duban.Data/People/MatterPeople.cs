@@ -164,14 +164,6 @@ public sealed class MatterPeople(DubanDbContext db, Rules rules, TimeProvider cl
         return people.GroupBy(p => p.MatterId).ToDictionary(g => g.Key, g => string.Join("、", g.OrderBy(p => p.Position).Select(p => p.Name)));
     }
 
-    /// <summary>Every user of an active unit, for the people pickers, by unit code then name.</summary>
-    public async Task<IReadOnlyList<PickableUser>> PickableUsersAsync(CancellationToken cancellationToken = default)
-    {
-        var rows = await db.Users.AsNoTracking().Where(u => u.Unit!.Active)
-            .Select(u => new PickableUser(u.Id, u.DisplayName, u.Unit!.Code, u.Unit.Name)).ToListAsync(cancellationToken);
-        return rows.OrderBy(u => u.UnitCode, StringComparer.Ordinal).ThenBy(u => u.Name, StringComparer.Ordinal).ToList();
-    }
-
     /// <summary>The people named on a matter the actor may see, in role order.</summary>
     /// <exception cref="NotFoundException">No such matter, or the actor may not see it.</exception>
     public async Task<IReadOnlyList<PersonView>> ForMatterAsync(long matterId, Actor actor, CancellationToken cancellationToken = default)

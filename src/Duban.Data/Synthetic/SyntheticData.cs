@@ -8,6 +8,7 @@ using Duban.Calendar;
 using Duban.Matters;
 using Duban.Synthetic;
 using Duban.Tabular;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
 namespace Duban.Data;
@@ -52,6 +53,9 @@ public sealed class SyntheticData(DubanDbContext db, Rules rules, UserAccounts a
     public static readonly string AppealsFileName = Path.Combine("appeals-taidi2020", "hot_issue_messages.csv");
 
     private static readonly string[] Surnames = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭"];
+    private static readonly string[] GivenNames = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀",
+        "霞", "平", "刚", "英", "华", "玉", "兰", "文", "辉", "建", "国", "红", "春", "海", "鹏", "宇", "浩", "凯", "婷", "雪", "琳", "志"];
+
     private static readonly string[] Trades = ["科技", "食品", "机械", "物流", "建材", "纺织", "医药", "电子", "化工", "农业"];
 
     /// <summary>
@@ -235,6 +239,41 @@ public sealed class SyntheticData(DubanDbContext db, Rules rules, UserAccounts a
     private sealed record Organisation(int UnitCount, SyntheticUnits Units, IReadOnlyList<(long Id, long Cadre)> Enterprises,
         IReadOnlyList<(string UserName, string Password)> SignIns);
 
+    /// <summary>Two 承办人员 (role handler) in each unit, in one transaction; usernames staff-{code}-1 and -2.</summary>
+    private async Task CreateStaffAsync(IReadOnlyList<Unit> units, Random random, RowWriter writer, CancellationToken cancellationToken)
+    {
+        var handler = WireEnum.Name(Role.Handler);
+        string Stamp() => new Guid(Enumerable.Range(0, 16).Select(_ => (byte)random.Next(256)).ToArray()).ToString("N").ToUpperInvariant();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var role = await db.Roles.FirstOrDefaultAsync(r => r.Name == handler, cancellationToken);
+        if (role is null)
+        {
+            role = new IdentityRole<long>(handler) { NormalizedName = handler.ToUpperInvariant(), ConcurrencyStamp = Stamp() };
+            db.Roles.Add(role);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        var staff = units.SelectMany(u => Enumerable.Range(1, 2).Select(n =>
+        {
+            var userName = string.Create(CultureInfo.InvariantCulture, $"staff-{u.Code.ToLowerInvariant()}-{n}");
+            var given = GivenNames[random.Next(GivenNames.Length)] + (random.Next(2) == 0 ? GivenNames[random.Next(GivenNames.Length)] : "");
+            return new User
+            {
+                UserName = userName, NormalizedUserName = userName.ToUpperInvariant(), DisplayName = Surnames[random.Next(Surnames.Length)] + given,
+                UnitId = u.Id, SecurityStamp = Stamp(), ConcurrencyStamp = Stamp(), LockoutEnabled = true,
+            };
+        })).ToList();
+        var ids = await writer.ReserveIdsAsync<User>(staff.Count, cancellationToken);
+        for (var i = 0; i < staff.Count; i++)
+        {
+            staff[i].Id = ids[i];
+        }
+
+        await writer.InsertAsync(staff, cancellationToken);
+        await writer.InsertAsync(staff.Select(u => new IdentityUserRole<long> { UserId = u.Id, RoleId = role.Id }).ToList(), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
     /// <summary>Units (one transaction, ids reserved so paths are known), the 督查室 sign-in and one cadre per county,
     /// enterprises with their current pairing, and the record 生成合成数据.</summary>
     private async Task<Organisation> CreateOrganisationAsync(SyntheticOptions options, CancellationToken cancellationToken)
@@ -280,6 +319,12 @@ public sealed class SyntheticData(DubanDbContext db, Rules rules, UserAccounts a
                 [Role.Cadre], "Duban-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), cancellationToken: cancellationToken);
             cadres.Add(user.Id);
         }
+
+        // Staff, so the people pickers and a person's page meet a county's directory: a 承办 and a 联络 account in every
+        // unit but the office, written as rows (no one signs in as them: no password to hash; an administrator sets
+        // one when wanted). Their names come from a stream of their own, so the matters a seed gives stay the same.
+        await CreateStaffAsync(units.Where((_, i) => i != SyntheticOrganisation.Office).ToList(), new Random(unchecked(options.Seed * 31 + 7)), writer,
+            cancellationToken);
 
         // Enterprises, one per 1,000 matters (at least 5), each paired with a cadre since the history began.
         var start = ChinaTime.DateOf(options.Now.AddYears(-options.Years));

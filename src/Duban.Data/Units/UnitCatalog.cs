@@ -64,7 +64,7 @@ public sealed class UnitCatalog
             var exact = Units.Where(u => u.Active && (string.Equals(u.Code, q, StringComparison.OrdinalIgnoreCase) || _plain[u.Id] == q));
             var found = Units.Where(u => u.Active && (_plain[u.Id].Contains(q, StringComparison.Ordinal)
                 || u.Code.Contains(q, StringComparison.OrdinalIgnoreCase)
-                || InitialsOf(u).Split(' ').Any(p => p.Contains(q, StringComparison.Ordinal))));
+                || Spells(InitialsOf(u), q)));
             return exact.Concat(found).Distinct().Take(max).ToList();
         }
 
@@ -91,9 +91,14 @@ public sealed class UnitCatalog
             return found.Count == 1 ? found[0] : null;
         }
 
-        private static string Plain(string? text) =>
-            string.Concat((text ?? "").Where(c => !char.IsWhiteSpace(c))).ToLowerInvariant();
     }
+
+    /// <summary>A name or search text as searches compare it: without spaces, lower-cased.</summary>
+    internal static string Plain(string? text) =>
+        string.Concat((text ?? "").Where(c => !char.IsWhiteSpace(c))).ToLowerInvariant();
+
+    /// <summary>Whether one of a name's pinyin spellings (initials separated by spaces) contains <paramref name="q"/>.</summary>
+    internal static bool Spells(string initials, string q) => initials.Split(' ').Any(p => p.Contains(q, StringComparison.Ordinal));
 
     /// <summary>The current snapshot, read from <paramref name="db"/> when there is none or it is older than the lifetime.</summary>
     public ValueTask<Snapshot> GetAsync(DubanDbContext db, CancellationToken cancellationToken = default)

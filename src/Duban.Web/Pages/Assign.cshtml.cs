@@ -7,8 +7,8 @@ namespace Duban.Web.Pages;
 
 /// <summary>交办: the 四明确 form. Validation is <see cref="AssignMatter"/>'s (the same as the API's); its messages
 /// are shown beside the fields.</summary>
-public sealed class AssignModel(AssignMatter assign, UnitDirectory units, Rules rules, WeeklySessions weekly, MatterPeople people, Campaigns campaigns,
-    FormSubmissions submissions, SimilarMatters similar) : FormPageModel
+public sealed class AssignModel(AssignMatter assign, UnitDirectory units, Rules rules, WeeklySessions weekly, PeopleCatalog pickable, Campaigns campaigns,
+    FormSubmissions submissions, SimilarMatters similar, DubanDbContext db) : FormPageModel
 {
     [BindProperty]
     public AssignForm Form { get; set; } = new();
@@ -17,8 +17,8 @@ public sealed class AssignModel(AssignMatter assign, UnitDirectory units, Rules 
 
     public IReadOnlyList<Duban.TimeLimits.TimeLimitProfile> Profiles => rules.Profiles;
 
-    /// <summary>Users for the people pickers (责任人员).</summary>
-    public IReadOnlyList<PickableUser> Users { get; private set; } = [];
+    /// <summary>The people offered before any typing (责任人员): those of the chosen lead and co-units.</summary>
+    public IReadOnlyList<PickableUser> Offered { get; private set; } = [];
 
     /// <summary>专项行动 the matter may be tagged with (the office only; none: the picker is not shown).</summary>
     public IReadOnlyList<CampaignView> CampaignChoices { get; private set; } = [];
@@ -44,6 +44,7 @@ public sealed class AssignModel(AssignMatter assign, UnitDirectory units, Rules 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         var actor = User.ToActor();
+        var named = PersonRow.ToInput(Form.People, await pickable.GetAsync(db, cancellationToken));
         var done = await submissions.OnceAsync(actor, SubmissionKey.Of(Request), async () =>
         {
             if (!GoOn)
@@ -55,7 +56,7 @@ public sealed class AssignModel(AssignMatter assign, UnitDirectory units, Rules 
                 }
             }
 
-            var ids = await AssignAsync(actor);
+            var ids = await AssignAsync(actor, named);
             return FormattableString.Invariant($"/matters/{ids[0]}");
         }, cancellationToken);
         if (done is null)
@@ -69,7 +70,7 @@ public sealed class AssignModel(AssignMatter assign, UnitDirectory units, Rules 
     }
 
     /// <summary>Runs to the end even if the request is dropped (a resend then finds the matter, not a second one).</summary>
-    private async Task<IReadOnlyList<long>> AssignAsync(Actor actor) =>
+    private async Task<IReadOnlyList<long>> AssignAsync(Actor actor, IReadOnlyList<PersonInput?> named) =>
         await weekly.AssignIntoAsync(WeeklySession, async () => [await assign.ExecuteAsync(new NewMatter
         {
             Title = Form.Title,
@@ -83,7 +84,7 @@ public sealed class AssignModel(AssignMatter assign, UnitDirectory units, Rules 
             Profile = Form.Profile,
             Complex = Form.Complex,
             DueAt = Form.DueAt,
-            People = PersonRow.ToInput(Form.People),
+            People = named,
             Campaigns = Form.Campaigns,
         }, actor, CancellationToken.None)], actor, CancellationToken.None);
 
@@ -100,7 +101,7 @@ public sealed class AssignModel(AssignMatter assign, UnitDirectory units, Rules 
     {
         Units = await ActiveUnitsAsync(cancellationToken);
         WeeklyDrafts = await weekly.DraftsAsync(User.ToActor(), cancellationToken);
-        Users = await people.PickableUsersAsync(cancellationToken);
+        Offered = (await pickable.GetAsync(db, cancellationToken)).Find(null, [.. Form.CoUnits.Prepend(Form.LeadUnit ?? "")]);
         CampaignChoices = Campaigns.MayManage(User.ToActor()) ? await campaigns.ListAsync(User.ToActor(), cancellationToken) : [];
         if (Form.People.Count == 0)
         {

@@ -12,7 +12,7 @@ namespace Duban.Web.Pages;
 /// query string (the same filter as <c>GET /api/matters</c>, <see cref="MatterListQuery"/>), so a filtered list is a
 /// link to share; sortable, paged, and exported as xlsx.</summary>
 public sealed class IndexModel(MatterQueries queries, ActOnMatter act, DubanDbContext db, UnitCatalog units, MatterLedger ledger,
-    MatterPeople people, TimeProvider clock) : PageModel
+    TimeProvider clock) : PageModel
 {
     private const int PageSize = 50;
 
@@ -45,8 +45,6 @@ public sealed class IndexModel(MatterQueries queries, ActOnMatter act, DubanDbCo
     /// <summary>What was typed in the lead unit's search box without script (the picker's <c>unit-q</c>).</summary>
     public string? UnitSearch { get; private set; }
 
-    /// <summary>Names offered by the person filter (责任人或联络员): the users' names; other names can still be typed.</summary>
-    public IReadOnlyList<string> PersonNames { get; private set; } = [];
 
     public Dictionary<long, RowResult> Results { get; } = [];
 
@@ -122,7 +120,6 @@ public sealed class IndexModel(MatterQueries queries, ActOnMatter act, DubanDbCo
         var (unit, unitError) = UnitPicker.Resolve(await units.GetAsync(db, cancellationToken), filter.Unit, UnitSearch);
         filter = filter with { Unit = unit };
         FilterErrors = unitError is null ? errors : new Dictionary<string, string[]>(errors) { ["unit"] = [unitError] };
-        PersonNames = (await people.PickableUsersAsync(cancellationToken)).Select(u => u.Name).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
 
         // The tab counts follow the filter (one pass over what it keeps); without one they count everything visible.
         var counts = await queries.TabCountsAsync(actor, cancellationToken, filter);

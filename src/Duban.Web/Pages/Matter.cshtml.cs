@@ -12,7 +12,7 @@ namespace Duban.Web.Pages;
 [RequestFormLimits(MultipartBodyLengthLimit = Api.AttachmentsApi.MaxPageBodyBytes)]
 public sealed class MatterModel(MatterQueries queries, ActOnMatter act, MatterAttachments attachments, AttachmentOptions attachmentOptions,
     MatterPeople people, Campaigns campaigns, Supervision supervision, ExtensionRequests extensions, AccountabilityList accountability,
-    UnitCatalog units, DubanDbContext db) : FormPageModel
+    UnitCatalog units, PeopleCatalog pickable, DubanDbContext db) : FormPageModel
 {
     private const string Stale = "提交未执行：在您打开本页之后，事项已被他人更新。请先查看以下变化，再决定是否重新提交。";
 
@@ -44,7 +44,8 @@ public sealed class MatterModel(MatterQueries queries, ActOnMatter act, MatterAt
     /// <summary>The change form's rows: as submitted after a refusal, else the people now named and blank rows.</summary>
     public List<PersonRow> PeopleRows { get; private set; } = [];
 
-    public IReadOnlyList<PickableUser> Users { get; private set; } = [];
+    /// <summary>The people offered before any typing in the change form: those of the matter's lead and co-units.</summary>
+    public IReadOnlyList<PickableUser> Offered { get; private set; } = [];
 
     /// <summary>The campaigns (专项行动) the matter is tagged with.</summary>
     public IReadOnlyList<CampaignView> MatterCampaigns { get; private set; } = [];
@@ -287,7 +288,7 @@ public sealed class MatterModel(MatterQueries queries, ActOnMatter act, MatterAt
     {
         (_id, Draft) = (id, ("people", peopleNote));
         PeopleRows = rows;
-        await people.SetAsync(id, new PeopleChange { People = PersonRow.ToInput(rows), Note = peopleNote }, User.ToActor(), cancellationToken);
+        await people.SetAsync(id, new PeopleChange { People = PersonRow.ToInput(rows, await pickable.GetAsync(db, cancellationToken)), Note = peopleNote }, User.ToActor(), cancellationToken);
         TempData["done"] = "已保存责任人员，并记入办理记录。";
         return Redirect(Url.Page("/Matter", new { id }) + "#people");
     }
@@ -343,7 +344,11 @@ public sealed class MatterModel(MatterQueries queries, ActOnMatter act, MatterAt
         MayChangePeople = await people.MayChangeAsync(id, actor, cancellationToken);
         if (MayChangePeople)
         {
-            Users = await people.PickableUsersAsync(cancellationToken);
+            if (Details is { } shown)
+            {
+                Offered = (await pickable.GetAsync(db, cancellationToken)).Find(null, [shown.LeadUnit.Code, .. shown.CoUnits.Select(u => u.Code)]);
+            }
+
             if (PeopleRows.Count == 0)
             {
                 PeopleRows = PersonRow.From(People, 2);

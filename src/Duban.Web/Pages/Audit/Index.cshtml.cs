@@ -10,7 +10,7 @@ namespace Duban.Web.Pages.Audit;
 
 /// <summary>审计记录: who changed what and when, filtered by person, unit, matter, action, kind of record and dates;
 /// newest first, 50 at a time; exported to a workbook (the export is itself recorded).</summary>
-public sealed class IndexModel(AuditQueries audit, MatterPeople people, UnitDirectory units, DubanDbContext db) : PageModel
+public sealed class IndexModel(AuditQueries audit, PeopleCatalog pickable, UnitDirectory units, DubanDbContext db) : PageModel
 {
     private const int PageSize = 50, ExportLimit = 100_000;
 
@@ -24,7 +24,15 @@ public sealed class IndexModel(AuditQueries audit, MatterPeople people, UnitDire
     [BindProperty(SupportsGet = true)] public long? Before { get; set; }
 
     public AuditPage Records { get; private set; } = new([], null);
-    public IReadOnlyList<PickableUser> Users { get; private set; } = [];
+    /// <summary>The person picker's options: the chosen person, and what its box found when sent without script.</summary>
+    public IReadOnlyList<PickableUser> PersonChoices { get; private set; } = [];
+
+    /// <summary>The text typed in the person picker's box (sent only without script).</summary>
+    public string? PersonSearch { get; private set; }
+
+    /// <summary>The chosen person's user id: the picker sends the id, links may say <c>user:ID</c>.</summary>
+    public long? PersonId => long.TryParse(Person is { } p && p.StartsWith("user:", StringComparison.Ordinal) ? p[5..] : Person,
+        NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
     public IReadOnlyList<UnitView> Units { get; private set; } = [];
     public IReadOnlyList<string> Kinds { get; private set; } = [];
 
@@ -36,10 +44,13 @@ public sealed class IndexModel(AuditQueries audit, MatterPeople people, UnitDire
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        Users = await people.PickableUsersAsync(cancellationToken);
         Units = await units.ListAsync(cancellationToken);
         Kinds = await audit.EntitiesAsync(cancellationToken);
-        if (await FilterAsync(cancellationToken) is { } filter)
+        var filter = await FilterAsync(cancellationToken);
+        var people = await pickable.GetAsync(db, cancellationToken);
+        PersonChoices = [.. (PersonId is { } chosen && people.ById.TryGetValue(chosen, out var u) ? [u] : Array.Empty<PickableUser>())
+            .Concat(string.IsNullOrWhiteSpace(PersonSearch) ? [] : people.Find(PersonSearch)).DistinctBy(p => p.Id)];
+        if (filter is not null)
         {
             Records = await audit.PageAsync(filter, Before, PageSize, cancellationToken);
             var ids = Records.Records.Select(r => r.MatterId).OfType<long>().Distinct().ToList();
@@ -89,6 +100,15 @@ public sealed class IndexModel(AuditQueries audit, MatterPeople people, UnitDire
             FilterProblem ??= to is null ? "截止日期应为 年-月-日，例如 2024-03-31。" : null;
         }
 
+        // The person picker's box is sent only without script: the text then names the person.
+        PersonSearch = Request.Query[UnitPicker.SearchField("person")].ToString();
+        if (!string.IsNullOrWhiteSpace(PersonSearch))
+        {
+            var (user, error, _) = (await pickable.GetAsync(db, cancellationToken)).Resolve(PersonSearch, PersonId);
+            Person = user?.Id.ToString(CultureInfo.InvariantCulture);
+            FilterProblem ??= error;
+        }
+
         long? unitId = null;
         if (!string.IsNullOrWhiteSpace(Unit))
         {
@@ -104,7 +124,8 @@ public sealed class IndexModel(AuditQueries audit, MatterPeople people, UnitDire
             FilterProblem ??= matterId is null ? $"没有编号为「{code}」的事项。" : null;
         }
 
-        return FilterProblem is null ? new AuditFilter(Person, unitId, matterId, Act, Kind, from, to) : null;
+        var person = PersonId is { } id ? "user:" + id.ToString(CultureInfo.InvariantCulture) : Person;
+        return FilterProblem is null ? new AuditFilter(person, unitId, matterId, Act, Kind, from, to) : null;
     }
 
     /// <summary>The query string of this filter, for the export link and the next page.</summary>

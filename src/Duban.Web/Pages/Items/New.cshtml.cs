@@ -13,8 +13,8 @@ namespace Duban.Web.Pages.Items;
 /// optionally the parent it is split from. Checked by <see cref="WorkItems.CreateAsync"/> (the API's checks); the
 /// messages are shown beside the fields. A form submitted twice (a double click, a resend) creates one item.</summary>
 [Authorize(Policy = PagePolicies.AssigningSide)]
-public sealed partial class NewModel(WorkItems items, ItemQueries queries, UnitDirectory units, MatterPeople people, Data.Campaigns campaigns,
-    FormSubmissions submissions) : FormPageModel
+public sealed partial class NewModel(WorkItems items, ItemQueries queries, UnitDirectory units, PeopleCatalog pickable, Data.Campaigns campaigns,
+    FormSubmissions submissions, DubanDbContext db) : FormPageModel
 {
     /// <summary>Blank node rows drawn (the page's script adds more).</summary>
     public const int NodeRows = 6;
@@ -32,7 +32,8 @@ public sealed partial class NewModel(WorkItems items, ItemQueries queries, UnitD
 
     public IReadOnlyList<UnitView> Units { get; private set; } = [];
 
-    public IReadOnlyList<PickableUser> Users { get; private set; } = [];
+    /// <summary>The people offered before any typing (责任人员): those of the chosen lead and co-units.</summary>
+    public IReadOnlyList<PickableUser> Offered { get; private set; } = [];
 
     public IReadOnlyList<CampaignView> CampaignChoices { get; private set; } = [];
 
@@ -82,7 +83,7 @@ public sealed partial class NewModel(WorkItems items, ItemQueries queries, UnitD
                 _ => null,
             },
             Parent = Form.Parent,
-            People = PersonRow.ToInput(Form.People),
+            People = PersonRow.ToInput(Form.People, await pickable.GetAsync(db, cancellationToken)),
             Campaigns = Form.Campaigns,
         };
         // The same form sent twice (a double click, a resend) creates one item: the second is shown the first's.
@@ -116,7 +117,7 @@ public sealed partial class NewModel(WorkItems items, ItemQueries queries, UnitD
     {
         var actor = User.ToActor();
         Units = (await units.ListAsync(cancellationToken)).Where(u => u.Active).ToList();
-        Users = await people.PickableUsersAsync(cancellationToken);
+        Offered = (await pickable.GetAsync(db, cancellationToken)).Find(null, [.. Form.CoUnits.Prepend(Form.LeadUnit ?? "")]);
         CampaignChoices = Data.Campaigns.MayManage(actor) ? await campaigns.ListAsync(actor, cancellationToken) : [];
         Parents = (await queries.RowsAsync(new ItemFilter(), actor, cancellationToken)).Where(r => r.Item.ParentId is null).Select(r => r.Item).ToList();
         if (Form.People.Count == 0)
