@@ -193,11 +193,22 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
             ids.RemoveAt(filter.PageSize);
         }
 
-        // The ids as one parameter (a JSON array on SQLite, an array on PostgreSQL): as one parameter each, the split
-        // query's three commands were each built again for every page (their SQL null checks ran per request).
-        var loaded = await db.Matters.Where(m => EF.Parameter(ids).Contains(m.Id))
-            .Include(m => m.LeadUnit).Include(m => m.Milestones).Include(m => m.CoUnits)
-            .AsNoTracking().AsSplitQuery().ToDictionaryAsync(m => m.Id, cancellationToken);
+        // The ids as one parameter (a JSON array on SQLite, an array on PostgreSQL): as one parameter each, the
+        // commands were each built again for every page (their SQL null checks ran per request). The milestones and
+        // co-units are read by their matter ids, not by EF's split query, which joined the matters again for each
+        // collection: twice the index look-ups (on PostgreSQL at 1M, the board's 100 rows' milestones 2.1 → ~1 ms).
+        var loaded = await db.Matters.Where(m => EF.Parameter(ids).Contains(m.Id)).Include(m => m.LeadUnit)
+            .AsNoTracking().ToDictionaryAsync(m => m.Id, cancellationToken);
+        foreach (var milestone in await db.Milestones.AsNoTracking().Where(x => EF.Parameter(ids).Contains(x.MatterId)).ToListAsync(cancellationToken))
+        {
+            loaded[milestone.MatterId].Milestones.Add(milestone);
+        }
+
+        foreach (var coUnit in await db.MatterCoUnits.AsNoTracking().Where(x => EF.Parameter(ids).Contains(x.MatterId)).ToListAsync(cancellationToken))
+        {
+            loaded[coUnit.MatterId].CoUnits.Add(coUnit);
+        }
+
         var rows = ids.Select(id => loaded[id]).ToList();
 
         // Whether the reader may acknowledge each row, as the lifecycle decides it (for the work list's 签收所选事项).

@@ -107,6 +107,7 @@ public static class WebServices
         app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase), b => b.UseStatusCodePagesWithReExecute("/status/{0}"));
         app.UseRouting(); // after the re-execute, so the status page's request is routed afresh
         app.UseStaticFiles();
+        app.UseRequestConnection(); // before sign-in is checked: its look-up uses the page's connection too
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAuditActors(); // after authorization, which signs API tokens in: whoever acts is named on every audit record
