@@ -19,6 +19,9 @@ public sealed record NewCampaign
 /// <summary>A campaign as listed.</summary>
 public sealed record CampaignView(long Id, string Name, DateOnly From, DateOnly To, string? Note, int Matters);
 
+/// <summary>A campaign as a picker offers it (列入专项行动, a list's filter): no counts.</summary>
+public sealed record CampaignChoice(long Id, string Name);
+
 /// <summary>A campaign's counts over the matters the reader may see: total, open, overdue, closed (办结: verified, rated or
 /// closed) and on-time completion (办结 with the completion milestone met by its due instant, over 办结; null when none).</summary>
 public sealed record CampaignCounts(int Total, int Open, int Overdue, int Closed, int OnTime)
@@ -165,6 +168,13 @@ public sealed class Campaigns(DubanDbContext db, MatterQueries matters, TimeProv
         return rows.OrderByDescending(c => c.From).ThenByDescending(c => c.Id)
             .Select(c => new CampaignView(c.Id, c.Name, c.From, c.To, c.Note, counts.GetValueOrDefault(c.Id))).ToList();
     }
+
+    /// <summary>Every campaign, newest first, for pickers and filters: their names only. (<see cref="ListAsync"/>
+    /// counts each campaign's visible matters, a join over every tagged matter: a campaign of 100,000 matters made
+    /// every matter page pay for it.)</summary>
+    public async Task<IReadOnlyList<CampaignChoice>> ChoicesAsync(CancellationToken cancellationToken = default) =>
+        await db.Campaigns.AsNoTracking().OrderByDescending(c => c.From).ThenByDescending(c => c.Id)
+            .Select(c => new CampaignChoice(c.Id, c.Name)).ToListAsync(cancellationToken);
 
     /// <summary>A campaign with its counts and a page of its matters (as the matter list shows them).</summary>
     /// <exception cref="NotFoundException">No such campaign.</exception>

@@ -21,7 +21,7 @@ public sealed class AssignModel(AssignMatter assign, UnitDirectory units, Rules 
     public IReadOnlyList<PickableUser> Offered { get; private set; } = [];
 
     /// <summary>专项行动 the matter may be tagged with (the office only; none: the picker is not shown).</summary>
-    public IReadOnlyList<CampaignView> CampaignChoices { get; private set; } = [];
+    public IReadOnlyList<CampaignChoice> CampaignChoices { get; private set; } = [];
 
     /// <summary>纳入周交办: the draft sessions the matter may join as it is assigned (none: the picker is not shown).</summary>
     public IReadOnlyList<WeeklyDraft> WeeklyDrafts { get; private set; } = [];
@@ -102,7 +102,7 @@ public sealed class AssignModel(AssignMatter assign, UnitDirectory units, Rules 
         Units = await ActiveUnitsAsync(cancellationToken);
         WeeklyDrafts = await weekly.DraftsAsync(User.ToActor(), cancellationToken);
         Offered = (await pickable.GetAsync(db, cancellationToken)).Find(null, [.. Form.CoUnits.Prepend(Form.LeadUnit ?? "")]);
-        CampaignChoices = Campaigns.MayManage(User.ToActor()) ? await campaigns.ListAsync(User.ToActor(), cancellationToken) : [];
+        CampaignChoices = Campaigns.MayManage(User.ToActor()) ? await campaigns.ChoicesAsync(cancellationToken) : [];
         if (Form.People.Count == 0)
         {
             Form.People = [new PersonRow { Role = "leadingOfficial" }, new PersonRow { Role = "responsible" }, new PersonRow { Role = "liaison" }];

@@ -51,7 +51,7 @@ public sealed class MatterModel(MatterQueries queries, ActOnMatter act, MatterAt
     public IReadOnlyList<CampaignView> MatterCampaigns { get; private set; } = [];
 
     /// <summary>All campaigns, for the office's tag form (empty for anyone else: the form is not shown).</summary>
-    public IReadOnlyList<CampaignView> CampaignChoices { get; private set; } = [];
+    public IReadOnlyList<CampaignChoice> CampaignChoices { get; private set; } = [];
 
     /// <summary>After a stale form: what others did since the version the form was drawn from.</summary>
     public IReadOnlyList<EventView> ChangedSince { get; private set; } = [];
@@ -364,7 +364,7 @@ public sealed class MatterModel(MatterQueries queries, ActOnMatter act, MatterAt
         }
 
         MatterCampaigns = await campaigns.ForMatterAsync(id, actor, cancellationToken);
-        CampaignChoices = Campaigns.MayManage(actor) ? await campaigns.ListAsync(actor, cancellationToken) : [];
+        CampaignChoices = Campaigns.MayManage(actor) ? await campaigns.ChoicesAsync(cancellationToken) : [];
     }
 }
 

@@ -44,7 +44,7 @@ public sealed class IndexModel(ItemQueries queries, ItemLedger ledger, UnitDirec
 
     public IReadOnlyList<UnitView> Units { get; private set; } = [];
 
-    public IReadOnlyList<CampaignView> CampaignChoices { get; private set; } = [];
+    public IReadOnlyList<CampaignChoice> CampaignChoices { get; private set; } = [];
 
     public bool MayAssign => AccessRules.MayAssign(User.ToActor());
 
@@ -53,7 +53,7 @@ public sealed class IndexModel(ItemQueries queries, ItemLedger ledger, UnitDirec
         var actor = User.ToActor();
         Result = await queries.PageAsync(Filter() with { Page = Math.Clamp(PageNumber, 1, 100_000), PageSize = PageSize }, actor, cancellationToken);
         Units = (await units.ListAsync(cancellationToken)).Where(u => u.Active).ToList();
-        CampaignChoices = await campaigns.ListAsync(actor, cancellationToken);
+        CampaignChoices = await campaigns.ChoicesAsync(cancellationToken);
     }
 
     /// <summary>导出台账: the rows the filters select, as the xlsx the offices keep.</summary>

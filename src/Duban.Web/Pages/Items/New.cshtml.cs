@@ -35,7 +35,7 @@ public sealed partial class NewModel(WorkItems items, ItemQueries queries, UnitD
     /// <summary>The people offered before any typing (责任人员): those of the chosen lead and co-units.</summary>
     public IReadOnlyList<PickableUser> Offered { get; private set; } = [];
 
-    public IReadOnlyList<CampaignView> CampaignChoices { get; private set; } = [];
+    public IReadOnlyList<CampaignChoice> CampaignChoices { get; private set; } = [];
 
     /// <summary>Items a new one may be split from (those not themselves split from another).</summary>
     public IReadOnlyList<ItemSummary> Parents { get; private set; } = [];
@@ -118,7 +118,7 @@ public sealed partial class NewModel(WorkItems items, ItemQueries queries, UnitD
         var actor = User.ToActor();
         Units = (await units.ListAsync(cancellationToken)).Where(u => u.Active).ToList();
         Offered = (await pickable.GetAsync(db, cancellationToken)).Find(null, [.. Form.CoUnits.Prepend(Form.LeadUnit ?? "")]);
-        CampaignChoices = Data.Campaigns.MayManage(actor) ? await campaigns.ListAsync(actor, cancellationToken) : [];
+        CampaignChoices = Data.Campaigns.MayManage(actor) ? await campaigns.ChoicesAsync(cancellationToken) : [];
         Parents = (await queries.RowsAsync(new ItemFilter(), actor, cancellationToken)).Where(r => r.Item.ParentId is null).Select(r => r.Item).ToList();
         if (Form.People.Count == 0)
         {

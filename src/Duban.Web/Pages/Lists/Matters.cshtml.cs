@@ -17,14 +17,14 @@ public sealed class MattersModel(MatterQueries queries, Data.Campaigns campaigns
     [BindProperty(SupportsGet = true, Name = "p")]
     public int PageNumber { get; set; } = 1;
 
-    public IReadOnlyList<CampaignView> CampaignChoices { get; private set; } = [];
+    public IReadOnlyList<CampaignChoice> CampaignChoices { get; private set; } = [];
 
     public MatterPage? Result { get; private set; }
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         var actor = User.ToActor();
-        CampaignChoices = await campaigns.ListAsync(actor, cancellationToken);
+        CampaignChoices = await campaigns.ChoicesAsync(cancellationToken);
         Result = await queries.ListAsync(new MatterFilter
         {
             Person = string.IsNullOrWhiteSpace(Person) ? null : Person.Trim(),
