@@ -161,9 +161,14 @@ public sealed class Campaigns(DubanDbContext db, MatterQueries matters, TimeProv
     /// <summary>All campaigns, newest period first, with how many visible matters each holds.</summary>
     public async Task<IReadOnlyList<CampaignView>> ListAsync(Actor actor, CancellationToken cancellationToken = default)
     {
-        var visible = await VisibleMatters.QueryAsync(db, actor, cancellationToken);
-        var counts = await db.MatterCampaigns.Join(visible, t => t.MatterId, m => m.Id, (t, m) => t.CampaignId)
-            .GroupBy(c => c).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, cancellationToken);
+        var (visible, reach) = await VisibleMatters.ReachAsync(db, actor, cancellationToken);
+        // Everything in view: the tags alone, counted on their campaign index (every tag's matter exists: the join read
+        // each tagged matter by id, about a second at 260,000 tags).
+        var tags = reach == Reach.Everything
+            ? db.MatterCampaigns.Select(t => t.CampaignId)
+            : db.MatterCampaigns.Join(visible, t => t.MatterId, m => m.Id, (t, m) => t.CampaignId);
+        var counts = await tags.GroupBy(c => c).Select(g => new { g.Key, Count = g.Count() })
+            .ToDictionaryAsync(x => x.Key, x => x.Count, cancellationToken);
         var rows = await db.Campaigns.AsNoTracking().ToListAsync(cancellationToken);
         return rows.OrderByDescending(c => c.From).ThenByDescending(c => c.Id)
             .Select(c => new CampaignView(c.Id, c.Name, c.From, c.To, c.Note, counts.GetValueOrDefault(c.Id))).ToList();

@@ -50,6 +50,11 @@ public sealed class CampaignStorageTests
 
         var campaigns = await s.RunAsync(sp => sp.GetRequiredService<Campaigns>().ListAsync(s.Org.Supervisor));
         Assert.Equal([2, 2], campaigns.OrderBy(x => x.Id).Select(x => x.Matters));
+        // Everything in view (an administrator) counts the tags alone; the township counts what it sees.
+        var everything = await s.RunAsync(sp => sp.GetRequiredService<Campaigns>().ListAsync(s.Org.Admin));
+        Assert.Equal([2, 2], everything.OrderBy(x => x.Id).Select(x => x.Matters));
+        var mine = await s.RunAsync(sp => sp.GetRequiredService<Campaigns>().ListAsync(s.Org.TownshipHandler));
+        Assert.Equal(1, mine.Single(x => x.Id == arrears.Id).Matters);
 
         // The township sees only its own matter in the counts.
         var township = await s.RunAsync(sp => sp.GetRequiredService<Campaigns>().CountsAsync(arrears.Id, s.Org.TownshipHandler));
