@@ -32,12 +32,14 @@ public sealed partial class BrowserTests
         await page.GetByLabel("目标任务").FillAsync("年底前清偿完毕");
         await page.GetByLabel("工作标准").FillAsync("企业确认到账");
         await page.Locator("#lead-K-T").CheckAsync();
+        // Choosing the lead unit offers its people in every row, before any typing.
+        var handlerId = handler.Id.ToString(CultureInfo.InvariantCulture);
+        await Expect(page.Locator($"#Form_People_2_user option[value='{handlerId}']")).ToHaveCountAsync(1);
         await page.Locator("#Form_People_0_user").SelectOptionAsync("other");
         await page.Locator("#Form_People_0_name").FillAsync($"王副镇长{suffix}");
         await page.Locator("#Form_People_0_phone").FillAsync("13800001111");
         // 查找人员 by pinyin initials: lq (李强) asks for the chosen unit's people so named; nobody else is offered.
         var person = page.Locator("#Form_People_1_user");
-        var handlerId = handler.Id.ToString(CultureInfo.InvariantCulture);
         await page.Locator("#Form_People_1_user-q").FillAsync("lq");
         // (Choosing the unit asked for all its people first: wait for the answer to the typed text.)
         await page.WaitForFunctionAsync(

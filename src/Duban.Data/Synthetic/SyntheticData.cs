@@ -55,7 +55,6 @@ public sealed class SyntheticData(DubanDbContext db, Rules rules, UserAccounts a
     private static readonly string[] Surnames = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭"];
     private static readonly string[] GivenNames = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀",
         "霞", "平", "刚", "英", "华", "玉", "兰", "文", "辉", "建", "国", "红", "春", "海", "鹏", "宇", "浩", "凯", "婷", "雪", "琳", "志"];
-
     private static readonly string[] Trades = ["科技", "食品", "机械", "物流", "建材", "纺织", "医药", "电子", "化工", "农业"];
 
     /// <summary>
@@ -320,7 +319,7 @@ public sealed class SyntheticData(DubanDbContext db, Rules rules, UserAccounts a
             cadres.Add(user.Id);
         }
 
-        // Staff, so the people pickers and a person's page meet a county's directory: a 承办 and a 联络 account in every
+        // Staff, so the people pickers and a person's page meet a county's directory: two 承办人员 accounts in every
         // unit but the office, written as rows (no one signs in as them: no password to hash; an administrator sets
         // one when wanted). Their names come from a stream of their own, so the matters a seed gives stay the same.
         await CreateStaffAsync(units.Where((_, i) => i != SyntheticOrganisation.Office).ToList(), new Random(unchecked(options.Seed * 31 + 7)), writer,

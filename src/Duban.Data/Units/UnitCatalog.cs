@@ -90,7 +90,6 @@ public sealed class UnitCatalog
             var found = Find(trimmed, 2);
             return found.Count == 1 ? found[0] : null;
         }
-
     }
 
     /// <summary>A name or search text as searches compare it: without spaces, lower-cased.</summary>

@@ -45,7 +45,6 @@ public sealed class IndexModel(MatterQueries queries, ActOnMatter act, DubanDbCo
     /// <summary>What was typed in the lead unit's search box without script (the picker's <c>unit-q</c>).</summary>
     public string? UnitSearch { get; private set; }
 
-
     public Dictionary<long, RowResult> Results { get; } = [];
 
     /// <summary>The current sort key in links (due, assigned, code, new) and whether it runs backwards.</summary>

@@ -87,16 +87,16 @@ public sealed class PersonRow
 /// <param name="Rows">The rows drawn.</param>
 /// <param name="Offered">The people offered before any typing (the matter's or the chosen units' people).</param>
 /// <param name="OfferCaseLeader">Whether 包案领导 is offered (petitions; the assign form hides it by script for other kinds).</param>
-/// <param name="Units">A CSS selector of the checked unit fields whose people alone are offered (the assign forms: the
-/// chosen lead and co-units), sent with every search; null to search everyone.</param>
+/// <param name="Units">A CSS selector of the unit fields (the assign forms' lead and co-units) whose checked ones' people
+/// alone are offered: sent with every search, and a change of them asks again; null to search everyone.</param>
 public sealed record PeoplePicker(string Prefix, IReadOnlyList<PersonRow> Rows, IReadOnlyList<PickableUser> Offered, bool OfferCaseLeader,
     string? Units = null)
 {
     /// <summary>The address the script asks for the people a text finds.</summary>
     public const string Source = "/users/options";
 
-    /// <summary>The checked lead and co-unit fields of the assign and new item forms.</summary>
-    public const string ChosenUnits = "input[name=\"Form.LeadUnit\"]:checked, input[name=\"Form.CoUnits\"]:checked";
+    /// <summary>The lead and co-unit fields of the assign and new item forms.</summary>
+    public const string UnitFields = "input[name=\"Form.LeadUnit\"], input[name=\"Form.CoUnits\"]";
 }
 
 /// <summary>The options of people for a select (<c>_PersonOptions</c>): each user with their unit, and the chosen id.</summary>

@@ -30,9 +30,13 @@ public sealed class IndexModel(AuditQueries audit, PeopleCatalog pickable, UnitD
     /// <summary>The text typed in the person picker's box (sent only without script).</summary>
     public string? PersonSearch { get; private set; }
 
+    /// <summary>Whom that text found, offered in the picker.</summary>
+    private IReadOnlyList<PickableUser> _personFound = [];
+
     /// <summary>The chosen person's user id: the picker sends the id, links may say <c>user:ID</c>.</summary>
     public long? PersonId => long.TryParse(Person is { } p && p.StartsWith("user:", StringComparison.Ordinal) ? p[5..] : Person,
         NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+
     public IReadOnlyList<UnitView> Units { get; private set; } = [];
     public IReadOnlyList<string> Kinds { get; private set; } = [];
 
@@ -49,7 +53,7 @@ public sealed class IndexModel(AuditQueries audit, PeopleCatalog pickable, UnitD
         var filter = await FilterAsync(cancellationToken);
         var people = await pickable.GetAsync(db, cancellationToken);
         PersonChoices = [.. (PersonId is { } chosen && people.ById.TryGetValue(chosen, out var u) ? [u] : Array.Empty<PickableUser>())
-            .Concat(string.IsNullOrWhiteSpace(PersonSearch) ? [] : people.Find(PersonSearch)).DistinctBy(p => p.Id)];
+            .Concat(_personFound).DistinctBy(p => p.Id)];
         if (filter is not null)
         {
             Records = await audit.PageAsync(filter, Before, PageSize, cancellationToken);
@@ -104,7 +108,7 @@ public sealed class IndexModel(AuditQueries audit, PeopleCatalog pickable, UnitD
         PersonSearch = Request.Query[UnitPicker.SearchField("person")].ToString();
         if (!string.IsNullOrWhiteSpace(PersonSearch))
         {
-            var (user, error, _) = (await pickable.GetAsync(db, cancellationToken)).Resolve(PersonSearch, PersonId);
+            (var user, var error, _personFound) = (await pickable.GetAsync(db, cancellationToken)).Resolve(PersonSearch, PersonId);
             Person = user?.Id.ToString(CultureInfo.InvariantCulture);
             FilterProblem ??= error;
         }

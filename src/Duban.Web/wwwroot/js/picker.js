@@ -4,7 +4,8 @@
 // A select that does not carry the whole directory (_UnitPicker, _PeoplePicker: the chosen one, a few offered and what
 // its box found) has its box on the page already (data-picker-for, data-picker-source): the same box then asks the
 // server for the options the text finds as one types, and the box itself is no longer sent (without script it is,
-// and the page resolves it). data-picker-units names the checked unit fields a people search is limited to.
+// and the page resolves it). data-picker-units names the unit fields (radios, check boxes) whose checked ones a people
+// search is limited to; a change of them asks again.
 // A name field with suggestions (input[list][data-picker-source]) fills its <datalist> from the same people answer.
 (() => {
     const plain = s => (s || '').replace(/[\s\u3000]/g, '').toLowerCase();
@@ -49,7 +50,7 @@
     const ask = async (box, q, extra) => {
         let url = box.dataset.pickerSource + '?q=' + encodeURIComponent(q) + (extra || '');
         if (box.dataset.pickerUnits) {
-            document.querySelectorAll(box.dataset.pickerUnits).forEach(u => url += '&units=' + encodeURIComponent(u.value));
+            document.querySelectorAll(box.dataset.pickerUnits).forEach(u => { if (u.checked) url += '&units=' + encodeURIComponent(u.value); });
         }
         try {
             const answer = await fetch(url, { credentials: 'same-origin', headers: { Accept: 'text/html' } });
@@ -94,6 +95,12 @@
         };
         box.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(fill, 150); });
         box.addEventListener('keydown', e => { if (e.key === 'Enter' && select.form) { e.preventDefault(); clearTimeout(timer); fill(); } });
+        if (box.dataset.pickerUnits) {
+            // One listener for the page's thousands of unit fields.
+            document.addEventListener('change', e => {
+                if (e.target.matches?.(box.dataset.pickerUnits)) { clearTimeout(timer); timer = setTimeout(fill, 150); }
+            });
+        }
     };
     const suggest = input => {
         const list = document.getElementById(input.getAttribute('list'));
