@@ -63,7 +63,7 @@ internal sealed class SeedCommand(CliContext cli)
             .GenerateAsync(new SyntheticOptions(matters, units, years, seed, at), texts, progress, ct);
         var writeSeconds = generated.MattersTime.TotalSeconds;
         await cli.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"已生成单位 {generated.Units} 个、事项 {generated.Matters} 件（节点 {generated.Milestones} 个、办理记录 {generated.Events} 条、诉求 {generated.Appeals} 件）、企业 {generated.Enterprises} 家、走访 {generated.Visits} 次"));
+            $"已生成单位 {generated.Units} 个、事项 {generated.Matters} 件（节点 {generated.Milestones} 个、办理记录 {generated.Events} 条、诉求 {generated.Appeals} 件）、企业 {generated.Enterprises} 家、走访 {generated.Visits} 次、专项行动 {generated.Campaigns} 项（列入事项 {generated.CampaignTags} 件次）"));
         await cli.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"用时：组织 {generated.OrganisationTime.TotalSeconds:0.0} 秒，事项 {writeSeconds:0.0} 秒（每秒 {generated.Matters / Math.Max(writeSeconds, 1e-9):0} 件），讲评计数重算 {generated.FactsTime.TotalSeconds:0.0} 秒"));
         await cli.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,

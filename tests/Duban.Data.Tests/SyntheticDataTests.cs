@@ -85,6 +85,27 @@ public sealed class SyntheticDataTests
             Assert.Equal([Role.Handler], actor.Roles.ToArray());
         }
 
+        // The office's campaigns, two a year, each tagging only matters assigned while it ran, as the product counts them.
+        var campaigns = await db.Campaigns.AsNoTracking().ToListAsync();
+        Assert.Equal(2 * 3, campaigns.Count); // 2024, 2025 and 2026 for two years back from 2026-12-01
+        Assert.Equal(result.Campaigns, campaigns.Count);
+        var tags = await db.MatterCampaigns.AsNoTracking().ToListAsync();
+        Assert.Equal(result.CampaignTags, tags.Count);
+        Assert.InRange(tags.Select(t => t.MatterId).Distinct().Count(), Matters / 20, Matters / 3);
+        var byId = matters.ToDictionary(m => m.Id);
+        Assert.All(tags, t =>
+        {
+            var campaign = campaigns.Single(c => c.Id == t.CampaignId);
+            var assigned = ChinaTime.DateOf(byId[t.MatterId].AssignedAt);
+            Assert.InRange(assigned, campaign.From, campaign.To);
+        });
+        await using (var reading = services.CreateAsyncScope())
+        {
+            var admin = new Actor("admin", "管理员", campaigns[0].OwnerUnitId, new HashSet<Role> { Role.Admin });
+            var listed = await reading.ServiceProvider.GetRequiredService<Campaigns>().ListAsync(admin);
+            Assert.Equal(tags.Count, listed.Sum(c => c.Matters));
+        }
+
         // Only into an empty database: a second run is refused and changes nothing.
         await Assert.ThrowsAsync<RuleConflictException>(() => GenerateAsync(services, seed: 7));
         Assert.Equal(Matters, await db.Matters.CountAsync());
@@ -125,6 +146,10 @@ public sealed class SyntheticDataTests
             .Select(v => FormattableString.Invariant($"{v.EnterpriseId} {v.CadreId} {v.Date} {v.Content}"));
         var users = (await db.Users.AsNoTracking().OrderBy(u => u.Id).ToListAsync())
             .Select(u => FormattableString.Invariant($"{u.Id} {u.UserName} {u.DisplayName} {u.UnitId}"));
-        return string.Join('\n', matters.Concat(events).Concat(appeals).Concat(visits).Concat(users));
+        var campaigns = (await db.Campaigns.AsNoTracking().OrderBy(c => c.Id).ToListAsync())
+            .Select(c => FormattableString.Invariant($"{c.Id} {c.Name} {c.From} {c.To}"));
+        var tags = (await db.MatterCampaigns.AsNoTracking().OrderBy(t => t.MatterId).ThenBy(t => t.CampaignId).ToListAsync())
+            .Select(t => FormattableString.Invariant($"{t.MatterId} {t.CampaignId}"));
+        return string.Join('\n', matters.Concat(events).Concat(appeals).Concat(visits).Concat(users).Concat(campaigns).Concat(tags));
     }
 }

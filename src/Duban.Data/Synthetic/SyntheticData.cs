@@ -22,6 +22,11 @@ public sealed record SyntheticOptions(int Matters, int Units, int Years, int See
 public sealed record SyntheticResult(int Units, long Matters, long Milestones, long Events, long Appeals, int Enterprises, long Visits,
     TimeSpan OrganisationTime, TimeSpan MattersTime, TimeSpan FactsTime, IReadOnlyList<(string UserName, string Password)> SignIns)
 {
+    /// <summary>Campaigns (专项行动) made, and the matters' tags with them.</summary>
+    public int Campaigns { get; init; }
+
+    public long CampaignTags { get; init; }
+
     /// <summary>Of <see cref="MattersTime"/>: waiting for matters to be made (the lifecycle, texts, signatures run beside the writes).</summary>
     public TimeSpan MakingWait { get; init; }
 
@@ -37,7 +42,8 @@ public sealed record SyntheticResult(int Units, long Matters, long Milestones, l
 
 /// <summary>
 /// 合成数据 (<c>duban seed synthetic</c>): a realistic organisation and history written into an empty database — units,
-/// a supervision office and cadres, enterprises with their 包联 cadre and visits, and matters with whole histories
+/// a supervision office and cadres, enterprises with their 包联 cadre and visits, the office's campaigns (专项行动,
+/// <see cref="SyntheticCampaigns"/>) with the matters they take in, and matters with whole histories
 /// made by the product's lifecycle (<see cref="SyntheticHistory"/>), appeals with tracking codes, texts varied from
 /// real appeals (<see cref="SyntheticTexts"/>). Rows go in set-based through <see cref="RowWriter"/>, batch by batch,
 /// so the audit trail records every row as it would any insert and <c>duban audit verify</c> passes; one record
@@ -145,6 +151,7 @@ public sealed class SyntheticData(DubanDbContext db, Rules rules, UserAccounts a
             return new SyntheticResult(organisation.UnitCount, options.Matters, counts.Milestones, counts.Events, counts.Appeals,
                 organisation.Enterprises.Count, counts.Visits, organisationTime, written + indexTime, watch.Elapsed, organisation.SignIns)
             {
+                Campaigns = organisation.Campaigns.Count, CampaignTags = counts.Tags,
                 MakingWait = counts.Waiting, InsertTime = counts.Inserting, CommitTime = counts.Committing, IndexTime = indexTime,
             };
         }
@@ -236,7 +243,7 @@ public sealed class SyntheticData(DubanDbContext db, Rules rules, UserAccounts a
     }
 
     private sealed record Organisation(int UnitCount, SyntheticUnits Units, IReadOnlyList<(long Id, long Cadre)> Enterprises,
-        IReadOnlyList<(string UserName, string Password)> SignIns);
+        IReadOnlyList<(SyntheticCampaign Plan, long Id)> Campaigns, IReadOnlyList<(string UserName, string Password)> SignIns);
 
     /// <summary>Two 承办人员 (role handler) in each unit, in one transaction; usernames staff-{code}-1 and -2.</summary>
     private async Task CreateStaffAsync(IReadOnlyList<Unit> units, Random random, RowWriter writer, CancellationToken cancellationToken)
@@ -339,9 +346,23 @@ public sealed class SyntheticData(DubanDbContext db, Rules rules, UserAccounts a
             });
         }
 
+        // The office's campaigns, from a stream of their own (the matters a seed gives stay the same).
+        var plans = SyntheticCampaigns.Plan(new Random(unchecked((options.Seed * 7_919) + 3)), start, ChinaTime.DateOf(options.Now));
+        var campaigns = plans.Select(p => new Campaign
+        {
+            Name = p.Name, From = p.From, To = p.To, OwnerUnitId = office.Id, CreatedBy = supervisor.Name,
+            CreatedAt = ChinaTime.StartOf(p.From.AddDays(-7)),
+        }).ToList();
         var pairings = new List<EnterprisePairing>();
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
+            var campaignIds = await writer.ReserveIdsAsync<Campaign>(campaigns.Count, cancellationToken);
+            for (var i = 0; i < campaigns.Count; i++)
+            {
+                campaigns[i].Id = campaignIds[i];
+            }
+
+            await writer.InsertAsync(campaigns, cancellationToken);
             await writer.InsertAsync(enterprises, cancellationToken);
             pairings.AddRange(enterprises.Select(e => new EnterprisePairing
             {
@@ -352,13 +373,16 @@ public sealed class SyntheticData(DubanDbContext db, Rules rules, UserAccounts a
             await transaction.CommitAsync(cancellationToken);
         }
 
-        return new Organisation(units.Length, synthetic, [.. pairings.Select(p => (p.EnterpriseId, p.CadreId))], [("ducha", password)]);
+        return new Organisation(units.Length, synthetic, [.. pairings.Select(p => (p.EnterpriseId, p.CadreId))],
+            [.. plans.Select((p, i) => (p, campaigns[i].Id))], [("ducha", password)]);
     }
 
-    private sealed record Written(long Milestones, long Events, long Appeals, long Visits, TimeSpan Waiting, TimeSpan Inserting, TimeSpan Committing);
+    private sealed record Written(long Milestones, long Events, long Appeals, long Visits, long Tags, TimeSpan Waiting, TimeSpan Inserting,
+        TimeSpan Committing);
 
-    /// <summary>Rows of one batch, made off the writing thread.</summary>
-    private sealed record Made(List<Matter> Matters, List<Appeal?> Appeals, List<Visit> Visits, List<MatterSignature> Signatures);
+    /// <summary>Rows of one batch, made off the writing thread; a tag names its matter by its index in the batch.</summary>
+    private sealed record Made(List<Matter> Matters, List<Appeal?> Appeals, List<Visit> Visits, List<MatterSignature> Signatures,
+        List<(int Matter, long Campaign)> Tags);
 
     private async Task<Written> WriteMattersAsync(SyntheticOptions options, Organisation organisation,
         SyntheticTexts texts, IProgress<long>? progress, CancellationToken cancellationToken)
@@ -372,14 +396,22 @@ public sealed class SyntheticData(DubanDbContext db, Rules rules, UserAccounts a
                 // Matters' own random stream, apart from the organisation's, so the one does not shift the other; derived
                 // by plain arithmetic (HashCode is seeded afresh in every process, so it would differ from run to run).
                 var random = new Random(unchecked((options.Seed * 1_000_003) + 19));
+                var tagging = new Random(unchecked((options.Seed * 104_729) + 11)); // campaigns' draws, a stream of their own
+                var campaigns = organisation.Campaigns.Select(c => c.Plan).ToList();
                 var lifecycle = rules.Lifecycle();
                 var span = TimeSpan.FromDays(365.25 * options.Years);
                 for (var first = 0; first < options.Matters; first += Batch)
                 {
-                    var made = new Made([], [], [], []);
+                    var made = new Made([], [], [], [], []);
                     for (var i = first; i < Math.Min(options.Matters, first + Batch); i++)
                     {
-                        Make(random, lifecycle, options.Now - span * random.NextDouble(), options.Now, organisation, texts, counters, made);
+                        var assignedAt = options.Now - span * random.NextDouble();
+                        foreach (var campaign in SyntheticCampaigns.Tags(tagging, campaigns, ChinaTime.DateOf(assignedAt)))
+                        {
+                            made.Tags.Add((made.Matters.Count, organisation.Campaigns[campaign].Id));
+                        }
+
+                        Make(random, lifecycle, assignedAt, options.Now, organisation, texts, counters, made);
                     }
 
                     await batches.Writer.WriteAsync(made, cancellationToken);
@@ -393,7 +425,7 @@ public sealed class SyntheticData(DubanDbContext db, Rules rules, UserAccounts a
             }
         }, cancellationToken);
 
-        long milestones = 0, events = 0, appeals = 0, visits = 0, done = 0;
+        long milestones = 0, events = 0, appeals = 0, visits = 0, tags = 0, done = 0;
         var writer = new RowWriter(db);
         // Where the time goes: waiting for the maker (lifecycle, texts), inserting rows, committing (which links and
         // inserts the batch's audit records).
@@ -438,6 +470,8 @@ public sealed class SyntheticData(DubanDbContext db, Rules rules, UserAccounts a
             await writer.InsertAsync(problems, cancellationToken);
             made.Signatures.ForEach(signature => signature.MatterId = signature.Matter!.Id);
             await writer.InsertAsync(made.Signatures, cancellationToken);
+            await writer.InsertAsync(made.Tags.Select(t => new MatterCampaign { MatterId = matters[t.Matter].Id, CampaignId = t.Campaign }).ToList(),
+                cancellationToken);
             inserting.Stop();
             committing.Start();
             await transaction.CommitAsync(cancellationToken);
@@ -448,6 +482,7 @@ public sealed class SyntheticData(DubanDbContext db, Rules rules, UserAccounts a
             events += eventRows.Count;
             appeals += appealRows.Count;
             visits += made.Visits.Count;
+            tags += made.Tags.Count;
             done += matters.Count;
             progress?.Report(done);
         }
@@ -457,7 +492,7 @@ public sealed class SyntheticData(DubanDbContext db, Rules rules, UserAccounts a
         // The code counters as AssignMatter would have left them.
         db.CodeCounters.AddRange(counters.OrderBy(c => c.Key).Select(c => new CodeCounter { Year = c.Key, Last = c.Value }));
         await db.SaveChangesAsync(cancellationToken);
-        return new Written(milestones, events, appeals, visits, waiting.Elapsed, inserting.Elapsed, committing.Elapsed);
+        return new Written(milestones, events, appeals, visits, tags, waiting.Elapsed, inserting.Elapsed, committing.Elapsed);
     }
 
     /// <summary>One matter with its rows; an appeal's intake facts; an appeal raised on a visit gets its visit, and
