@@ -11,7 +11,7 @@ public sealed record SyntheticCampaign(string Name, DateOnly From, DateOnly To, 
 /// <summary>
 /// The campaigns of a synthetic history: two a year, each running two to six months and taking in a fifth to a third
 /// of the matters assigned meanwhile, so an office's lists, filters and pickers meet tags in the proportions a city's
-/// 专项行动 leave (about a sixth of all matters). Names are drawn from real campaigns' names, each year's own.
+/// 专项行动 leave (about a quarter of all matters over three years). Names are real campaigns' names, with their year.
 /// </summary>
 public static class SyntheticCampaigns
 {
