@@ -83,6 +83,17 @@ public static class SearchTerms
         return runes.Count == 2 && runes.TrueForAll(r => r.IsBmp && Rune.IsLetterOrDigit(r) && Rune.ToUpperInvariant(r) == r && Rune.ToLowerInvariant(r) == r);
     }
 
+    /// <summary>
+    /// From how many matters holding a keyword's pairs the keyword is common among <paramref name="matters"/>: found by
+    /// the substring test along the list's own index, which stops once a page and the capped count are filled (the
+    /// commoner the word, the fewer rows it reads), instead of reading the index's candidates (which grow with the
+    /// word). Equal at 50,000 of a million (docs/BENCHMARKS.md), the two costs meet at 50 × √matters: a word in
+    /// 28 % of 100,000 matters read 28,000 candidates for 100 ms a page. Never under <paramref name="floor"/>, the
+    /// count's cap, so a common word is always one the index counted past it.
+    /// </summary>
+    public static int CommonFrom(long matters, int floor) =>
+        (int)Math.Clamp(50 * Math.Sqrt(Math.Max(matters, 0)), floor, int.MaxValue);
+
     /// <summary>The maximal runs of letters and digits, as characters (a character outside the basic plane is one), ASCII
     /// letters lowered.</summary>
     private static IEnumerable<List<Rune>> Runs(string text)

@@ -263,10 +263,6 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
     /// <summary>What the keyword index said of the last keyword narrowed by (this is a request's service).</summary>
     private (string Word, IReadOnlyList<long>? Candidates, bool Common, bool Unindexed)? lastSearch;
 
-    /// <summary>A keyword whose pairs the index finds in this many matters is common: found by the substring test
-    /// along the list's own index instead (<see cref="MatterSearch.FindAsync"/>). Fewer are read by id.</summary>
-    private const int CommonKeyword = 50_000;
-
     /// <summary>Every status but 已销号, as a list an index can look up (a "not closed" test cannot use one).</summary>
     private static readonly MatterStatus[] Open = [.. Enum.GetValues<MatterStatus>().Where(s => s != MatterStatus.Closed)];
 
@@ -275,7 +271,7 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
 
     /// <summary>Every condition of the filter but the tab.</summary>
     /// <returns>The narrowed query, and whether its keyword is a common one (the index found at least
-    /// <see cref="CommonKeyword"/> matters holding its pairs).</returns>
+    /// <see cref="SearchTerms.CommonFrom"/> matters holding its pairs).</returns>
     private async Task<(IQueryable<Matter> Query, bool CommonKeyword)> NarrowAsync(IQueryable<Matter> query, MatterFilter filter, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
@@ -311,7 +307,10 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
             // The work list narrows twice (its tab counts, then its page): the index is asked once per keyword.
             if (lastSearch?.Word != word)
             {
-                var (found, isCommon, unindexed) = await MatterSearch.FindAsync(db, word, CommonKeyword, cancellationToken);
+                // Common from a number of matters that grows with the table (SearchTerms.CommonFrom): the highest id
+                // stands for the count, read from the key's index at once.
+                var many = SearchTerms.CommonFrom(await db.Matters.MaxAsync(m => (long?)m.Id, cancellationToken) ?? 0, CountCap);
+                var (found, isCommon, unindexed) = await MatterSearch.FindAsync(db, word, many, cancellationToken);
                 lastSearch = (word, found, isCommon, unindexed);
             }
 

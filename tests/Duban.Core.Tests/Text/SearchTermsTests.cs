@@ -84,4 +84,21 @@ public sealed class SearchTermsTests
         return pairs.All(words.Contains) && SearchTerms.PairCodes(sample.Keyword).All(codes.Contains)
             && (query is null ? pairs.Count == 0 : query == string.Join(' ', pairs.Select(p => "\"" + p + "\"")));
     }
+
+    /// <summary>A word is common from 50,000 matters of a million (as measured), from fewer in a smaller table (28,000
+    /// of 100,000 read by id took 100 ms a page), never from fewer than the count's cap, and the bar rises with the table.</summary>
+    [Theory]
+    [InlineData(0L, 10_000)]
+    [InlineData(10_000L, 10_000)]
+    [InlineData(100_000L, 15_811)]
+    [InlineData(1_000_000L, 50_000)]
+    [InlineData(10_000_000L, 158_113)]
+    public void CommonFrom_GrowsWithTheSquareRootOfTheTable(long matters, int from) => Assert.Equal(from, SearchTerms.CommonFrom(matters, 10_000));
+
+    [Property(MaxTest = 500)]
+    public bool CommonFrom_NeverFallsAsTheTableGrows_NorBelowTheFloor(uint a, uint b)
+    {
+        var (small, large) = (Math.Min(a, b), Math.Max(a, b));
+        return SearchTerms.CommonFrom(small, 10_000) <= SearchTerms.CommonFrom(large, 10_000) && SearchTerms.CommonFrom(small, 10_000) >= 10_000;
+    }
 }
