@@ -21,11 +21,16 @@ public sealed class PeopleCatalog(UnitCatalog units)
     {
         private readonly Dictionary<long, (string Plain, string Initials)> _search;
 
+        /// <summary>Each unit's people, in <see cref="Users"/>' order: a picker's units are looked up, not scanned for
+        /// among every user (6,000 of them on every matter page was a twentieth of its CPU).</summary>
+        private readonly Dictionary<string, List<PickableUser>> _byUnit;
+
         internal Snapshot(IReadOnlyList<PickableUser> users, Func<string, string> initials)
         {
             Users = users;
             ById = users.ToDictionary(u => u.Id);
             _search = users.ToDictionary(u => u.Id, u => (UnitCatalog.Plain(u.Name), initials(u.Name)));
+            _byUnit = users.GroupBy(u => u.UnitCode, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         }
 
         /// <summary>Every pickable user, by unit code then name.</summary>
@@ -44,7 +49,10 @@ public sealed class PeopleCatalog(UnitCatalog units)
         public IReadOnlyList<PickableUser> Find(string? text, IReadOnlyCollection<string>? unitCodes = null, int max = MaxFound)
         {
             var q = UnitCatalog.Plain(text);
-            var within = unitCodes is { Count: > 0 } ? Users.Where(u => unitCodes.Contains(u.UnitCode)) : Users;
+            // By unit code, then as each unit lists them: the order of Users.
+            var within = unitCodes is { Count: > 0 }
+                ? unitCodes.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).SelectMany(c => _byUnit.GetValueOrDefault(c) ?? [])
+                : Users;
             if (q.Length == 0)
             {
                 return unitCodes is { Count: > 0 } ? within.Take(max).ToList() : [];
