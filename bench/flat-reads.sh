@@ -3,8 +3,10 @@
 # $DUBAN_BIG_TMP or /tmp — 1M matters is GBs, not for /dev/shm — or a new database on --postgres CONN), a Release
 # Duban serves it on loopback (the sweep off: reads only), and bench/peers/duban_load.py --reads signs in as 督查室
 # (ducha) and as a township handler and times each page --reps times: the unit's work list tab, the 督查室 board, a
-# matter page, the overdue list, keyword searches (小区, common: the substring test; 井盖, rare: the index), and a deep
-# page of the full list. One line per page and size, then
+# matter page, the overdue list, keyword searches (小区, common: the substring test; 井盖, rare: the index), a deep
+# page of the full list, and the 专项行动 list with its counts (the generator's campaigns). After at least 30 s of
+# unmeasured rounds (duban_load.py: the runtime still compiles its hot code for the first minute or so). One line per
+# page and size, then
 # the server's peak RSS and the load average. Asserts nothing; deletes each database after (unless --keep).
 #   bench/flat-reads.sh [--sizes 10000,100000,1000000] [--postgres CONN] [--reps 50] [--units 3000] [--keep] [--no-publish]
 #   bench/flat-reads.sh --existing FILE --password PASSWORD [--reps 50]   (a SQLite file kept from an earlier run,
@@ -115,6 +117,7 @@ search-rare ducha /?q=%E4%BA%95%E7%9B%96
 first-page ducha /?tab=all
 deep-page ducha /?tab=all&p=200
 deep-page-key ducha /?tab=all&p=200&$key
+campaigns ducha /campaigns
 EOF
   timeout 600 python3 "$here/peers/duban_load.py" --port "$port" --reads "$tmp/reads.txt" --reps "$reps" \
     --login "ducha:$password" --login bench-handler:Bench-Handler-1 | sed "s/^/engine=$engine matters=$n /" || true
