@@ -107,8 +107,9 @@ public sealed class WorkListQueryTests
     [MemberData(nameof(TestDatabase.Engines), MemberType = typeof(TestDatabase))]
     public async Task AUnitsTabCounts_CountWhatItsListsHold_AsItsDeadlinesComeAndPass(string engine)
     {
-        // The township's own matters reach it three ways (led, co-led, assigned by it); its counts are read from the
-        // unit indexes alone, its lists from the matters: they must agree on every tab, at every instant.
+        // The township's own matters reach it three ways (led, co-led, assigned by it; one both led and assigned); its
+        // counts are read from the unit indexes alone, its lists from the matters in parts (VisibleMatters.OwnParts):
+        // they must agree on every tab, at every instant, and list each matter once.
         await using var s = await Storage.CreateAsync(engine, "2024-03-04T09:00:00+08:00");
         var townshipLeader = new Actor("test:镇领导", "镇领导", s.Org.UnitIds["K-T"], new HashSet<Role> { Role.Leader });
         var led = await AssignAsync(s, TestMatters.Assignment("K-T") with { Title = "牵头一" });
@@ -117,6 +118,8 @@ public sealed class WorkListQueryTests
         await AssignAsync(s, TestMatters.Assignment("K-T") with { Title = "牵头三" });
         await AssignAsync(s, TestMatters.Assignment("C-ZJ", "K-T") with { Title = "协办" });
         await s.RunAsync(sp => sp.GetRequiredService<AssignMatter>().ExecuteAsync(TestMatters.Assignment("K-T-V") with { Title = "镇交办" }, townshipLeader));
+        // Assigned and led by the township (首接首办): one of its matters, once.
+        await s.RunAsync(sp => sp.GetRequiredService<AssignMatter>().ExecuteAsync(TestMatters.Assignment("K-T") with { Title = "镇自办" }, townshipLeader));
         await AssignAsync(s, TestMatters.Assignment("C-ZJ") with { Title = "别人的" });
         await ActAsync(s, led, s.Org.TownshipHandler, new MatterCommand(MatterAction.Acknowledge));
 
@@ -134,7 +137,9 @@ public sealed class WorkListQueryTests
                 }
             }
 
-            Assert.Equal(5, counts[InboxTab.All]);
+            Assert.Equal(6, counts[InboxTab.All]);
+            var everyOne = await s.RunAsync(sp => sp.GetRequiredService<MatterQueries>().ListAsync(new MatterFilter { Tab = InboxTab.All }, s.Org.TownshipHandler));
+            Assert.Equal(6, everyOne.Items.Select(m => m.Id).Distinct().Count());
             s.Clock.Advance(TimeSpan.FromDays(2));
         }
 

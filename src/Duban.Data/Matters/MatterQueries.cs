@@ -175,7 +175,7 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(actor);
         var now = clock.GetUtcNow();
-        var query = await QueryAsync(filter, actor, cancellationToken);
+        var query = await QueryAsync(filter, actor, cancellationToken, ownInParts: true);
         var sort = SortOf(filter);
         var after = sort is MatterSort.Newest or MatterSort.Due ? filter.After : null;
         var skip = after is null ? (filter.Page - 1) * filter.PageSize : 0;
@@ -246,12 +246,24 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
 
     /// <summary>The matters the reader may see that the filter keeps (all of it but the order and the page), as a
     /// query: the list, its count and the Excel export read it.</summary>
-    public async Task<IQueryable<Matter>> QueryAsync(MatterFilter filter, Actor actor, CancellationToken cancellationToken = default)
+    public Task<IQueryable<Matter>> QueryAsync(MatterFilter filter, Actor actor, CancellationToken cancellationToken = default) =>
+        QueryAsync(filter, actor, cancellationToken, ownInParts: false);
+
+    /// <summary><see cref="QueryAsync(MatterFilter, Actor, CancellationToken)"/>; with <paramref name="ownInParts"/> a
+    /// unit's own matters as <see cref="VisibleMatters.OwnParts"/>, for the list's page ids and count, whose shape is
+    /// known; the export's query keeps the ids, which any shape composes with.</summary>
+    private async Task<IQueryable<Matter>> QueryAsync(MatterFilter filter, Actor actor, CancellationToken cancellationToken, bool ownInParts)
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(actor);
         var now = clock.GetUtcNow();
-        var (query, _) = await NarrowAsync(await VisibleMatters.QueryAsync(db, actor, cancellationToken), filter, now, cancellationToken);
+        var (visible, reach) = await VisibleMatters.ReachAsync(db, actor, cancellationToken);
+        if (ownInParts && reach == Reach.Own)
+        {
+            visible = VisibleMatters.OwnParts(db, actor.UnitId);
+        }
+
+        var (query, _) = await NarrowAsync(visible, filter, now, cancellationToken);
         if (filter.Tab is { } tab)
         {
             query = query.Where(InTab(tab, now));

@@ -137,6 +137,27 @@ public static class VisibleMatters
         return (matters.Where(m => overseen.Contains(m.LeadUnitId) || overseen.Contains(m.AssignerUnitId) || coLed.Contains(m.Id)), Reach.Subtree);
     }
 
+    /// <summary>
+    /// A unit's own matters (<see cref="Reach.Own"/>) as three disjoint parts of one query (UNION ALL): led by it;
+    /// assigned by it and led by another; co-led by it and neither (a co-unit is one row per matter and unit). Both
+    /// engines push a condition on it into each part, so a list's tab and order read each part's own index range,
+    /// <c>(LeadUnitId, Status, NextDueAt)</c> and <c>(AssignerUnitId, …)</c>, instead of every matter in that state
+    /// joined to the unit's ids (a township's 处理中 at 1M: 18,458 rows on PostgreSQL, 2.8 ms; SQLite 9.6 → 0.04 ms).
+    /// For a list's page and count; other readers compose with <see cref="ReachAsync"/>'s ids, which any query
+    /// shape takes.
+    /// </summary>
+    public static IQueryable<Matter> OwnParts(DubanDbContext db, long unitId)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        // The assigned part by id from the assigner's index: read whole, SQLite scanned the table for it (its statistics
+        // average the office, which assigns nearly everything, with the units that assign nothing: 0.9 s a page).
+        var assigned = db.Matters.Where(a => a.AssignerUnitId == unitId).Select(a => a.Id);
+        return db.Matters.Where(m => m.LeadUnitId == unitId)
+            .Concat(db.Matters.Where(m => assigned.Contains(m.Id) && m.LeadUnitId != unitId))
+            .Concat(db.Set<MatterCoUnit>().Where(c => c.UnitId == unitId).Join(db.Matters, c => c.MatterId, m => m.Id, (_, m) => m)
+                .Where(m => m.LeadUnitId != unitId && m.AssignerUnitId != unitId));
+    }
+
     /// <summary>A unit's own matters (<see cref="Reach.Own"/>: led, assigned or co-led by it), each as
     /// <paramref name="select"/> picks from it, without repeats.</summary>
     /// <remarks>A union, each part read from its own index: as an OR over the rows, SQLite weighed "assigned by this
