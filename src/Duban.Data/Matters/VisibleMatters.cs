@@ -142,7 +142,7 @@ public static class VisibleMatters
     /// assigned by it and led by another; co-led by it and neither (a co-unit is one row per matter and unit). Both
     /// engines push a condition on it into each part, so a list's tab and order read each part's own index range,
     /// <c>(LeadUnitId, Status, NextDueAt)</c> and <c>(AssignerUnitId, …)</c>, instead of every matter in that state
-    /// joined to the unit's ids (a township's 处理中 at 1M: 18,458 rows on PostgreSQL, 2.8 ms; SQLite 9.6 → 0.04 ms).
+    /// joined to the unit's ids (a township's 处理中 at 1M: 18,458 rows on PostgreSQL, 2.8 → 0.09 ms; SQLite 9.6 → 0.4 ms).
     /// For a list's page and count; other readers compose with <see cref="ReachAsync"/>'s ids, which any query
     /// shape takes.
     /// </summary>
