@@ -45,7 +45,8 @@ public static class DataServices
         services.AddScoped<MatterTriage>();
         services.AddDbContext<DubanDbContext>((sp, options) =>
         {
-            sp.GetRequiredService<DatabaseOptions>().Configure(options, sp.GetRequiredService<ReadTarget>().Replica);
+            var target = sp.GetRequiredService<ReadTarget>();
+            sp.GetRequiredService<DatabaseOptions>().Configure(options, target.Replica, target.PageRead);
             // Every saved notice queues its deliveries; every saved event its review counters; every saved change its audit record.
             options.AddInterceptors(sp.GetRequiredService<NoticeOutbox>(), sp.GetRequiredService<FactLedger>(),
                 sp.GetRequiredService<AuditTrail>());

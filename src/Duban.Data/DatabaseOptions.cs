@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
+using Npgsql;
 
 namespace Duban.Data;
 
@@ -12,6 +13,40 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
 {
     /// <summary>The replica's connection string, or null: every request reads the primary.</summary>
     public string? ReadConnectionString { get; init; }
+
+    /// <summary><c>Database:PreparedPageReads</c> (PostgreSQL, default on): a page shown on GET reads through
+    /// connections that keep its statements prepared (<see cref="PageReads"/>).</summary>
+    public bool PreparedPageReads { get; init; } = true;
+
+    /// <summary>
+    /// The connection string a page's GET reads through on PostgreSQL: Npgsql prepares a statement the second time a
+    /// connection runs it and keeps it there, so PostgreSQL neither parses nor plans it again (at 1M matters the board
+    /// spent ~3.5 ms of its ~19 in parse and plan; p50 / p95 17.5 / 22 → 13.5 / 16 ms, BENCHMARKS.md). Only page
+    /// reads, and each such connection lives at most five minutes: after five runs PostgreSQL may keep one generic plan
+    /// for a statement for the session's life, and a plan chosen while a table was small stays bad as it grows (an
+    /// import's repeat look-up on one connection fell to 398 rows/s that way). Writes, imports, the API and the
+    /// background jobs keep parsing and planning each command. An administrator's own <c>Max Auto Prepare</c> stands.
+    /// </summary>
+    public static string PageReads(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.MaxAutoPrepare > 0)
+        {
+            return connectionString;
+        }
+
+        builder.MaxAutoPrepare = 100;
+        builder.AutoPrepareMinUsages = 2;
+        if (builder.ConnectionLifetime is 0 or > PageReadLifetimeSeconds)
+        {
+            builder.ConnectionLifetime = PageReadLifetimeSeconds;
+        }
+
+        return builder.ConnectionString;
+    }
+
+    /// <summary>How long a page-read connection (and every generic plan it holds) lives, in seconds.</summary>
+    public const int PageReadLifetimeSeconds = 300;
 
     public const string DefaultSqlite = "Data Source=data/duban.db";
 
@@ -37,7 +72,11 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
             throw new InvalidOperationException("Database:ReadConnection: 只读副本仅用于 PostgreSQL / a read replica needs PostgreSQL");
         }
 
-        return new DatabaseOptions(provider, connection) { ReadConnectionString = string.IsNullOrWhiteSpace(read) ? null : read };
+        return new DatabaseOptions(provider, connection)
+        {
+            ReadConnectionString = string.IsNullOrWhiteSpace(read) ? null : read,
+            PreparedPageReads = ConfigurationValues.Bool(configuration, "Database:PreparedPageReads", true),
+        };
     }
 
     /// <summary>Reads a provider name; null or empty means SQLite.</summary>
@@ -49,8 +88,8 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
     };
 
     /// <summary>Configures a DbContext for this database: the primary, or the read replica when <paramref name="replica"/>
-    /// and one is configured.</summary>
-    public void Configure(DbContextOptionsBuilder builder, bool replica = false)
+    /// and one is configured; with <paramref name="pageRead"/> on PostgreSQL through <see cref="PageReads"/>.</summary>
+    public void Configure(DbContextOptionsBuilder builder, bool replica = false, bool pageRead = false)
     {
         ArgumentNullException.ThrowIfNull(builder);
         if (Provider == DatabaseProvider.Sqlite)
@@ -60,7 +99,13 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
         }
         else
         {
-            builder.UseNpgsql(replica && ReadConnectionString is { } read ? read : ConnectionString, o => o.MigrationsAssembly("Duban.Data.Postgres").UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery));
+            var connection = replica && ReadConnectionString is { } read ? read : ConnectionString;
+            if (pageRead && PreparedPageReads)
+            {
+                connection = PageReads(connection); // a few microseconds a request; a separate pool of connections
+            }
+
+            builder.UseNpgsql(connection, o => o.MigrationsAssembly("Duban.Data.Postgres").UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery));
         }
 
         builder.AddInterceptors(NulTextGuard.Instance); // NUL in a code or key: a 400 on both engines, not a PostgreSQL error
@@ -80,6 +125,9 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
 public sealed class ReadTarget
 {
     public bool Replica { get; set; }
+
+    /// <summary>A page shown on GET: its statements may stay prepared (<see cref="DatabaseOptions.PageReads"/>).</summary>
+    public bool PageRead { get; set; }
 }
 
 public enum DatabaseProvider

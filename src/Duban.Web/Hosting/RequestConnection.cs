@@ -25,6 +25,8 @@ public static class RequestConnection
                 return;
             }
 
+            // A page shown (not a form sent): its reads may keep their statements prepared (DatabaseOptions.PageReads).
+            http.RequestServices.GetRequiredService<ReadTarget>().PageRead = HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method);
             var database = http.RequestServices.GetRequiredService<DubanDbContext>().Database;
             try
             {
