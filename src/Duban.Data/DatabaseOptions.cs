@@ -35,6 +35,7 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
             return connectionString;
         }
 
+        builder.ApplicationName = string.IsNullOrEmpty(builder.ApplicationName) ? PageReadsName : $"{builder.ApplicationName} {PageReadsName}";
         builder.MaxAutoPrepare = 100;
         builder.AutoPrepareMinUsages = 2;
         if (builder.ConnectionLifetime is 0 or > PageReadLifetimeSeconds)
@@ -44,6 +45,9 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
 
         return builder.ConnectionString;
     }
+
+    /// <summary>What a page-read connection is called in <c>pg_stat_activity</c> (after the configured application name).</summary>
+    public const string PageReadsName = "duban-pages";
 
     /// <summary>How long a page-read connection (and every generic plan it holds) lives, in seconds.</summary>
     public const int PageReadLifetimeSeconds = 300;

@@ -16,7 +16,7 @@ public sealed class PageReadsTests
         var prepared = new NpgsqlConnectionStringBuilder(DatabaseOptions.PageReads("Host=db;Database=duban;Username=duban"));
 
         Assert.Equal((100, 2, 300), (prepared.MaxAutoPrepare, prepared.AutoPrepareMinUsages, prepared.ConnectionLifetime));
-        Assert.Equal(("db", "duban"), (prepared.Host, prepared.Database));
+        Assert.Equal(("db", "duban", "duban-pages"), (prepared.Host, prepared.Database, prepared.ApplicationName));
     }
 
     [Theory]

@@ -516,7 +516,7 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
             Expression.Bind(typeof(TabFlags).GetProperty(tab.ToString())!, CountUpTo(query.Where(InTab(tab, now)), CountCap))));
         var counts = await db.Units.AsNoTracking().Where(u => u.Id == actor.UnitId)
             .Select(Expression.Lambda<Func<Unit, TabFlags>>(perTab, unit))
-            .SingleAsync(cancellationToken);
+            .SingleOrDefaultAsync(cancellationToken) ?? new TabFlags(); // units are never deleted; an unknown one sees nothing
         return tabs.ToDictionary(t => t, t => (int)typeof(TabFlags).GetProperty(t.ToString())!.GetValue(counts)!);
     }
 
