@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using System.Reflection;
 using Duban.Escalation;
 using Duban.Matters;
 using Duban.Text;
@@ -513,11 +514,11 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
         var tabs = Enum.GetValues<InboxTab>();
         var unit = Expression.Parameter(typeof(Unit), "u");
         var perTab = Expression.MemberInit(Expression.New(typeof(TabFlags)), tabs.Select(tab =>
-            Expression.Bind(typeof(TabFlags).GetProperty(tab.ToString())!, CountUpTo(query.Where(InTab(tab, now)), CountCap))));
+            Expression.Bind(TabFlags.Of(tab), CountUpTo(query.Where(InTab(tab, now)), CountCap))));
         var counts = await db.Units.AsNoTracking().Where(u => u.Id == actor.UnitId)
             .Select(Expression.Lambda<Func<Unit, TabFlags>>(perTab, unit))
             .SingleOrDefaultAsync(cancellationToken) ?? new TabFlags(); // units are never deleted; an unknown one sees nothing
-        return tabs.ToDictionary(t => t, t => (int)typeof(TabFlags).GetProperty(t.ToString())!.GetValue(counts)!);
+        return counts.ByTab();
     }
 
     /// <summary><see cref="CountUpToAsync"/> as an expression, to be a subquery of another query.</summary>
@@ -536,7 +537,7 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
         var flags = Expression.MemberInit(Expression.New(typeof(TabFlags)), Enum.GetValues<InboxTab>().Select(tab =>
         {
             var body = MatterConditions.Inline(InTab(tab, now), matter);
-            return Expression.Bind(typeof(TabFlags).GetProperty(tab.ToString())!, Expression.Condition(body, Expression.Constant(1), Expression.Constant(0)));
+            return Expression.Bind(TabFlags.Of(tab), Expression.Condition(body, Expression.Constant(1), Expression.Constant(0)));
         }));
         var sums = await rows.Select(Expression.Lambda<Func<T, TabFlags>>(flags, matter))
             .GroupBy(_ => 1)
@@ -552,7 +553,7 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
                 All = g.Sum(x => x.All),
             })
             .SingleOrDefaultAsync(cancellationToken) ?? new TabFlags();
-        return Enum.GetValues<InboxTab>().ToDictionary(t => t, t => (int)typeof(TabFlags).GetProperty(t.ToString())!.GetValue(sums)!);
+        return sums.ByTab();
     }
 
     /// <summary>Which matters a tab of the work list holds.</summary>
@@ -588,6 +589,11 @@ public sealed class MatterQueries(DubanDbContext db, Rules rules, TimeProvider c
         public int Done { get; init; }
         public int Returned { get; init; }
         public int All { get; init; }
+
+        /// <summary>The property holding a tab's figure: each tab has one of its name.</summary>
+        public static PropertyInfo Of(InboxTab tab) => typeof(TabFlags).GetProperty(tab.ToString())!;
+
+        public Dictionary<InboxTab, int> ByTab() => Enum.GetValues<InboxTab>().ToDictionary(t => t, t => (int)Of(t).GetValue(this)!);
     }
 
     private static DateTimeOffset? Local(DateTimeOffset? instant) => instant is { } i ? Calendar.ChinaTime.ToLocal(i) : null;
