@@ -111,7 +111,15 @@ public sealed class WorkListBrowserTests(SqliteApp app, Chromium chromium) : ICl
         await Expect(Row(page, title)).ToHaveCountAsync(1);
 
         // On the board a returned matter is reassigned (转办), not pressed (催办): the unit has said it is not its own.
+        // Returned matters are listed last, so on a busy board it is on a later page.
         await page.GotoAsync("/supervision");
+        var next = page.GetByRole(AriaRole.Navigation, new() { Name = "超期与督办事项分页" }).GetByRole(AriaRole.Link, new() { Name = "下一页" });
+        for (var pages = 0; pages < 100 && await Row(page, title).CountAsync() == 0 && await next.CountAsync() > 0; pages++)
+        {
+            await next.ClickAsync();
+            await page.WaitForURLAsync(new Regex($"/supervision\\?p={pages + 2}#attention$"));
+        }
+
         await Expect(Row(page, title)).ToContainTextAsync("已退回");
         await Expect(Row(page, title).GetByText("催办 / 督办")).ToHaveCountAsync(0);
         await Row(page, title).GetByRole(AriaRole.Link, new() { Name = "转办", Exact = true }).ClickAsync();

@@ -12,9 +12,16 @@ namespace Duban.Web.Pages;
 public sealed class SupervisionModel(MatterQueries queries, Supervision supervision, ExtensionRequests extensions, AccountabilityList accountability,
     LookBacks lookBacks) : FormPageModel
 {
+    /// <summary>超期与督办 rows a page: as many as the work list shows.</summary>
+    public const int AttentionPageSize = 50;
+
     private string _form = "";
 
-    public MatterPage Attention { get; private set; } = new([], 0, 1, 100);
+    /// <summary>The page of 超期与督办 shown (<c>p</c>), 1 first.</summary>
+    [BindProperty(SupportsGet = true, Name = "p")]
+    public int PageNumber { get; set; } = 1;
+
+    public MatterPage Attention { get; private set; } = new([], 0, 1, AttentionPageSize);
 
     public IReadOnlyList<ExtensionView> Extensions { get; private set; } = [];
 
@@ -67,14 +74,18 @@ public sealed class SupervisionModel(MatterQueries queries, Supervision supervis
             return result == "rebounded" ? "已记录反弹，事项已重新办理。" : "已记录：整改成果巩固。";
         });
 
-    /// <summary>Runs one action; on success redirects (so a reload does not repeat it); a refusal shows the board
-    /// again with the messages beside the form's fields (keys prefixed by <paramref name="form"/>).</summary>
+    /// <summary>Runs one action; on success redirects (so a reload does not repeat it) to the page of 超期与督办 it was
+    /// sent from; a refusal shows the board again with the messages beside the form's fields (keys prefixed by
+    /// <paramref name="form"/>).</summary>
     private async Task<IActionResult> RunAsync(string form, Func<Actor, Task<string>> action)
     {
         _form = form;
         TempData["done"] = await action(User.ToActor());
-        return RedirectToPage();
+        return PageNumber > 1 ? RedirectToPage(new { p = PageNumber }) : RedirectToPage();
     }
+
+    /// <summary>The board's address at a page of 超期与督办, scrolled to it.</summary>
+    public static string AttentionLink(int page) => page > 1 ? $"/supervision?p={page}#attention" : "/supervision#attention";
 
     protected override string FieldKey(string field) => $"{_form}.{field}";
 
@@ -95,7 +106,8 @@ public sealed class SupervisionModel(MatterQueries queries, Supervision supervis
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
         var actor = User.ToActor();
-        Attention = await queries.ListAsync(new MatterFilter { Attention = true, PageSize = 100 }, actor, cancellationToken);
+        Attention = await queries.ListAsync(
+            new MatterFilter { Attention = true, Page = Math.Clamp(PageNumber, 1, 100_000), PageSize = AttentionPageSize }, actor, cancellationToken);
         Extensions = await extensions.ListAsync(ExtensionStatus.Pending, actor, cancellationToken);
         Accountability = (await accountability.ListAsync(null, actor, AccountabilityList.ListMax, cancellationToken))
             .Where(a => a.Status != AccountabilityStatus.Withdrawn).ToList();
