@@ -6,10 +6,12 @@
 # request measured in the same directory. Asserts nothing. See docs/BENCHMARKS.md.
 #   bench/http/intake.sh [--seconds 20] [--clients 8,32,64] [--warmup 10] [--postgres CONN] [--no-publish] [--trace FILE.perf]
 #     [--minimal] (the actions send Prefer: return=minimal, as an integration acting in bulk would: no matter read back)
+#     [--floor] (also, after the appeals, the same number of clients sending appeals refused before any look-up or write:
+#     the HTTP path's own rate and CPU, bench=floor)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-seconds=20; clients="8,32,64"; warmup=10; postgres=""; publish=1; trace=""
+seconds=20; clients="8,32,64"; warmup=10; postgres=""; publish=1; trace=""; floor=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="$2"; shift 2 ;;
@@ -18,6 +20,7 @@ while [ $# -gt 0 ]; do
     --postgres) postgres="$2"; shift 2 ;;
     --no-publish) publish=0; shift ;;
     --minimal) export DUBAN_PREFER=return=minimal; shift ;;
+    --floor) floor=1; shift ;;
     --trace) trace="$2"; shift 2 ;; # CPU profiles (perf, with the runtime's perf map) of the first measured run of appeals (FILE) and of actions (FILE.actions)
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -60,7 +63,7 @@ import sys
 engine, c, s, n, b, a, tick, line, script = sys.argv[1:]
 n = int(n); s = float(s)
 cpu_ms = (float(a) - float(b)) * 1000 / int(tick)
-bench = "intake" if script == "appeal" else "action"
+bench = {"appeal": "intake", "action": "action", "refused": "floor"}[script]
 print(f"bench={bench} engine={engine} clients={c} seconds={s:g} per_s={n / s:.0f} cpu_ms_per_req={cpu_ms / max(n, 1):.2f} {line}")
 PY
 }
@@ -72,6 +75,9 @@ if [ -n "$trace" ]; then
   tracer=$!
 fi
 for c in "${list[@]}"; do run "$c" "$seconds" "c$c"; done
+if [ "$floor" = 1 ]; then
+  for c in "${list[@]}"; do run "$c" "$seconds" "f$c" refused; done
+fi
 # Lifecycle actions: the lead unit (督查室 itself, 首接首办) acknowledges 500 appeals, then reports progress on them.
 export DUBAN_TOKEN="$(dotnet "$out/cli/duban.dll" token create --unit 4101-DC --role handler --name 压测承办)"
 export DUBAN_MATTERS="$(python3 - "http://127.0.0.1:$port" <<'PY'

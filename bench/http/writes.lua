@@ -2,7 +2,9 @@
 -- and a varied Chinese appeal per request (DUBAN_SEED prefixes the keys, so runs on one database never collide).
 -- DUBAN_WRITE=action: POST /api/matters/{id}/feedback (进展反馈, which the lead unit may repeat) on random matters of
 -- DUBAN_MATTERS (comma-separated ids, acknowledged). DUBAN_TOKEN: the API token. DUBAN_PREFER=return=minimal: the actions
--- ask for no matter in the answer (204 with the new version as ETag).
+-- ask for no matter in the answer (204 with the new version as ETag). DUBAN_WRITE=refused: POST /api/appeals with an
+-- empty title and no Idempotency-Key, refused (400) before anything is looked up or written: what the HTTP path itself
+-- (Kestrel, sign-in by token, the middleware, JSON, the checks, the problem answer) costs, the floor under intake.
 local token = os.getenv("DUBAN_TOKEN")
 local seed = os.getenv("DUBAN_SEED") or "0"
 local mode = os.getenv("DUBAN_WRITE") or "appeal"
@@ -49,9 +51,19 @@ local function feedback()
   return wrk.format("POST", "/api/matters/" .. ids[math.random(#ids)] .. "/feedback", headers, body)
 end
 
+local function refused()
+  counter = counter + 1
+  local body = string.format(
+    '{"title":"","content":"人民路%d号附近路灯不亮已有多日，影响居民出行，请有关部门尽快处理。","category":"城乡建设","contactName":"张先生","contactPhone":"13800001234","channel":"web"}',
+    counter)
+  return wrk.format("POST", "/api/appeals", { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. token }, body)
+end
+
 function request()
   if mode == "action" then
     return feedback()
+  elseif mode == "refused" then
+    return refused()
   end
   return appeal()
 end
