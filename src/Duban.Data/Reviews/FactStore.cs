@@ -108,9 +108,7 @@ public static class FactStore
     public static async Task<int> FoldAsync(DubanDbContext db, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var updates = string.Join(", ", FactColumns.Names.Select(n => $"{Quote(n)} = unit_day_facts.{Quote(n)} + excluded.{Quote(n)}"));
-        var monthUpdates = updates.Replace("unit_day_facts.", "unit_month_facts.", StringComparison.Ordinal);
-        var sums = string.Join(", ", FactColumns.Names.Select(n => $"SUM({Quote(n)})"));
+        var (updates, monthUpdates, sums) = (FoldUpdates, FoldMonthUpdates, FoldSums);
         if (db.Database.IsNpgsql())
         {
             var sql = $"""
@@ -120,13 +118,21 @@ public static class FactStore
                      months AS (INSERT INTO unit_month_facts ("Day", "UnitId", "Role", {Columns})
                               SELECT date_trunc('month', "Day")::date, "UnitId", "Role", {sums} FROM moved
                               GROUP BY date_trunc('month', "Day")::date, "UnitId", "Role"
-                              ON CONFLICT ("Day", "UnitId", "Role") DO UPDATE SET {monthUpdates})
-                INSERT INTO unit_day_facts ("Day", "UnitId", "Role", {Columns})
-                SELECT "Day", "UnitId", "Role", {sums} FROM moved GROUP BY "Day", "UnitId", "Role"
-                ON CONFLICT ("Day", "UnitId", "Role") DO UPDATE SET {updates}
+                              ON CONFLICT ("Day", "UnitId", "Role") DO UPDATE SET {monthUpdates}),
+                     days AS (INSERT INTO unit_day_facts ("Day", "UnitId", "Role", {Columns})
+                              SELECT "Day", "UnitId", "Role", {sums} FROM moved GROUP BY "Day", "UnitId", "Role"
+                              ON CONFLICT ("Day", "UnitId", "Role") DO UPDATE SET {updates})
+                SELECT count(*)::int AS "Value" FROM moved
                 """;
             await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
-            var moved = await db.Database.ExecuteSqlRawAsync(sql, cancellationToken);
+            // The deltas moved (the statement's own count would be the day rows written); run as it is, since a
+            // data-modifying WITH must stay at the top level, where EF's query would wrap it.
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+#pragma warning disable CA2100 // column names from the model, no user text
+            command.CommandText = sql;
+#pragma warning restore CA2100
+            command.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
+            var moved = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
             await MatterTallies.FoldAsync(db, cancellationToken);
             if (own is not null)
             {
@@ -136,43 +142,77 @@ public static class FactStore
             return moved;
         }
 
-        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
-        var last = (await db.Database.SqlQueryRaw<long?>("SELECT MAX(\"Id\") AS \"Value\" FROM unit_fact_deltas").ToListAsync(cancellationToken))[0];
-        if (last is not { } max)
+        if (db.Database.CurrentTransaction is not null)
+        {
+            return await FoldSqliteAsync(db, long.MaxValue, cancellationToken); // all of it, in the caller's transaction
+        }
+
+        // SQLite has one writer: the fold takes its turn at it (WriteTurns, first come first served, as the batching
+        // writer does) and goes FoldChunk deltas a transaction, so intake's batches commit between the chunks. Folding
+        // 15 s of intake in one transaction, without a turn, left the writer polling a busy database (150 ms sleeps):
+        // those were intake's slowest answers (p99 96–230 ms at 8 clients, 20.8 without the fold; docs/BENCHMARKS.md).
+        var stopAt = await MaxDeltaIdAsync(db, cancellationToken) ?? 0; // deltas written after this wait for the next fold
+        var total = 0;
+        while (true)
+        {
+            using var turn = await WriteTurns.TakeAsync(db, cancellationToken);
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var first = (await db.Database.SqlQueryRaw<long?>("SELECT MIN(\"Id\") AS \"Value\" FROM unit_fact_deltas").ToListAsync(cancellationToken))[0];
+            var upTo = first is { } min && min <= stopAt ? Math.Min(stopAt, min + FoldChunk - 1) : 0;
+            total += await FoldSqliteAsync(db, upTo, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            if (upTo == 0 || upTo >= stopAt)
+            {
+                return total;
+            }
+        }
+    }
+
+    /// <summary>A fold's SET list (a day's counters plus the deltas'), the month's, and the deltas' sums.</summary>
+    private static readonly string FoldUpdates = string.Join(", ", FactColumns.Names.Select(n => $"{Quote(n)} = unit_day_facts.{Quote(n)} + excluded.{Quote(n)}")),
+        FoldMonthUpdates = FoldUpdates.Replace("unit_day_facts.", "unit_month_facts.", StringComparison.Ordinal),
+        FoldSums = string.Join(", ", FactColumns.Names.Select(n => $"SUM({Quote(n)})"));
+
+    /// <summary>Deltas folded in one SQLite transaction at most, so the only writer is not held for long.</summary>
+    public const int FoldChunk = 20_000;
+
+    private static async Task<long?> MaxDeltaIdAsync(DubanDbContext db, CancellationToken cancellationToken) =>
+        (await db.Database.SqlQueryRaw<long?>("SELECT MAX(\"Id\") AS \"Value\" FROM unit_fact_deltas").ToListAsync(cancellationToken))[0];
+
+    /// <summary>SQLite: folds the deltas up to <paramref name="upTo"/> (none for 0) and the tallies, in the open transaction.</summary>
+    private static async Task<int> FoldSqliteAsync(DubanDbContext db, long upTo, CancellationToken cancellationToken)
+    {
+        if (upTo == long.MaxValue)
+        {
+            upTo = await MaxDeltaIdAsync(db, cancellationToken) ?? 0;
+        }
+
+        if (upTo == 0)
         {
             await MatterTallies.FoldAsync(db, cancellationToken); // a save can move a tally without a counter
-            if (transaction is not null)
-            {
-                await transaction.CommitAsync(cancellationToken);
-            }
-
             return 0;
         }
 
+        var (updates, monthUpdates, sums) = (FoldUpdates, FoldMonthUpdates, FoldSums);
         var fold = $$"""
             INSERT INTO unit_day_facts ("Day", "UnitId", "Role", {{Columns}})
             SELECT "Day", "UnitId", "Role", {{sums}} FROM unit_fact_deltas WHERE "Id" <= {0} GROUP BY "Day", "UnitId", "Role"
             ON CONFLICT ("Day", "UnitId", "Role") DO UPDATE SET {{updates}}
             """;
-        await db.Database.ExecuteSqlRawAsync(fold, [max], cancellationToken);
+        await db.Database.ExecuteSqlRawAsync(fold, [upTo], cancellationToken);
         var foldMonths = $$"""
             INSERT INTO unit_month_facts ("Day", "UnitId", "Role", {{Columns}})
             SELECT date("Day", 'start of month'), "UnitId", "Role", {{sums}} FROM unit_fact_deltas WHERE "Id" <= {0}
             GROUP BY date("Day", 'start of month'), "UnitId", "Role"
             ON CONFLICT ("Day", "UnitId", "Role") DO UPDATE SET {{monthUpdates}}
             """;
-        await db.Database.ExecuteSqlRawAsync(foldMonths, [max], cancellationToken);
+        await db.Database.ExecuteSqlRawAsync(foldMonths, [upTo], cancellationToken);
         await db.Database.ExecuteSqlRawAsync("""
             INSERT INTO unit_day_matters ("UnitId", "Day", "MatterId")
             SELECT DISTINCT "UnitId", "Day", "MatterId" FROM unit_fact_deltas WHERE "Id" <= {0} ON CONFLICT DO NOTHING
-            """, [max], cancellationToken);
-        var folded = await db.Database.ExecuteSqlRawAsync("DELETE FROM unit_fact_deltas WHERE \"Id\" <= {0}", [max], cancellationToken);
+            """, [upTo], cancellationToken);
+        var folded = await db.Database.ExecuteSqlRawAsync("DELETE FROM unit_fact_deltas WHERE \"Id\" <= {0}", [upTo], cancellationToken);
         await MatterTallies.FoldAsync(db, cancellationToken);
-        if (transaction is not null)
-        {
-            await transaction.CommitAsync(cancellationToken);
-        }
-
         return folded;
     }
 

@@ -30,6 +30,36 @@ public sealed class ReviewStorageTests
         return difference.IsEmpty;
     }
 
+    /// <summary>More deltas than one fold's chunk (SQLite folds <see cref="FactStore.FoldChunk"/> a transaction, each
+    /// taking its turn at the writer): every delta is folded exactly once, the sums do not move, and none is left.</summary>
+    [Theory]
+    [MemberData(nameof(TestDatabase.Engines), MemberType = typeof(TestDatabase))]
+    public async Task Fold_OfMoreDeltasThanAChunk_FoldsEachExactlyOnce(string engine)
+    {
+        await using var s = await Storage.CreateAsync(engine, "2024-02-05T09:00:00+08:00");
+        await AssignAsync(s, TestMatters.Assignment("K-T"));
+        var written = await s.RunAsync(sp => sp.GetRequiredService<DubanDbContext>().UnitFactDeltas.AsNoTracking().ToListAsync());
+        var copies = (2 * FactStore.FoldChunk / written.Count) + 1; // three chunks and some
+        await s.RunAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<DubanDbContext>();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await new RowWriter(db).InsertAsync(Enumerable.Range(0, copies).SelectMany(_ => written.Select(d =>
+            {
+                var copy = new UnitFactDelta { MatterId = d.MatterId, UnitId = d.UnitId, Day = d.Day, Role = d.Role };
+                copy.Set(d.ToFacts());
+                return copy;
+            })).ToList(), default);
+            await transaction.CommitAsync();
+        });
+        var before = await AllAsync(s);
+
+        Assert.Equal((copies + 1) * written.Count, await FoldAsync(s));
+        Assert.True(Same(before, await AllAsync(s)));
+        Assert.Equal(0, await s.RunAsync(sp => sp.GetRequiredService<DubanDbContext>().UnitFactDeltas.CountAsync()));
+        Assert.Equal(0, await FoldAsync(s));
+    }
+
     /// <summary>Random histories over several matters (every action, transfers between three units, extensions,
     /// reopenings, ratings; folds at random moments): the counters kept with the events equal those rebuilt from the
     /// events, and both equal the pure replay.</summary>
