@@ -174,7 +174,7 @@ public static class FactStore
         FoldSums = string.Join(", ", FactColumns.Names.Select(n => $"SUM({Quote(n)})"));
 
     /// <summary>Deltas folded in one SQLite transaction at most, so the only writer is not held for long.</summary>
-    public const int FoldChunk = 20_000;
+    public const int FoldChunk = 5_000;
 
     private static async Task<long?> MaxDeltaIdAsync(DubanDbContext db, CancellationToken cancellationToken) =>
         (await db.Database.SqlQueryRaw<long?>("SELECT MAX(\"Id\") AS \"Value\" FROM unit_fact_deltas").ToListAsync(cancellationToken))[0];
