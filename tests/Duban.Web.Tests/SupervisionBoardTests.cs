@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Duban.Data;
 using Duban.Escalation;
 using Duban.Matters;
+using Duban.Web.Pages;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -23,7 +24,7 @@ public sealed partial class SupervisionBoardTests(SqliteApp app, Chromium chromi
         {
             var assign = scope.ServiceProvider.GetRequiredService<AssignMatter>();
             var supervision = scope.ServiceProvider.GetRequiredService<Supervision>();
-            for (var i = 0; i < SupervisionModelPageSize + 5; i++)
+            for (var i = 0; i < SupervisionModel.AttentionPageSize + 5; i++)
             {
                 var id = await assign.ExecuteAsync(TestMatters.Assignment("K-T") with { Title = $"背街小巷路灯维修 {i}" }, app.Org.Supervisor);
                 await supervision.UrgeOrSuperviseAsync(id, EscalationKind.Supervise, SupervisionLevel.General, "列为一般督办", app.Org.Supervisor);
@@ -35,7 +36,7 @@ public sealed partial class SupervisionBoardTests(SqliteApp app, Chromium chromi
         var first = await supervisor.GetStringAsync("/supervision");
         var second = await supervisor.GetStringAsync("/supervision?p=2");
 
-        Assert.Equal(SupervisionModelPageSize, AttentionIds(first).Count);
+        Assert.Equal(SupervisionModel.AttentionPageSize, AttentionIds(first).Count);
         Assert.Contains("第 1 / 2 页", first, StringComparison.Ordinal);
         Assert.Contains("href=\"/supervision?p=2#attention\">下一页", first, StringComparison.Ordinal);
         Assert.DoesNotContain(">上一页<", first, StringComparison.Ordinal);
@@ -83,8 +84,6 @@ public sealed partial class SupervisionBoardTests(SqliteApp app, Chromium chromi
         await Expect(rows).ToHaveCountAsync(5);
         await context.CloseAsync();
     }
-
-    private const int SupervisionModelPageSize = Duban.Web.Pages.SupervisionModel.AttentionPageSize;
 
     /// <summary>The matters listed in the board's 超期与督办 section, in order, each once.</summary>
     private static List<long> AttentionIds(string html)

@@ -108,7 +108,6 @@ public static class FactStore
     public static async Task<int> FoldAsync(DubanDbContext db, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var (updates, monthUpdates, sums) = (FoldUpdates, FoldMonthUpdates, FoldSums);
         if (db.Database.IsNpgsql())
         {
             var sql = $"""
@@ -116,12 +115,12 @@ public static class FactStore
                      keys AS (INSERT INTO unit_day_matters ("UnitId", "Day", "MatterId")
                               SELECT DISTINCT "UnitId", "Day", "MatterId" FROM moved ON CONFLICT DO NOTHING),
                      months AS (INSERT INTO unit_month_facts ("Day", "UnitId", "Role", {Columns})
-                              SELECT date_trunc('month', "Day")::date, "UnitId", "Role", {sums} FROM moved
+                              SELECT date_trunc('month', "Day")::date, "UnitId", "Role", {FoldSums} FROM moved
                               GROUP BY date_trunc('month', "Day")::date, "UnitId", "Role"
-                              ON CONFLICT ("Day", "UnitId", "Role") DO UPDATE SET {monthUpdates}),
+                              ON CONFLICT ("Day", "UnitId", "Role") DO UPDATE SET {FoldMonthUpdates}),
                      days AS (INSERT INTO unit_day_facts ("Day", "UnitId", "Role", {Columns})
-                              SELECT "Day", "UnitId", "Role", {sums} FROM moved GROUP BY "Day", "UnitId", "Role"
-                              ON CONFLICT ("Day", "UnitId", "Role") DO UPDATE SET {updates})
+                              SELECT "Day", "UnitId", "Role", {FoldSums} FROM moved GROUP BY "Day", "UnitId", "Role"
+                              ON CONFLICT ("Day", "UnitId", "Role") DO UPDATE SET {FoldUpdates})
                 SELECT count(*)::int AS "Value" FROM moved
                 """;
             await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
@@ -144,7 +143,7 @@ public static class FactStore
 
         if (db.Database.CurrentTransaction is not null)
         {
-            return await FoldSqliteAsync(db, long.MaxValue, cancellationToken); // all of it, in the caller's transaction
+            return await FoldSqliteAsync(db, await MaxDeltaIdAsync(db, cancellationToken) ?? 0, cancellationToken); // all of it, in the caller's transaction
         }
 
         // SQLite has one writer: the fold takes its turn at it (WriteTurns, first come first served, as the batching
@@ -182,29 +181,23 @@ public static class FactStore
     /// <summary>SQLite: folds the deltas up to <paramref name="upTo"/> (none for 0) and the tallies, in the open transaction.</summary>
     private static async Task<int> FoldSqliteAsync(DubanDbContext db, long upTo, CancellationToken cancellationToken)
     {
-        if (upTo == long.MaxValue)
-        {
-            upTo = await MaxDeltaIdAsync(db, cancellationToken) ?? 0;
-        }
-
         if (upTo == 0)
         {
             await MatterTallies.FoldAsync(db, cancellationToken); // a save can move a tally without a counter
             return 0;
         }
 
-        var (updates, monthUpdates, sums) = (FoldUpdates, FoldMonthUpdates, FoldSums);
         var fold = $$"""
             INSERT INTO unit_day_facts ("Day", "UnitId", "Role", {{Columns}})
-            SELECT "Day", "UnitId", "Role", {{sums}} FROM unit_fact_deltas WHERE "Id" <= {0} GROUP BY "Day", "UnitId", "Role"
-            ON CONFLICT ("Day", "UnitId", "Role") DO UPDATE SET {{updates}}
+            SELECT "Day", "UnitId", "Role", {{FoldSums}} FROM unit_fact_deltas WHERE "Id" <= {0} GROUP BY "Day", "UnitId", "Role"
+            ON CONFLICT ("Day", "UnitId", "Role") DO UPDATE SET {{FoldUpdates}}
             """;
         await db.Database.ExecuteSqlRawAsync(fold, [upTo], cancellationToken);
         var foldMonths = $$"""
             INSERT INTO unit_month_facts ("Day", "UnitId", "Role", {{Columns}})
-            SELECT date("Day", 'start of month'), "UnitId", "Role", {{sums}} FROM unit_fact_deltas WHERE "Id" <= {0}
+            SELECT date("Day", 'start of month'), "UnitId", "Role", {{FoldSums}} FROM unit_fact_deltas WHERE "Id" <= {0}
             GROUP BY date("Day", 'start of month'), "UnitId", "Role"
-            ON CONFLICT ("Day", "UnitId", "Role") DO UPDATE SET {{monthUpdates}}
+            ON CONFLICT ("Day", "UnitId", "Role") DO UPDATE SET {{FoldMonthUpdates}}
             """;
         await db.Database.ExecuteSqlRawAsync(foldMonths, [upTo], cancellationToken);
         await db.Database.ExecuteSqlRawAsync("""
