@@ -8,10 +8,12 @@
 #     [--minimal] (the actions send Prefer: return=minimal, as an integration acting in bulk would: no matter read back)
 #     [--floor] (also, after the appeals, the same number of clients sending appeals refused before any look-up or write:
 #     the HTTP path's own rate and CPU, bench=floor)
+#     [--paced 500,1000] (also appeals, then actions, sent at each fixed rate on 64 connections by paced.py, an open loop
+#     timed from each request's scheduled moment: issue 18's p99 at 1,000 requests/s; bench=intake-paced, action-paced)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-seconds=20; clients="8,32,64"; warmup=10; postgres=""; publish=1; trace=""; floor=0
+seconds=20; clients="8,32,64"; warmup=10; postgres=""; publish=1; trace=""; floor=0; paced=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="$2"; shift 2 ;;
@@ -21,6 +23,7 @@ while [ $# -gt 0 ]; do
     --no-publish) publish=0; shift ;;
     --minimal) export DUBAN_PREFER=return=minimal; shift ;;
     --floor) floor=1; shift ;;
+    --paced) paced="$2"; shift 2 ;;
     --trace) trace="$2"; shift 2 ;; # CPU profiles (perf, with the runtime's perf map) of the first measured run of appeals (FILE) and of actions (FILE.actions)
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -52,10 +55,14 @@ for _ in $(seq 1 120); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>
 export DUBAN_TOKEN="$(dotnet "$out/cli/duban.dll" token create --unit 4101-DC --role supervisor --name 压测)"
 cpu() { awk '{print $14 + $15}' "/proc/$server/stat"; }
 tick=$(getconf CLK_TCK)
-run() { # $1 clients, $2 seconds, $3 label, $4 what to write (appeal, the default, or action)
+run() { # $1 clients, $2 seconds, $3 label, $4 what to write (appeal, the default, or action), $5 a fixed rate (paced.py)
   local before after lines script="${4:-appeal}"
   before=$(cpu)
-  lines=$(DUBAN_SEED="$3" DUBAN_WRITE="$script" wrk -t "$(( $1 < 2 ? 1 : 2 ))" -c "$1" -d "${2}s" --timeout 30s -s "$here/writes.lua" "http://127.0.0.1:$port" | tail -n 1)
+  if [ -n "${5:-}" ]; then
+    lines=$(DUBAN_SEED="$3" DUBAN_WRITE="$script" python3 "$here/paced.py" "http://127.0.0.1:$port" --rate "$5" --seconds "$2" --connections "$1" | tail -n 1)
+  else
+    lines=$(DUBAN_SEED="$3" DUBAN_WRITE="$script" wrk -t "$(( $1 < 2 ? 1 : 2 ))" -c "$1" -d "${2}s" --timeout 30s -s "$here/writes.lua" "http://127.0.0.1:$port" | tail -n 1)
+  fi
   after=$(cpu)
   local requests=$(sed -n 's/.*requests=\([0-9]*\).*/\1/p' <<<"$lines")
   python3 - "$engine" "$1" "$2" "$requests" "$before" "$after" "$tick" "$lines" "$script" <<'PY'
@@ -63,7 +70,7 @@ import sys
 engine, c, s, n, b, a, tick, line, script = sys.argv[1:]
 n = int(n); s = float(s)
 cpu_ms = (float(a) - float(b)) * 1000 / int(tick)
-bench = {"appeal": "intake", "action": "action", "refused": "floor"}[script]
+bench = {"appeal": "intake", "action": "action", "refused": "floor"}[script] + ("-paced" if "reached_per_s=" in line else "")
 print(f"bench={bench} engine={engine} clients={c} seconds={s:g} per_s={n / s:.0f} cpu_ms_per_req={cpu_ms / max(n, 1):.2f} {line}")
 PY
 }
@@ -78,6 +85,8 @@ for c in "${list[@]}"; do run "$c" "$seconds" "c$c"; done
 if [ "$floor" = 1 ]; then
   for c in "${list[@]}"; do run "$c" "$seconds" "f$c" refused; done
 fi
+IFS=, read -ra rates <<<"$paced"
+for r in "${rates[@]}"; do run 64 "$seconds" "p$r" appeal "$r"; done
 # Lifecycle actions: the lead unit (督查室 itself, 首接首办) acknowledges 500 appeals, then reports progress on them.
 export DUBAN_TOKEN="$(dotnet "$out/cli/duban.dll" token create --unit 4101-DC --role handler --name 压测承办)"
 export DUBAN_MATTERS="$(python3 - "http://127.0.0.1:$port" <<'PY'
@@ -109,6 +118,7 @@ if [ -n "$trace" ]; then
   tracer=$!
 fi
 for c in "${list[@]}"; do run "$c" "$seconds" "a$c" action; done
+for r in "${rates[@]}"; do run 64 "$seconds" "q$r" action "$r"; done
 if [ -n "$trace" ]; then
   wait "$tracer" || true
   for f in "$trace" "$trace.actions"; do

@@ -146,7 +146,7 @@ internal sealed class UnitFactDeltaConfiguration : IEntityTypeConfiguration<Unit
         e.HasKey(f => f.Id);
         e.Property(f => f.Role).HasConversion<int>();
         // No index but the key and no foreign key: every save of an event inserts here, and each index or parent check
-        // is paid on the write path, while the table is emptied by the fold every 15 seconds (the few rows a review
+        // is paid on the write path, while the table is emptied by the fold every 2 seconds (the few rows a review
         // adds in are scanned) and matters are never deleted.
         // Counters default to 0, so a save's rows name only the few counters they change (RowWriter leaves out columns
         // whose every value is the default): SQLite parses each statement afresh, and 22 columns of zeros were most of it.
