@@ -9,7 +9,8 @@
 #     [--floor] (also, after the appeals, the same number of clients sending appeals refused before any look-up or write:
 #     the HTTP path's own rate and CPU, bench=floor)
 #     [--paced 500,1000] (also appeals, then actions, sent at each fixed rate on 64 connections by paced.py, an open loop
-#     timed from each request's scheduled moment: issue 18's p99 at 1,000 requests/s; bench=intake-paced, action-paced)
+#     timed from each request's scheduled moment: issue 18's p99 at 1,000 requests/s; bench=intake-paced, action-paced;
+#     with --floor also refused appeals at each rate, bench=floor-paced)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -28,7 +29,7 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
-command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)" >&2; exit 2; }
+{ command -v wrk && [ -x /usr/bin/time ]; } >/dev/null || { echo "needs wrk and time (apt-get install wrk time)" >&2; exit 2; }
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/duban-intake.XXXXXX")"
 out="${DUBAN_BENCH_BUILD:-$tmp/app}"
 server=""
@@ -58,20 +59,22 @@ tick=$(getconf CLK_TCK)
 run() { # $1 clients, $2 seconds, $3 label, $4 what to write (appeal, the default, or action), $5 a fixed rate (paced.py)
   local before after lines script="${4:-appeal}"
   before=$(cpu)
+  # The client's own CPU (it shares the two cores with the server) is printed beside the server's.
   if [ -n "${5:-}" ]; then
-    lines=$(DUBAN_SEED="$3" DUBAN_WRITE="$script" python3 "$here/paced.py" "http://127.0.0.1:$port" --rate "$5" --seconds "$2" --connections "$1" | tail -n 1)
+    lines=$(DUBAN_SEED="$3" DUBAN_WRITE="$script" /usr/bin/time -f "%U %S" -o "$tmp/client.cpu" python3 "$here/paced.py" "http://127.0.0.1:$port" --rate "$5" --seconds "$2" --connections "$1" | tail -n 1)
   else
-    lines=$(DUBAN_SEED="$3" DUBAN_WRITE="$script" wrk -t "$(( $1 < 2 ? 1 : 2 ))" -c "$1" -d "${2}s" --timeout 30s -s "$here/writes.lua" "http://127.0.0.1:$port" | tail -n 1)
+    lines=$(DUBAN_SEED="$3" DUBAN_WRITE="$script" /usr/bin/time -f "%U %S" -o "$tmp/client.cpu" wrk -t "$(( $1 < 2 ? 1 : 2 ))" -c "$1" -d "${2}s" --timeout 30s -s "$here/writes.lua" "http://127.0.0.1:$port" | tail -n 1)
   fi
   after=$(cpu)
   local requests=$(sed -n 's/.*requests=\([0-9]*\).*/\1/p' <<<"$lines")
-  python3 - "$engine" "$1" "$2" "$requests" "$before" "$after" "$tick" "$lines" "$script" <<'PY'
+  python3 - "$engine" "$1" "$2" "$requests" "$before" "$after" "$tick" "$lines" "$script" "$(cat "$tmp/client.cpu")" <<'PY'
 import sys
-engine, c, s, n, b, a, tick, line, script = sys.argv[1:]
+engine, c, s, n, b, a, tick, line, script, client = sys.argv[1:]
 n = int(n); s = float(s)
 cpu_ms = (float(a) - float(b)) * 1000 / int(tick)
+client_ms = sum(float(x) for x in client.split()) * 1000
 bench = {"appeal": "intake", "action": "action", "refused": "floor"}[script] + ("-paced" if "reached_per_s=" in line else "")
-print(f"bench={bench} engine={engine} clients={c} seconds={s:g} per_s={n / s:.0f} cpu_ms_per_req={cpu_ms / max(n, 1):.2f} {line}")
+print(f"bench={bench} engine={engine} clients={c} seconds={s:g} per_s={n / s:.0f} cpu_ms_per_req={cpu_ms / max(n, 1):.2f} client_cpu_ms_per_req={client_ms / max(n, 1):.2f} {line}")
 PY
 }
 echo "# warm-up ${warmup}s at 8 clients (server started $(date -u +%H:%M:%S))"
@@ -86,7 +89,10 @@ if [ "$floor" = 1 ]; then
   for c in "${list[@]}"; do run "$c" "$seconds" "f$c" refused; done
 fi
 IFS=, read -ra rates <<<"$paced"
-for r in "${rates[@]}"; do run 64 "$seconds" "p$r" appeal "$r"; done
+for r in "${rates[@]}"; do
+  run 64 "$seconds" "p$r" appeal "$r"
+  if [ "$floor" = 1 ]; then run 64 "$seconds" "g$r" refused "$r"; fi
+done
 # Lifecycle actions: the lead unit (督查室 itself, 首接首办) acknowledges 500 appeals, then reports progress on them.
 export DUBAN_TOKEN="$(dotnet "$out/cli/duban.dll" token create --unit 4101-DC --role handler --name 压测承办)"
 export DUBAN_MATTERS="$(python3 - "http://127.0.0.1:$port" <<'PY'

@@ -4,8 +4,8 @@
 wrk sends the next request when the last is answered (closed loop), so it measures how fast the server can go, and a
 stall holds back the requests that would have waited in it. This client schedules request k at start + k / rate
 whatever happens, on a pool of keep-alive connections, and times each from its scheduled moment: a request that waits
-for a free connection counts that wait (no coordinated omission). What it writes mirrors writes.lua (DUBAN_WRITE=appeal
-or action, DUBAN_TOKEN, DUBAN_MATTERS, DUBAN_PREFER, DUBAN_SEED). Prints the line writes.lua prints, plus the rate
+for a free connection counts that wait (no coordinated omission). What it writes mirrors writes.lua (DUBAN_WRITE=appeal,
+action or refused, DUBAN_TOKEN, DUBAN_MATTERS, DUBAN_PREFER, DUBAN_SEED). Prints the line writes.lua prints, plus the rate
 reached and how many requests went out late (no free connection at their moment).
 
   paced.py URL --rate 1000 --seconds 15 --connections 64
@@ -34,6 +34,11 @@ def requests(host, mode, token, seed, matters, prefer):
             body = json.dumps({"note": f"已现场查看，正在协调施工单位处理，预计三个工作日内完成。第{random.randint(1, 1000000)}次反馈。"}, ensure_ascii=False)
             if prefer:
                 headers.append(f"Prefer: {prefer}")
+        elif mode == "refused":  # refused before any look-up or write (an empty title, no key): the HTTP path's floor
+            path = "/api/appeals"
+            body = json.dumps({"title": "", "content": f"人民路{counter}号附近路灯不亮已有多日，影响居民出行，请有关部门尽快处理。",
+                               "category": "城乡建设", "contactName": "张先生", "contactPhone": "13800001234", "channel": "web"},
+                              ensure_ascii=False)
         else:
             path = "/api/appeals"
             place, problem, n = random.choice(PLACES), random.choice(PROBLEMS), random.randint(1, 999)

@@ -10,6 +10,10 @@ namespace Duban.Data;
 /// <item>a 32 MB page cache: SQLite's default 2 MB holds the pages of a few hundred matters, and a unit's work list reads
 /// its ~2,000 matters by id twice a page (tab counts, page) at a million matters (13 ms a read from the OS cache, 3.6 ms from a
 /// 32 MB one; docs/BENCHMARKS.md). Filled only as pages are read, and emptied when another connection writes.</item>
+/// <item>SQLite's own busy handler for as long as the connection's time-out: a writer that finds another's transaction
+/// (the deadline sweep's page, a form's save) retries within a few milliseconds of the lock coming free. Without it
+/// Microsoft.Data.Sqlite slept 150 ms at each try, and a batch of intake meeting the sweep left every request in it
+/// waiting ~190 ms: p99 at a paced 1,000 actions/s 121–137 ms (docs/BENCHMARKS.md).</item>
 /// <item><c>duban_terms</c>, which the migrations that filled the keyword index call (<see cref="MatterSearch"/>).</item>
 /// </list>
 /// </summary>
@@ -38,7 +42,7 @@ public sealed class SqliteConnections : DbConnectionInterceptor
 
         using (var command = sqlite.CreateCommand())
         {
-            command.CommandText = CachePragma;
+            command.CommandText = CachePragma + "; PRAGMA busy_timeout=" + (sqlite.DefaultTimeout * 1000).ToString(System.Globalization.CultureInfo.InvariantCulture);
             command.ExecuteNonQuery();
         }
 
