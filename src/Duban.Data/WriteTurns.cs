@@ -6,9 +6,9 @@ namespace Duban.Data;
 /// <summary>
 /// Turns at SQLite's only write lock for the long writers of one process (the <see cref="BatchingWriter"/>'s batches
 /// and the chunks of an import), taken first come, first served. SQLite itself is not fair: a writer waiting for the
-/// lock polls for it every 150 ms, and one writer committing batch after batch (twenty clients through the batching
-/// writer) left an import's chunk waiting out its 30 s time-out. Per database file; on PostgreSQL, which locks rows,
-/// there is no turn to take.
+/// lock polls for it (SQLite's busy handler, every 100 ms once it has waited a while), and one writer committing batch
+/// after batch (twenty clients through the batching writer) left an import's chunk waiting out its 30 s time-out. Per
+/// database file; on PostgreSQL, which locks rows, there is no turn to take.
 /// </summary>
 public static class WriteTurns
 {

@@ -8,28 +8,22 @@ namespace Duban.Tests;
 public sealed class SqliteConnectionsTests
 {
     [Fact]
-    public async Task Connection_OpenedAsTheAppConfiguresIt_Has32MegabytesOfPageCache()
-    {
-        var options = new DbContextOptionsBuilder<DubanDbContext>();
-        new DatabaseOptions(DatabaseProvider.Sqlite, "Data Source=:memory:").Configure(options);
-        await using var db = new DubanDbContext(options.Options);
-        await db.Database.OpenConnectionAsync();
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = "PRAGMA cache_size";
-
-        Assert.Equal(-32768L, await command.ExecuteScalarAsync());
-    }
+    public async Task Connection_OpenedAsTheAppConfiguresIt_Has32MegabytesOfPageCache() =>
+        Assert.Equal(-32768L, await PragmaAsync("Data Source=:memory:", "cache_size"));
 
     [Fact]
-    public async Task Connection_OpenedAsTheAppConfiguresIt_WaitsForTheWriteLockAsLongAsItsTimeout()
+    public async Task Connection_OpenedAsTheAppConfiguresIt_WaitsForTheWriteLockAsLongAsItsTimeout() =>
+        Assert.Equal(7000L, await PragmaAsync("Data Source=:memory:;Default Timeout=7", "busy_timeout"));
+
+    /// <summary>A pragma's value on a connection opened through the app's configuration.</summary>
+    private static async Task<object?> PragmaAsync(string connectionString, string pragma)
     {
         var options = new DbContextOptionsBuilder<DubanDbContext>();
-        new DatabaseOptions(DatabaseProvider.Sqlite, "Data Source=:memory:;Default Timeout=7").Configure(options);
+        new DatabaseOptions(DatabaseProvider.Sqlite, connectionString).Configure(options);
         await using var db = new DubanDbContext(options.Options);
         await db.Database.OpenConnectionAsync();
         await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = "PRAGMA busy_timeout";
-
-        Assert.Equal(7000L, await command.ExecuteScalarAsync());
+        command.CommandText = "PRAGMA " + pragma;
+        return await command.ExecuteScalarAsync();
     }
 }

@@ -8,9 +8,10 @@ namespace Duban.Data;
 /// comes first (a commit per row made SQLite sync the disk once per row; one transaction for everything held SQLite's
 /// only write lock for minutes). Each row stays all or nothing: EF Core saves it under a savepoint of the chunk's
 /// transaction, and a batch of rows written together has its own. Two seconds keep the pause below a tenth of a fast
-/// import's time while a waiting writer waits at most that long. On SQLite the bulk writer then steps aside for <see cref="SqlitePause"/>: a waiting writer
-/// polls for the lock (Microsoft.Data.Sqlite retries with sleeps until its timeout), and one that never finds it free between chunks
-/// would wait out its timeout however short each chunk is. PostgreSQL locks rows, not the database: no pause.
+/// import's time while a waiting writer waits at most that long. On SQLite the bulk writer then steps aside for
+/// <see cref="SqlitePause"/>: a waiting writer polls for the lock (SQLite's busy handler, every 100 ms once it has
+/// waited a while), and one that never finds it free between chunks would wait out its timeout however short each
+/// chunk is. PostgreSQL locks rows, not the database: no pause.
 /// </summary>
 public sealed class WriteChunks(DubanDbContext db, bool dryRun) : IAsyncDisposable
 {
