@@ -13,7 +13,7 @@ namespace Duban.Data;
 /// <item>SQLite's own busy handler for as long as the connection's time-out: a writer that finds another's transaction
 /// (the deadline sweep's page, a form's save) retries within a few milliseconds of the lock coming free. Without it
 /// Microsoft.Data.Sqlite slept 150 ms at each try, and a batch of intake meeting the sweep left every request in it
-/// waiting ~190 ms: p99 at a paced 1,000 actions/s 121–137 ms (docs/BENCHMARKS.md).</item>
+/// waiting ~190 ms: p99 at a paced 1,000 actions/s 121–145 ms (docs/BENCHMARKS.md).</item>
 /// <item><c>duban_terms</c>, which the migrations that filled the keyword index call (<see cref="MatterSearch"/>).</item>
 /// </list>
 /// </summary>
@@ -42,7 +42,7 @@ public sealed class SqliteConnections : DbConnectionInterceptor
 
         using (var command = sqlite.CreateCommand())
         {
-            command.CommandText = CachePragma + "; PRAGMA busy_timeout=" + (sqlite.DefaultTimeout * 1000).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            command.CommandText = FormattableString.Invariant($"{CachePragma}; PRAGMA busy_timeout={sqlite.DefaultTimeout * 1000}");
             command.ExecuteNonQuery();
         }
 

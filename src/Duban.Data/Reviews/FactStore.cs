@@ -173,7 +173,7 @@ public static class FactStore
         FoldSums = string.Join(", ", FactColumns.Names.Select(n => $"SUM({Quote(n)})"));
 
     /// <summary>Deltas folded in one SQLite transaction at most, so the only writer is not held for long: 1,000 take
-    /// ~10 ms, about one intake batch (5,000 made each batch that came during a fold wait ~30 ms more).</summary>
+    /// ~10 ms, about one intake batch (with 5,000, each batch that came during a fold waited 25–86 ms more).</summary>
     public const int FoldChunk = 1_000;
 
     private static async Task<long?> MaxDeltaIdAsync(DubanDbContext db, CancellationToken cancellationToken) =>
