@@ -43,14 +43,10 @@ public static class DataServices
         services.AddSingleton(sp => TriageOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<TriageModelCache>();
         services.AddScoped<MatterTriage>();
-        services.AddDbContext<DubanDbContext>((sp, options) =>
-        {
-            var target = sp.GetRequiredService<ReadTarget>();
-            sp.GetRequiredService<DatabaseOptions>().Configure(options, target.Replica, target.PageRead);
-            // Every saved notice queues its deliveries; every saved event its review counters; every saved change its audit record.
-            options.AddInterceptors(sp.GetRequiredService<NoticeOutbox>(), sp.GetRequiredService<FactLedger>(),
-                sp.GetRequiredService<AuditTrail>());
-        });
+        // The options come built (ContextOptions), so AddDbContext registers the context and no options of its own.
+        services.AddSingleton<ContextOptions>();
+        services.AddScoped(sp => sp.GetRequiredService<ContextOptions>().For(sp.GetRequiredService<ReadTarget>()));
+        services.AddDbContext<DubanDbContext>();
         services.AddIdentityCore<User>(o =>
             {
                 o.Password.RequiredLength = 10;

@@ -124,6 +124,37 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
         Provider == DatabaseProvider.Sqlite ? new SqliteConnectionStringBuilder(ConnectionString).DataSource : null;
 }
 
+/// <summary>
+/// The database context's options, built once for each place a context may read (the primary or the replica, a page's
+/// GET or not) and shared by every context of the process. EF Core's own way builds them again for each scope, for
+/// each request (5–6 % of the server's CPU in a write, docs/BENCHMARKS.md), though they never differ.
+/// </summary>
+public sealed class ContextOptions(IServiceProvider services, DatabaseOptions database, NoticeOutbox notices, FactLedger facts, AuditTrail audit)
+{
+    private readonly DbContextOptions<DubanDbContext>?[] _built = new DbContextOptions<DubanDbContext>?[4];
+
+    /// <summary>The options for a context made where <paramref name="target"/> says it reads.</summary>
+    public DbContextOptions<DubanDbContext> For(ReadTarget target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var (replica, pageRead) = (target.Replica, target.PageRead);
+        // Two requests may build the same options at once; either result is the same, and one is kept.
+        return _built[(replica ? 2 : 0) + (pageRead ? 1 : 0)] ??= Build(replica, pageRead);
+    }
+
+    private DbContextOptions<DubanDbContext> Build(bool replica, bool pageRead)
+    {
+        var options = new DbContextOptionsBuilder<DubanDbContext>().UseApplicationServiceProvider(services);
+        database.Configure(options, replica, pageRead);
+        // The review counters first: they detect the changes once and switch detection off for the save, so the
+        // outbox's and the audit's looks at the tracked entities do not walk them all again. Every saved event gets its
+        // review counters, every saved notice its deliveries, every saved change its audit record (last: it records
+        // what the others added).
+        options.AddInterceptors(facts, notices, audit);
+        return options.Options;
+    }
+}
+
 /// <summary>Where this scope's (a request's) database context reads: the primary unless something decided, before the
 /// context was made, that the replica will do (the web host's read routing, for the read-heavy pages).</summary>
 public sealed class ReadTarget
