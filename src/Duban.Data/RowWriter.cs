@@ -67,10 +67,13 @@ public sealed class RowWriter(DubanDbContext db)
             return [.. await db.Database.SqlQueryRaw<long>(sql, name, table.SingleKey.Name, count).ToListAsync(cancellationToken)];
         }
 
-        // AUTOINCREMENT never reuses an id, not even a deleted row's: start after the higher of the sequence and the table.
-        var last = "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = {0}), 0), COALESCE((SELECT MAX("
-            + key + ") FROM " + name + "), 0)) AS \"Value\"";
-        var highest = (await db.Database.SqlQueryRaw<long>(last, table.Name).ToListAsync(cancellationToken))[0];
+        // AUTOINCREMENT never reuses an id, not even a deleted row's: start after the higher of the sequence and the
+        // table. A plain command, not an EF query: a batch of intake reserves ids for five tables, and EF's query
+        // pipeline cost more than the look-ups themselves (2.4 % of the server's CPU at 1,200 appeals/s).
+        var highest = Convert.ToInt64(await db.GetService<IRelationalCommandBuilderFactory>().Create()
+            .Append("SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = " + QuotedText(table.Name) + "), 0), COALESCE((SELECT MAX(")
+            .Append(key).Append(") FROM ").Append(name).Append("), 0))")
+            .Build().ExecuteScalarAsync(Parameters(CommandSource.FromSqlQuery), cancellationToken), CultureInfo.InvariantCulture);
         var ids = new long[count];
         for (var i = 0; i < count; i++)
         {
@@ -419,11 +422,15 @@ public sealed class RowWriter(DubanDbContext db)
             builder.AddRawParameter(parameter.ParameterName, parameter);
         }
 
-        return builder.Build().ExecuteNonQueryAsync(
-            new RelationalCommandParameterObject(db.GetService<IRelationalConnection>(), null, null, db,
-                db.GetService<IRelationalCommandDiagnosticsLogger>(), CommandSource.ExecuteSqlRaw),
-            cancellationToken);
+        return builder.Build().ExecuteNonQueryAsync(Parameters(CommandSource.ExecuteSqlRaw), cancellationToken);
     }
+
+    /// <summary>A name from the model as an SQL text literal.</summary>
+    private static string QuotedText(string name) => "'" + name.Replace("'", "''", StringComparison.Ordinal) + "'";
+
+    /// <summary>What a command built here runs with: the context's connection, transaction and logging.</summary>
+    private RelationalCommandParameterObject Parameters(CommandSource source) =>
+        new(db.GetService<IRelationalConnection>(), null, null, db, db.GetService<IRelationalCommandDiagnosticsLogger>(), source);
 
     /// <summary>The columns with a database default that every row leaves at it, as a bit set over the table's columns
     /// (the first 64): left out of the INSERT, which is then shorter to parse and the database fills them alike.</summary>
