@@ -130,7 +130,7 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
 /// GET or not) and shared by every context of the process. EF Core's own way builds them again for each scope, for
 /// each request (5–6 % of the server's CPU in a write, docs/BENCHMARKS.md), though they never differ. They name the
 /// logger factory rather than the application's services: with those EF Core copies the options at every context made
-/// (another 2 %), to keep them out of its cache.
+/// (another 1.3 %), to keep them out of its cache.
 /// </summary>
 public sealed class ContextOptions(ILoggerFactory logs, DatabaseOptions database, NoticeOutbox notices, FactLedger facts, AuditTrail audit)
 {
