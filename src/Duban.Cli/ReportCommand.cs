@@ -181,7 +181,7 @@ internal sealed class ReportCommand(CliContext cli)
     private async Task<int> FoldAsync(ParseResult result, CancellationToken ct)
     {
         await using var scope = await cli.OpenAsync(result, ct);
-        var folded = await FactStore.FoldAsync(scope.ServiceProvider.GetRequiredService<DubanDbContext>(), ct);
+        var folded = await FactStore.FoldAsync(scope.ServiceProvider.GetRequiredService<DubanDbContext>(), null, ct);
         await cli.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"已汇总计数 {folded} 条"));
         return 0;
     }

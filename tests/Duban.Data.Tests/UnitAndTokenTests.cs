@@ -156,7 +156,7 @@ public sealed class UnitAndTokenTests
         var reviews = scope.ServiceProvider.GetRequiredService<ReviewQueries>();
         var supervisor = await scope.ServiceProvider.GetRequiredService<UserAccounts>().ActorOfAsync(
             (await scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<User>>().FindByNameAsync("ducha"))!);
-        await FactStore.FoldAsync(db, default);
+        await FactStore.FoldAsync(db, null, default);
         var february = await reviews.GetAsync(Duban.Reviews.ReviewPeriod.ParseMonth("2024-02", Duban.Calendar.ChinaTime.DateOf(now)), null, supervisor);
         Assert.False(february.IsEmpty); // last month has figures to rank
         var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<User>>();

@@ -104,8 +104,13 @@ public static class FactStore
     /// delta, also with several instances folding at once: on PostgreSQL the deltas are deleted and summed in one
     /// statement (a delta another folder took is skipped); on SQLite the fold holds the only write lock.
     /// </summary>
+    /// <param name="db">The context.</param>
+    /// <param name="paced">On SQLite, the clock by which the fold spaces its chunks out: after each it waits nine times
+    /// as long as the chunk held the only writer, so intake's batches keep at least nine tenths of it (the background
+    /// job); null folds at once (the CLI, tests).</param>
+    /// <param name="cancellationToken">Stops between statements.</param>
     /// <returns>The deltas folded.</returns>
-    public static async Task<int> FoldAsync(DubanDbContext db, CancellationToken cancellationToken)
+    public static async Task<int> FoldAsync(DubanDbContext db, TimeProvider? paced, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         if (db.Database.IsNpgsql())
@@ -150,19 +155,34 @@ public static class FactStore
         // writer does) and goes FoldChunk deltas a transaction, so intake's batches commit between the chunks. Folding
         // 15 s of intake in one transaction, without a turn, left the writer polling a busy database (150 ms sleeps):
         // those were intake's slowest answers (p99 96–230 ms at 8 clients, 20.8 without the fold; docs/BENCHMARKS.md).
+        // Chunk after chunk, the fold still took a turn after each intake batch: at 1,000 appeals/s, 12–18 chunks of ~6 ms
+        // in 200–430 ms every 2 s, the writer then already ~90 % busy, and the requests sent meanwhile waited 60–110 ms
+        // (docs/BENCHMARKS.md). Paced, the same work is spread over the interval.
         var stopAt = await MaxDeltaIdAsync(db, cancellationToken) ?? 0; // deltas written after this wait for the next fold
         var total = 0;
         while (true)
         {
-            using var turn = await WriteTurns.TakeAsync(db, cancellationToken);
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var first = (await db.Database.SqlQueryRaw<long?>("SELECT MIN(\"Id\") AS \"Value\" FROM unit_fact_deltas").ToListAsync(cancellationToken))[0];
-            var upTo = first is { } min && min <= stopAt ? Math.Min(stopAt, min + FoldChunk - 1) : 0;
-            total += await FoldSqliteAsync(db, upTo, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            long upTo;
+            TimeSpan held;
+            using (await WriteTurns.TakeAsync(db, cancellationToken))
+            {
+                var started = paced?.GetTimestamp() ?? 0;
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                var first = (await db.Database.SqlQueryRaw<long?>("SELECT MIN(\"Id\") AS \"Value\" FROM unit_fact_deltas").ToListAsync(cancellationToken))[0];
+                upTo = first is { } min && min <= stopAt ? Math.Min(stopAt, min + FoldChunk - 1) : 0;
+                total += await FoldSqliteAsync(db, upTo, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                held = paced?.GetElapsedTime(started) ?? TimeSpan.Zero;
+            }
+
             if (upTo == 0 || upTo >= stopAt)
             {
                 return total;
+            }
+
+            if (paced is not null)
+            {
+                await Task.Delay(held * 9, paced, cancellationToken);
             }
         }
     }
@@ -287,7 +307,7 @@ public static class FactStore
             pending += rows.Count;
             if (pending >= RebuildFoldRows)
             {
-                await FoldAsync(db, cancellationToken);
+                await FoldAsync(db, null, cancellationToken);
                 pending = 0;
             }
 
@@ -295,7 +315,7 @@ public static class FactStore
             progress?.Report(replayed);
         }
 
-        await FoldAsync(db, cancellationToken);
+        await FoldAsync(db, null, cancellationToken);
         await MatterTallies.RebuildAsync(db, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         if (db.Database.IsNpgsql())

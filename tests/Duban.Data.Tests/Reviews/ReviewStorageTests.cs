@@ -5,6 +5,7 @@ using Duban.Matters;
 using Duban.Reviews;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Duban.Tests.Reviews;
 
@@ -20,7 +21,7 @@ public sealed class ReviewStorageTests
 
     private static Task<FactDelta> AllAsync(Storage s) => s.RunAsync(sp => FactStore.AllAsync(sp.GetRequiredService<DubanDbContext>(), default));
 
-    private static Task<int> FoldAsync(Storage s) => s.RunAsync(sp => FactStore.FoldAsync(sp.GetRequiredService<DubanDbContext>(), default));
+    private static Task<int> FoldAsync(Storage s) => s.RunAsync(sp => FactStore.FoldAsync(sp.GetRequiredService<DubanDbContext>(), null, default));
 
     private static bool Same(FactDelta a, FactDelta b)
     {
@@ -37,6 +38,42 @@ public sealed class ReviewStorageTests
     public async Task Fold_OfMoreDeltasThanAChunk_FoldsEachExactlyOnce(string engine)
     {
         await using var s = await Storage.CreateAsync(engine, "2024-02-05T09:00:00+08:00");
+        var (expected, before) = await DeltasOfThreeChunksAsync(s);
+
+        Assert.Equal(expected, await FoldAsync(s));
+        Assert.True(Same(before, await AllAsync(s)));
+        Assert.Equal(0, await s.RunAsync(sp => sp.GetRequiredService<DubanDbContext>().UnitFactDeltas.CountAsync()));
+        Assert.Equal(0, await FoldAsync(s));
+    }
+
+    /// <summary>Paced, as the background job folds: on SQLite the fold waits on the clock between its chunks (so intake's
+    /// batches keep the writer), finishing only as the clock moves, and still folds every delta once. PostgreSQL folds
+    /// in one statement and does not wait.</summary>
+    [Theory]
+    [MemberData(nameof(TestDatabase.Engines), MemberType = typeof(TestDatabase))]
+    public async Task Fold_Paced_WaitsOnTheClockBetweenChunks_FoldsEachExactlyOnce(string engine)
+    {
+        await using var s = await Storage.CreateAsync(engine, "2024-02-05T09:00:00+08:00");
+        var (expected, before) = await DeltasOfThreeChunksAsync(s);
+        var clock = new FakeTimeProvider(s.Clock.GetUtcNow()) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) }; // each chunk "holds" 1 ms
+
+        var fold = s.RunAsync(sp => FactStore.FoldAsync(sp.GetRequiredService<DubanDbContext>(), clock, default));
+        var waited = await Task.WhenAny(fold, Task.Delay(TimeSpan.FromSeconds(2))) != fold;
+        for (var moves = 0; !fold.IsCompleted && moves < 100; moves++)
+        {
+            clock.Advance(TimeSpan.FromMilliseconds(9)); // what the chunk's wait asks for
+            await Task.WhenAny(fold, Task.Delay(TimeSpan.FromMilliseconds(200)));
+        }
+
+        Assert.Equal(engine == TestDatabase.Sqlite, waited);
+        Assert.Equal(expected, await fold);
+        Assert.True(Same(before, await AllAsync(s)));
+        Assert.Equal(0, await s.RunAsync(sp => sp.GetRequiredService<DubanDbContext>().UnitFactDeltas.CountAsync()));
+    }
+
+    /// <summary>An assignment's deltas copied until there are more than two chunks of them: how many, and the sums.</summary>
+    private static async Task<(int Deltas, FactDelta Sums)> DeltasOfThreeChunksAsync(Storage s)
+    {
         await AssignAsync(s, TestMatters.Assignment("K-T"));
         var written = await s.RunAsync(sp => sp.GetRequiredService<DubanDbContext>().UnitFactDeltas.AsNoTracking().ToListAsync());
         var copies = (2 * FactStore.FoldChunk / written.Count) + 1; // three chunks and some
@@ -52,12 +89,7 @@ public sealed class ReviewStorageTests
             })).ToList(), default);
             await transaction.CommitAsync();
         });
-        var before = await AllAsync(s);
-
-        Assert.Equal((copies + 1) * written.Count, await FoldAsync(s));
-        Assert.True(Same(before, await AllAsync(s)));
-        Assert.Equal(0, await s.RunAsync(sp => sp.GetRequiredService<DubanDbContext>().UnitFactDeltas.CountAsync()));
-        Assert.Equal(0, await FoldAsync(s));
+        return ((copies + 1) * written.Count, await AllAsync(s));
     }
 
     /// <summary>Random histories over several matters (every action, transfers between three units, extensions,
