@@ -119,6 +119,35 @@ public sealed class RowWriter(DubanDbContext db)
         }
     }
 
+    /// <summary>
+    /// Inserts the rows; where a row's key is taken, adds its <paramref name="added"/> columns to the stored row's (a
+    /// counter folded in place) or, with none named, leaves it out (a link that exists). Not for audited tables, whose
+    /// records would not say what the row became.
+    /// </summary>
+    public async Task InsertOrAddAsync<T>(IReadOnlyList<T> rows, IReadOnlyList<string> added, CancellationToken cancellationToken)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(added);
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var table = TableOf<T>();
+        if (AuditTrail.Audited(table.Type) is not null)
+        {
+            throw new InvalidOperationException($"{table.Type.DisplayName()} is audited: its rows are inserted or updated, not added to.");
+        }
+
+        var name = _sql.DelimitIdentifier(table.Name);
+        var key = table.Type.FindPrimaryKey()!.Properties.Select(p => _sql.DelimitIdentifier(p.GetColumnName()));
+        var set = added.Select(p => _sql.DelimitIdentifier(table.Columns.Single(c => c.Property.Name == p).Name)).Select(c => $"{c} = {name}.{c} + excluded.{c}");
+        var tail = " ON CONFLICT (" + string.Join(", ", key) + ") DO " + (added.Count == 0 ? "NOTHING" : "UPDATE SET " + string.Join(", ", set));
+        var (columns, head) = table.Insert(withIds: true, Defaulted(table, rows), _sql);
+        await InChunksAsync(rows, columns, head, tail, cancellationToken);
+    }
+
     /// <summary>Sets the named columns of existing rows, matched on their keys, from the rows' values. The rows must be
     /// whole (read in full, then changed): an audited row's record carries the hash of its whole content.</summary>
     public async Task UpdateAsync<T>(IReadOnlyList<T> rows, IReadOnlyList<string> properties, CancellationToken cancellationToken)

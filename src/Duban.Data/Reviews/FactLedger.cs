@@ -224,7 +224,74 @@ public sealed class FactLedger(Rules rules, ReviewOptions options) : SaveChanges
             pending.Tallies.AddRange(Tallies(null, state, category));
         }
 
-        await WriteAsync(db, pending, cancellationToken);
+        if (db.Database.IsNpgsql())
+        {
+            await WriteAsync(db, pending, cancellationToken);
+            return;
+        }
+
+        await WriteFoldedAsync(db, pending, cancellationToken);
+    }
+
+    /// <summary>
+    /// SQLite, a batch of new matters: the counters summed over the batch and added to the day and month rows at once, as
+    /// the fold would add them, instead of written as deltas and folded later. An intake batch's appeals write 6–9 deltas
+    /// each, mostly to the same few units and days, and folding them cost ~6.5 µs a delta of the only writer's time, the
+    /// delta rows' insert more (docs/BENCHMARKS.md). SQLite has one writer, so adding to a hot row waits on nobody; on
+    /// PostgreSQL several instances would, and deltas stay. A save of one matter's action keeps writing its few deltas:
+    /// it has nothing to sum, and would parse three statements of counters instead of one.
+    /// </summary>
+    private static async Task WriteFoldedAsync(DubanDbContext db, Pending pending, CancellationToken cancellationToken)
+    {
+        var days = new FactDelta();
+        var matters = new List<UnitDayMatter>();
+        var counted = new HashSet<(long UnitId, DateOnly Day, long MatterId)>();
+        foreach (var (matter, _, delta) in pending.Matters)
+        {
+            foreach (var (key, facts) in delta.Entries)
+            {
+                days.At(key).Add(facts);
+                if (counted.Add((key.UnitId, key.Day, matter.Id)))
+                {
+                    matters.Add(new UnitDayMatter { UnitId = key.UnitId, Day = key.Day, MatterId = matter.Id });
+                }
+            }
+        }
+
+        var months = new FactDelta();
+        var touched = new bool[UnitFacts.Count];
+        foreach (var (key, facts) in days.Entries)
+        {
+            months.At(key with { Day = new DateOnly(key.Day.Year, key.Day.Month, 1) }).Add(facts);
+            for (var i = 0; i < touched.Length; i++)
+            {
+                touched[i] |= facts.Values[i] != 0;
+            }
+        }
+
+        // Only the counters the batch moves are added to (SQLite parses each statement afresh).
+        var added = FactColumns.Names.Where((_, i) => touched[i]).ToList();
+        var writer = new RowWriter(db);
+        writer.Hold();
+        await writer.InsertOrAddAsync(Rows<UnitDayFacts>(days), added, cancellationToken);
+        await writer.InsertOrAddAsync(Rows<UnitMonthFacts>(months), added, cancellationToken);
+        await writer.InsertOrAddAsync(matters, [], cancellationToken);
+        await writer.InsertAsync(pending.Tallies, cancellationToken);
+        await writer.FlushAsync(cancellationToken);
+    }
+
+    private static List<T> Rows<T>(FactDelta sums)
+        where T : FactColumns, new()
+    {
+        var rows = new List<T>();
+        foreach (var (key, facts) in sums.Entries)
+        {
+            var row = new T { UnitId = key.UnitId, Day = key.Day, Role = key.Role };
+            row.Set(facts);
+            rows.Add(row);
+        }
+
+        return rows;
     }
 
     /// <summary>The ledger a context saves through (its interceptor).</summary>

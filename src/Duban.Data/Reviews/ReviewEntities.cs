@@ -95,7 +95,8 @@ public sealed class UnitMonthFacts : FactColumns;
 
 /// <summary>
 /// One matter's change to one unit-day's counters, written by <see cref="FactLedger"/> in the same save as the event that
-/// caused it (insert only: writers never wait on a hot counter row). <see cref="FactStore.FoldAsync"/> moves these into
+/// caused it (insert only: writers never wait on a hot counter row; on SQLite a batch of new appeals adds its sums to
+/// the day and month rows itself, FactLedger.WriteFoldedAsync). <see cref="FactStore.FoldAsync"/> moves these into
 /// <see cref="UnitDayFacts"/>, remembering which matters touched which unit-day (<see cref="UnitDayMatter"/>) for the
 /// drill-down; until then the reviews add them in.
 /// </summary>

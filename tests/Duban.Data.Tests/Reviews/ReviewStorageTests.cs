@@ -71,6 +71,60 @@ public sealed class ReviewStorageTests
         Assert.Equal(0, await s.RunAsync(sp => sp.GetRequiredService<DubanDbContext>().UnitFactDeltas.CountAsync()));
     }
 
+    /// <summary>Intake's batches (the API's writer, an import's chunks): on SQLite each adds its summed counters to the day and
+    /// month rows itself, so a second batch on the same unit and days adds to the rows the first made; on PostgreSQL they
+    /// are deltas. Either way the counters are what the events replay to, and a whole past month read from the monthly
+    /// rows is the sum of its days.</summary>
+    [Theory]
+    [MemberData(nameof(TestDatabase.Engines), MemberType = typeof(TestDatabase))]
+    public async Task IntakeBatches_OnOneUnitAndDay_AddUp(string engine)
+    {
+        await using var s = await Storage.CreateAsync(engine, "2024-02-05T09:00:00+08:00");
+        for (var batch = 0; batch < 2; batch++)
+        {
+            var items = Enumerable.Range(0, 3).Select(i => (AppealIntakeTests.Citizen($"1380000{batch}{i:D3}") with { Category = i == 0 ? "交通运输" : "城乡建设" },
+                new Intake(s.Org.Supervisor, MatterSource.Hotline))).ToList();
+            await s.RunAsync(async sp =>
+            {
+                var db = sp.GetRequiredService<DubanDbContext>();
+                await using var transaction = await db.Database.BeginTransactionAsync();
+                var outcomes = await sp.GetRequiredService<AppealIntake>().RegisterManyAsync(items, dryRun: false);
+                Assert.All(outcomes, o => Assert.True(o.Registered?.Created));
+                await transaction.CommitAsync();
+                return outcomes;
+            });
+        }
+
+        var deltas = await s.RunAsync(sp => sp.GetRequiredService<DubanDbContext>().UnitFactDeltas.CountAsync());
+        Assert.Equal(engine == TestDatabase.Postgres, deltas > 0);
+        var kept = await AllAsync(s);
+        var replayed = await s.RunAsync(async sp =>
+        {
+            var all = new FactDelta();
+            var events = await sp.GetRequiredService<DubanDbContext>().MatterEvents.AsNoTracking().OrderBy(e => e.MatterId).ThenBy(e => e.Sequence).ToListAsync();
+            foreach (var history in events.GroupBy(e => e.MatterId))
+            {
+                all.Add(MatterFacts.Replay(history.Select(e => e.ToEvent()), sp.GetRequiredService<Rules>().Calendar, ReviewRules.Default));
+            }
+
+            return all;
+        });
+        Assert.True(Same(kept, replayed), "the batches' counters differ from the replay of their events");
+        var lead = await s.RunAsync(sp => sp.GetRequiredService<DubanDbContext>().Matters.Select(m => m.LeadUnitId).Distinct().SingleAsync());
+        Assert.Equal(6, kept.Entries.Where(e => e.Key.UnitId == lead && e.Key.Role == FactRole.Lead).Sum(e => e.Value[Fact.Assigned]));
+
+        await FoldAsync(s);
+        var (first, last, today) = (new DateOnly(2024, 2, 1), new DateOnly(2024, 2, 29), new DateOnly(2024, 4, 1));
+        var months = await s.RunAsync(sp => FactStore.SumAsync(sp.GetRequiredService<DubanDbContext>(), first, last, today, default));
+        foreach (var fact in Enum.GetValues<Fact>())
+        {
+            Assert.Equal(kept.Entries.Where(e => e.Key.Day >= first && e.Key.Day <= last).Sum(e => e.Value[fact]), months.Sum(u => u.Facts[fact]));
+        }
+
+        var matters = await s.RunAsync(sp => FactStore.MattersAsync(sp.GetRequiredService<DubanDbContext>(), lead, first, last, default));
+        Assert.Equal(6, matters.Count); // the drill-down finds every appeal
+    }
+
     /// <summary>An assignment's deltas copied until there are more than two chunks of them: how many, and the sums.</summary>
     private static async Task<(int Deltas, FactDelta Sums)> DeltasOfThreeChunksAsync(Storage s)
     {
