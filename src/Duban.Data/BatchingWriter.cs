@@ -12,10 +12,11 @@ namespace Duban.Data;
 /// </summary>
 /// <param name="MaxBatch">Writes in one transaction at most.</param>
 /// <param name="MaxWait">How long a batch that is not full waits for more writes before it commits; zero commits
-/// whatever has queued meanwhile (under load the previous commit's fsync is the wait). 1 ms by default: each batch has
-/// a fixed cost (its context, BEGIN, the look-ups, the commit), and at a steady 1,000 requests/s batches of one to three
-/// paid it for 1.12–1.19 ms of CPU a request against 0.84–0.98 ms with the wait (docs/BENCHMARKS.md); a lone request
-/// waits that millisecond more.</param>
+/// whatever has queued meanwhile (under load the previous commit's fsync is the wait), the default. A wait trades
+/// latency for CPU: each batch has a fixed cost (its context, BEGIN, the look-ups, the commit), and at a steady 1,000
+/// requests/s 1 ms cut the server's CPU a request from 1.11–1.16 to 0.87–1.02 ms, but the wait's timer fires late on a
+/// busy thread pool, so the median answer took 13–29 ms instead of 5–17 and the p99 came nearer 50 ms
+/// (docs/BENCHMARKS.md).</param>
 public sealed record BatchingWriterOptions(int MaxBatch, TimeSpan MaxWait)
 {
     /// <exception cref="FormatException">A malformed value; the message names its key.</exception>
@@ -24,7 +25,7 @@ public sealed record BatchingWriterOptions(int MaxBatch, TimeSpan MaxWait)
         ArgumentNullException.ThrowIfNull(configuration);
         return new BatchingWriterOptions(
             Int(configuration, "Writes:MaxBatch", 256, 1, 10_000),
-            Span(configuration, "Writes:MaxWait", TimeSpan.FromMilliseconds(1), TimeSpan.Zero, TimeSpan.FromSeconds(10)));
+            Span(configuration, "Writes:MaxWait", TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromSeconds(10)));
     }
 }
 
