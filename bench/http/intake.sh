@@ -5,6 +5,7 @@
 # percentiles, the server's CPU per request (utime+stime from /proc), and the disk's limit of one fsync'd commit per
 # request measured in the same directory. Asserts nothing. See docs/BENCHMARKS.md.
 #   bench/http/intake.sh [--seconds 20] [--clients 8,32,64] [--warmup 10] [--postgres CONN] [--no-publish] [--trace FILE.perf]
+#     (--clients "" skips the closed-loop runs: with --paced and --trace the profiles are of the paced runs)
 #     [--minimal] (the actions send Prefer: return=minimal, as an integration acting in bulk would: no matter read back)
 #     [--floor] (also, after the appeals, the same number of clients sending appeals refused before any look-up or write:
 #     the HTTP path's own rate and CPU, bench=floor)
@@ -127,6 +128,9 @@ for c in "${list[@]}"; do run "$c" "$seconds" "a$c" action; done
 for r in "${rates[@]}"; do run 64 "$seconds" "q$r" action "$r"; done
 if [ -n "$trace" ]; then
   wait "$tracer" || true
+  # The runtime deletes its perf map when the server exits: kept beside the trace (copy it back to /tmp/perf-PID.map
+  # to read the trace again with perf script).
+  cp "/tmp/perf-$server.map" "$trace.map" 2>/dev/null || true
   for f in "$trace" "$trace.actions"; do
     echo "# profile: self time, top 40 frames ($f)"
     perf report -i "$f" --no-children --sort symbol --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -40 || true
