@@ -16,7 +16,8 @@ namespace Duban.Data;
 /// save on its own writes them inside EF's own transaction just before it commits (a transaction of this ledger's
 /// around EF's cost a savepoint and a fifth of an action). A failed save writes none, and a retried one writes them
 /// once, since a matter's <see cref="Matter.FactsBaseline"/> moves only on success. Nothing written outside a save (a
-/// dry run) counts.
+/// dry run) counts. A batch of new matters written set-based (<see cref="WriteNewAsync"/>) on SQLite adds its summed
+/// counters to the folded rows instead of writing deltas.
 /// </summary>
 public sealed class FactLedger(Rules rules, ReviewOptions options) : SaveChangesInterceptor, IDbTransactionInterceptor
 {
