@@ -270,6 +270,7 @@ public sealed class BatchingWriterTests
             db => Import.AppealBatchTests.RowsAsync<MatterEventRow>(db, "Id"),
             db => Import.AppealBatchTests.RowsAsync<MilestoneRow>(db, "Id"),
             db => Import.AppealBatchTests.RowsAsync<LookBack>(db, "Id"),
+            db => Import.AppealBatchTests.RowsAsync<UnitFactDelta>(db, "Id"), // an action's save writes deltas on both engines
             // A save's tally rows are its net change: several actions on a matter in one save net out what a save each
             // would add and take away. The tallies they fold into are the same.
             async db => [.. (await db.MatterTallyDeltas.AsNoTracking().ToListAsync())

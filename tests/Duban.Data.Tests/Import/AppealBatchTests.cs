@@ -10,8 +10,9 @@ namespace Duban.Tests.Import;
 /// <summary>
 /// A batch of appeals (an import's rows, <see cref="AppealIntake.RegisterManyAsync"/>) is stored as the same appeals
 /// registered one at a time would be: every row of every table the registration writes is equal cell by cell (but the
-/// random 查询码; the review counters once folded), and so is every answer — repeats of stored appeals and of the batch's own, a repeat of a repeat,
-/// replayed and conflicting keys, refused rows, routed rows, imported history and numbers in two years.
+/// random 查询码; the review counters once folded), and so is every answer — repeats of stored appeals and of the
+/// batch's own, a repeat of a repeat, replayed and conflicting keys, refused rows, routed rows, imported history and
+/// numbers in two years.
 /// </summary>
 public sealed class AppealBatchTests
 {
@@ -215,7 +216,6 @@ public sealed class AppealBatchTests
             ? $"invalid: {string.Join(", ", invalid.Errors.Keys.Order(StringComparer.Ordinal))}"
             : outcome.Refused!.GetType().Name; // a conflict's message names the earlier 查询码, random in each database
 
-    /// <summary>Every row of a table, each cell as invariant text, ordered.</summary>
     /// <summary>Folds both databases' review counters, then finds the day, month and drill-down rows the same.</summary>
     internal static async Task FoldedCountersAgreeAsync(Storage expected, Storage actual)
     {
@@ -235,6 +235,7 @@ public sealed class AppealBatchTests
         }
     }
 
+    /// <summary>Every row of a table, each cell as invariant text, ordered.</summary>
     internal static async Task<List<string>> RowsAsync<T>(DubanDbContext db, params string[] skip)
         where T : class
     {
