@@ -21,6 +21,21 @@ public sealed class ReviewStorageTests
 
     private static Task<FactDelta> AllAsync(Storage s) => s.RunAsync(sp => FactStore.AllAsync(sp.GetRequiredService<DubanDbContext>(), default));
 
+    /// <summary>The counters the stored events replay to (<see cref="MatterFacts.Replay"/>), every matter's summed.</summary>
+    private static Task<FactDelta> ReplayedAsync(Storage s) => s.RunAsync(async sp =>
+    {
+        var rules = sp.GetRequiredService<Rules>();
+        var all = new FactDelta();
+        var events = await sp.GetRequiredService<DubanDbContext>().MatterEvents.AsNoTracking()
+            .OrderBy(e => e.MatterId).ThenBy(e => e.Sequence).ToListAsync();
+        foreach (var history in events.GroupBy(e => e.MatterId))
+        {
+            all.Add(MatterFacts.Replay(history.Select(e => e.ToEvent()), rules.Calendar, ReviewRules.Default));
+        }
+
+        return all;
+    });
+
     private static Task<int> FoldAsync(Storage s) => s.RunAsync(sp => FactStore.FoldAsync(sp.GetRequiredService<DubanDbContext>(), null, default));
 
     private static bool Same(FactDelta a, FactDelta b)
@@ -98,17 +113,7 @@ public sealed class ReviewStorageTests
         var deltas = await s.RunAsync(sp => sp.GetRequiredService<DubanDbContext>().UnitFactDeltas.CountAsync());
         Assert.Equal(engine == TestDatabase.Postgres, deltas > 0);
         var kept = await AllAsync(s);
-        var replayed = await s.RunAsync(async sp =>
-        {
-            var all = new FactDelta();
-            var events = await sp.GetRequiredService<DubanDbContext>().MatterEvents.AsNoTracking().OrderBy(e => e.MatterId).ThenBy(e => e.Sequence).ToListAsync();
-            foreach (var history in events.GroupBy(e => e.MatterId))
-            {
-                all.Add(MatterFacts.Replay(history.Select(e => e.ToEvent()), sp.GetRequiredService<Rules>().Calendar, ReviewRules.Default));
-            }
-
-            return all;
-        });
+        var replayed = await ReplayedAsync(s);
         Assert.True(Same(kept, replayed), "the batches' counters differ from the replay of their events");
         var lead = await s.RunAsync(sp => sp.GetRequiredService<DubanDbContext>().Matters.Select(m => m.LeadUnitId).Distinct().SingleAsync());
         Assert.Equal(6, kept.Entries.Where(e => e.Key.UnitId == lead && e.Key.Role == FactRole.Lead).Sum(e => e.Value[Fact.Assigned]));
@@ -236,19 +241,7 @@ public sealed class ReviewStorageTests
 
         await TalliesAgreeWithTheMattersAsync(s);
         var kept = await AllAsync(s);
-        var replayed = await s.RunAsync(async sp =>
-        {
-            var db = sp.GetRequiredService<DubanDbContext>();
-            var rules = sp.GetRequiredService<Rules>();
-            var all = new FactDelta();
-            var events = await db.MatterEvents.AsNoTracking().OrderBy(e => e.MatterId).ThenBy(e => e.Sequence).ToListAsync();
-            foreach (var history in events.GroupBy(e => e.MatterId))
-            {
-                all.Add(MatterFacts.Replay(history.Select(e => e.ToEvent()), rules.Calendar, ReviewRules.Default));
-            }
-
-            return all;
-        });
+        var replayed = await ReplayedAsync(s);
         Assert.True(Same(kept, replayed), "the kept counters differ from the replay of the stored events");
         Assert.True(kept.Entries.Sum(e => e.Value[Fact.TransferredOut]) > 0, "the random run made no transfer");
         Assert.True(kept.Entries.Sum(e => e.Value[Fact.Redone]) > 0, "the random run made no redo");
