@@ -3,8 +3,6 @@ using System.Text;
 using Duban.Matters;
 using Duban.Tabular;
 using Duban.Text;
-using MiniExcelLibs;
-using MiniExcelLibs.OpenXml;
 
 namespace Duban.Data;
 
@@ -41,7 +39,7 @@ public sealed record SpreadsheetLimits
 }
 
 /// <summary>
-/// A spreadsheet opened for import: xlsx through MiniExcel (merged cells filled, formulas read as their cached values,
+/// A spreadsheet opened for import: xlsx through <see cref="Xlsx"/> (merged cells filled, formulas read as their cached values,
 /// dates as <see cref="DateTime"/>), or CSV in UTF-8 or GBK/GB18030. The header is the first non-blank row; data rows
 /// are read lazily each time <see cref="Rows"/> is enumerated, so 100,000 rows never sit in memory together.
 /// A file that cannot be read is refused whole (<see cref="ValidationFailedException"/> on the field <c>file</c>),
@@ -207,17 +205,10 @@ public sealed class Spreadsheet
     private static Spreadsheet OpenXlsx(Stream stream, string? sheet, SpreadsheetLimits limits)
     {
         CheckZip(stream, limits);
-        List<string> sheets;
-        try
-        {
-            stream.Position = 0;
-            sheets = stream.GetSheetNames();
-        }
-        catch (Exception ex) when (IsUnreadable(ex))
-        {
-            throw CannotRead(ex);
-        }
-
+        // One workbook for the names, the header's reading and each reading of the rows: it keeps the shared strings
+        // and the merged ranges.
+        var workbook = Unreadable(() => Xlsx.Open(stream));
+        var sheets = workbook.SheetNames;
         if (sheets.Count == 0)
         {
             throw ValidationFailedException.For("file", "工作簿里没有工作表。");
@@ -227,35 +218,21 @@ public sealed class Spreadsheet
             ? sheets.FirstOrDefault(s => string.Equals(s, wanted, StringComparison.Ordinal))
               ?? throw ValidationFailedException.For("sheet", $"没有名为「{wanted}」的工作表；工作表有：{string.Join("、", sheets)}。")
             : sheets[0];
-        var configuration = new OpenXmlConfiguration { FillMergedCells = true };
 
-        CheckDimension(stream, sheets.IndexOf(chosen), limits);
+        // A sheet whose <dimension ref="A1:C1048576"/> (written by Excel, WPS and MiniExcel) claims more rows than the
+        // limit is refused before a row is read, in milliseconds; one without it, or lying, stops at the limit as read.
+        // The header and a few blank rows above it are not data: the limit counts data rows.
+        if (Unreadable(() => workbook.DeclaredRows(chosen)) is { } declared && declared > limits.MaxRows + 100L)
+        {
+            throw ValidationFailedException.For("file", FormattableString.Invariant($"工作表有 {declared} 行，超过上限 {limits.MaxRows} 行，请拆分文件。"));
+        }
 
         IEnumerable<SheetRow> All()
         {
-            stream.Position = 0;
-            var number = 0;
-            using var query = Unreadable(() => stream.Query(useHeaderRow: false, sheetName: chosen, excelType: ExcelType.XLSX, configuration: configuration).GetEnumerator());
-            while (Unreadable(query.MoveNext))
+            using var rows = Unreadable(() => workbook.Rows(chosen).GetEnumerator());
+            while (Unreadable(rows.MoveNext))
             {
-                var row = (IDictionary<string, object?>)query.Current;
-                number++; // MiniExcel yields every row from the first, blank ones included, so the count is the sheet's row number
-                var cells = new List<object?>(row.Count);
-                foreach (var (column, value) in row)
-                {
-                    var index = CellValues.ColumnIndex(column);
-                    while (cells.Count <= index)
-                    {
-                        cells.Add(null);
-                    }
-
-                    if (index >= 0)
-                    {
-                        cells[index] = value;
-                    }
-                }
-
-                yield return new SheetRow(number, cells);
+                yield return new SheetRow(rows.Current.Number, rows.Current.Cells);
             }
         }
 
@@ -263,7 +240,7 @@ public sealed class Spreadsheet
     }
 
     /// <summary>
-    /// Before MiniExcel sees the file: the zip's directory (entries, sizes, ratios), then every entry inflated once from
+    /// Before the workbook is read: the zip's directory (entries, sizes, ratios), then every entry inflated once from
     /// its own data and counted (<see cref="Attachments.ZipBombs"/>), so a directory that lies about sizes is caught too.
     /// Nothing is kept in memory.
     /// </summary>
@@ -294,107 +271,7 @@ public sealed class Spreadsheet
         }
     }
 
-    /// <summary>
-    /// Refuses a sheet whose <c>&lt;dimension ref="A1:C1048576"/&gt;</c> (written by Excel, WPS and MiniExcel) says it has
-    /// more rows than the limit, before a row is read: a million-row file is refused in milliseconds, not after reading
-    /// 200,001 rows. A sheet without one (or lying) still stops at the limit while rows are read.
-    /// </summary>
-    private static void CheckDimension(Stream stream, int sheetIndex, SpreadsheetLimits limits)
-    {
-        try
-        {
-            stream.Position = 0;
-            using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
-            if (SheetPart(zip, sheetIndex) is not { } part || zip.GetEntry(part) is not { } entry)
-            {
-                return;
-            }
-
-            using var content = entry.Open();
-            using var xml = System.Xml.XmlReader.Create(content, SafeXml);
-            while (xml.Read())
-            {
-                if (xml.NodeType != System.Xml.XmlNodeType.Element)
-                {
-                    continue;
-                }
-
-                if (xml.LocalName == "sheetData")
-                {
-                    return; // the dimension comes before the data, or not at all
-                }
-
-                if (xml.LocalName == "dimension" && xml.GetAttribute("ref") is { } reference)
-                {
-                    var last = reference[(reference.IndexOf(':', StringComparison.Ordinal) + 1)..];
-                    var digits = new string(last.Where(char.IsAsciiDigit).ToArray());
-                    // The header and a few blank rows above it are not data: the limit counts data rows.
-                    if (long.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var rows)
-                        && rows > limits.MaxRows + 100L)
-                    {
-                        throw ValidationFailedException.For("file",
-                            FormattableString.Invariant($"工作表有 {rows} 行，超过上限 {limits.MaxRows} 行，请拆分文件。"));
-                    }
-
-                    return;
-                }
-            }
-        }
-        catch (Exception ex) when (IsUnreadable(ex))
-        {
-            throw CannotRead(ex);
-        }
-        finally
-        {
-            stream.Position = 0;
-        }
-    }
-
-    private static readonly System.Xml.XmlReaderSettings SafeXml = new() { DtdProcessing = System.Xml.DtdProcessing.Prohibit, XmlResolver = null };
-
-    /// <summary>The zip part of the n-th sheet in the workbook's order: xl/workbook.xml names the relation, its .rels the part.</summary>
-    private static string? SheetPart(ZipArchive zip, int sheetIndex)
-    {
-        const string Relationships = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
-        string? relation = null;
-        using (var workbook = zip.GetEntry("xl/workbook.xml")?.Open())
-        {
-            if (workbook is null)
-            {
-                return null;
-            }
-
-            using var xml = System.Xml.XmlReader.Create(workbook, SafeXml);
-            var index = 0;
-            while (relation is null && xml.Read())
-            {
-                if (xml.NodeType == System.Xml.XmlNodeType.Element && xml.LocalName == "sheet" && index++ == sheetIndex)
-                {
-                    relation = xml.GetAttribute("id", Relationships);
-                }
-            }
-        }
-
-        using var rels = zip.GetEntry("xl/_rels/workbook.xml.rels")?.Open();
-        if (relation is null || rels is null)
-        {
-            return null;
-        }
-
-        using var links = System.Xml.XmlReader.Create(rels, SafeXml);
-        while (links.Read())
-        {
-            if (links.NodeType == System.Xml.XmlNodeType.Element && links.LocalName == "Relationship" && links.GetAttribute("Id") == relation
-                && links.GetAttribute("Target") is { } target)
-            {
-                return target.StartsWith('/') ? target[1..] : "xl/" + target;
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>Runs a step of MiniExcel's reading: whatever it throws on a damaged file (broken or non-XML sheet, a DTD,
+    /// <summary>Runs a step of the workbook's reading: whatever it throws on a damaged file (broken or non-XML sheet, a DTD,
     /// entity expansion, a bad zip, missing parts) becomes the refusal of the whole file.</summary>
     private static T Unreadable<T>(Func<T> read)
     {

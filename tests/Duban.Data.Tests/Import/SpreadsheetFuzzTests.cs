@@ -8,7 +8,7 @@ using Xunit.Abstractions;
 namespace Duban.Tests.Import;
 
 /// <summary>
-/// Fuzzing of the spreadsheet reader every importer uses (<see cref="Spreadsheet"/>: MiniExcel for xlsx, the CSV
+/// Fuzzing of the spreadsheet reader every importer uses (<see cref="Spreadsheet"/>: <see cref="Tabular.Xlsx"/> for xlsx, the CSV
 /// reader with encoding detection): real files mutated byte by byte, opened and read to the end. Property: the only
 /// exception is the importer's refusal of the file (<see cref="ValidationFailedException"/>), and every row read is
 /// below the header. About 15 s of the default 60 (<see cref="Fuzzer"/>).
@@ -29,6 +29,8 @@ public sealed class SpreadsheetFuzzTests(ITestOutputHelper output)
     private static readonly byte[][] Seeds =
     [
         Xlsx(),
+        new TestWorkbook { SharedStrings = true, Prefixed = true }.Sheet("诉求").Row(1, "标题", "分类", "收到时间").Row(2, " 路灯", "城乡建设", new TestWorkbook.DateSerial(45352.375))
+            .Row(4, "噪音 ", null, true).Merge("B2:B4").Build(),
         Encoding.UTF8.GetBytes("标题,内容,区域\r\n\"噪音, 扰民\",\"夜间\"\"施工\"\"\n噪音\",K-T\r\n"),
         [.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes("标题,内容\r\n甲,乙\r\n")],
         CodePagesEncodingProvider.Instance.GetEncoding(936)!.GetBytes("标题,内容\r\n甲,乙\r\n"),
