@@ -69,6 +69,9 @@ internal sealed record BenchOptions
     /// <summary>Rows in each generated import file (xlsx and GB18030 CSV) and the real appeals they are made from.</summary>
     public int ImportSize { get; init; } = 100_000;
 
+    /// <summary>The import's formats, in the order they run (the first pays for the runtime's compiling the import).</summary>
+    public IReadOnlyList<string> ImportFormats { get; init; } = ["xlsx", "csv"];
+
     /// <summary>Matters (with whole histories over three years, in 3,000 units) behind the review measurements.</summary>
     public int ReviewSize { get; init; } = 1_000_000;
 
@@ -118,6 +121,7 @@ internal sealed record BenchOptions
           --appeals <file>      the real appeals the synthetic texts vary (default shared/data/appeals-taidi2020/hot_issue_messages.csv
                                 in a folder above the bench or the working directory; labelled_sample.csv is read beside it)
           --import-n <n>        rows in each generated import file, xlsx and GB18030 CSV (default 100000; --quick 1000)
+          --import-formats <l>  the import's formats in the order run, of xlsx,csv (default xlsx,csv)
           --replies <file>      the real appeals the import rows are made from (default shared/data/appeals-taidi2020/replies.csv, found likewise)
           --review-n <n>        matters with whole histories behind the review timings (default 1000000; --quick 5000)
           --help
@@ -203,6 +207,15 @@ internal sealed record BenchOptions
                         break;
                     case "--import-n":
                         importSize = PositiveInt(Value(), arg);
+                        break;
+                    case "--import-formats":
+                        var formats = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                        if (formats.Length == 0 || formats.Any(f => f is not ("xlsx" or "csv")) || formats.Distinct().Count() != formats.Length)
+                        {
+                            throw new FormatException($"{arg}: a list of xlsx and csv, each once");
+                        }
+
+                        options = options with { ImportFormats = formats };
                         break;
                     case "--review-n":
                         reviewSize = PositiveInt(Value(), arg);

@@ -29,8 +29,9 @@ internal sealed class ImportBench(BenchOptions options, Report report, TextWrite
             Generate();
         }
 
-        foreach (var (format, path) in _files)
+        foreach (var format in options.ImportFormats)
         {
+            var path = _files[format];
             await using var database = await BenchDatabase.CreateAsync(engine, options.Postgres, cancellationToken);
             var services = await database.ServicesAsync(TimeProvider.System, cancellationToken);
             var organisation = await BenchOrganisation.CreateAsync(services, cancellationToken);

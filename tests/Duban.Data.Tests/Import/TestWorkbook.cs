@@ -26,6 +26,9 @@ public sealed class TestWorkbook
     /// <summary>Cells carry no reference (<c>r</c>), each following the one before, as the format allows.</summary>
     public bool WithoutReferences { get; init; }
 
+    /// <summary>Serials count days from 1904-01-01 (<c>&lt;workbookPr date1904="1"/&gt;</c>), as old Mac Excel wrote them.</summary>
+    public bool Date1904 { get; init; }
+
     /// <summary>An Excel serial number in a cell styled as a date (numFmt 22, <c>m/d/yy h:mm</c>).</summary>
     public sealed record DateSerial(double Value);
 
@@ -73,6 +76,7 @@ public sealed class TestWorkbook
             Add(zip, "xl/workbook.xml", $"""
                 <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
                 <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">
+                {(Date1904 ? "<workbookPr date1904=\"1\"/>" : string.Empty)}
                 <sheets>{string.Concat(sheets.Select(i => $"<sheet name=\"{SecurityElement.Escape(_sheets[i - 1].Name)}\" sheetId=\"{i}\" r:id=\"rId{i}\"/>"))}</sheets>
                 </workbook>
                 """);

@@ -85,6 +85,14 @@ public sealed class XlsxTests
         Assert.Throws<InvalidDataException>(() => damaged.Rows("a").ToList());
     }
 
+    [Fact]
+    public void DatesOfThe1904System_AreTheDatesExcelShows()
+    {
+        var bytes = new TestWorkbook { Date1904 = true }.Sheet("a").Row(1, new TestWorkbook.DateSerial(0), new TestWorkbook.DateSerial(43890.5), 43890.5).Build();
+        using var workbook = Xlsx.Open(new MemoryStream(bytes));
+        Assert.Equal([new DateTime(1904, 1, 1), new DateTime(2024, 3, 1, 12, 0, 0), 43890.5], Assert.Single(workbook.Rows("a")).Cells);
+    }
+
     /// <summary>The sheet's XML with one piece of text replaced (the zip written again).</summary>
     private static byte[] Rewrite(byte[] xlsx, string from, string to)
     {
