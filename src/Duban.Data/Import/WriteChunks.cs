@@ -9,15 +9,17 @@ namespace Duban.Data;
 /// only write lock for minutes). Each row stays all or nothing: EF Core saves it under a savepoint of the chunk's
 /// transaction, and a batch of rows written together has its own. Two seconds keep the pause below a tenth of a fast
 /// import's time while a waiting writer waits at most that long. On SQLite the bulk writer then steps aside for
-/// <see cref="SqlitePause"/>: a waiting writer polls for the lock (SQLite's busy handler, every 100 ms once it has
-/// waited a while), and one that never finds it free between chunks would wait out its timeout however short each
-/// chunk is. PostgreSQL locks rows, not the database: no pause.
+/// <see cref="SqlitePause"/>: a writer this process's turns (<see cref="WriteTurns"/>) do not hold back (the running
+/// server's, while the command line imports) polls for the lock in SQLite's busy handler, every 100 ms once it has
+/// waited a while, and one that never found it free between chunks would wait out its timeout however short each
+/// chunk is. 110 ms is the shortest pause sure to hold one of those polls (200 ms before: a tenth of an import spent
+/// idle). PostgreSQL locks rows, not the database: no pause.
 /// </summary>
 public sealed class WriteChunks(DubanDbContext db, bool dryRun) : IAsyncDisposable
 {
     public const int MaxRows = 20_000;
     public static readonly TimeSpan MaxTime = TimeSpan.FromSeconds(2);
-    public static readonly TimeSpan SqlitePause = TimeSpan.FromMilliseconds(200);
+    public static readonly TimeSpan SqlitePause = TimeSpan.FromMilliseconds(110);
 
     private readonly bool _sqlite = db.Database.IsSqlite();
     private IDbContextTransaction? _transaction;
