@@ -97,7 +97,8 @@ internal sealed class MilestoneRowConfiguration : IEntityTypeConfiguration<Miles
         e.ToTable("milestones");
         e.HasIndex(m => new { m.MatterId, m.Stage, m.Node }).IsUnique();
         e.Property(m => m.Name).HasMaxLength(100);
-        e.HasIndex(m => m.DueAt);
+        // No index by due instant alone: every read of milestones goes by matter (lists read the matter's own NextDueAt),
+        // and one cost each new matter three scattered index pages (~3 of the ~55 pages a commit of intake writes).
         e.HasIndex(m => m.NextEscalationAt); // the sweep reads only what is due
         // 督查室's attention list: the few unmet milestones escalated for their deadline, not all three per matter.
         e.HasIndex(m => m.MatterId).HasFilter("\"MetAt\" IS NULL AND \"EscalatedKinds\" <> 0").HasDatabaseName("IX_milestones_Escalated");

@@ -2299,8 +2299,6 @@ namespace Duban.Data.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("DueAt");
-
                     b.HasIndex("MatterId")
                         .HasDatabaseName("IX_milestones_Escalated")
                         .HasFilter("\"MetAt\" IS NULL AND \"EscalatedKinds\" <> 0");

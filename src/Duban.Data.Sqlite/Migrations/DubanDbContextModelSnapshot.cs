@@ -33,7 +33,8 @@ namespace Duban.Data.Sqlite.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("At")
+                    b.Property<string>("At")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<long>("EntryId")
@@ -61,7 +62,8 @@ namespace Duban.Data.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("CreatedAt")
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("EscalationId")
@@ -111,7 +113,8 @@ namespace Duban.Data.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("CreatedAt")
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Name")
@@ -119,7 +122,7 @@ namespace Duban.Data.Sqlite.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("RevokedAt")
+                    b.Property<string>("RevokedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Role")
@@ -192,7 +195,8 @@ namespace Duban.Data.Sqlite.Migrations
                         .HasMaxLength(20000)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("ReceivedAt")
+                    b.Property<string>("ReceivedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("RegionUnitId")
@@ -201,7 +205,7 @@ namespace Duban.Data.Sqlite.Migrations
                     b.Property<long?>("RepeatOfId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime?>("RepliedAt")
+                    b.Property<string>("RepliedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("RequestHash")
@@ -246,7 +250,8 @@ namespace Duban.Data.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("At")
+                    b.Property<string>("At")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("By")
@@ -293,7 +298,8 @@ namespace Duban.Data.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("PublishedAt")
+                    b.Property<string>("PublishedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("PublishedBy")
@@ -326,7 +332,8 @@ namespace Duban.Data.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("CreatedAt")
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("CreatedBy")
@@ -371,7 +378,8 @@ namespace Duban.Data.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("CreatedAt")
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("CreatedBy")
@@ -435,7 +443,8 @@ namespace Duban.Data.Sqlite.Migrations
                     b.Property<long?>("TargetReportId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("UploadedAt")
+                    b.Property<string>("UploadedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("UploadedById")
@@ -477,7 +486,8 @@ namespace Duban.Data.Sqlite.Migrations
                     b.Property<long>("Size")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("StoredAt")
+                    b.Property<string>("StoredAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.HasKey("Sha256");
@@ -512,7 +522,8 @@ namespace Duban.Data.Sqlite.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("At")
+                    b.Property<string>("At")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Changes")
@@ -567,7 +578,8 @@ namespace Duban.Data.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("CreatedAt")
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("CreatedById")
@@ -613,7 +625,8 @@ namespace Duban.Data.Sqlite.Migrations
                     b.Property<int>("Year")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("AddedAt")
+                    b.Property<string>("AddedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("NoticeJson")
@@ -631,7 +644,8 @@ namespace Duban.Data.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("CreatedAt")
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("CreatedBy")
@@ -690,7 +704,8 @@ namespace Duban.Data.Sqlite.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("UpdatedAt")
+                    b.Property<string>("UpdatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Window")
@@ -714,7 +729,8 @@ namespace Duban.Data.Sqlite.Migrations
                         .HasMaxLength(8000)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("CreatedAt")
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("CreatedById")
@@ -743,7 +759,7 @@ namespace Duban.Data.Sqlite.Migrations
                     b.Property<int>("Number")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime?>("PublishedAt")
+                    b.Property<string>("PublishedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("PublishedByName")
@@ -825,14 +841,15 @@ namespace Duban.Data.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("CreatedAt")
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("CreatedBy")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("FinalAt")
+                    b.Property<string>("FinalAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Group")
@@ -852,7 +869,7 @@ namespace Duban.Data.Sqlite.Migrations
                     b.Property<DateOnly?>("PublicityEnds")
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("PublishedAt")
+                    b.Property<string>("PublishedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Stages")
@@ -883,7 +900,7 @@ namespace Duban.Data.Sqlite.Migrations
                     b.Property<long>("CompetitionId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime?>("DecidedAt")
+                    b.Property<string>("DecidedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("DecidedBy")
@@ -899,7 +916,8 @@ namespace Duban.Data.Sqlite.Migrations
                     b.Property<int>("Status")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("SubmittedAt")
+                    b.Property<string>("SubmittedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("SubmittedBy")
@@ -932,7 +950,7 @@ namespace Duban.Data.Sqlite.Migrations
                     b.Property<string>("Answer")
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("AnsweredAt")
+                    b.Property<string>("AnsweredAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("AnsweredBy")
@@ -941,7 +959,8 @@ namespace Duban.Data.Sqlite.Migrations
                     b.Property<long>("CompetitionId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("FiledAt")
+                    b.Property<string>("FiledAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("FiledBy")
@@ -978,20 +997,21 @@ namespace Duban.Data.Sqlite.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("CreatedAt")
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("LastError")
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("NextAttemptAt")
+                    b.Property<string>("NextAttemptAt")
                         .HasColumnType("TEXT");
 
                     b.Property<long>("NoticeId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime?>("SentAt")
+                    b.Property<string>("SentAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Status")
@@ -1021,7 +1041,8 @@ namespace Duban.Data.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("CreatedAt")
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("CreditCode")
@@ -1056,7 +1077,8 @@ namespace Duban.Data.Sqlite.Migrations
                     b.Property<long>("CadreId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("CreatedAt")
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("CreatedById")
@@ -1069,7 +1091,7 @@ namespace Duban.Data.Sqlite.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("EndedAt")
+                    b.Property<string>("EndedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("EndedById")
@@ -1115,10 +1137,11 @@ namespace Duban.Data.Sqlite.Migrations
                     b.Property<bool>("Announced")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("At")
+                    b.Property<string>("At")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("ForDueAt")
+                    b.Property<string>("ForDueAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Kind")
@@ -1143,7 +1166,8 @@ namespace Duban.Data.Sqlite.Migrations
                     b.Property<long?>("MilestoneId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("RecordedAt")
+                    b.Property<string>("RecordedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Stage")
@@ -1171,10 +1195,11 @@ namespace Duban.Data.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("CurrentDueAt")
+                    b.Property<string>("CurrentDueAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("DecidedAt")
+                    b.Property<string>("DecidedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("DecidedById")
@@ -1185,7 +1210,7 @@ namespace Duban.Data.Sqlite.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("DecidedDueAt")
+                    b.Property<string>("DecidedDueAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("DecisionNote")
@@ -1198,7 +1223,8 @@ namespace Duban.Data.Sqlite.Migrations
                     b.Property<int>("Node")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("ProposedDueAt")
+                    b.Property<string>("ProposedDueAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Reason")
@@ -1206,7 +1232,8 @@ namespace Duban.Data.Sqlite.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("RequestedAt")
+                    b.Property<string>("RequestedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("RequestedById")
@@ -1251,7 +1278,8 @@ namespace Duban.Data.Sqlite.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("At")
+                    b.Property<string>("At")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Outcome")
@@ -1296,7 +1324,7 @@ namespace Duban.Data.Sqlite.Migrations
                         .HasMaxLength(260)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("FinishedAt")
+                    b.Property<string>("FinishedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("Historical")
@@ -1316,7 +1344,8 @@ namespace Duban.Data.Sqlite.Migrations
                     b.Property<int>("Saved")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("StartedAt")
+                    b.Property<string>("StartedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -1332,7 +1361,7 @@ namespace Duban.Data.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime?>("ClosedAt")
+                    b.Property<string>("ClosedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ClosedByName")
@@ -1372,7 +1401,8 @@ namespace Duban.Data.Sqlite.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("RegisteredAt")
+                    b.Property<string>("RegisteredAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("RegisteredById")
@@ -1461,14 +1491,15 @@ namespace Duban.Data.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime?>("ApprovedAt")
+                    b.Property<string>("ApprovedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ApprovedByName")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("DraftedAt")
+                    b.Property<string>("DraftedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("DraftedByName")
@@ -1486,7 +1517,7 @@ namespace Duban.Data.Sqlite.Migrations
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("SentAt")
+                    b.Property<string>("SentAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("SentByName")
@@ -1519,7 +1550,8 @@ namespace Duban.Data.Sqlite.Migrations
                     b.Property<long?>("CardId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("CreatedAt")
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("CreatedByName")
@@ -1547,7 +1579,7 @@ namespace Duban.Data.Sqlite.Migrations
                         .HasMaxLength(300)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("RecordedAt")
+                    b.Property<string>("RecordedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("RecordedByName")
@@ -1600,7 +1632,8 @@ namespace Duban.Data.Sqlite.Migrations
                     b.Property<long>("Count")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("IssuedAt")
+                    b.Property<string>("IssuedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("IssuedByName")
@@ -1617,7 +1650,7 @@ namespace Duban.Data.Sqlite.Migrations
                         .HasMaxLength(300)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("RevokedAt")
+                    b.Property<string>("RevokedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("RevokedByName")
@@ -1659,7 +1692,8 @@ namespace Duban.Data.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("At")
+                    b.Property<string>("At")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Cause")
@@ -1692,7 +1726,8 @@ namespace Duban.Data.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("At")
+                    b.Property<string>("At")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<long>("JudgeUserId")
@@ -1755,10 +1790,11 @@ namespace Duban.Data.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime?>("ClosedAt")
+                    b.Property<string>("ClosedAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("OpenedAt")
+                    b.Property<string>("OpenedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("OpenedBy")
@@ -1797,7 +1833,7 @@ namespace Duban.Data.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime?>("CheckedAt")
+                    b.Property<string>("CheckedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("CheckedById")
@@ -1808,10 +1844,12 @@ namespace Duban.Data.Sqlite.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("ClosedAt")
+                    b.Property<string>("ClosedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("DueAt")
+                    b.Property<string>("DueAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<long>("MatterId")
@@ -1850,13 +1888,14 @@ namespace Duban.Data.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("AssignedAt")
+                    b.Property<string>("AssignedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<long>("AssignerUnitId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime?>("ClosedAt")
+                    b.Property<string>("ClosedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Code")
@@ -1868,7 +1907,7 @@ namespace Duban.Data.Sqlite.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("ColourDueAt")
+                    b.Property<string>("ColourDueAt")
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("Complex")
@@ -1893,7 +1932,7 @@ namespace Duban.Data.Sqlite.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("HandlingSince")
+                    b.Property<string>("HandlingSince")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Kind")
@@ -1904,10 +1943,10 @@ namespace Duban.Data.Sqlite.Migrations
                     b.Property<long>("LeadUnitId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime?>("NextDueAt")
+                    b.Property<string>("NextDueAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("NextDueSoonAt")
+                    b.Property<string>("NextDueSoonAt")
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("ParentId")
@@ -1956,7 +1995,7 @@ namespace Duban.Data.Sqlite.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("VerifiedAt")
+                    b.Property<string>("VerifiedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Version")
@@ -1967,8 +2006,6 @@ namespace Duban.Data.Sqlite.Migrations
 
                     b.HasIndex("AssignedAt");
 
-                    b.HasIndex("AssignerUnitId", "Status", "NextDueAt", "NextDueSoonAt");
-
                     b.HasIndex("Code")
                         .IsUnique();
 
@@ -1978,8 +2015,6 @@ namespace Duban.Data.Sqlite.Migrations
 
                     b.HasIndex("ParentId");
 
-                    b.HasIndex("LeadUnitId", "Status", "NextDueAt", "NextDueSoonAt");
-
                     b.HasIndex("NextDueAt", "Id");
 
                     b.HasIndex("NextDueAt", "LeadUnitId");
@@ -1987,6 +2022,10 @@ namespace Duban.Data.Sqlite.Migrations
                     b.HasIndex("Kind", "Register", "Colour");
 
                     b.HasIndex("Status", "NextDueAt", "SupervisionLevel");
+
+                    b.HasIndex("AssignerUnitId", "Status", "NextDueAt", "NextDueSoonAt");
+
+                    b.HasIndex("LeadUnitId", "Status", "NextDueAt", "NextDueSoonAt");
 
                     b.ToTable("matters", (string)null);
                 });
@@ -2048,7 +2087,8 @@ namespace Duban.Data.Sqlite.Migrations
                     b.Property<long>("ActorUnitId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("At")
+                    b.Property<string>("At")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Data")
@@ -2183,13 +2223,15 @@ namespace Duban.Data.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("DueAt")
+                    b.Property<string>("DueAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("DueSoonAt")
+                    b.Property<string>("DueSoonAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("EscalatedForDueAt")
+                    b.Property<string>("EscalatedForDueAt")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("EscalatedKinds")
@@ -2201,20 +2243,20 @@ namespace Duban.Data.Sqlite.Migrations
                     b.Property<long>("MatterId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime?>("MetAt")
+                    b.Property<string>("MetAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Name")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("NextEscalationAt")
+                    b.Property<string>("NextEscalationAt")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Node")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime?>("OriginalDueAt")
+                    b.Property<string>("OriginalDueAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Stage")
@@ -2223,8 +2265,6 @@ namespace Duban.Data.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("DueAt");
 
                     b.HasIndex("MatterId")
                         .HasDatabaseName("IX_milestones_Escalated")
@@ -2254,10 +2294,12 @@ namespace Duban.Data.Sqlite.Migrations
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("CreatedAt")
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("DeliverAfter")
+                    b.Property<string>("DeliverAfter")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("EscalationId")
@@ -2301,7 +2343,7 @@ namespace Duban.Data.Sqlite.Migrations
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("ApprovedAt")
+                    b.Property<string>("ApprovedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ApprovedById")
@@ -2326,7 +2368,8 @@ namespace Duban.Data.Sqlite.Migrations
                         .HasMaxLength(300)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("DraftedAt")
+                    b.Property<string>("DraftedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("DraftedById")
@@ -2339,10 +2382,10 @@ namespace Duban.Data.Sqlite.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("EditedAt")
+                    b.Property<string>("EditedAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("IssuedAt")
+                    b.Property<string>("IssuedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("IssuedById")
@@ -2380,7 +2423,7 @@ namespace Duban.Data.Sqlite.Migrations
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("ReturnedAt")
+                    b.Property<string>("ReturnedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ReturnedById")
@@ -2448,7 +2491,8 @@ namespace Duban.Data.Sqlite.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("ReadAt")
+                    b.Property<string>("ReadAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.HasKey("NoticeId", "ReaderId");
@@ -2478,7 +2522,8 @@ namespace Duban.Data.Sqlite.Migrations
                     b.Property<long>("AppealId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("At")
+                    b.Property<string>("At")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Place")
@@ -2508,7 +2553,8 @@ namespace Duban.Data.Sqlite.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("CreatedAt")
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("EnterpriseCode")
@@ -2533,7 +2579,8 @@ namespace Duban.Data.Sqlite.Migrations
                     b.Property<long?>("RegionUnitId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("UpdatedAt")
+                    b.Property<string>("UpdatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -2551,7 +2598,8 @@ namespace Duban.Data.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("At")
+                    b.Property<string>("At")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Key")
@@ -2650,7 +2698,7 @@ namespace Duban.Data.Sqlite.Migrations
                     b.Property<double>("Amount")
                         .HasColumnType("REAL");
 
-                    b.Property<DateTime?>("DecidedAt")
+                    b.Property<string>("DecidedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("DecidedById")
@@ -2673,7 +2721,8 @@ namespace Duban.Data.Sqlite.Migrations
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("ReportedAt")
+                    b.Property<string>("ReportedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ReportedById")
@@ -2704,7 +2753,8 @@ namespace Duban.Data.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("CreatedAt")
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("CreatedById")
@@ -2754,7 +2804,8 @@ namespace Duban.Data.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("BLOB");
 
-                    b.Property<DateTime>("TrainedAt")
+                    b.Property<string>("TrainedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Units")
@@ -2815,7 +2866,8 @@ namespace Duban.Data.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("CreatedAt")
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Kind")
@@ -3185,7 +3237,7 @@ namespace Duban.Data.Sqlite.Migrations
                     b.Property<bool>("LockoutEnabled")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime?>("LockoutEnd")
+                    b.Property<string>("LockoutEnd")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("NormalizedEmail")
@@ -3252,7 +3304,8 @@ namespace Duban.Data.Sqlite.Migrations
                     b.Property<long>("EnterpriseId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("RecordedAt")
+                    b.Property<string>("RecordedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -3303,7 +3356,8 @@ namespace Duban.Data.Sqlite.Migrations
                     b.Property<bool>("Active")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("CreatedAt")
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Secret")
@@ -3332,7 +3386,8 @@ namespace Duban.Data.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("CreatedAt")
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("CreatedById")
@@ -3363,7 +3418,7 @@ namespace Duban.Data.Sqlite.Migrations
                     b.Property<long>("OwnerUnitId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime?>("SentAt")
+                    b.Property<string>("SentAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("SentByName")
@@ -3414,7 +3469,8 @@ namespace Duban.Data.Sqlite.Migrations
                     b.Property<long>("MatterId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("AddedAt")
+                    b.Property<string>("AddedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.HasKey("SessionId", "MatterId");
