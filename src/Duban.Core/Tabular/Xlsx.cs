@@ -18,7 +18,8 @@ public sealed record XlsxRow(int Number, IReadOnlyList<object?> Cells);
 /// <see cref="double"/>, booleans, error values as their text (<c>#N/A</c>), and each merged range's value in every
 /// blank cell of it. Rows and cells without a reference follow the one before, as the format allows. The XML may not carry a
 /// DTD. The caller bounds the zip first (<see cref="Attachments.ZipBombs"/>): this reads what it is given, and throws
-/// <see cref="XmlException"/> or <see cref="InvalidDataException"/> on a damaged part.
+/// <see cref="XmlException"/> or <see cref="InvalidDataException"/> on a damaged part, <see cref="TooLargeException"/>
+/// when its shared strings hold more text than it was opened to hold.
 /// </summary>
 public sealed partial class Xlsx : IDisposable
 {
@@ -26,6 +27,10 @@ public sealed partial class Xlsx : IDisposable
 
     /// <summary>Excel's last column, XFD.</summary>
     private const int MaxColumn = 16_383;
+
+    /// <summary>By default, the most text the shared strings may hold, in characters (~200 MB in memory): they are held
+    /// while the rows are read, and 200,000 rows of long appeals come to about a third of it.</summary>
+    public const int DefaultMaxSharedCharacters = 100_000_000;
 
     /// <summary>Built-in number formats that show a date or a time (ECMA-376 18.8.30, with the East Asian ones).</summary>
     private static readonly HashSet<int> DateFormatIds = [.. Enumerable.Range(14, 9), .. Enumerable.Range(27, 10), 45, 46, 47, .. Enumerable.Range(50, 9)];
@@ -41,12 +46,14 @@ public sealed partial class Xlsx : IDisposable
     private readonly ZipArchive _zip;
     private readonly List<(string Name, string? Part)> _sheets = [];
     private readonly bool _date1904;
+    private readonly long _maxSharedCharacters;
     private readonly Dictionary<string, List<CellRange>> _merges = new(StringComparer.Ordinal);
     private string[]? _sharedStrings;
     private bool[]? _dateStyles;
 
-    private Xlsx(Stream stream)
+    private Xlsx(Stream stream, long maxSharedCharacters)
     {
+        _maxSharedCharacters = maxSharedCharacters;
         _zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
         var relations = new Dictionary<string, string>(StringComparer.Ordinal);
         using (var rels = Open("xl/_rels/workbook.xml.rels"))
@@ -81,11 +88,12 @@ public sealed partial class Xlsx : IDisposable
         }
     }
 
-    /// <summary>Opens the workbook in a seekable stream, which stays open and must outlive this.</summary>
-    public static Xlsx Open(Stream stream)
+    /// <summary>Opens the workbook in a seekable stream, which stays open and must outlive this; its shared strings
+    /// may hold at most <paramref name="maxSharedCharacters"/> characters.</summary>
+    public static Xlsx Open(Stream stream, long maxSharedCharacters = DefaultMaxSharedCharacters)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        return new Xlsx(stream);
+        return new Xlsx(stream, maxSharedCharacters);
     }
 
     /// <summary>The sheets' names, in the workbook's order.</summary>
@@ -328,6 +336,7 @@ public sealed partial class Xlsx : IDisposable
         }
 
         var strings = new List<string>();
+        long characters = 0;
         using (var xml = Open(PartOfType("sharedStrings", "xl/sharedStrings.xml")))
         {
             var names = xml is null ? null : new Names(xml.NameTable);
@@ -336,7 +345,16 @@ public sealed partial class Xlsx : IDisposable
             {
                 if (xml!.NodeType == XmlNodeType.Element && ReferenceEquals(xml.LocalName, names!.StringItem))
                 {
-                    strings.Add(RichText(xml, names));
+                    var text = RichText(xml, names);
+                    characters += text.Length;
+                    if (characters > _maxSharedCharacters)
+                    {
+                        throw new TooLargeException(_maxSharedCharacters >= 10_000
+                            ? FormattableString.Invariant($"工作簿的文字超过 {_maxSharedCharacters / 10_000} 万字，请拆分文件后分批导入。")
+                            : FormattableString.Invariant($"工作簿的文字超过 {_maxSharedCharacters} 字，请拆分文件后分批导入。"));
+                    }
+
+                    strings.Add(text);
                     more = !xml.EOF;
                 }
                 else
@@ -557,6 +575,9 @@ public sealed partial class Xlsx : IDisposable
 
         return column;
     }
+
+    /// <summary>A workbook past what the reader holds in memory; its message says so to the person importing.</summary>
+    public sealed class TooLargeException(string message) : Exception(message);
 
     /// <summary>The element names the reading compares, atomised once so a comparison is a reference's.</summary>
     private sealed class Names(XmlNameTable table)

@@ -35,6 +35,9 @@ public sealed record SpreadsheetLimits
     /// <summary>Columns of a row: a sheet of 20,000 columns took 8 s to map before this bound.</summary>
     public int MaxColumns { get; init; } = 1000;
 
+    /// <summary>The text of an xlsx's shared strings, in characters: held in memory while the rows are read.</summary>
+    public long MaxSharedCharacters { get; init; } = Xlsx.DefaultMaxSharedCharacters;
+
     public static SpreadsheetLimits Default { get; } = new();
 }
 
@@ -207,7 +210,7 @@ public sealed class Spreadsheet
         CheckZip(stream, limits);
         // One workbook for the names, the header's reading and each reading of the rows: it keeps the shared strings
         // and the merged ranges.
-        var workbook = Unreadable(() => Xlsx.Open(stream));
+        var workbook = Unreadable(() => Xlsx.Open(stream, limits.MaxSharedCharacters));
         var sheets = workbook.SheetNames;
         if (sheets.Count == 0)
         {
@@ -278,6 +281,10 @@ public sealed class Spreadsheet
         try
         {
             return read();
+        }
+        catch (Xlsx.TooLargeException ex)
+        {
+            throw ValidationFailedException.For("file", ex.Message);
         }
         catch (Exception ex) when (IsUnreadable(ex))
         {

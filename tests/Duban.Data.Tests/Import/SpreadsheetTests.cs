@@ -46,6 +46,16 @@ public sealed class SpreadsheetTests
     }
 
     [Fact]
+    public void Xlsx_WithMoreSharedTextThanTheLimit_IsRefusedWhole_AskingForItToBeSplit()
+    {
+        var bytes = new TestWorkbook { SharedStrings = true }.Sheet("诉求").Row(1, "标题", "内容").Row(2, "路灯不亮", "人民路路灯不亮已有多日").Build();
+
+        Assert.Equal(2, Open(bytes, "a.xlsx", limits: new SpreadsheetLimits { MaxSharedCharacters = 19 }).Rows.Single().Cells.Count);
+        var refusal = Rejection(() => Open(bytes, "a.xlsx", limits: new SpreadsheetLimits { MaxSharedCharacters = 18 }));
+        Assert.Equal("工作簿的文字超过 18 字，请拆分文件后分批导入。", refusal);
+    }
+
+    [Fact]
     public void Xlsx_ReadsANamedSheet_AndRefusesAnUnknownOne()
     {
         var bytes = new TestWorkbook().Sheet("一").Row(1, "甲").Row(2, "1").Sheet("二").Row(1, "乙").Row(2, "2").Build();
