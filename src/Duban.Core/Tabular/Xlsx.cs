@@ -127,8 +127,8 @@ public sealed partial class Xlsx : IDisposable
         return null;
     }
 
-    /// <summary>The rows the sheet writes, in order (a merged range fills the rows it spans that the sheet writes); read as enumerated (the sheet's
-    /// merged ranges are found once, by a first pass, and kept for the next reading).</summary>
+    /// <summary>The rows the sheet writes, in order (a merged range fills the rows it spans that the sheet writes), read
+    /// as enumerated; the sheet's merged ranges are found once, by a first pass, and kept for the next reading.</summary>
     public IEnumerable<XlsxRow> Rows(string sheet)
     {
         var part = PartOf(sheet) ?? throw new InvalidDataException($"the sheet {sheet} has no part");
