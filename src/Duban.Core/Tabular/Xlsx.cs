@@ -45,6 +45,9 @@ public sealed partial class Xlsx : IDisposable
 
     private readonly ZipArchive _zip;
     private readonly List<(string Name, string? Part)> _sheets = [];
+
+    /// <summary>The workbook's relationships (xl/_rels/workbook.xml.rels): id, type and the part it names.</summary>
+    private readonly List<(string Id, string Type, string Part)> _relations = [];
     private readonly bool _date1904;
     private readonly long _maxSharedCharacters;
     private readonly Dictionary<string, List<CellRange>> _merges = new(StringComparer.Ordinal);
@@ -55,7 +58,6 @@ public sealed partial class Xlsx : IDisposable
     {
         _maxSharedCharacters = maxSharedCharacters;
         _zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
-        var relations = new Dictionary<string, string>(StringComparer.Ordinal);
         using (var rels = Open("xl/_rels/workbook.xml.rels"))
         {
             while (rels is not null && rels.Read())
@@ -63,7 +65,7 @@ public sealed partial class Xlsx : IDisposable
                 if (rels.NodeType == XmlNodeType.Element && rels.LocalName == "Relationship"
                     && rels.GetAttribute("Id") is { } id && rels.GetAttribute("Target") is { } target)
                 {
-                    relations[id] = target.StartsWith('/') ? target[1..] : "xl/" + target;
+                    _relations.Add((id, rels.GetAttribute("Type") ?? string.Empty, target.StartsWith('/') ? target[1..] : "xl/" + target));
                 }
             }
         }
@@ -83,7 +85,7 @@ public sealed partial class Xlsx : IDisposable
             else if (workbook.LocalName == "sheet" && workbook.GetAttribute("name") is { } name)
             {
                 var relation = workbook.GetAttribute("id", Relationships);
-                _sheets.Add((name, relation is not null && relations.TryGetValue(relation, out var part) ? part : null));
+                _sheets.Add((name, _relations.FirstOrDefault(r => r.Id == relation).Part));
             }
         }
     }
@@ -438,7 +440,7 @@ public sealed partial class Xlsx : IDisposable
                     i = close < 0 ? section.Length : close;
                     break;
                 case 'y' or 'Y' or 'm' or 'M' or 'd' or 'D' or 'h' or 'H' or 's' or 'S':
-                    return !section.StartsWith("General", StringComparison.OrdinalIgnoreCase);
+                    return true;
                 case 'e' or 'E' when i + 1 < section.Length && section[i + 1] is '+' or '-':
                     return false; // scientific
             }
@@ -539,21 +541,8 @@ public sealed partial class Xlsx : IDisposable
         _sheets.FirstOrDefault(s => string.Equals(s.Name, sheet, StringComparison.Ordinal)).Part;
 
     /// <summary>A workbook part by its relationship type's last word (sharedStrings, styles), or its usual name.</summary>
-    private string PartOfType(string kind, string usual)
-    {
-        using var rels = Open("xl/_rels/workbook.xml.rels");
-        while (rels is not null && rels.Read())
-        {
-            if (rels.NodeType == XmlNodeType.Element && rels.LocalName == "Relationship"
-                && rels.GetAttribute("Type") is { } type && type.EndsWith("/" + kind, StringComparison.Ordinal)
-                && rels.GetAttribute("Target") is { } target)
-            {
-                return target.StartsWith('/') ? target[1..] : "xl/" + target;
-            }
-        }
-
-        return usual;
-    }
+    private string PartOfType(string kind, string usual) =>
+        _relations.FirstOrDefault(r => r.Type.EndsWith("/" + kind, StringComparison.Ordinal)).Part ?? usual;
 
     private XmlReader? Open(string? part) =>
         part is not null && _zip.GetEntry(part) is { } entry ? XmlReader.Create(entry.Open(), Settings) : null;
