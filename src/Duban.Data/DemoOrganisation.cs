@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Duban.Calendar;
 using Duban.Matters;
 using Microsoft.EntityFrameworkCore;
@@ -108,7 +107,7 @@ public sealed class DemoOrganisation(DubanDbContext db, UnitDirectory units, Use
         var actors = new Dictionary<string, Actor>();
         foreach (var person in People)
         {
-            var password = "Duban-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5));
+            var password = UserAccounts.NewPassword(5);
             var user = await accounts.CreateAsync(person.User, person.Name, person.Unit, [person.Role], password, cancellationToken: cancellationToken);
             actors[person.User] = await accounts.ActorOfAsync(user);
             result.Add(new DemoAccount(person.User, password, person.Description));
@@ -116,7 +115,7 @@ public sealed class DemoOrganisation(DubanDbContext db, UnitDirectory units, Use
 
         foreach (var (user, name, unit) in Staff)
         {
-            var password = "Duban-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+            var password = UserAccounts.NewPassword(8);
             actors[user] = await accounts.ActorOfAsync(await accounts.CreateAsync(user, name, unit, [Role.Handler], password, cancellationToken: cancellationToken));
         }
 

@@ -206,4 +206,23 @@ public sealed class UnitAndTokenTests
             Assert.NotEmpty(await scope.ServiceProvider.GetRequiredService<DubanDbContext>().AccountabilityEntries.ToListAsync());
         }
     }
+
+    /// <summary>Regression (a test run's demo start failed): a password drawn as hex could be all letters, which the
+    /// policy's digit rule refused. Every drawn password now passes the validators the accounts are created with.</summary>
+    [Fact]
+    public async Task NewPasswords_AlwaysMeetThePasswordPolicy()
+    {
+        await using var s = await Storage.CreateAsync(TestDatabase.Sqlite);
+        await using var scope = s.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<User>>();
+        for (var i = 0; i < 2_000; i++)
+        {
+            var password = UserAccounts.NewPassword(i % 2 == 0 ? 5 : 8);
+            Assert.True(char.IsAsciiDigit(password[^1]), password);
+            foreach (var validator in users.PasswordValidators)
+            {
+                Assert.True((await validator.ValidateAsync(users, new User { UserName = "demo", DisplayName = "示范" }, password)).Succeeded, password);
+            }
+        }
+    }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using System.Threading.Channels;
 using Duban.Appeals;
@@ -316,13 +315,13 @@ public sealed class SyntheticData(DubanDbContext db, Rules rules, UserAccounts a
             villages.Count > 0 ? villages : Of(UnitLevel.Township));
 
         // Sign-ins: the office's, printed once; cadres with passwords no one knows (an administrator sets one when wanted).
-        var password = "Duban-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5));
+        var password = UserAccounts.NewPassword(5);
         await accounts.CreateAsync("ducha", "督查员", office.Code, [Role.Supervisor], password, cancellationToken: cancellationToken);
         var cadres = new List<long>();
         foreach (var county in units.Where(u => u.Level == UnitLevel.County))
         {
             var user = await accounts.CreateAsync("cadre-" + county.Code.ToLowerInvariant(), Surnames[random.Next(Surnames.Length)] + "包联", county.Code,
-                [Role.Cadre], "Duban-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), cancellationToken: cancellationToken);
+                [Role.Cadre], UserAccounts.NewPassword(8), cancellationToken: cancellationToken);
             cadres.Add(user.Id);
         }
 
